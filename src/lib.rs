@@ -1,0 +1,11 @@
+//! b2tui: a terminal UI for Backblaze B2, and a B2-compatible local server.
+//! Module borders: `ui → app → worker types`, `worker → b2`; `b2` and `emulator` know
+//! nothing of the terminal.
+
+pub mod app;
+pub mod b2;
+pub mod config;
+pub mod emulator;
+pub mod tui;
+pub mod ui;
+pub mod worker;
