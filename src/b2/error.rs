@@ -42,7 +42,11 @@ impl B2Error {
         match serde_json::from_slice::<Body>(body) {
             Ok(b) => Self::Api {
                 status,
-                code: if b.code.is_empty() { status_code_name(status) } else { b.code },
+                code: if b.code.is_empty() {
+                    status_code_name(status)
+                } else {
+                    b.code
+                },
                 message: b.message,
                 retry_after,
             },

@@ -1,1 +1,18 @@
-//! placeholder
+//! The B2 Native API client: wire types, one error type, retries and re-authorization.
+//! Knows nothing of the terminal; `anyhow` stays out (typed errors only).
+
+pub mod auth;
+pub mod client;
+pub mod download;
+pub mod encode;
+pub mod error;
+pub mod paginate;
+pub mod retry;
+pub mod types;
+
+pub use auth::{Credentials, Session};
+pub use client::{B2Client, ClientOptions, DEFAULT_ENDPOINT};
+pub use download::{Download, DownloadInfo, Range};
+pub use error::B2Error;
+pub use retry::RetryPolicy;
+pub use types::*;

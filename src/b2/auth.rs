@@ -1,0 +1,123 @@
+//! Credentials and the session that `b2_authorize_account` yields. Secrets never reach a
+//! `Debug` print or a log: both types redact them.
+
+use std::fmt;
+
+use super::types::{AccountId, AuthorizeResponse, BucketId};
+
+/// An application key id and its secret.
+#[derive(Clone)]
+pub struct Credentials {
+    pub key_id: String,
+    key: String,
+}
+
+impl Credentials {
+    /// Wraps a key id and its secret.
+    pub fn new(key_id: impl Into<String>, key: impl Into<String>) -> Self {
+        Self {
+            key_id: key_id.into(),
+            key: key.into(),
+        }
+    }
+
+    /// Reads `B2_APPLICATION_KEY_ID` and `B2_APPLICATION_KEY` (the `b2` CLI's names).
+    pub fn from_env() -> Option<Self> {
+        let id = std::env::var("B2_APPLICATION_KEY_ID")
+            .ok()
+            .filter(|s| !s.is_empty())?;
+        let key = std::env::var("B2_APPLICATION_KEY")
+            .ok()
+            .filter(|s| !s.is_empty())?;
+        Some(Self::new(id, key))
+    }
+
+    /// The `Authorization: Basic …` value for `b2_authorize_account`.
+    pub(crate) fn basic_auth(&self) -> String {
+        use base64::Engine as _;
+        let raw = format!("{}:{}", self.key_id, self.key);
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(raw)
+        )
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("key_id", &self.key_id)
+            .field("key", &"<redacted>")
+            .finish()
+    }
+}
+
+/// What an authorization grants: where to call and what the key may do.
+#[derive(Clone)]
+pub struct Session {
+    pub account_id: AccountId,
+    pub(crate) token: String,
+    pub api_url: String,
+    pub download_url: String,
+    pub s3_api_url: Option<String>,
+    pub recommended_part_size: u64,
+    pub absolute_minimum_part_size: u64,
+    pub capabilities: Vec<String>,
+    pub bucket_id: Option<BucketId>,
+    pub bucket_name: Option<String>,
+    pub name_prefix: Option<String>,
+    pub key_expiration: Option<i64>,
+}
+
+impl Session {
+    /// Reads the v3 authorize answer.
+    pub fn from_response(r: AuthorizeResponse) -> Self {
+        let s = r.api_info.storage_api;
+        Self {
+            account_id: r.account_id,
+            token: r.authorization_token,
+            api_url: s.api_url.trim_end_matches('/').to_owned(),
+            download_url: s.download_url.trim_end_matches('/').to_owned(),
+            s3_api_url: s.s3_api_url,
+            recommended_part_size: s.recommended_part_size,
+            absolute_minimum_part_size: s.absolute_minimum_part_size,
+            capabilities: s.capabilities,
+            bucket_id: s.bucket_id,
+            bucket_name: s.bucket_name,
+            name_prefix: s.name_prefix,
+            key_expiration: r.application_key_expiration_timestamp,
+        }
+    }
+
+    /// True when the key holds this capability.
+    pub fn has_capability(&self, cap: &str) -> bool {
+        self.capabilities.iter().any(|c| c == cap)
+    }
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("account_id", &self.account_id)
+            .field("token", &"<redacted>")
+            .field("api_url", &self.api_url)
+            .field("download_url", &self.download_url)
+            .field("capabilities", &self.capabilities)
+            .field("bucket_id", &self.bucket_id)
+            .field("name_prefix", &self.name_prefix)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_secret() {
+        let c = Credentials::new("0012ab", "K001verysecretvalue");
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("verysecret"), "{shown}");
+        assert!(c.basic_auth().starts_with("Basic "));
+    }
+}

@@ -1,0 +1,444 @@
+//! `B2Client`: one method per B2 call (named after the call minus `b2_`). Every JSON call
+//! goes through `call`, which retries, re-authorizes once on an expired token, and maps
+//! errors; uploads go through `upload_bytes`, which takes a fresh upload URL after failures.
+
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sha1::{Digest, Sha1};
+
+use super::auth::{Credentials, Session};
+use super::download::{Download, Range};
+use super::encode;
+use super::error::B2Error;
+use super::retry::RetryPolicy;
+use super::types::{
+    AuthorizeResponse, Bucket, BucketId, DeletedFileVersion, FileId, FileVersion,
+    ListBucketsRequest, ListBucketsResponse, ListFileNamesRequest, ListFileNamesResponse,
+    ListFileVersionsRequest, ListFileVersionsResponse, UploadMeta, UploadUrl,
+};
+
+/// Backblaze's API entry point.
+pub const DEFAULT_ENDPOINT: &str = "https://api.backblazeb2.com";
+
+/// How the client behaves; the defaults suit real B2.
+#[derive(Clone, Debug)]
+pub struct ClientOptions {
+    pub retry: RetryPolicy,
+    /// `X-Bz-Test-Mode` to send on every call (resilience testing).
+    pub test_mode: Option<String>,
+    /// Time allowed to connect.
+    pub connect_timeout: Duration,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        Self {
+            retry: RetryPolicy::default(),
+            test_mode: None,
+            connect_timeout: Duration::from_secs(20),
+        }
+    }
+}
+
+/// A B2 account session; cheap to clone, safe to share between tasks.
+#[derive(Clone)]
+pub struct B2Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    endpoint: String,
+    creds: Credentials,
+    options: ClientOptions,
+    session: RwLock<Arc<Session>>,
+    reauth: tokio::sync::Mutex<()>,
+}
+
+impl std::fmt::Debug for B2Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("B2Client")
+            .field("endpoint", &self.inner.endpoint)
+            .finish_non_exhaustive()
+    }
+}
+
+impl B2Client {
+    /// Authorizes against `endpoint` (e.g. [`DEFAULT_ENDPOINT`]) with default options.
+    pub async fn authorize(endpoint: &str, creds: Credentials) -> Result<Self, B2Error> {
+        Self::authorize_with(endpoint, creds, ClientOptions::default()).await
+    }
+
+    /// Authorizes with explicit options.
+    pub async fn authorize_with(
+        endpoint: &str,
+        creds: Credentials,
+        options: ClientOptions,
+    ) -> Result<Self, B2Error> {
+        let endpoint = endpoint.trim_end_matches('/').to_owned();
+        if !(endpoint.starts_with("http://") || endpoint.starts_with("https://")) {
+            return Err(B2Error::InvalidInput(format!(
+                "endpoint must start with http:// or https://, got {endpoint:?}"
+            )));
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(options.connect_timeout)
+            .user_agent(concat!("b2tui/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        let session = fetch_session(&http, &endpoint, &creds, &options).await?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http,
+                endpoint,
+                creds,
+                options,
+                session: RwLock::new(Arc::new(session)),
+                reauth: tokio::sync::Mutex::new(()),
+            }),
+        })
+    }
+
+    /// The API base URL the user gave.
+    pub fn endpoint(&self) -> &str {
+        &self.inner.endpoint
+    }
+
+    /// The current session (account, URLs, capabilities).
+    pub fn session(&self) -> Arc<Session> {
+        match self.inner.session.read() {
+            Ok(s) => Arc::clone(&s),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// The account id from the authorization.
+    pub fn account_id(&self) -> String {
+        self.session().account_id.0.clone()
+    }
+
+    /// Authorizes again, unless another task already did since `stale_token` was issued.
+    pub async fn reauthorize(&self, stale_token: &str) -> Result<(), B2Error> {
+        let _guard = self.inner.reauth.lock().await;
+        if self.session().token != stale_token {
+            return Ok(());
+        }
+        let fresh = fetch_session(
+            &self.inner.http,
+            &self.inner.endpoint,
+            &self.inner.creds,
+            &self.inner.options,
+        )
+        .await?;
+        match self.inner.session.write() {
+            Ok(mut s) => *s = Arc::new(fresh),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(fresh),
+        }
+        Ok(())
+    }
+
+    /// Runs `attempt` with the session's token under the retry policy, re-authorizing once
+    /// on 401 `expired_auth_token`/`bad_auth_token`.
+    async fn with_retry<T, F, Fut>(&self, mut attempt: F) -> Result<T, B2Error>
+    where
+        F: FnMut(Arc<Session>) -> Fut,
+        Fut: std::future::Future<Output = Result<T, B2Error>>,
+    {
+        let started = Instant::now();
+        let mut tries = 1;
+        let mut reauthorized = false;
+        loop {
+            let session = self.session();
+            let err = match attempt(Arc::clone(&session)).await {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
+            };
+            if err.is_expired_auth() && !reauthorized {
+                reauthorized = true;
+                self.reauthorize(&session.token).await?;
+                continue;
+            }
+            match self.inner.options.retry.next_delay(tries, started, &err) {
+                Some(delay) => {
+                    tokio::time::sleep(delay).await;
+                    tries += 1;
+                }
+                None => return Err(err),
+            }
+        }
+    }
+
+    /// One JSON call to `{apiUrl}/b2api/v3/b2_{name}`.
+    async fn call<Req, Resp>(&self, name: &str, body: &Req) -> Result<Resp, B2Error>
+    where
+        Req: Serialize + ?Sized,
+        Resp: DeserializeOwned,
+    {
+        self.with_retry(|session| async move {
+            let url = format!("{}/b2api/v3/b2_{name}", session.api_url);
+            let mut req = self
+                .inner
+                .http
+                .post(url)
+                .header("Authorization", &session.token)
+                .json(body);
+            if let Some(mode) = &self.inner.options.test_mode {
+                req = req.header("X-Bz-Test-Mode", mode);
+            }
+            read_json(req.send().await?).await
+        })
+        .await
+    }
+
+    /// `b2_list_buckets` for the account (or the key's one bucket).
+    pub async fn list_buckets(&self) -> Result<Vec<Bucket>, B2Error> {
+        let session = self.session();
+        let req = ListBucketsRequest {
+            account_id: session.account_id.0.clone(),
+            // A bucket-restricted key must name its bucket (b2_list_buckets, v2+).
+            bucket_id: session.bucket_id.clone(),
+            bucket_name: None,
+        };
+        let resp: ListBucketsResponse = self.call("list_buckets", &req).await?;
+        Ok(resp.buckets)
+    }
+
+    /// `b2_list_file_names`: one page.
+    pub async fn list_file_names(
+        &self,
+        req: &ListFileNamesRequest,
+    ) -> Result<ListFileNamesResponse, B2Error> {
+        self.call("list_file_names", req).await
+    }
+
+    /// `b2_list_file_versions`: one page.
+    pub async fn list_file_versions(
+        &self,
+        req: &ListFileVersionsRequest,
+    ) -> Result<ListFileVersionsResponse, B2Error> {
+        self.call("list_file_versions", req).await
+    }
+
+    /// `b2_get_file_info`.
+    pub async fn get_file_info(&self, file_id: &FileId) -> Result<FileVersion, B2Error> {
+        self.call("get_file_info", &serde_json::json!({ "fileId": file_id }))
+            .await
+    }
+
+    /// `b2_hide_file`: hides the newest version of a name.
+    pub async fn hide_file(
+        &self,
+        bucket_id: &BucketId,
+        file_name: &str,
+    ) -> Result<FileVersion, B2Error> {
+        let body = serde_json::json!({ "bucketId": bucket_id, "fileName": file_name });
+        self.call("hide_file", &body).await
+    }
+
+    /// `b2_delete_file_version`: removes one version (or hide marker) for good.
+    pub async fn delete_file_version(
+        &self,
+        file_name: &str,
+        file_id: &FileId,
+    ) -> Result<DeletedFileVersion, B2Error> {
+        let body = serde_json::json!({ "fileName": file_name, "fileId": file_id });
+        self.call("delete_file_version", &body).await
+    }
+
+    /// `b2_get_upload_url`.
+    pub async fn get_upload_url(&self, bucket_id: &BucketId) -> Result<UploadUrl, B2Error> {
+        self.call(
+            "get_upload_url",
+            &serde_json::json!({ "bucketId": bucket_id }),
+        )
+        .await
+    }
+
+    /// `b2_upload_file` on a given upload URL, once (no retry): the SHA-1 is computed and
+    /// sent, the name and file info are percent-encoded.
+    pub async fn upload_file(
+        &self,
+        url: &UploadUrl,
+        meta: &UploadMeta,
+        body: Bytes,
+    ) -> Result<FileVersion, B2Error> {
+        if meta.file_name.is_empty() {
+            return Err(B2Error::InvalidInput("file name must not be empty".into()));
+        }
+        let sha1 = hex::encode(Sha1::digest(&body));
+        let mut req = self
+            .inner
+            .http
+            .post(&url.upload_url)
+            .header("Authorization", &url.authorization_token)
+            .header("X-Bz-File-Name", encode::encode_name(&meta.file_name))
+            .header(
+                "Content-Type",
+                meta.content_type.as_deref().unwrap_or("b2/x-auto"),
+            )
+            .header("Content-Length", body.len())
+            .header("X-Bz-Content-Sha1", sha1);
+        for (k, v) in &meta.file_info {
+            req = req.header(format!("X-Bz-Info-{k}"), encode::encode_value(v));
+        }
+        if let Some(mode) = meta
+            .test_mode
+            .as_ref()
+            .or(self.inner.options.test_mode.as_ref())
+        {
+            req = req.header("X-Bz-Test-Mode", mode);
+        }
+        read_json(req.body(body).send().await?).await
+    }
+
+    /// Uploads bytes as a new version of `meta.file_name`: gets an upload URL, uploads, and
+    /// on failure takes a fresh URL and tries again within the retry policy.
+    pub async fn upload_bytes(
+        &self,
+        bucket_id: &BucketId,
+        meta: &UploadMeta,
+        body: Bytes,
+    ) -> Result<FileVersion, B2Error> {
+        let started = Instant::now();
+        let mut tries = 1;
+        loop {
+            let url = self.get_upload_url(bucket_id).await?;
+            let err = match self.upload_file(&url, meta, body.clone()).await {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
+            };
+            // b2_upload_file: 401/408/5xx/connection errors → new upload URL, then retry.
+            let retry_anyway = err.needs_new_upload_url() && err.status() == Some(401);
+            let delay = if retry_anyway && tries < self.inner.options.retry.max_attempts {
+                Some(Duration::ZERO)
+            } else {
+                self.inner.options.retry.next_delay(tries, started, &err)
+            };
+            match delay {
+                Some(d) => {
+                    tokio::time::sleep(d).await;
+                    tries += 1;
+                }
+                None => return Err(err),
+            }
+        }
+    }
+
+    /// Downloads a version by id; `range` asks for part of it.
+    pub async fn download_file_by_id(
+        &self,
+        file_id: &FileId,
+        range: Option<Range>,
+    ) -> Result<Download, B2Error> {
+        let file_id = encode::encode_value(file_id.as_str());
+        self.download(
+            |s| {
+                format!(
+                    "{}/b2api/v3/b2_download_file_by_id?fileId={file_id}",
+                    s.download_url
+                )
+            },
+            range,
+        )
+        .await
+    }
+
+    /// Downloads the newest version of a name.
+    pub async fn download_file_by_name(
+        &self,
+        bucket_name: &str,
+        file_name: &str,
+        range: Option<Range>,
+    ) -> Result<Download, B2Error> {
+        let path = format!(
+            "{}/{}",
+            encode::encode_value(bucket_name),
+            encode::encode_name(file_name)
+        );
+        self.download(|s| format!("{}/file/{path}", s.download_url), range)
+            .await
+    }
+
+    async fn download<F>(&self, url: F, range: Option<Range>) -> Result<Download, B2Error>
+    where
+        F: Fn(&Session) -> String,
+    {
+        let url = &url;
+        self.with_retry(|session| async move {
+            let mut req = self
+                .inner
+                .http
+                .get(url(&session))
+                .header("Authorization", &session.token);
+            if let Some(r) = range {
+                req = req.header("Range", r.to_header());
+            }
+            let resp = req.send().await?;
+            let status = resp.status().as_u16();
+            if !(200..300).contains(&status) {
+                return Err(error_from(resp).await);
+            }
+            Download::from_response(resp, range)
+        })
+        .await
+    }
+}
+
+/// `b2_authorize_account` (v3), retried on transient failures.
+async fn fetch_session(
+    http: &reqwest::Client,
+    endpoint: &str,
+    creds: &Credentials,
+    options: &ClientOptions,
+) -> Result<Session, B2Error> {
+    let started = Instant::now();
+    let mut tries = 1;
+    loop {
+        let mut req = http
+            .get(format!("{endpoint}/b2api/v3/b2_authorize_account"))
+            .header("Authorization", creds.basic_auth());
+        if let Some(mode) = &options.test_mode {
+            req = req.header("X-Bz-Test-Mode", mode);
+        }
+        let result = match req.send().await {
+            Ok(resp) => read_json::<AuthorizeResponse>(resp).await,
+            Err(e) => Err(e.into()),
+        };
+        match result {
+            Ok(r) => return Ok(Session::from_response(r)),
+            Err(err) => match options.retry.next_delay(tries, started, &err) {
+                Some(d) => {
+                    tokio::time::sleep(d).await;
+                    tries += 1;
+                }
+                None => return Err(err),
+            },
+        }
+    }
+}
+
+async fn read_json<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T, B2Error> {
+    if !resp.status().is_success() {
+        return Err(error_from(resp).await);
+    }
+    let body = resp.bytes().await?;
+    serde_json::from_slice(&body).map_err(|e| B2Error::Decode(e.to_string()))
+}
+
+/// Reads B2's error body and `Retry-After` from a failed response.
+pub(crate) async fn error_from(resp: reqwest::Response) -> B2Error {
+    let status = resp.status().as_u16();
+    let retry_after = resp
+        .headers()
+        .get("Retry-After")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    match resp.bytes().await {
+        Ok(body) => B2Error::from_response(status, &body, retry_after),
+        Err(e) => e.into(),
+    }
+}
