@@ -1,1 +1,49 @@
-//! placeholder
+//! Drawing only: `render(&App, &mut Frame)` paints the state and never changes it.
+//! Every server-provided string passes through `format::sanitize` before it is drawn.
+
+pub mod format;
+pub mod layout;
+pub mod modal;
+pub mod panes;
+
+use ratatui::Frame;
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, BorderType};
+
+use crate::app::App;
+
+/// Draws the whole screen.
+pub fn render(app: &App, frame: &mut Frame) {
+    let areas = layout::areas(frame.area(), app.focus);
+    layout::render_header(app, frame, areas.header);
+    if let Some(area) = areas.buckets {
+        panes::buckets::render(app, frame, area);
+    }
+    panes::files::render(app, frame, areas.files);
+    if let Some(area) = areas.versions {
+        panes::versions::render(app, frame, area);
+    }
+    layout::render_status(app, frame, areas.status);
+    layout::render_footer(app, frame, areas.footer);
+    for m in &app.modals {
+        modal::render(app, m, frame);
+    }
+}
+
+/// The frame of a pane: bright and bold when focused.
+pub(crate) fn pane_block<'a>(app: &App, title: Line<'a>, focused: bool) -> Block<'a> {
+    let (border, border_type) = if focused {
+        (app.theme.border_focused, BorderType::Thick)
+    } else {
+        (app.theme.border, BorderType::Plain)
+    };
+    Block::bordered()
+        .border_type(border_type)
+        .border_style(border)
+        .title(title.style(if focused {
+            app.theme.title
+        } else {
+            Style::new()
+        }))
+}

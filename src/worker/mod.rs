@@ -1,1 +1,133 @@
-//! placeholder
+//! The background executor: `Command`s in, `WorkerEvent`s out, one tokio task per command.
+//! Network calls live here (through [`Backend`]); no terminal or `App` state is touched.
+
+mod b2client;
+pub mod listing;
+
+use std::future::Future;
+
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use crate::b2::{
+    B2Error, Bucket, BucketId, FileVersion, ListFileNamesRequest, ListFileNamesResponse,
+    ListFileVersionsRequest, ListFileVersionsResponse,
+};
+
+/// Identifies one request from the app, so results for a view the user left can be dropped.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RequestId(pub u64);
+
+/// The B2 calls the worker needs. `B2Client` implements it; tests use an in-memory fake.
+pub trait Backend: Clone + Send + Sync + 'static {
+    /// The authorized account's id (for the header).
+    fn account_id(&self) -> String;
+    /// `b2_list_buckets` for the authorized account.
+    fn list_buckets(&self) -> impl Future<Output = Result<Vec<Bucket>, B2Error>> + Send;
+    /// `b2_list_file_names`, one page.
+    fn list_file_names(
+        &self,
+        req: &ListFileNamesRequest,
+    ) -> impl Future<Output = Result<ListFileNamesResponse, B2Error>> + Send;
+    /// `b2_list_file_versions`, one page.
+    fn list_file_versions(
+        &self,
+        req: &ListFileVersionsRequest,
+    ) -> impl Future<Output = Result<ListFileVersionsResponse, B2Error>> + Send;
+}
+
+/// A request to the worker.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// List every bucket of the account.
+    ListBuckets { req: RequestId },
+    /// List one page (1,000 names) of a folder, with delimiter `/`.
+    ListFiles {
+        req: RequestId,
+        bucket: BucketId,
+        prefix: String,
+        /// `startFileName`: the `nextFileName` of the previous page.
+        start: Option<String>,
+    },
+    /// List every version of one file name, newest first.
+    ListVersions {
+        req: RequestId,
+        bucket: BucketId,
+        file_name: String,
+    },
+}
+
+impl Command {
+    /// The request this command answers to.
+    pub fn req(&self) -> RequestId {
+        match self {
+            Self::ListBuckets { req }
+            | Self::ListFiles { req, .. }
+            | Self::ListVersions { req, .. } => *req,
+        }
+    }
+}
+
+/// What the worker reports back.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WorkerEvent {
+    /// The account's buckets.
+    BucketsListed {
+        req: RequestId,
+        buckets: Vec<Bucket>,
+    },
+    /// One page of a folder listing; `next` is `nextFileName` (None = end of folder).
+    FilesListed {
+        req: RequestId,
+        entries: Vec<FileVersion>,
+        next: Option<String>,
+    },
+    /// One page of a file's versions; `done` is false while more pages follow.
+    VersionsListed {
+        req: RequestId,
+        versions: Vec<FileVersion>,
+        done: bool,
+    },
+    /// A request failed after the client's own retries.
+    RequestFailed {
+        req: RequestId,
+        /// Human-readable message (B2's message when B2 answered).
+        error: String,
+        /// B2's error code, when B2 answered.
+        code: Option<String>,
+        /// True for errors that may go away by themselves (429, 5xx, connection).
+        retryable: bool,
+    },
+}
+
+impl WorkerEvent {
+    /// Builds a `RequestFailed` from a client error.
+    pub fn failed(req: RequestId, err: &B2Error) -> Self {
+        let error = match err {
+            B2Error::Api { message, .. } if !message.is_empty() => message.clone(),
+            other => other.to_string(),
+        };
+        Self::RequestFailed {
+            req,
+            error,
+            code: err.code().map(str::to_owned),
+            retryable: err.is_retryable(),
+        }
+    }
+}
+
+/// Runs the worker until `cmd_rx` closes: each command gets its own task, so a slow listing
+/// never holds up another. Events for the app go to `evt_tx`.
+pub fn spawn<B: Backend>(
+    backend: B,
+    mut cmd_rx: mpsc::UnboundedReceiver<Command>,
+    evt_tx: mpsc::UnboundedSender<WorkerEvent>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        while let Some(cmd) = cmd_rx.recv().await {
+            let backend = backend.clone();
+            let tx = evt_tx.clone();
+            tokio::spawn(async move { listing::execute(&backend, cmd, &tx).await });
+        }
+    })
+}

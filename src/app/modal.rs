@@ -1,0 +1,56 @@
+//! Modals: overlays that take keys before the panes (help, blocking errors). State only;
+//! `ui/modal.rs` draws them.
+
+use crate::config::Scope;
+
+/// An overlay. The last one in `App::modals` is on top and gets the keys.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Modal {
+    /// Every binding, per scope, from the keymap.
+    Help { scroll: usize },
+    /// A failure the user has to acknowledge.
+    Error { title: String, message: String },
+}
+
+impl Modal {
+    /// The keymap scope that handles keys while this modal is on top.
+    pub fn scope(&self) -> Scope {
+        match self {
+            Modal::Help { .. } => Scope::Help,
+            Modal::Error { .. } => Scope::Error,
+        }
+    }
+
+    /// An error modal for a failed listing: B2's code and message, and what to do next.
+    pub fn listing_error(what: &str, code: Option<&str>, error: &str) -> Self {
+        let said = match code {
+            Some(code) => format!("B2 answered {code}: {error}"),
+            None => error.to_owned(),
+        };
+        Modal::Error {
+            title: format!("Could not list {what}"),
+            message: format!("{said}\n\n{}", hint(code)),
+        }
+    }
+}
+
+/// What the user can do about an error code.
+fn hint(code: Option<&str>) -> &'static str {
+    match code {
+        Some("unauthorized" | "access_denied") => {
+            "The application key may lack the listBuckets/listFiles capability, or be \
+             restricted to another bucket or name prefix. Use a key that allows it."
+        }
+        Some("bad_auth_token" | "expired_auth_token") => {
+            "The authorization is no longer valid. Restart b2tui to authorize again."
+        }
+        Some("invalid_bucket_id" | "bad_bucket_id" | "not_found") => {
+            "The bucket may have been deleted. Press R in the buckets pane to refresh."
+        }
+        Some("cap_exceeded" | "transaction_cap_exceeded") => {
+            "The account reached a transaction cap. Raise it in the Backblaze web console."
+        }
+        None => "Check the network connection, then press R to try again.",
+        Some(_) => "Press R to try again.",
+    }
+}

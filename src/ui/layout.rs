@@ -1,0 +1,160 @@
+//! Screen layout: header, the three panes (~20/50/30, the buckets pane folds away below
+//! 80 columns), status line and footer, plus drawing of those bars.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::format::sanitize;
+use crate::app::Action;
+use crate::app::{App, Focus, Level, SPINNER};
+use crate::config::Scope;
+
+/// Below this width the buckets pane is only shown while focused.
+pub const NARROW: u16 = 80;
+
+/// Where each part of the screen goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Areas {
+    pub header: Rect,
+    pub buckets: Option<Rect>,
+    pub files: Rect,
+    pub versions: Option<Rect>,
+    pub status: Rect,
+    pub footer: Rect,
+}
+
+/// Splits the screen. On narrow terminals two panes share the width: buckets + files while
+/// the buckets pane has focus, else files + versions.
+pub fn areas(area: Rect, focus: Focus) -> Areas {
+    let [header, main, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    if area.width >= NARROW {
+        let [b, f, v] = Layout::horizontal([
+            Constraint::Percentage(22),
+            Constraint::Percentage(48),
+            Constraint::Percentage(30),
+        ])
+        .areas(main);
+        return Areas {
+            header,
+            buckets: Some(b),
+            files: f,
+            versions: Some(v),
+            status,
+            footer,
+        };
+    }
+    if focus == Focus::Buckets {
+        let [b, f] = Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)])
+            .areas(main);
+        Areas {
+            header,
+            buckets: Some(b),
+            files: f,
+            versions: None,
+            status,
+            footer,
+        }
+    } else {
+        let [f, v] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
+            .areas(main);
+        Areas {
+            header,
+            buckets: None,
+            files: f,
+            versions: Some(v),
+            status,
+            footer,
+        }
+    }
+}
+
+/// ` b2tui  acct 3f2a…  endpoint   b2://bucket/prefix/   ⠋`
+pub fn render_header(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let acct = &app.session.account_id;
+    let acct = if acct.chars().count() > 8 {
+        format!("{}…", acct.chars().take(6).collect::<String>())
+    } else {
+        acct.clone()
+    };
+    let mut spans = vec![
+        Span::styled(" b2tui ", t.title),
+        Span::styled(
+            format!(" acct {acct}  {}", app.session.endpoint_label),
+            t.header,
+        ),
+        Span::raw("   "),
+    ];
+    if let Some(b) = &app.files.bucket {
+        spans.push(Span::styled(
+            format!("b2://{}/{}", sanitize(&b.name), sanitize(&app.files.prefix)),
+            t.breadcrumb,
+        ));
+    }
+    if app.is_loading() {
+        let spin = if app.session.deterministic {
+            "…"
+        } else {
+            SPINNER[app.spinner % SPINNER.len()]
+        };
+        spans.push(Span::styled(format!("   {spin} loading"), t.header));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The current notification, if any.
+pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
+    let Some(n) = &app.notification else {
+        return;
+    };
+    let (style, mark) = match n.level {
+        Level::Info => (app.theme.info, "•"),
+        Level::Warn => (app.theme.warn, "!"),
+        Level::Error => (app.theme.error, "✖"),
+    };
+    let line = Line::from(Span::styled(
+        format!(" {mark} {}", sanitize(&n.text)),
+        style,
+    ));
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The keys that matter where the keyboard is, from the keymap.
+pub fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let scope = app.scope();
+    let mut hints: Vec<(String, &str)> = app
+        .keymap
+        .bindings(scope)
+        .iter()
+        .filter_map(|b| Some((b.keys.first()?.label(), b.desc.as_str())))
+        .collect();
+    if scope.is_pane() {
+        for action in [
+            Action::NextPane,
+            Action::Refresh,
+            Action::ShowHelp,
+            Action::Quit,
+        ] {
+            if let Some(b) = app.keymap.binding_for(Scope::Global, action)
+                && let Some(k) = b.keys.first()
+            {
+                hints.push((k.label(), b.desc.as_str()));
+            }
+        }
+    }
+    let mut spans = vec![Span::raw(" ")];
+    for (key, desc) in hints {
+        spans.push(Span::styled(key, t.footer_key));
+        spans.push(Span::styled(format!(" {desc}  "), t.footer_desc));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,105 @@
+//! Draws modals centred over `Clear`: the help overlay (generated from the keymap) and
+//! error popups.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+
+use crate::app::{App, Modal};
+use crate::config::Scope;
+use crate::ui::format::sanitize;
+
+/// A `width` × `height` rect centred in `area`, shrunk to fit.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+/// Draws one modal.
+pub fn render(app: &App, modal: &Modal, frame: &mut Frame) {
+    match modal {
+        Modal::Help { scroll } => render_help(app, *scroll, frame),
+        Modal::Error { title, message } => render_error(app, title, message, frame),
+    }
+}
+
+fn scope_title(scope: Scope) -> &'static str {
+    match scope {
+        Scope::Global => "Everywhere (panes)",
+        Scope::Buckets => "Buckets pane",
+        Scope::Files => "Files pane",
+        Scope::Versions => "Versions pane",
+        Scope::Filter => "Filter line",
+        Scope::Help => "Help",
+        Scope::Error => "Error popup",
+    }
+}
+
+/// The help text: per scope, a heading and one line per binding.
+pub fn help_lines(app: &App) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let mut lines = Vec::new();
+    for scope in Scope::ALL {
+        let bindings = app.keymap.bindings(scope);
+        lines.push(Line::from(Span::styled(scope_title(scope), t.breadcrumb)));
+        for b in bindings {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<18}", b.keys_label()), t.footer_key),
+                Span::raw(b.desc.clone()),
+            ]));
+        }
+        lines.push(Line::default());
+    }
+    lines
+}
+
+fn render_help(app: &App, scroll: usize, frame: &mut Frame) {
+    let area = centered(frame.area(), 60, frame.area().height.saturating_sub(4));
+    let lines = help_lines(app);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(app.theme.modal_border)
+        .title(Line::from(" Keys ").style(app.theme.title))
+        .title_bottom(Line::from(" Esc close  j/k scroll ").right_aligned());
+    let scroll = u16::try_from(scroll).unwrap_or(u16::MAX);
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
+}
+
+fn render_error(app: &App, title: &str, message: &str, frame: &mut Frame) {
+    let outer = frame.area();
+    let width = 64.min(outer.width.saturating_sub(4)).max(20);
+    let inner_width = usize::from(width.saturating_sub(4)).max(1);
+    let text = sanitize_multiline(message);
+    let wrapped: usize = text
+        .lines()
+        .map(|l| l.chars().count().div_ceil(inner_width).max(1))
+        .sum();
+    let height = u16::try_from(wrapped).unwrap_or(u16::MAX).saturating_add(4);
+    let area = centered(outer, width, height);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(app.theme.error_border)
+        .title(Line::from(format!(" {} ", sanitize(title))).style(app.theme.error))
+        .title_bottom(Line::from(" ⏎/Esc close ").right_aligned());
+    let p = Paragraph::new(text)
+        .wrap(Wrap { trim: false })
+        .block(block.padding(ratatui::widgets::Padding::new(1, 1, 1, 0)));
+    frame.render_widget(Clear, area);
+    frame.render_widget(p, area);
+}
+
+/// Sanitizes each line on its own, so the message's own line breaks survive.
+fn sanitize_multiline(s: &str) -> String {
+    s.split('\n')
+        .map(|l| sanitize(l).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,62 @@
+//! Draws the buckets pane: name and type per bucket.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Cell, Row};
+
+use super::{render_message, render_table, window};
+use crate::app::{App, Focus};
+use crate::ui::format::{count, sanitize};
+use crate::ui::pane_block;
+
+/// Short form of B2's `bucketType`.
+fn bucket_type(t: &str) -> &str {
+    match t {
+        "allPrivate" => "private",
+        "allPublic" => "public",
+        other => other,
+    }
+}
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let pane = &app.buckets;
+    let focused = app.focus == Focus::Buckets;
+    let mut title = format!(" Buckets  {} ", count(pane.buckets.len()));
+    if pane.pending.is_some() {
+        title = " Buckets  loading… ".to_owned();
+    }
+    let block = pane_block(app, Line::from(title), focused);
+    if pane.buckets.is_empty() {
+        let text = if pane.loaded { "no buckets" } else { "" };
+        render_message(frame, area, block, text, app.theme.hidden);
+        return;
+    }
+    let height = usize::from(area.height.saturating_sub(2));
+    let range = window(&pane.cursor, pane.buckets.len(), height);
+    let offset = range.start;
+    let rows = pane.buckets[range]
+        .iter()
+        .map(|b| {
+            Row::new(vec![
+                Cell::from(sanitize(&b.bucket_name).into_owned()),
+                Cell::from(Line::from(bucket_type(&b.bucket_type).to_owned()).right_aligned())
+                    .style(app.theme.hidden),
+            ])
+        })
+        .collect();
+    let highlight = if focused {
+        app.theme.selected
+    } else {
+        app.theme.selected_unfocused
+    };
+    render_table(
+        frame,
+        area,
+        block,
+        rows,
+        &[Constraint::Fill(1), Constraint::Length(7)],
+        pane.cursor.selected.checked_sub(offset),
+        highlight,
+    );
+}

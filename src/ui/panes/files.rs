@@ -1,0 +1,145 @@
+//! Draws the files pane: `..`, folders and files of the current folder (only the visible
+//! rows), the loading state in the title, and the `/` filter line.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row};
+
+use super::{render_message, render_table, window};
+use crate::app::panes::files::display_name;
+use crate::app::{App, Focus, Row as FileRow};
+use crate::ui::format::{count, sanitize, size, time};
+use crate::ui::pane_block;
+
+fn title(app: &App) -> String {
+    let pane = &app.files;
+    let mut t = format!(" Files  {}", count(pane.entries.len()));
+    if pane.next.is_some() {
+        t.push_str(" loaded, more…");
+    }
+    if pane.pending.is_some() {
+        t.push_str("  loading…");
+    }
+    t.push(' ');
+    t
+}
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let pane = &app.files;
+    let focused = app.focus == Focus::Files;
+    let block = pane_block(app, Line::from(title(app)), focused);
+    if pane.bucket.is_none() {
+        render_message(frame, area, block, "open a bucket with ⏎", app.theme.hidden);
+        return;
+    }
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let (list_area, filter_area) = if pane.filter.is_active() {
+        let [l, f] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
+        (l, Some(f))
+    } else {
+        (inner, None)
+    };
+
+    let len = pane.row_count();
+    let height = usize::from(list_area.height);
+    let range = window(&pane.cursor, len, height);
+    let offset = range.start;
+    let t = &app.theme;
+    let rows: Vec<Row> = range
+        .filter_map(|i| pane.row(i))
+        .map(|row| match row {
+            FileRow::Parent => Row::new(vec![Cell::from(Span::styled("..", t.folder))]),
+            FileRow::Entry(e) if e.is_folder() => Row::new(vec![Cell::from(Span::styled(
+                sanitize(display_name(e, &pane.prefix)).into_owned(),
+                t.folder,
+            ))]),
+            FileRow::Entry(e) => Row::new(vec![
+                Cell::from(sanitize(display_name(e, &pane.prefix)).into_owned()),
+                Cell::from(Line::from(size(e.content_length)).right_aligned()),
+                Cell::from(time(e.upload_timestamp)),
+            ]),
+        })
+        .collect();
+    if rows.is_empty() {
+        let text = if pane.pending.is_some() {
+            "loading…"
+        } else if pane.filter.is_active() {
+            "no loaded name matches"
+        } else {
+            "empty folder"
+        };
+        render_message(
+            frame,
+            list_area,
+            ratatui::widgets::Block::new(),
+            text,
+            t.hidden,
+        );
+    } else {
+        let highlight = if focused {
+            t.selected
+        } else {
+            t.selected_unfocused
+        };
+        render_table(
+            frame,
+            list_area,
+            ratatui::widgets::Block::new(),
+            rows,
+            &[
+                Constraint::Fill(1),
+                Constraint::Length(8),
+                Constraint::Length(16),
+            ],
+            pane.cursor.selected.checked_sub(offset),
+            highlight,
+        );
+    }
+    if let Some(area) = filter_area {
+        render_filter(app, frame, area);
+    }
+}
+
+fn render_filter(app: &App, frame: &mut Frame, area: Rect) {
+    let pane = &app.files;
+    let input = &pane.filter.input;
+    let matches = format!(
+        " {} of {} ",
+        count(pane.match_count()),
+        count(pane.entries.len())
+    );
+    let [text_area, count_area] = Layout::horizontal([
+        Constraint::Min(1),
+        Constraint::Length(u16::try_from(matches.chars().count()).unwrap_or(u16::MAX)),
+    ])
+    .areas(area);
+    let width = usize::from(text_area.width.saturating_sub(1)).max(1);
+    let scroll = input.visual_scroll(width);
+    let style = if pane.filter.editing {
+        app.theme.breadcrumb
+    } else {
+        app.theme.header
+    };
+    let line = Line::from(vec![
+        Span::styled("/", style),
+        Span::styled(sanitize(input.value()).into_owned(), style),
+    ]);
+    frame.render_widget(
+        Paragraph::new(line).scroll((0, u16::try_from(scroll).unwrap_or(0))),
+        text_area,
+    );
+    frame.render_widget(
+        Paragraph::new(Line::from(matches).right_aligned()).style(app.theme.header),
+        count_area,
+    );
+    if pane.filter.editing && app.modals.is_empty() {
+        let x = input.visual_cursor().saturating_sub(scroll) + 1;
+        let x = text_area.x.saturating_add(u16::try_from(x).unwrap_or(0));
+        frame.set_cursor_position(Position::new(
+            x.min(text_area.right().saturating_sub(1)),
+            text_area.y,
+        ));
+    }
+}

@@ -1,0 +1,56 @@
+//! Drawing of the three panes; each file pairs with `app/panes/*.rs`. Only the visible
+//! rows are built, so a 50,000-name folder costs the same per frame as a short one.
+
+pub mod buckets;
+pub mod files;
+pub mod versions;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, HighlightSpacing, Paragraph, Row, Table, TableState};
+
+use crate::app::panes::Cursor;
+
+/// The row range to draw for `len` rows in `height` lines.
+pub(crate) fn window(cursor: &Cursor, len: usize, height: usize) -> std::ops::Range<usize> {
+    let start = cursor.visible_offset(height).min(len);
+    start..(start + height).min(len)
+}
+
+/// Draws `rows` (already cut to the visible window starting at `offset`) as a table with
+/// the selection marker.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn render_table<'a>(
+    frame: &mut Frame,
+    area: Rect,
+    block: Block<'a>,
+    rows: Vec<Row<'a>>,
+    widths: &[Constraint],
+    selected: Option<usize>,
+    highlight: Style,
+) {
+    let table = Table::new(rows, widths.to_vec())
+        .block(block)
+        .column_spacing(1)
+        .highlight_symbol("▸ ")
+        .highlight_spacing(HighlightSpacing::Always)
+        .row_highlight_style(highlight);
+    let mut state = TableState::default().with_selected(selected);
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// A centred placeholder message inside a pane.
+pub(crate) fn render_message(
+    frame: &mut Frame,
+    area: Rect,
+    block: Block<'_>,
+    text: &str,
+    style: Style,
+) {
+    let p = Paragraph::new(Line::from(text.to_owned()).style(style))
+        .alignment(Alignment::Center)
+        .block(block);
+    frame.render_widget(p, area);
+}

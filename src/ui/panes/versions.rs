@@ -1,0 +1,100 @@
+//! Draws the versions pane: upload time, size and action of every version of the selected
+//! file, newest first, ● on the current one, hide markers dim.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row};
+
+use super::{render_message, render_table, window};
+use crate::app::{App, Focus};
+use crate::b2::FileAction;
+use crate::ui::format::{sanitize, size, time};
+use crate::ui::pane_block;
+
+fn action_label(a: FileAction) -> &'static str {
+    match a {
+        FileAction::Upload => "upload",
+        FileAction::Hide => "hide",
+        FileAction::Start => "start",
+        FileAction::Folder => "folder",
+        FileAction::Copy => "copy",
+        FileAction::Unknown => "?",
+    }
+}
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let pane = &app.versions;
+    let focused = app.focus == Focus::Versions;
+    let t = &app.theme;
+    let name = pane
+        .target
+        .as_ref()
+        .map(|tg| {
+            let short = tg.file_name.rsplit('/').next().unwrap_or(&tg.file_name);
+            sanitize(short).into_owned()
+        })
+        .unwrap_or_default();
+    let mut title = format!(" Versions  {name}");
+    if pane.pending.is_some() || pane.wanted {
+        title.push_str("  loading…");
+    } else if pane.loaded {
+        title.push_str(&format!("  ({})", pane.versions.len()));
+    }
+    title.push(' ');
+    let block = pane_block(app, Line::from(title), focused);
+    if pane.versions.is_empty() {
+        let text = match (&pane.target, pane.loaded) {
+            (None, _) => "select a file",
+            (Some(_), true) => "no versions",
+            (Some(_), false) => "",
+        };
+        render_message(frame, area, block, text, t.hidden);
+        return;
+    }
+    let height = usize::from(area.height.saturating_sub(2));
+    let range = window(&pane.cursor, pane.versions.len(), height);
+    let offset = range.start;
+    let current = pane.current_index();
+    let rows = pane.versions[range.clone()]
+        .iter()
+        .zip(range)
+        .map(|(v, i)| {
+            let marker = if current == Some(i) {
+                Span::styled("●", t.current_marker)
+            } else {
+                Span::raw(" ")
+            };
+            let row = Row::new(vec![
+                Cell::from(marker),
+                Cell::from(time(v.upload_timestamp)),
+                Cell::from(Line::from(size(v.content_length)).right_aligned()),
+                Cell::from(action_label(v.action)),
+            ]);
+            if v.action == FileAction::Hide {
+                row.style(t.hidden)
+            } else {
+                row
+            }
+        })
+        .collect();
+    let highlight = if focused {
+        t.selected
+    } else {
+        t.selected_unfocused
+    };
+    render_table(
+        frame,
+        area,
+        block,
+        rows,
+        &[
+            Constraint::Length(1),
+            Constraint::Length(16),
+            Constraint::Length(8),
+            Constraint::Fill(1),
+        ],
+        pane.cursor.selected.checked_sub(offset),
+        highlight,
+    );
+}

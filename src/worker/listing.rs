@@ -1,0 +1,123 @@
+//! Listing commands: buckets, one folder page, and all versions of one name.
+//! Each function sends its results as `WorkerEvent`s; none of them retries (the client does).
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::{Backend, Command, RequestId, WorkerEvent};
+use crate::b2::{BucketId, ListFileNamesRequest, ListFileVersionsRequest};
+
+/// Names per `b2_list_file_names` / `b2_list_file_versions` call: one billed transaction.
+pub const PAGE_SIZE: u32 = 1000;
+
+/// Runs one command to completion, reporting through `tx`. A closed channel means the app
+/// is gone, so send errors are ignored.
+pub async fn execute<B: Backend>(backend: &B, cmd: Command, tx: &UnboundedSender<WorkerEvent>) {
+    match cmd {
+        Command::ListBuckets { req } => {
+            let evt = match backend.list_buckets().await {
+                Ok(mut buckets) => {
+                    buckets.sort_by(|a, b| a.bucket_name.cmp(&b.bucket_name));
+                    WorkerEvent::BucketsListed { req, buckets }
+                }
+                Err(e) => WorkerEvent::failed(req, &e),
+            };
+            let _ = tx.send(evt);
+        }
+        Command::ListFiles {
+            req,
+            bucket,
+            prefix,
+            start,
+        } => {
+            let _ = tx.send(list_files_page(backend, req, bucket, prefix, start).await);
+        }
+        Command::ListVersions {
+            req,
+            bucket,
+            file_name,
+        } => list_versions(backend, req, bucket, file_name, tx).await,
+    }
+}
+
+/// `b2_list_file_names` with delimiter `/`: one page of a folder.
+async fn list_files_page<B: Backend>(
+    backend: &B,
+    req: RequestId,
+    bucket: BucketId,
+    prefix: String,
+    start: Option<String>,
+) -> WorkerEvent {
+    let request = ListFileNamesRequest {
+        bucket_id: bucket,
+        start_file_name: start,
+        max_file_count: Some(PAGE_SIZE),
+        prefix: Some(prefix),
+        delimiter: Some("/".to_owned()),
+    };
+    match backend.list_file_names(&request).await {
+        Ok(resp) => WorkerEvent::FilesListed {
+            req,
+            entries: resp.files,
+            next: resp.next_file_name,
+        },
+        Err(e) => WorkerEvent::failed(req, &e),
+    }
+}
+
+/// `b2_list_file_versions` from `startFileName = prefix = name`: every version of `name`,
+/// newest first. The prefix also matches longer names (`a.txt` → `a.txt.bak`), so the scan
+/// stops at the first entry with another name.
+async fn list_versions<B: Backend>(
+    backend: &B,
+    req: RequestId,
+    bucket: BucketId,
+    file_name: String,
+    tx: &UnboundedSender<WorkerEvent>,
+) {
+    let mut request = ListFileVersionsRequest {
+        bucket_id: bucket,
+        start_file_name: Some(file_name.clone()),
+        start_file_id: None,
+        max_file_count: Some(PAGE_SIZE),
+        prefix: Some(file_name.clone()),
+        delimiter: None,
+    };
+    loop {
+        let resp = match backend.list_file_versions(&request).await {
+            Ok(resp) => resp,
+            Err(e) => {
+                let _ = tx.send(WorkerEvent::failed(req, &e));
+                return;
+            }
+        };
+        let total = resp.files.len();
+        let versions: Vec<_> = resp
+            .files
+            .into_iter()
+            .take_while(|v| v.file_name == file_name)
+            .collect();
+        let other_name_seen = versions.len() < total;
+        let next = match (resp.next_file_name, resp.next_file_id) {
+            (Some(name), id) if name == file_name && !other_name_seen => Some((name, id)),
+            _ => None,
+        };
+        let done = next.is_none();
+        if tx
+            .send(WorkerEvent::VersionsListed {
+                req,
+                versions,
+                done,
+            })
+            .is_err()
+        {
+            return;
+        }
+        match next {
+            Some((name, id)) => {
+                request.start_file_name = Some(name);
+                request.start_file_id = id;
+            }
+            None => return,
+        }
+    }
+}
