@@ -1,4 +1,4 @@
-//! Screen layout: header, the three panes (~20/50/30, the buckets pane folds away below
+//! Screen layout: header, the three panes (20/45/35, the buckets pane folds away below
 //! 80 columns), status line and footer, plus drawing of those bars.
 
 use ratatui::Frame;
@@ -37,9 +37,9 @@ pub fn areas(area: Rect, focus: Focus) -> Areas {
     .areas(area);
     if area.width >= NARROW {
         let [b, f, v] = Layout::horizontal([
-            Constraint::Percentage(22),
-            Constraint::Percentage(48),
-            Constraint::Percentage(30),
+            Constraint::Percentage(20),
+            Constraint::Percentage(45),
+            Constraint::Percentage(35),
         ])
         .areas(main);
         return Areas {

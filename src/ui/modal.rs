@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph, Wrap};
 
 use crate::app::{App, Modal};
 use crate::config::Scope;
@@ -67,7 +67,8 @@ fn render_help(app: &App, scroll: usize, frame: &mut Frame) {
         .border_type(BorderType::Rounded)
         .border_style(app.theme.modal_border)
         .title(Line::from(" Keys ").style(app.theme.title))
-        .title_bottom(Line::from(" Esc close  j/k scroll ").right_aligned());
+        .title_bottom(Line::from(" Esc close  j/k scroll ").right_aligned())
+        .padding(Padding::horizontal(1));
     let scroll = u16::try_from(scroll).unwrap_or(u16::MAX);
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
@@ -91,7 +92,7 @@ fn render_error(app: &App, title: &str, message: &str, frame: &mut Frame) {
         .title_bottom(Line::from(" ⏎/Esc close ").right_aligned());
     let p = Paragraph::new(text)
         .wrap(Wrap { trim: false })
-        .block(block.padding(ratatui::widgets::Padding::new(1, 1, 1, 0)));
+        .block(block.padding(Padding::new(1, 1, 1, 0)));
     frame.render_widget(Clear, area);
     frame.render_widget(p, area);
 }

@@ -5,17 +5,20 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Row};
 
-use super::{render_message, render_table, window};
+use super::{Selection, render_message, render_table, window};
 use crate::app::{App, Focus};
 use crate::ui::format::{count, sanitize};
 use crate::ui::pane_block;
 
-/// Short form of B2's `bucketType`.
+/// Short form of B2's `bucketType` (four columns: the pane is narrow).
 fn bucket_type(t: &str) -> &str {
     match t {
-        "allPrivate" => "private",
-        "allPublic" => "public",
-        other => other,
+        "allPrivate" => "priv",
+        "allPublic" => "pub",
+        "snapshot" => "snap",
+        "restricted" => "rstr",
+        "shared" => "shrd",
+        other => other.get(..4).unwrap_or(other),
     }
 }
 
@@ -45,18 +48,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ])
         })
         .collect();
-    let highlight = if focused {
+    let style = if focused {
         app.theme.selected
     } else {
         app.theme.selected_unfocused
     };
-    render_table(
-        frame,
-        area,
-        block,
-        rows,
-        &[Constraint::Fill(1), Constraint::Length(7)],
-        pane.cursor.selected.checked_sub(offset),
-        highlight,
-    );
+    let selection = Selection {
+        row: pane.cursor.selected.checked_sub(offset),
+        style,
+        marker: true,
+    };
+    let widths = [Constraint::Fill(1), Constraint::Length(4)];
+    render_table(frame, area, block, rows, &widths, selection);
 }

@@ -4,9 +4,9 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row};
+use ratatui::widgets::{Block, Cell, Paragraph, Row};
 
-use super::{render_message, render_table, window};
+use super::{Selection, render_message, render_table, window};
 use crate::app::panes::files::display_name;
 use crate::app::{App, Focus, Row as FileRow};
 use crate::ui::format::{count, sanitize, size, time};
@@ -14,6 +14,9 @@ use crate::ui::pane_block;
 
 fn title(app: &App) -> String {
     let pane = &app.files;
+    if pane.bucket.is_none() {
+        return " Files ".to_owned();
+    }
     let mut t = format!(" Files  {}", count(pane.entries.len()));
     if pane.next.is_some() {
         t.push_str(" loaded, more…");
@@ -65,37 +68,31 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if rows.is_empty() {
         let text = if pane.pending.is_some() {
             "loading…"
+        } else if pane.stalled {
+            "listing failed; R to retry"
         } else if pane.filter.is_active() {
             "no loaded name matches"
         } else {
             "empty folder"
         };
-        render_message(
-            frame,
-            list_area,
-            ratatui::widgets::Block::new(),
-            text,
-            t.hidden,
-        );
+        render_message(frame, list_area, Block::new(), text, t.hidden);
     } else {
-        let highlight = if focused {
+        let style = if focused {
             t.selected
         } else {
             t.selected_unfocused
         };
-        render_table(
-            frame,
-            list_area,
-            ratatui::widgets::Block::new(),
-            rows,
-            &[
-                Constraint::Fill(1),
-                Constraint::Length(8),
-                Constraint::Length(16),
-            ],
-            pane.cursor.selected.checked_sub(offset),
-            highlight,
-        );
+        let selection = Selection {
+            row: pane.cursor.selected.checked_sub(offset),
+            style,
+            marker: true,
+        };
+        let widths = [
+            Constraint::Fill(1),
+            Constraint::Length(8),
+            Constraint::Length(16),
+        ];
+        render_table(frame, list_area, Block::new(), rows, &widths, selection);
     }
     if let Some(area) = filter_area {
         render_filter(app, frame, area);

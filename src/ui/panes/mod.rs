@@ -19,25 +19,37 @@ pub(crate) fn window(cursor: &Cursor, len: usize, height: usize) -> std::ops::Ra
     start..(start + height).min(len)
 }
 
-/// Draws `rows` (already cut to the visible window starting at `offset`) as a table with
-/// the selection marker.
-#[allow(clippy::too_many_arguments)]
+/// How a table marks its selected row.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Selection {
+    /// Row index within the drawn rows.
+    pub row: Option<usize>,
+    pub style: Style,
+    /// Draw the `▸` column (narrow panes rely on the style alone).
+    pub marker: bool,
+}
+
+/// Draws `rows` (already cut to the visible window) as a table.
 pub(crate) fn render_table<'a>(
     frame: &mut Frame,
     area: Rect,
     block: Block<'a>,
     rows: Vec<Row<'a>>,
     widths: &[Constraint],
-    selected: Option<usize>,
-    highlight: Style,
+    selection: Selection,
 ) {
     let table = Table::new(rows, widths.to_vec())
         .block(block)
         .column_spacing(1)
-        .highlight_symbol("▸ ")
-        .highlight_spacing(HighlightSpacing::Always)
-        .row_highlight_style(highlight);
-    let mut state = TableState::default().with_selected(selected);
+        .row_highlight_style(selection.style);
+    let table = if selection.marker {
+        table
+            .highlight_symbol("▸ ")
+            .highlight_spacing(HighlightSpacing::Always)
+    } else {
+        table.highlight_spacing(HighlightSpacing::Never)
+    };
+    let mut state = TableState::default().with_selected(selection.row);
     frame.render_stateful_widget(table, area, &mut state);
 }
 

@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 
-use super::{render_message, render_table, window};
+use super::{Selection, render_message, render_table, window};
 use crate::app::{App, Focus};
 use crate::b2::FileAction;
 use crate::ui::format::{sanitize, size, time};
@@ -35,13 +35,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             sanitize(short).into_owned()
         })
         .unwrap_or_default();
-    let mut title = format!(" Versions  {name}");
-    if pane.pending.is_some() || pane.wanted {
-        title.push_str("  loading…");
-    } else if pane.loaded {
-        title.push_str(&format!("  ({})", pane.versions.len()));
-    }
-    title.push(' ');
+    let title = if pane.target.is_none() {
+        " Versions ".to_owned()
+    } else if pane.pending.is_some() || pane.wanted {
+        format!(" Versions  loading…  {name} ")
+    } else {
+        format!(" Versions  {}  {name} ", pane.versions.len())
+    };
     let block = pane_block(app, Line::from(title), focused);
     if pane.versions.is_empty() {
         let text = match (&pane.target, pane.loaded) {
@@ -78,23 +78,22 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             }
         })
         .collect();
-    let highlight = if focused {
+    let style = if focused {
         t.selected
     } else {
         t.selected_unfocused
     };
-    render_table(
-        frame,
-        area,
-        block,
-        rows,
-        &[
-            Constraint::Length(1),
-            Constraint::Length(16),
-            Constraint::Length(8),
-            Constraint::Fill(1),
-        ],
-        pane.cursor.selected.checked_sub(offset),
-        highlight,
-    );
+    // No ▸ column: the pane is narrow and the ● column leads each row.
+    let selection = Selection {
+        row: pane.cursor.selected.checked_sub(offset),
+        style,
+        marker: false,
+    };
+    let widths = [
+        Constraint::Length(1),
+        Constraint::Length(16),
+        Constraint::Length(7),
+        Constraint::Fill(1),
+    ];
+    render_table(frame, area, block, rows, &widths, selection);
 }
