@@ -757,6 +757,24 @@ fn focused_pane_border_is_bright_and_no_color_has_none() {
 }
 
 #[test]
+fn hide_markers_are_dim() {
+    let mut app = browsing();
+    select_row_named(&mut app, "report.txt");
+    let req = only_req(&app.update(code(KeyCode::Enter)));
+    app.update(Msg::Worker(WorkerEvent::VersionsListed {
+        req,
+        versions: versions_fixture(),
+        done: true,
+    }));
+    let term = draw(&app);
+    let buf = term.backend().buffer();
+    // Versions pane starts at x = 65; rows start at y = 2; the hide marker is the third.
+    let dim = ratatui::style::Modifier::DIM;
+    assert!(buf[(70, 4)].modifier.contains(dim), "{:?}", buf[(70, 4)]);
+    assert!(!buf[(70, 3)].modifier.contains(dim), "{:?}", buf[(70, 3)]);
+}
+
+#[test]
 fn tiny_terminals_do_not_panic() {
     let mut app = browsing();
     app.update(key('?'));
