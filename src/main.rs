@@ -1,1 +1,215 @@
-fn main() {}
+//! b2tui entry point: parses the command line, then runs the TUI, the demo, or the local B2.
+//! Errors end here as one clear line on stderr and a non-zero exit, never a stack trace.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+
+use b2tui::b2::{B2Client, B2Error, Credentials, DEFAULT_ENDPOINT};
+use b2tui::emulator;
+
+/// A terminal UI for Backblaze B2 cloud storage, with its own local B2 server.
+#[derive(Parser, Debug)]
+#[command(name = "b2tui", version, about)]
+struct Cli {
+    /// B2 API base URL.
+    #[arg(long, global = true, default_value = DEFAULT_ENDPOINT, env = "B2TUI_ENDPOINT")]
+    endpoint: String,
+    /// Open the TUI on a local B2 seeded with demo data (no account needed).
+    #[arg(long)]
+    demo: bool,
+    /// With --demo: keep the demo's data in this folder (kept across runs).
+    #[arg(long, requires = "demo")]
+    data: Option<PathBuf>,
+    /// Fixed clock and no animations (for scripted terminal tests).
+    #[arg(long, hide = true)]
+    deterministic: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the local B2 server (B2 Native API over HTTP).
+    Serve(ServeArgs),
+}
+
+#[derive(Args, Debug)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8787")]
+    listen: String,
+    /// Keep data in this folder (kept across restarts); in memory when absent.
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// Master application key id (else B2_APPLICATION_KEY_ID, else generated).
+    #[arg(long, requires = "key")]
+    key_id: Option<String>,
+    /// Master application key (else B2_APPLICATION_KEY, else generated).
+    #[arg(long, requires = "key_id")]
+    key: Option<String>,
+    /// Seconds an authorization token lives.
+    #[arg(long, default_value_t = 86_400)]
+    token_lifetime: u64,
+    /// `recommendedPartSize` reported and used, in bytes.
+    #[arg(long, default_value_t = 100_000_000)]
+    recommended_part_size: u64,
+    /// `absoluteMinimumPartSize` reported and enforced, in bytes.
+    #[arg(long, default_value_t = 5_000_000)]
+    min_part_size: u64,
+    /// Fraction (0..1) of API calls answered 429 with Retry-After.
+    #[arg(long, default_value_t = 0.0)]
+    fail_rate_429: f64,
+    /// Retry-After seconds sent with injected 429s.
+    #[arg(long, default_value_t = 1)]
+    retry_after: u64,
+    /// Fraction (0..1) of API calls answered 503.
+    #[arg(long, default_value_t = 0.0)]
+    fail_rate_503: f64,
+    /// Seed the demo data set into an empty store.
+    #[arg(long)]
+    seed_demo: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("b2tui: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("b2tui: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Some(Command::Serve(args)) => serve(args).await,
+        None if cli.demo => demo(cli.data, cli.deterministic).await,
+        None => browse(&cli.endpoint, cli.deterministic).await,
+    }
+}
+
+async fn browse(endpoint: &str, deterministic: bool) -> Result<()> {
+    let Some(creds) = Credentials::from_env() else {
+        bail!(
+            "no credentials: set B2_APPLICATION_KEY_ID and B2_APPLICATION_KEY \
+             (or try `b2tui --demo` to explore a local B2 without an account)"
+        );
+    };
+    let client = B2Client::authorize(endpoint, creds).await.map_err(explain_auth_error)?;
+    b2tui::tui::run(client, run_options(endpoint, deterministic)).await
+}
+
+async fn demo(data: Option<PathBuf>, deterministic: bool) -> Result<()> {
+    let config = emulator::Config { data_dir: data, ..emulator::Config::default() };
+    let server = emulator::spawn_seeded(config, "127.0.0.1:0")
+        .await
+        .context("starting the local B2 for the demo")?;
+    let creds = Credentials::new(&server.master_key_id, &server.master_key);
+    let client = B2Client::authorize(&server.url, creds).await.map_err(explain_auth_error)?;
+    let label = format!("{} (demo)", server.url);
+    let result = b2tui::tui::run(client, run_options(&label, deterministic)).await;
+    server.shutdown().await;
+    result
+}
+
+fn run_options(endpoint: &str, deterministic: bool) -> b2tui::tui::RunOptions {
+    b2tui::tui::RunOptions { endpoint_label: endpoint.to_owned(), deterministic }
+}
+
+fn explain_auth_error(e: B2Error) -> anyhow::Error {
+    match e.code() {
+        Some("unauthorized") => anyhow::anyhow!(
+            "B2 refused the application key ({e}); check B2_APPLICATION_KEY_ID and B2_APPLICATION_KEY"
+        ),
+        _ => anyhow::anyhow!("could not authorize with B2: {e}"),
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<()> {
+    let mut config = emulator::Config {
+        data_dir: args.data,
+        token_lifetime: Duration::from_secs(args.token_lifetime),
+        recommended_part_size: args.recommended_part_size,
+        absolute_minimum_part_size: args.min_part_size,
+        faults: emulator::Faults {
+            rate_429: args.fail_rate_429,
+            retry_after_secs: args.retry_after,
+            rate_503: args.fail_rate_503,
+        },
+        ..emulator::Config::default()
+    };
+    let flags = args.key_id.zip(args.key);
+    let env = Credentials::from_env();
+    let generated = flags.is_none() && env.is_none();
+    if let Some((id, key)) = flags {
+        (config.master_key_id, config.master_key) = (id, key);
+    } else if let Some(creds) = env {
+        config.master_key_id = creds.key_id.clone();
+        config.master_key = creds_secret(&creds);
+    }
+    for (name, rate) in [("--fail-rate-429", args.fail_rate_429), ("--fail-rate-503", args.fail_rate_503)] {
+        if !(0.0..=1.0).contains(&rate) {
+            bail!("{name} must be between 0 and 1, got {rate}");
+        }
+    }
+    let key_id = config.master_key_id.clone();
+    let key = config.master_key.clone();
+    let emu = emulator::Emulator::open(config).context("opening the local B2's store")?;
+    if args.seed_demo {
+        emulator::seed::demo_if_empty(emu.store()).context("seeding demo data")?;
+    }
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    println!("listening on http://{addr}");
+    if generated {
+        // Generated keys are printed once so that the user can connect; chosen keys never are.
+        println!("master key id: {key_id}");
+        println!("master key:    {key}");
+    }
+    use std::io::Write as _;
+    std::io::stdout().flush()?;
+    emu.serve(listener, shutdown_signal()).await?;
+    eprintln!("b2tui serve: stopped");
+    Ok(())
+}
+
+fn creds_secret(creds: &Credentials) -> String {
+    creds.secret().to_owned()
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}

@@ -32,6 +32,11 @@ impl Credentials {
         Some(Self::new(id, key))
     }
 
+    /// The secret itself: only for handing to a server being configured, never to print.
+    pub fn secret(&self) -> &str {
+        &self.key
+    }
+
     /// The `Authorization: Basic …` value for `b2_authorize_account`.
     pub(crate) fn basic_auth(&self) -> String {
         use base64::Engine as _;

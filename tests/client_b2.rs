@@ -1,0 +1,345 @@
+//! The B2 client against the local B2 over real HTTP: every call of the walking skeleton,
+//! paging across page boundaries, error mapping, retries and re-authorization.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use b2tui::b2::{
+    B2Client, BucketId, ClientOptions, Credentials, FileAction, ListFileNamesRequest,
+    ListFileVersionsRequest, Range, RetryPolicy, UploadMeta, paginate,
+};
+use bytes::Bytes;
+use futures::TryStreamExt;
+use serde_json::json;
+use sha1::{Digest, Sha1};
+
+fn meta(name: &str) -> UploadMeta {
+    UploadMeta { file_name: name.to_owned(), ..UploadMeta::default() }
+}
+
+async fn put(c: &B2Client, bucket: &BucketId, name: &str, body: &str) -> b2tui::b2::FileVersion {
+    c.upload_bytes(bucket, &meta(name), Bytes::from(body.to_owned())).await.expect("upload")
+}
+
+#[tokio::test]
+async fn authorizes_and_rejects_a_wrong_key() {
+    let local = common::start().await;
+    let s = local.client.session();
+    assert!(!s.account_id.0.is_empty());
+    assert!(s.has_capability("listBuckets"));
+    assert!(s.api_url.starts_with("http://127.0.0.1:"));
+    assert!(s.recommended_part_size >= s.absolute_minimum_part_size);
+
+    let wrong = Credentials::new(&local.server.master_key_id, "not-the-key");
+    let err = B2Client::authorize_with(&local.server.url, wrong, common::fast_retry())
+        .await
+        .expect_err("wrong key must fail");
+    assert_eq!(err.code(), Some("unauthorized"));
+    assert_eq!(err.status(), Some(401));
+    assert!(!format!("{err:?}").contains(&local.server.master_key));
+}
+
+#[tokio::test]
+async fn lists_buckets_sorted_by_name() {
+    let local = common::start().await;
+    for name in ["zeta-bucket", "alpha-bucket", "mid-bucket"] {
+        local.create_bucket(name, "allPrivate").await;
+    }
+    let names: Vec<_> =
+        local.client.list_buckets().await.unwrap().into_iter().map(|b| b.bucket_name).collect();
+    assert_eq!(names, ["alpha-bucket", "mid-bucket", "zeta-bucket"]);
+}
+
+#[tokio::test]
+async fn upload_info_and_download_round_trip() {
+    let local = common::start().await;
+    let c = &local.client;
+    let bucket = local.create_bucket("round-trip", "allPrivate").await;
+    let name = "dossier/été 2026/crème+brûlée #1.txt";
+    let body = "the quick brown fox\n".repeat(1000);
+    let mut m = meta(name);
+    m.file_info.insert("src_last_modified_millis".into(), "1700000000000".into());
+    m.file_info.insert("note".into(), "a/b c+d é".into());
+    let up = c.upload_bytes(&bucket, &m, Bytes::from(body.clone())).await.unwrap();
+    let sha1 = hex::encode(Sha1::digest(body.as_bytes()));
+    assert_eq!(up.file_name, name);
+    assert_eq!(up.action, FileAction::Upload);
+    assert_eq!(up.content_length, body.len() as u64);
+    assert_eq!(up.content_sha1.as_deref(), Some(sha1.as_str()));
+    assert_eq!(up.content_type.as_deref(), Some("text/plain"), "b2/x-auto from the extension");
+
+    let id = up.file_id.clone().unwrap();
+    let info = c.get_file_info(&id).await.unwrap();
+    assert_eq!(info.file_info.get("note").map(String::as_str), Some("a/b c+d é"));
+    assert_eq!(info.file_name, name);
+
+    let by_id = c.download_file_by_id(&id, None).await.unwrap();
+    assert_eq!(by_id.info.file_name, name);
+    assert_eq!(by_id.info.expected_sha1().as_deref(), Some(sha1.as_str()));
+    assert_eq!(by_id.bytes().await.unwrap(), body.as_bytes());
+
+    let by_name = c.download_file_by_name("round-trip", name, None).await.unwrap();
+    assert_eq!(by_name.info.file_id.as_ref(), Some(&id));
+    assert_eq!(by_name.info.file_info.get("note").map(String::as_str), Some("a/b c+d é"));
+    assert_eq!(by_name.bytes().await.unwrap(), body.as_bytes());
+
+    let part = c.download_file_by_id(&id, Some(Range { start: 4, end: 8 })).await.unwrap();
+    assert_eq!(part.bytes().await.unwrap(), &body.as_bytes()[4..=8]);
+
+    let past_end = Range { start: 10_000_000, end: 10_000_010 };
+    let err = c.download_file_by_id(&id, Some(past_end)).await.err().unwrap();
+    assert_eq!((err.status(), err.code()), (Some(416), Some("range_not_satisfiable")));
+}
+
+#[tokio::test]
+async fn versions_hide_and_errors() {
+    let local = common::start().await;
+    let c = &local.client;
+    let bucket = local.create_bucket("versions-here", "allPrivate").await;
+    let v1 = put(c, &bucket, "a.txt", "one").await;
+    let v2 = put(c, &bucket, "a.txt", "two two").await;
+    put(c, &bucket, "a.txt.bak", "other").await;
+    let hidden = c.hide_file(&bucket, "a.txt").await.unwrap();
+    assert_eq!(hidden.action, FileAction::Hide);
+
+    let req = ListFileVersionsRequest {
+        bucket_id: bucket.clone(),
+        prefix: Some("a.txt".into()),
+        start_file_name: Some("a.txt".into()),
+        max_file_count: Some(1000),
+        ..Default::default()
+    };
+    let page = c.list_file_versions(&req).await.unwrap();
+    let seen: Vec<_> =
+        page.files.iter().map(|f| (f.file_name.as_str(), f.action, f.file_id.clone())).collect();
+    assert_eq!(
+        seen,
+        [
+            ("a.txt", FileAction::Hide, hidden.file_id.clone()),
+            ("a.txt", FileAction::Upload, v2.file_id.clone()),
+            ("a.txt", FileAction::Upload, v1.file_id.clone()),
+            ("a.txt.bak", FileAction::Upload, page.files[3].file_id.clone()),
+        ]
+    );
+
+    // Hidden: gone from names and from download by name.
+    let names = c
+        .list_file_names(&ListFileNamesRequest { bucket_id: bucket.clone(), ..Default::default() })
+        .await
+        .unwrap();
+    let listed: Vec<_> = names.files.iter().map(|f| f.file_name.as_str()).collect();
+    assert_eq!(listed, ["a.txt.bak"]);
+    let err = c.download_file_by_name("versions-here", "a.txt", None).await.err().unwrap();
+    assert_eq!((err.status(), err.code()), (Some(404), Some("not_found")));
+
+    // Deleting the hide marker unhides; the newest upload is current again.
+    c.delete_file_version("a.txt", hidden.file_id.as_ref().unwrap()).await.unwrap();
+    let back = c.download_file_by_name("versions-here", "a.txt", None).await.unwrap();
+    assert_eq!(back.bytes().await.unwrap(), "two two".as_bytes());
+
+    let err = c.get_file_info(&"4_zdoesnotexist_f1000_d20260101".into()).await.err().unwrap();
+    assert!(matches!(err.status(), Some(400 | 404)), "{err}");
+    let too_many = ListFileNamesRequest {
+        bucket_id: bucket.clone(),
+        max_file_count: Some(10_001),
+        ..Default::default()
+    };
+    let err = c.list_file_names(&too_many).await.err().unwrap();
+    assert_eq!((err.status(), err.code()), (Some(400), Some("out_of_range")));
+    let err = c
+        .list_file_names(&ListFileNamesRequest { bucket_id: "nope".into(), ..Default::default() })
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(err.status(), Some(400));
+    assert!(matches!(err.code(), Some("bad_bucket_id" | "invalid_bucket_id")), "{err}");
+}
+
+/// The names of a delimiter listing, computed independently of any server.
+fn expected_listing(names: &[String], prefix: &str, delimiter: Option<&str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut sorted: Vec<&String> = names.iter().filter(|n| n.starts_with(prefix)).collect();
+    sorted.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+    sorted.dedup();
+    for n in sorted {
+        let entry = match delimiter {
+            Some(d) => match n[prefix.len()..].find(d) {
+                Some(i) => n[..prefix.len() + i + d.len()].to_owned(),
+                None => n.clone(),
+            },
+            None => n.clone(),
+        };
+        if out.last() != Some(&entry) {
+            out.push(entry);
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn pages_names_across_boundaries_with_and_without_delimiter() {
+    let local = common::start().await;
+    let c = &local.client;
+    let bucket = local.create_bucket("paging-bucket", "allPrivate").await;
+    let mut names: Vec<String> = Vec::new();
+    for d in ["a", "a-b", "a.b", "b", "é", "z"] {
+        for i in 0..4 {
+            names.push(format!("{d}/f{i}.txt"));
+        }
+        names.push(format!("{d}/sub/deep/x.txt"));
+    }
+    names.extend(["a", "a-", "a0", "top.txt", "日本"].map(String::from));
+    for n in &names {
+        put(c, &bucket, n, n).await;
+    }
+    put(c, &bucket, "a/f0.txt", "second version").await;
+    for (prefix, delimiter) in [("", None), ("", Some("/")), ("a/", Some("/")), ("a", Some("/"))] {
+        let expected = expected_listing(&names, prefix, delimiter);
+        for page_size in [1u32, 2, 3, 7, 1000] {
+            let req = ListFileNamesRequest {
+                bucket_id: bucket.clone(),
+                prefix: Some(prefix.into()),
+                delimiter: delimiter.map(str::to_owned),
+                max_file_count: Some(page_size),
+                ..Default::default()
+            };
+            let pages: Vec<Vec<_>> =
+                paginate::file_names(c.clone(), req).try_collect().await.unwrap();
+            assert!(pages.iter().all(|p| p.len() <= page_size as usize));
+            let got: Vec<String> = pages.into_iter().flatten().map(|f| f.file_name).collect();
+            assert_eq!(got, expected, "prefix {prefix:?} delimiter {delimiter:?} page {page_size}");
+        }
+    }
+
+    // Versions: every version, name order then newest first, across pages of 2.
+    let req = ListFileVersionsRequest {
+        bucket_id: bucket.clone(),
+        max_file_count: Some(2),
+        ..Default::default()
+    };
+    let all: Vec<_> = paginate::file_versions(c.clone(), req)
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap()
+        .into_iter()
+        .flatten()
+        .collect();
+    assert_eq!(all.len(), names.len() + 1);
+    let a0: Vec<_> = all.iter().filter(|f| f.file_name == "a/f0.txt").collect();
+    assert_eq!(a0.len(), 2);
+    assert!(a0[0].upload_timestamp >= a0[1].upload_timestamp);
+    assert_eq!(a0[0].content_length, "second version".len() as u64);
+    let order: Vec<&str> = all.iter().map(|f| f.file_name.as_str()).collect();
+    let mut sorted = order.clone();
+    sorted.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+    assert_eq!(order, sorted);
+}
+
+#[tokio::test]
+async fn retries_503_and_honours_retry_after() {
+    let local = common::start().await;
+    let c = &local.client;
+    local.admin("fail_next", json!({"count": 2, "status": 503, "code": "service_unavailable",
+        "message": "injected", "endpoint": "b2_list_buckets"})).await;
+    let before = local.calls("b2_list_buckets").await;
+    c.list_buckets().await.expect("succeeds after two 503s");
+    assert_eq!(local.calls("b2_list_buckets").await - before, 3);
+
+    local.admin("fail_next", json!({"count": 1, "status": 429, "code": "too_many_requests",
+        "message": "slow down", "retryAfterSeconds": 1, "endpoint": "b2_list_buckets"})).await;
+    let started = Instant::now();
+    c.list_buckets().await.expect("succeeds after a 429");
+    assert!(started.elapsed() >= Duration::from_millis(950), "Retry-After honoured");
+
+    // Bounded: more failures than attempts → the error comes back.
+    local.admin("fail_next", json!({"count": 50, "status": 500, "code": "internal_error",
+        "message": "down", "endpoint": "b2_list_buckets"})).await;
+    let before = local.calls("b2_list_buckets").await;
+    let err = c.list_buckets().await.expect_err("gives up");
+    assert_eq!(err.status(), Some(500));
+    assert_eq!(local.calls("b2_list_buckets").await - before, 4, "max_attempts tries");
+
+    // 400 is never retried.
+    local.admin("fail_next", json!({"count": 3, "status": 400, "code": "bad_request",
+        "message": "no", "endpoint": "b2_list_buckets"})).await;
+    let before = local.calls("b2_list_buckets").await;
+    let err = c.list_buckets().await.expect_err("400 is final");
+    assert_eq!(err.code(), Some("bad_request"));
+    assert_eq!(local.calls("b2_list_buckets").await - before, 1);
+}
+
+#[tokio::test]
+async fn reauthorizes_once_on_expired_token() {
+    let local = common::start().await;
+    let c = &local.client;
+    let bucket = local.create_bucket("reauth-bucket", "allPrivate").await;
+    let auths = local.calls("b2_authorize_account").await;
+    local.admin("expire_tokens", json!({})).await;
+    let req = ListFileNamesRequest { bucket_id: bucket.clone(), ..Default::default() };
+    c.list_file_names(&req).await.expect("re-authorized and retried");
+    assert_eq!(local.calls("b2_authorize_account").await, auths + 1);
+
+    // Test mode on every call: half of them see an expired token; all still succeed.
+    let creds = Credentials::new(&local.server.master_key_id, &local.server.master_key);
+    let opts = ClientOptions {
+        test_mode: Some("expire_some_account_authorization_tokens".into()),
+        ..common::fast_retry()
+    };
+    let flaky = B2Client::authorize_with(&local.server.url, creds, opts).await.unwrap();
+    for _ in 0..6 {
+        flaky.list_file_names(&req).await.expect("every call survives");
+    }
+}
+
+#[tokio::test]
+async fn uploads_survive_failing_upload_urls() {
+    let local = common::start().await;
+    let c = &local.client;
+    let bucket = local.create_bucket("flaky-uploads", "allPrivate").await;
+    let mut expected = BTreeMap::new();
+    for i in 0..8 {
+        let name = format!("f{i}.bin");
+        let body = format!("payload {i}").repeat(100);
+        let m = UploadMeta { test_mode: Some("fail_some_uploads".into()), ..meta(&name) };
+        c.upload_bytes(&bucket, &m, Bytes::from(body.clone())).await.expect("upload retried");
+        expected.insert(name, body);
+    }
+    assert!(local.calls("b2_get_upload_url").await > 8, "fresh upload URLs were taken");
+    for (name, body) in expected {
+        let got = c.download_file_by_name("flaky-uploads", &name, None).await.unwrap();
+        assert_eq!(got.bytes().await.unwrap(), body.as_bytes());
+    }
+    let err = c
+        .upload_bytes(
+            &bucket,
+            &UploadMeta { test_mode: Some("force_cap_exceeded".into()), ..meta("capped") },
+            Bytes::from_static(b"x"),
+        )
+        .await
+        .expect_err("cap exceeded is final");
+    assert_eq!(err.status(), Some(403));
+}
+
+#[tokio::test]
+async fn retry_policy_is_bounded_in_time() {
+    let local = common::start_with(
+        b2tui::emulator::Config::default(),
+        ClientOptions {
+            retry: RetryPolicy {
+                max_attempts: 100,
+                initial_backoff: Duration::from_millis(50),
+                max_backoff: Duration::from_millis(100),
+                max_elapsed: Duration::from_millis(600),
+            },
+            ..ClientOptions::default()
+        },
+    )
+    .await;
+    local.admin("fail_next", json!({"count": 1000, "status": 503, "code": "service_unavailable",
+        "message": "down", "endpoint": "b2_list_buckets"})).await;
+    let started = Instant::now();
+    local.client.list_buckets().await.expect_err("gives up");
+    assert!(started.elapsed() < Duration::from_secs(3));
+}
