@@ -5,10 +5,9 @@ use std::sync::Arc;
 
 use axum::extract::Request;
 use axum::http::Method;
-use base64::Engine;
 use serde_json::{Value, json};
 
-use super::{auth_header, base_url};
+use super::{auth_header, base_url, basic_credentials};
 use crate::emulator::State;
 use crate::emulator::error::ApiError;
 use crate::emulator::store::TokenKind;
@@ -16,21 +15,6 @@ use crate::emulator::store::TokenKind;
 fn bad_credentials() -> ApiError {
     // The recorded real answer to a wrong key is 401 bad_auth_token.
     ApiError::bad_auth_token("invalid application key id or application key")
-}
-
-/// Decodes `Basic base64(id:secret)`.
-fn basic_credentials(header: Option<&str>) -> Result<(String, String), ApiError> {
-    let header = header.ok_or_else(|| ApiError::bad_auth_token("missing Authorization header"))?;
-    let (scheme, encoded) = header.trim().split_once(' ').ok_or_else(bad_credentials)?;
-    if !scheme.eq_ignore_ascii_case("basic") {
-        return Err(bad_credentials());
-    }
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .map_err(|_| bad_credentials())?;
-    let text = String::from_utf8(decoded).map_err(|_| bad_credentials())?;
-    let (id, secret) = text.split_once(':').ok_or_else(bad_credentials)?;
-    Ok((id.to_string(), secret.to_string()))
 }
 
 pub async fn authorize_account(
@@ -41,7 +25,10 @@ pub async fn authorize_account(
     if request.method() != Method::GET && request.method() != Method::POST {
         return Err(ApiError::method_not_allowed());
     }
-    let (key_id, secret) = basic_credentials(auth_header(request.headers()).as_deref())?;
+    if auth_header(request.headers()).is_none() {
+        return Err(ApiError::bad_auth_token("missing Authorization header"));
+    }
+    let (key_id, secret) = basic_credentials(request.headers()).ok_or_else(bad_credentials)?;
     let base = base_url(request.headers());
     let master_key_id = state.store.master_key_id().to_string();
     let token_state = Arc::clone(state);

@@ -6,10 +6,9 @@ use std::sync::Arc;
 use axum::extract::{Path, Request, State as AxumState};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
 use serde_json::{Value, json};
 
-use super::{Params, auth_header, respond};
+use super::{Params, basic_credentials, read_params, respond};
 use crate::emulator::State;
 use crate::emulator::error::ApiError;
 use crate::emulator::faults::FailNext;
@@ -18,21 +17,8 @@ fn unauthorized() -> ApiError {
     ApiError::unauthorized("admin endpoints need HTTP Basic with the master key")
 }
 
-async fn check_master(state: &Arc<State>, header: Option<String>) -> Result<(), ApiError> {
-    let encoded = header
-        .as_deref()
-        .and_then(|h| {
-            h.trim()
-                .strip_prefix("Basic ")
-                .or_else(|| h.trim().strip_prefix("basic "))
-        })
-        .ok_or_else(unauthorized)?;
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .map_err(|_| unauthorized())?;
-    let text = String::from_utf8(decoded).map_err(|_| unauthorized())?;
-    let (id, secret) = text.split_once(':').ok_or_else(unauthorized)?;
-    let (id, secret) = (id.to_string(), secret.to_string());
+async fn check_master(state: &Arc<State>, headers: &axum::http::HeaderMap) -> Result<(), ApiError> {
+    let (id, secret) = basic_credentials(headers).ok_or_else(unauthorized)?;
     let master = state.store.master_key_id().to_string();
     let ok = state
         .db(move |db, _| Ok(id == master && db.key_with_secret(&id, &secret)?.is_some()))
@@ -47,18 +33,9 @@ pub async fn admin(
 ) -> Response {
     let method = request.method().clone();
     let result = async {
-        check_master(&state, auth_header(request.headers())).await?;
+        check_master(&state, request.headers()).await?;
         let (parts, body) = request.into_parts();
-        let mut params = Params::from_query(parts.uri.query())?;
-        let bytes = axum::body::to_bytes(body, 1024 * 1024)
-            .await
-            .map_err(|err| ApiError::bad_request(format!("cannot read request body: {err}")))?;
-        if !bytes.iter().all(u8::is_ascii_whitespace) {
-            match serde_json::from_slice(&bytes) {
-                Ok(Value::Object(map)) => params.0.extend(map),
-                _ => return Err(ApiError::bad_json("request body must be a JSON object")),
-            }
-        }
+        let params = read_params(parts.uri.query(), body).await?;
         match (op.as_str(), &method) {
             ("fail_next", &Method::POST) => fail_next(&state, &params),
             ("expire_tokens", &Method::POST) => {

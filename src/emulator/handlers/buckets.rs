@@ -4,13 +4,13 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::Call;
 use super::shapes::bucket_json;
+use super::{Call, check_account};
 use crate::emulator::State;
 use crate::emulator::auth::{Need, authorize};
 use crate::emulator::error::ApiError;
 use crate::emulator::names;
-use crate::emulator::store::{BucketUpdate, Db, KeyRow, NewBucket, TokenKind};
+use crate::emulator::store::{BucketUpdate, KeyRow, NewBucket, TokenKind};
 
 const DEFAULT_TYPES: [&str; 3] = ["allPublic", "allPrivate", "snapshot"];
 const KNOWN_TYPES: [&str; 5] = [
@@ -20,16 +20,6 @@ const KNOWN_TYPES: [&str; 5] = [
     "restricted",
     "shared",
 ];
-
-fn check_account(db: &Db, call: &Call) -> Result<(), ApiError> {
-    let account = call.params.str("accountId")?;
-    if account != db.account_id() {
-        return Err(ApiError::unauthorized(format!(
-            "accountId {account} does not match the key"
-        )));
-    }
-    Ok(())
-}
 
 fn bucket_types(call: &Call) -> Result<Option<Vec<String>>, ApiError> {
     let Some(types) = call.params.opt_strings("bucketTypes")? else {

@@ -8,7 +8,7 @@ use axum::extract::{Request, State as AxumState};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::{Params, auth_header};
+use super::{Params, auth_header, read_params};
 use crate::emulator::State;
 use crate::emulator::auth::{Need, authorize};
 use crate::emulator::blobs::Segment;
@@ -99,21 +99,12 @@ pub async fn by_id(state: Arc<State>, _version: u8, request: Request) -> Respons
     let head = request.method() == Method::HEAD;
     let result = async {
         let (parts, body) = request.into_parts();
-        let mut params = Params::from_query(parts.uri.query())?;
-        if parts.method == Method::POST {
-            let bytes = axum::body::to_bytes(body, 1024 * 1024)
-                .await
-                .map_err(|err| ApiError::bad_request(format!("cannot read request body: {err}")))?;
-            if !bytes.iter().all(u8::is_ascii_whitespace) {
-                let value: serde_json::Value = serde_json::from_slice(&bytes)
-                    .map_err(|err| ApiError::bad_json(format!("invalid JSON: {err}")))?;
-                if let serde_json::Value::Object(map) = value {
-                    params.0.extend(map);
-                }
-            }
+        let params = if parts.method == Method::POST {
+            read_params(parts.uri.query(), body).await?
         } else {
             download_method(&parts.method)?;
-        }
+            Params::from_query(parts.uri.query())?
+        };
         let token = token_of(&parts.headers, &params)?;
         let file_id = params.str("fileId")?;
         let found = state

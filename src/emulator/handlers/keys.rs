@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::Call;
 use super::shapes::key_json;
+use super::{Call, check_account};
 use crate::emulator::State;
 use crate::emulator::auth::{Need, authorize};
 use crate::emulator::error::ApiError;
@@ -36,16 +36,6 @@ const BUCKET_LEVEL: [&str; 19] = [
 ];
 
 const MAX_DURATION_SECS: i64 = 86_400_000;
-
-fn check_account(db: &crate::emulator::store::Db, call: &Call) -> Result<(), ApiError> {
-    let account = call.params.str("accountId")?;
-    if account != db.account_id() {
-        return Err(ApiError::unauthorized(format!(
-            "accountId {account} does not match the key"
-        )));
-    }
-    Ok(())
-}
 
 fn requested_bucket(call: &Call) -> Result<Option<String>, ApiError> {
     if let Some(ids) = call.params.opt_strings("bucketIds")? {

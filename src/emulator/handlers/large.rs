@@ -79,15 +79,8 @@ pub async fn get_upload_part_url(state: &Arc<State>, call: Call) -> Result<Value
     let token_state = Arc::clone(state);
     state
         .db(move |db, now| {
-            let file_id = call.params.str("fileId")?;
-            let started = db.version(&file_id)?.filter(|v| v.action == Action::Start);
-            let mut need = Need::capability("writeFiles");
-            if let Some(v) = &started {
-                need = need.bucket(&v.bucket_id).file(&v.name);
-            }
-            let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
-            let started = started
-                .ok_or_else(|| ApiError::bad_request(format!("Invalid fileId: {file_id}")))?;
+            let (started, key) = started_for_call(db, &call, now, "writeFiles")?;
+            let file_id = started.file_id.clone();
             let n = db.reserve("upload_url", 1)?;
             let token = db.issue_token(
                 &key.key_id,

@@ -17,6 +17,7 @@ use axum::body::Body;
 use axum::extract::{Path, Request, State as AxumState};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
+use base64::Engine;
 use serde_json::{Map, Value};
 
 use crate::emulator::State;
@@ -186,26 +187,57 @@ pub fn auth_header(headers: &HeaderMap) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Query parameters merged with a JSON object body (when the body is not blank).
+pub async fn read_params(query: Option<&str>, body: Body) -> Result<Params, ApiError> {
+    let mut params = Params::from_query(query)?;
+    let bytes = axum::body::to_bytes(body, MAX_JSON_BODY)
+        .await
+        .map_err(|err| ApiError::bad_request(format!("cannot read request body: {err}")))?;
+    if !bytes.iter().all(u8::is_ascii_whitespace) {
+        let value: Value = serde_json::from_slice(&bytes)
+            .map_err(|err| ApiError::bad_json(format!("invalid JSON in request body: {err}")))?;
+        let Value::Object(map) = value else {
+            return Err(ApiError::bad_json("request body must be a JSON object"));
+        };
+        params.0.extend(map);
+    }
+    Ok(params)
+}
+
+/// Decodes `Authorization: Basic base64(id:secret)`; None if absent or malformed.
+pub fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+    let header = auth_header(headers)?;
+    let (scheme, encoded) = header.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (id, secret) = text.split_once(':')?;
+    Some((id.to_string(), secret.to_string()))
+}
+
+/// Checks the `accountId` field against the account (401 `unauthorized` otherwise).
+pub fn check_account(db: &crate::emulator::store::Db, call: &Call) -> Result<(), ApiError> {
+    let account = call.params.str("accountId")?;
+    if account != db.account_id() {
+        return Err(ApiError::unauthorized(format!(
+            "accountId {account} does not match the key"
+        )));
+    }
+    Ok(())
+}
+
 /// Parses method, query and body into a `Call`.
 async fn parse_call(version: u8, request: Request) -> Result<Call, ApiError> {
     let (parts, body) = request.into_parts();
-    let mut params = Params::from_query(parts.uri.query())?;
-    if parts.method == Method::POST {
-        let bytes = axum::body::to_bytes(body, MAX_JSON_BODY)
-            .await
-            .map_err(|err| ApiError::bad_request(format!("cannot read request body: {err}")))?;
-        if !bytes.iter().all(u8::is_ascii_whitespace) {
-            let value: Value = serde_json::from_slice(&bytes).map_err(|err| {
-                ApiError::bad_json(format!("invalid JSON in request body: {err}"))
-            })?;
-            let Value::Object(map) = value else {
-                return Err(ApiError::bad_json("request body must be a JSON object"));
-            };
-            params.0.extend(map);
-        }
-    } else if parts.method != Method::GET {
-        return Err(ApiError::method_not_allowed());
-    }
+    let params = match parts.method {
+        Method::POST => read_params(parts.uri.query(), body).await?,
+        Method::GET => Params::from_query(parts.uri.query())?,
+        _ => return Err(ApiError::method_not_allowed()),
+    };
     Ok(Call {
         version,
         token: auth_header(&parts.headers),
