@@ -227,6 +227,32 @@ pub fn content_type_for(name: &str) -> &'static str {
     }
 }
 
+/// The content type to store: `b2/x-auto` picks one from the file name's extension.
+pub fn resolve_content_type(value: &str, file_name: &str) -> Result<String, ApiError> {
+    if value == "b2/x-auto" {
+        return Ok(content_type_for(file_name).to_string());
+    }
+    validate_content_type(value)?;
+    Ok(value.to_string())
+}
+
+/// File info given as a JSON object (start_large_file, copy_file): keys lower-cased,
+/// then checked like `X-Bz-Info-*` headers. Absent = empty.
+pub fn file_info_from_json(
+    value: Option<serde_json::Value>,
+) -> Result<serde_json::Map<String, serde_json::Value>, ApiError> {
+    let map = match value {
+        None => serde_json::Map::new(),
+        Some(serde_json::Value::Object(map)) => map
+            .into_iter()
+            .map(|(k, v)| (k.to_lowercase(), v))
+            .collect(),
+        Some(_) => return Err(ApiError::bad_request("fileInfo must be an object")),
+    };
+    validate_file_info(&map)?;
+    Ok(map)
+}
+
 /// Checks a MIME type the way B2 roughly does: `type/subtype` with no spaces or controls.
 pub fn validate_content_type(value: &str) -> Result<(), ApiError> {
     let ok = value

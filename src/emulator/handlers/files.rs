@@ -197,22 +197,9 @@ fn copy_metadata(
             let content_type = content_type.ok_or_else(|| {
                 ApiError::bad_request("contentType is required with metadataDirective REPLACE")
             })?;
-            let content_type = if content_type == "b2/x-auto" {
-                names::content_type_for(&call.params.str("fileName")?).to_string()
-            } else {
-                names::validate_content_type(&content_type)?;
-                content_type
-            };
-            let info = match info {
-                None => Map::new(),
-                Some(Value::Object(map)) => map,
-                Some(_) => return Err(ApiError::bad_request("fileInfo must be an object")),
-            };
-            let info: Map<String, Value> = info
-                .into_iter()
-                .map(|(k, v)| (k.to_lowercase(), v))
-                .collect();
-            names::validate_file_info(&info)?;
+            let content_type =
+                names::resolve_content_type(&content_type, &call.params.str("fileName")?)?;
+            let info = names::file_info_from_json(info)?;
             Ok((content_type, info))
         }
         other => Err(ApiError::bad_request(format!(

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::extract::{Path, Request, State as AxumState};
 use axum::http::Method;
 use axum::response::{IntoResponse, Response};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::files::{MAX_FILE_SIZE, check_file_id};
 use super::shapes::{file_json, part_json};
@@ -32,21 +32,8 @@ pub async fn start_large_file(state: &Arc<State>, call: Call) -> Result<Value, A
             db.require_bucket(&bucket_id)?;
             names::validate_file_name(&name)?;
             let content_type = call.params.str("contentType")?;
-            let content_type = if content_type == "b2/x-auto" {
-                names::content_type_for(&name).to_string()
-            } else {
-                names::validate_content_type(&content_type)?;
-                content_type
-            };
-            let info: Map<String, Value> = match call.params.opt_json("fileInfo")? {
-                None => Map::new(),
-                Some(Value::Object(map)) => map
-                    .into_iter()
-                    .map(|(k, v)| (k.to_lowercase(), v))
-                    .collect(),
-                Some(_) => return Err(ApiError::bad_request("fileInfo must be an object")),
-            };
-            names::validate_file_info(&info)?;
+            let content_type = names::resolve_content_type(&content_type, &name)?;
+            let info = names::file_info_from_json(call.params.opt_json("fileInfo")?)?;
             names::check_header_budget(&name, &info)?;
             let upload_ts = match call.params.opt_i64("customUploadTimestamp")? {
                 Some(ts) if ts > now => {

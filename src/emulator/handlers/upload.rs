@@ -242,12 +242,7 @@ async fn upload(
     let content_type = required_header(&headers, "content-type")?
         .trim()
         .to_string();
-    let content_type = if content_type == "b2/x-auto" {
-        names::content_type_for(&name).to_string()
-    } else {
-        names::validate_content_type(&content_type)?;
-        content_type
-    };
+    let content_type = names::resolve_content_type(&content_type, &name)?;
     let info = info_headers(&headers)?;
     names::check_header_budget(&name, &info)?;
     let custom_ts = match header(&headers, "x-bz-custom-upload-timestamp") {
