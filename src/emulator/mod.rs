@@ -1,1 +1,247 @@
-//! placeholder
+//! Local B2 server ("emulator"): a B2-compatible native API on axum, backed by `store`.
+//! `Emulator::open` + `serve` run it; `spawn` starts one in the background (tests, `serve`).
+//! Knows nothing of the terminal UI.
+
+mod auth;
+mod blobs;
+mod clock;
+mod error;
+mod faults;
+mod handlers;
+mod ids;
+mod md5;
+mod names;
+pub mod seed;
+mod store;
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+
+pub use error::{ApiError, EmulatorError};
+pub use store::Store;
+
+use clock::Clock;
+use faults::FaultState;
+use store::Db;
+
+/// How to run the emulator.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub master_key_id: String,
+    pub master_key: String,
+    /// None = SQLite `:memory:` and blobs in a temp dir removed on drop.
+    pub data_dir: Option<PathBuf>,
+    /// Lifetime of account authorization and upload tokens.
+    pub token_lifetime: Duration,
+    pub recommended_part_size: u64,
+    pub absolute_minimum_part_size: u64,
+    pub faults: Faults,
+}
+
+impl Default for Config {
+    /// A random master key (id of 24 hex digits starting `0012`, 31-character secret).
+    fn default() -> Config {
+        Config {
+            master_key_id: format!("0012{}", ids::random_hex(10)),
+            master_key: format!("K001{}", ids::random_secret(27)),
+            data_dir: None,
+            token_lifetime: Duration::from_secs(24 * 3600),
+            recommended_part_size: 100_000_000,
+            absolute_minimum_part_size: 5_000_000,
+            faults: Faults::default(),
+        }
+    }
+}
+
+/// Random failures injected on every B2 call, for retry testing.
+#[derive(Clone, Debug, Default)]
+pub struct Faults {
+    /// Probability (0..1) of a 429 `too_many_requests`.
+    pub rate_429: f64,
+    /// `Retry-After` seconds sent with injected 429s.
+    pub retry_after_secs: u64,
+    /// Probability (0..1) of a 503 `service_unavailable`.
+    pub rate_503: f64,
+}
+
+/// Shared server state.
+pub(crate) struct State {
+    store: Store,
+    clock: Clock,
+    config: Config,
+    faults: FaultState,
+    /// Upload tokens with an upload in progress (one at a time per token).
+    uploads_in_flight: Mutex<HashSet<String>>,
+}
+
+impl State {
+    /// Runs `f` on a blocking thread inside one store transaction, with the current time.
+    async fn db<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Db, i64) -> Result<T, ApiError> + Send + 'static,
+    {
+        let state = Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            let now = state.clock.now_ms();
+            state.store.with(|db| f(db, now))
+        })
+        .await
+        .map_err(|err| ApiError::internal(format!("store task failed: {err}")))?
+    }
+
+    fn token_expiry(&self, now: i64) -> i64 {
+        let lifetime = i64::try_from(self.config.token_lifetime.as_millis()).unwrap_or(i64::MAX);
+        now.saturating_add(lifetime)
+    }
+}
+
+/// An emulator with its store open, ready to serve.
+pub struct Emulator {
+    state: Arc<State>,
+}
+
+impl Emulator {
+    /// Opens or creates the store described by `config`.
+    pub fn open(config: Config) -> Result<Emulator, EmulatorError> {
+        let store = Store::open(
+            config.data_dir.as_ref(),
+            &config.master_key_id,
+            &config.master_key,
+        )?;
+        let state = State {
+            store,
+            clock: Clock::default(),
+            faults: FaultState::new(config.faults.clone()),
+            config,
+            uploads_in_flight: Mutex::new(HashSet::new()),
+        };
+        Ok(Emulator {
+            state: Arc::new(state),
+        })
+    }
+
+    /// The store, for seeding.
+    pub fn store(&self) -> &Store {
+        &self.state.store
+    }
+
+    pub fn router(&self) -> Router {
+        let state = Arc::clone(&self.state);
+        Router::new()
+            .route("/b2api/{version}/{endpoint}", any(handlers::api))
+            .route(
+                "/b2api/{version}/b2_upload_file/{bucket_id}/{n}",
+                any(handlers::upload::upload_file),
+            )
+            .route(
+                "/b2api/{version}/b2_upload_part/{file_id}/{n}",
+                any(handlers::large::upload_part),
+            )
+            .route("/file/{*path}", any(handlers::download::by_name))
+            .route("/b2tui-admin/v1/{op}", any(handlers::admin::admin))
+            .fallback(handlers::unknown)
+            .layer(axum::middleware::from_fn_with_state(
+                Arc::clone(&state),
+                fault_layer,
+            ))
+            .with_state(state)
+    }
+
+    /// Serves on `listener` until `shutdown` completes.
+    pub async fn serve(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(listener, self.router())
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+}
+
+/// Counts every B2 call and injects the armed or random faults before the handler runs.
+async fn fault_layer(
+    axum::extract::State(state): axum::extract::State<Arc<State>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let Some(endpoint) = handlers::endpoint_of(request.uri().path(), request.uri().query()) else {
+        return next.run(request).await;
+    };
+    let test_mode = request
+        .headers()
+        .get("x-bz-test-mode")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let Some(err) = state.faults.on_call(&endpoint, test_mode.as_deref()) else {
+        return next.run(request).await;
+    };
+    if faults::is_upload(&endpoint) {
+        // Read the upload body first so the client sees the error, not a reset.
+        let _ = axum::body::to_bytes(request.into_body(), 64 * 1024 * 1024).await;
+    }
+    err.into_response()
+}
+
+/// A running background emulator.
+pub struct RunningEmulator {
+    /// Base URL, `http://127.0.0.1:PORT`.
+    pub url: String,
+    pub master_key_id: String,
+    pub master_key: String,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl RunningEmulator {
+    /// Stops serving gracefully and waits for the server task.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for RunningEmulator {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+/// Binds `addr` (e.g. "127.0.0.1:0"), serves in a background tokio task, returns at once.
+pub async fn spawn(config: Config, addr: &str) -> Result<RunningEmulator, EmulatorError> {
+    let master_key_id = config.master_key_id.clone();
+    let master_key = config.master_key.clone();
+    let emulator = Emulator::open(config)?;
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(emulator.serve(listener, async move {
+        let _ = rx.await;
+    }));
+    Ok(RunningEmulator {
+        url: format!("http://{local}"),
+        master_key_id,
+        master_key,
+        shutdown: Some(tx),
+        task: Some(task),
+    })
+}

@@ -1,0 +1,365 @@
+//! File bytes as files, content-addressed by SHA-1 under `blobs/xx/<sha1>`. Writes go to a
+//! temp name, are fsynced, then renamed into place, so a crash never leaves a partial blob.
+//! No metadata lives here; `store` decides which versions point at which blob.
+
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+use bytes::Bytes;
+use futures::{Stream, StreamExt, stream};
+use sha1::{Digest, Sha1};
+use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
+
+use crate::emulator::md5::Md5;
+
+/// The blob directory; a private temp dir (removed on drop) when no data dir is given.
+#[derive(Debug)]
+pub struct Blobs {
+    root: PathBuf,
+    temporary: bool,
+}
+
+impl Drop for Blobs {
+    fn drop(&mut self) {
+        if self.temporary {
+            let _ = std::fs::remove_dir_all(&self.root);
+        }
+    }
+}
+
+/// Digests and length of written content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Digests {
+    pub sha1: String,
+    pub md5: String,
+    pub len: u64,
+}
+
+/// One piece of a file's content: a blob and how many bytes of it are used.
+#[derive(Debug, Clone)]
+pub struct Segment {
+    pub key: String,
+    pub len: u64,
+}
+
+impl Blobs {
+    pub fn open(data_dir: Option<&Path>) -> std::io::Result<Blobs> {
+        let (root, temporary) = match data_dir {
+            Some(dir) => (dir.join("blobs"), false),
+            None => {
+                let name = format!("b2tui-emulator-{}-{}", std::process::id(), random_suffix());
+                (std::env::temp_dir().join(name), true)
+            }
+        };
+        std::fs::create_dir_all(root.join("tmp"))?;
+        Ok(Blobs { root, temporary })
+    }
+
+    fn path_of(&self, key: &str) -> PathBuf {
+        let shard = key.get(..2).unwrap_or("xx");
+        self.root.join(shard).join(key)
+    }
+
+    fn temp_path(&self) -> PathBuf {
+        self.root.join("tmp").join(random_suffix())
+    }
+
+    /// Starts a streaming write. `hold_back` trailing bytes are kept out of the blob and
+    /// the digests (used for `hex_digits_at_end`).
+    pub async fn writer(&self, hold_back: usize) -> std::io::Result<BlobWriter> {
+        let path = self.temp_path();
+        let file = tokio::fs::File::create(&path).await?;
+        Ok(BlobWriter {
+            file,
+            pending: PendingBlob {
+                temp: Some(path),
+                final_path: PathBuf::new(),
+                key: String::new(),
+            },
+            sha1: Sha1::new(),
+            md5: Md5::default(),
+            len: 0,
+            hold_back,
+            tail: Vec::new(),
+            root: self.root.clone(),
+        })
+    }
+
+    /// Writes a whole buffer as a committed blob (seeding, copies). Blocking.
+    pub fn put(&self, data: &[u8]) -> std::io::Result<(String, Digests)> {
+        let sha1 = hex::encode(Sha1::digest(data));
+        let digests = Digests {
+            sha1: sha1.clone(),
+            md5: crate::emulator::md5::hex_digest(data),
+            len: data.len() as u64,
+        };
+        let final_path = self.path_of(&sha1);
+        if !final_path.exists() {
+            let temp = self.temp_path();
+            let mut file = std::fs::File::create(&temp)?;
+            std::io::Write::write_all(&mut file, data)?;
+            file.sync_all()?;
+            drop(file);
+            place(&temp, &final_path)?;
+        }
+        Ok((sha1, digests))
+    }
+
+    /// Reads `range` (start, inclusive end) of the concatenated segments. Blocking.
+    pub fn read_range(
+        &self,
+        segments: &[Segment],
+        start: u64,
+        end: u64,
+    ) -> std::io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        for (seg, from, len) in slice_segments(segments, start, end) {
+            let mut file = std::fs::File::open(self.path_of(&seg.key))?;
+            file.seek(SeekFrom::Start(from))?;
+            file.take(len).read_to_end(&mut out)?;
+        }
+        Ok(out)
+    }
+
+    /// Copies `length` bytes from `start` (inclusive `end`) of the segments into a new
+    /// committed blob, hashing on the way. Blocking.
+    pub fn copy_range(
+        &self,
+        segments: &[Segment],
+        start: u64,
+        end: u64,
+        length: u64,
+    ) -> std::io::Result<(String, Digests)> {
+        if length == 0 {
+            return self.put(&[]);
+        }
+        let temp = self.temp_path();
+        let mut out = std::fs::File::create(&temp)?;
+        let mut sha1 = Sha1::new();
+        let mut md5 = Md5::default();
+        let mut buf = vec![0u8; 1 << 16];
+        for (seg, from, len) in slice_segments(segments, start, end) {
+            let mut file = std::fs::File::open(self.path_of(&seg.key))?;
+            file.seek(SeekFrom::Start(from))?;
+            let mut reader = file.take(len);
+            loop {
+                let n = reader.read(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                sha1.update(&buf[..n]);
+                md5.update(&buf[..n]);
+                std::io::Write::write_all(&mut out, &buf[..n])?;
+            }
+        }
+        out.sync_all()?;
+        drop(out);
+        let key = hex::encode(sha1.finalize());
+        let digests = Digests {
+            sha1: key.clone(),
+            md5: md5.finalize_hex(),
+            len: length,
+        };
+        place(&temp, &self.path_of(&key))?;
+        Ok((key, digests))
+    }
+
+    /// Streams `range` (start, inclusive end) of the concatenated segments.
+    pub fn stream_range(
+        &self,
+        segments: &[Segment],
+        start: u64,
+        end: u64,
+    ) -> impl Stream<Item = std::io::Result<Bytes>> + Send + 'static {
+        let pieces: Vec<(PathBuf, u64, u64)> = slice_segments(segments, start, end)
+            .into_iter()
+            .map(|(seg, from, len)| (self.path_of(&seg.key), from, len))
+            .collect();
+        stream::iter(pieces).flat_map(|(path, from, len)| {
+            stream::once(async move {
+                let mut file = tokio::fs::File::open(&path).await?;
+                file.seek(SeekFrom::Start(from)).await?;
+                Ok::<_, std::io::Error>(tokio_util::io::ReaderStream::new(file.take(len)))
+            })
+            .flat_map(|opened| match opened {
+                Ok(reader) => reader.boxed(),
+                Err(err) => stream::once(async move { Err(err) }).boxed(),
+            })
+        })
+    }
+}
+
+/// The (segment, offset inside it, length) pieces covering `start..=end`.
+fn slice_segments(segments: &[Segment], start: u64, end: u64) -> Vec<(&Segment, u64, u64)> {
+    let mut pieces = Vec::new();
+    let mut offset = 0u64;
+    for seg in segments {
+        let seg_end = offset + seg.len; // exclusive
+        if seg.len > 0 && seg_end > start && offset <= end {
+            let from = start.saturating_sub(offset);
+            let to = (end + 1).min(seg_end) - offset;
+            pieces.push((seg, from, to - from));
+        }
+        offset = seg_end;
+    }
+    pieces
+}
+
+/// Renames a fsynced temp file into place and syncs the directory; an existing blob with
+/// the same content wins.
+fn place(temp: &Path, final_path: &Path) -> std::io::Result<()> {
+    let dir = final_path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    if final_path.exists() {
+        std::fs::remove_file(temp)?;
+        return Ok(());
+    }
+    std::fs::rename(temp, final_path)?;
+    if let Ok(handle) = std::fs::File::open(dir) {
+        let _ = handle.sync_all();
+    }
+    Ok(())
+}
+
+fn random_suffix() -> String {
+    crate::emulator::ids::random_hex(12)
+}
+
+/// A streaming write in progress.
+pub struct BlobWriter {
+    file: tokio::fs::File,
+    pending: PendingBlob,
+    sha1: Sha1,
+    md5: Md5,
+    len: u64,
+    hold_back: usize,
+    tail: Vec<u8>,
+    root: PathBuf,
+}
+
+impl BlobWriter {
+    pub async fn write(&mut self, chunk: &[u8]) -> std::io::Result<()> {
+        if self.hold_back == 0 {
+            return self.write_through(chunk).await;
+        }
+        self.tail.extend_from_slice(chunk);
+        if self.tail.len() > self.hold_back {
+            let ready = self.tail.len() - self.hold_back;
+            let head: Vec<u8> = self.tail.drain(..ready).collect();
+            self.write_through(&head).await?;
+        }
+        Ok(())
+    }
+
+    async fn write_through(&mut self, data: &[u8]) -> std::io::Result<()> {
+        self.sha1.update(data);
+        self.md5.update(data);
+        self.len += data.len() as u64;
+        self.file.write_all(data).await
+    }
+
+    /// Bytes written so far (excluding held-back bytes).
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Flushes and fsyncs; returns the digests, the held-back bytes and a blob to commit.
+    pub async fn finish(self) -> std::io::Result<(Digests, Vec<u8>, PendingBlob)> {
+        let BlobWriter {
+            mut file,
+            mut pending,
+            sha1,
+            md5,
+            len,
+            tail,
+            root,
+            ..
+        } = self;
+        file.flush().await?;
+        file.sync_all().await?;
+        drop(file);
+        let sha1 = hex::encode(sha1.finalize());
+        let digests = Digests {
+            sha1: sha1.clone(),
+            md5: md5.finalize_hex(),
+            len,
+        };
+        let shard = sha1.get(..2).unwrap_or("xx").to_string();
+        pending.final_path = root.join(shard).join(&sha1);
+        pending.key = sha1;
+        Ok((digests, tail, pending))
+    }
+}
+
+/// Written, fsynced content not yet visible under its key; removed on drop unless committed.
+#[derive(Debug)]
+pub struct PendingBlob {
+    temp: Option<PathBuf>,
+    final_path: PathBuf,
+    key: String,
+}
+
+impl PendingBlob {
+    /// Moves the blob into place and returns its key. Blocking.
+    pub fn commit(mut self) -> std::io::Result<String> {
+        if let Some(temp) = self.temp.take() {
+            place(&temp, &self.final_path)?;
+        }
+        Ok(std::mem::take(&mut self.key))
+    }
+}
+
+impl Drop for PendingBlob {
+    fn drop(&mut self) {
+        if let Some(temp) = self.temp.take() {
+            let _ = std::fs::remove_file(temp);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slices_cover_ranges() {
+        let segs = vec![
+            Segment {
+                key: "a".into(),
+                len: 5,
+            },
+            Segment {
+                key: "b".into(),
+                len: 5,
+            },
+        ];
+        let got: Vec<(String, u64, u64)> = slice_segments(&segs, 3, 6)
+            .into_iter()
+            .map(|(s, f, l)| (s.key.clone(), f, l))
+            .collect();
+        assert_eq!(got, vec![("a".into(), 3, 2), ("b".into(), 0, 2)]);
+        assert_eq!(slice_segments(&segs, 0, 9).len(), 2);
+        assert_eq!(slice_segments(&segs, 5, 5).len(), 1);
+    }
+
+    #[tokio::test]
+    async fn write_hold_back_and_read() {
+        let blobs = Blobs::open(None).unwrap();
+        let mut writer = blobs.writer(3).await.unwrap();
+        writer.write(b"hello").await.unwrap();
+        writer.write(b" worldXYZ").await.unwrap();
+        let (digests, tail, pending) = writer.finish().await.unwrap();
+        assert_eq!(tail, b"XYZ");
+        assert_eq!(digests.len, 11);
+        assert_eq!(digests.sha1, hex::encode(Sha1::digest(b"hello world")));
+        let key = pending.commit().unwrap();
+        let seg = [Segment { key, len: 11 }];
+        assert_eq!(blobs.read_range(&seg, 6, 10).unwrap(), b"world");
+        let streamed: Vec<u8> = blobs
+            .stream_range(&seg, 0, 4)
+            .map(|chunk| chunk.unwrap().to_vec())
+            .concat()
+            .await;
+        assert_eq!(streamed, b"hello");
+    }
+}

@@ -1,0 +1,125 @@
+//! b2_authorize_account: HTTP Basic with a key id (or the account id for the master key)
+//! and secret; the answer's shape depends on the API version (§1).
+
+use std::sync::Arc;
+
+use axum::extract::Request;
+use axum::http::Method;
+use serde_json::{Value, json};
+
+use super::{auth_header, base_url, basic_credentials};
+use crate::emulator::State;
+use crate::emulator::error::ApiError;
+use crate::emulator::store::TokenKind;
+
+fn bad_credentials() -> ApiError {
+    // The recorded real answer to a wrong key is 401 bad_auth_token.
+    ApiError::bad_auth_token("invalid application key id or application key")
+}
+
+pub async fn authorize_account(
+    state: &Arc<State>,
+    version: u8,
+    request: Request,
+) -> Result<Value, ApiError> {
+    if request.method() != Method::GET && request.method() != Method::POST {
+        return Err(ApiError::method_not_allowed());
+    }
+    if auth_header(request.headers()).is_none() {
+        return Err(ApiError::bad_auth_token("missing Authorization header"));
+    }
+    let (key_id, secret) = basic_credentials(request.headers()).ok_or_else(bad_credentials)?;
+    let base = base_url(request.headers());
+    let master_key_id = state.store.master_key_id().to_string();
+    let token_state = Arc::clone(state);
+    let (key, token, bucket_name) = state
+        .db(move |db, now| {
+            // The account id also names the master key.
+            let key_id = if key_id == db.account_id() {
+                master_key_id
+            } else {
+                key_id
+            };
+            let key = db
+                .key_with_secret(&key_id, &secret)?
+                .ok_or_else(bad_credentials)?;
+            if key.expires_ms.is_some_and(|e| e <= now) {
+                return Err(ApiError::unauthorized("application key has expired"));
+            }
+            // The configured lifetime, bounded by the key's own expiry.
+            let expires = key.expires_ms.map_or(token_state.token_expiry(now), |e| {
+                e.min(token_state.token_expiry(now))
+            });
+            let token = db.issue_token(&key.key_id, TokenKind::Account, expires)?;
+            let bucket_name = match &key.bucket_id {
+                Some(id) => db.bucket(id)?.map(|b| b.name),
+                None => None,
+            };
+            Ok((key, token, bucket_name))
+        })
+        .await?;
+
+    let account_id = state.store.account_id().to_string();
+    let config = &state.config;
+    let allowed_v2 = json!({
+        "bucketId": key.bucket_id,
+        "bucketName": bucket_name,
+        "capabilities": key.capabilities,
+        "namePrefix": key.name_prefix,
+    });
+    let s3 = format!("{base}/s3");
+    Ok(match version {
+        1 | 2 => json!({
+            "absoluteMinimumPartSize": config.absolute_minimum_part_size,
+            "accountId": account_id,
+            "allowed": allowed_v2,
+            "apiUrl": base,
+            "authorizationToken": token,
+            "downloadUrl": base,
+            "minimumPartSize": config.recommended_part_size,
+            "recommendedPartSize": config.recommended_part_size,
+            "s3ApiUrl": s3,
+        }),
+        3 => json!({
+            "accountId": account_id,
+            "apiInfo": {
+                "groupsApi": {"capabilities": [], "groupsApiUrl": null, "infoType": "groupsApi"},
+                "storageApi": {
+                    "absoluteMinimumPartSize": config.absolute_minimum_part_size,
+                    "allowed": allowed_v2,
+                    "apiUrl": base,
+                    "bucketId": key.bucket_id,
+                    "bucketName": bucket_name,
+                    "capabilities": key.capabilities,
+                    "downloadUrl": base,
+                    "infoType": "storageApi",
+                    "namePrefix": key.name_prefix,
+                    "recommendedPartSize": config.recommended_part_size,
+                    "s3ApiUrl": s3,
+                },
+            },
+            "applicationKeyExpirationTimestamp": key.expires_ms,
+            "authorizationToken": token,
+        }),
+        _ => json!({
+            "accountId": account_id,
+            "apiInfo": {
+                "groupsApi": {"capabilities": [], "groupsApiUrl": null, "infoType": "groupsApi"},
+                "storageApi": {
+                    "absoluteMinimumPartSize": config.absolute_minimum_part_size,
+                    "allowed": {
+                        "buckets": key.bucket_id.as_ref().map(|id| vec![json!({"id": id, "name": bucket_name})]),
+                        "capabilities": key.capabilities,
+                        "namePrefix": key.name_prefix,
+                    },
+                    "apiUrl": base,
+                    "downloadUrl": base,
+                    "recommendedPartSize": config.recommended_part_size,
+                    "s3ApiUrl": s3,
+                },
+            },
+            "applicationKeyExpirationTimestamp": key.expires_ms,
+            "authorizationToken": token,
+        }),
+    })
+}

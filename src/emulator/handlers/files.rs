@@ -1,0 +1,287 @@
+//! b2_list_file_names, b2_list_file_versions, b2_get_file_info, b2_hide_file,
+//! b2_delete_file_version and b2_copy_file.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value, json};
+
+use super::Call;
+use super::shapes::{file_json, folder_json};
+use crate::emulator::State;
+use crate::emulator::auth::{Need, authorize};
+use crate::emulator::error::ApiError;
+use crate::emulator::names;
+use crate::emulator::store::{
+    Action, Db, Entry, ListPage, ListRequest, NewVersion, TokenKind, VersionRow,
+};
+
+/// Largest page of a file listing.
+const MAX_LIST_COUNT: usize = 10_000;
+/// Largest small file (and copy result), 5 GB.
+pub const MAX_FILE_SIZE: u64 = 5_000_000_000;
+
+fn list_request(call: &Call) -> Result<ListRequest, ApiError> {
+    Ok(ListRequest {
+        bucket_id: call.params.str("bucketId")?,
+        start_name: call.params.opt_str("startFileName")?,
+        start_file_id: call.params.opt_str("startFileId")?,
+        prefix: call.params.opt_str("prefix")?.unwrap_or_default(),
+        delimiter: call.params.opt_str("delimiter")?.filter(|d| !d.is_empty()),
+        max: call.params.count("maxFileCount", 100, MAX_LIST_COUNT)?,
+    })
+}
+
+fn page_json(
+    db: &Db,
+    call: &Call,
+    key: &crate::emulator::store::KeyRow,
+    page: ListPage,
+) -> Vec<Value> {
+    page.entries
+        .iter()
+        .map(|entry| match entry {
+            Entry::Version(v) => file_json(v, db.account_id(), call.viewer(key)),
+            Entry::Folder(name) => {
+                let bucket_id = call
+                    .params
+                    .opt_str("bucketId")
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default();
+                folder_json(name, &bucket_id, db.account_id(), call.version)
+            }
+        })
+        .collect()
+}
+
+async fn list(state: &Arc<State>, call: Call, versions: bool) -> Result<Value, ApiError> {
+    state
+        .db(move |db, now| {
+            let mut req = list_request(&call)?;
+            let need = Need::capability("listFiles")
+                .bucket(&req.bucket_id)
+                .listing(&req.prefix);
+            let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+            db.require_bucket(&req.bucket_id)?;
+            if !versions {
+                req.start_file_id = None;
+                let page = db.list_names(&req)?;
+                let next = page.next_name.clone();
+                return Ok(
+                    json!({"files": page_json(db, &call, &key, page), "nextFileName": next}),
+                );
+            }
+            if req.start_file_id.is_some() && req.start_name.is_none() {
+                return Err(ApiError::bad_request(
+                    "startFileId is only valid with startFileName",
+                ));
+            }
+            let page = db.list_versions(&req)?;
+            let (next_name, next_id) = (page.next_name.clone(), page.next_file_id.clone());
+            Ok(json!({
+                "files": page_json(db, &call, &key, page),
+                "nextFileId": next_id,
+                "nextFileName": next_name,
+            }))
+        })
+        .await
+}
+
+pub async fn list_file_names(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
+    list(state, call, false).await
+}
+
+pub async fn list_file_versions(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
+    list(state, call, true).await
+}
+
+/// Rejects ids that cannot be B2 file ids (400), before looking them up.
+pub fn check_file_id(file_id: &str) -> Result<(), ApiError> {
+    if crate::emulator::ids::bucket_of_file_id(file_id).is_none() {
+        return Err(ApiError::bad_request(format!("Invalid fileId: {file_id}")));
+    }
+    Ok(())
+}
+
+pub async fn get_file_info(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
+    state
+        .db(move |db, now| {
+            let file_id = call.params.str("fileId")?;
+            let version = db.version(&file_id)?.filter(|v| v.action != Action::Start);
+            let mut need = Need::capability("readFiles");
+            if let Some(v) = &version {
+                need = need.bucket(&v.bucket_id).file(&v.name);
+            }
+            let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+            check_file_id(&file_id)?;
+            let version = version
+                .ok_or_else(|| ApiError::not_found(format!("File not present: {file_id}")))?;
+            Ok(file_json(&version, db.account_id(), call.viewer(&key)))
+        })
+        .await
+}
+
+pub async fn hide_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
+    state
+        .db(move |db, now| {
+            let bucket_id = call.params.str("bucketId")?;
+            let name = call.params.str("fileName")?;
+            let need = Need::capability("writeFiles")
+                .bucket(&bucket_id)
+                .file(&name);
+            let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+            db.require_bucket(&bucket_id)?;
+            names::validate_file_name(&name)?;
+            let marker = db.hide_file(&bucket_id, &name, now)?;
+            Ok(file_json(&marker, db.account_id(), call.viewer(&key)))
+        })
+        .await
+}
+
+pub async fn delete_file_version(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
+    state
+        .db(move |db, now| {
+            let name = call.params.str("fileName")?;
+            let file_id = call.params.str("fileId")?;
+            let bucket_id = crate::emulator::ids::bucket_of_file_id(&file_id)
+                .unwrap_or_default()
+                .to_string();
+            let need = Need::capability("deleteFiles")
+                .bucket(&bucket_id)
+                .file(&name);
+            authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+            let deleted = db.delete_version(&file_id, &name)?;
+            Ok(json!({"fileId": deleted.file_id, "fileName": deleted.name}))
+        })
+        .await
+}
+
+/// Parses `bytes=a-b` (inclusive, both required) for b2_copy_file / b2_copy_part.
+fn copy_range(range: &str, size: u64) -> Result<(u64, u64), ApiError> {
+    let invalid = || ApiError::bad_request(format!("Invalid range: {range}"));
+    let spec = range.strip_prefix("bytes=").ok_or_else(invalid)?;
+    let (a, b) = spec.split_once('-').ok_or_else(invalid)?;
+    let start: u64 = a.trim().parse().map_err(|_| invalid())?;
+    let end: u64 = b.trim().parse().map_err(|_| invalid())?;
+    if start > end || end >= size {
+        return Err(ApiError::new(
+            axum::http::StatusCode::RANGE_NOT_SATISFIABLE,
+            "range_not_satisfiable",
+            format!("range {range} is not satisfiable for a file of {size} bytes"),
+        ));
+    }
+    Ok((start, end))
+}
+
+/// Content type and info of a copy, from `metadataDirective`.
+fn copy_metadata(
+    call: &Call,
+    source: &VersionRow,
+) -> Result<(String, Map<String, Value>), ApiError> {
+    let directive = call
+        .params
+        .opt_str("metadataDirective")?
+        .unwrap_or_else(|| "COPY".into());
+    let content_type = call.params.opt_str("contentType")?;
+    let info = call.params.opt_json("fileInfo")?;
+    match directive.as_str() {
+        "COPY" => {
+            if content_type.is_some() || info.is_some() {
+                return Err(ApiError::bad_request(
+                    "contentType and fileInfo must not be given with metadataDirective COPY",
+                ));
+            }
+            Ok((source.content_type.clone(), source.info.clone()))
+        }
+        "REPLACE" => {
+            let content_type = content_type.ok_or_else(|| {
+                ApiError::bad_request("contentType is required with metadataDirective REPLACE")
+            })?;
+            let content_type =
+                names::resolve_content_type(&content_type, &call.params.str("fileName")?)?;
+            let info = names::file_info_from_json(info)?;
+            Ok((content_type, info))
+        }
+        other => Err(ApiError::bad_request(format!(
+            "Invalid metadataDirective: {other}"
+        ))),
+    }
+}
+
+pub async fn copy_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
+    let blob_state = Arc::clone(state);
+    state
+        .db(move |db, now| {
+            let source_id = call.params.str("sourceFileId")?;
+            let name = call.params.str("fileName")?;
+            let source = db
+                .version(&source_id)?
+                .filter(|v| v.action == Action::Upload);
+            let dest_bucket = match call.params.opt_str("destinationBucketId")? {
+                Some(id) => id,
+                None => source
+                    .as_ref()
+                    .map(|s| s.bucket_id.clone())
+                    .unwrap_or_default(),
+            };
+            let need = Need::capability("writeFiles")
+                .bucket(&dest_bucket)
+                .file(&name);
+            let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+            check_file_id(&source_id)?;
+            let source = source.ok_or_else(|| {
+                ApiError::bad_request(format!("Invalid sourceFileId: {source_id}"))
+            })?;
+            let source_bucket = db.require_bucket(&source.bucket_id)?;
+            if !source_bucket.is_public() {
+                let need = Need::capability("readFiles")
+                    .bucket(&source.bucket_id)
+                    .file(&source.name);
+                authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+            }
+            db.require_bucket(&dest_bucket)?;
+            names::validate_file_name(&name)?;
+            let (content_type, info) = copy_metadata(&call, &source)?;
+            names::check_header_budget(&name, &info)?;
+            let range = match call.params.opt_str("range")? {
+                Some(r) => Some(copy_range(&r, source.size)?),
+                None => None,
+            };
+            let length = range.map_or(source.size, |(a, b)| b - a + 1);
+            if length > MAX_FILE_SIZE {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::BAD_REQUEST,
+                    "source_too_large",
+                    format!("Copy source too big: {length}"),
+                ));
+            }
+            let (blob, sha1, md5) = if range.is_none() && !source.large {
+                (source.blob.clone(), source.sha1.clone(), source.md5.clone())
+            } else {
+                let (start, end) = range.unwrap_or((0, source.size.saturating_sub(1)));
+                let segments = db.segments(&source)?;
+                let (key, digests) = blob_state
+                    .store
+                    .blobs()
+                    .copy_range(&segments, start, end, length)?;
+                (Some(key), Some(digests.sha1), Some(digests.md5))
+            };
+            let copy = db.insert_version(NewVersion {
+                bucket_id: dest_bucket,
+                name,
+                action: Action::Upload,
+                upload_ts: now,
+                size: length,
+                sha1,
+                md5,
+                content_type,
+                info,
+                blob,
+                large: false,
+            })?;
+            let mut answer = file_json(&copy, db.account_id(), call.viewer(&key));
+            answer["action"] = json!("copy");
+            Ok(answer)
+        })
+        .await
+}

@@ -1,0 +1,193 @@
+//! b2_create_key, b2_list_keys, b2_delete_key. A new key never exceeds its creator:
+//! capabilities are a subset, bucket and name prefix at least as narrow, expiry no later.
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use super::shapes::key_json;
+use super::{Call, check_account};
+use crate::emulator::State;
+use crate::emulator::auth::{Need, authorize};
+use crate::emulator::error::ApiError;
+use crate::emulator::store::{NewKey, TokenKind};
+
+/// Capabilities a bucket-restricted key may hold (§2.22).
+const BUCKET_LEVEL: [&str; 19] = [
+    "listAllBucketNames",
+    "listBuckets",
+    "readBuckets",
+    "readBucketEncryption",
+    "writeBucketEncryption",
+    "readBucketNotifications",
+    "writeBucketNotifications",
+    "readBucketRetentions",
+    "writeBucketRetentions",
+    "listFiles",
+    "readFiles",
+    "shareFiles",
+    "writeFiles",
+    "deleteFiles",
+    "readFileLegalHolds",
+    "writeFileLegalHolds",
+    "readFileRetentions",
+    "writeFileRetentions",
+    "bypassGovernance",
+];
+
+const MAX_DURATION_SECS: i64 = 86_400_000;
+
+fn requested_bucket(call: &Call) -> Result<Option<String>, ApiError> {
+    if let Some(ids) = call.params.opt_strings("bucketIds")? {
+        return match ids.len() {
+            0 => Ok(None),
+            1 => Ok(ids.into_iter().next()),
+            _ => Err(ApiError::bad_request(
+                "bucketIds: keys for more than one bucket are not supported",
+            )),
+        };
+    }
+    call.params.opt_str("bucketId")
+}
+
+pub async fn create_key(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
+    state
+        .db(move |db, now| {
+            let creator = authorize(
+                db,
+                call.token.as_deref(),
+                &TokenKind::Account,
+                now,
+                Need::capability("writeKeys"),
+            )?;
+            check_account(db, &call)?;
+            let key_name = call.params.str("keyName")?;
+            if key_name.is_empty()
+                || key_name.len() > 100
+                || !key_name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
+            {
+                return Err(ApiError::bad_request(format!(
+                    "Invalid keyName: {key_name}: 1-100 letters, digits and '-'"
+                )));
+            }
+            let capabilities = call
+                .params
+                .opt_strings("capabilities")?
+                .ok_or_else(|| ApiError::bad_request("required field capabilities is missing"))?;
+            if capabilities.is_empty() {
+                return Err(ApiError::bad_request("capabilities must not be empty"));
+            }
+            for cap in &capabilities {
+                if !crate::emulator::store::ALL_CAPABILITIES_LIST.contains(&cap.as_str()) {
+                    return Err(ApiError::bad_request(format!("unknown capability: {cap}")));
+                }
+                if !creator.has(cap) {
+                    return Err(ApiError::unauthorized(format!(
+                        "unauthorized: cannot grant {cap}, which the creating key lacks"
+                    )));
+                }
+            }
+            let bucket_id = requested_bucket(&call)?;
+            if let Some(bucket_id) = &bucket_id {
+                db.require_bucket(bucket_id)?;
+                if let Some(cap) = capabilities
+                    .iter()
+                    .find(|c| !BUCKET_LEVEL.contains(&c.as_str()))
+                {
+                    return Err(ApiError::bad_request(format!(
+                        "capability {cap} is not allowed on a key restricted to a bucket"
+                    )));
+                }
+            }
+            if let Some(allowed) = &creator.bucket_id
+                && bucket_id.as_ref() != Some(allowed)
+            {
+                return Err(ApiError::unauthorized(
+                    "unauthorized: new key must be restricted to the creator's bucket",
+                ));
+            }
+            let name_prefix = call.params.opt_str("namePrefix")?;
+            if let Some(prefix) = &creator.name_prefix
+                && !name_prefix
+                    .as_deref()
+                    .is_some_and(|p| p.starts_with(prefix.as_str()))
+            {
+                return Err(ApiError::unauthorized(
+                    "unauthorized: namePrefix must start with the creator's prefix",
+                ));
+            }
+            let expires_ms = match call.params.opt_i64("validDurationInSeconds")? {
+                None => None,
+                Some(secs) if !(1..=MAX_DURATION_SECS).contains(&secs) => {
+                    return Err(ApiError::bad_request(format!(
+                        "validDurationInSeconds out of range: {secs}, must be 1-{MAX_DURATION_SECS}"
+                    )));
+                }
+                Some(secs) => Some(now + secs * 1000),
+            };
+            // A key cannot outlive the key that created it.
+            let expires_ms = match (expires_ms, creator.expires_ms) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            let (key, secret) = db.create_key(NewKey {
+                key_name,
+                capabilities,
+                bucket_id,
+                name_prefix,
+                expires_ms,
+            })?;
+            Ok(key_json(&key, db.account_id(), call.version, Some(&secret)))
+        })
+        .await
+}
+
+pub async fn list_keys(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
+    state
+        .db(move |db, now| {
+            authorize(
+                db,
+                call.token.as_deref(),
+                &TokenKind::Account,
+                now,
+                Need::capability("listKeys"),
+            )?;
+            check_account(db, &call)?;
+            let max = call.params.count("maxKeyCount", 100, 10_000)?;
+            let start = call
+                .params
+                .opt_str("startApplicationKeyId")?
+                .unwrap_or_default();
+            let mut keys = db.keys(&start, max + 1)?;
+            let next = if keys.len() > max {
+                keys.pop().map(|k| k.key_id)
+            } else {
+                None
+            };
+            let keys: Vec<Value> = keys
+                .iter()
+                .map(|k| key_json(k, db.account_id(), call.version, None))
+                .collect();
+            Ok(json!({"keys": keys, "nextApplicationKeyId": next}))
+        })
+        .await
+}
+
+pub async fn delete_key(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
+    state
+        .db(move |db, now| {
+            authorize(
+                db,
+                call.token.as_deref(),
+                &TokenKind::Account,
+                now,
+                Need::capability("deleteKeys"),
+            )?;
+            let key_id = call.params.str("applicationKeyId")?;
+            let key = db.delete_key(&key_id)?;
+            Ok(key_json(&key, db.account_id(), call.version, None))
+        })
+        .await
+}

@@ -1,0 +1,280 @@
+//! Large files: b2_start_large_file, b2_get_upload_part_url, b2_upload_part,
+//! b2_finish_large_file, b2_cancel_large_file, b2_list_parts, b2_list_unfinished_large_files.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Request, State as AxumState};
+use axum::http::Method;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::files::{MAX_FILE_SIZE, check_file_id};
+use super::shapes::{file_json, part_json};
+use super::upload::{InFlight, receive};
+use super::{Call, auth_header, parse_version, respond};
+use crate::emulator::State;
+use crate::emulator::auth::{Need, authorize};
+use crate::emulator::error::ApiError;
+use crate::emulator::names;
+use crate::emulator::store::{Action, NewVersion, PartRow, TokenKind};
+
+const MAX_PART_NUMBER: i64 = 10_000;
+
+pub async fn start_large_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
+    state
+        .db(move |db, now| {
+            let bucket_id = call.params.str("bucketId")?;
+            let name = call.params.str("fileName")?;
+            let need = Need::capability("writeFiles")
+                .bucket(&bucket_id)
+                .file(&name);
+            let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+            db.require_bucket(&bucket_id)?;
+            names::validate_file_name(&name)?;
+            let content_type = call.params.str("contentType")?;
+            let content_type = names::resolve_content_type(&content_type, &name)?;
+            let info = names::file_info_from_json(call.params.opt_json("fileInfo")?)?;
+            names::check_header_budget(&name, &info)?;
+            let upload_ts = match call.params.opt_i64("customUploadTimestamp")? {
+                Some(ts) if ts > now => {
+                    return Err(ApiError::bad_request(
+                        "customUploadTimestamp is in the future",
+                    ));
+                }
+                Some(ts) => ts,
+                None => now,
+            };
+            let row = db.insert_version(NewVersion {
+                bucket_id,
+                name,
+                action: Action::Start,
+                upload_ts,
+                size: 0,
+                sha1: None,
+                md5: None,
+                content_type,
+                info,
+                blob: None,
+                large: true,
+            })?;
+            Ok(file_json(&row, db.account_id(), call.viewer(&key)))
+        })
+        .await
+}
+
+pub async fn get_upload_part_url(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
+    let token_state = Arc::clone(state);
+    state
+        .db(move |db, now| {
+            let (started, key) = started_for_call(db, &call, now, "writeFiles")?;
+            let file_id = started.file_id.clone();
+            let n = db.reserve("upload_url", 1)?;
+            let token = db.issue_token(
+                &key.key_id,
+                TokenKind::Part(started.file_id.clone()),
+                token_state.token_expiry(now),
+            )?;
+            let url = format!(
+                "{}/b2api/v{}/b2_upload_part/{file_id}/{n:04}",
+                call.base_url, call.version
+            );
+            Ok(json!({"authorizationToken": token, "fileId": file_id, "uploadUrl": url}))
+        })
+        .await
+}
+
+/// `POST <part uploadUrl>`: `/b2api/vN/b2_upload_part/<fileId>/<n>`.
+pub async fn upload_part(
+    AxumState(state): AxumState<Arc<State>>,
+    Path((version, file_id, _n)): Path<(String, String, String)>,
+    request: Request,
+) -> Response {
+    if parse_version(&version).is_none() {
+        return ApiError::not_found("no such API version").into_response();
+    }
+    if request.method() != Method::POST {
+        return ApiError::method_not_allowed().into_response();
+    }
+    respond(part(&state, file_id, request).await)
+}
+
+async fn part(state: &Arc<State>, file_id: String, request: Request) -> Result<Value, ApiError> {
+    let (parts, body) = request.into_parts();
+    let headers = parts.headers;
+    let token = auth_header(&headers);
+    {
+        let (token, file_id) = (token.clone(), file_id.clone());
+        state
+            .db(move |db, now| {
+                let started = db.started_file(&file_id);
+                let mut need = Need::capability("writeFiles");
+                if let Ok(v) = &started {
+                    need = need.bucket(&v.bucket_id).file(&v.name);
+                }
+                authorize(
+                    db,
+                    token.as_deref(),
+                    &TokenKind::Part(file_id.clone()),
+                    now,
+                    need,
+                )?;
+                started.map(|_| ())
+            })
+            .await?;
+    }
+    let _busy = InFlight::claim(state, token.as_deref().unwrap_or_default())?;
+    let number: i64 = headers
+        .get("x-bz-part-number")
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| ApiError::bad_request("missing header x-bz-part-number"))?
+        .trim()
+        .parse()
+        .map_err(|_| ApiError::bad_request("X-Bz-Part-Number must be a number"))?;
+    if !(1..=MAX_PART_NUMBER).contains(&number) {
+        return Err(ApiError::bad_request(format!(
+            "X-Bz-Part-Number out of range: {number}, must be 1-10000"
+        )));
+    }
+    let (digests, pending) = receive(state, &headers, body, MAX_FILE_SIZE).await?;
+    if digests.len == 0 {
+        return Err(ApiError::bad_request("a part must have at least 1 byte"));
+    }
+    state
+        .db(move |db, now| {
+            let blob = pending.commit()?;
+            let part = PartRow {
+                file_id,
+                part_number: u32::try_from(number).unwrap_or(1),
+                size: digests.len,
+                sha1: digests.sha1,
+                md5: digests.md5,
+                blob,
+                upload_ts: now,
+            };
+            db.put_part(&part)?;
+            Ok(part_json(&part))
+        })
+        .await
+}
+
+/// Loads a started file for a JSON call, checking the token against its bucket and name.
+fn started_for_call(
+    db: &crate::emulator::store::Db,
+    call: &Call,
+    now: i64,
+    capability: &'static str,
+) -> Result<
+    (
+        crate::emulator::store::VersionRow,
+        crate::emulator::store::KeyRow,
+    ),
+    ApiError,
+> {
+    let file_id = call.params.str("fileId")?;
+    let started = db.started_file(&file_id);
+    let mut need = Need::capability(capability);
+    if let Ok(v) = &started {
+        need = need.bucket(&v.bucket_id).file(&v.name);
+    }
+    let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+    Ok((started?, key))
+}
+
+pub async fn finish_large_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
+    let min_part = state.config.absolute_minimum_part_size;
+    state
+        .db(move |db, now| {
+            let (started, key) = started_for_call(db, &call, now, "writeFiles")?;
+            let sha1s = call
+                .params
+                .opt_strings("partSha1Array")?
+                .ok_or_else(|| ApiError::bad_request("required field partSha1Array is missing"))?;
+            let finished = db.finish_large_file(&started.file_id, &sha1s, min_part)?;
+            Ok(file_json(&finished, db.account_id(), call.viewer(&key)))
+        })
+        .await
+}
+
+pub async fn cancel_large_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
+    state
+        .db(move |db, now| {
+            let (started, _) = started_for_call(db, &call, now, "writeFiles")?;
+            let gone = db.cancel_large_file(&started.file_id)?;
+            Ok(json!({
+                "accountId": db.account_id(),
+                "bucketId": gone.bucket_id,
+                "fileId": gone.file_id,
+                "fileName": gone.name,
+            }))
+        })
+        .await
+}
+
+pub async fn list_parts(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
+    state
+        .db(move |db, now| {
+            let (started, _) = started_for_call(db, &call, now, "writeFiles")?;
+            let start = call.params.opt_i64("startPartNumber")?.unwrap_or(1);
+            if !(1..=MAX_PART_NUMBER).contains(&start) {
+                return Err(ApiError::bad_request(format!(
+                    "startPartNumber out of range: {start}"
+                )));
+            }
+            let max = call.params.count("maxPartCount", 100, 1000)?;
+            let max_u32 = u32::try_from(max).unwrap_or(1000);
+            let mut parts = db.parts(
+                &started.file_id,
+                u32::try_from(start).unwrap_or(1),
+                max_u32 + 1,
+            )?;
+            let next = if parts.len() > max {
+                parts.pop().map(|p| p.part_number)
+            } else {
+                None
+            };
+            let parts: Vec<Value> = parts.iter().map(part_json).collect();
+            Ok(json!({"nextPartNumber": next, "parts": parts}))
+        })
+        .await
+}
+
+pub async fn list_unfinished_large_files(
+    state: &Arc<State>,
+    call: Call,
+) -> Result<Value, ApiError> {
+    state
+        .db(move |db, now| {
+            let bucket_id = call.params.str("bucketId")?;
+            let prefix = call.params.opt_str("namePrefix")?.unwrap_or_default();
+            let need = Need::capability("listFiles")
+                .bucket(&bucket_id)
+                .listing(&prefix);
+            let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+            db.require_bucket(&bucket_id)?;
+            let max = call.params.count("maxFileCount", 100, 100)?;
+            let start_seq = match call.params.opt_str("startFileId")? {
+                None => 0,
+                Some(id) => {
+                    check_file_id(&id)?;
+                    db.version(&id)?
+                        .filter(|v| v.action == Action::Start && v.bucket_id == bucket_id)
+                        .map(|v| v.seq)
+                        .ok_or_else(|| {
+                            ApiError::bad_request(format!("Invalid startFileId: {id}"))
+                        })?
+                }
+            };
+            let mut files = db.unfinished_files(&bucket_id, &prefix, start_seq, max + 1)?;
+            let next = if files.len() > max {
+                files.pop().map(|f| f.file_id)
+            } else {
+                None
+            };
+            let files: Vec<Value> = files
+                .iter()
+                .map(|f| file_json(f, db.account_id(), call.viewer(&key)))
+                .collect();
+            Ok(json!({"files": files, "nextFileId": next}))
+        })
+        .await
+}

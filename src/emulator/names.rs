@@ -1,0 +1,323 @@
+//! Name rules of B2: bucket names (§9.1), file names (§9.2), file info (§9.3), and the
+//! percent-encoding of names in headers, paths and query strings (§10).
+
+use crate::emulator::error::ApiError;
+
+/// Longest file name, in UTF-8 bytes.
+pub const MAX_FILE_NAME_BYTES: usize = 1024;
+/// Longest `/`-separated segment of a file name, in bytes.
+const MAX_SEGMENT_BYTES: usize = 250;
+/// At most this many custom file-info entries.
+pub const MAX_FILE_INFO: usize = 10;
+/// File name + info, as encoded header lines, must fit this budget.
+const MAX_HEADER_BUDGET: usize = 7000;
+
+/// Infos that become response headers on download instead of `X-Bz-Info-*`.
+pub const B2_HEADER_INFOS: [(&str, &str); 5] = [
+    ("b2-content-disposition", "content-disposition"),
+    ("b2-content-language", "content-language"),
+    ("b2-expires", "expires"),
+    ("b2-cache-control", "cache-control"),
+    ("b2-content-encoding", "content-encoding"),
+];
+
+pub fn validate_bucket_name(name: &str) -> Result<(), ApiError> {
+    let ok_chars = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if !(6..=63).contains(&name.len()) || !ok_chars {
+        return Err(ApiError::bad_request(format!(
+            "Invalid bucketName: {name}: bucket names must be 6-63 characters of letters, digits and '-'"
+        )));
+    }
+    if name.to_ascii_lowercase().starts_with("b2-") {
+        return Err(ApiError::bad_request(format!(
+            "Invalid bucketName: {name}: names starting with 'b2-' are reserved"
+        )));
+    }
+    Ok(())
+}
+
+pub fn validate_file_name(name: &str) -> Result<(), ApiError> {
+    let fail = |why: &str| Err(ApiError::bad_request(format!("Invalid fileName: {why}")));
+    if name.is_empty() {
+        return fail("file name is empty");
+    }
+    if name.len() > MAX_FILE_NAME_BYTES {
+        return fail("file name is longer than 1024 bytes");
+    }
+    if name.chars().any(|c| c < ' ' || c == '\u{7f}') {
+        return fail("file names must not contain control characters");
+    }
+    if name.starts_with('/') || name.ends_with('/') || name.contains("//") {
+        return fail("file names must not start or end with '/' or contain '//'");
+    }
+    if name
+        .split('/')
+        .any(|segment| segment.len() > MAX_SEGMENT_BYTES)
+    {
+        return fail("file name segments must be at most 250 bytes");
+    }
+    Ok(())
+}
+
+/// Checks a set of file-info entries (keys already lower-cased).
+pub fn validate_file_info(
+    info: &serde_json::Map<String, serde_json::Value>,
+) -> Result<(), ApiError> {
+    let custom = info.keys().filter(|k| !k.starts_with("b2-")).count();
+    if custom > MAX_FILE_INFO {
+        return Err(ApiError::bad_request(format!(
+            "too many file info entries: {custom}, at most {MAX_FILE_INFO} are allowed"
+        )));
+    }
+    for (key, value) in info {
+        validate_info_key(key)?;
+        if !value.is_string() {
+            return Err(ApiError::bad_request(format!(
+                "fileInfo value of {key} must be a string"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn validate_info_key(key: &str) -> Result<(), ApiError> {
+    const SYMBOLS: &str = "-_.`~!#$%^&*'|+";
+    if key.is_empty()
+        || key.len() > 50
+        || !key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || SYMBOLS.contains(c))
+    {
+        return Err(ApiError::bad_request(format!(
+            "Invalid fileInfo key: {key}"
+        )));
+    }
+    if key.starts_with("b2-") && !B2_HEADER_INFOS.iter().any(|(k, _)| *k == key) {
+        return Err(ApiError::bad_request(format!(
+            "Invalid fileInfo key: {key}: keys starting with 'b2-' are reserved"
+        )));
+    }
+    Ok(())
+}
+
+/// Enforces the 7,000-byte budget of file name plus info as encoded header lines.
+pub fn check_header_budget(
+    name: &str,
+    info: &serde_json::Map<String, serde_json::Value>,
+) -> Result<(), ApiError> {
+    let mut total = "X-Bz-File-Name: \r\n".len() + encode(name).len();
+    for (key, value) in info {
+        let value = value.as_str().unwrap_or_default();
+        total += "X-Bz-Info-: \r\n".len() + key.len() + encode(value).len();
+    }
+    if total > MAX_HEADER_BUDGET {
+        return Err(ApiError::bad_request(format!(
+            "file name and file info are too large: {total} bytes of headers, at most {MAX_HEADER_BUDGET}"
+        )));
+    }
+    Ok(())
+}
+
+/// Percent-decodes a name or value, accepting both B2 forms; `+` means space.
+pub fn decode(raw: &str) -> Result<String, ApiError> {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b'%' => {
+                let hex = bytes
+                    .get(i + 1..i + 3)
+                    .and_then(|h| std::str::from_utf8(h).ok());
+                let byte = hex
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+                    .ok_or_else(|| {
+                        ApiError::bad_request(format!("invalid percent-encoding in {raw:?}"))
+                    })?;
+                out.push(byte);
+                i += 3;
+            }
+            other => {
+                out.push(other);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out)
+        .map_err(|_| ApiError::bad_request(format!("percent-decoded value is not UTF-8: {raw:?}")))
+}
+
+/// Percent-encodes in the minimal form: letters, digits, `/` and `! $ ' ( ) * - . : ; = @ _ ~`
+/// stay literal; everything else (space included) becomes `%XX`.
+pub fn encode(value: &str) -> String {
+    const LITERAL: &[u8] = b"!$'()*-./:;=@_~";
+    let mut out = String::with_capacity(value.len());
+    for &b in value.as_bytes() {
+        if b.is_ascii_alphanumeric() || LITERAL.contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Parses a query string into decoded key/value pairs.
+pub fn parse_query(query: &str) -> Result<Vec<(String, String)>, ApiError> {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            Ok((decode(key)?, decode(value)?))
+        })
+        .collect()
+}
+
+/// The smallest string greater than every string that starts with `prefix`
+/// (None when no such string exists). Byte order equals code-point order in UTF-8,
+/// so bumping the last character is enough.
+pub fn successor(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        let mut next = u32::from(last) + 1;
+        if (0xD800..0xE000).contains(&next) {
+            next = 0xE000;
+        }
+        if let Some(c) = char::from_u32(next) {
+            chars.push(c);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
+}
+
+/// Content type for `b2/x-auto`, from the file extension.
+pub fn content_type_for(name: &str) -> &'static str {
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "txt" | "log" | "md" => "text/plain",
+        "html" | "htm" => "text/html",
+        "css" => "text/css",
+        "csv" => "text/csv",
+        "js" => "application/javascript",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "pdf" => "application/pdf",
+        "zip" => "application/zip",
+        "gz" | "tgz" => "application/gzip",
+        "tar" => "application/x-tar",
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "svg" => "image/svg+xml",
+        "webp" => "image/webp",
+        "mp3" => "audio/mpeg",
+        "wav" => "audio/wav",
+        "mp4" => "video/mp4",
+        "mov" => "video/quicktime",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The content type to store: `b2/x-auto` picks one from the file name's extension.
+pub fn resolve_content_type(value: &str, file_name: &str) -> Result<String, ApiError> {
+    if value == "b2/x-auto" {
+        return Ok(content_type_for(file_name).to_string());
+    }
+    validate_content_type(value)?;
+    Ok(value.to_string())
+}
+
+/// File info given as a JSON object (start_large_file, copy_file): keys lower-cased,
+/// then checked like `X-Bz-Info-*` headers. Absent = empty.
+pub fn file_info_from_json(
+    value: Option<serde_json::Value>,
+) -> Result<serde_json::Map<String, serde_json::Value>, ApiError> {
+    let map = match value {
+        None => serde_json::Map::new(),
+        Some(serde_json::Value::Object(map)) => map
+            .into_iter()
+            .map(|(k, v)| (k.to_lowercase(), v))
+            .collect(),
+        Some(_) => return Err(ApiError::bad_request("fileInfo must be an object")),
+    };
+    validate_file_info(&map)?;
+    Ok(map)
+}
+
+/// Checks a MIME type the way B2 roughly does: `type/subtype` with no spaces or controls.
+pub fn validate_content_type(value: &str) -> Result<(), ApiError> {
+    let ok = value
+        .split_once('/')
+        .is_some_and(|(t, s)| !t.is_empty() && !s.is_empty())
+        && !value.chars().any(|c| c.is_control());
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::bad_request(format!(
+            "Invalid contentType: {value}"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_accepts_both_forms() {
+        assert_eq!(decode("a+b%20c").unwrap(), "a b c");
+        assert_eq!(decode("%41%42/c").unwrap(), "AB/c");
+        assert_eq!(decode("%E8%87%AA%E7%94%B1").unwrap(), "自由");
+        assert_eq!(decode("%2B").unwrap(), "+");
+        assert!(decode("%G1").is_err());
+        assert!(decode("%4").is_err());
+    }
+
+    #[test]
+    fn encode_round_trips() {
+        for name in [
+            "a b+c",
+            "photos/été/crème brûlée.jpg",
+            "x%y&z?#",
+            "日本語/ファイル.txt",
+        ] {
+            assert_eq!(decode(&encode(name)).unwrap(), name);
+        }
+        assert_eq!(encode("a b/c"), "a%20b/c");
+    }
+
+    #[test]
+    fn successor_skips_prefix() {
+        assert_eq!(successor("a/").as_deref(), Some("a0"));
+        assert_eq!(successor("é").as_deref(), Some("ê"));
+        assert_eq!(successor(""), None);
+    }
+
+    #[test]
+    fn file_name_rules() {
+        assert!(validate_file_name("a/b.txt").is_ok());
+        assert!(validate_file_name("/a").is_err());
+        assert!(validate_file_name("a/").is_err());
+        assert!(validate_file_name("a//b").is_err());
+        assert!(validate_file_name("a\nb").is_err());
+        assert!(validate_file_name("").is_err());
+        assert!(validate_file_name(&"x".repeat(251)).is_err());
+    }
+
+    #[test]
+    fn bucket_name_rules() {
+        assert!(validate_bucket_name("my-bucket").is_ok());
+        assert!(validate_bucket_name("short").is_err());
+        assert!(validate_bucket_name("b2-reserved").is_err());
+        assert!(validate_bucket_name("bad_name!").is_err());
+    }
+}

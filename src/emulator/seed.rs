@@ -1,0 +1,318 @@
+//! Demo data inserted straight into the store (no HTTP): three buckets, nested folders,
+//! several versions, a hidden file, non-ASCII names, a finished large file and 50,000 log
+//! names sharing one blob. Timestamps are fixed (from 2026-01-01 UTC) so listings are stable.
+
+use serde_json::{Map, Value};
+use sha1::{Digest, Sha1};
+
+use crate::emulator::error::ApiError;
+use crate::emulator::store::{Action, Db, NewBucket, NewVersion, PartRow};
+use crate::emulator::{EmulatorError, Store};
+
+/// 2026-01-01T00:00:00Z in milliseconds.
+pub const SEED_EPOCH_MS: i64 = 1_767_225_600_000;
+const DAY_MS: i64 = 86_400_000;
+/// Names under `logs/2026/` in demo-backups.
+pub const LOG_COUNT: usize = 50_000;
+/// Part sizes of `backups/disk-image.bin`.
+const LARGE_PARTS: [usize; 4] = [5_000_000, 5_000_000, 5_000_000, 1_234_567];
+
+/// Seeds the demo data; does nothing if the demo buckets already exist.
+pub fn demo(store: &Store) -> Result<(), EmulatorError> {
+    store.with(|db| {
+        if db.bucket_by_name("demo-photos")?.is_some() {
+            return Ok(());
+        }
+        let seeder = Seeder { store, db };
+        seeder.photos()?;
+        seeder.backups()?;
+        seeder.public_site()?;
+        Ok(())
+    })?;
+    Ok(())
+}
+
+struct Seeder<'a> {
+    store: &'a Store,
+    db: &'a Db<'a>,
+}
+
+fn info(pairs: &[(&str, &str)]) -> Map<String, Value> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
+        .collect()
+}
+
+/// Deterministic filler bytes for a part.
+fn part_bytes(part: usize, len: usize) -> Vec<u8> {
+    (0..len)
+        .map(|i| ((i * 31 + i / 4096 + part * 17) % 251) as u8)
+        .collect()
+}
+
+impl Seeder<'_> {
+    fn bucket(&self, name: &str, bucket_type: &str) -> Result<String, ApiError> {
+        let row = self.db.create_bucket(NewBucket {
+            name: name.to_string(),
+            bucket_type: bucket_type.to_string(),
+            ..NewBucket::default()
+        })?;
+        Ok(row.bucket_id)
+    }
+
+    /// One small file version with `content`.
+    fn file(
+        &self,
+        bucket_id: &str,
+        name: &str,
+        content: &[u8],
+        ts: i64,
+        content_type: &str,
+    ) -> Result<(), ApiError> {
+        let (blob, digests) = self.store.blobs().put(content)?;
+        let mtime = (ts - 3_600_000).to_string();
+        self.db.insert_version(NewVersion {
+            bucket_id: bucket_id.to_string(),
+            name: name.to_string(),
+            action: Action::Upload,
+            upload_ts: ts,
+            size: digests.len,
+            sha1: Some(digests.sha1),
+            md5: Some(digests.md5),
+            content_type: content_type.to_string(),
+            info: info(&[("src_last_modified_millis", &mtime)]),
+            blob: Some(blob),
+            large: false,
+        })?;
+        Ok(())
+    }
+
+    fn photos(&self) -> Result<(), ApiError> {
+        let b = self.bucket("demo-photos", "allPrivate")?;
+        let t = SEED_EPOCH_MS;
+        let jpeg = "image/jpeg";
+        let text = "text/plain";
+        self.file(
+            &b,
+            "README.txt",
+            b"Demo photos bucket of the b2tui local server.\n",
+            t,
+            text,
+        )?;
+        self.file(
+            &b,
+            "trips/2025/alps/day1-summit.jpg",
+            b"\xff\xd8\xff\xe0 summit",
+            t + DAY_MS,
+            jpeg,
+        )?;
+        self.file(
+            &b,
+            "trips/2025/alps/day2-lake.jpg",
+            b"\xff\xd8\xff\xe0 lake",
+            t + DAY_MS + 60_000,
+            jpeg,
+        )?;
+        self.file(
+            &b,
+            "trips/2025/alps/notes.txt",
+            b"Day 1: summit. Day 2: lake.\n",
+            t + DAY_MS + 120_000,
+            text,
+        )?;
+        self.file(
+            &b,
+            "trips/2025/rome/colosseum.jpg",
+            b"\xff\xd8\xff\xe0 colosseum",
+            t + 2 * DAY_MS,
+            jpeg,
+        )?;
+        self.file(
+            &b,
+            "trips/2024/paris/eiffel.jpg",
+            b"\xff\xd8\xff\xe0 eiffel",
+            t + 3 * DAY_MS,
+            jpeg,
+        )?;
+        self.file(
+            &b,
+            "trips/2024/paris/louvre.jpg",
+            b"\xff\xd8\xff\xe0 louvre",
+            t + 3 * DAY_MS + 1000,
+            jpeg,
+        )?;
+        self.file(
+            &b,
+            "photos/été/crème brûlée.jpg",
+            b"\xff\xd8\xff\xe0 dessert",
+            t + 4 * DAY_MS,
+            jpeg,
+        )?;
+        self.file(
+            &b,
+            "photos/été/plage.jpg",
+            b"\xff\xd8\xff\xe0 plage",
+            t + 4 * DAY_MS + 1000,
+            jpeg,
+        )?;
+        self.file(
+            &b,
+            "日本語/ファイル.txt",
+            "こんにちは、世界\n".as_bytes(),
+            t + 5 * DAY_MS,
+            text,
+        )?;
+        for (i, body) in [
+            "Report, first draft.\n",
+            "Report, second draft with numbers.\n",
+            "Report, final.\n",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let ts = t + (6 + 2 * i as i64) * DAY_MS;
+            self.file(&b, "docs/report.txt", body.as_bytes(), ts, text)?;
+        }
+        self.file(
+            &b,
+            "docs/meeting notes.txt",
+            b"Agenda: lifecycle rules.\n",
+            t + 7 * DAY_MS,
+            text,
+        )?;
+        self.file(
+            &b,
+            "docs/old-notes.txt",
+            b"Notes nobody needs.\n",
+            t + 8 * DAY_MS,
+            text,
+        )?;
+        self.db
+            .hide_file(&b, "docs/old-notes.txt", t + 9 * DAY_MS)?;
+        Ok(())
+    }
+
+    fn backups(&self) -> Result<(), ApiError> {
+        let b = self.bucket("demo-backups", "allPrivate")?;
+        let t = SEED_EPOCH_MS;
+        self.file(
+            &b,
+            "backups/db-2026-01-01.sql",
+            b"-- database dump\nSELECT 1;\n",
+            t + DAY_MS,
+            "application/sql",
+        )?;
+        self.large_file(&b, t + 2 * DAY_MS)?;
+        self.logs(&b, t + 3 * DAY_MS)
+    }
+
+    /// `backups/disk-image.bin`: a finished large file of several parts.
+    fn large_file(&self, bucket_id: &str, ts: i64) -> Result<(), ApiError> {
+        let name = "backups/disk-image.bin";
+        let mut whole = Sha1::new();
+        let mut parts = Vec::new();
+        for (index, len) in LARGE_PARTS.iter().enumerate() {
+            let bytes = part_bytes(index, *len);
+            whole.update(&bytes);
+            let (blob, digests) = self.store.blobs().put(&bytes)?;
+            parts.push((index + 1, blob, digests));
+        }
+        let large_sha1 = hex::encode(whole.finalize());
+        let started = self.db.insert_version(NewVersion {
+            bucket_id: bucket_id.to_string(),
+            name: name.to_string(),
+            action: Action::Start,
+            upload_ts: ts,
+            size: 0,
+            sha1: None,
+            md5: None,
+            content_type: "application/octet-stream".to_string(),
+            info: info(&[
+                ("large_file_sha1", &large_sha1),
+                ("src_last_modified_millis", &(ts - DAY_MS).to_string()),
+            ]),
+            blob: None,
+            large: true,
+        })?;
+        let mut sha1s = Vec::new();
+        for (number, blob, digests) in parts {
+            sha1s.push(digests.sha1.clone());
+            self.db.put_part(&PartRow {
+                file_id: started.file_id.clone(),
+                part_number: u32::try_from(number).unwrap_or(1),
+                size: digests.len,
+                sha1: digests.sha1,
+                md5: digests.md5,
+                blob,
+                upload_ts: ts + i64::try_from(number).unwrap_or(0) * 1000,
+            })?;
+        }
+        let min_part = LARGE_PARTS.iter().min().map_or(0, |m| *m as u64);
+        self.db
+            .finish_large_file(&started.file_id, &sha1s, min_part)?;
+        Ok(())
+    }
+
+    /// 50,000 small logs under `logs/2026/`, all pointing at one shared blob.
+    fn logs(&self, bucket_id: &str, ts: i64) -> Result<(), ApiError> {
+        let content = b"2026-01-04T00:00:00Z INFO service started\n";
+        let (blob, digests) = self.store.blobs().put(content)?;
+        let first = self.db.reserve("file", LOG_COUNT as u64)?;
+        for i in 0..LOG_COUNT {
+            let new = NewVersion {
+                bucket_id: bucket_id.to_string(),
+                name: format!("logs/2026/app-{:05}.log", i + 1),
+                action: Action::Upload,
+                upload_ts: ts + i as i64 * 1000,
+                size: digests.len,
+                sha1: Some(digests.sha1.clone()),
+                md5: Some(digests.md5.clone()),
+                content_type: "text/plain".to_string(),
+                info: Map::new(),
+                blob: Some(blob.clone()),
+                large: false,
+            };
+            self.db.insert_version_with_counter(new, first + i as u64)?;
+        }
+        Ok(())
+    }
+
+    fn public_site(&self) -> Result<(), ApiError> {
+        let b = self.bucket("demo-public-site", "allPublic")?;
+        let t = SEED_EPOCH_MS + 10 * DAY_MS;
+        self.file(
+            &b,
+            "index.html",
+            b"<!doctype html><title>Demo</title><h1>Hello from B2</h1>\n",
+            t,
+            "text/html",
+        )?;
+        self.file(
+            &b,
+            "css/site.css",
+            b"body { font-family: sans-serif; }\n",
+            t + 1000,
+            "text/css",
+        )?;
+        self.file(
+            &b,
+            "img/logo.svg",
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
+            t + 2000,
+            "image/svg+xml",
+        )?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn part_bytes_are_deterministic() {
+        assert_eq!(part_bytes(1, 100), part_bytes(1, 100));
+        assert_ne!(part_bytes(0, 100), part_bytes(1, 100));
+    }
+}
