@@ -50,21 +50,24 @@ tmux -L "$SOCK" -f /dev/null new-session -d -s "$SESSION" -x 120 -y 36 \
   "env -u B2_APPLICATION_KEY_ID -u B2_APPLICATION_KEY $BIN --demo --deterministic; echo b2tui-exited-\$?; sleep 30"
 
 step "demo opens on the bucket list" wait_for "demo-photos" 60
-keys j
-keys Enter
-step "opening a bucket lists its folders" wait_for "docs/"
+keys j Enter
+step "opening a bucket lists its folders" wait_for "日本語/"
 keys /
 keys -l docs
-keys Enter
-keys Enter
-step "entering a folder shows its files and breadcrumb" wait_for "b2://demo-photos/docs/"
-step "the folder holds report.txt" wait_for "report.txt"
+keys Enter Enter
+step "entering a folder shows the breadcrumb" wait_for "b2://demo-photos/docs/"
+step "the folder lists its files" wait_for "meeting notes.txt"
 keys /
 keys -l report
 keys Enter
-step "versions of the selected file are listed" wait_for "hide" 10
-keys Tab
-step "help lists keys" bash -c "true"
+step "the versions pane lists every version" wait_for "Versions  3  report.txt"
+keys Enter
+step "Enter on a file focuses its versions" wait_for "back to files"
+keys BSpace BSpace
+step "going up returns to the bucket root" wait_for "trips/"
+keys '?'
+step "help is generated from the keymap" wait_for "bottom (loads more)"
+keys Escape
 keys q
-step "quit restores the terminal and exits 0" wait_for "b2tui-exited-0"
+step "q quits with status 0" wait_for "b2tui-exited-0"
 echo "tmux: $PASSED passed, $FAILED failed"

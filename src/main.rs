@@ -107,17 +107,24 @@ async fn browse(endpoint: &str, deterministic: bool) -> Result<()> {
              (or try `b2tui --demo` to explore a local B2 without an account)"
         );
     };
-    let client = B2Client::authorize(endpoint, creds).await.map_err(explain_auth_error)?;
+    let client = B2Client::authorize(endpoint, creds)
+        .await
+        .map_err(explain_auth_error)?;
     b2tui::tui::run(client, run_options(endpoint, deterministic)).await
 }
 
 async fn demo(data: Option<PathBuf>, deterministic: bool) -> Result<()> {
-    let config = emulator::Config { data_dir: data, ..emulator::Config::default() };
+    let config = emulator::Config {
+        data_dir: data,
+        ..emulator::Config::default()
+    };
     let server = emulator::spawn_seeded(config, "127.0.0.1:0")
         .await
         .context("starting the local B2 for the demo")?;
     let creds = Credentials::new(&server.master_key_id, &server.master_key);
-    let client = B2Client::authorize(&server.url, creds).await.map_err(explain_auth_error)?;
+    let client = B2Client::authorize(&server.url, creds)
+        .await
+        .map_err(explain_auth_error)?;
     let label = format!("{} (demo)", server.url);
     let result = b2tui::tui::run(client, run_options(&label, deterministic)).await;
     server.shutdown().await;
@@ -125,12 +132,16 @@ async fn demo(data: Option<PathBuf>, deterministic: bool) -> Result<()> {
 }
 
 fn run_options(endpoint: &str, deterministic: bool) -> b2tui::tui::RunOptions {
-    b2tui::tui::RunOptions { endpoint_label: endpoint.to_owned(), deterministic }
+    b2tui::tui::RunOptions {
+        endpoint_label: endpoint.to_owned(),
+        deterministic,
+    }
 }
 
 fn explain_auth_error(e: B2Error) -> anyhow::Error {
     match e.code() {
-        Some("unauthorized") => anyhow::anyhow!(
+        // b2_authorize_account answers a wrong key with 401 bad_auth_token (or unauthorized).
+        Some("unauthorized" | "bad_auth_token") => anyhow::anyhow!(
             "B2 refused the application key ({e}); check B2_APPLICATION_KEY_ID and B2_APPLICATION_KEY"
         ),
         _ => anyhow::anyhow!("could not authorize with B2: {e}"),
@@ -157,9 +168,12 @@ async fn serve(args: ServeArgs) -> Result<()> {
         (config.master_key_id, config.master_key) = (id, key);
     } else if let Some(creds) = env {
         config.master_key_id = creds.key_id.clone();
-        config.master_key = creds_secret(&creds);
+        config.master_key = creds.secret().to_owned();
     }
-    for (name, rate) in [("--fail-rate-429", args.fail_rate_429), ("--fail-rate-503", args.fail_rate_503)] {
+    for (name, rate) in [
+        ("--fail-rate-429", args.fail_rate_429),
+        ("--fail-rate-503", args.fail_rate_503),
+    ] {
         if !(0.0..=1.0).contains(&rate) {
             bail!("{name} must be between 0 and 1, got {rate}");
         }
@@ -168,7 +182,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
     let key = config.master_key.clone();
     let emu = emulator::Emulator::open(config).context("opening the local B2's store")?;
     if args.seed_demo {
-        emulator::seed::demo_if_empty(emu.store()).context("seeding demo data")?;
+        emulator::seed::demo(emu.store()).context("seeding demo data")?;
     }
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
@@ -185,10 +199,6 @@ async fn serve(args: ServeArgs) -> Result<()> {
     emu.serve(listener, shutdown_signal()).await?;
     eprintln!("b2tui serve: stopped");
     Ok(())
-}
-
-fn creds_secret(creds: &Credentials) -> String {
-    creds.secret().to_owned()
 }
 
 async fn shutdown_signal() {

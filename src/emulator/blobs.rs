@@ -10,7 +10,7 @@ use futures::{Stream, StreamExt, stream};
 use sha1::{Digest, Sha1};
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
-use crate::emulator::md5::Md5;
+use md5::Md5;
 
 /// The blob directory; a private temp dir (removed on drop) when no data dir is given.
 #[derive(Debug)]
@@ -77,7 +77,7 @@ impl Blobs {
                 key: String::new(),
             },
             sha1: Sha1::new(),
-            md5: Md5::default(),
+            md5: Md5::new(),
             len: 0,
             hold_back,
             tail: Vec::new(),
@@ -90,7 +90,7 @@ impl Blobs {
         let sha1 = hex::encode(Sha1::digest(data));
         let digests = Digests {
             sha1: sha1.clone(),
-            md5: crate::emulator::md5::hex_digest(data),
+            md5: hex::encode(Md5::digest(data)),
             len: data.len() as u64,
         };
         let final_path = self.path_of(&sha1);
@@ -136,7 +136,7 @@ impl Blobs {
         let temp = self.temp_path();
         let mut out = std::fs::File::create(&temp)?;
         let mut sha1 = Sha1::new();
-        let mut md5 = Md5::default();
+        let mut md5 = Md5::new();
         let mut buf = vec![0u8; 1 << 16];
         for (seg, from, len) in slice_segments(segments, start, end) {
             let mut file = std::fs::File::open(self.path_of(&seg.key))?;
@@ -157,7 +157,7 @@ impl Blobs {
         let key = hex::encode(sha1.finalize());
         let digests = Digests {
             sha1: key.clone(),
-            md5: md5.finalize_hex(),
+            md5: hex::encode(md5.finalize()),
             len: length,
         };
         place(&temp, &self.path_of(&key))?;
@@ -281,7 +281,7 @@ impl BlobWriter {
         let sha1 = hex::encode(sha1.finalize());
         let digests = Digests {
             sha1: sha1.clone(),
-            md5: md5.finalize_hex(),
+            md5: hex::encode(md5.finalize()),
             len,
         };
         let shard = sha1.get(..2).unwrap_or("xx").to_string();

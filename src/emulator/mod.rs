@@ -9,7 +9,6 @@ mod error;
 mod faults;
 mod handlers;
 mod ids;
-mod md5;
 mod names;
 pub mod seed;
 mod store;
@@ -228,9 +227,25 @@ impl Drop for RunningEmulator {
 
 /// Binds `addr` (e.g. "127.0.0.1:0"), serves in a background tokio task, returns at once.
 pub async fn spawn(config: Config, addr: &str) -> Result<RunningEmulator, EmulatorError> {
+    spawn_with(config, addr, false).await
+}
+
+/// As [`spawn`], with the demo data seeded first (unless the store already holds it).
+pub async fn spawn_seeded(config: Config, addr: &str) -> Result<RunningEmulator, EmulatorError> {
+    spawn_with(config, addr, true).await
+}
+
+async fn spawn_with(
+    config: Config,
+    addr: &str,
+    seed_demo: bool,
+) -> Result<RunningEmulator, EmulatorError> {
     let master_key_id = config.master_key_id.clone();
     let master_key = config.master_key.clone();
     let emulator = Emulator::open(config)?;
+    if seed_demo {
+        seed::demo(emulator.store())?;
+    }
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();

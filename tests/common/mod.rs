@@ -34,9 +34,13 @@ pub async fn start() -> Local {
 }
 
 pub async fn start_with(config: emulator::Config, options: ClientOptions) -> Local {
-    let server = emulator::spawn(config, "127.0.0.1:0").await.expect("local B2 starts");
+    let server = emulator::spawn(config, "127.0.0.1:0")
+        .await
+        .expect("local B2 starts");
     let creds = Credentials::new(&server.master_key_id, &server.master_key);
-    let client = B2Client::authorize_with(&server.url, creds, options).await.expect("authorize");
+    let client = B2Client::authorize_with(&server.url, creds, options)
+        .await
+        .expect("authorize");
     let auth: Value = reqwest::Client::new()
         .get(format!("{}/b2api/v3/b2_authorize_account", server.url))
         .basic_auth(&server.master_key_id, Some(&server.master_key))
@@ -46,8 +50,15 @@ pub async fn start_with(config: emulator::Config, options: ClientOptions) -> Loc
         .json()
         .await
         .expect("authorize json");
-    let token = auth["authorizationToken"].as_str().expect("token").to_owned();
-    Local { server, client, token }
+    let token = auth["authorizationToken"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    Local {
+        server,
+        client,
+        token,
+    }
 }
 
 impl Local {
@@ -85,7 +96,11 @@ impl Local {
             .send()
             .await
             .expect("admin request");
-        assert!(resp.status().is_success(), "admin {path}: {}", resp.status());
+        assert!(
+            resp.status().is_success(),
+            "admin {path}: {}",
+            resp.status()
+        );
         resp.json().await.unwrap_or(Value::Null)
     }
 
@@ -101,4 +116,3 @@ impl Local {
         v["calls"][endpoint].as_u64().unwrap_or(0)
     }
 }
-
