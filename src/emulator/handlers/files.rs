@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value, json};
 
 use super::Call;
+use super::lock::{self, LockRequest};
 use super::shapes::{file_json, folder_json};
 use crate::emulator::State;
 use crate::emulator::auth::{Need, authorize};
@@ -146,10 +147,14 @@ pub async fn delete_file_version(state: &Arc<State>, call: Call) -> Result<Value
             let bucket_id = crate::emulator::ids::bucket_of_file_id(&file_id)
                 .unwrap_or_default()
                 .to_string();
+            let bypass = call.params.opt_bool("bypassGovernance")?.unwrap_or(false);
             let need = Need::capability("deleteFiles")
                 .bucket(&bucket_id)
                 .file(&name);
-            authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+            let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+            if let Some(version) = db.version(&file_id)?.filter(|v| v.name == name) {
+                lock::check_delete(&version, &key, bypass, now)?;
+            }
             let deleted = db.delete_version(&file_id, &name)?;
             Ok(json!({"fileId": deleted.file_id, "fileName": deleted.name}))
         })
@@ -157,7 +162,7 @@ pub async fn delete_file_version(state: &Arc<State>, call: Call) -> Result<Value
 }
 
 /// Parses `bytes=a-b` (inclusive, both required) for b2_copy_file / b2_copy_part.
-fn copy_range(range: &str, size: u64) -> Result<(u64, u64), ApiError> {
+pub(super) fn copy_range(range: &str, size: u64) -> Result<(u64, u64), ApiError> {
     let invalid = || ApiError::bad_request(format!("Invalid range: {range}"));
     let spec = range.strip_prefix("bytes=").ok_or_else(invalid)?;
     let (a, b) = spec.split_once('-').ok_or_else(invalid)?;
@@ -224,7 +229,9 @@ pub async fn copy_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError
                     .map(|s| s.bucket_id.clone())
                     .unwrap_or_default(),
             };
+            let lock_request = LockRequest::from_params(&call.params)?;
             let need = Need::capability("writeFiles")
+                .also(lock_request.capabilities())
                 .bucket(&dest_bucket)
                 .file(&name);
             let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
@@ -239,10 +246,14 @@ pub async fn copy_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError
                     .file(&source.name);
                 authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
             }
-            db.require_bucket(&dest_bucket)?;
+            let dest = db.require_bucket(&dest_bucket)?;
             names::validate_file_name(&name)?;
             let (content_type, info) = copy_metadata(&call, &source)?;
             names::check_header_budget(&name, &info)?;
+            if dest.file_lock {
+                names::check_header_budget_within(&name, &info, names::LOCK_HEADER_BUDGET)?;
+            }
+            let lock = lock_request.resolve(&dest, now)?;
             let range = match call.params.opt_str("range")? {
                 Some(r) => Some(copy_range(&r, source.size)?),
                 None => None,
@@ -266,7 +277,7 @@ pub async fn copy_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError
                     .copy_range(&segments, start, end, length)?;
                 (Some(key), Some(digests.sha1), Some(digests.md5))
             };
-            let copy = db.insert_version(NewVersion {
+            let mut copy = db.insert_version(NewVersion {
                 bucket_id: dest_bucket,
                 name,
                 action: Action::Upload,
@@ -279,6 +290,10 @@ pub async fn copy_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError
                 blob,
                 large: false,
             })?;
+            if lock != copy.lock {
+                db.set_file_lock(&copy.file_id, &lock)?;
+                copy.lock = lock;
+            }
             let mut answer = file_json(&copy, db.account_id(), call.viewer(&key));
             answer["action"] = json!("copy");
             Ok(answer)
