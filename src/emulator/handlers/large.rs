@@ -9,7 +9,7 @@ use axum::http::Method;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::files::{MAX_FILE_SIZE, check_file_id, copy_range};
+use super::files::{MAX_FILE_SIZE, check_copy_size, check_file_id, copy_range};
 use super::lock::LockRequest;
 use super::shapes::{file_json, part_json};
 use super::upload::{InFlight, receive};
@@ -341,14 +341,7 @@ pub async fn copy_part(state: &Arc<State>, call: Call) -> Result<Value, ApiError
                     }
                     None => (0, source.size - 1),
                 };
-                let length = end - start + 1;
-                if length > MAX_FILE_SIZE {
-                    return Err(ApiError::new(
-                        axum::http::StatusCode::BAD_REQUEST,
-                        "source_too_large",
-                        format!("Copy source too big: {length}"),
-                    ));
-                }
+                check_copy_size(end - start + 1)?;
                 let segments = db.segments(&source)?;
                 Ok((source, segments, start, end))
             })
