@@ -152,6 +152,7 @@ pub async fn delete_file_version(state: &Arc<State>, call: Call) -> Result<Value
                 .bucket(&bucket_id)
                 .file(&name);
             let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+            check_file_id(&file_id)?;
             if let Some(version) = db.version(&file_id)?.filter(|v| v.name == name) {
                 lock::check_delete(&version, &key, bypass, now)?;
             }

@@ -61,6 +61,11 @@ pub async fn start_large_file(state: &Arc<State>, call: Call) -> Result<Value, A
                         "customUploadTimestamp is in the future",
                     ));
                 }
+                Some(ts) if ts < 0 => {
+                    return Err(ApiError::bad_request(
+                        "customUploadTimestamp must not be negative",
+                    ));
+                }
                 Some(ts) => ts,
                 None => now,
             };

@@ -59,7 +59,14 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 fn required_header<'a>(headers: &'a HeaderMap, name: &str) -> Result<&'a str, ApiError> {
-    header(headers, name).ok_or_else(|| ApiError::bad_request(format!("missing header {name}")))
+    let value = headers
+        .get(name)
+        .ok_or_else(|| ApiError::bad_request(format!("missing header {name}")))?;
+    value.to_str().map_err(|_| {
+        ApiError::bad_request(format!(
+            "header {name} must be printable ASCII (percent-encode other bytes)"
+        ))
+    })
 }
 
 /// Marks an upload token busy for the life of the guard (B2 allows one upload at a time).
@@ -268,6 +275,11 @@ async fn upload(
                 Some(ts) if ts > now => {
                     return Err(ApiError::bad_request(
                         "X-Bz-Custom-Upload-Timestamp is in the future",
+                    ));
+                }
+                Some(ts) if ts < 0 => {
+                    return Err(ApiError::bad_request(
+                        "X-Bz-Custom-Upload-Timestamp must not be negative",
                     ));
                 }
                 Some(ts) => ts,
