@@ -585,6 +585,31 @@ async fn upload_lock_headers_json_and_download_headers() {
             .is_none()
     );
 
+    // Object-Lock buckets allow only 2,048 bytes of name and info headers (§9.3).
+    let info = "v".repeat(2100);
+    let got = master
+        .upload_raw(
+            &locked,
+            "big-info.txt",
+            b"i",
+            &[("X-Bz-Info-note", info.as_str())],
+        )
+        .await;
+    assert_error(&got, 400, "bad_request");
+    assert!(
+        got.1["message"].as_str().unwrap().contains("2048"),
+        "{}",
+        got.1
+    );
+    master
+        .upload(
+            &plain,
+            "big-info.txt",
+            b"i",
+            &[("X-Bz-Info-note", info.as_str())],
+        )
+        .await;
+
     // Writing lock settings needs the write capabilities.
     let writer = master
         .key_session(&["writeFiles", "readFiles"], None, None)
