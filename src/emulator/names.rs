@@ -11,6 +11,8 @@ const MAX_SEGMENT_BYTES: usize = 250;
 pub const MAX_FILE_INFO: usize = 10;
 /// File name + info, as encoded header lines, must fit this budget.
 const MAX_HEADER_BUDGET: usize = 7000;
+/// The smaller budget of files in Object-Lock buckets (§9.3).
+pub const LOCK_HEADER_BUDGET: usize = 2048;
 
 /// Infos that become response headers on download instead of `X-Bz-Info-*`.
 pub const B2_HEADER_INFOS: [(&str, &str); 5] = [
@@ -105,14 +107,23 @@ pub fn check_header_budget(
     name: &str,
     info: &serde_json::Map<String, serde_json::Value>,
 ) -> Result<(), ApiError> {
+    check_header_budget_within(name, info, MAX_HEADER_BUDGET)
+}
+
+/// Enforces a budget of `limit` bytes for file name plus info as encoded header lines.
+pub fn check_header_budget_within(
+    name: &str,
+    info: &serde_json::Map<String, serde_json::Value>,
+    limit: usize,
+) -> Result<(), ApiError> {
     let mut total = "X-Bz-File-Name: \r\n".len() + encode(name).len();
     for (key, value) in info {
         let value = value.as_str().unwrap_or_default();
         total += "X-Bz-Info-: \r\n".len() + key.len() + encode(value).len();
     }
-    if total > MAX_HEADER_BUDGET {
+    if total > limit {
         return Err(ApiError::bad_request(format!(
-            "file name and file info are too large: {total} bytes of headers, at most {MAX_HEADER_BUDGET}"
+            "file name and file info are too large: {total} bytes of headers, at most {limit}"
         )));
     }
     Ok(())

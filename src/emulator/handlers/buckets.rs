@@ -7,9 +7,11 @@ use serde_json::{Value, json};
 use super::shapes::bucket_json;
 use super::{Call, check_account};
 use crate::emulator::State;
-use crate::emulator::auth::{Need, authorize};
+use crate::emulator::auth::{Need, authorize, require};
 use crate::emulator::error::ApiError;
 use crate::emulator::names;
+
+use super::lock::parse_default_retention;
 use crate::emulator::store::{BucketUpdate, KeyRow, NewBucket, TokenKind};
 
 const DEFAULT_TYPES: [&str; 3] = ["allPublic", "allPrivate", "snapshot"];
@@ -179,11 +181,7 @@ fn encryption(call: &Call, key: &KeyRow) -> Result<Option<Value>, ApiError> {
     let Some(value) = call.params.opt_json("defaultServerSideEncryption")? else {
         return Ok(None);
     };
-    if !key.has("writeBucketEncryption") {
-        return Err(ApiError::unauthorized(
-            "unauthorized: key lacks writeBucketEncryption",
-        ));
-    }
+    require(key, "writeBucketEncryption")?;
     match value.get("mode").and_then(Value::as_str) {
         Some("SSE-B2") => Ok(Some(json!({"algorithm": "AES256", "mode": "SSE-B2"}))),
         Some("none") | None => Ok(Some(json!({"algorithm": null, "mode": null}))),
@@ -196,12 +194,18 @@ fn encryption(call: &Call, key: &KeyRow) -> Result<Option<Value>, ApiError> {
 pub async fn create_bucket(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
     state
         .db(move |db, now| {
+            let file_lock = call.params.opt_bool("fileLockEnabled")?.unwrap_or(false);
+            let retentions: &[&str] = if file_lock {
+                &["writeBucketRetentions"]
+            } else {
+                &[]
+            };
             let key = authorize(
                 db,
                 call.token.as_deref(),
                 &TokenKind::Account,
                 now,
-                Need::capability("writeBuckets"),
+                Need::capability("writeBuckets").also(retentions),
             )?;
             check_account(db, &call)?;
             if key.bucket_id.is_some() {
@@ -211,12 +215,6 @@ pub async fn create_bucket(state: &Arc<State>, call: Call) -> Result<Value, ApiE
             }
             let name = call.params.str("bucketName")?;
             names::validate_bucket_name(&name)?;
-            let file_lock = call.params.opt_bool("fileLockEnabled")?.unwrap_or(false);
-            if file_lock && !key.has("writeBucketRetentions") {
-                return Err(ApiError::unauthorized(
-                    "unauthorized: key lacks writeBucketRetentions",
-                ));
-            }
             let new = NewBucket {
                 name,
                 bucket_type: bucket_type(&call, true)?.unwrap_or_default(),
@@ -236,7 +234,20 @@ pub async fn update_bucket(state: &Arc<State>, call: Call) -> Result<Value, ApiE
     state
         .db(move |db, now| {
             let bucket_id = call.params.str("bucketId")?;
-            let need = Need::capability("writeBuckets").bucket(&bucket_id);
+            let file_lock = call.params.opt_bool("fileLockEnabled")?;
+            let default_retention = call
+                .params
+                .opt_json("defaultRetention")?
+                .map(|v| parse_default_retention(&v))
+                .transpose()?;
+            let retentions: &[&str] = if file_lock.is_some() || default_retention.is_some() {
+                &["writeBucketRetentions"]
+            } else {
+                &[]
+            };
+            let need = Need::capability("writeBuckets")
+                .also(retentions)
+                .bucket(&bucket_id);
             let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
             check_account(db, &call)?;
             let update = BucketUpdate {
@@ -245,8 +256,8 @@ pub async fn update_bucket(state: &Arc<State>, call: Call) -> Result<Value, ApiE
                 cors: array_field(&call, "corsRules")?,
                 lifecycle: lifecycle_rules(&call)?,
                 sse: encryption(&call, &key)?,
-                file_lock: call.params.opt_bool("fileLockEnabled")?,
-                default_retention: call.params.opt_json("defaultRetention")?,
+                file_lock,
+                default_retention,
                 if_revision_is: call.params.opt_i64("ifRevisionIs")?,
             };
             let row = db.update_bucket(&bucket_id, update)?;

@@ -7,6 +7,7 @@ use axum::body::Body;
 use axum::extract::{Request, State as AxumState};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value};
 
 use super::{Params, auth_header, read_params};
 use crate::emulator::State;
@@ -14,10 +15,10 @@ use crate::emulator::auth::{Need, authorize};
 use crate::emulator::blobs::Segment;
 use crate::emulator::error::ApiError;
 use crate::emulator::names;
-use crate::emulator::store::{Action, Db, TokenKind, VersionRow};
+use crate::emulator::store::{Action, Db, KeyRow, TokenKind, VersionRow};
 
 /// Query parameters that override response headers.
-const OVERRIDES: [(&str, &str); 6] = [
+pub(super) const OVERRIDES: [(&str, &str); 6] = [
     ("b2ContentDisposition", "content-disposition"),
     ("b2ContentLanguage", "content-language"),
     ("b2Expires", "expires"),
@@ -26,31 +27,56 @@ const OVERRIDES: [(&str, &str); 6] = [
     ("b2ContentType", "content-type"),
 ];
 
-/// What to send: the version, its content pieces, and header overrides.
+/// What to send: the version, its content pieces, and who asks (for Object Lock headers).
 struct Found {
     version: VersionRow,
     segments: Vec<Segment>,
+    /// The bucket has Object Lock enabled: send the lock headers the viewer may read.
+    bucket_lock: bool,
+    /// The key behind the token, if any (public buckets need none).
+    viewer: Option<KeyRow>,
+}
+
+/// The `b2*` header overrides of a download query; each must be a valid header value.
+fn overrides_of(params: &Params) -> Result<Map<String, Value>, ApiError> {
+    let mut out = Map::new();
+    for (param, _) in OVERRIDES {
+        if let Some(value) = params.opt_str(param)? {
+            if HeaderValue::try_from(value.as_str()).is_err() {
+                return Err(ApiError::bad_request(format!(
+                    "Invalid {param}: not a valid header value"
+                )));
+            }
+            out.insert(param.to_string(), Value::String(value));
+        }
+    }
+    Ok(out)
 }
 
 fn no_such_file(name: &str) -> ApiError {
     ApiError::not_found(format!("File with such name does not exist: {name}"))
 }
 
-/// Checks read access to a version of a private bucket (public buckets need no token).
+/// Checks read access to a file of a bucket; public buckets need no token, and there the
+/// token (when valid) only decides which Object Lock headers are readable.
 fn check_read(
     db: &Db,
     token: Option<&str>,
     now: i64,
-    version: &VersionRow,
-) -> Result<(), ApiError> {
-    let bucket = db.require_bucket(&version.bucket_id)?;
-    if bucket.is_public() {
-        return Ok(());
+    bucket: &crate::emulator::store::BucketRow,
+    name: &str,
+    given: Option<&Map<String, Value>>,
+) -> Result<Option<KeyRow>, ApiError> {
+    let mut need = Need::capability("readFiles")
+        .bucket(&bucket.bucket_id)
+        .file(name);
+    if let Some(given) = given {
+        need = need.download(given);
     }
-    let need = Need::capability("readFiles")
-        .bucket(&version.bucket_id)
-        .file(&version.name);
-    authorize(db, token, &TokenKind::Account, now, need).map(|_| ())
+    if bucket.is_public() {
+        return Ok(token.and_then(|t| authorize(db, Some(t), &TokenKind::Account, now, need).ok()));
+    }
+    authorize(db, token, &TokenKind::Account, now, need).map(Some)
 }
 
 pub async fn by_name(AxumState(state): AxumState<Arc<State>>, request: Request) -> Response {
@@ -62,6 +88,7 @@ pub async fn by_name(AxumState(state): AxumState<Arc<State>>, request: Request) 
     let result = async {
         let params = Params::from_query(parts.uri.query())?;
         let token = token_of(&parts.headers, &params)?;
+        let given = overrides_of(&params)?;
         let path = parts.uri.path().strip_prefix("/file/").unwrap_or_default();
         let (bucket_raw, name_raw) = path.split_once('/').ok_or_else(|| no_such_file(path))?;
         let bucket_name = names::decode(bucket_raw)?;
@@ -71,18 +98,18 @@ pub async fn by_name(AxumState(state): AxumState<Arc<State>>, request: Request) 
                 let bucket = db.bucket_by_name(&bucket_name)?.ok_or_else(|| {
                     ApiError::not_found(format!("Bucket does not exist: {bucket_name}"))
                 })?;
-                if !bucket.is_public() {
-                    let need = Need::capability("readFiles")
-                        .bucket(&bucket.bucket_id)
-                        .file(&name);
-                    authorize(db, token.as_deref(), &TokenKind::Account, now, need)?;
-                }
+                let viewer = check_read(db, token.as_deref(), now, &bucket, &name, Some(&given))?;
                 let version = db
                     .newest_version(&bucket.bucket_id, &name)?
                     .filter(|v| v.action == Action::Upload)
                     .ok_or_else(|| no_such_file(&name))?;
                 let segments = db.segments(&version)?;
-                Ok(Found { version, segments })
+                Ok(Found {
+                    version,
+                    segments,
+                    bucket_lock: bucket.file_lock,
+                    viewer,
+                })
             })
             .await?;
         Ok::<_, ApiError>((found, params))
@@ -106,6 +133,7 @@ pub async fn by_id(state: Arc<State>, _version: u8, request: Request) -> Respons
             Params::from_query(parts.uri.query())?
         };
         let token = token_of(&parts.headers, &params)?;
+        overrides_of(&params)?;
         let file_id = params.str("fileId")?;
         let found = state
             .db(move |db, now| {
@@ -122,9 +150,15 @@ pub async fn by_id(state: Arc<State>, _version: u8, request: Request) -> Respons
                     super::files::check_file_id(&file_id)?;
                     return Err(ApiError::not_found(format!("File not present: {file_id}")));
                 };
-                check_read(db, token.as_deref(), now, &version)?;
+                let bucket = db.require_bucket(&version.bucket_id)?;
+                let viewer = check_read(db, token.as_deref(), now, &bucket, &version.name, None)?;
                 let segments = db.segments(&version)?;
-                Ok(Found { version, segments })
+                Ok(Found {
+                    version,
+                    segments,
+                    bucket_lock: bucket.file_lock,
+                    viewer,
+                })
             })
             .await?;
         Ok::<_, ApiError>((found, params, parts.headers))
@@ -200,7 +234,12 @@ fn send(
     params: &Params,
     head: bool,
 ) -> Response {
-    let Found { version, segments } = found;
+    let Found {
+        version,
+        segments,
+        bucket_lock,
+        viewer,
+    } = found;
     let size = version.size;
     let range_header = request.get(header::RANGE).and_then(|v| v.to_str().ok());
     let range = match parse_range(range_header, size) {
@@ -258,12 +297,49 @@ fn send(
             None => insert(headers, &format!("x-bz-info-{key}"), &names::encode(value)),
         }
     }
+    if bucket_lock {
+        lock_headers(headers, &version, viewer.as_ref());
+    }
     for (param, header_name) in OVERRIDES {
         if let Ok(Some(value)) = params.opt_str(param) {
             insert(headers, header_name, &value);
         }
     }
     response
+}
+
+/// Object Lock headers of a lock-enabled bucket's file, and the list of those withheld
+/// from a viewer without the read capability.
+fn lock_headers(headers: &mut HeaderMap, version: &VersionRow, viewer: Option<&KeyRow>) {
+    let can = |capability: &str| viewer.is_some_and(|k| k.has(capability));
+    let mut withheld = Vec::new();
+    if can("readFileRetentions") {
+        if let (Some(mode), Some(until)) = (&version.lock.mode, version.lock.retain_until) {
+            insert(headers, "x-bz-file-retention-mode", mode);
+            insert(
+                headers,
+                "x-bz-file-retention-retain-until-timestamp",
+                &until.to_string(),
+            );
+        }
+    } else {
+        withheld.push("X-Bz-File-Retention-Mode");
+        withheld.push("X-Bz-File-Retention-Retain-Until-Timestamp");
+    }
+    if can("readFileLegalHolds") {
+        if let Some(hold) = &version.lock.legal_hold {
+            insert(headers, "x-bz-file-legal-hold", hold);
+        }
+    } else {
+        withheld.push("X-Bz-File-Legal-Hold");
+    }
+    if !withheld.is_empty() {
+        insert(
+            headers,
+            "x-bz-client-unauthorized-to-read",
+            &withheld.join(","),
+        );
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Large files: b2_start_large_file, b2_get_upload_part_url, b2_upload_part,
-//! b2_finish_large_file, b2_cancel_large_file, b2_list_parts, b2_list_unfinished_large_files.
+//! b2_finish_large_file, b2_cancel_large_file, b2_list_parts, b2_list_unfinished_large_files,
+//! b2_copy_part.
 
 use std::sync::Arc;
 
@@ -8,7 +9,8 @@ use axum::http::Method;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::files::{MAX_FILE_SIZE, check_file_id};
+use super::files::{MAX_FILE_SIZE, check_copy_size, check_file_id, copy_range};
+use super::lock::LockRequest;
 use super::shapes::{file_json, part_json};
 use super::upload::{InFlight, receive};
 use super::{Call, auth_header, parse_version, respond};
@@ -20,31 +22,54 @@ use crate::emulator::store::{Action, NewVersion, PartRow, TokenKind};
 
 const MAX_PART_NUMBER: i64 = 10_000;
 
+/// A required part number field, 1..=10000.
+fn part_number(value: Option<i64>, field: &str) -> Result<i64, ApiError> {
+    let number =
+        value.ok_or_else(|| ApiError::bad_request(format!("required field {field} is missing")))?;
+    if !(1..=MAX_PART_NUMBER).contains(&number) {
+        return Err(ApiError::bad_request(format!(
+            "{field} out of range: {number}, must be 1-{MAX_PART_NUMBER}"
+        )));
+    }
+    Ok(number)
+}
+
 pub async fn start_large_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
     state
         .db(move |db, now| {
             let bucket_id = call.params.str("bucketId")?;
             let name = call.params.str("fileName")?;
+            let lock_request = LockRequest::from_params(&call.params)?;
             let need = Need::capability("writeFiles")
+                .also(lock_request.capabilities())
                 .bucket(&bucket_id)
                 .file(&name);
             let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
-            db.require_bucket(&bucket_id)?;
+            let bucket = db.require_bucket(&bucket_id)?;
             names::validate_file_name(&name)?;
             let content_type = call.params.str("contentType")?;
             let content_type = names::resolve_content_type(&content_type, &name)?;
             let info = names::file_info_from_json(call.params.opt_json("fileInfo")?)?;
             names::check_header_budget(&name, &info)?;
+            if bucket.file_lock {
+                names::check_header_budget_within(&name, &info, names::LOCK_HEADER_BUDGET)?;
+            }
+            let lock = lock_request.resolve(&bucket, now)?;
             let upload_ts = match call.params.opt_i64("customUploadTimestamp")? {
                 Some(ts) if ts > now => {
                     return Err(ApiError::bad_request(
                         "customUploadTimestamp is in the future",
                     ));
                 }
+                Some(ts) if ts < 0 => {
+                    return Err(ApiError::bad_request(
+                        "customUploadTimestamp must not be negative",
+                    ));
+                }
                 Some(ts) => ts,
                 None => now,
             };
-            let row = db.insert_version(NewVersion {
+            let mut row = db.insert_version(NewVersion {
                 bucket_id,
                 name,
                 action: Action::Start,
@@ -57,6 +82,10 @@ pub async fn start_large_file(state: &Arc<State>, call: Call) -> Result<Value, A
                 blob: None,
                 large: true,
             })?;
+            if lock != row.lock {
+                db.set_file_lock(&row.file_id, &lock)?;
+                row.lock = lock;
+            }
             Ok(file_json(&row, db.account_id(), call.viewer(&key)))
         })
         .await
@@ -130,11 +159,7 @@ async fn part(state: &Arc<State>, file_id: String, request: Request) -> Result<V
         .trim()
         .parse()
         .map_err(|_| ApiError::bad_request("X-Bz-Part-Number must be a number"))?;
-    if !(1..=MAX_PART_NUMBER).contains(&number) {
-        return Err(ApiError::bad_request(format!(
-            "X-Bz-Part-Number out of range: {number}, must be 1-10000"
-        )));
-    }
+    let number = part_number(Some(number), "X-Bz-Part-Number")?;
     let (digests, pending) = receive(state, &headers, body, MAX_FILE_SIZE).await?;
     if digests.len == 0 {
         return Err(ApiError::bad_request("a part must have at least 1 byte"));
@@ -275,6 +300,94 @@ pub async fn list_unfinished_large_files(
                 .map(|f| file_json(f, db.account_id(), call.viewer(&key)))
                 .collect();
             Ok(json!({"files": files, "nextFileId": next}))
+        })
+        .await
+}
+
+/// `b2_copy_part`: bytes of an existing file (or a range of them) become a part of an
+/// unfinished large file. The bytes are streamed into a blob outside the store lock, or,
+/// for a whole small file, the part simply refers to the source's blob.
+pub async fn copy_part(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
+    let number = part_number(call.params.opt_i64("partNumber")?, "partNumber")?;
+    let range = call.params.opt_str("range")?;
+    let source_id = call.params.str("sourceFileId")?;
+    let large_id = call.params.str("largeFileId")?;
+    let (source, segments, start, end) = {
+        let (range, large_id) = (range.clone(), large_id.clone());
+        state
+            .db(move |db, now| {
+                let started = db.started_file(&large_id);
+                let mut need = Need::capability("writeFiles");
+                if let Ok(v) = &started {
+                    need = need.bucket(&v.bucket_id).file(&v.name);
+                }
+                authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+                started?;
+                check_file_id(&source_id)?;
+                let source = db
+                    .version(&source_id)?
+                    .filter(|v| v.action == Action::Upload)
+                    .ok_or_else(|| {
+                        ApiError::bad_request(format!("Invalid sourceFileId: {source_id}"))
+                    })?;
+                let source_bucket = db.require_bucket(&source.bucket_id)?;
+                if !source_bucket.is_public() {
+                    let need = Need::capability("readFiles")
+                        .bucket(&source.bucket_id)
+                        .file(&source.name);
+                    authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+                }
+                let (start, end) = match &range {
+                    Some(r) => copy_range(r, source.size)?,
+                    None if source.size == 0 => {
+                        return Err(ApiError::bad_request(
+                            "a part must have at least 1 byte; the source is empty",
+                        ));
+                    }
+                    None => (0, source.size - 1),
+                };
+                check_copy_size(end - start + 1)?;
+                let segments = db.segments(&source)?;
+                Ok((source, segments, start, end))
+            })
+            .await?
+    };
+    let length = end - start + 1;
+    let whole_blob = match (&source.blob, &source.md5) {
+        (Some(blob), Some(md5)) if range.is_none() && !source.large => {
+            Some((blob.clone(), md5.clone()))
+        }
+        _ => None,
+    };
+    let (blob, sha1, md5) = match whole_blob {
+        // Small-file blobs are named by their SHA-1.
+        Some((blob, md5)) => (blob.clone(), blob, md5),
+        None => {
+            let blob_state = Arc::clone(state);
+            let (key, digests) = tokio::task::spawn_blocking(move || {
+                blob_state
+                    .store
+                    .blobs()
+                    .copy_range(&segments, start, end, length)
+            })
+            .await
+            .map_err(|err| ApiError::internal(format!("copy task failed: {err}")))??;
+            (key, digests.sha1, digests.md5)
+        }
+    };
+    state
+        .db(move |db, now| {
+            let part = PartRow {
+                file_id: large_id,
+                part_number: u32::try_from(number).unwrap_or(1),
+                size: length,
+                sha1,
+                md5,
+                blob,
+                upload_ts: now,
+            };
+            db.put_part(&part)?;
+            Ok(part_json(&part))
         })
         .await
 }

@@ -8,7 +8,9 @@ pub mod download;
 pub mod files;
 pub mod keys;
 pub mod large;
+pub mod lock;
 mod shapes;
+pub mod share;
 pub mod upload;
 
 use std::sync::Arc;
@@ -289,12 +291,16 @@ pub async fn api(
         "b2_create_key" => keys::create_key(&state, call).await,
         "b2_list_keys" => keys::list_keys(&state, call).await,
         "b2_delete_key" => keys::delete_key(&state, call).await,
+        "b2_copy_part" => large::copy_part(&state, call).await,
+        "b2_get_download_authorization" => share::get_download_authorization(&state, call).await,
+        "b2_update_file_retention" => lock::update_file_retention(&state, call).await,
+        "b2_update_file_legal_hold" => lock::update_file_legal_hold(&state, call).await,
         _ => Err(ApiError::not_found(format!("unknown endpoint {endpoint}"))),
     };
     respond(result)
 }
 
-const KNOWN: [&str; 20] = [
+const KNOWN: [&str; 24] = [
     "b2_list_buckets",
     "b2_create_bucket",
     "b2_update_bucket",
@@ -315,6 +321,10 @@ const KNOWN: [&str; 20] = [
     "b2_create_key",
     "b2_list_keys",
     "b2_delete_key",
+    "b2_copy_part",
+    "b2_get_download_authorization",
+    "b2_update_file_retention",
+    "b2_update_file_legal_hold",
 ];
 
 fn is_known(endpoint: &str) -> bool {

@@ -46,16 +46,21 @@ pub fn file_json(v: &VersionRow, account_id: &str, viewer: Viewer) -> Value {
     {
         let retention = viewer.can("readFileRetentions");
         let hold = viewer.can("readFileLegalHolds");
+        let retention_value =
+            json!({"mode": v.lock.mode, "retainUntilTimestamp": v.lock.retain_until});
         map.insert(
             "fileRetention".into(),
             json!({
                 "isClientAuthorizedToRead": retention,
-                "value": if retention { json!({"mode": null, "retainUntilTimestamp": null}) } else { Value::Null },
+                "value": if retention { retention_value } else { Value::Null },
             }),
         );
         map.insert(
             "legalHold".into(),
-            json!({"isClientAuthorizedToRead": hold, "value": null}),
+            json!({
+                "isClientAuthorizedToRead": hold,
+                "value": if hold { json!(v.lock.legal_hold) } else { Value::Null },
+            }),
         );
         map.insert("serverSideEncryption".into(), none_encryption());
     }

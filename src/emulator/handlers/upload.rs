@@ -11,6 +11,7 @@ use futures::StreamExt;
 use serde_json::{Map, Value, json};
 
 use super::files::MAX_FILE_SIZE;
+use super::lock::LockRequest;
 use super::shapes::file_json;
 use super::{Call, Viewer, auth_header, parse_version, respond};
 use crate::emulator::State;
@@ -58,7 +59,14 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 fn required_header<'a>(headers: &'a HeaderMap, name: &str) -> Result<&'a str, ApiError> {
-    header(headers, name).ok_or_else(|| ApiError::bad_request(format!("missing header {name}")))
+    let value = headers
+        .get(name)
+        .ok_or_else(|| ApiError::bad_request(format!("missing header {name}")))?;
+    value.to_str().map_err(|_| {
+        ApiError::bad_request(format!(
+            "header {name} must be printable ASCII (percent-encode other bytes)"
+        ))
+    })
 }
 
 /// Marks an upload token busy for the life of the guard (B2 allows one upload at a time).
@@ -218,17 +226,21 @@ async fn upload(
     let headers = parts.headers;
     let token = auth_header(&headers);
     let name = names::decode(required_header(&headers, "x-bz-file-name")?)?;
-    let key = {
+    let lock_request = LockRequest::from_headers(&headers)?;
+    let (key, lock_bucket) = {
         let (token, bucket_id, name) = (token.clone(), bucket_id.clone(), name.clone());
+        let lock_request = lock_request.clone();
         state
             .db(move |db, now| {
                 let need = Need::capability("writeFiles")
+                    .also(lock_request.capabilities())
                     .bucket(&bucket_id)
                     .file(&name);
                 let kind = TokenKind::Upload(bucket_id.clone());
                 let key = authorize(db, token.as_deref(), &kind, now, need)?;
-                db.require_bucket(&bucket_id)?;
-                Ok(key)
+                let bucket = db.require_bucket(&bucket_id)?;
+                lock_request.resolve(&bucket, now)?;
+                Ok((key, bucket.file_lock))
             })
             .await?
     };
@@ -245,6 +257,9 @@ async fn upload(
     let content_type = names::resolve_content_type(&content_type, &name)?;
     let info = info_headers(&headers)?;
     names::check_header_budget(&name, &info)?;
+    if lock_bucket {
+        names::check_header_budget_within(&name, &info, names::LOCK_HEADER_BUDGET)?;
+    }
     let custom_ts = match header(&headers, "x-bz-custom-upload-timestamp") {
         Some(raw) => Some(raw.trim().parse::<i64>().map_err(|_| {
             ApiError::bad_request("X-Bz-Custom-Upload-Timestamp must be milliseconds")
@@ -262,16 +277,23 @@ async fn upload(
                         "X-Bz-Custom-Upload-Timestamp is in the future",
                     ));
                 }
+                Some(ts) if ts < 0 => {
+                    return Err(ApiError::bad_request(
+                        "X-Bz-Custom-Upload-Timestamp must not be negative",
+                    ));
+                }
                 Some(ts) => ts,
                 None => now,
             };
+            let bucket = db.require_bucket(&bucket_id)?;
+            let lock = lock_request.resolve(&bucket, now)?;
             let blob = pending.commit()?;
             let sha1 = if unverified {
                 format!("unverified:{}", digests.sha1)
             } else {
                 digests.sha1
             };
-            let row = db.insert_version(NewVersion {
+            let mut row = db.insert_version(NewVersion {
                 bucket_id,
                 name,
                 action: Action::Upload,
@@ -284,6 +306,10 @@ async fn upload(
                 blob: Some(blob),
                 large: false,
             })?;
+            if lock != row.lock {
+                db.set_file_lock(&row.file_id, &lock)?;
+                row.lock = lock;
+            }
             Ok(file_json(
                 &row,
                 db.account_id(),

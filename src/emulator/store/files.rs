@@ -4,6 +4,7 @@
 use rusqlite::{OptionalExtension, Row, params};
 use serde_json::{Map, Value};
 
+use super::locks::FileLock;
 use super::{Db, parse_json};
 use crate::emulator::blobs::Segment;
 use crate::emulator::error::ApiError;
@@ -56,6 +57,8 @@ pub struct VersionRow {
     /// Blob key of a small file; large files read their parts.
     pub blob: Option<String>,
     pub large: bool,
+    /// Retention and legal hold (Object Lock).
+    pub lock: FileLock,
 }
 
 /// A version to insert; the id comes from the file counter.
@@ -75,7 +78,8 @@ pub struct NewVersion {
 }
 
 pub(super) const COLUMNS: &str = "seq, file_id, bucket_id, name, action, upload_ts, size, sha1, \
-                                  md5, content_type, info, blob, large";
+                                  md5, content_type, info, blob, large, \
+                                  retention_mode, retain_until, legal_hold";
 
 pub(super) fn from_row(row: &Row) -> rusqlite::Result<VersionRow> {
     let info = match parse_json(&row.get::<_, String>(10)?) {
@@ -96,6 +100,11 @@ pub(super) fn from_row(row: &Row) -> rusqlite::Result<VersionRow> {
         info,
         blob: row.get(11)?,
         large: row.get(12)?,
+        lock: FileLock {
+            mode: row.get(13)?,
+            retain_until: row.get(14)?,
+            legal_hold: row.get(15)?,
+        },
     })
 }
 
@@ -145,6 +154,7 @@ impl Db<'_> {
             info: new.info,
             blob: new.blob,
             large: new.large,
+            lock: FileLock::default(),
         })
     }
 

@@ -70,6 +70,8 @@ pub enum TokenKind {
     Upload(String),
     /// Part upload URL of a large file.
     Part(String),
+    /// Download authorization of a bucket (b2_get_download_authorization).
+    Download(String),
 }
 
 impl TokenKind {
@@ -78,6 +80,7 @@ impl TokenKind {
             TokenKind::Account => ("acct", None),
             TokenKind::Upload(bucket) => ("upload", Some(bucket)),
             TokenKind::Part(file) => ("part", Some(file)),
+            TokenKind::Download(bucket) => ("download", Some(bucket)),
         }
     }
 }
@@ -214,6 +217,7 @@ impl Db<'_> {
                 let kind = match kind_text.as_str() {
                     "upload" => TokenKind::Upload(target),
                     "part" => TokenKind::Part(target),
+                    "download" => TokenKind::Download(target),
                     _ => TokenKind::Account,
                 };
                 let caps: String = r.get(5)?;

@@ -24,7 +24,7 @@ pub struct ListRequest {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Entry {
-    Version(VersionRow),
+    Version(Box<VersionRow>),
     /// A virtual folder: the common prefix up to and including the delimiter.
     Folder(String),
 }
@@ -146,7 +146,7 @@ impl Db<'_> {
             }
             *cursor = Cursor::After(row.name.clone());
             if row.action == Action::Upload {
-                return Ok(Some(Entry::Version(row)));
+                return Ok(Some(Entry::Version(Box::new(row))));
             }
         }
     }
@@ -206,7 +206,7 @@ impl Db<'_> {
                 let folder = folder_of(&row.name, &req.prefix, req.delimiter.as_deref());
                 let entry = match &folder {
                     Some(f) => Entry::Folder(f.clone()),
-                    None => Entry::Version(row),
+                    None => Entry::Version(Box::new(row)),
                 };
                 if entries.len() >= req.max {
                     next = Some(entry);

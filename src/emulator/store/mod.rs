@@ -7,6 +7,7 @@ mod files;
 mod keys;
 mod large;
 mod listing;
+mod locks;
 
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -18,6 +19,7 @@ pub use files::{Action, NewVersion, VersionRow};
 pub use keys::{ALL_CAPABILITIES as ALL_CAPABILITIES_LIST, KeyRow, NewKey, TokenKind};
 pub use large::PartRow;
 pub use listing::{Entry, ListPage, ListRequest};
+pub use locks::{DownloadGrant, FileLock};
 
 use crate::emulator::blobs::Blobs;
 use crate::emulator::error::{ApiError, EmulatorError};
@@ -97,6 +99,7 @@ impl Store {
         };
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
+        locks::migrate(&conn)?;
         let blobs = Blobs::open(data_dir.map(|d| d.as_path()))?;
 
         let stored: Option<String> = conn
