@@ -10,6 +10,7 @@ use super::shapes::{file_json, folder_json};
 use crate::emulator::State;
 use crate::emulator::auth::{Need, authorize};
 use crate::emulator::error::ApiError;
+use crate::emulator::events::EventType;
 use crate::emulator::names;
 use crate::emulator::store::{
     Action, Db, Entry, ListPage, ListRequest, NewVersion, TokenKind, VersionRow,
@@ -133,6 +134,7 @@ pub async fn hide_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError
             db.require_bucket(&bucket_id)?;
             names::validate_file_name(&name)?;
             let marker = db.hide_file(&bucket_id, &name, now)?;
+            db.record_event(EventType::Hide, &marker, now)?;
             Ok(file_json(&marker, db.account_id(), call.viewer(&key)))
         })
         .await
@@ -151,6 +153,7 @@ pub async fn delete_file_version(state: &Arc<State>, call: Call) -> Result<Value
                 .file(&name);
             authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
             let deleted = db.delete_version(&file_id, &name)?;
+            db.record_event(EventType::Delete, &deleted, now)?;
             Ok(json!({"fileId": deleted.file_id, "fileName": deleted.name}))
         })
         .await
@@ -279,6 +282,7 @@ pub async fn copy_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError
                 blob,
                 large: false,
             })?;
+            db.record_event(EventType::Copy, &copy, now)?;
             let mut answer = file_json(&copy, db.account_id(), call.viewer(&key));
             answer["action"] = json!("copy");
             Ok(answer)

@@ -8,6 +8,7 @@ pub mod download;
 pub mod files;
 pub mod keys;
 pub mod large;
+pub mod notifications;
 mod shapes;
 pub mod upload;
 
@@ -289,12 +290,14 @@ pub async fn api(
         "b2_create_key" => keys::create_key(&state, call).await,
         "b2_list_keys" => keys::list_keys(&state, call).await,
         "b2_delete_key" => keys::delete_key(&state, call).await,
+        "b2_get_bucket_notification_rules" => notifications::get_rules(&state, call).await,
+        "b2_set_bucket_notification_rules" => notifications::set_rules(&state, call).await,
         _ => Err(ApiError::not_found(format!("unknown endpoint {endpoint}"))),
     };
     respond(result)
 }
 
-const KNOWN: [&str; 20] = [
+const KNOWN: [&str; 22] = [
     "b2_list_buckets",
     "b2_create_bucket",
     "b2_update_bucket",
@@ -315,6 +318,8 @@ const KNOWN: [&str; 20] = [
     "b2_create_key",
     "b2_list_keys",
     "b2_delete_key",
+    "b2_get_bucket_notification_rules",
+    "b2_set_bucket_notification_rules",
 ];
 
 fn is_known(endpoint: &str) -> bool {

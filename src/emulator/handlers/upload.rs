@@ -17,6 +17,7 @@ use crate::emulator::State;
 use crate::emulator::auth::{Need, authorize};
 use crate::emulator::blobs::{Digests, PendingBlob};
 use crate::emulator::error::ApiError;
+use crate::emulator::events::EventType;
 use crate::emulator::names;
 use crate::emulator::store::{Action, NewVersion, TokenKind};
 
@@ -284,6 +285,7 @@ async fn upload(
                 blob: Some(blob),
                 large: false,
             })?;
+            db.record_event(EventType::Upload, &row, now)?;
             Ok(file_json(
                 &row,
                 db.account_id(),
