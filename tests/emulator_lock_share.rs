@@ -1788,3 +1788,59 @@ async fn serve_flag_token_lifetime_end_to_end() {
     child.start_kill().unwrap();
     let _ = child.wait().await;
 }
+
+#[tokio::test]
+async fn lifecycle_never_deletes_locked_versions() {
+    let (emu, master) = start().await;
+    let bucket = master
+        .create_bucket("locked-rules", "allPrivate", true)
+        .await;
+    let now = server_now(&emu).await;
+    let until = (now + 30 * DAY_MS).to_string();
+    let retained = [
+        ("X-Bz-File-Retention-Mode", "governance"),
+        ("X-Bz-File-Retention-Retain-Until-Timestamp", until.as_str()),
+    ];
+    master
+        .upload(&bucket, "kept.txt", b"old retained", &retained)
+        .await;
+    master.upload(&bucket, "kept.txt", b"new", &[]).await;
+    master
+        .upload(
+            &bucket,
+            "held.txt",
+            b"old held",
+            &[("X-Bz-File-Legal-Hold", "on")],
+        )
+        .await;
+    master.upload(&bucket, "held.txt", b"new", &[]).await;
+    master.upload(&bucket, "free.txt", b"old free", &[]).await;
+    master.upload(&bucket, "free.txt", b"new", &[]).await;
+    master
+        .ok(
+            "b2_update_bucket",
+            json!({"accountId": master.account_id, "bucketId": bucket,
+                   "lifecycleRules": [{"fileNamePrefix": "", "daysFromHidingToDeleting": 1,
+                                       "daysFromUploadingToHiding": null}]}),
+        )
+        .await;
+    admin(&emu, "advance_clock", json!({"seconds": 3 * 86_400})).await;
+    let master = Session::master(&emu).await; // the old token expired with the clock
+    let listed = master
+        .ok(
+            "b2_list_file_versions",
+            json!({"bucketId": bucket, "maxFileCount": 100}),
+        )
+        .await;
+    let names: Vec<&str> = listed["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["fileName"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["free.txt", "held.txt", "held.txt", "kept.txt", "kept.txt"],
+        "the unlocked old version goes, retained and held ones stay"
+    );
+}

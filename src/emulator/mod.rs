@@ -6,9 +6,11 @@ mod auth;
 mod blobs;
 mod clock;
 mod error;
+mod events;
 mod faults;
 mod handlers;
 mod ids;
+mod lifecycle;
 mod names;
 pub mod seed;
 mod store;
@@ -44,6 +46,8 @@ pub struct Config {
     pub recommended_part_size: u64,
     pub absolute_minimum_part_size: u64,
     pub faults: Faults,
+    /// First wait before a failed webhook delivery is retried (doubling per failure).
+    pub event_retry_base: Duration,
 }
 
 impl Default for Config {
@@ -57,6 +61,7 @@ impl Default for Config {
             recommended_part_size: 100_000_000,
             absolute_minimum_part_size: 5_000_000,
             faults: Faults::default(),
+            event_retry_base: Duration::from_secs(5),
         }
     }
 }
@@ -80,6 +85,8 @@ pub(crate) struct State {
     faults: FaultState,
     /// Upload tokens with an upload in progress (one at a time per token).
     uploads_in_flight: Mutex<HashSet<String>>,
+    /// Webhook delivery of event notifications.
+    events: events::delivery::Delivery,
 }
 
 impl State {
@@ -117,8 +124,10 @@ impl Emulator {
             &config.master_key_id,
             &config.master_key,
         )?;
+        let events = events::delivery::Delivery::new(config.event_retry_base)?;
         let state = State {
             store,
+            events,
             clock: Clock::default(),
             faults: FaultState::new(config.faults.clone()),
             config,
@@ -156,15 +165,31 @@ impl Emulator {
             .with_state(state)
     }
 
-    /// Serves on `listener` until `shutdown` completes.
+    /// Serves on `listener` until `shutdown` completes, with the background tasks
+    /// (event delivery, hourly lifecycle pass) running alongside.
     pub async fn serve(
         self,
         listener: tokio::net::TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        let _background = Background(vec![
+            tokio::spawn(events::delivery::run(Arc::clone(&self.state))),
+            tokio::spawn(lifecycle::run_hourly(Arc::clone(&self.state))),
+        ]);
         axum::serve(listener, self.router())
             .with_graceful_shutdown(shutdown)
             .await
+    }
+}
+
+/// Background tasks of a serving emulator, stopped when serving ends or is dropped.
+struct Background(Vec<tokio::task::JoinHandle<()>>);
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        for task in &self.0 {
+            task.abort();
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! Test hooks outside the B2 API, under `/b2tui-admin/v1/`, for the master key only
-//! (HTTP Basic): fail_next, expire_tokens, advance_clock, stats.
+//! (HTTP Basic): fail_next, expire_tokens, advance_clock (then a lifecycle pass),
+//! run_lifecycle, deliver_events (a delivery pass that ignores retry waits), stats.
 
 use std::sync::Arc;
 
@@ -11,7 +12,9 @@ use serde_json::{Value, json};
 use super::{Params, basic_credentials, read_params, respond};
 use crate::emulator::State;
 use crate::emulator::error::ApiError;
+use crate::emulator::events::delivery;
 use crate::emulator::faults::FailNext;
+use crate::emulator::lifecycle;
 
 fn unauthorized() -> ApiError {
     ApiError::unauthorized("admin endpoints need HTTP Basic with the master key")
@@ -50,12 +53,24 @@ pub async fn admin(
                     return Err(ApiError::bad_request("seconds must not be negative"));
                 }
                 state.clock.advance_secs(seconds);
-                Ok(json!({"now": state.clock.now_ms()}))
+                let lifecycle = lifecycle::run_now(&state).await?;
+                Ok(json!({"now": state.clock.now_ms(), "lifecycle": lifecycle}))
+            }
+            ("run_lifecycle", &Method::POST) => {
+                let lifecycle = lifecycle::run_now(&state).await?;
+                Ok(json!({"now": state.clock.now_ms(), "lifecycle": lifecycle}))
+            }
+            ("deliver_events", &Method::POST) => {
+                let report = delivery::deliver(&state, true).await?;
+                let queued = state.db(|db, _| db.queued_events()).await?;
+                Ok(json!({"delivery": report, "queued": queued}))
             }
             ("stats", &Method::GET) => Ok(json!({"calls": state.faults.stats()})),
-            ("fail_next" | "expire_tokens" | "advance_clock" | "stats", _) => {
-                Err(ApiError::method_not_allowed())
-            }
+            (
+                "fail_next" | "expire_tokens" | "advance_clock" | "run_lifecycle"
+                | "deliver_events" | "stats",
+                _,
+            ) => Err(ApiError::method_not_allowed()),
             _ => Err(ApiError::not_found(format!("no such admin endpoint: {op}"))),
         }
     }

@@ -11,6 +11,7 @@ use super::shapes::{file_json, folder_json};
 use crate::emulator::State;
 use crate::emulator::auth::{Need, authorize};
 use crate::emulator::error::ApiError;
+use crate::emulator::events::EventType;
 use crate::emulator::names;
 use crate::emulator::store::{
     Action, Db, Entry, ListPage, ListRequest, NewVersion, TokenKind, VersionRow,
@@ -134,6 +135,7 @@ pub async fn hide_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError
             db.require_bucket(&bucket_id)?;
             names::validate_file_name(&name)?;
             let marker = db.hide_file(&bucket_id, &name, now)?;
+            db.record_event(EventType::Hide, &marker, now)?;
             Ok(file_json(&marker, db.account_id(), call.viewer(&key)))
         })
         .await
@@ -157,6 +159,7 @@ pub async fn delete_file_version(state: &Arc<State>, call: Call) -> Result<Value
                 lock::check_delete(&version, &key, bypass, now)?;
             }
             let deleted = db.delete_version(&file_id, &name)?;
+            db.record_event(EventType::Delete, &deleted, now)?;
             Ok(json!({"fileId": deleted.file_id, "fileName": deleted.name}))
         })
         .await
@@ -345,6 +348,7 @@ pub async fn copy_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError
                 version,
                 key: Some(&plan.key),
             };
+            db.record_event(EventType::Copy, &copy, now)?;
             let mut answer = file_json(&copy, db.account_id(), viewer);
             answer["action"] = json!("copy");
             Ok(answer)

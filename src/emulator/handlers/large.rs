@@ -17,6 +17,7 @@ use super::{Call, auth_header, parse_version, respond};
 use crate::emulator::State;
 use crate::emulator::auth::{Need, authorize};
 use crate::emulator::error::ApiError;
+use crate::emulator::events::EventType;
 use crate::emulator::names;
 use crate::emulator::store::{Action, NewVersion, PartRow, TokenKind};
 
@@ -215,6 +216,7 @@ pub async fn finish_large_file(state: &Arc<State>, call: Call) -> Result<Value, 
                 .opt_strings("partSha1Array")?
                 .ok_or_else(|| ApiError::bad_request("required field partSha1Array is missing"))?;
             let finished = db.finish_large_file(&started.file_id, &sha1s, min_part)?;
+            db.record_event(EventType::MultipartUpload, &finished, now)?;
             Ok(file_json(&finished, db.account_id(), call.viewer(&key)))
         })
         .await

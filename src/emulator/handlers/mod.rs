@@ -9,6 +9,7 @@ pub mod files;
 pub mod keys;
 pub mod large;
 pub mod lock;
+pub mod notifications;
 mod shapes;
 pub mod share;
 pub mod upload;
@@ -295,12 +296,14 @@ pub async fn api(
         "b2_get_download_authorization" => share::get_download_authorization(&state, call).await,
         "b2_update_file_retention" => lock::update_file_retention(&state, call).await,
         "b2_update_file_legal_hold" => lock::update_file_legal_hold(&state, call).await,
+        "b2_get_bucket_notification_rules" => notifications::get_rules(&state, call).await,
+        "b2_set_bucket_notification_rules" => notifications::set_rules(&state, call).await,
         _ => Err(ApiError::not_found(format!("unknown endpoint {endpoint}"))),
     };
     respond(result)
 }
 
-const KNOWN: [&str; 24] = [
+const KNOWN: [&str; 26] = [
     "b2_list_buckets",
     "b2_create_bucket",
     "b2_update_bucket",
@@ -325,6 +328,8 @@ const KNOWN: [&str; 24] = [
     "b2_get_download_authorization",
     "b2_update_file_retention",
     "b2_update_file_legal_hold",
+    "b2_get_bucket_notification_rules",
+    "b2_set_bucket_notification_rules",
 ];
 
 fn is_known(endpoint: &str) -> bool {

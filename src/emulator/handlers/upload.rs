@@ -18,6 +18,7 @@ use crate::emulator::State;
 use crate::emulator::auth::{Need, authorize};
 use crate::emulator::blobs::{Digests, PendingBlob};
 use crate::emulator::error::ApiError;
+use crate::emulator::events::EventType;
 use crate::emulator::names;
 use crate::emulator::store::{Action, NewVersion, TokenKind};
 
@@ -310,6 +311,7 @@ async fn upload(
                 db.set_file_lock(&row.file_id, &lock)?;
                 row.lock = lock;
             }
+            db.record_event(EventType::Upload, &row, now)?;
             Ok(file_json(
                 &row,
                 db.account_id(),

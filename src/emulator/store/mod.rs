@@ -3,9 +3,11 @@
 //! Callers run closures on a blocking thread via `Store::with`; no lock crosses an `.await`.
 
 mod buckets;
+mod events;
 mod files;
 mod keys;
 mod large;
+mod lifecycle;
 mod listing;
 mod locks;
 
@@ -13,8 +15,10 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use rusqlite::{Connection, OptionalExtension, params};
+use tokio::sync::Notify;
 
 pub use buckets::{BucketRow, BucketUpdate, NewBucket};
+pub use events::{AfterFailure, PendingRule};
 pub use files::{Action, NewVersion, VersionRow};
 pub use keys::{ALL_CAPABILITIES as ALL_CAPABILITIES_LIST, KeyRow, NewKey, TokenKind};
 pub use large::PartRow;
@@ -59,12 +63,15 @@ pub struct Store {
     blobs: Blobs,
     account_id: String,
     master_key_id: String,
+    /// Woken when a transaction queues event notifications.
+    events_ready: Notify,
 }
 
 /// A transaction on the store, with the domain operations (see the submodules).
 pub struct Db<'a> {
     conn: &'a Connection,
     account_id: &'a str,
+    events_ready: &'a Notify,
 }
 
 impl std::fmt::Debug for Store {
@@ -100,6 +107,7 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
         locks::migrate(&conn)?;
+        conn.execute_batch(events::SCHEMA)?;
         let blobs = Blobs::open(data_dir.map(|d| d.as_path()))?;
 
         let stored: Option<String> = conn
@@ -134,6 +142,7 @@ impl Store {
             blobs,
             account_id,
             master_key_id: master_key_id.to_string(),
+            events_ready: Notify::new(),
         })
     }
 
@@ -149,6 +158,12 @@ impl Store {
         &self.blobs
     }
 
+    /// Notified (possibly before the commit) when a transaction queues events; the
+    /// delivery task waits on it.
+    pub fn events_ready(&self) -> &Notify {
+        &self.events_ready
+    }
+
     /// Runs `f` in one transaction, committed only if `f` succeeds. Blocking: call it
     /// from `spawn_blocking` (or from seeding code that is not on the async runtime).
     pub fn with<T>(&self, f: impl FnOnce(&Db) -> Result<T, ApiError>) -> Result<T, ApiError> {
@@ -160,6 +175,7 @@ impl Store {
         let db = Db {
             conn: &tx,
             account_id: &self.account_id,
+            events_ready: &self.events_ready,
         };
         let out = f(&db)?;
         tx.commit()?;
