@@ -13,9 +13,10 @@ use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc;
 
 use crate::app::{App, Level, Modal, Msg, SessionInfo};
+use crate::b2::B2Client;
 use crate::config::{Keymap, Theme};
 use crate::ui;
-use crate::worker::{self, Backend};
+use crate::worker;
 
 /// How often the loop ticks (spinner, notification timeouts, debounced requests).
 pub const TICK: Duration = Duration::from_millis(125);
@@ -67,11 +68,11 @@ fn install_panic_hook() {
     }));
 }
 
-/// Runs the UI against `backend` until the user quits. Call after authorizing.
-pub async fn run<B: Backend>(backend: B, opts: RunOptions) -> anyhow::Result<()> {
+/// Runs the UI on an authorized client until the user quits.
+pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
     let (keymap, keymap_error) = Keymap::load();
     let session = SessionInfo {
-        account_id: backend.account_id(),
+        account_id: client.account_id(),
         endpoint_label: opts.endpoint_label,
         deterministic: opts.deterministic,
     };
@@ -85,7 +86,7 @@ pub async fn run<B: Backend>(backend: B, opts: RunOptions) -> anyhow::Result<()>
 
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
     let (evt_tx, mut evt_rx) = mpsc::unbounded_channel();
-    let worker = worker::spawn(backend, cmd_rx, evt_tx);
+    let worker = worker::spawn(client, cmd_rx, evt_tx);
 
     let (mut term, _guard) = init()?;
     let size = term.size()?;

@@ -1,40 +1,16 @@
 //! The background executor: `Command`s in, `WorkerEvent`s out, one tokio task per command.
-//! Network calls live here (through [`Backend`]); no terminal or `App` state is touched.
+//! Network calls live here (through the B2 client); no terminal or `App` state is touched.
 
-mod b2client;
 pub mod listing;
-
-use std::future::Future;
 
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::b2::{
-    B2Error, Bucket, BucketId, FileVersion, ListFileNamesRequest, ListFileNamesResponse,
-    ListFileVersionsRequest, ListFileVersionsResponse,
-};
+use crate::b2::{B2Client, B2Error, Bucket, BucketId, FileVersion};
 
 /// Identifies one request from the app, so results for a view the user left can be dropped.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RequestId(pub u64);
-
-/// The B2 calls the worker needs. `B2Client` implements it; tests use an in-memory fake.
-pub trait Backend: Clone + Send + Sync + 'static {
-    /// The authorized account's id (for the header).
-    fn account_id(&self) -> String;
-    /// `b2_list_buckets` for the authorized account.
-    fn list_buckets(&self) -> impl Future<Output = Result<Vec<Bucket>, B2Error>> + Send;
-    /// `b2_list_file_names`, one page.
-    fn list_file_names(
-        &self,
-        req: &ListFileNamesRequest,
-    ) -> impl Future<Output = Result<ListFileNamesResponse, B2Error>> + Send;
-    /// `b2_list_file_versions`, one page.
-    fn list_file_versions(
-        &self,
-        req: &ListFileVersionsRequest,
-    ) -> impl Future<Output = Result<ListFileVersionsResponse, B2Error>> + Send;
-}
 
 /// A request to the worker.
 #[derive(Clone, Debug, PartialEq)]
@@ -118,16 +94,16 @@ impl WorkerEvent {
 
 /// Runs the worker until `cmd_rx` closes: each command gets its own task, so a slow listing
 /// never holds up another. Events for the app go to `evt_tx`.
-pub fn spawn<B: Backend>(
-    backend: B,
+pub fn spawn(
+    client: B2Client,
     mut cmd_rx: mpsc::UnboundedReceiver<Command>,
     evt_tx: mpsc::UnboundedSender<WorkerEvent>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
         while let Some(cmd) = cmd_rx.recv().await {
-            let backend = backend.clone();
+            let client = client.clone();
             let tx = evt_tx.clone();
-            tokio::spawn(async move { listing::execute(&backend, cmd, &tx).await });
+            tokio::spawn(async move { listing::execute(&client, cmd, &tx).await });
         }
     })
 }
