@@ -171,8 +171,9 @@ impl B2Client {
         }
     }
 
-    /// One JSON call to `{apiUrl}/b2api/v3/b2_{name}`.
-    async fn call<Req, Resp>(&self, name: &str, body: &Req) -> Result<Resp, B2Error>
+    /// One JSON call to `{apiUrl}/b2api/v3/b2_{name}`. Other files of `b2` add their calls
+    /// on top of it (one `impl B2Client` block per family of calls).
+    pub(crate) async fn call<Req, Resp>(&self, name: &str, body: &Req) -> Result<Resp, B2Error>
     where
         Req: Serialize + ?Sized,
         Resp: DeserializeOwned,
