@@ -32,6 +32,27 @@ pub fn demo(store: &Store) -> Result<(), EmulatorError> {
     Ok(())
 }
 
+/// Inserts `count` small files `{prefix}{i:08}.dat` (one shared blob) into `bucket_name`,
+/// creating the bucket if needed, in one transaction: for benchmarks of big buckets.
+pub fn bulk(
+    store: &Store,
+    bucket_name: &str,
+    prefix: &str,
+    count: usize,
+) -> Result<(), EmulatorError> {
+    store.with(|db| {
+        let seeder = Seeder { store, db };
+        let bucket_id = match db.bucket_by_name(bucket_name)? {
+            Some(b) => b.bucket_id,
+            None => seeder.bucket(bucket_name, "allPrivate")?,
+        };
+        seeder.many(&bucket_id, b"bulk\n", count, SEED_EPOCH_MS, |i| {
+            format!("{prefix}{i:08}.dat")
+        })
+    })?;
+    Ok(())
+}
+
 struct Seeder<'a> {
     store: &'a Store,
     db: &'a Db<'a>,
@@ -257,12 +278,26 @@ impl Seeder<'_> {
     /// 50,000 small logs under `logs/2026/`, all pointing at one shared blob.
     fn logs(&self, bucket_id: &str, ts: i64) -> Result<(), ApiError> {
         let content = b"2026-01-04T00:00:00Z INFO service started\n";
+        self.many(bucket_id, content, LOG_COUNT, ts, |i| {
+            format!("logs/2026/app-{:05}.log", i + 1)
+        })
+    }
+
+    /// `count` small files named by `name`, one second apart, sharing one blob.
+    fn many(
+        &self,
+        bucket_id: &str,
+        content: &[u8],
+        count: usize,
+        ts: i64,
+        name: impl Fn(usize) -> String,
+    ) -> Result<(), ApiError> {
         let (blob, digests) = self.store.blobs().put(content)?;
-        let first = self.db.reserve("file", LOG_COUNT as u64)?;
-        for i in 0..LOG_COUNT {
+        let first = self.db.reserve("file", count as u64)?;
+        for i in 0..count {
             let new = NewVersion {
                 bucket_id: bucket_id.to_string(),
-                name: format!("logs/2026/app-{:05}.log", i + 1),
+                name: name(i),
                 action: Action::Upload,
                 upload_ts: ts + i as i64 * 1000,
                 size: digests.len,
