@@ -89,8 +89,9 @@ impl Served {
         std::fs::read_to_string(&self.stderr_path).unwrap_or_default()
     }
 
-    /// Sends SIGTERM and waits (at most 20 s) for the exit status.
-    pub fn terminate(mut self) -> ExitStatus {
+    /// Sends SIGTERM and waits (at most 20 s) for the exit status; also returns the
+    /// stdout lines not yet read.
+    pub fn terminate(mut self) -> (ExitStatus, Vec<String>) {
         let pid = self.child.id().to_string();
         let sent = Command::new("kill")
             .args(["-TERM", &pid])
@@ -100,7 +101,11 @@ impl Served {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             if let Some(status) = self.child.try_wait().expect("wait") {
-                return status;
+                let mut rest = Vec::new();
+                while let Ok(line) = self.stdout.recv_timeout(Duration::from_secs(10)) {
+                    rest.push(line);
+                }
+                return (status, rest);
             }
             assert!(Instant::now() < deadline, "serve ignored SIGTERM");
             std::thread::sleep(Duration::from_millis(20));
