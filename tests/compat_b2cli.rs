@@ -434,6 +434,76 @@ fn b2cli_restricted_keys() {
 }
 
 #[test]
+fn b2cli_sync_both_ways_and_unfinished_large_files() {
+    let Some((served, b2)) = setup() else { return };
+    b2.ok(&["bucket", "create", "compat-sync", "allPrivate"]);
+    let src = b2.path("src");
+    let files = [
+        ("a.txt", pseudo_random(100, 30)),
+        ("nested/naïve ✓ name.txt", pseudo_random(2000, 31)),
+        ("nested/deeper/q?#;=@ + 100%.bin", pseudo_random(30_000, 32)),
+        ("big.bin", pseudo_random(2_500_000, 33)),
+    ];
+    for (name, data) in &files {
+        let path = src.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, data).unwrap();
+    }
+    let src_arg = src.to_str().unwrap();
+    b2.ok(&["sync", "--no-progress", src_arg, "b2://compat-sync/up"]);
+    assert_eq!(
+        ls(&b2, &["-r", "b2://compat-sync"]),
+        [
+            "up/a.txt",
+            "up/big.bin",
+            "up/nested/deeper/q?#;=@ + 100%.bin",
+            "up/nested/naïve ✓ name.txt"
+        ]
+    );
+    // A changed file and a removed one: --delete leaves one version per remaining name.
+    std::fs::write(src.join("a.txt"), b"changed").unwrap();
+    std::fs::remove_file(src.join("big.bin")).unwrap();
+    b2.ok(&[
+        "sync",
+        "--no-progress",
+        "--delete",
+        src_arg,
+        "b2://compat-sync/up",
+    ]);
+    assert_eq!(ls(&b2, &["-r", "--versions", "b2://compat-sync"]).len(), 3);
+    let back = b2.path("back");
+    b2.ok(&[
+        "sync",
+        "--no-progress",
+        "b2://compat-sync/up",
+        back.to_str().unwrap(),
+    ]);
+    assert!(std::fs::read(back.join("a.txt")).unwrap() == b"changed");
+    for (name, data) in &files[1..3] {
+        assert!(std::fs::read(back.join(name)).unwrap() == *data, "{name}");
+    }
+    assert!(!back.join("big.bin").exists());
+
+    // Unfinished large files: listed, then cancelled.
+    let api = served::block_on(served::Api::authorize(&served.url));
+    let bucket_id = served::block_on(api.bucket_id("compat-sync"));
+    let started = served::block_on(api.ok(
+        "b2_start_large_file",
+        serde_json::json!({"bucketId": bucket_id, "fileName": "up/unfinished.bin",
+                           "contentType": "b2/x-auto"}),
+    ));
+    let listed = b2.ok(&["file", "large", "unfinished", "list", "b2://compat-sync"]);
+    assert!(
+        listed.contains(started["fileId"].as_str().unwrap())
+            && listed.contains("up/unfinished.bin"),
+        "{listed}"
+    );
+    b2.ok(&["file", "large", "unfinished", "cancel", "b2://compat-sync"]);
+    let listed = b2.ok(&["file", "large", "unfinished", "list", "b2://compat-sync"]);
+    assert_eq!(listed.trim(), "");
+}
+
+#[test]
 #[ignore = "needs notification rules endpoint"]
 fn b2cli_notification_rules() {
     let Some((_served, b2)) = setup() else { return };

@@ -55,6 +55,7 @@ fn tree() -> BTreeMap<&'static str, Vec<u8>> {
         ("nested/naïve file ✓.txt", "ünïcødé\n".as_bytes().to_vec()),
         ("nested/deeper/with space.txt", pseudo_random(3000, 11)),
         ("odd 100% + & chars.txt", pseudo_random(10, 12)),
+        ("odd/q?#;=@:,[x]{y}^`~!$'\" 😀.txt", pseudo_random(20, 14)),
         ("big.bin", pseudo_random(BIG, 13)),
     ])
 }
@@ -150,7 +151,7 @@ fn round_trip(version: &str, install: &str) {
         names(&files)
     );
     let dirs = rc.lines(&["lsf", "-R", "--dirs-only", &remote]);
-    assert_eq!(dirs, ["nested/", "nested/deeper/"]);
+    assert_eq!(dirs, ["nested/", "nested/deeper/", "odd/"]);
     let sizes = rc.ok(&["ls", &remote]);
     assert!(sizes.contains(&format!("{BIG} big.bin")), "{sizes}");
     rc.ok(&["check", src.to_str().unwrap(), &remote]);
@@ -248,7 +249,8 @@ fn round_trip(version: &str, install: &str) {
             ("a.txt", "upload"),
             ("big.bin", "upload"),
             ("fresh.bin", "start"),
-            ("odd 100% + & chars.txt", "upload")
+            ("odd 100% + & chars.txt", "upload"),
+            ("odd/q?#;=@:,[x]{y}^`~!$'\" 😀.txt", "upload"),
         ]
     );
     rc.ok(&[
