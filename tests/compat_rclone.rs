@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::json;
-use served::{Api, KEY, KEY_ID, Served, block_on, pseudo_random, run_ok, sha1_hex, stdout_of};
+use served::{Api, KEY, KEY_ID, Served, block_on, pseudo_random, run, run_ok, sha1_hex, stdout_of};
 
 /// rclone's smallest chunk is 5 MiB; the server's minimum part size sits below it.
 const CHUNK: &str = "5M";
@@ -22,6 +22,8 @@ struct Rclone {
     tool: PathBuf,
     url: String,
     config: tempfile::NamedTempFile,
+    key_id: String,
+    key: String,
 }
 
 impl Rclone {
@@ -30,7 +32,7 @@ impl Rclone {
         cmd.arg("--config")
             .arg(self.config.path())
             .args(["--b2-endpoint", &self.url])
-            .args(["--b2-account", KEY_ID, "--b2-key", KEY])
+            .args(["--b2-account", &self.key_id, "--b2-key", &self.key])
             .args(["--b2-upload-cutoff", CHUNK, "--b2-chunk-size", CHUNK])
             .args(["--retries", "1"])
             .args(args);
@@ -141,6 +143,8 @@ fn round_trip(version: &str, install: &str) {
         tool,
         url: served.url.clone(),
         config: tempfile::NamedTempFile::new().unwrap(),
+        key_id: KEY_ID.to_owned(),
+        key: KEY.to_owned(),
     };
     let work = tempfile::tempdir().unwrap();
     let src = work.path().join("src");
@@ -289,6 +293,44 @@ fn round_trip(version: &str, install: &str) {
     assert!(
         rc.bytes(&["cat", &format!("{remote}/moved/odd.txt")]) == files["odd 100% + & chars.txt"]
     );
+
+    std::fs::remove_file(src.join("big.bin")).unwrap();
+    restricted_key(&rc, &api, &bucket, &bucket_id, &src);
+}
+
+/// A key restricted to one bucket and a name prefix, as rclone sees it (v1 `allowed`
+/// for 1.60, v4 `allowed` for 1.75).
+fn restricted_key(rc: &Rclone, api: &Api, bucket: &str, bucket_id: &str, src: &Path) {
+    let key = block_on(api.ok(
+        "b2_create_key",
+        json!({"accountId": api.account_id, "keyName": "compat-rclone-limited",
+               "capabilities": ["listBuckets", "listFiles", "readFiles", "writeFiles", "deleteFiles"],
+               "bucketId": bucket_id, "namePrefix": "allowed/"}),
+    ));
+    let limited = Rclone {
+        tool: rc.tool.clone(),
+        url: rc.url.clone(),
+        config: tempfile::NamedTempFile::new().unwrap(),
+        key_id: key["applicationKeyId"].as_str().unwrap().to_owned(),
+        key: key["applicationKey"].as_str().unwrap().to_owned(),
+    };
+    let inside = format!(":b2:{bucket}/allowed/in");
+    limited.ok(&["copy", src.to_str().unwrap(), &inside]);
+    limited.ok(&["check", src.to_str().unwrap(), &inside]);
+    assert_eq!(limited.ok(&["lsf", ":b2:"]).trim(), format!("{bucket}/"));
+    let outside = run(&mut limited.cmd(&[
+        "--low-level-retries",
+        "1",
+        "copy",
+        src.to_str().unwrap(),
+        &format!(":b2:{bucket}/elsewhere"),
+    ]));
+    assert!(!outside.status.success(), "upload outside the prefix");
+    assert!(
+        String::from_utf8_lossy(&outside.stderr).contains("401 unauthorized"),
+        "{}",
+        String::from_utf8_lossy(&outside.stderr)
+    );
 }
 
 /// Needs b2_copy_part (rclone copies files above --b2-copy-cutoff part by part) and
@@ -308,6 +350,8 @@ fn rclone_large_server_side_copy_and_link() {
             tool,
             url: served.url.clone(),
             config: tempfile::NamedTempFile::new().unwrap(),
+            key_id: KEY_ID.to_owned(),
+            key: KEY.to_owned(),
         };
         let work = tempfile::tempdir().unwrap();
         let big = pseudo_random(BIG, 40);
