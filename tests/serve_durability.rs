@@ -284,8 +284,16 @@ fn kill_9_during_uploads_keeps_every_acknowledged_file() {
         .map(|(n, _)| n)
         .collect();
 
-    // Same data folder, new process.
+    let leftovers = |path: &std::path::Path| std::fs::read_dir(path).unwrap().count();
+    let temp_dir = data.path().join("blobs").join("tmp");
+    assert!(
+        leftovers(&temp_dir) > 0,
+        "the stalled uploads should have left temp files"
+    );
+
+    // Same data folder, new process; what the crash cut short is swept away.
     let served = Served::start(&args);
+    assert_eq!(leftovers(&temp_dir), 0, "temp files of cut uploads remain");
     let api = runtime.block_on(Api::authorize(&served.url));
     let listed = runtime.block_on(api.ok(
         "b2_list_file_names",
