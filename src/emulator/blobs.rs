@@ -52,6 +52,13 @@ impl Blobs {
             }
         };
         std::fs::create_dir_all(root.join("tmp"))?;
+        if !temporary {
+            // Writes cut short by a crash (kill -9 mid-upload) left their temp files here;
+            // none of them was ever visible, so they go.
+            for entry in std::fs::read_dir(root.join("tmp"))? {
+                let _ = std::fs::remove_file(entry?.path());
+            }
+        }
         Ok(Blobs { root, temporary })
     }
 

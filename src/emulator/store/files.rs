@@ -210,11 +210,10 @@ impl Db<'_> {
         })
     }
 
-    /// Removes one version (b2_delete_file_version); started large files are refused.
+    /// Removes one version (b2_delete_file_version). On an unfinished large file this
+    /// acts as b2_cancel_large_file (B2 docs), which `rclone cleanup` relies on.
     pub fn delete_version(&self, file_id: &str, name: &str) -> Result<VersionRow, ApiError> {
-        let row = self
-            .version(file_id)?
-            .filter(|v| v.name == name && v.action != Action::Start);
+        let row = self.version(file_id)?.filter(|v| v.name == name);
         let Some(row) = row else {
             return Err(ApiError::new(
                 axum::http::StatusCode::BAD_REQUEST,
@@ -227,6 +226,12 @@ impl Db<'_> {
         if row.large {
             self.conn
                 .execute("DELETE FROM parts WHERE file_id = ?1", [file_id])?;
+        }
+        if row.action == Action::Start {
+            self.conn.execute(
+                "DELETE FROM tokens WHERE kind = 'part' AND target = ?1",
+                [file_id],
+            )?;
         }
         Ok(row)
     }
