@@ -504,7 +504,6 @@ fn b2cli_sync_both_ways_and_unfinished_large_files() {
 }
 
 #[test]
-#[ignore = "needs notification rules endpoint"]
 fn b2cli_notification_rules() {
     let Some((_served, b2)) = setup() else { return };
     b2.ok(&["bucket", "create", "compat-notify", "allPrivate"]);

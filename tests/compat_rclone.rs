@@ -336,7 +336,6 @@ fn restricted_key(rc: &Rclone, api: &Api, bucket: &str, bucket_id: &str, src: &P
 /// Needs b2_copy_part (rclone copies files above --b2-copy-cutoff part by part) and
 /// b2_get_download_authorization (`rclone link` on a private bucket).
 #[test]
-#[ignore = "needs b2_copy_part and b2_get_download_authorization"]
 fn rclone_large_server_side_copy_and_link() {
     for (version, install) in [
         ("1.60", "apt-get install rclone"),
