@@ -483,3 +483,51 @@ async fn retry_policy_is_bounded_in_time() {
     local.client.list_buckets().await.expect_err("gives up");
     assert!(started.elapsed() < Duration::from_secs(3));
 }
+
+#[tokio::test]
+async fn names_skip_hidden_folders_and_deep_histories_on_every_page_size() {
+    let local = common::start().await;
+    let c = &local.client;
+    let bucket = local.create_bucket("hidden-folders", "allPrivate").await;
+    for _ in 0..40 {
+        put(c, &bucket, "many.txt", "v").await;
+    }
+    for name in [
+        "gone/a", "gone/b", "half/a", "half/b", "half/c", "keep/x", "z.txt",
+    ] {
+        put(c, &bucket, name, name).await;
+    }
+    for name in ["gone/a", "gone/b", "half/a", "half/b"] {
+        c.hide_file(&bucket, name).await.unwrap();
+    }
+    // A folder holding only an unfinished large file is not listed either.
+    let (status, body) = local
+        .api(
+            "b2_start_large_file",
+            json!({"bucketId": bucket, "fileName": "pending/big.bin", "contentType": "b2/x-auto"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    for (delimiter, expected) in [
+        (Some("/"), vec!["half/", "keep/", "many.txt", "z.txt"]),
+        (None, vec!["half/c", "keep/x", "many.txt", "z.txt"]),
+    ] {
+        for page_size in [1u32, 2, 3, 100] {
+            let req = ListFileNamesRequest {
+                bucket_id: bucket.clone(),
+                delimiter: delimiter.map(str::to_owned),
+                max_file_count: Some(page_size),
+                ..Default::default()
+            };
+            let got: Vec<String> = paginate::file_names(c.clone(), req)
+                .try_collect::<Vec<_>>()
+                .await
+                .unwrap()
+                .into_iter()
+                .flatten()
+                .map(|f| f.file_name)
+                .collect();
+            assert_eq!(got, expected, "delimiter {delimiter:?} page {page_size}");
+        }
+    }
+}

@@ -82,92 +82,97 @@ fn folder_of(name: &str, prefix: &str, delimiter: Option<&str>) -> Option<String
     Some(name[..prefix.len() + at + delimiter.len()].to_string())
 }
 
-impl Db<'_> {
-    /// The newest version that is not an unfinished large file, of the first name at `cursor`.
-    fn newest_from(
-        &self,
-        bucket_id: &str,
-        cursor: &Cursor,
-    ) -> Result<Option<VersionRow>, ApiError> {
-        let (op, name) = match cursor {
-            Cursor::From(name) => (">=", name),
-            Cursor::After(name) | Cursor::At { name, .. } => (">", name),
-            Cursor::End => return Ok(None),
-        };
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM versions WHERE bucket_id = ?1 AND name {op} ?2
-             AND action != 'start' ORDER BY name, upload_ts DESC, seq DESC LIMIT 1"
-        ))?;
-        let mut rows = stmt.query_map(params![bucket_id, name], from_row)?;
-        Ok(rows.next().transpose()?)
-    }
+/// Rows of one name older than its newest that a names scan reads past before it seeks to
+/// the next name instead (a name with thousands of versions costs one seek, not a scan).
+const SKIP_BEFORE_SEEK: usize = 16;
 
+impl Db<'_> {
+    /// b2_list_file_names: one streaming scan of the index per run of plain names; a folder
+    /// (delimiter) ends the scan and the next one starts past it.
     pub fn list_names(&self, req: &ListRequest) -> Result<ListPage, ApiError> {
         let mut cursor = first_cursor(req.start_name.as_deref(), &req.prefix);
-        let mut entries = Vec::new();
-        while let Some(entry) = self.next_name_entry(req, &mut cursor)? {
-            if entries.len() >= req.max {
-                let next_name = Some(entry.name().to_string());
-                return Ok(ListPage {
-                    entries,
-                    next_name,
-                    next_file_id: None,
-                });
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut next_name: Option<String> = None;
+        loop {
+            let mut resume: Option<Cursor> = None;
+            // The name whose newest version this scan has already judged.
+            let mut judged: Option<String> = None;
+            let mut skipped = 0;
+            // A folder whose names are being checked for one that is visible.
+            let mut pending_folder: Option<String> = None;
+            let mut emit = |entry: Entry, entries: &mut Vec<Entry>| {
+                if entries.len() >= req.max {
+                    next_name = Some(entry.name().to_string());
+                    false
+                } else {
+                    entries.push(entry);
+                    true
+                }
+            };
+            let _ = self.scan_versions(&req.bucket_id, &cursor, |row| {
+                if !row.name.starts_with(&req.prefix) {
+                    return ControlFlow::Break(());
+                }
+                if row.action == Action::Start {
+                    return ControlFlow::Continue(());
+                }
+                if judged.as_deref() == Some(row.name.as_str()) {
+                    skipped += 1;
+                    if skipped > SKIP_BEFORE_SEEK {
+                        resume = Some(Cursor::After(row.name));
+                        return ControlFlow::Break(());
+                    }
+                    return ControlFlow::Continue(());
+                }
+                skipped = 0;
+                judged = Some(row.name.clone());
+                if pending_folder
+                    .as_ref()
+                    .is_some_and(|f| !row.name.starts_with(f.as_str()))
+                {
+                    // Everything under that folder is hidden: no entry for it.
+                    pending_folder = None;
+                }
+                let folder = match pending_folder.take() {
+                    Some(f) => Some(f),
+                    None => folder_of(&row.name, &req.prefix, req.delimiter.as_deref()),
+                };
+                match folder {
+                    Some(f) if row.action == Action::Upload => {
+                        // The folder is listed once; the next scan starts past it.
+                        let after = past(&f);
+                        if emit(Entry::Folder(f), &mut entries) {
+                            resume = Some(after);
+                        }
+                        ControlFlow::Break(())
+                    }
+                    Some(f) => {
+                        pending_folder = Some(f);
+                        ControlFlow::Continue(())
+                    }
+                    None if row.action == Action::Upload => {
+                        if emit(Entry::Version(Box::new(row)), &mut entries) {
+                            ControlFlow::Continue(())
+                        } else {
+                            ControlFlow::Break(())
+                        }
+                    }
+                    None => ControlFlow::Continue(()),
+                }
+            })?;
+            if next_name.is_some() {
+                break;
             }
-            entries.push(entry);
+            match resume {
+                Some(c) => cursor = c,
+                None => break,
+            }
         }
         Ok(ListPage {
             entries,
-            next_name: None,
+            next_name,
             next_file_id: None,
         })
-    }
-
-    fn next_name_entry(
-        &self,
-        req: &ListRequest,
-        cursor: &mut Cursor,
-    ) -> Result<Option<Entry>, ApiError> {
-        loop {
-            let row = match self.newest_from(&req.bucket_id, cursor)? {
-                Some(row) if row.name.starts_with(&req.prefix) => row,
-                _ => {
-                    *cursor = Cursor::End;
-                    return Ok(None);
-                }
-            };
-            if let Some(folder) = folder_of(&row.name, &req.prefix, req.delimiter.as_deref()) {
-                let listable = self.listable_under(&req.bucket_id, &folder, row)?;
-                *cursor = past(&folder);
-                if listable {
-                    return Ok(Some(Entry::Folder(folder)));
-                }
-                continue;
-            }
-            *cursor = Cursor::After(row.name.clone());
-            if row.action == Action::Upload {
-                return Ok(Some(Entry::Version(Box::new(row))));
-            }
-        }
-    }
-
-    /// Whether some name under `folder`, from `first` on, is currently visible.
-    fn listable_under(
-        &self,
-        bucket_id: &str,
-        folder: &str,
-        first: VersionRow,
-    ) -> Result<bool, ApiError> {
-        let mut row = first;
-        loop {
-            if row.action == Action::Upload {
-                return Ok(true);
-            }
-            match self.newest_from(bucket_id, &Cursor::After(row.name))? {
-                Some(next) if next.name.starts_with(folder) => row = next,
-                _ => return Ok(false),
-            }
-        }
     }
 
     pub fn list_versions(&self, req: &ListRequest) -> Result<ListPage, ApiError> {
