@@ -3,6 +3,7 @@
 
 mod b2client;
 pub mod listing;
+pub mod transfer;
 
 use std::future::Future;
 
