@@ -351,18 +351,7 @@ impl TransferEngine {
         if let Some(b) = lock(&self.inner.buckets).get(name) {
             return Ok(b.clone());
         }
-        let found = self
-            .inner
-            .client
-            .list_buckets()
-            .await?
-            .into_iter()
-            .find(|b| b.bucket_name == name)
-            .ok_or_else(|| TransferError::Invalid(format!("no bucket named {name:?}")))?;
-        let b = BucketRef {
-            id: found.bucket_id,
-            name: found.bucket_name,
-        };
+        let b = find_bucket(&self.inner.client, name).await?;
         lock(&self.inner.buckets).insert(name.to_owned(), b.clone());
         Ok(b)
     }
@@ -629,6 +618,20 @@ impl JobEntry {
             ..self.snapshot.clone()
         }
     }
+}
+
+/// The bucket called `name` (`b2_list_buckets`; a bucket-restricted key sees only its own).
+pub async fn find_bucket(client: &B2Client, name: &str) -> Result<BucketRef, TransferError> {
+    client
+        .list_buckets()
+        .await?
+        .into_iter()
+        .find(|b| b.bucket_name == name)
+        .map(|b| BucketRef {
+            id: b.bucket_id,
+            name: b.bucket_name,
+        })
+        .ok_or_else(|| TransferError::Invalid(format!("no bucket named {name:?}")))
 }
 
 /// What the work of one job can reach.
