@@ -34,7 +34,7 @@ fn text(bytes: &[u8]) -> String {
 }
 
 fn path(p: &Path) -> &str {
-    p.to_str().unwrap()
+    p.to_str().expect("UTF-8 temp path")
 }
 
 #[tokio::test]

@@ -386,7 +386,7 @@ async fn unfinished(local: &common::Local, bucket: &b2tui::b2::BucketId) -> usiz
         .client
         .list_unfinished_large_files(bucket, None, None)
         .await
-        .unwrap()
+        .expect("list unfinished")
         .files
         .len()
 }

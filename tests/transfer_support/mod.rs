@@ -1,6 +1,6 @@
 //! Helpers for the transfer tests: a local B2 with small parts, an engine on it, files of
 //! known bytes, and tree comparison.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

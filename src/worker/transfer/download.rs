@@ -68,14 +68,14 @@ pub(super) async fn run(
             .await?
             .map(|h| hex::encode(h.finalize()))
     };
-    if let (Some(expected), Some(actual)) = (&expected, actual) {
-        if *expected != actual {
-            return Err(B2Error::Sha1Mismatch {
-                expected: expected.clone(),
-                actual,
-            }
-            .into());
+    if let (Some(expected), Some(actual)) = (&expected, actual)
+        && *expected != actual
+    {
+        return Err(B2Error::Sha1Mismatch {
+            expected: expected.clone(),
+            actual,
         }
+        .into());
     }
 
     let mtime = version

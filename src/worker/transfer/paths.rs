@@ -158,9 +158,12 @@ pub struct LocalEntry {
     pub size: u64,
 }
 
+/// Entries a walk could not read, with the reason.
+pub type WalkProblems = Vec<(PathBuf, String)>;
+
 /// Every regular file under `root` (symlinked files followed, symlinked folders not, so a
 /// loop cannot trap the walk), in name order, plus entries that could not be read.
-pub fn walk(root: &Path) -> std::io::Result<(Vec<LocalEntry>, Vec<(PathBuf, String)>)> {
+pub fn walk(root: &Path) -> std::io::Result<(Vec<LocalEntry>, WalkProblems)> {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     let mut stack = vec![PathBuf::new()];
