@@ -560,3 +560,69 @@ async fn applies_the_conflict_policy() {
 }
 
 use b2tui::worker::transfer::TransferEngine;
+
+#[tokio::test]
+async fn pauses_and_resumes_a_large_upload_without_starting_over() {
+    let local = local_b2().await;
+    let bucket = bucket(&local, "pause").await;
+    let (engine, mut events) = engine(&local);
+    let src = tempfile::tempdir().unwrap();
+    let path = src.path().join("big.bin");
+    let data = pattern(4 * PART as usize + 1, 5);
+    std::fs::write(&path, &data).unwrap();
+    local
+        .admin(
+            "fail_next",
+            json!({"count": 1, "status": 429, "code": "too_many_requests", "message": "wait",
+                   "retryAfterSeconds": 10, "endpoint": "b2_upload_part"}),
+        )
+        .await;
+    let id = engine.upload_file(path, bucket.clone(), "big.bin".into());
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(8);
+    while unfinished(&local, &bucket.id).await == 0 {
+        assert!(tokio::time::Instant::now() < deadline, "large file started");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    engine.pause(id);
+    assert_eq!(engine.wait(id).await, Some(JobState::Paused));
+    assert_eq!(
+        unfinished(&local, &bucket.id).await,
+        1,
+        "kept for the resume"
+    );
+    assert!(!engine.retry(id), "a paused job is resumed, not retried");
+    assert!(engine.resume(id));
+    wait_done(&engine, id).await;
+    assert_eq!(
+        local.calls("b2_start_large_file").await,
+        1,
+        "same large file"
+    );
+    assert_eq!(unfinished(&local, &bucket.id).await, 0);
+    let got = local
+        .client
+        .download_file_by_name(&bucket.name, "big.bin", None)
+        .await
+        .unwrap();
+    assert!(got.bytes().await.unwrap() == data);
+
+    // The events of the job, in order.
+    let mut kinds = Vec::new();
+    while let Ok(e) = events.try_recv() {
+        let name = match e {
+            TransferEvent::Queued { .. } => "queued",
+            TransferEvent::Started { .. } => "started",
+            TransferEvent::Progressed { .. } => continue,
+            TransferEvent::Paused { .. } => "paused",
+            TransferEvent::Finished { .. } => "finished",
+            other => panic!("{other:?}"),
+        };
+        kinds.push(name);
+    }
+    assert_eq!(
+        kinds,
+        [
+            "queued", "started", "paused", "queued", "started", "finished"
+        ]
+    );
+}
