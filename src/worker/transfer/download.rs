@@ -59,7 +59,11 @@ pub(super) async fn run(
     let hashing = expected.is_some();
 
     let engine = &ctx.engine;
-    let range_size = engine.part_size(size);
+    let range_size = range_size(
+        size,
+        engine.part_size(size),
+        engine.options.part_concurrency,
+    );
     let actual = if size > engine.options.parallel_download_cutoff && size > range_size {
         fetch_ranges(ctx, &file_id, &handle, size, range_size, hashing).await?
     } else {
@@ -107,6 +111,20 @@ pub(super) async fn run(
     })
 }
 
+/// Ranges of at most `part_size`, as many as a multiple of `streams` so that every stream
+/// gets the same share and the ranges finish together rather than in a straggling last wave.
+fn range_size(size: u64, part_size: u64, streams: usize) -> u64 {
+    let streams = streams.max(1) as u64;
+    let count = size.div_ceil(part_size.max(1)).div_ceil(streams) * streams;
+    let even = size.div_ceil(count.max(1));
+    // Not below 1 MiB, unless the parts themselves are smaller (tests).
+    if part_size >= 1 << 20 {
+        even.max(1 << 20)
+    } else {
+        even
+    }
+}
+
 /// The version to download: as listed, or the newest version of a name.
 async fn resolve(
     ctx: &JobCtx,
@@ -131,6 +149,30 @@ async fn resolve(
                     TransferError::Invalid(format!("b2://{}/{name} not found", bucket.name))
                 })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::range_size;
+
+    #[test]
+    fn ranges_are_even_across_streams() {
+        // 1 GiB, 100 MB parts, 8 streams: 16 ranges of 67 MB (two even waves, not 11).
+        assert_eq!(
+            range_size(1 << 30, 100_000_000, 8),
+            (1u64 << 30).div_ceil(16)
+        );
+        assert_eq!(
+            range_size(1 << 28, 100_000_000, 8),
+            (1u64 << 28).div_ceil(8)
+        );
+        assert_eq!(range_size(1_000_000, 200_000, 3), 166_667);
+        assert_eq!(
+            range_size(10 << 20, 100 << 20, 64),
+            1 << 20,
+            "at least 1 MiB"
+        );
     }
 }
 
