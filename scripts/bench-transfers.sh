@@ -112,6 +112,8 @@ declare -A SECS
 run() { # run ROW TOOL BYTES CHECK-COMMAND -- COMMAND...
   local row=$1 tool=$2 bytes=$3 check=$4; shift 5
   local t0 t1 s log="$WORK/log.$row.$tool"
+  # Earlier writes (inputs, other tools) are flushed first so no run pays for another's.
+  sync
   t0=$(now)
   if B2_APPLICATION_KEY_ID=$KEY_ID B2_APPLICATION_KEY=$KEY "$@" >"$log" 2>&1; then
     t1=$(now); s=$(elapsed "$t0" "$t1")
