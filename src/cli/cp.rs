@@ -71,7 +71,7 @@ pub async fn run(
         part_concurrency: threads,
         large_file_cutoff: opts.large_file_cutoff,
         part_size: opts.part_size,
-        parallel_download_cutoff: TransferOptions::default().parallel_download_cutoff,
+        ..TransferOptions::default()
     };
     let (engine, events) = TransferEngine::new(client.clone(), options);
     let ids = enqueue(&engine, src, dst, opts).await?;

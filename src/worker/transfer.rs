@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{Semaphore, mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
-use crate::b2::{B2Client, B2Error, BucketId, FileId, FileVersion, UploadUrl};
+use crate::b2::{B2Client, B2Error, BucketId, FileId, FileVersion, RetryPolicy, UploadUrl};
 
 pub use paths::{UnsafeName, local_path_for};
 
@@ -228,6 +228,9 @@ pub struct TransferOptions {
     pub part_size: Option<u64>,
     /// Downloads above this size are fetched as parallel ranges.
     pub parallel_download_cutoff: u64,
+    /// Tries per upload, part or range (at least the client's `max_attempts`): data
+    /// transfers see more transient failures than JSON calls.
+    pub transfer_attempts: u32,
 }
 
 impl Default for TransferOptions {
@@ -238,6 +241,7 @@ impl Default for TransferOptions {
             large_file_cutoff: 200_000_000,
             part_size: None,
             parallel_download_cutoff: 200_000_000,
+            transfer_attempts: 10,
         }
     }
 }
@@ -778,6 +782,13 @@ impl Engine {
             .max(1)
     }
 
+    /// The client's retry policy with the transfer budget of tries.
+    fn transfer_policy(&self) -> RetryPolicy {
+        let mut policy = self.client.retry_policy().clone();
+        policy.max_attempts = policy.max_attempts.max(self.options.transfer_attempts);
+        policy
+    }
+
     fn take_upload_url(&self, bucket: &BucketId) -> Option<UploadUrl> {
         lock(&self.upload_urls).get_mut(bucket)?.pop()
     }
@@ -835,12 +846,11 @@ async fn report_progress(
 /// The wait before retry `tries + 1` of an upload, per the client's policy. Upload failures
 /// that only call for a new upload URL (401, `auth_token_limit`) are retried at once.
 fn upload_retry_delay(
-    client: &B2Client,
+    policy: &RetryPolicy,
     tries: u32,
     started: Instant,
     err: &B2Error,
 ) -> Option<Duration> {
-    let policy = client.retry_policy();
     if err.needs_new_upload_url() && !err.is_retryable() {
         return (tries < policy.max_attempts).then_some(Duration::ZERO);
     }

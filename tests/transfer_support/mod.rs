@@ -40,6 +40,7 @@ pub fn small_parts() -> TransferOptions {
         large_file_cutoff: 300_000,
         part_size: None,
         parallel_download_cutoff: 300_000,
+        ..TransferOptions::default()
     }
 }
 

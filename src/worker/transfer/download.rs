@@ -152,30 +152,6 @@ async fn resolve(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::range_size;
-
-    #[test]
-    fn ranges_are_even_across_streams() {
-        // 1 GiB, 100 MB parts, 8 streams: 16 ranges of 67 MB (two even waves, not 11).
-        assert_eq!(
-            range_size(1 << 30, 100_000_000, 8),
-            (1u64 << 30).div_ceil(16)
-        );
-        assert_eq!(
-            range_size(1 << 28, 100_000_000, 8),
-            (1u64 << 28).div_ceil(8)
-        );
-        assert_eq!(range_size(1_000_000, 200_000, 3), 166_667);
-        assert_eq!(
-            range_size(10 << 20, 100 << 20, 64),
-            1 << 20,
-            "at least 1 MiB"
-        );
-    }
-}
-
 /// Bytes `start..end` of the file into `out` at the same offsets, feeding `hasher` in order.
 /// A stream that breaks is resumed from the last byte written, within the retry policy.
 async fn fetch(
@@ -187,6 +163,7 @@ async fn fetch(
     mut hasher: Option<Sha1>,
 ) -> Result<Option<Sha1>, TransferError> {
     let client = &ctx.engine.client;
+    let policy = ctx.engine.transfer_policy();
     let started = Instant::now();
     let mut tries = 1;
     let mut offset = start;
@@ -222,9 +199,7 @@ async fn fetch(
         // A body cut short is worth another range request from where it stopped.
         let resumable = err.is_retryable() || matches!(err, B2Error::Decode(_));
         let delay = if resumable {
-            client
-                .retry_policy()
-                .next_delay(tries, started, &B2Error::Http(String::new()))
+            policy.next_delay(tries, started, &B2Error::Http(String::new()))
         } else {
             None
         };
@@ -335,5 +310,29 @@ async fn fetch_ranges(
                 .map_err(TransferError::io("reading the download back"))?;
             Ok(Some(hex))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::range_size;
+
+    #[test]
+    fn ranges_are_even_across_streams() {
+        // 1 GiB, 100 MB parts, 8 streams: 16 ranges of 67 MB (two even waves, not 11).
+        assert_eq!(
+            range_size(1 << 30, 100_000_000, 8),
+            (1u64 << 30).div_ceil(16)
+        );
+        assert_eq!(
+            range_size(1 << 28, 100_000_000, 8),
+            (1u64 << 28).div_ceil(8)
+        );
+        assert_eq!(range_size(1_000_000, 200_000, 3), 166_667);
+        assert_eq!(
+            range_size(10 << 20, 100 << 20, 64),
+            1 << 20,
+            "at least 1 MiB"
+        );
     }
 }

@@ -91,6 +91,7 @@ async fn upload_small(
         file_info,
         test_mode: None,
     };
+    let policy = engine.transfer_policy();
     let started = Instant::now();
     let mut tries = 1;
     loop {
@@ -125,7 +126,7 @@ async fn upload_small(
         };
         tally.undo();
         // b2_upload_file: after any failure the URL is dropped and a new one taken.
-        match upload_retry_delay(client, tries, started, &err) {
+        match upload_retry_delay(&policy, tries, started, &err) {
             Some(d) => {
                 tokio::time::sleep(d).await;
                 tries += 1;
@@ -303,6 +304,7 @@ async fn upload_part(
         .acquire_owned()
         .await
         .map_err(|_| TransferError::Invalid("engine stopped".into()))?;
+    let policy = engine.transfer_policy();
     let started = Instant::now();
     let mut tries = 1;
     loop {
@@ -325,7 +327,7 @@ async fn upload_part(
         };
         tally.undo();
         // b2_upload_part: a failed try drops its URL; the next takes a fresh one.
-        match upload_retry_delay(client, tries, started, &err) {
+        match upload_retry_delay(&policy, tries, started, &err) {
             Some(d) => {
                 tokio::time::sleep(d).await;
                 tries += 1;
