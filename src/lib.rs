@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod b2;
+pub mod cli;
 pub mod config;
 pub mod emulator;
 pub mod tui;

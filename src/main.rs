@@ -9,7 +9,11 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 
 use b2tui::b2::{B2Client, B2Error, Credentials, DEFAULT_ENDPOINT};
+use b2tui::cli::Location;
+use b2tui::cli::cp::CpOptions;
+use b2tui::cli::ls::LsOptions;
 use b2tui::emulator;
+use b2tui::worker::transfer::ConflictPolicy;
 
 /// A terminal UI for Backblaze B2 cloud storage, with its own local B2 server.
 #[derive(Parser, Debug)]
@@ -35,6 +39,55 @@ struct Cli {
 enum Command {
     /// Run the local B2 server (B2 Native API over HTTP).
     Serve(ServeArgs),
+    /// List files under b2://BUCKET[/PREFIX] (credentials from B2_APPLICATION_KEY_ID/_KEY).
+    Ls(LsArgs),
+    /// Copy files between the local disk and b2://BUCKET/PATH, either way.
+    Cp(CpArgs),
+}
+
+#[derive(Args, Debug)]
+struct LsArgs {
+    /// Every name below the prefix, not only one folder level.
+    #[arg(short, long)]
+    recursive: bool,
+    /// Every version and hide marker, with time, size, action and file id.
+    #[arg(long)]
+    versions: bool,
+    /// One JSON array of B2 file version objects.
+    #[arg(long)]
+    json: bool,
+    /// b2://BUCKET[/PREFIX]
+    location: String,
+}
+
+#[derive(Args, Debug)]
+struct CpArgs {
+    /// Copy a folder tree (local folder → B2 prefix, or B2 prefix → local folder).
+    #[arg(short, long)]
+    recursive: bool,
+    /// Files at once, and parts or ranges at once.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    threads: u16,
+    /// When a downloaded file already exists locally.
+    #[arg(long, value_enum, default_value_t = OnConflict::Overwrite)]
+    on_conflict: OnConflict,
+    /// Part size in bytes for large files and parallel downloads (default: B2's recommended).
+    #[arg(long)]
+    part_size: Option<u64>,
+    /// Uploads larger than this many bytes go up as large files, in parallel parts.
+    #[arg(long, default_value_t = 200_000_000)]
+    large_file_cutoff: u64,
+    /// Local path or b2://BUCKET/PATH.
+    source: String,
+    /// Local path or b2://BUCKET/PATH.
+    destination: String,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum OnConflict {
+    Skip,
+    Overwrite,
+    KeepBoth,
 }
 
 #[derive(Args, Debug)]
@@ -95,6 +148,8 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Some(Command::Serve(args)) => serve(args).await,
+        Some(Command::Ls(args)) => ls(&cli.endpoint, args).await,
+        Some(Command::Cp(args)) => cp(&cli.endpoint, args).await,
         None if cli.demo => demo(cli.data, cli.deterministic).await,
         None => browse(&cli.endpoint, cli.deterministic).await,
     }
@@ -111,6 +166,59 @@ async fn browse(endpoint: &str, deterministic: bool) -> Result<()> {
         .await
         .map_err(explain_auth_error)?;
     b2tui::tui::run(client, run_options(endpoint, deterministic)).await
+}
+
+/// A client for the headless commands: credentials from the environment only.
+async fn headless_client(endpoint: &str) -> Result<B2Client> {
+    let Some(creds) = Credentials::from_env() else {
+        bail!("no credentials: set B2_APPLICATION_KEY_ID and B2_APPLICATION_KEY");
+    };
+    B2Client::authorize(endpoint, creds)
+        .await
+        .map_err(explain_auth_error)
+}
+
+async fn ls(endpoint: &str, args: LsArgs) -> Result<()> {
+    let Location::Remote { bucket, path } =
+        Location::parse(&args.location).map_err(anyhow::Error::msg)?
+    else {
+        bail!("ls takes b2://BUCKET[/PREFIX], got {:?}", args.location);
+    };
+    let client = headless_client(endpoint).await?;
+    let opts = LsOptions {
+        recursive: args.recursive,
+        versions: args.versions,
+        json: args.json,
+    };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    b2tui::cli::ls::run(&client, &bucket, &path, opts, &mut out).await
+}
+
+/// Per-file failures were printed as they happened; the count ends the output.
+async fn cp(endpoint: &str, args: CpArgs) -> Result<()> {
+    let src = Location::parse(&args.source).map_err(anyhow::Error::msg)?;
+    let dst = Location::parse(&args.destination).map_err(anyhow::Error::msg)?;
+    let client = headless_client(endpoint).await?;
+    let opts = CpOptions {
+        recursive: args.recursive,
+        threads: usize::from(args.threads),
+        conflict: match args.on_conflict {
+            OnConflict::Skip => ConflictPolicy::Skip,
+            OnConflict::Overwrite => ConflictPolicy::Overwrite,
+            OnConflict::KeepBoth => ConflictPolicy::KeepBoth,
+        },
+        part_size: args.part_size,
+        large_file_cutoff: args.large_file_cutoff,
+    };
+    let summary = b2tui::cli::cp::run(&client, src, dst, &opts).await?;
+    if !summary.is_success() {
+        bail!(
+            "{} of {} files failed",
+            summary.failed,
+            summary.failed + summary.done + summary.skipped
+        );
+    }
+    Ok(())
 }
 
 async fn demo(data: Option<PathBuf>, deterministic: bool) -> Result<()> {

@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use sha1::{Digest, Sha1};
 
 use super::auth::{Credentials, Session};
 use super::download::{Download, Range};
@@ -20,6 +19,7 @@ use super::types::{
     ListBucketsRequest, ListBucketsResponse, ListFileNamesRequest, ListFileNamesResponse,
     ListFileVersionsRequest, ListFileVersionsResponse, UploadMeta, UploadUrl,
 };
+use super::upload::UploadBody;
 
 /// Backblaze's API entry point.
 pub const DEFAULT_ENDPOINT: &str = "https://api.backblazeb2.com";
@@ -118,6 +118,21 @@ impl B2Client {
     /// The account id from the authorization.
     pub fn account_id(&self) -> String {
         self.session().account_id.0.clone()
+    }
+
+    /// How hard calls are retried; transfers apply the same policy to uploads and ranges.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.options.retry
+    }
+
+    /// The HTTP client, for the upload and download calls of sibling modules.
+    pub(super) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// `X-Bz-Test-Mode` configured for every call, if any.
+    pub(super) fn test_mode(&self) -> Option<&str> {
+        self.inner.options.test_mode.as_deref()
     }
 
     /// Authorizes again, unless another task already did since `stale_token` was issued.
@@ -266,10 +281,21 @@ impl B2Client {
         meta: &UploadMeta,
         body: Bytes,
     ) -> Result<FileVersion, B2Error> {
+        self.upload_file_body(url, meta, UploadBody::Bytes(body))
+            .await
+    }
+
+    /// `b2_upload_file` on a given upload URL, once (no retry), with a body in memory or
+    /// streamed (`hex_digits_at_end`).
+    pub async fn upload_file_body(
+        &self,
+        url: &UploadUrl,
+        meta: &UploadMeta,
+        body: UploadBody,
+    ) -> Result<FileVersion, B2Error> {
         if meta.file_name.is_empty() {
             return Err(B2Error::InvalidInput("file name must not be empty".into()));
         }
-        let sha1 = hex::encode(Sha1::digest(&body));
         let mut req = self
             .inner
             .http
@@ -279,20 +305,14 @@ impl B2Client {
             .header(
                 "Content-Type",
                 meta.content_type.as_deref().unwrap_or("b2/x-auto"),
-            )
-            .header("Content-Length", body.len())
-            .header("X-Bz-Content-Sha1", sha1);
+            );
         for (k, v) in &meta.file_info {
             req = req.header(format!("X-Bz-Info-{k}"), encode::encode_value(v));
         }
-        if let Some(mode) = meta
-            .test_mode
-            .as_ref()
-            .or(self.inner.options.test_mode.as_ref())
-        {
+        if let Some(mode) = meta.test_mode.as_deref().or(self.test_mode()) {
             req = req.header("X-Bz-Test-Mode", mode);
         }
-        read_json(req.body(body).send().await?).await
+        read_json(body.attach(req).send().await?).await
     }
 
     /// Uploads bytes as a new version of `meta.file_name`: gets an upload URL, uploads, and
@@ -421,7 +441,7 @@ async fn fetch_session(
     }
 }
 
-async fn read_json<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T, B2Error> {
+pub(super) async fn read_json<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T, B2Error> {
     if !resp.status().is_success() {
         return Err(error_from(resp).await);
     }

@@ -98,6 +98,12 @@ impl Download {
         })
     }
 
+    /// Stops hashing here: for a caller that hashes the whole file itself (a download
+    /// resumed with ranges). The length is still checked at the end.
+    pub fn skip_sha1_check(&mut self) {
+        self.hasher = None;
+    }
+
     /// The next piece of the body; `None` at the end, after the SHA-1 (if any) checked out.
     pub async fn next_chunk(&mut self) -> Result<Option<Bytes>, B2Error> {
         match self.response.chunk().await? {

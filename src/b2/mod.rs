@@ -6,9 +6,11 @@ pub mod client;
 pub mod download;
 pub mod encode;
 pub mod error;
+pub mod large;
 pub mod paginate;
 pub mod retry;
 pub mod types;
+pub mod upload;
 
 pub use auth::{Credentials, Session};
 pub use client::{B2Client, ClientOptions, DEFAULT_ENDPOINT};
@@ -16,3 +18,4 @@ pub use download::{Download, DownloadInfo, Range};
 pub use error::B2Error;
 pub use retry::RetryPolicy;
 pub use types::*;
+pub use upload::UploadBody;

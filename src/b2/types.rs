@@ -278,3 +278,63 @@ pub struct UploadMeta {
     /// Test mode header to send (`X-Bz-Test-Mode`), for resilience tests.
     pub test_mode: Option<String>,
 }
+
+/// `b2_start_large_file` request.
+#[derive(Clone, Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StartLargeFileRequest {
+    pub bucket_id: BucketId,
+    pub file_name: String,
+    /// MIME type or `b2/x-auto`.
+    pub content_type: String,
+    /// Custom file info (plain, not encoded): `large_file_sha1`, `src_last_modified_millis`…
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub file_info: BTreeMap<String, String>,
+}
+
+/// `b2_get_upload_part_url` response.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadPartUrl {
+    pub file_id: FileId,
+    pub upload_url: String,
+    pub authorization_token: String,
+}
+
+/// A part of a large file (`b2_upload_part`, `b2_list_parts`), §3.3.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Part {
+    pub file_id: FileId,
+    pub part_number: u32,
+    pub content_length: u64,
+    pub content_sha1: String,
+    #[serde(default)]
+    pub upload_timestamp: i64,
+}
+
+/// `b2_list_parts` response.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListPartsResponse {
+    pub parts: Vec<Part>,
+    #[serde(default)]
+    pub next_part_number: Option<u32>,
+}
+
+/// `b2_list_unfinished_large_files` response.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListUnfinishedLargeFilesResponse {
+    pub files: Vec<FileVersion>,
+    #[serde(default)]
+    pub next_file_id: Option<FileId>,
+}
+
+/// `b2_cancel_large_file` response.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CancelledLargeFile {
+    pub file_id: FileId,
+    pub file_name: String,
+}

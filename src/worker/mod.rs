@@ -2,6 +2,7 @@
 //! Network calls live here (through the B2 client); no terminal or `App` state is touched.
 
 pub mod listing;
+pub mod transfer;
 
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;

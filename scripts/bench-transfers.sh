@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# Transfer benchmark on loopback: starts `b2tui serve` (release) with a temp --data folder,
+# then times b2tui `cp`, rclone `copy` and the b2 CLI on the same server with the same
+# concurrency: one big file up and down, and many small files up and down. Prints seconds,
+# MB/s and b2tui's time over the fastest other tool, plus machine limits measured here.
+#
+# Env: BENCH_SIZE_MB (1024)  BENCH_FILES (2000)  BENCH_FILE_KB (64)  BENCH_THREADS (8)
+#      BENCH_TOOLS ("b2tui rclone b2")  BENCH_NO_BUILD=1 to use the existing release binary
+#      BENCH_KEEP=1 to keep the work folder.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+SIZE_MB=${BENCH_SIZE_MB:-1024}
+FILES=${BENCH_FILES:-2000}
+FILE_KB=${BENCH_FILE_KB:-64}
+THREADS=${BENCH_THREADS:-8}
+TOOLS=${BENCH_TOOLS:-"b2tui rclone b2"}
+BIN=$PWD/target/release/b2tui
+
+if [ -z "${BENCH_NO_BUILD:-}" ]; then
+  cargo build --release --quiet || exit 1
+fi
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/b2tui-bench.XXXXXX")
+SERVER_PID=""
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  if [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$WORK"; else echo "kept $WORK"; fi
+}
+trap cleanup EXIT
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+mbps() { awk -v bytes="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.1f", bytes / 1e6 / s; else print "-" }'; }
+
+KEY_ID=0012benchbenchbench0000
+KEY=K001benchbenchbenchbenchbenchben
+"$BIN" serve --listen 127.0.0.1:0 --data "$WORK/data" --key-id "$KEY_ID" --key "$KEY" \
+  >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 100); do
+  grep -q "listening on" "$WORK/server.log" 2>/dev/null && break
+  sleep 0.1
+done
+URL=$(sed -n 's/^listening on //p' "$WORK/server.log")
+[ -n "$URL" ] || { echo "server did not start"; cat "$WORK/server.log"; exit 1; }
+BUCKET=bench-bucket
+
+# Bucket via raw API calls.
+AUTH=$(curl -s -u "$KEY_ID:$KEY" "$URL/b2api/v3/b2_authorize_account")
+TOKEN=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["authorizationToken"])' <<<"$AUTH")
+ACCOUNT=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["accountId"])' <<<"$AUTH")
+curl -s -H "Authorization: $TOKEN" -d "{\"accountId\":\"$ACCOUNT\",\"bucketName\":\"$BUCKET\",\"bucketType\":\"allPrivate\"}" \
+  "$URL/b2api/v3/b2_create_bucket" >/dev/null
+
+echo "server $URL, data in $WORK/data; ${SIZE_MB} MiB file, ${FILES} x ${FILE_KB} KiB files, ${THREADS} threads"
+
+# Inputs.
+mkdir -p "$WORK/big" "$WORK/small"
+head -c "$((SIZE_MB * 1048576))" /dev/urandom >"$WORK/big/big.bin"
+BIG_BYTES=$((SIZE_MB * 1048576))
+python3 - "$WORK/small" "$FILES" "$FILE_KB" <<'PY'
+import os, sys
+root, n, kb = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+for i in range(n):
+    d = os.path.join(root, f"d{i % 20:02d}")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, f"f{i:05d}.bin"), "wb") as f:
+        f.write(os.urandom(kb * 1024))
+PY
+SMALL_BYTES=$((FILES * FILE_KB * 1024))
+
+# Machine limits.
+echo
+echo "== machine limits"
+t0=$(now); sha1sum "$WORK/big/big.bin" >/dev/null; t1=$(now)
+echo "sha1sum ${SIZE_MB} MiB:        $(elapsed "$t0" "$t1") s  ($(mbps $BIG_BYTES "$(elapsed "$t0" "$t1")") MB/s)"
+t0=$(now); dd if=/dev/zero of="$WORK/dd.bin" bs=1M count="$SIZE_MB" conv=fsync status=none; t1=$(now)
+rm -f "$WORK/dd.bin"
+echo "disk write (dd fsync):  $(elapsed "$t0" "$t1") s  ($(mbps $BIG_BYTES "$(elapsed "$t0" "$t1")") MB/s)"
+LOOP=$(python3 - "$SIZE_MB" <<'PY'
+import socket, sys, threading, time
+total = int(sys.argv[1]) << 20
+srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen(1)
+def sink():
+    c, _ = srv.accept(); n = 0
+    while True:
+        b = c.recv(1 << 20)
+        if not b: break
+        n += len(b)
+t = threading.Thread(target=sink); t.start()
+cl = socket.create_connection(srv.getsockname()); buf = b"\0" * (1 << 20)
+t0 = time.time()
+for _ in range(total >> 20): cl.sendall(buf)
+cl.close(); t.join()
+print(f"{time.time() - t0:.2f}")
+PY
+)
+echo "loopback TCP copy:      $LOOP s  ($(mbps $BIG_BYTES "$LOOP") MB/s)"
+t0=$(now); cp "$WORK/big/big.bin" "$WORK/copy.bin"; t1=$(now); rm -f "$WORK/copy.bin"
+echo "local file copy:        $(elapsed "$t0" "$t1") s  ($(mbps $BIG_BYTES "$(elapsed "$t0" "$t1")") MB/s)"
+
+export RCLONE_CONFIG="$WORK/rclone.conf" RCLONE_B2_ACCOUNT="$KEY_ID" RCLONE_B2_KEY="$KEY" \
+  RCLONE_B2_ENDPOINT="$URL"
+export B2_ACCOUNT_INFO="$WORK/b2_account_info" B2_ENVIRONMENT="$URL"
+if [[ " $TOOLS " == *" b2 "* ]]; then
+  b2 account authorize "$KEY_ID" "$KEY" >/dev/null 2>"$WORK/b2-auth.err" ||
+    { echo "b2 account authorize failed:"; cat "$WORK/b2-auth.err"; }
+fi
+
+declare -A SECS
+run() { # run ROW TOOL BYTES CHECK-COMMAND -- COMMAND...
+  local row=$1 tool=$2 bytes=$3 check=$4; shift 5
+  local t0 t1 s log="$WORK/log.$row.$tool"
+  # Earlier writes (inputs, other tools) are flushed first so no run pays for another's.
+  sync
+  t0=$(now)
+  if B2_APPLICATION_KEY_ID=$KEY_ID B2_APPLICATION_KEY=$KEY "$@" >"$log" 2>&1; then
+    t1=$(now); s=$(elapsed "$t0" "$t1")
+    if eval "$check" >>"$log" 2>&1; then
+      SECS[$row.$tool]=$s
+    else
+      SECS[$row.$tool]=BAD; echo "$tool $row: output differs (see $log)"
+    fi
+  else
+    SECS[$row.$tool]=FAIL; echo "$tool $row failed:"; tail -5 "$log"
+  fi
+}
+
+echo
+echo "== running"
+for tool in $TOOLS; do
+  mkdir -p "$WORK/dl/$tool"
+  case $tool in
+  b2tui)
+    run up1 b2tui $BIG_BYTES true -- "$BIN" --endpoint "$URL" cp --threads "$THREADS" \
+      "$WORK/big/big.bin" "b2://$BUCKET/b2tui/big.bin"
+    run down1 b2tui $BIG_BYTES "cmp $WORK/big/big.bin $WORK/dl/b2tui/big.bin" -- \
+      "$BIN" --endpoint "$URL" cp --threads "$THREADS" "b2://$BUCKET/b2tui/big.bin" "$WORK/dl/b2tui/big.bin"
+    run upN b2tui $SMALL_BYTES true -- "$BIN" --endpoint "$URL" cp -r --threads "$THREADS" \
+      "$WORK/small" "b2://$BUCKET/b2tui-small/"
+    run downN b2tui $SMALL_BYTES "diff -r $WORK/small $WORK/dl/b2tui/small" -- \
+      "$BIN" --endpoint "$URL" cp -r --threads "$THREADS" "b2://$BUCKET/b2tui-small/" "$WORK/dl/b2tui/small"
+    ;;
+  rclone)
+    R=(rclone --transfers "$THREADS" --checkers "$THREADS" --b2-upload-concurrency "$THREADS"
+      --multi-thread-streams "$THREADS")
+    run up1 rclone $BIG_BYTES true -- "${R[@]}" copy "$WORK/big" ":b2:$BUCKET/rclone"
+    run down1 rclone $BIG_BYTES "cmp $WORK/big/big.bin $WORK/dl/rclone/big.bin" -- \
+      "${R[@]}" copy ":b2:$BUCKET/rclone" "$WORK/dl/rclone"
+    run upN rclone $SMALL_BYTES true -- "${R[@]}" copy "$WORK/small" ":b2:$BUCKET/rclone-small"
+    run downN rclone $SMALL_BYTES "diff -r $WORK/small $WORK/dl/rclone/small" -- \
+      "${R[@]}" copy ":b2:$BUCKET/rclone-small" "$WORK/dl/rclone/small"
+    ;;
+  b2)
+    run up1 b2 $BIG_BYTES true -- b2 file upload --no-progress --threads "$THREADS" \
+      "$BUCKET" "$WORK/big/big.bin" b2cli/big.bin
+    run down1 b2 $BIG_BYTES "cmp $WORK/big/big.bin $WORK/dl/b2/big.bin" -- \
+      b2 file download --no-progress --threads "$THREADS" "b2://$BUCKET/b2cli/big.bin" "$WORK/dl/b2/big.bin"
+    run upN b2 $SMALL_BYTES true -- b2 sync --no-progress --threads "$THREADS" \
+      "$WORK/small" "b2://$BUCKET/b2cli-small"
+    run downN b2 $SMALL_BYTES "diff -r $WORK/small $WORK/dl/b2/small" -- \
+      b2 sync --no-progress --threads "$THREADS" "b2://$BUCKET/b2cli-small" "$WORK/dl/b2/small"
+    ;;
+  esac
+done
+
+echo
+echo "== results (seconds / MB/s; ratio = b2tui time / fastest other tool, < 1 is faster)"
+printf "%-26s" "row"
+for tool in $TOOLS; do printf "%18s" "$tool"; done
+printf "%10s\n" "ratio"
+for row in up1 down1 upN downN; do
+  case $row in
+  up1) label="upload ${SIZE_MB} MiB x1"; bytes=$BIG_BYTES ;;
+  down1) label="download ${SIZE_MB} MiB x1"; bytes=$BIG_BYTES ;;
+  upN) label="upload ${FILES} x ${FILE_KB} KiB"; bytes=$SMALL_BYTES ;;
+  downN) label="download ${FILES} x ${FILE_KB} KiB"; bytes=$SMALL_BYTES ;;
+  esac
+  printf "%-26s" "$label"
+  best=""
+  for tool in $TOOLS; do
+    s=${SECS[$row.$tool]:-n/a}
+    if [[ $s =~ ^[0-9.]+$ ]]; then
+      printf "%18s" "$s s $(mbps "$bytes" "$s")"
+      if [ "$tool" != b2tui ]; then
+        best=$(awk -v a="$best" -v b="$s" 'BEGIN { if (a == "" || b < a) print b; else print a }')
+      fi
+    else
+      printf "%18s" "$s"
+    fi
+  done
+  ours=${SECS[$row.b2tui]:-}
+  if [[ $ours =~ ^[0-9.]+$ ]] && [ -n "$best" ]; then
+    printf "%10s\n" "$(awk -v a="$ours" -v b="$best" 'BEGIN { printf "%.2f", a / b }')"
+  else
+    printf "%10s\n" "-"
+  fi
+done

@@ -1,0 +1,338 @@
+//! Downloads: streamed into a hidden temporary file beside the destination, SHA-1 checked
+//! against B2's (`contentSha1` or `large_file_sha1`), then renamed into place. Big files come
+//! as parallel ranges written at their offsets and hashed in order as they complete. A
+//! broken stream resumes from the last byte written.
+
+use std::collections::BTreeSet;
+use std::fs::File;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::BytesMut;
+use futures::stream::{FuturesUnordered, StreamExt};
+use sha1::{Digest, Sha1};
+
+use super::io::{self, CHUNK};
+use super::paths::{TempFile, keep_both_path};
+use super::{BucketRef, ConflictPolicy, JobCtx, Outcome, RemoteFile, TransferError};
+use crate::b2::{B2Error, FileId, FileVersion, ListFileNamesRequest, Range};
+
+pub(super) async fn run(
+    ctx: &JobCtx,
+    bucket: &BucketRef,
+    file: &RemoteFile,
+    local: &Path,
+    conflict: ConflictPolicy,
+) -> Result<Outcome, TransferError> {
+    let version = resolve(ctx, bucket, file).await?;
+    let file_id = version
+        .file_id
+        .clone()
+        .ok_or_else(|| TransferError::Invalid(format!("{} has no file id", version.file_name)))?;
+    let size = version.content_length;
+    ctx.progress.total.store(size, Ordering::Relaxed);
+    if conflict == ConflictPolicy::Skip && tokio::fs::symlink_metadata(local).await.is_ok() {
+        return Ok(Outcome::Skipped(format!("{} exists", local.display())));
+    }
+    if tokio::fs::metadata(local).await.is_ok_and(|m| m.is_dir()) {
+        return Err(TransferError::Invalid(format!(
+            "{} is a folder",
+            local.display()
+        )));
+    }
+    if let Some(parent) = local.parent().filter(|p| !p.as_os_str().is_empty()) {
+        tokio::fs::create_dir_all(parent)
+            .await
+            .map_err(TransferError::io(format!("creating {}", parent.display())))?;
+    }
+    let dest = local.to_path_buf();
+    let (temp, handle) = io::blocking(move || TempFile::create(&dest))
+        .await
+        .map_err(TransferError::io(format!(
+            "creating a file beside {}",
+            local.display()
+        )))?;
+    let handle = Arc::new(handle);
+    let expected = version.expected_sha1().map(str::to_ascii_lowercase);
+    let hashing = expected.is_some();
+
+    let engine = &ctx.engine;
+    let range_size = range_size(
+        size,
+        engine.part_size(size),
+        engine.options.part_concurrency,
+    );
+    let actual = if size > engine.options.parallel_download_cutoff && size > range_size {
+        fetch_ranges(ctx, &file_id, &handle, size, range_size, hashing).await?
+    } else {
+        let hasher = hashing.then(Sha1::new);
+        fetch(ctx, &file_id, &handle, 0, size, hasher)
+            .await?
+            .map(|h| hex::encode(h.finalize()))
+    };
+    if let (Some(expected), Some(actual)) = (&expected, actual)
+        && *expected != actual
+    {
+        return Err(B2Error::Sha1Mismatch {
+            expected: expected.clone(),
+            actual,
+        }
+        .into());
+    }
+
+    let mtime = version
+        .file_info
+        .get("src_last_modified_millis")
+        .and_then(|v| v.parse::<u64>().ok())
+        .or_else(|| u64::try_from(version.upload_timestamp).ok())
+        .map(|ms| SystemTime::UNIX_EPOCH + Duration::from_millis(ms));
+    let dest = local.to_path_buf();
+    let what = format!("writing {}", local.display());
+    io::blocking(move || {
+        if let Some(t) = mtime {
+            // Best effort: some file systems refuse times.
+            let _ = handle.set_modified(t);
+        }
+        drop(handle);
+        let target = if conflict == ConflictPolicy::KeepBoth && dest.exists() {
+            keep_both_path(&dest)
+        } else {
+            dest
+        };
+        temp.persist(&target)
+    })
+    .await
+    .map_err(TransferError::io(what))?;
+    Ok(Outcome::Done {
+        bytes: size,
+        verified: hashing,
+    })
+}
+
+/// Ranges of at most `part_size`, as many as a multiple of `streams` so that every stream
+/// gets the same share and the ranges finish together rather than in a straggling last wave.
+fn range_size(size: u64, part_size: u64, streams: usize) -> u64 {
+    let streams = streams.max(1) as u64;
+    let count = size.div_ceil(part_size.max(1)).div_ceil(streams) * streams;
+    let even = size.div_ceil(count.max(1));
+    // Not below 1 MiB, unless the parts themselves are smaller (tests).
+    if part_size >= 1 << 20 {
+        even.max(1 << 20)
+    } else {
+        even
+    }
+}
+
+/// The version to download: as listed, or the newest version of a name.
+async fn resolve(
+    ctx: &JobCtx,
+    bucket: &BucketRef,
+    file: &RemoteFile,
+) -> Result<FileVersion, TransferError> {
+    match file {
+        RemoteFile::Version(v) => Ok((**v).clone()),
+        RemoteFile::Name(name) => {
+            let req = ListFileNamesRequest {
+                bucket_id: bucket.id.clone(),
+                start_file_name: Some(name.clone()),
+                max_file_count: Some(1),
+                prefix: Some(name.clone()),
+                delimiter: None,
+            };
+            let page = ctx.engine.client.list_file_names(&req).await?;
+            page.files
+                .into_iter()
+                .find(|f| &f.file_name == name)
+                .ok_or_else(|| {
+                    TransferError::Invalid(format!("b2://{}/{name} not found", bucket.name))
+                })
+        }
+    }
+}
+
+/// Bytes `start..end` of the file into `out` at the same offsets, feeding `hasher` in order.
+/// A stream that breaks is resumed from the last byte written, within the retry policy.
+async fn fetch(
+    ctx: &JobCtx,
+    file_id: &FileId,
+    out: &Arc<File>,
+    start: u64,
+    end: u64,
+    mut hasher: Option<Sha1>,
+) -> Result<Option<Sha1>, TransferError> {
+    let client = &ctx.engine.client;
+    let policy = ctx.engine.transfer_policy();
+    let started = Instant::now();
+    let mut tries = 1;
+    let mut offset = start;
+    while offset < end {
+        let range = Range {
+            start: offset,
+            end: end - 1,
+        };
+        let mut download = client.download_file_by_id(file_id, Some(range)).await?;
+        let mut buf = BytesMut::with_capacity(CHUNK);
+        let failure = loop {
+            match download.next_chunk().await {
+                Ok(Some(chunk)) => {
+                    buf.extend_from_slice(&chunk);
+                    if buf.len() >= CHUNK {
+                        hasher = write(ctx, out, &mut buf, &mut offset, hasher).await?;
+                    }
+                }
+                Ok(None) => break None,
+                Err(e) => break Some(e),
+            }
+        };
+        hasher = write(ctx, out, &mut buf, &mut offset, hasher).await?;
+        let Some(err) = failure else {
+            if offset != end {
+                return Err(B2Error::Decode(format!(
+                    "range ended at byte {offset}, expected {end}"
+                ))
+                .into());
+            }
+            break;
+        };
+        // A body cut short is worth another range request from where it stopped.
+        let resumable = err.is_retryable() || matches!(err, B2Error::Decode(_));
+        let delay = if resumable {
+            policy.next_delay(tries, started, &B2Error::Http(String::new()))
+        } else {
+            None
+        };
+        match delay {
+            Some(d) => {
+                tokio::time::sleep(d).await;
+                tries += 1;
+            }
+            None => return Err(err.into()),
+        }
+    }
+    Ok(hasher)
+}
+
+/// Writes (and hashes) `buf` at `offset` on the blocking pool, then advances.
+async fn write(
+    ctx: &JobCtx,
+    out: &Arc<File>,
+    buf: &mut BytesMut,
+    offset: &mut u64,
+    hasher: Option<Sha1>,
+) -> Result<Option<Sha1>, TransferError> {
+    if buf.is_empty() {
+        return Ok(hasher);
+    }
+    let data = buf.split().freeze();
+    let len = data.len() as u64;
+    let at = *offset;
+    let file = Arc::clone(out);
+    let hasher = io::blocking(move || {
+        io::write_all_at(&file, &data, at)?;
+        Ok(hasher.map(|mut h| {
+            h.update(&data);
+            h
+        }))
+    })
+    .await
+    .map_err(TransferError::io("writing the download"))?;
+    *offset += len;
+    ctx.progress.done.fetch_add(len, Ordering::Relaxed);
+    Ok(hasher)
+}
+
+/// Parallel ranges of `range_size`, under the engine's part limit. With `hashing`, a
+/// blocking task hashes each range as soon as every range before it is on disk, so the
+/// whole-file SHA-1 is ready moments after the last byte.
+async fn fetch_ranges(
+    ctx: &JobCtx,
+    file_id: &FileId,
+    out: &Arc<File>,
+    size: u64,
+    range_size: u64,
+    hashing: bool,
+) -> Result<Option<String>, TransferError> {
+    let ranges: Vec<(u64, u64)> = (0..size.div_ceil(range_size))
+        .map(|i| (i * range_size, ((i + 1) * range_size).min(size)))
+        .collect();
+    let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel::<usize>();
+    let hasher = hashing.then(|| {
+        let file = Arc::clone(out);
+        let ranges = ranges.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut finished = BTreeSet::new();
+            let mut next = 0;
+            let mut h = Sha1::new();
+            while let Some(i) = done_rx.blocking_recv() {
+                finished.insert(i);
+                while finished.remove(&next) {
+                    let (a, b) = ranges[next];
+                    io::hash_range(&file, a, b - a, &mut h)?;
+                    next += 1;
+                }
+            }
+            if next != ranges.len() {
+                return Err(std::io::Error::other("not every range was written"));
+            }
+            Ok(hex::encode(h.finalize()))
+        })
+    });
+    let parts = &ctx.engine.parts;
+    let mut running: FuturesUnordered<_> = ranges
+        .iter()
+        .enumerate()
+        .map(|(i, &(a, b))| {
+            let done_tx = done_tx.clone();
+            async move {
+                let _permit = parts
+                    .acquire()
+                    .await
+                    .map_err(|_| TransferError::Invalid("engine stopped".into()))?;
+                fetch(ctx, file_id, out, a, b, None).await?;
+                let _ = done_tx.send(i);
+                Ok::<_, TransferError>(())
+            }
+        })
+        .collect();
+    drop(done_tx);
+    while let Some(r) = running.next().await {
+        r?;
+    }
+    drop(running);
+    match hasher {
+        None => Ok(None),
+        Some(task) => {
+            let hex = task
+                .await
+                .map_err(|e| TransferError::Invalid(format!("hashing stopped: {e}")))?
+                .map_err(TransferError::io("reading the download back"))?;
+            Ok(Some(hex))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::range_size;
+
+    #[test]
+    fn ranges_are_even_across_streams() {
+        // 1 GiB, 100 MB parts, 8 streams: 16 ranges of 67 MB (two even waves, not 11).
+        assert_eq!(
+            range_size(1 << 30, 100_000_000, 8),
+            (1u64 << 30).div_ceil(16)
+        );
+        assert_eq!(
+            range_size(1 << 28, 100_000_000, 8),
+            (1u64 << 28).div_ceil(8)
+        );
+        assert_eq!(range_size(1_000_000, 200_000, 3), 166_667);
+        assert_eq!(
+            range_size(10 << 20, 100 << 20, 64),
+            1 << 20,
+            "at least 1 MiB"
+        );
+    }
+}

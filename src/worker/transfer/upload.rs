@@ -1,0 +1,338 @@
+//! Uploads: small files with b2_upload_file, bigger ones as large files whose parts go up in
+//! parallel, each on its own part URL; an unfinished large file of the same name, size and
+//! SHA-1 is resumed (parts whose SHA-1 matches are kept).
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::{Instant, UNIX_EPOCH};
+
+use bytes::Bytes;
+use futures::stream::{FuturesUnordered, StreamExt};
+
+use super::io::{self, CHUNK};
+use super::{BucketRef, JobCtx, Outcome, TransferError, lock, upload_retry_delay};
+use crate::b2::{
+    B2Error, FileAction, FileId, FileVersion, Part, StartLargeFileRequest, UploadBody, UploadMeta,
+    UploadPartUrl,
+};
+
+/// File info key holding the source size, so that a resume only picks a matching upload.
+pub const SRC_SIZE_INFO: &str = "src_size";
+
+/// Small files up to this size are read into memory whole (one per running job).
+const IN_MEMORY_LIMIT: u64 = 4 * CHUNK as u64;
+
+pub(super) async fn run(
+    ctx: &JobCtx,
+    local: &Path,
+    bucket: &BucketRef,
+    file_name: &str,
+) -> Result<Outcome, TransferError> {
+    if file_name.is_empty() {
+        return Err(TransferError::Invalid("empty file name".into()));
+    }
+    let what = format!("reading {}", local.display());
+    let path = local.to_path_buf();
+    let (file, size, mtime) = io::blocking(move || {
+        let file = File::open(&path)?;
+        let meta = file.metadata()?;
+        if !meta.is_file() {
+            return Err(std::io::Error::other("not a regular file"));
+        }
+        let mtime = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map(|d| d.as_millis());
+        Ok((Arc::new(file), meta.len(), mtime))
+    })
+    .await
+    .map_err(TransferError::io(what))?;
+    ctx.progress.total.store(size, Ordering::Relaxed);
+    let mut info = BTreeMap::new();
+    if let Some(ms) = mtime {
+        info.insert("src_last_modified_millis".to_owned(), ms.to_string());
+    }
+    let engine = &ctx.engine;
+    let part_size = engine.part_size(size);
+    if size > engine.options.large_file_cutoff && size > part_size {
+        let file = LocalFile {
+            file,
+            size,
+            path: local,
+        };
+        upload_large(ctx, &file, bucket, file_name, info, part_size).await?;
+    } else {
+        upload_small(ctx, file, size, bucket, file_name, info).await?;
+    }
+    Ok(Outcome::Done {
+        bytes: size,
+        verified: true,
+    })
+}
+
+/// b2_upload_file with a fresh upload URL after any failure; the body is re-read per try.
+async fn upload_small(
+    ctx: &JobCtx,
+    file: Arc<File>,
+    size: u64,
+    bucket: &BucketRef,
+    file_name: &str,
+    file_info: BTreeMap<String, String>,
+) -> Result<FileVersion, TransferError> {
+    let engine = &ctx.engine;
+    let client = &engine.client;
+    let meta = UploadMeta {
+        file_name: file_name.to_owned(),
+        content_type: None,
+        file_info,
+        test_mode: None,
+    };
+    let policy = engine.transfer_policy();
+    let started = Instant::now();
+    let mut tries = 1;
+    loop {
+        let url = match engine.take_upload_url(&bucket.id) {
+            Some(u) => u,
+            None => client.get_upload_url(&bucket.id).await?,
+        };
+        let tally = io::Tally::new(&ctx.progress.done);
+        let body = if size <= IN_MEMORY_LIMIT {
+            let file = Arc::clone(&file);
+            let buf = io::blocking(move || {
+                let mut buf = vec![0u8; size as usize];
+                io::read_exact_at(&file, &mut buf, 0)?;
+                Ok(buf)
+            })
+            .await
+            .map_err(TransferError::io(format!("reading for {file_name}")))?;
+            tally.add(size);
+            UploadBody::Bytes(Bytes::from(buf))
+        } else {
+            UploadBody::HexAtEnd {
+                content_length: size,
+                stream: io::hex_at_end_stream(Arc::clone(&file), 0, size, tally.clone()),
+            }
+        };
+        let err = match client.upload_file_body(&url, &meta, body).await {
+            Ok(v) => {
+                engine.return_upload_url(&bucket.id, url);
+                return Ok(v);
+            }
+            Err(e) => e,
+        };
+        tally.undo();
+        // b2_upload_file: after any failure the URL is dropped and a new one taken.
+        match upload_retry_delay(&policy, tries, started, &err) {
+            Some(d) => {
+                tokio::time::sleep(d).await;
+                tries += 1;
+            }
+            None => return Err(err.into()),
+        }
+    }
+}
+
+struct LocalFile<'a> {
+    file: Arc<File>,
+    size: u64,
+    path: &'a Path,
+}
+
+/// One planned part: number (from 1), offset and length.
+#[derive(Clone, Copy, Debug)]
+struct PartPlan {
+    number: u32,
+    offset: u64,
+    len: u64,
+}
+
+fn plan_parts(size: u64, part_size: u64) -> Vec<PartPlan> {
+    let count = size.div_ceil(part_size);
+    (0..count)
+        .map(|i| {
+            let offset = i * part_size;
+            PartPlan {
+                number: (i + 1) as u32,
+                offset,
+                len: part_size.min(size - offset),
+            }
+        })
+        .collect()
+}
+
+async fn upload_large(
+    ctx: &JobCtx,
+    local: &LocalFile<'_>,
+    bucket: &BucketRef,
+    file_name: &str,
+    mut file_info: BTreeMap<String, String>,
+    part_size: u64,
+) -> Result<FileVersion, TransferError> {
+    let engine = &ctx.engine;
+    let client = &engine.client;
+    let size = local.size;
+    let file = Arc::clone(&local.file);
+    let whole_sha1 = io::sha1_of_range(file, 0, size)
+        .await
+        .map_err(TransferError::io(format!(
+            "reading {}",
+            local.path.display()
+        )))?;
+    file_info.insert("large_file_sha1".to_owned(), whole_sha1.clone());
+    file_info.insert(SRC_SIZE_INFO.to_owned(), size.to_string());
+
+    let (file_id, existing) =
+        match find_unfinished(ctx, bucket, file_name, size, &whole_sha1).await? {
+            Some(id) => {
+                let parts = client.list_all_parts(&id).await?;
+                (id, parts)
+            }
+            None => {
+                let started = client
+                    .start_large_file(&StartLargeFileRequest {
+                        bucket_id: bucket.id.clone(),
+                        file_name: file_name.to_owned(),
+                        content_type: "b2/x-auto".to_owned(),
+                        file_info,
+                    })
+                    .await?;
+                let id = started
+                    .file_id
+                    .ok_or_else(|| B2Error::Decode("b2_start_large_file gave no fileId".into()))?;
+                (id, Vec::new())
+            }
+        };
+    *lock(&ctx.large_file) = Some(file_id.clone());
+
+    // Parts already on B2 are kept when their length and SHA-1 match the local bytes. Their
+    // part size wins, so that a resume cuts the file the same way.
+    let part_size = existing
+        .iter()
+        .find(|p| p.part_number == 1)
+        .map(|p| p.content_length)
+        .filter(|&len| len >= client.session().absolute_minimum_part_size && len < size)
+        .unwrap_or(part_size);
+    let plan = plan_parts(size, part_size);
+    let on_b2: BTreeMap<u32, &Part> = existing.iter().map(|p| (p.part_number, p)).collect();
+    let mut sha1s: Vec<Option<String>> = vec![None; plan.len()];
+    for p in &plan {
+        let Some(remote) = on_b2.get(&p.number).filter(|r| r.content_length == p.len) else {
+            continue;
+        };
+        let local_sha1 = io::sha1_of_range(Arc::clone(&local.file), p.offset, p.len)
+            .await
+            .map_err(TransferError::io(format!(
+                "reading {}",
+                local.path.display()
+            )))?;
+        if local_sha1.eq_ignore_ascii_case(&remote.content_sha1) {
+            ctx.progress.done.fetch_add(p.len, Ordering::Relaxed);
+            sha1s[(p.number - 1) as usize] = Some(local_sha1);
+        }
+    }
+
+    let urls: Mutex<Vec<UploadPartUrl>> = Mutex::new(Vec::new());
+    let mut running: FuturesUnordered<_> = plan
+        .iter()
+        .filter(|p| sha1s[(p.number - 1) as usize].is_none())
+        .map(|p| upload_part(ctx, &local.file, &file_id, *p, &urls))
+        .collect();
+    while let Some(done) = running.next().await {
+        let part = done?;
+        sha1s[(part.part_number - 1) as usize] = Some(part.content_sha1);
+    }
+    let sha1s: Vec<String> = sha1s.into_iter().map(Option::unwrap_or_default).collect();
+    let finished = client.finish_large_file(&file_id, &sha1s).await?;
+    lock(&ctx.large_file).take();
+    Ok(finished)
+}
+
+/// The newest unfinished large file with this name, size and whole-file SHA-1, if any.
+async fn find_unfinished(
+    ctx: &JobCtx,
+    bucket: &BucketRef,
+    file_name: &str,
+    size: u64,
+    sha1: &str,
+) -> Result<Option<FileId>, TransferError> {
+    let client = &ctx.engine.client;
+    let mut start: Option<FileId> = None;
+    let mut best: Option<FileVersion> = None;
+    loop {
+        let page = client
+            .list_unfinished_large_files(&bucket.id, Some(file_name), start.as_ref())
+            .await?;
+        for f in page.files {
+            let matches = f.file_name == file_name
+                && f.action == FileAction::Start
+                && f.file_info.get(SRC_SIZE_INFO).map(String::as_str) == Some(&size.to_string())
+                && f.file_info
+                    .get("large_file_sha1")
+                    .is_some_and(|s| s.eq_ignore_ascii_case(sha1));
+            if matches
+                && best
+                    .as_ref()
+                    .is_none_or(|b| f.upload_timestamp > b.upload_timestamp)
+            {
+                best = Some(f);
+            }
+        }
+        match page.next_file_id {
+            Some(next) => start = Some(next),
+            None => break,
+        }
+    }
+    Ok(best.and_then(|f| f.file_id))
+}
+
+/// b2_upload_part for one part, streamed from disk with `hex_digits_at_end`, under the
+/// engine's part limit; a failed try drops its part URL and takes a fresh one.
+async fn upload_part(
+    ctx: &JobCtx,
+    file: &Arc<File>,
+    file_id: &FileId,
+    p: PartPlan,
+    urls: &Mutex<Vec<UploadPartUrl>>,
+) -> Result<Part, TransferError> {
+    let engine = &ctx.engine;
+    let client = &engine.client;
+    let _permit = Arc::clone(&engine.parts)
+        .acquire_owned()
+        .await
+        .map_err(|_| TransferError::Invalid("engine stopped".into()))?;
+    let policy = engine.transfer_policy();
+    let started = Instant::now();
+    let mut tries = 1;
+    loop {
+        let url = lock(urls).pop();
+        let url = match url {
+            Some(u) => u,
+            None => client.get_upload_part_url(file_id).await?,
+        };
+        let tally = io::Tally::new(&ctx.progress.done);
+        let body = UploadBody::HexAtEnd {
+            content_length: p.len,
+            stream: io::hex_at_end_stream(Arc::clone(file), p.offset, p.len, tally.clone()),
+        };
+        let err = match client.upload_part(&url, p.number, body).await {
+            Ok(part) => {
+                lock(urls).push(url);
+                return Ok(part);
+            }
+            Err(e) => e,
+        };
+        tally.undo();
+        // b2_upload_part: a failed try drops its URL; the next takes a fresh one.
+        match upload_retry_delay(&policy, tries, started, &err) {
+            Some(d) => {
+                tokio::time::sleep(d).await;
+                tries += 1;
+            }
+            None => return Err(err.into()),
+        }
+    }
+}

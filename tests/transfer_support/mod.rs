@@ -1,0 +1,111 @@
+//! Helpers for the transfer tests: a local B2 with small parts, an engine on it, files of
+//! known bytes, and tree comparison.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use b2tui::b2::ClientOptions;
+use b2tui::emulator;
+use b2tui::worker::transfer::{
+    BucketRef, JobId, JobState, TransferEngine, TransferEvent, TransferOptions,
+};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use crate::common::{self, Local};
+
+/// Part size the local B2 recommends in these tests.
+pub const PART: u64 = 200_000;
+/// The local B2's minimum part size in these tests.
+pub const MIN_PART: u64 = 100_000;
+
+pub async fn local_b2() -> Local {
+    local_b2_with(common::fast_retry()).await
+}
+
+pub async fn local_b2_with(options: ClientOptions) -> Local {
+    let config = emulator::Config {
+        recommended_part_size: PART,
+        absolute_minimum_part_size: MIN_PART,
+        ..emulator::Config::default()
+    };
+    common::start_with(config, options).await
+}
+
+/// Large files above 300 kB, parts of 200 kB, three of each at once.
+pub fn small_parts() -> TransferOptions {
+    TransferOptions {
+        file_concurrency: 3,
+        part_concurrency: 3,
+        large_file_cutoff: 300_000,
+        part_size: None,
+        parallel_download_cutoff: 300_000,
+        ..TransferOptions::default()
+    }
+}
+
+pub fn engine(local: &Local) -> (TransferEngine, UnboundedReceiver<TransferEvent>) {
+    TransferEngine::new(local.client.clone(), small_parts())
+}
+
+/// A private bucket named `xfer-<name>`.
+pub async fn bucket(local: &Local, name: &str) -> BucketRef {
+    let name = format!("xfer-{name}");
+    let id = local.create_bucket(&name, "allPrivate").await;
+    BucketRef { id, name }
+}
+
+/// Bytes that differ at every offset (a shifted or dropped block shows).
+pub fn pattern(len: usize, seed: u8) -> Vec<u8> {
+    (0..len)
+        .map(|i| {
+            let x = (i as u64).wrapping_mul(2_654_435_761) >> 7;
+            (x as u8) ^ seed ^ (i / 251) as u8
+        })
+        .collect()
+}
+
+pub async fn wait_done(engine: &TransferEngine, id: JobId) {
+    let state = engine.wait(id).await.expect("job exists");
+    assert_eq!(state, JobState::Done, "job {id}: {:?}", engine.job(id));
+}
+
+/// Every file under `root`, relative path (with `/`) → bytes.
+pub fn read_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(root).unwrap();
+                let rel: Vec<_> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                out.insert(rel.join("/"), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    out
+}
+
+/// Every entry name directly or indirectly under `root` (to spot leftovers).
+pub fn all_entries(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path.clone());
+            }
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
