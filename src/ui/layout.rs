@@ -140,7 +140,6 @@ pub fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
     if scope.is_pane() {
         for action in [
             Action::NextPane,
-            Action::ShowKeys,
             Action::Refresh,
             Action::ShowHelp,
             Action::Quit,
