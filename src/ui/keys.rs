@@ -30,17 +30,15 @@ pub fn main_area(areas: &Areas) -> Rect {
 }
 
 fn expiry_text(app: &App, expires: Option<i64>) -> (String, Style) {
+    let date = time(expires.unwrap_or(0))
+        .chars()
+        .take(10)
+        .collect::<String>();
     match expiry(expires, app.keys.now_ms) {
         Expiry::Never => ("never".to_owned(), app.theme.hidden),
-        Expiry::Valid => (time(expires.unwrap_or(0)), Style::new()),
-        Expiry::Soon => (
-            format!("{} soon", time(expires.unwrap_or(0))),
-            app.theme.warn,
-        ),
-        Expiry::Expired => (
-            format!("{} expired", time(expires.unwrap_or(0))),
-            app.theme.error,
-        ),
+        Expiry::Valid => (date, Style::new()),
+        Expiry::Soon => (format!("{date} soon"), app.theme.warn),
+        Expiry::Expired => (format!("{date} expired"), app.theme.error),
     }
 }
 
@@ -151,7 +149,7 @@ fn render_list(app: &App, frame: &mut Frame, area: Rect) {
         Constraint::Fill(2),
         Constraint::Fill(1),
         Constraint::Fill(1),
-        Constraint::Length(16),
+        Constraint::Length(18),
     ];
     render_table(frame, area, block, all, &widths, selection);
 }
