@@ -354,10 +354,10 @@ fn created() -> App {
     key.name_prefix = Some("nas/".to_owned());
     app.update(Msg::Worker(WorkerEvent::Keys(KeysEvent::KeyCreated {
         req: *req,
-        key: CreatedKey {
+        key: Box::new(CreatedKey {
             key,
             secret: Secret::new(SECRET),
-        },
+        }),
         now_ms: NOW,
     })));
     app
@@ -432,7 +432,7 @@ fn delete_asks_first_and_defaults_to_cancel() {
     let deleted = app.keys.keys[0].clone();
     app.update(Msg::Worker(WorkerEvent::Keys(KeysEvent::KeyDeleted {
         req: *req,
-        key: deleted,
+        key: Box::new(deleted),
     })));
     assert_eq!(app.keys.keys.len(), 2);
     assert!(!app.keys.revoked);
@@ -460,7 +460,7 @@ fn deleting_the_key_in_use_needs_its_name_then_stops_everything() {
     let deleted = app.keys.keys[1].clone();
     app.update(Msg::Worker(WorkerEvent::Keys(KeysEvent::KeyDeleted {
         req: *req,
-        key: deleted,
+        key: Box::new(deleted),
     })));
     assert!(app.keys.revoked);
     assert!(screen(&render(&app)).contains("has been deleted"));

@@ -288,7 +288,21 @@ impl App {
                     self.sync_files(cmds);
                 }
             }
-            _ => {}
+            // Keys-view and form actions (handled in `keys`).
+            Action::ShowKeys
+            | Action::ShowBrowse
+            | Action::NewKey
+            | Action::DeleteKey
+            | Action::NextField
+            | Action::PrevField
+            | Action::Toggle
+            | Action::Submit
+            | Action::Confirm
+            | Action::NextTab
+            | Action::PrevTab
+            | Action::CopyKeyId
+            | Action::CopySecret
+            | Action::CopySnippet => {}
         }
     }
 

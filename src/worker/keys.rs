@@ -48,11 +48,14 @@ pub enum KeysEvent {
     /// A key was created; the secret is in `key.secret` and nowhere else.
     KeyCreated {
         req: RequestId,
-        key: CreatedKey,
+        key: Box<CreatedKey>,
         now_ms: i64,
     },
     /// A key was deleted.
-    KeyDeleted { req: RequestId, key: ApplicationKey },
+    KeyDeleted {
+        req: RequestId,
+        key: Box<ApplicationKey>,
+    },
     /// A key call failed after the client's retries.
     KeyRequestFailed {
         req: RequestId,
@@ -90,7 +93,7 @@ pub async fn execute(client: &B2Client, cmd: KeyCommand, tx: &UnboundedSender<Wo
             let ev = match client.create_key(&request).await {
                 Ok(key) => KeysEvent::KeyCreated {
                     req,
-                    key,
+                    key: Box::new(key),
                     now_ms: now_ms(),
                 },
                 Err(e) => failed(req, &e),
@@ -99,7 +102,10 @@ pub async fn execute(client: &B2Client, cmd: KeyCommand, tx: &UnboundedSender<Wo
         }
         KeyCommand::DeleteKey { req, key_id } => {
             let ev = match client.delete_key(&key_id).await {
-                Ok(key) => KeysEvent::KeyDeleted { req, key },
+                Ok(key) => KeysEvent::KeyDeleted {
+                    req,
+                    key: Box::new(key),
+                },
                 Err(e) => failed(req, &e),
             };
             send(ev);

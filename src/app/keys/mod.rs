@@ -385,7 +385,7 @@ impl App {
                     overlapping,
                     tool: Tool::B2Cli,
                     key: key.key.clone(),
-                    secret: key.secret,
+                    secret: key.secret.clone(),
                 };
                 self.keys.keys.push(key.key);
                 self.keys
