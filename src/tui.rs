@@ -12,11 +12,12 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc;
 
+use crate::app::keys::CurrentKey;
 use crate::app::{App, Level, Modal, Msg, SessionInfo};
 use crate::b2::B2Client;
 use crate::config::{Keymap, Theme};
 use crate::ui;
-use crate::worker;
+use crate::worker::{self, Command};
 
 /// How often the loop ticks (spinner, notification timeouts, debounced requests).
 pub const TICK: Duration = Duration::from_millis(125);
@@ -75,6 +76,7 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
         account_id: client.account_id(),
         endpoint_label: opts.endpoint_label,
         deterministic: opts.deterministic,
+        key: current_key(&client),
     };
     let mut app = App::new(keymap, Theme::from_env(), session);
     if let Some(e) = keymap_error {
@@ -123,6 +125,10 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
             cmds.extend(app.update(Msg::Worker(ev)));
         }
         for cmd in cmds {
+            if let Command::CopyToClipboard { text } = &cmd {
+                copy_to_clipboard(text.expose());
+                continue;
+            }
             if cmd_tx.send(cmd).is_err() {
                 app.notify(Level::Error, "The background worker stopped");
             }
@@ -134,6 +140,31 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
     drop(cmd_tx);
     worker.abort();
     result
+}
+
+/// The key the client uses, with the scope `b2_authorize_account` reported.
+fn current_key(client: &B2Client) -> CurrentKey {
+    let s = client.session();
+    CurrentKey {
+        key_id: client.key_id().to_owned(),
+        capabilities: s.capabilities.clone(),
+        bucket_id: s.bucket_id.clone(),
+        bucket_name: s.bucket_name.clone(),
+        name_prefix: s.name_prefix.clone(),
+        expiration: s.key_expiration,
+        s3_api_url: s.s3_api_url.clone(),
+    }
+}
+
+/// Puts `text` on the terminal's clipboard with an OSC 52 escape (works over SSH and in
+/// tmux with `set-clipboard on`). Failures are silent: the text is still on screen.
+fn copy_to_clipboard(text: &str) {
+    use base64::Engine as _;
+    use std::io::Write as _;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    let mut out = io::stdout();
+    let _ = write!(out, "\x1b]52;c;{encoded}\x07");
+    let _ = out.flush();
 }
 
 /// Terminal events the app cares about.

@@ -74,6 +74,7 @@ fn app() -> App {
             account_id: "3f2a9c1b7d00".to_owned(),
             endpoint_label: "http://127.0.0.1:8090".to_owned(),
             deterministic: true,
+            ..SessionInfo::default()
         },
     )
 }

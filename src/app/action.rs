@@ -37,4 +37,28 @@ pub enum Action {
     ApplyFilter,
     /// Drop the filter.
     ClearFilter,
+    /// Switch to the Keys view.
+    ShowKeys,
+    /// Switch back to the Browse view.
+    ShowBrowse,
+    /// Open the create-key form.
+    NewKey,
+    /// Ask to delete the selected key.
+    DeleteKey,
+    /// Forms: focus the next / previous field.
+    NextField,
+    PrevField,
+    /// Forms: check or uncheck the item under the cursor.
+    Toggle,
+    /// Forms and typed confirmations: send.
+    Submit,
+    /// Answer yes to a confirmation.
+    Confirm,
+    /// Next / previous tab (tools in the secret modal, presets in the form).
+    NextTab,
+    PrevTab,
+    /// Secret modal: copy to the clipboard.
+    CopyKeyId,
+    CopySecret,
+    CopySnippet,
 }

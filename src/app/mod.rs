@@ -2,6 +2,7 @@
 //! reads, no spawning; time arrives in `Msg::Tick`. Drawing lives in `ui`.
 
 mod action;
+pub mod keys;
 pub mod modal;
 pub mod notify;
 pub mod panes;
@@ -47,6 +48,14 @@ impl Focus {
     }
 }
 
+/// Which view fills the screen (one key each).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum View {
+    #[default]
+    Browse,
+    Keys,
+}
+
 /// Everything `update` reacts to.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Msg {
@@ -69,6 +78,8 @@ pub struct SessionInfo {
     pub endpoint_label: String,
     /// No spinner animation (for scripted terminal tests).
     pub deterministic: bool,
+    /// The application key b2tui is using, with its scope.
+    pub key: keys::CurrentKey,
 }
 
 /// Frames of the loading spinner.
@@ -84,6 +95,8 @@ pub struct App {
     pub buckets: BucketsPane,
     pub files: FilesPane,
     pub versions: VersionsPane,
+    pub view: View,
+    pub keys: keys::KeysView,
     /// Overlays, the last on top.
     pub modals: Vec<Modal>,
     pub notification: Option<Notification>,
@@ -106,6 +119,8 @@ impl App {
             buckets: BucketsPane::default(),
             files: FilesPane::default(),
             versions: VersionsPane::default(),
+            view: View::Browse,
+            keys: keys::KeysView::default(),
             modals: Vec::new(),
             notification: None,
             size: (100, 30),
@@ -131,6 +146,9 @@ impl App {
     pub fn scope(&self) -> Scope {
         if let Some(m) = self.modals.last() {
             return m.scope();
+        }
+        if self.view == View::Keys {
+            return Scope::Keys;
         }
         match self.focus {
             Focus::Files if self.files.filter.editing => Scope::Filter,
@@ -201,6 +219,9 @@ impl App {
             return;
         }
         self.notification = None;
+        if matches!(self.modals.last(), Some(Modal::Keys(_))) {
+            return self.on_keys_modal_key(key, cmds);
+        }
         let scope = self.scope();
         match self.keymap.resolve(scope, &key) {
             Some(action) => self.on_action(scope, action, cmds),
@@ -223,6 +244,9 @@ impl App {
         if !self.modals.is_empty() {
             self.on_modal_action(action);
             return;
+        }
+        if self.view == View::Keys || action == Action::ShowKeys {
+            return self.on_keys_action(action, cmds);
         }
         let page = self.list_height();
         match action {
@@ -264,6 +288,21 @@ impl App {
                     self.sync_files(cmds);
                 }
             }
+            // Keys-view and form actions (handled in `keys`).
+            Action::ShowKeys
+            | Action::ShowBrowse
+            | Action::NewKey
+            | Action::DeleteKey
+            | Action::NextField
+            | Action::PrevField
+            | Action::Toggle
+            | Action::Submit
+            | Action::Confirm
+            | Action::NextTab
+            | Action::PrevTab
+            | Action::CopyKeyId
+            | Action::CopySecret
+            | Action::CopySnippet => {}
         }
     }
 
@@ -287,7 +326,7 @@ impl App {
                     self.modals.pop();
                 }
             }
-            None => {}
+            Some(_) | None => {}
         }
     }
 
@@ -466,6 +505,7 @@ impl App {
                 code,
                 retryable,
             } => self.on_failed(req, &error, code.as_deref(), retryable),
+            WorkerEvent::Keys(ev) => self.on_keys_event(ev),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Modals: overlays that take keys before the panes (help, blocking errors). State only;
 //! `ui/modal.rs` draws them.
 
+use super::keys::KeysModal;
 use crate::config::Scope;
 
 /// An overlay. The last one in `App::modals` is on top and gets the keys.
@@ -10,6 +11,8 @@ pub enum Modal {
     Help { scroll: usize },
     /// A failure the user has to acknowledge.
     Error { title: String, message: String },
+    /// A form, secret or confirmation of the Keys view.
+    Keys(Box<KeysModal>),
 }
 
 impl Modal {
@@ -18,6 +21,7 @@ impl Modal {
         match self {
             Modal::Help { .. } => Scope::Help,
             Modal::Error { .. } => Scope::Error,
+            Modal::Keys(m) => m.scope(),
         }
     }
 

@@ -115,6 +115,11 @@ impl B2Client {
         }
     }
 
+    /// The id of the application key this client authorized with.
+    pub fn key_id(&self) -> &str {
+        &self.inner.creds.key_id
+    }
+
     /// The account id from the authorization.
     pub fn account_id(&self) -> String {
         self.session().account_id.0.clone()
@@ -195,6 +200,34 @@ impl B2Client {
     {
         self.with_retry(|session| async move {
             let url = format!("{}/b2api/v3/b2_{name}", session.api_url);
+            let mut req = self
+                .inner
+                .http
+                .post(url)
+                .header("Authorization", &session.token)
+                .json(body);
+            if let Some(mode) = &self.inner.options.test_mode {
+                req = req.header("X-Bz-Test-Mode", mode);
+            }
+            read_json(req.send().await?).await
+        })
+        .await
+    }
+
+    /// [`B2Client::call`] on another API version, `{apiUrl}/b2api/v{version}/b2_{name}`
+    /// (v4 for multi-bucket application keys).
+    pub(crate) async fn call_version<Req, Resp>(
+        &self,
+        version: u8,
+        name: &str,
+        body: &Req,
+    ) -> Result<Resp, B2Error>
+    where
+        Req: Serialize + ?Sized,
+        Resp: DeserializeOwned,
+    {
+        self.with_retry(|session| async move {
+            let url = format!("{}/b2api/v{version}/b2_{name}", session.api_url);
             let mut req = self
                 .inner
                 .http

@@ -24,11 +24,16 @@ pub enum Scope {
     Filter,
     Help,
     Error,
+    Keys,
+    KeyForm,
+    KeySecret,
+    KeyDelete,
+    KeyRevoked,
 }
 
 impl Scope {
     /// Every scope, in help-overlay order.
-    pub const ALL: [Scope; 7] = [
+    pub const ALL: [Scope; 12] = [
         Scope::Global,
         Scope::Buckets,
         Scope::Files,
@@ -36,6 +41,11 @@ impl Scope {
         Scope::Filter,
         Scope::Help,
         Scope::Error,
+        Scope::Keys,
+        Scope::KeyForm,
+        Scope::KeySecret,
+        Scope::KeyDelete,
+        Scope::KeyRevoked,
     ];
 
     /// The section name in the keymap file.
@@ -48,6 +58,11 @@ impl Scope {
             Scope::Filter => "filter",
             Scope::Help => "help",
             Scope::Error => "error",
+            Scope::Keys => "keys",
+            Scope::KeyForm => "key_form",
+            Scope::KeySecret => "key_secret",
+            Scope::KeyDelete => "key_delete",
+            Scope::KeyRevoked => "key_revoked",
         }
     }
 
@@ -57,7 +72,10 @@ impl Scope {
 
     /// True for the list panes, which also take `Global` bindings.
     pub fn is_pane(self) -> bool {
-        matches!(self, Scope::Buckets | Scope::Files | Scope::Versions)
+        matches!(
+            self,
+            Scope::Buckets | Scope::Files | Scope::Versions | Scope::Keys
+        )
     }
 }
 

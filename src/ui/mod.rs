@@ -2,6 +2,7 @@
 //! Every server-provided string passes through `format::sanitize` before it is drawn.
 
 pub mod format;
+pub mod keys;
 pub mod layout;
 pub mod modal;
 pub mod panes;
@@ -11,17 +12,21 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType};
 
-use crate::app::App;
+use crate::app::{App, View};
 
 /// Draws the whole screen.
 pub fn render(app: &App, frame: &mut Frame) {
     let areas = layout::areas(frame.area(), app.focus);
     layout::render_header(app, frame, areas.header);
-    if let Some(area) = areas.buckets {
+    if app.view == View::Keys {
+        keys::render_view(app, frame, keys::main_area(&areas));
+    } else if let Some(area) = areas.buckets {
         panes::buckets::render(app, frame, area);
     }
-    panes::files::render(app, frame, areas.files);
-    if let Some(area) = areas.versions {
+    if app.view == View::Browse {
+        panes::files::render(app, frame, areas.files);
+    }
+    if let Some(area) = areas.versions.filter(|_| app.view == View::Browse) {
         panes::versions::render(app, frame, area);
     }
     layout::render_status(app, frame, areas.status);

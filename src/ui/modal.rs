@@ -27,6 +27,7 @@ pub fn render(app: &App, modal: &Modal, frame: &mut Frame) {
     match modal {
         Modal::Help { scroll } => render_help(app, *scroll, frame),
         Modal::Error { title, message } => render_error(app, title, message, frame),
+        Modal::Keys(m) => super::keys::render_modal(app, m, frame),
     }
 }
 
@@ -39,6 +40,11 @@ fn scope_title(scope: Scope) -> &'static str {
         Scope::Filter => "Filter line",
         Scope::Help => "Help",
         Scope::Error => "Error popup",
+        Scope::Keys => "Keys view",
+        Scope::KeyForm => "New key form",
+        Scope::KeySecret => "New key secret",
+        Scope::KeyDelete => "Delete key",
+        Scope::KeyRevoked => "Key deleted",
     }
 }
 

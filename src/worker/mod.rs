@@ -1,13 +1,15 @@
 //! The background executor: `Command`s in, `WorkerEvent`s out, one tokio task per command.
 //! Network calls live here (through the B2 client); no terminal or `App` state is touched.
 
+pub mod keys;
 pub mod listing;
 pub mod transfer;
 
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::b2::{B2Client, B2Error, Bucket, BucketId, FileVersion};
+use crate::b2::{B2Client, B2Error, Bucket, BucketId, FileVersion, Secret};
+pub use keys::{KeyCommand, KeysEvent};
 
 /// Identifies one request from the app, so results for a view the user left can be dropped.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -32,6 +34,10 @@ pub enum Command {
         bucket: BucketId,
         file_name: String,
     },
+    /// Application-key calls (`worker/keys.rs`).
+    Keys(KeyCommand),
+    /// Not for the worker: the event loop writes `text` to the terminal's clipboard (OSC 52).
+    CopyToClipboard { text: Secret },
 }
 
 impl Command {
@@ -41,6 +47,8 @@ impl Command {
             Self::ListBuckets { req }
             | Self::ListFiles { req, .. }
             | Self::ListVersions { req, .. } => *req,
+            Self::Keys(cmd) => cmd.req(),
+            Self::CopyToClipboard { .. } => RequestId::default(),
         }
     }
 }
@@ -75,6 +83,8 @@ pub enum WorkerEvent {
         /// True for errors that may go away by themselves (429, 5xx, connection).
         retryable: bool,
     },
+    /// Application-key results (`worker/keys.rs`).
+    Keys(KeysEvent),
 }
 
 impl WorkerEvent {
@@ -104,7 +114,12 @@ pub fn spawn(
         while let Some(cmd) = cmd_rx.recv().await {
             let client = client.clone();
             let tx = evt_tx.clone();
-            tokio::spawn(async move { listing::execute(&client, cmd, &tx).await });
+            tokio::spawn(async move {
+                match cmd {
+                    Command::Keys(cmd) => keys::execute(&client, cmd, &tx).await,
+                    cmd => listing::execute(&client, cmd, &tx).await,
+                }
+            });
         }
     })
 }

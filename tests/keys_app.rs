@@ -1,0 +1,471 @@
+//! Keys view flow: feed `Msg`s to `App::update` (list paging, the create form with presets
+//! and validation, the one-time secret, delete confirmations) and render snapshots.
+
+use std::collections::BTreeMap;
+
+use b2tui::app::keys::{CurrentKey, FormField, KeysModal};
+use b2tui::app::{App, Modal, Msg, SessionInfo, View};
+use b2tui::b2::{AccountId, ApplicationKey, Bucket, BucketId, CreatedKey, Secret};
+use b2tui::config::{Keymap, Theme};
+use b2tui::ui;
+use b2tui::worker::{Command, KeyCommand, KeysEvent, RequestId, WorkerEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+// 2026-11-20 14:02:33 UTC
+const NOW: i64 = 1_795_183_353_123;
+const DAY: i64 = 86_400_000;
+const SECRET: &str = "K004FAKEfakeFAKEfakeFAKEfake12";
+
+fn all_caps() -> Vec<String> {
+    b2tui::app::keys::caps::ALL_CAPABILITIES
+        .iter()
+        .map(|c| (*c).to_owned())
+        .collect()
+}
+
+fn app_with(current: CurrentKey) -> App {
+    let mut app = App::new(
+        Keymap::default_keymap(),
+        Theme::colored(),
+        SessionInfo {
+            account_id: "3f2a9c1b7d00".to_owned(),
+            endpoint_label: "http://127.0.0.1:8090".to_owned(),
+            deterministic: true,
+            key: current,
+        },
+    );
+    let req = app.start()[0].req();
+    let bucket = |name: &str| Bucket {
+        account_id: AccountId::from("3f2a9c1b7d00"),
+        bucket_id: BucketId(format!("id-{name}")),
+        bucket_name: name.to_owned(),
+        bucket_type: "allPrivate".to_owned(),
+        bucket_info: BTreeMap::new(),
+        cors_rules: Vec::new(),
+        lifecycle_rules: Vec::new(),
+        options: Vec::new(),
+        revision: 1,
+    };
+    app.update(Msg::Worker(WorkerEvent::BucketsListed {
+        req,
+        buckets: vec![bucket("backups"), bucket("photos")],
+    }));
+    app
+}
+
+fn master() -> CurrentKey {
+    CurrentKey {
+        key_id: "3f2a9c1b7d00".to_owned(),
+        capabilities: all_caps(),
+        s3_api_url: Some("https://s3.us-west-004.backblazeb2.com".to_owned()),
+        ..CurrentKey::default()
+    }
+}
+
+fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn code(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        assert!(app.update(key(c)).is_empty());
+    }
+}
+
+fn fixture_keys() -> Vec<ApplicationKey> {
+    let mut ha = ApplicationKey::new(
+        "0043f2a000000000000000001",
+        "home-assistant",
+        &[
+            "listBuckets",
+            "listFiles",
+            "readFiles",
+            "writeFiles",
+            "deleteFiles",
+        ],
+        &["id-backups"],
+    );
+    ha.name_prefix = Some("ha/".to_owned());
+    ha.expiration_timestamp = Some(NOW + 3 * DAY);
+    let mut mage = ApplicationKey::new(
+        "0043f2a000000000000000002",
+        "mage",
+        &["listBuckets", "writeFiles"],
+        &["id-backups"],
+    );
+    mage.name_prefix = Some("ha/mage/".to_owned());
+    let mut old = ApplicationKey::new(
+        "0043f2a000000000000000003",
+        "old-laptop",
+        &["listBuckets", "listFiles", "readFiles"],
+        &[],
+    );
+    old.expiration_timestamp = Some(NOW - DAY);
+    vec![ha, mage, old]
+}
+
+/// The Keys view with the fixture keys loaded (in two pages).
+fn keys_view(current: CurrentKey) -> App {
+    let mut app = app_with(current);
+    let cmds = app.update(key('K'));
+    assert_eq!(app.view, View::Keys);
+    let req = match cmds.as_slice() {
+        [Command::Keys(KeyCommand::ListKeys { req })] => *req,
+        other => panic!("expected ListKeys, got {other:?}"),
+    };
+    let mut keys = fixture_keys();
+    let last = keys.split_off(2);
+    app.update(Msg::Worker(WorkerEvent::Keys(KeysEvent::KeysListed {
+        req,
+        keys,
+        done: false,
+        now_ms: NOW,
+    })));
+    assert_eq!(app.keys.pending, Some(req), "more pages coming");
+    assert_eq!(app.keys.keys.len(), 2, "the first page shows at once");
+    app.update(Msg::Worker(WorkerEvent::Keys(KeysEvent::KeysListed {
+        req,
+        keys: last,
+        done: true,
+        now_ms: NOW,
+    })));
+    app
+}
+
+fn render(app: &App) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    t.draw(|f| ui::render(app, f)).unwrap();
+    t
+}
+
+fn screen(t: &Terminal<TestBackend>) -> String {
+    let b = t.backend().buffer();
+    let mut s = String::new();
+    for y in 0..b.area.height {
+        for x in 0..b.area.width {
+            s.push_str(b[(x, y)].symbol());
+        }
+        s.push('\n');
+    }
+    s
+}
+
+fn form(app: &App) -> &b2tui::app::keys::KeyForm {
+    match app.modals.last() {
+        Some(Modal::Keys(m)) => match m.as_ref() {
+            KeysModal::Form(f) => f,
+            other => panic!("expected the form, got {other:?}"),
+        },
+        other => panic!("expected the form, got {other:?}"),
+    }
+}
+
+#[test]
+fn pages_merge_and_a_stale_page_is_dropped() {
+    let mut app = keys_view(master());
+    assert_eq!(app.keys.keys.len(), 3);
+    assert!(app.keys.loaded && app.keys.pending.is_none());
+    // A repeated key from the v4 listing is not shown twice; an old request is ignored.
+    app.update(Msg::Worker(WorkerEvent::Keys(KeysEvent::KeysListed {
+        req: RequestId(999),
+        keys: fixture_keys(),
+        done: true,
+        now_ms: NOW,
+    })));
+    assert_eq!(app.keys.keys.len(), 3);
+    let cmds = app.update(key('R'));
+    assert!(matches!(
+        cmds[..],
+        [Command::Keys(KeyCommand::ListKeys { .. })]
+    ));
+    app.update(code(KeyCode::Esc));
+    assert_eq!(app.view, View::Browse);
+}
+
+#[test]
+fn snapshot_keys_view() {
+    let mut app = keys_view(master());
+    app.update(key('j'));
+    let t = render(&app);
+    let text = screen(&t);
+    assert!(text.contains("expired"));
+    assert!(text.contains("soon"));
+    assert!(text.contains("home-assistant also writes to backups / ha/mage/*"));
+    insta::assert_snapshot!("keys_view", t.backend());
+    // Expired keys are drawn in the error colour.
+    let b = t.backend().buffer();
+    let row = (0..30)
+        .find(|y| {
+            (0..100)
+                .map(|x| b[(x, *y)].symbol())
+                .collect::<String>()
+                .contains("old-laptop")
+        })
+        .unwrap();
+    let col = (0..100u16)
+        .find(|x| {
+            (*x..100)
+                .map(|x| b[(x, row)].symbol())
+                .collect::<String>()
+                .starts_with("2026-11-19")
+        })
+        .unwrap();
+    assert_eq!(b[(col, row)].fg, app.theme.error.fg.unwrap());
+}
+
+#[test]
+fn form_validates_every_field_before_sending() {
+    let mut app = keys_view(master());
+    app.update(key('n'));
+    type_text(&mut app, "bad name!");
+    app.update(code(KeyCode::Tab)); // preset
+    app.update(code(KeyCode::Tab)); // capabilities
+    app.update(code(KeyCode::Tab)); // buckets
+    app.update(key(' ')); // backups
+    app.update(code(KeyCode::Tab)); // prefix
+    app.update(code(KeyCode::Tab)); // lifetime
+    type_text(&mut app, "1000d");
+    app.update(code(KeyCode::Up)); // back to the prefix
+    assert_eq!(form(&app).focus, FormField::Prefix);
+    app.update(code(KeyCode::Down));
+    let cmds = app.update(code(KeyCode::Enter));
+    assert!(cmds.is_empty(), "nothing is sent: {cmds:?}");
+    let f = form(&app);
+    let fields: Vec<FormField> = f.errors.iter().map(|e| e.field).collect();
+    assert_eq!(
+        fields,
+        [
+            FormField::Name,
+            FormField::Capabilities,
+            FormField::Lifetime
+        ]
+    );
+    insta::assert_snapshot!("key_form_errors", render(&app).backend());
+}
+
+#[test]
+fn presets_respect_the_current_keys_scope() {
+    // A key restricted to one bucket and a prefix, without deleteFiles.
+    let current = CurrentKey {
+        key_id: "0043f2a000000000000000009".to_owned(),
+        capabilities: [
+            "listBuckets",
+            "listFiles",
+            "readFiles",
+            "writeFiles",
+            "writeKeys",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        bucket_id: Some(BucketId::from("id-photos")),
+        bucket_name: Some("photos".to_owned()),
+        name_prefix: Some("team/".to_owned()),
+        ..CurrentKey::default()
+    };
+    let mut app = keys_view(current);
+    app.update(key('n'));
+    let f = form(&app);
+    assert_eq!(f.buckets.len(), 1);
+    assert!(f.buckets[0].checked, "the bucket is fixed");
+    assert_eq!(f.prefix.value(), "team/");
+    assert_eq!(f.reason("deleteFiles"), Some("your key lacks it"));
+    assert_eq!(
+        f.reason("writeKeys"),
+        Some("account-level: not with buckets")
+    );
+    app.update(code(KeyCode::Tab));
+    app.update(code(KeyCode::Right)); // read-only
+    app.update(code(KeyCode::Right)); // write-only
+    app.update(code(KeyCode::Right)); // read and write, minus what is unavailable
+    let f = form(&app);
+    assert_eq!(
+        f.capabilities,
+        ["listBuckets", "listFiles", "readFiles", "writeFiles"]
+    );
+    // Toggling an unavailable capability explains why instead.
+    app.update(code(KeyCode::Tab));
+    app.update(key(' ')); // listKeys
+    assert!(
+        form(&app).errors[0]
+            .message
+            .contains("listKeys: your key lacks it")
+    );
+    app.update(code(KeyCode::Tab)); // buckets
+    app.update(code(KeyCode::Tab)); // prefix
+    app.update(code(KeyCode::End));
+    type_text(&mut app, "ha");
+    app.update(code(KeyCode::Tab));
+    type_text(&mut app, "30d");
+    app.update(code(KeyCode::BackTab));
+    app.update(code(KeyCode::BackTab));
+    app.update(code(KeyCode::BackTab));
+    app.update(code(KeyCode::BackTab));
+    app.update(code(KeyCode::BackTab));
+    type_text(&mut app, "photos-rw");
+    let cmds = app.update(code(KeyCode::Enter));
+    let [Command::Keys(KeyCommand::CreateKey { request, .. })] = cmds.as_slice() else {
+        panic!("expected CreateKey, got {cmds:?}");
+    };
+    assert_eq!(request.key_name, "photos-rw");
+    assert_eq!(request.bucket_ids, [BucketId::from("id-photos")]);
+    assert_eq!(request.name_prefix.as_deref(), Some("team/ha"));
+    assert_eq!(request.valid_duration_secs, Some(30 * 86_400));
+    assert!(
+        app.update(code(KeyCode::Enter)).is_empty(),
+        "no double submit"
+    );
+}
+
+/// Creates a key through the form and the worker's answer; returns the app with the
+/// secret modal open.
+fn created() -> App {
+    let mut app = keys_view(master());
+    app.update(key('n'));
+    type_text(&mut app, "nas-backup");
+    app.update(code(KeyCode::Tab));
+    app.update(code(KeyCode::Left)); // S3-compatible
+    app.update(code(KeyCode::Tab));
+    app.update(code(KeyCode::Tab));
+    app.update(key(' ')); // backups
+    app.update(code(KeyCode::Tab));
+    type_text(&mut app, "nas/");
+    let cmds = app.update(code(KeyCode::Enter));
+    let [Command::Keys(KeyCommand::CreateKey { req, request })] = cmds.as_slice() else {
+        panic!("expected CreateKey, got {cmds:?}");
+    };
+    assert!(
+        request
+            .capabilities
+            .contains(&"listAllBucketNames".to_owned())
+    );
+    let caps: Vec<&str> = request.capabilities.iter().map(String::as_str).collect();
+    let mut key = ApplicationKey::new(
+        "0043f2a000000000000000004",
+        "nas-backup",
+        &caps,
+        &["id-backups"],
+    );
+    key.name_prefix = Some("nas/".to_owned());
+    app.update(Msg::Worker(WorkerEvent::Keys(KeysEvent::KeyCreated {
+        req: *req,
+        key: Box::new(CreatedKey {
+            key,
+            secret: Secret::new(SECRET),
+        }),
+        now_ms: NOW,
+    })));
+    app
+}
+
+#[test]
+fn the_secret_is_shown_once_copied_on_request_and_dropped_on_close() {
+    let mut app = created();
+    assert!(
+        matches!(app.modals.last(), Some(Modal::Keys(m)) if matches!(m.as_ref(), KeysModal::Secret(_)))
+    );
+    assert!(screen(&render(&app)).contains(SECRET));
+    assert!(!format!("{app:?}").contains(SECRET), "Debug of the app");
+    let cmds = app.update(key('s'));
+    let [Command::CopyToClipboard { text }] = cmds.as_slice() else {
+        panic!("expected a clipboard effect, got {cmds:?}");
+    };
+    assert_eq!(text.expose(), SECRET);
+    assert!(!format!("{cmds:?}").contains(SECRET), "Debug of the effect");
+    let cmds = app.update(key('y'));
+    assert!(
+        matches!(&cmds[..], [Command::CopyToClipboard { text }] if text.expose().contains("B2_APPLICATION_KEY="))
+    );
+    app.update(code(KeyCode::Tab)); // rclone
+    app.update(code(KeyCode::Tab)); // AWS CLI
+    insta::assert_snapshot!("key_secret_modal", render(&app).backend());
+    app.update(code(KeyCode::Enter));
+    assert!(
+        !app.modals.is_empty(),
+        "Enter does not close the secret by accident"
+    );
+    app.update(code(KeyCode::Esc));
+    assert!(app.modals.is_empty());
+    assert!(!screen(&render(&app)).contains(SECRET));
+    assert!(app.keys.keys.iter().any(|k| k.key_name == "nas-backup"));
+}
+
+#[test]
+fn a_server_refusal_stays_in_the_form() {
+    let mut app = keys_view(master());
+    app.update(key('n'));
+    type_text(&mut app, "x");
+    app.update(code(KeyCode::Tab));
+    app.update(code(KeyCode::Right));
+    let cmds = app.update(code(KeyCode::Enter));
+    let req = cmds[0].req();
+    app.update(Msg::Worker(WorkerEvent::Keys(
+        KeysEvent::KeyRequestFailed {
+            req,
+            error: "unauthorized: cannot grant readFiles".to_owned(),
+            code: Some("unauthorized".to_owned()),
+        },
+    )));
+    let f = form(&app);
+    assert!(f.pending.is_none());
+    assert!(f.server_error.as_deref().unwrap().contains("cannot grant"));
+}
+
+#[test]
+fn delete_asks_first_and_defaults_to_cancel() {
+    let mut app = keys_view(master());
+    app.update(key('D'));
+    insta::assert_snapshot!("key_delete_confirm", render(&app).backend());
+    assert!(app.update(code(KeyCode::Enter)).is_empty());
+    assert!(app.modals.is_empty(), "Enter cancels");
+    app.update(key('D'));
+    let cmds = app.update(key('y'));
+    let [Command::Keys(KeyCommand::DeleteKey { req, key_id })] = cmds.as_slice() else {
+        panic!("expected DeleteKey, got {cmds:?}");
+    };
+    assert_eq!(key_id, "0043f2a000000000000000001");
+    let deleted = app.keys.keys[0].clone();
+    app.update(Msg::Worker(WorkerEvent::Keys(KeysEvent::KeyDeleted {
+        req: *req,
+        key: Box::new(deleted),
+    })));
+    assert_eq!(app.keys.keys.len(), 2);
+    assert!(!app.keys.revoked);
+}
+
+#[test]
+fn deleting_the_key_in_use_needs_its_name_then_stops_everything() {
+    let current = CurrentKey {
+        key_id: "0043f2a000000000000000002".to_owned(),
+        capabilities: all_caps(),
+        ..CurrentKey::default()
+    };
+    let mut app = keys_view(current);
+    app.update(key('j'));
+    assert!(screen(&render(&app)).contains("● b2tui uses 0043f2a000000000000000002"));
+    app.update(key('D'));
+    assert!(app.update(key('y')).is_empty(), "a second step follows");
+    type_text(&mut app, "mag");
+    assert!(app.update(code(KeyCode::Enter)).is_empty(), "wrong name");
+    type_text(&mut app, "e");
+    let cmds = app.update(code(KeyCode::Enter));
+    let [Command::Keys(KeyCommand::DeleteKey { req, .. })] = cmds.as_slice() else {
+        panic!("expected DeleteKey, got {cmds:?}");
+    };
+    let deleted = app.keys.keys[1].clone();
+    app.update(Msg::Worker(WorkerEvent::Keys(KeysEvent::KeyDeleted {
+        req: *req,
+        key: Box::new(deleted),
+    })));
+    assert!(app.keys.revoked);
+    assert!(screen(&render(&app)).contains("has been deleted"));
+    app.update(key('j'));
+    assert!(!app.quit);
+    app.update(key('q'));
+    assert!(app.quit);
+}
