@@ -5,6 +5,7 @@ mod action;
 pub mod modal;
 pub mod notify;
 pub mod panes;
+pub mod restore;
 
 use std::time::Instant;
 
@@ -16,6 +17,7 @@ pub use modal::Modal;
 pub use notify::{Level, Notification};
 pub use panes::files::BucketRef;
 pub use panes::{BucketsPane, FilesPane, Motion, Row, VersionsPane};
+pub use restore::RestoreState;
 
 use crate::config::{Keymap, Scope, Theme};
 use crate::worker::{Command, RequestId, WorkerEvent};
@@ -60,6 +62,10 @@ pub enum Msg {
         now: Instant,
     },
     Worker(WorkerEvent),
+    /// The wall clock (ms since the epoch, UTC), for relative times like `-3d`.
+    WallClock {
+        unix_ms: i64,
+    },
 }
 
 /// What the header shows about the session, and how the screen behaves.
@@ -84,6 +90,8 @@ pub struct App {
     pub buckets: BucketsPane,
     pub files: FilesPane,
     pub versions: VersionsPane,
+    /// Hidden files, point in time, marks and restore jobs.
+    pub restore: RestoreState,
     /// Overlays, the last on top.
     pub modals: Vec<Modal>,
     pub notification: Option<Notification>,
@@ -106,6 +114,7 @@ impl App {
             buckets: BucketsPane::default(),
             files: FilesPane::default(),
             versions: VersionsPane::default(),
+            restore: RestoreState::default(),
             modals: Vec::new(),
             notification: None,
             size: (100, 30),
@@ -160,6 +169,7 @@ impl App {
             Msg::Resize { width, height } => self.size = (width, height),
             Msg::Tick { now } => self.on_tick(now, &mut cmds),
             Msg::Worker(ev) => self.on_worker(ev, &mut cmds),
+            Msg::WallClock { unix_ms } => self.restore.now_ms = unix_ms,
         }
         cmds
     }
@@ -211,6 +221,7 @@ impl App {
                     self.sync_files(cmds);
                 }
             }
+            None if scope == Scope::TimeTravel => self.on_time_input(key),
             None => {}
         }
     }
@@ -221,7 +232,7 @@ impl App {
             return;
         }
         if !self.modals.is_empty() {
-            self.on_modal_action(action);
+            self.on_modal_action(action, cmds);
             return;
         }
         let page = self.list_height();
@@ -262,12 +273,26 @@ impl App {
                 if scope == Scope::Files && self.files.filter.is_active() {
                     self.files.clear_filter(page);
                     self.sync_files(cmds);
+                } else if scope == Scope::Files {
+                    self.leave_time_travel(cmds);
                 }
             }
+            Action::ToggleMark
+            | Action::ToggleHidden
+            | Action::ShowDeleted
+            | Action::Unhide
+            | Action::RestoreVersion
+            | Action::DeleteVersions
+            | Action::DeleteOlderVersions
+            | Action::TimeTravel
+            | Action::ShowInfo
+            | Action::Confirm
+            | Action::ToggleChoice
+            | Action::ToggleHideMissing => self.on_restore_action(action, cmds),
         }
     }
 
-    fn on_modal_action(&mut self, action: Action) {
+    fn on_modal_action(&mut self, action: Action, cmds: &mut Vec<Command>) {
         let max_scroll = self.help_line_count().saturating_sub(1);
         let page = self.list_height();
         match self.modals.last_mut() {
@@ -287,6 +312,7 @@ impl App {
                     self.modals.pop();
                 }
             }
+            Some(Modal::Restore(_)) => self.on_restore_modal_action(action, cmds),
             None => {}
         }
     }
@@ -383,12 +409,7 @@ impl App {
 
     fn open_folder_of(&mut self, bucket: BucketRef, prefix: String, cmds: &mut Vec<Command>) {
         let req = self.new_req();
-        cmds.push(Command::ListFiles {
-            req,
-            bucket: bucket.id.clone(),
-            prefix: prefix.clone(),
-            start: None,
-        });
+        cmds.push(self.folder_command(req, bucket.id.clone(), prefix.clone()));
         self.files.open(bucket, prefix, req);
         self.versions.clear();
     }
@@ -399,13 +420,9 @@ impl App {
             Focus::Files => {
                 let req = self.new_req();
                 if self.files.go_up(req) {
-                    if let Some(bucket) = &self.files.bucket {
-                        cmds.push(Command::ListFiles {
-                            req,
-                            bucket: bucket.id.clone(),
-                            prefix: self.files.prefix.clone(),
-                            start: None,
-                        });
+                    if let Some(bucket) = self.files.bucket.clone() {
+                        let prefix = self.files.prefix.clone();
+                        cmds.push(self.folder_command(req, bucket.id, prefix));
                     }
                     self.versions.clear();
                 } else {
@@ -425,12 +442,8 @@ impl App {
                 };
                 let req = self.new_req();
                 self.files.reload(req);
-                cmds.push(Command::ListFiles {
-                    req,
-                    bucket: bucket.id,
-                    prefix: self.files.prefix.clone(),
-                    start: None,
-                });
+                let prefix = self.files.prefix.clone();
+                cmds.push(self.folder_command(req, bucket.id, prefix));
                 self.versions.reload();
             }
             Focus::Versions => {
@@ -466,6 +479,7 @@ impl App {
                 code,
                 retryable,
             } => self.on_failed(req, &error, code.as_deref(), retryable),
+            WorkerEvent::Restore(ev) => self.on_restore_event(ev, cmds),
         }
     }
 
@@ -477,6 +491,8 @@ impl App {
             "files"
         } else if self.versions.on_failed(req) {
             "versions"
+        } else if let Some(what) = self.restore_failed(req) {
+            what
         } else {
             return; // an answer for a view the user already left
         };

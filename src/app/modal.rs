@@ -10,6 +10,8 @@ pub enum Modal {
     Help { scroll: usize },
     /// A failure the user has to acknowledge.
     Error { title: String, message: String },
+    /// Versions and restore overlays (`app/restore/modal.rs`).
+    Restore(crate::app::restore::RestoreModal),
 }
 
 impl Modal {
@@ -18,6 +20,7 @@ impl Modal {
         match self {
             Modal::Help { .. } => Scope::Help,
             Modal::Error { .. } => Scope::Error,
+            Modal::Restore(m) => m.scope(),
         }
     }
 

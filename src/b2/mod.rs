@@ -9,6 +9,7 @@ pub mod error;
 pub mod paginate;
 pub mod retry;
 pub mod types;
+pub mod versions;
 
 pub use auth::{Credentials, Session};
 pub use client::{B2Client, ClientOptions, DEFAULT_ENDPOINT};
@@ -16,3 +17,4 @@ pub use download::{Download, DownloadInfo, Range};
 pub use error::B2Error;
 pub use retry::RetryPolicy;
 pub use types::*;
+pub use versions::CopyOptions;

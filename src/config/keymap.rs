@@ -24,11 +24,16 @@ pub enum Scope {
     Filter,
     Help,
     Error,
+    ConfirmDelete,
+    TimeTravel,
+    RestorePlan,
+    HiddenFiles,
+    FileInfo,
 }
 
 impl Scope {
     /// Every scope, in help-overlay order.
-    pub const ALL: [Scope; 7] = [
+    pub const ALL: [Scope; 12] = [
         Scope::Global,
         Scope::Buckets,
         Scope::Files,
@@ -36,6 +41,11 @@ impl Scope {
         Scope::Filter,
         Scope::Help,
         Scope::Error,
+        Scope::ConfirmDelete,
+        Scope::TimeTravel,
+        Scope::RestorePlan,
+        Scope::HiddenFiles,
+        Scope::FileInfo,
     ];
 
     /// The section name in the keymap file.
@@ -48,6 +58,11 @@ impl Scope {
             Scope::Filter => "filter",
             Scope::Help => "help",
             Scope::Error => "error",
+            Scope::ConfirmDelete => "confirm_delete",
+            Scope::TimeTravel => "time_travel",
+            Scope::RestorePlan => "restore_plan",
+            Scope::HiddenFiles => "hidden_files",
+            Scope::FileInfo => "file_info",
         }
     }
 

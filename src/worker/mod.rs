@@ -1,7 +1,9 @@
 //! The background executor: `Command`s in, `WorkerEvent`s out, one tokio task per command.
 //! Network calls live here (through the B2 client); no terminal or `App` state is touched.
 
+pub mod history;
 pub mod listing;
+pub mod restore;
 
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -31,6 +33,8 @@ pub enum Command {
         bucket: BucketId,
         file_name: String,
     },
+    /// Versions and restore: hidden files, point in time, bulk jobs (`restore.rs`).
+    Restore(restore::RestoreCommand),
 }
 
 impl Command {
@@ -40,6 +44,7 @@ impl Command {
             Self::ListBuckets { req }
             | Self::ListFiles { req, .. }
             | Self::ListVersions { req, .. } => *req,
+            Self::Restore(c) => c.req(),
         }
     }
 }
@@ -74,6 +79,8 @@ pub enum WorkerEvent {
         /// True for errors that may go away by themselves (429, 5xx, connection).
         retryable: bool,
     },
+    /// Results of a `Command::Restore`.
+    Restore(restore::RestoreEvent),
 }
 
 impl WorkerEvent {
