@@ -63,6 +63,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let range = window(&pane.cursor, pane.versions.len(), height);
     let offset = range.start;
     let current = pane.current_index();
+    // Room for the SHA-1 column only in a wide pane; `i` shows everything.
+    let wide = area.width >= 48;
     let rows = pane.versions[range.clone()]
         .iter()
         .zip(range)
@@ -110,5 +112,6 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Constraint::Length(6),
         Constraint::Fill(1),
     ];
-    render_table(frame, area, block, rows, &widths, selection);
+    let widths = if wide { &widths[..] } else { &widths[..4] };
+    render_table(frame, area, block, rows, widths, selection);
 }
