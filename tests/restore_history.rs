@@ -142,7 +142,8 @@ fn point_in_time_matches_the_model() {
         for probe in 0..30 {
             let at = 1_000_000 + (last - 1_000_000) * probe / 29 + (probe % 3) * 500 - 500;
             for g in &gs {
-                let got = history::version_at(&g.versions, Some(at)).and_then(|v| v.file_id.clone());
+                let got =
+                    history::version_at(&g.versions, Some(at)).and_then(|v| v.file_id.clone());
                 let want = model_at(&events, &g.name, at).map(|e| FileId(format!("id{}", e.seq)));
                 assert_eq!(got, want, "seed {seed}, {} at {at}", g.name);
             }
@@ -153,7 +154,12 @@ fn point_in_time_matches_the_model() {
                 .iter()
                 .filter(|e| e.alive && e.name == g.name)
                 .max_by_key(|e| (e.ts, e.seq));
-            assert_eq!(hidden, newest.is_some_and(|e| e.hide), "seed {seed}: {}", g.name);
+            assert_eq!(
+                hidden,
+                newest.is_some_and(|e| e.hide),
+                "seed {seed}: {}",
+                g.name
+            );
         }
     }
 }
@@ -165,7 +171,8 @@ fn restore_plan_matches_the_model() {
         let mut rng = Rng(seed + 99);
         let gs = groups(listing_pages(&events, &mut rng));
         let last = events.last().map_or(0, |e| e.ts);
-        let at = 1_000_000 + i64::try_from(rng.below(u64::try_from(last - 999_999).unwrap_or(1))).unwrap_or(0);
+        let at = 1_000_000
+            + i64::try_from(rng.below(u64::try_from(last - 999_999).unwrap_or(1))).unwrap_or(0);
         let names: Vec<NameAt> = gs.iter().map(|g| history::name_at(g, at)).collect();
         for hide_missing in [false, true] {
             let plan = RestorePlan::build(&names, at, hide_missing);
@@ -185,21 +192,32 @@ fn restore_plan_matches_the_model() {
                     (Some(_), None) if hide_missing => Some("hide"),
                     (Some(_), None) => Some("keep"),
                 };
-                let got = plan.items.iter().find(|i| i.name == g.name).map(|i| match &i.step {
-                    Step::Copy { source } => {
-                        let t = then.expect("copy needs a version then");
-                        assert_eq!(source.file_id, Some(FileId(format!("id{}", t.seq))));
-                        "copy"
-                    }
-                    Step::Hide => "hide",
-                    Step::Unchanged => "unchanged",
-                    Step::KeepNewer => "keep",
-                });
-                assert_eq!(got, want, "seed {seed}, {} at {at}, hide {hide_missing}", g.name);
+                let got = plan
+                    .items
+                    .iter()
+                    .find(|i| i.name == g.name)
+                    .map(|i| match &i.step {
+                        Step::Copy { source } => {
+                            let t = then.expect("copy needs a version then");
+                            assert_eq!(source.file_id, Some(FileId(format!("id{}", t.seq))));
+                            "copy"
+                        }
+                        Step::Hide => "hide",
+                        Step::Unchanged => "unchanged",
+                        Step::KeepNewer => "keep",
+                    });
+                assert_eq!(
+                    got, want,
+                    "seed {seed}, {} at {at}, hide {hide_missing}",
+                    g.name
+                );
             }
             assert_eq!(plan.bytes_copied(), bytes, "seed {seed}");
             assert_eq!(plan.ops().len(), plan.copies() + plan.hides());
-            assert_eq!(plan.copies() + plan.hides() + plan.left_alone(), plan.items.len());
+            assert_eq!(
+                plan.copies() + plan.hides() + plan.left_alone(),
+                plan.items.len()
+            );
         }
     }
 }
@@ -235,8 +253,14 @@ fn plan_edge_cases() {
         false,
     );
     let steps: Vec<_> = plan.items.iter().map(|i| i.step.clone()).collect();
-    assert!(matches!(steps[0], Step::Copy { .. }), "different content is copied");
-    assert!(matches!(steps[1], Step::Copy { .. }), "hidden now, present then");
+    assert!(
+        matches!(steps[0], Step::Copy { .. }),
+        "different content is copied"
+    );
+    assert!(
+        matches!(steps[1], Step::Copy { .. }),
+        "hidden now, present then"
+    );
     assert_eq!(steps[2], Step::Unchanged, "same SHA-1 and length");
     assert_eq!(steps.len(), 3, "absent then and now is not in the plan");
     assert!(!plan.is_noop());
