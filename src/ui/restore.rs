@@ -36,8 +36,8 @@ pub fn file_row<'a>(app: &App, e: &FileVersion) -> Row<'a> {
     if e.action == FileAction::Hide {
         return Row::new(vec![
             Cell::from(format!("{mark}◌ {name}")),
-            Cell::from(""),
-            Cell::from(format!("hidden {}", time(e.upload_timestamp))),
+            Cell::from(Line::from("hidden").right_aligned()),
+            Cell::from(time(e.upload_timestamp)),
         ])
         .style(t.hidden);
     }
