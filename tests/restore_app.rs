@@ -11,7 +11,7 @@ use b2tui::config::{Keymap, Theme};
 use b2tui::ui;
 use b2tui::worker::history::{HiddenFile, NameAt};
 use b2tui::worker::restore::{Op, OpFailure, PlanScope, RestoreCommand, RestoreEvent};
-use b2tui::worker::{Command, RequestId, WorkerEvent};
+use b2tui::worker::{Command, WorkerEvent};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

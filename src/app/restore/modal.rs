@@ -95,11 +95,11 @@ pub struct InfoModal {
 /// The restore overlays.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RestoreModal {
-    ConfirmDelete(ConfirmDelete),
-    TimePrompt(TimePrompt),
-    Plan(PlanModal),
-    Hidden(HiddenView),
-    Info(InfoModal),
+    ConfirmDelete(Box<ConfirmDelete>),
+    TimePrompt(Box<TimePrompt>),
+    Plan(Box<PlanModal>),
+    Hidden(Box<HiddenView>),
+    Info(Box<InfoModal>),
 }
 
 // No floats inside: equality is total.

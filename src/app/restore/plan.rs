@@ -9,7 +9,7 @@ use crate::worker::restore::Op;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Step {
     /// The old version is copied back and becomes current.
-    Copy { source: FileVersion },
+    Copy { source: Box<FileVersion> },
     /// The name did not exist then and is hidden now.
     Hide,
     /// Now as it was then (same version or same content).
@@ -52,7 +52,7 @@ pub fn step_for(n: &NameAt, hide_missing: bool) -> Option<Step> {
         (None, None) => None,
         (Some(now), Some(then)) if same_content(now, then) => Some(Step::Unchanged),
         (_, Some(then)) => Some(Step::Copy {
-            source: then.clone(),
+            source: Box::new(then.clone()),
         }),
         (Some(_), None) if hide_missing => Some(Step::Hide),
         (Some(_), None) => Some(Step::KeepNewer),
@@ -122,7 +122,7 @@ impl RestorePlan {
             .filter_map(|i| match &i.step {
                 Step::Copy { source } => Some(Op::Copy {
                     name: i.name.clone(),
-                    source: source.clone(),
+                    source: source.as_ref().clone(),
                 }),
                 Step::Hide => Some(Op::Hide {
                     name: i.name.clone(),

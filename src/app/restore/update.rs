@@ -60,17 +60,15 @@ impl App {
     pub(crate) fn on_restore_action(&mut self, action: Action, cmds: &mut Vec<Command>) {
         match action {
             Action::ToggleMark => self.toggle_mark(),
-            Action::ToggleHidden => {
-                if self.files.bucket.is_some() {
-                    self.restore.show_hidden = !self.restore.show_hidden;
-                    let text = if self.restore.show_hidden {
-                        "Showing hidden files"
-                    } else {
-                        "Hiding hidden files"
-                    };
-                    self.notify(Level::Info, text);
-                    self.reload_folder(cmds);
-                }
+            Action::ToggleHidden if self.files.bucket.is_some() => {
+                self.restore.show_hidden = !self.restore.show_hidden;
+                let text = if self.restore.show_hidden {
+                    "Showing hidden files"
+                } else {
+                    "Hiding hidden files"
+                };
+                self.notify(Level::Info, text);
+                self.reload_folder(cmds);
             }
             Action::ShowDeleted => self.open_hidden_view(cmds),
             Action::Unhide => self.unhide_selection(cmds),
@@ -90,7 +88,7 @@ impl App {
                     prompt.input = prompt.input.with_value(time(at));
                 }
                 self.modals
-                    .push(Modal::Restore(RestoreModal::TimePrompt(prompt)));
+                    .push(Modal::Restore(RestoreModal::TimePrompt(Box::new(prompt))));
             }
             Action::ShowInfo => self.show_info(),
             _ => {}
@@ -294,13 +292,15 @@ impl App {
             .find(|v| !is_doomed(v))
             .cloned();
         self.modals
-            .push(Modal::Restore(RestoreModal::ConfirmDelete(ConfirmDelete {
-                file_name: target.file_name,
-                doomed,
-                current_goes,
-                next_newest,
-                delete_chosen: false,
-            })));
+            .push(Modal::Restore(RestoreModal::ConfirmDelete(Box::new(
+                ConfirmDelete {
+                    file_name: target.file_name,
+                    doomed,
+                    current_goes,
+                    next_newest,
+                    delete_chosen: false,
+                },
+            ))));
     }
 
     fn show_info(&mut self) {
@@ -315,10 +315,10 @@ impl App {
         };
         let version = v.clone();
         self.modals
-            .push(Modal::Restore(RestoreModal::Info(InfoModal {
+            .push(Modal::Restore(RestoreModal::Info(Box::new(InfoModal {
                 title: title.to_owned(),
                 version,
-            })));
+            }))));
     }
 
     fn open_hidden_view(&mut self, cmds: &mut Vec<Command>) {
@@ -334,7 +334,7 @@ impl App {
             page_size: self.restore.page_size,
         }));
         self.modals
-            .push(Modal::Restore(RestoreModal::Hidden(HiddenView {
+            .push(Modal::Restore(RestoreModal::Hidden(Box::new(HiddenView {
                 req,
                 bucket: bucket.id,
                 prefix,
@@ -342,7 +342,7 @@ impl App {
                 loading: true,
                 cursor: Default::default(),
                 marks: Default::default(),
-            })));
+            }))));
     }
 
     /// `r` while browsing the past: plan restoring the marked entries, the selected file or
@@ -401,7 +401,7 @@ impl App {
             page_size: self.restore.page_size,
         }));
         self.modals
-            .push(Modal::Restore(RestoreModal::Plan(PlanModal {
+            .push(Modal::Restore(RestoreModal::Plan(Box::new(PlanModal {
                 req,
                 bucket: bucket.id,
                 label,
@@ -414,7 +414,7 @@ impl App {
                 },
                 scroll: 0,
                 apply_chosen: false,
-            })));
+            }))));
     }
 
     /// Keys typed into the point-in-time prompt.
@@ -437,13 +437,13 @@ impl App {
                 Action::Confirm => {
                     let c = c.clone();
                     self.modals.pop();
-                    self.delete_versions(c, cmds);
+                    self.delete_versions(*c, cmds);
                 }
                 Action::Open => {
                     let c = c.clone();
                     self.modals.pop();
                     if c.delete_chosen {
-                        self.delete_versions(c, cmds);
+                        self.delete_versions(*c, cmds);
                     }
                 }
                 Action::Close | Action::Quit => {
