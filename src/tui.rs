@@ -117,7 +117,11 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
                 None => break Ok(()),
             },
             Some(ev) = evt_rx.recv() => Msg::Worker(ev),
-            _ = tick.tick() => Msg::Tick { now: Instant::now() },
+            _ = tick.tick() => {
+                // The wall clock never produces commands; it only dates relative times.
+                app.update(Msg::WallClock { unix_ms: chrono::Utc::now().timestamp_millis() });
+                Msg::Tick { now: Instant::now() }
+            }
         };
         let mut cmds = app.update(msg);
         // Drain what else arrived, so a burst of pages costs one draw.

@@ -61,4 +61,26 @@ pub enum Action {
     CopyKeyId,
     CopySecret,
     CopySnippet,
+    /// Mark or unmark the selected entry (files, versions, recently deleted).
+    ToggleMark,
+    /// Show or hide hidden files in the files pane.
+    ToggleHidden,
+    /// List recently deleted (hidden) files under the current folder.
+    ShowDeleted,
+    /// Unhide the selected or marked files, or a whole folder.
+    Unhide,
+    /// Make the selected old version current again (or, in the past, restore to that moment).
+    RestoreVersion,
+    /// Delete the selected or marked versions for good (asks first).
+    DeleteVersions,
+    /// Delete every version but the newest for good (asks first).
+    DeleteOlderVersions,
+    /// Browse the bucket as it was at a moment.
+    TimeTravel,
+    /// Full details of the selected version.
+    ShowInfo,
+    /// Switch the highlighted answer in a confirmation.
+    ToggleChoice,
+    /// In a restore plan: also hide files that did not exist then.
+    ToggleHideMissing,
 }

@@ -6,6 +6,7 @@ pub mod keys;
 pub mod modal;
 pub mod notify;
 pub mod panes;
+pub mod restore;
 
 use std::time::Instant;
 
@@ -17,6 +18,7 @@ pub use modal::Modal;
 pub use notify::{Level, Notification};
 pub use panes::files::BucketRef;
 pub use panes::{BucketsPane, FilesPane, Motion, Row, VersionsPane};
+pub use restore::RestoreState;
 
 use crate::config::{Keymap, Scope, Theme};
 use crate::worker::{Command, RequestId, WorkerEvent};
@@ -69,6 +71,10 @@ pub enum Msg {
         now: Instant,
     },
     Worker(WorkerEvent),
+    /// The wall clock (ms since the epoch, UTC), for relative times like `-3d`.
+    WallClock {
+        unix_ms: i64,
+    },
 }
 
 /// What the header shows about the session, and how the screen behaves.
@@ -97,6 +103,8 @@ pub struct App {
     pub versions: VersionsPane,
     pub view: View,
     pub keys: keys::KeysView,
+    /// Hidden files, point in time, marks and restore jobs.
+    pub restore: RestoreState,
     /// Overlays, the last on top.
     pub modals: Vec<Modal>,
     pub notification: Option<Notification>,
@@ -121,6 +129,7 @@ impl App {
             versions: VersionsPane::default(),
             view: View::Browse,
             keys: keys::KeysView::default(),
+            restore: RestoreState::default(),
             modals: Vec::new(),
             notification: None,
             size: (100, 30),
@@ -178,6 +187,7 @@ impl App {
             Msg::Resize { width, height } => self.size = (width, height),
             Msg::Tick { now } => self.on_tick(now, &mut cmds),
             Msg::Worker(ev) => self.on_worker(ev, &mut cmds),
+            Msg::WallClock { unix_ms } => self.restore.now_ms = unix_ms,
         }
         cmds
     }
@@ -232,6 +242,7 @@ impl App {
                     self.sync_files(cmds);
                 }
             }
+            None if scope == Scope::TimeTravel => self.on_time_input(key),
             None => {}
         }
     }
@@ -242,7 +253,7 @@ impl App {
             return;
         }
         if !self.modals.is_empty() {
-            self.on_modal_action(action);
+            self.on_modal_action(action, cmds);
             return;
         }
         if self.view == View::Keys || action == Action::ShowKeys {
@@ -286,6 +297,8 @@ impl App {
                 if scope == Scope::Files && self.files.filter.is_active() {
                     self.files.clear_filter(page);
                     self.sync_files(cmds);
+                } else if scope == Scope::Files {
+                    self.leave_time_travel(cmds);
                 }
             }
             // Keys-view and form actions (handled in `keys`).
@@ -297,16 +310,27 @@ impl App {
             | Action::PrevField
             | Action::Toggle
             | Action::Submit
-            | Action::Confirm
             | Action::NextTab
             | Action::PrevTab
             | Action::CopyKeyId
             | Action::CopySecret
             | Action::CopySnippet => {}
+            Action::ToggleMark
+            | Action::ToggleHidden
+            | Action::ShowDeleted
+            | Action::Unhide
+            | Action::RestoreVersion
+            | Action::DeleteVersions
+            | Action::DeleteOlderVersions
+            | Action::TimeTravel
+            | Action::ShowInfo
+            | Action::Confirm
+            | Action::ToggleChoice
+            | Action::ToggleHideMissing => self.on_restore_action(action, cmds),
         }
     }
 
-    fn on_modal_action(&mut self, action: Action) {
+    fn on_modal_action(&mut self, action: Action, cmds: &mut Vec<Command>) {
         let max_scroll = self.help_line_count().saturating_sub(1);
         let page = self.list_height();
         match self.modals.last_mut() {
@@ -326,6 +350,7 @@ impl App {
                     self.modals.pop();
                 }
             }
+            Some(Modal::Restore(_)) => self.on_restore_modal_action(action, cmds),
             Some(_) | None => {}
         }
     }
@@ -422,12 +447,7 @@ impl App {
 
     fn open_folder_of(&mut self, bucket: BucketRef, prefix: String, cmds: &mut Vec<Command>) {
         let req = self.new_req();
-        cmds.push(Command::ListFiles {
-            req,
-            bucket: bucket.id.clone(),
-            prefix: prefix.clone(),
-            start: None,
-        });
+        cmds.push(self.folder_command(req, bucket.id.clone(), prefix.clone()));
         self.files.open(bucket, prefix, req);
         self.versions.clear();
     }
@@ -438,13 +458,9 @@ impl App {
             Focus::Files => {
                 let req = self.new_req();
                 if self.files.go_up(req) {
-                    if let Some(bucket) = &self.files.bucket {
-                        cmds.push(Command::ListFiles {
-                            req,
-                            bucket: bucket.id.clone(),
-                            prefix: self.files.prefix.clone(),
-                            start: None,
-                        });
+                    if let Some(bucket) = self.files.bucket.clone() {
+                        let prefix = self.files.prefix.clone();
+                        cmds.push(self.folder_command(req, bucket.id, prefix));
                     }
                     self.versions.clear();
                 } else {
@@ -464,12 +480,8 @@ impl App {
                 };
                 let req = self.new_req();
                 self.files.reload(req);
-                cmds.push(Command::ListFiles {
-                    req,
-                    bucket: bucket.id,
-                    prefix: self.files.prefix.clone(),
-                    start: None,
-                });
+                let prefix = self.files.prefix.clone();
+                cmds.push(self.folder_command(req, bucket.id, prefix));
                 self.versions.reload();
             }
             Focus::Versions => {
@@ -506,6 +518,7 @@ impl App {
                 retryable,
             } => self.on_failed(req, &error, code.as_deref(), retryable),
             WorkerEvent::Keys(ev) => self.on_keys_event(ev),
+            WorkerEvent::Restore(ev) => self.on_restore_event(ev, cmds),
         }
     }
 
@@ -517,6 +530,8 @@ impl App {
             "files"
         } else if self.versions.on_failed(req) {
             "versions"
+        } else if let Some(what) = self.restore_failed(req) {
+            what
         } else {
             return; // an answer for a view the user already left
         };

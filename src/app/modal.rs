@@ -13,6 +13,8 @@ pub enum Modal {
     Error { title: String, message: String },
     /// A form, secret or confirmation of the Keys view.
     Keys(Box<KeysModal>),
+    /// Versions and restore overlays (`app/restore/modal.rs`).
+    Restore(crate::app::restore::RestoreModal),
 }
 
 impl Modal {
@@ -22,6 +24,7 @@ impl Modal {
             Modal::Help { .. } => Scope::Help,
             Modal::Error { .. } => Scope::Error,
             Modal::Keys(m) => m.scope(),
+            Modal::Restore(m) => m.scope(),
         }
     }
 

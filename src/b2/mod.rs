@@ -12,6 +12,7 @@ pub mod paginate;
 pub mod retry;
 pub mod types;
 pub mod upload;
+pub mod versions;
 
 pub use auth::{Credentials, Session};
 pub use client::{B2Client, ClientOptions, DEFAULT_ENDPOINT};
@@ -21,3 +22,4 @@ pub use keys::{ApplicationKey, CreateKeyRequest, CreatedKey, ListKeysResponse, S
 pub use retry::RetryPolicy;
 pub use types::*;
 pub use upload::UploadBody;
+pub use versions::CopyOptions;

@@ -29,11 +29,16 @@ pub enum Scope {
     KeySecret,
     KeyDelete,
     KeyRevoked,
+    ConfirmDelete,
+    TimeTravel,
+    RestorePlan,
+    HiddenFiles,
+    FileInfo,
 }
 
 impl Scope {
     /// Every scope, in help-overlay order.
-    pub const ALL: [Scope; 12] = [
+    pub const ALL: [Scope; 17] = [
         Scope::Global,
         Scope::Buckets,
         Scope::Files,
@@ -46,6 +51,11 @@ impl Scope {
         Scope::KeySecret,
         Scope::KeyDelete,
         Scope::KeyRevoked,
+        Scope::ConfirmDelete,
+        Scope::TimeTravel,
+        Scope::RestorePlan,
+        Scope::HiddenFiles,
+        Scope::FileInfo,
     ];
 
     /// The section name in the keymap file.
@@ -63,6 +73,11 @@ impl Scope {
             Scope::KeySecret => "key_secret",
             Scope::KeyDelete => "key_delete",
             Scope::KeyRevoked => "key_revoked",
+            Scope::ConfirmDelete => "confirm_delete",
+            Scope::TimeTravel => "time_travel",
+            Scope::RestorePlan => "restore_plan",
+            Scope::HiddenFiles => "hidden_files",
+            Scope::FileInfo => "file_info",
         }
     }
 

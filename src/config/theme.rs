@@ -26,6 +26,10 @@ pub struct Theme {
     pub error: Style,
     pub modal_border: Style,
     pub error_border: Style,
+    /// Browsing the past (point in time): header note and pane borders.
+    pub past: Style,
+    /// Marked entries.
+    pub marked: Style,
 }
 
 impl Default for Theme {
@@ -78,6 +82,10 @@ impl Theme {
             error_border: Style::new()
                 .fg(Color::LightRed)
                 .add_modifier(Modifier::BOLD),
+            past: Style::new()
+                .fg(Color::LightMagenta)
+                .add_modifier(Modifier::BOLD),
+            marked: Style::new().fg(Color::LightYellow),
         }
     }
 
@@ -103,6 +111,8 @@ impl Theme {
             error: bold,
             modal_border: bold,
             error_border: bold,
+            past: Style::new().add_modifier(Modifier::BOLD | Modifier::ITALIC),
+            marked: bold,
         }
     }
 }
@@ -136,6 +146,8 @@ mod tests {
             &t.error,
             &t.modal_border,
             &t.error_border,
+            &t.past,
+            &t.marked,
         ] {
             assert!(!has_color(s), "{s:?} has a colour");
         }

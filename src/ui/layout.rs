@@ -99,6 +99,8 @@ pub fn render_header(app: &App, frame: &mut Frame, area: Rect) {
             t.breadcrumb,
         ));
     }
+    spans.extend(super::restore::as_of_span(app));
+    spans.extend(super::restore::status_spans(app));
     if app.is_loading() {
         let spin = if app.session.deterministic {
             "…"

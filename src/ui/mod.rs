@@ -6,6 +6,7 @@ pub mod keys;
 pub mod layout;
 pub mod modal;
 pub mod panes;
+pub mod restore;
 
 use ratatui::Frame;
 use ratatui::style::Style;
@@ -42,6 +43,12 @@ pub(crate) fn pane_block<'a>(app: &App, title: Line<'a>, focused: bool) -> Block
         (app.theme.border_focused, BorderType::Thick)
     } else {
         (app.theme.border, BorderType::Plain)
+    };
+    // Browsing the past: every pane border takes the "past" colour.
+    let border = if app.restore.as_of.is_some() {
+        border.patch(app.theme.past)
+    } else {
+        border
     };
     Block::bordered()
         .border_type(border_type)

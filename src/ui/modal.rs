@@ -28,6 +28,7 @@ pub fn render(app: &App, modal: &Modal, frame: &mut Frame) {
         Modal::Help { scroll } => render_help(app, *scroll, frame),
         Modal::Error { title, message } => render_error(app, title, message, frame),
         Modal::Keys(m) => super::keys::render_modal(app, m, frame),
+        Modal::Restore(m) => super::restore::render_modal(app, m, frame),
     }
 }
 
@@ -45,6 +46,11 @@ fn scope_title(scope: Scope) -> &'static str {
         Scope::KeySecret => "New key secret",
         Scope::KeyDelete => "Delete key",
         Scope::KeyRevoked => "Key deleted",
+        Scope::ConfirmDelete => "Delete versions",
+        Scope::TimeTravel => "Point in time",
+        Scope::RestorePlan => "Restore plan",
+        Scope::HiddenFiles => "Recently deleted",
+        Scope::FileInfo => "Version details",
     }
 }
 

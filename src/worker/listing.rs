@@ -37,6 +37,7 @@ pub async fn execute(client: &B2Client, cmd: Command, tx: &UnboundedSender<Worke
             file_name,
         } => list_versions(client, req, bucket, file_name, tx).await,
         Command::Keys(_) | Command::CopyToClipboard { .. } => {}
+        Command::Restore(cmd) => super::restore::execute(client, cmd, tx).await,
     }
 }
 

@@ -1,8 +1,10 @@
 //! The background executor: `Command`s in, `WorkerEvent`s out, one tokio task per command.
 //! Network calls live here (through the B2 client); no terminal or `App` state is touched.
 
+pub mod history;
 pub mod keys;
 pub mod listing;
+pub mod restore;
 pub mod transfer;
 
 use tokio::sync::mpsc;
@@ -38,6 +40,8 @@ pub enum Command {
     Keys(KeyCommand),
     /// Not for the worker: the event loop writes `text` to the terminal's clipboard (OSC 52).
     CopyToClipboard { text: Secret },
+    /// Versions and restore: hidden files, point in time, bulk jobs (`restore.rs`).
+    Restore(restore::RestoreCommand),
 }
 
 impl Command {
@@ -49,6 +53,7 @@ impl Command {
             | Self::ListVersions { req, .. } => *req,
             Self::Keys(cmd) => cmd.req(),
             Self::CopyToClipboard { .. } => RequestId::default(),
+            Self::Restore(c) => c.req(),
         }
     }
 }
@@ -85,6 +90,8 @@ pub enum WorkerEvent {
     },
     /// Application-key results (`worker/keys.rs`).
     Keys(KeysEvent),
+    /// Results of a `Command::Restore`.
+    Restore(restore::RestoreEvent),
 }
 
 impl WorkerEvent {

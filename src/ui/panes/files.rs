@@ -54,6 +54,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .filter_map(|i| pane.row(i))
         .map(|row| match row {
             FileRow::Parent => Row::new(vec![Cell::from(Span::styled("..", t.folder))]),
+            FileRow::Entry(e) if crate::ui::restore::is_decorated(app, e) => {
+                crate::ui::restore::file_row(app, e)
+            }
             FileRow::Entry(e) if e.is_folder() => Row::new(vec![Cell::from(Span::styled(
                 sanitize(display_name(e, &pane.prefix)).into_owned(),
                 t.folder,

@@ -23,6 +23,13 @@ fn action_label(a: FileAction) -> &'static str {
     }
 }
 
+/// The first 7 hex digits of the SHA-1 (the full value is on `i`).
+fn short_sha1(v: &crate::b2::FileVersion) -> String {
+    v.expected_sha1()
+        .map(|s| s.chars().take(7).collect())
+        .unwrap_or_default()
+}
+
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let pane = &app.versions;
     let focused = app.focus == Focus::Versions;
@@ -56,11 +63,19 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let range = window(&pane.cursor, pane.versions.len(), height);
     let offset = range.start;
     let current = pane.current_index();
+    // Room for the SHA-1 column only in a wide pane; `i` shows everything.
+    let wide = area.width >= 48;
     let rows = pane.versions[range.clone()]
         .iter()
         .zip(range)
         .map(|(v, i)| {
-            let marker = if current == Some(i) {
+            let marked = v
+                .file_id
+                .as_ref()
+                .is_some_and(|id| app.restore.version_marks.contains(id));
+            let marker = if marked {
+                Span::styled("✓", t.marked)
+            } else if current == Some(i) {
                 Span::styled("●", t.current_marker)
             } else {
                 Span::raw(" ")
@@ -70,6 +85,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 Cell::from(time(v.upload_timestamp)),
                 Cell::from(Line::from(size(v.content_length)).right_aligned()),
                 Cell::from(action_label(v.action)),
+                Cell::from(short_sha1(v)),
             ]);
             if v.action == FileAction::Hide {
                 row.style(t.hidden)
@@ -93,7 +109,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Constraint::Length(1),
         Constraint::Length(16),
         Constraint::Length(7),
+        Constraint::Length(6),
         Constraint::Fill(1),
     ];
-    render_table(frame, area, block, rows, &widths, selection);
+    let widths = if wide { &widths[..] } else { &widths[..4] };
+    render_table(frame, area, block, rows, widths, selection);
 }
