@@ -6,6 +6,7 @@ pub mod app;
 pub mod b2;
 pub mod config;
 pub mod emulator;
+pub mod lifecycle_sim;
 pub mod tui;
 pub mod ui;
 pub mod worker;
