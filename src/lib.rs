@@ -5,6 +5,7 @@
 pub mod app;
 pub mod b2;
 pub mod config;
+pub mod effects;
 pub mod emulator;
 pub mod lifecycle_sim;
 pub mod tui;

@@ -77,6 +77,7 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
         deterministic: opts.deterministic,
     };
     let mut app = App::new(keymap, Theme::from_env(), session);
+    app.set_capabilities(client.session().capabilities.clone());
     if let Some(e) = keymap_error {
         app.modals.push(Modal::Error {
             title: "Keymap not loaded".to_owned(),
@@ -126,6 +127,9 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
             if cmd_tx.send(cmd).is_err() {
                 app.notify(Level::Error, "The background worker stopped");
             }
+        }
+        for effect in app.take_effects() {
+            let _ = crate::effects::perform(&effect, &mut io::stdout());
         }
         if app.quit {
             break Ok(());

@@ -37,4 +37,37 @@ pub enum Action {
     ApplyFilter,
     /// Drop the filter.
     ClearFilter,
+    /// Open the bucket settings view (tabs Info, Lifecycle, Notifications, CORS, Object Lock).
+    OpenBucketSettings,
+    /// Create a bucket (form).
+    CreateBucket,
+    /// Delete the selected bucket (only when empty; says what is left otherwise).
+    DeleteBucket,
+    /// Make a share link for the selected file or folder.
+    ShareLink,
+    NextTab,
+    PrevTab,
+    /// Add an item to the list of the current tab (a lifecycle rule).
+    AddItem,
+    EditItem,
+    RemoveItem,
+    /// Review the edited settings and save them.
+    Save,
+    /// Simulate the edited lifecycle rules over the next days.
+    Simulate,
+    /// Switch the bucket between public and private.
+    ChangeType,
+    NextField,
+    PrevField,
+    /// Next option of a choice field.
+    NextChoice,
+    PrevChoice,
+    /// Submit the form.
+    Submit,
+    /// Accept the dialog (the action it states).
+    Confirm,
+    /// Show the list behind a summary.
+    ToggleList,
+    /// Copy the link to the clipboard.
+    CopyLink,
 }

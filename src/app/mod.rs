@@ -5,6 +5,7 @@ mod action;
 pub mod modal;
 pub mod notify;
 pub mod panes;
+pub mod settings;
 
 use std::time::Instant;
 
@@ -92,6 +93,8 @@ pub struct App {
     /// Spinner frame, advanced by ticks unless deterministic.
     pub spinner: usize,
     pub quit: bool,
+    /// Bucket settings view, its pending requests and effects (`app/settings`).
+    pub admin: settings::AdminState,
     next_req: u64,
 }
 
@@ -111,6 +114,7 @@ impl App {
             size: (100, 30),
             spinner: 0,
             quit: false,
+            admin: settings::AdminState::default(),
             next_req: 0,
         }
     }
@@ -132,6 +136,9 @@ impl App {
         if let Some(m) = self.modals.last() {
             return m.scope();
         }
+        if let Some(s) = self.settings_scope() {
+            return s;
+        }
         match self.focus {
             Focus::Files if self.files.filter.editing => Scope::Filter,
             Focus::Buckets => Scope::Buckets,
@@ -145,6 +152,7 @@ impl App {
         self.buckets.pending.is_some()
             || self.files.pending.is_some()
             || self.versions.pending.is_some()
+            || self.admin.is_loading()
     }
 
     /// Shows a transient message in the status line.
@@ -202,6 +210,9 @@ impl App {
         }
         self.notification = None;
         let scope = self.scope();
+        if self.on_settings_key(scope, key, cmds) {
+            return;
+        }
         match self.keymap.resolve(scope, &key) {
             Some(action) => self.on_action(scope, action, cmds),
             None if scope == Scope::Filter => {
@@ -222,6 +233,9 @@ impl App {
         }
         if !self.modals.is_empty() {
             self.on_modal_action(action);
+            return;
+        }
+        if self.on_settings_pane_action(action, cmds) {
             return;
         }
         let page = self.list_height();
@@ -264,6 +278,27 @@ impl App {
                     self.sync_files(cmds);
                 }
             }
+            // Handled by `on_settings_pane_action` or only meaningful in settings scopes.
+            Action::OpenBucketSettings
+            | Action::CreateBucket
+            | Action::DeleteBucket
+            | Action::ShareLink
+            | Action::NextTab
+            | Action::PrevTab
+            | Action::AddItem
+            | Action::EditItem
+            | Action::RemoveItem
+            | Action::Save
+            | Action::Simulate
+            | Action::ChangeType
+            | Action::NextField
+            | Action::PrevField
+            | Action::NextChoice
+            | Action::PrevChoice
+            | Action::Submit
+            | Action::Confirm
+            | Action::ToggleList
+            | Action::CopyLink => {}
         }
     }
 
@@ -287,7 +322,7 @@ impl App {
                     self.modals.pop();
                 }
             }
-            None => {}
+            Some(Modal::Settings(_)) | None => {}
         }
     }
 
@@ -466,6 +501,7 @@ impl App {
                 code,
                 retryable,
             } => self.on_failed(req, &error, code.as_deref(), retryable),
+            WorkerEvent::Settings(ev) => self.on_settings_event(*ev, cmds),
         }
     }
 
@@ -477,6 +513,8 @@ impl App {
             "files"
         } else if self.versions.on_failed(req) {
             "versions"
+        } else if self.on_settings_failed(req, error, code) {
+            return;
         } else {
             return; // an answer for a view the user already left
         };

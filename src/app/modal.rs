@@ -10,6 +10,8 @@ pub enum Modal {
     Help { scroll: usize },
     /// A failure the user has to acknowledge.
     Error { title: String, message: String },
+    /// Bucket settings forms and dialogs (`app/settings`).
+    Settings(Box<crate::app::settings::SettingsModal>),
 }
 
 impl Modal {
@@ -18,6 +20,7 @@ impl Modal {
         match self {
             Modal::Help { .. } => Scope::Help,
             Modal::Error { .. } => Scope::Error,
+            Modal::Settings(m) => m.scope(),
         }
     }
 

@@ -24,11 +24,17 @@ pub enum Scope {
     Filter,
     Help,
     Error,
+    /// The bucket settings view.
+    Settings,
+    /// A form in a modal (unclaimed keys go to the focused field).
+    Form,
+    /// A dialog: confirmations and results.
+    Dialog,
 }
 
 impl Scope {
     /// Every scope, in help-overlay order.
-    pub const ALL: [Scope; 7] = [
+    pub const ALL: [Scope; 10] = [
         Scope::Global,
         Scope::Buckets,
         Scope::Files,
@@ -36,6 +42,9 @@ impl Scope {
         Scope::Filter,
         Scope::Help,
         Scope::Error,
+        Scope::Settings,
+        Scope::Form,
+        Scope::Dialog,
     ];
 
     /// The section name in the keymap file.
@@ -48,6 +57,9 @@ impl Scope {
             Scope::Filter => "filter",
             Scope::Help => "help",
             Scope::Error => "error",
+            Scope::Settings => "settings",
+            Scope::Form => "form",
+            Scope::Dialog => "dialog",
         }
     }
 

@@ -5,6 +5,7 @@ pub mod format;
 pub mod layout;
 pub mod modal;
 pub mod panes;
+pub mod settings;
 
 use ratatui::Frame;
 use ratatui::style::Style;
@@ -15,6 +16,9 @@ use crate::app::App;
 
 /// Draws the whole screen.
 pub fn render(app: &App, frame: &mut Frame) {
+    if let Some(view) = &app.admin.view {
+        return settings::render_screen(app, view, frame);
+    }
     let areas = layout::areas(frame.area(), app.focus);
     layout::render_header(app, frame, areas.header);
     if let Some(area) = areas.buckets {

@@ -27,6 +27,7 @@ pub fn render(app: &App, modal: &Modal, frame: &mut Frame) {
     match modal {
         Modal::Help { scroll } => render_help(app, *scroll, frame),
         Modal::Error { title, message } => render_error(app, title, message, frame),
+        Modal::Settings(m) => crate::ui::settings::render_modal(app, m, frame),
     }
 }
 
@@ -39,6 +40,9 @@ fn scope_title(scope: Scope) -> &'static str {
         Scope::Filter => "Filter line",
         Scope::Help => "Help",
         Scope::Error => "Error popup",
+        Scope::Settings => "Bucket settings",
+        Scope::Form => "Forms",
+        Scope::Dialog => "Dialogs",
     }
 }
 

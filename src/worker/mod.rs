@@ -2,6 +2,7 @@
 //! Network calls live here (through the B2 client); no terminal or `App` state is touched.
 
 pub mod listing;
+pub mod settings;
 
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -31,6 +32,8 @@ pub enum Command {
         bucket: BucketId,
         file_name: String,
     },
+    /// Bucket settings, lifecycle simulation and share links (`settings.rs`).
+    Settings(settings::SettingsCommand),
 }
 
 impl Command {
@@ -40,6 +43,7 @@ impl Command {
             Self::ListBuckets { req }
             | Self::ListFiles { req, .. }
             | Self::ListVersions { req, .. } => *req,
+            Self::Settings(cmd) => cmd.req(),
         }
     }
 }
@@ -74,6 +78,8 @@ pub enum WorkerEvent {
         /// True for errors that may go away by themselves (429, 5xx, connection).
         retryable: bool,
     },
+    /// A settings command's result (`settings.rs`).
+    Settings(Box<settings::SettingsEvent>),
 }
 
 impl WorkerEvent {
