@@ -267,6 +267,7 @@ impl Form {
             return false;
         };
         let n = options.len().max(1);
+        let before = Preset::ALL.get(*selected).copied();
         *selected = if forward {
             (*selected + 1) % n
         } else {
@@ -278,7 +279,7 @@ impl Form {
             })
             && self.focus == RULE_PRESET
         {
-            self.apply_preset();
+            self.apply_preset(before);
         }
         self.revalidate();
         true
@@ -300,22 +301,21 @@ impl Form {
         {
             *selected = Preset::ALL.iter().position(|p| *p == preset).unwrap_or(0);
         }
-        self.apply_preset();
+        self.apply_preset(Some(Preset::Custom));
     }
 
-    fn apply_preset(&mut self) {
+    /// Fills the days fields for the selected preset. N is kept from the field when the
+    /// user came from custom values, else 30 days.
+    fn apply_preset(&mut self, before: Option<Preset>) {
         let preset = Preset::ALL[self.choice(RULE_PRESET).min(Preset::ALL.len() - 1)];
         // N: what the preset's own field already holds, else 30 days.
         let n_field = match preset {
             Preset::DeleteDaysAfterUpload => RULE_HIDE,
             _ => RULE_DELETE,
         };
-        let n = self
-            .value(n_field)
-            .trim()
-            .parse()
-            .ok()
-            .filter(|n| *n > 0)
+        let typed = self.value(n_field).trim().parse().ok().filter(|n| *n > 0);
+        let n = typed
+            .filter(|_| before == Some(Preset::Custom))
             .unwrap_or(30);
         if let Some((hide, delete, cancel)) = preset.fill(n) {
             self.set_text(RULE_HIDE, days_text(hide));

@@ -203,8 +203,7 @@ fn lifecycle_lines(app: &App, view: &SettingsView) -> Vec<Line<'static>> {
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
-        "  hide = days from upload to hiding · delete = days from hiding to deleting · \
-         cancel = days to cancel unfinished large files",
+        "  hide: days upload → hidden · delete: days hidden → deleted · cancel: unfinished large files",
         t.footer_desc,
     )));
     lines
