@@ -79,6 +79,7 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
         key: current_key(&client),
     };
     let mut app = App::new(keymap, Theme::from_env(), session);
+    app.set_capabilities(client.session().capabilities.clone());
     if let Some(e) = keymap_error {
         app.modals.push(Modal::Error {
             title: "Keymap not loaded".to_owned(),
@@ -136,6 +137,9 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
             if cmd_tx.send(cmd).is_err() {
                 app.notify(Level::Error, "The background worker stopped");
             }
+        }
+        for effect in app.take_effects() {
+            let _ = crate::effects::perform(&effect, &mut io::stdout());
         }
         if app.quit {
             break Ok(());

@@ -83,4 +83,29 @@ pub enum Action {
     ToggleChoice,
     /// In a restore plan: also hide files that did not exist then.
     ToggleHideMissing,
+    /// Open the bucket settings view (tabs Info, Lifecycle, Notifications, CORS, Object Lock).
+    OpenBucketSettings,
+    /// Create a bucket (form).
+    CreateBucket,
+    /// Delete the selected bucket (only when empty; says what is left otherwise).
+    DeleteBucket,
+    /// Make a share link for the selected file or folder.
+    ShareLink,
+    /// Add an item to the list of the current tab (a lifecycle rule).
+    AddItem,
+    EditItem,
+    RemoveItem,
+    /// Review the edited settings and save them.
+    Save,
+    /// Simulate the edited lifecycle rules over the next days.
+    Simulate,
+    /// Switch the bucket between public and private.
+    ChangeType,
+    /// Next option of a choice field.
+    NextChoice,
+    PrevChoice,
+    /// Show the list behind a summary.
+    ToggleList,
+    /// Copy the link to the clipboard.
+    CopyLink,
 }

@@ -7,6 +7,7 @@ pub mod modal;
 pub mod notify;
 pub mod panes;
 pub mod restore;
+pub mod settings;
 
 use std::time::Instant;
 
@@ -113,6 +114,8 @@ pub struct App {
     /// Spinner frame, advanced by ticks unless deterministic.
     pub spinner: usize,
     pub quit: bool,
+    /// Bucket settings view, its pending requests and effects (`app/settings`).
+    pub admin: settings::AdminState,
     next_req: u64,
 }
 
@@ -135,6 +138,7 @@ impl App {
             size: (100, 30),
             spinner: 0,
             quit: false,
+            admin: settings::AdminState::default(),
             next_req: 0,
         }
     }
@@ -159,6 +163,9 @@ impl App {
         if self.view == View::Keys {
             return Scope::Keys;
         }
+        if let Some(s) = self.settings_scope() {
+            return s;
+        }
         match self.focus {
             Focus::Files if self.files.filter.editing => Scope::Filter,
             Focus::Buckets => Scope::Buckets,
@@ -172,6 +179,7 @@ impl App {
         self.buckets.pending.is_some()
             || self.files.pending.is_some()
             || self.versions.pending.is_some()
+            || self.admin.is_loading()
     }
 
     /// Shows a transient message in the status line.
@@ -233,6 +241,9 @@ impl App {
             return self.on_keys_modal_key(key, cmds);
         }
         let scope = self.scope();
+        if self.on_settings_key(scope, key, cmds) {
+            return;
+        }
         match self.keymap.resolve(scope, &key) {
             Some(action) => self.on_action(scope, action, cmds),
             None if scope == Scope::Filter => {
@@ -258,6 +269,9 @@ impl App {
         }
         if self.view == View::Keys || action == Action::ShowKeys {
             return self.on_keys_action(action, cmds);
+        }
+        if self.on_settings_pane_action(action, cmds) {
+            return;
         }
         let page = self.list_height();
         match action {
@@ -327,6 +341,21 @@ impl App {
             | Action::Confirm
             | Action::ToggleChoice
             | Action::ToggleHideMissing => self.on_restore_action(action, cmds),
+            // Handled by `on_settings_pane_action` or only meaningful in settings scopes.
+            Action::OpenBucketSettings
+            | Action::CreateBucket
+            | Action::DeleteBucket
+            | Action::ShareLink
+            | Action::AddItem
+            | Action::EditItem
+            | Action::RemoveItem
+            | Action::Save
+            | Action::Simulate
+            | Action::ChangeType
+            | Action::NextChoice
+            | Action::PrevChoice
+            | Action::ToggleList
+            | Action::CopyLink => {}
         }
     }
 
@@ -519,6 +548,7 @@ impl App {
             } => self.on_failed(req, &error, code.as_deref(), retryable),
             WorkerEvent::Keys(ev) => self.on_keys_event(ev),
             WorkerEvent::Restore(ev) => self.on_restore_event(ev, cmds),
+            WorkerEvent::Settings(ev) => self.on_settings_event(*ev, cmds),
         }
     }
 
@@ -532,6 +562,8 @@ impl App {
             "versions"
         } else if let Some(what) = self.restore_failed(req) {
             what
+        } else if self.on_settings_failed(req, error, code) {
+            return;
         } else {
             return; // an answer for a view the user already left
         };

@@ -15,6 +15,8 @@ pub enum Modal {
     Keys(Box<KeysModal>),
     /// Versions and restore overlays (`app/restore/modal.rs`).
     Restore(crate::app::restore::RestoreModal),
+    /// Bucket settings forms and dialogs (`app/settings`).
+    Settings(Box<crate::app::settings::SettingsModal>),
 }
 
 impl Modal {
@@ -25,6 +27,7 @@ impl Modal {
             Modal::Error { .. } => Scope::Error,
             Modal::Keys(m) => m.scope(),
             Modal::Restore(m) => m.scope(),
+            Modal::Settings(m) => m.scope(),
         }
     }
 

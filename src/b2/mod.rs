@@ -2,6 +2,7 @@
 //! Knows nothing of the terminal; `anyhow` stays out (typed errors only).
 
 pub mod auth;
+pub mod buckets;
 pub mod client;
 pub mod download;
 pub mod encode;

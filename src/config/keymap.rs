@@ -34,11 +34,17 @@ pub enum Scope {
     RestorePlan,
     HiddenFiles,
     FileInfo,
+    /// The bucket settings view.
+    Settings,
+    /// A form in a modal (unclaimed keys go to the focused field).
+    Form,
+    /// A dialog: confirmations and results.
+    Dialog,
 }
 
 impl Scope {
     /// Every scope, in help-overlay order.
-    pub const ALL: [Scope; 17] = [
+    pub const ALL: [Scope; 20] = [
         Scope::Global,
         Scope::Buckets,
         Scope::Files,
@@ -56,6 +62,9 @@ impl Scope {
         Scope::RestorePlan,
         Scope::HiddenFiles,
         Scope::FileInfo,
+        Scope::Settings,
+        Scope::Form,
+        Scope::Dialog,
     ];
 
     /// The section name in the keymap file.
@@ -78,6 +87,9 @@ impl Scope {
             Scope::RestorePlan => "restore_plan",
             Scope::HiddenFiles => "hidden_files",
             Scope::FileInfo => "file_info",
+            Scope::Settings => "settings",
+            Scope::Form => "form",
+            Scope::Dialog => "dialog",
         }
     }
 

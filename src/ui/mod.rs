@@ -7,6 +7,7 @@ pub mod layout;
 pub mod modal;
 pub mod panes;
 pub mod restore;
+pub mod settings;
 
 use ratatui::Frame;
 use ratatui::style::Style;
@@ -17,6 +18,9 @@ use crate::app::{App, View};
 
 /// Draws the whole screen.
 pub fn render(app: &App, frame: &mut Frame) {
+    if let Some(view) = &app.admin.view {
+        return settings::render_screen(app, view, frame);
+    }
     let areas = layout::areas(frame.area(), app.focus);
     layout::render_header(app, frame, areas.header);
     if app.view == View::Keys {

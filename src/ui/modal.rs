@@ -29,6 +29,7 @@ pub fn render(app: &App, modal: &Modal, frame: &mut Frame) {
         Modal::Error { title, message } => render_error(app, title, message, frame),
         Modal::Keys(m) => super::keys::render_modal(app, m, frame),
         Modal::Restore(m) => super::restore::render_modal(app, m, frame),
+        Modal::Settings(m) => crate::ui::settings::render_modal(app, m, frame),
     }
 }
 
@@ -51,6 +52,9 @@ fn scope_title(scope: Scope) -> &'static str {
         Scope::RestorePlan => "Restore plan",
         Scope::HiddenFiles => "Recently deleted",
         Scope::FileInfo => "Version details",
+        Scope::Settings => "Bucket settings",
+        Scope::Form => "Forms",
+        Scope::Dialog => "Dialogs",
     }
 }
 

@@ -38,6 +38,7 @@ pub async fn execute(client: &B2Client, cmd: Command, tx: &UnboundedSender<Worke
         } => list_versions(client, req, bucket, file_name, tx).await,
         Command::Keys(_) | Command::CopyToClipboard { .. } => {}
         Command::Restore(cmd) => super::restore::execute(client, cmd, tx).await,
+        Command::Settings(cmd) => super::settings::execute(client, cmd, tx).await,
     }
 }
 

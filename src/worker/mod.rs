@@ -5,6 +5,7 @@ pub mod history;
 pub mod keys;
 pub mod listing;
 pub mod restore;
+pub mod settings;
 pub mod transfer;
 
 use tokio::sync::mpsc;
@@ -42,6 +43,8 @@ pub enum Command {
     CopyToClipboard { text: Secret },
     /// Versions and restore: hidden files, point in time, bulk jobs (`restore.rs`).
     Restore(restore::RestoreCommand),
+    /// Bucket settings, lifecycle simulation and share links (`settings.rs`).
+    Settings(settings::SettingsCommand),
 }
 
 impl Command {
@@ -54,6 +57,7 @@ impl Command {
             Self::Keys(cmd) => cmd.req(),
             Self::CopyToClipboard { .. } => RequestId::default(),
             Self::Restore(c) => c.req(),
+            Self::Settings(cmd) => cmd.req(),
         }
     }
 }
@@ -92,6 +96,8 @@ pub enum WorkerEvent {
     Keys(KeysEvent),
     /// Results of a `Command::Restore`.
     Restore(restore::RestoreEvent),
+    /// A settings command's result (`settings.rs`).
+    Settings(Box<settings::SettingsEvent>),
 }
 
 impl WorkerEvent {

@@ -1,0 +1,174 @@
+//! Bucket settings: the view (tabs Info, Lifecycle, Notifications, CORS, Object Lock), its
+//! modals (rule form, save confirmation with diff, simulation, revision conflict, create and
+//! delete bucket, share links), and the effects the loop performs (clipboard). No I/O.
+
+pub mod forms;
+mod update;
+
+use crate::app::BucketRef;
+use crate::app::panes::Cursor;
+use crate::b2::LifecycleRule;
+use crate::b2::buckets::BucketSettings;
+use crate::config::Scope;
+use crate::lifecycle_sim::{DiffLine, SimReport};
+use crate::worker::RequestId;
+use crate::worker::settings::ShareLink;
+
+pub use forms::{Field, FieldError, FieldKind, Form, FormKind};
+
+/// Tabs of the settings view, in order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Tab {
+    #[default]
+    Info,
+    Lifecycle,
+    Notifications,
+    Cors,
+    ObjectLock,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 5] = [
+        Tab::Info,
+        Tab::Lifecycle,
+        Tab::Notifications,
+        Tab::Cors,
+        Tab::ObjectLock,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Info => "Info",
+            Tab::Lifecycle => "Lifecycle",
+            Tab::Notifications => "Notifications",
+            Tab::Cors => "CORS",
+            Tab::ObjectLock => "Object Lock",
+        }
+    }
+
+    fn step(self, forward: bool) -> Tab {
+        let i = Tab::ALL.iter().position(|t| *t == self).unwrap_or(0);
+        let n = Tab::ALL.len();
+        Tab::ALL[if forward {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        }]
+    }
+}
+
+/// The settings view of one bucket.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SettingsView {
+    pub bucket: BucketRef,
+    pub tab: Tab,
+    /// The bucket as last read from B2 (its revision is the base of every update).
+    pub stored: Option<BucketSettings>,
+    /// The lifecycle rules being edited.
+    pub rules: Vec<LifecycleRule>,
+    pub cursor: Cursor,
+    pub loading: Option<RequestId>,
+    pub saving: Option<RequestId>,
+}
+
+impl SettingsView {
+    /// True when the edited rules differ from the stored ones.
+    pub fn is_dirty(&self) -> bool {
+        self.stored
+            .as_ref()
+            .is_some_and(|s| s.lifecycle_rules != self.rules)
+    }
+}
+
+/// Progress and result of a lifecycle simulation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Simulation {
+    pub req: RequestId,
+    pub days: u32,
+    pub scanned: usize,
+    pub report: Option<SimReport>,
+    /// Show every predicted change instead of the summary.
+    pub show_list: bool,
+    pub scroll: usize,
+}
+
+/// Modals of the settings feature.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SettingsModal {
+    Form(Form),
+    /// Before/after of the lifecycle rules; `y` saves, `S` simulates first.
+    ConfirmRules {
+        diff: Vec<DiffLine>,
+    },
+    Simulation(Simulation),
+    /// The update met 409: someone else changed the bucket since it was read.
+    Conflict {
+        from_revision: u64,
+        to_revision: u64,
+        /// What the other change did.
+        theirs: Vec<DiffLine>,
+    },
+    /// `y` deletes the (empty) bucket.
+    ConfirmDelete {
+        bucket: BucketRef,
+    },
+    /// `y` changes the bucket type.
+    ConfirmType {
+        bucket_type: String,
+    },
+    ShareLink(ShareLink),
+}
+
+impl SettingsModal {
+    /// Forms take text; the rest are dialogs.
+    pub fn scope(&self) -> Scope {
+        match self {
+            SettingsModal::Form(_) => Scope::Form,
+            _ => Scope::Dialog,
+        }
+    }
+}
+
+/// Something the loop does outside the terminal's drawing (never the worker).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Put text on the clipboard (OSC 52).
+    CopyToClipboard(String),
+}
+
+/// What an answered request was for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Pending {
+    Load,
+    Save,
+    Create,
+    Inspect(BucketRef),
+    Delete,
+    Simulate,
+    Share,
+}
+
+/// The settings feature's state inside `App`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AdminState {
+    /// The open settings view, drawn instead of the panes.
+    pub view: Option<SettingsView>,
+    /// The key's capabilities (None: unknown, everything is offered).
+    pub capabilities: Option<Vec<String>>,
+    /// Effects for the loop, taken with [`crate::app::App::take_effects`].
+    pub effects: Vec<Effect>,
+    pending: Vec<(RequestId, Pending)>,
+}
+
+impl AdminState {
+    /// The first of `caps` the key lacks.
+    pub fn missing<'a>(&self, caps: &[&'a str]) -> Option<&'a str> {
+        let have = self.capabilities.as_ref()?;
+        caps.iter().copied().find(|c| !have.iter().any(|h| h == c))
+    }
+
+    fn take_pending(&mut self, req: RequestId) -> Option<Pending> {
+        let i = self.pending.iter().position(|(r, _)| *r == req)?;
+        Some(self.pending.remove(i).1)
+    }
+}

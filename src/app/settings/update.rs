@@ -1,0 +1,797 @@
+//! `update` for bucket settings: keys in the settings view and its modals, pane actions
+//! that open them, and worker answers. Returns commands; never does I/O.
+
+use crossterm::event::KeyEvent;
+
+use super::forms::{Form, FormKind};
+use super::{AdminState, Effect, Pending, SettingsModal, SettingsView, Simulation, Tab};
+use crate::app::{Action, App, BucketRef, Focus, Level, Modal, Motion, Row};
+use crate::b2::buckets::{BucketSettings, CreateBucketRequest, Encryption, UpdateBucketRequest};
+use crate::config::Scope;
+use crate::lifecycle_sim::{self, DiffLine};
+use crate::worker::settings::{BucketContents, SettingsCommand, SettingsEvent};
+use crate::worker::{Command, RequestId};
+
+/// Days a simulation covers unless the user says otherwise.
+pub const DEFAULT_SIM_DAYS: u32 = 30;
+
+fn cmd(c: SettingsCommand) -> Command {
+    Command::Settings(c)
+}
+
+impl App {
+    /// Effects for the loop to perform (clipboard), oldest first.
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.admin.effects)
+    }
+
+    /// Records what the key may do, so forms it cannot submit are never offered.
+    pub fn set_capabilities(&mut self, capabilities: Vec<String>) {
+        self.admin.capabilities = Some(capabilities);
+    }
+
+    /// The settings view's scope while it is open and no modal is on top.
+    pub(crate) fn settings_scope(&self) -> Option<Scope> {
+        self.admin.view.as_ref().map(|_| Scope::Settings)
+    }
+
+    fn top_settings_modal(&mut self) -> Option<&mut SettingsModal> {
+        match self.modals.last_mut() {
+            Some(Modal::Settings(m)) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// Keys for the settings view and its modals; false when the key is not theirs.
+    pub(crate) fn on_settings_key(
+        &mut self,
+        scope: Scope,
+        key: KeyEvent,
+        cmds: &mut Vec<Command>,
+    ) -> bool {
+        if !matches!(scope, Scope::Settings | Scope::Form | Scope::Dialog) {
+            return false;
+        }
+        let action = self.keymap.resolve(scope, &key);
+        if action == Some(Action::ForceQuit) {
+            self.quit = true;
+            return true;
+        }
+        match scope {
+            Scope::Form => self.on_form_key(action, key, cmds),
+            Scope::Dialog => {
+                if let Some(a) = action {
+                    self.on_dialog_action(a, cmds);
+                }
+            }
+            _ => {
+                if let Some(a) = action {
+                    self.on_view_action(a, cmds);
+                }
+            }
+        }
+        true
+    }
+
+    /// Pane actions that open settings features; false for other actions.
+    pub(crate) fn on_settings_pane_action(
+        &mut self,
+        action: Action,
+        cmds: &mut Vec<Command>,
+    ) -> bool {
+        match action {
+            Action::OpenBucketSettings => self.open_settings(cmds),
+            Action::CreateBucket => {
+                if self.unavailable("create buckets", &["writeBuckets"]) {
+                    return true;
+                }
+                self.push_settings(SettingsModal::Form(Form::create_bucket()));
+            }
+            Action::DeleteBucket => self.start_delete(cmds),
+            Action::ShareLink => self.start_share(cmds),
+            _ => return false,
+        }
+        true
+    }
+
+    fn push_settings(&mut self, m: SettingsModal) {
+        self.modals.push(Modal::Settings(Box::new(m)));
+    }
+
+    /// Shows "unavailable" naming the missing capability; true when something is missing.
+    fn unavailable(&mut self, what: &str, caps: &[&str]) -> bool {
+        let Some(cap) = self.admin.missing(caps) else {
+            return false;
+        };
+        self.modals.push(Modal::Error {
+            title: "Not available with this key".to_owned(),
+            message: format!(
+                "This application key cannot {what}: it lacks the {cap} capability.\n\n\
+                 Use a key that has {cap}."
+            ),
+        });
+        true
+    }
+
+    fn new_admin_req(&mut self, what: Pending) -> RequestId {
+        let req = self.new_req();
+        self.admin.pending.push((req, what));
+        req
+    }
+
+    /// The bucket the panes point at: the open one in the files pane, else the selection.
+    fn current_bucket(&self) -> Option<(BucketRef, bool)> {
+        let b = match self.focus {
+            Focus::Buckets => self.buckets.selected()?,
+            _ => {
+                let open = self.files.bucket.as_ref()?;
+                self.buckets
+                    .buckets
+                    .iter()
+                    .find(|b| b.bucket_id == open.id)?
+            }
+        };
+        Some((
+            BucketRef {
+                id: b.bucket_id.clone(),
+                name: b.bucket_name.clone(),
+            },
+            b.bucket_type == "allPublic",
+        ))
+    }
+
+    fn open_settings(&mut self, cmds: &mut Vec<Command>) {
+        let Some((bucket, _)) = self.current_bucket() else {
+            return;
+        };
+        let req = self.new_admin_req(Pending::Load);
+        cmds.push(cmd(SettingsCommand::LoadBucket {
+            req,
+            bucket: bucket.id.clone(),
+        }));
+        self.admin.view = Some(SettingsView {
+            bucket,
+            tab: Tab::Info,
+            stored: None,
+            rules: Vec::new(),
+            cursor: Default::default(),
+            loading: Some(req),
+            saving: None,
+        });
+    }
+
+    fn reload_settings(&mut self, cmds: &mut Vec<Command>) {
+        let Some(id) = self.admin.view.as_ref().map(|v| v.bucket.id.clone()) else {
+            return;
+        };
+        let req = self.new_admin_req(Pending::Load);
+        if let Some(v) = self.admin.view.as_mut() {
+            v.loading = Some(req);
+        }
+        cmds.push(cmd(SettingsCommand::LoadBucket { req, bucket: id }));
+    }
+
+    fn start_delete(&mut self, cmds: &mut Vec<Command>) {
+        if self.focus != Focus::Buckets || self.unavailable("delete buckets", &["deleteBuckets"]) {
+            return;
+        }
+        let Some((bucket, _)) = self.current_bucket() else {
+            return;
+        };
+        let req = self.new_admin_req(Pending::Inspect(bucket.clone()));
+        self.notify(
+            Level::Info,
+            format!("Checking what {} still holds…", bucket.name),
+        );
+        cmds.push(cmd(SettingsCommand::InspectBucket {
+            req,
+            bucket: bucket.id,
+        }));
+    }
+
+    fn start_share(&mut self, cmds: &mut Vec<Command>) {
+        if self.focus != Focus::Files {
+            return;
+        }
+        let Some((bucket, public)) = self.current_bucket() else {
+            return;
+        };
+        let (prefix, is_folder) = match self.files.selected() {
+            Some(Row::Entry(e)) => (e.file_name.clone(), e.is_folder()),
+            Some(Row::Parent) | None => (self.files.prefix.clone(), true),
+        };
+        if public && !is_folder {
+            let req = self.new_admin_req(Pending::Share);
+            cmds.push(cmd(SettingsCommand::ShareLink {
+                req,
+                bucket: bucket.id,
+                bucket_name: bucket.name,
+                prefix,
+                is_folder,
+                is_public: true,
+                valid_seconds: 0,
+            }));
+            return;
+        }
+        if self.unavailable("make share links", &["shareFiles"]) {
+            return;
+        }
+        self.push_settings(SettingsModal::Form(Form::share(
+            &bucket.name,
+            &prefix,
+            is_folder,
+        )));
+    }
+
+    fn on_view_action(&mut self, action: Action, cmds: &mut Vec<Command>) {
+        let page = self.list_height();
+        let Some(view) = self.admin.view.as_mut() else {
+            return;
+        };
+        let on_rules = view.tab == Tab::Lifecycle;
+        match action {
+            Action::Close | Action::Quit => {
+                if view.is_dirty() {
+                    self.notify(Level::Warn, "Unsaved lifecycle changes dropped");
+                }
+                self.admin.view = None;
+            }
+            Action::NextTab => view.tab = view.tab.step(true),
+            Action::PrevTab => view.tab = view.tab.step(false),
+            Action::MoveDown if on_rules => {
+                view.cursor.apply(Motion::Down, view.rules.len(), page);
+            }
+            Action::MoveUp if on_rules => {
+                view.cursor.apply(Motion::Up, view.rules.len(), page);
+            }
+            Action::Refresh => self.reload_settings(cmds),
+            Action::ShowHelp => self.modals.push(Modal::Help { scroll: 0 }),
+            Action::AddItem if on_rules => self.open_rule_form(None),
+            Action::EditItem | Action::Open if on_rules => {
+                let i = view.cursor.selected;
+                if i < view.rules.len() {
+                    self.open_rule_form(Some(i));
+                }
+            }
+            Action::RemoveItem if on_rules => {
+                let i = view.cursor.selected;
+                if i < view.rules.len() {
+                    view.rules.remove(i);
+                    view.cursor.clamp(view.rules.len());
+                }
+            }
+            Action::Save if on_rules => self.confirm_rules(),
+            Action::Simulate if on_rules => self.open_simulate_form(),
+            Action::ChangeType if view.tab == Tab::Info => {
+                let Some(stored) = &view.stored else { return };
+                let to = if stored.bucket_type == "allPublic" {
+                    "allPrivate"
+                } else {
+                    "allPublic"
+                };
+                let to = to.to_owned();
+                if !self.unavailable("change the bucket type", &["writeBuckets"]) {
+                    self.push_settings(SettingsModal::ConfirmType { bucket_type: to });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn open_rule_form(&mut self, index: Option<usize>) {
+        if self.unavailable("change lifecycle rules", &["writeBuckets"]) {
+            return;
+        }
+        let rule = index.and_then(|i| self.admin.view.as_ref()?.rules.get(i).cloned());
+        let form = Form::lifecycle_rule(index, rule.as_ref());
+        self.push_settings(SettingsModal::Form(form));
+    }
+
+    fn open_simulate_form(&mut self) {
+        if !self.unavailable("list the bucket's versions", &["listFiles"]) {
+            self.push_settings(SettingsModal::Form(Form::simulate(DEFAULT_SIM_DAYS)));
+        }
+    }
+
+    fn confirm_rules(&mut self) {
+        let Some(view) = &self.admin.view else { return };
+        let Some(stored) = &view.stored else { return };
+        if let Err(errors) = lifecycle_sim::validate_rules(&view.rules) {
+            let lines: Vec<String> = errors
+                .iter()
+                .map(|e| match e.rule {
+                    Some(i) => format!("rule {}: {}", i + 1, e.message),
+                    None => e.message.clone(),
+                })
+                .collect();
+            self.modals.push(Modal::Error {
+                title: "Lifecycle rules not valid".to_owned(),
+                message: lines.join("\n"),
+            });
+            return;
+        }
+        if !view.is_dirty() {
+            self.notify(Level::Info, "No lifecycle changes to save");
+            return;
+        }
+        let diff = lifecycle_sim::diff(&stored.lifecycle_rules, &view.rules);
+        self.push_settings(SettingsModal::ConfirmRules { diff });
+    }
+
+    fn update_request(&self) -> Option<UpdateBucketRequest> {
+        let stored = self.admin.view.as_ref()?.stored.as_ref()?;
+        Some(UpdateBucketRequest {
+            account_id: stored.account_id.0.clone(),
+            bucket_id: stored.bucket_id.clone(),
+            if_revision_is: Some(stored.revision),
+            ..UpdateBucketRequest::default()
+        })
+    }
+
+    fn send_update(&mut self, update: UpdateBucketRequest, cmds: &mut Vec<Command>) {
+        let req = self.new_admin_req(Pending::Save);
+        if let Some(v) = self.admin.view.as_mut() {
+            v.saving = Some(req);
+        }
+        cmds.push(cmd(SettingsCommand::UpdateBucket { req, update }));
+    }
+
+    fn on_form_key(&mut self, action: Option<Action>, key: KeyEvent, cmds: &mut Vec<Command>) {
+        let Some(SettingsModal::Form(form)) = self.top_settings_modal() else {
+            return;
+        };
+        match action {
+            Some(Action::Close) => {
+                self.modals.pop();
+            }
+            Some(Action::NextField) => form.next_field(),
+            Some(Action::PrevField) => form.prev_field(),
+            Some(a @ (Action::NextChoice | Action::PrevChoice)) if form.is_choice_focused() => {
+                form.cycle(a == Action::NextChoice);
+            }
+            Some(Action::Submit) => {
+                let form = form.clone();
+                self.submit_form(form, cmds);
+            }
+            _ => {
+                form.input(key);
+            }
+        }
+    }
+
+    fn set_form_errors(&mut self, errors: Vec<super::FieldError>) {
+        if let Some(SettingsModal::Form(form)) = self.top_settings_modal() {
+            if let Some(first) = errors.first() {
+                form.focus = first.field;
+            }
+            form.errors = errors;
+        }
+    }
+
+    fn submit_form(&mut self, form: Form, cmds: &mut Vec<Command>) {
+        match &form.kind {
+            FormKind::LifecycleRule { index } => {
+                let Some(view) = self.admin.view.as_mut() else {
+                    return;
+                };
+                let others: Vec<_> = view
+                    .rules
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| Some(*i) != *index)
+                    .map(|(_, r)| r.clone())
+                    .collect();
+                match form.validate_rule(&others) {
+                    Err(errors) => return self.set_form_errors(errors),
+                    Ok(None) => {
+                        if let Some(i) = index.filter(|i| *i < view.rules.len()) {
+                            view.rules.remove(i);
+                        }
+                        view.cursor.clamp(view.rules.len());
+                        self.notify(Level::Info, "No days set: no rule (all versions kept)");
+                    }
+                    Ok(Some(rule)) => match index.filter(|i| *i < view.rules.len()) {
+                        Some(i) => view.rules[i] = rule,
+                        None => {
+                            view.rules.push(rule);
+                            view.cursor.selected = view.rules.len() - 1;
+                        }
+                    },
+                }
+                self.modals.pop();
+                self.notify(Level::Info, "Rule changed; w to review and save");
+            }
+            FormKind::Simulate => match form.validate_days() {
+                Err(errors) => self.set_form_errors(errors),
+                Ok(days) => {
+                    self.modals.pop();
+                    let Some(view) = &self.admin.view else { return };
+                    let (bucket, rules) = (view.bucket.id.clone(), view.rules.clone());
+                    let req = self.new_admin_req(Pending::Simulate);
+                    cmds.push(cmd(SettingsCommand::SimulateLifecycle {
+                        req,
+                        bucket,
+                        rules,
+                        days,
+                        now: None,
+                    }));
+                    self.push_settings(SettingsModal::Simulation(Simulation {
+                        req,
+                        days,
+                        scanned: 0,
+                        report: None,
+                        show_list: false,
+                        scroll: 0,
+                    }));
+                }
+            },
+            FormKind::CreateBucket => match form.validate_create() {
+                Err(errors) => self.set_form_errors(errors),
+                Ok((name, public, sse, lock)) => {
+                    if lock && self.unavailable("turn on Object Lock", &["writeBucketRetentions"]) {
+                        return;
+                    }
+                    if sse && self.unavailable("set default encryption", &["writeBucketEncryption"])
+                    {
+                        return;
+                    }
+                    self.modals.pop();
+                    let req = self.new_admin_req(Pending::Create);
+                    let create = CreateBucketRequest {
+                        account_id: self.session.account_id.clone(),
+                        bucket_name: name,
+                        bucket_type: if public { "allPublic" } else { "allPrivate" }.to_owned(),
+                        default_server_side_encryption: sse.then(|| Encryption {
+                            mode: Some("SSE-B2".into()),
+                            algorithm: Some("AES256".into()),
+                        }),
+                        file_lock_enabled: lock,
+                    };
+                    cmds.push(cmd(SettingsCommand::CreateBucket { req, create }));
+                }
+            },
+            FormKind::Share { prefix, is_folder } => match form.validate_duration() {
+                Err(errors) => self.set_form_errors(errors),
+                Ok(secs) => {
+                    let Some((bucket, public)) = self.current_bucket() else {
+                        return;
+                    };
+                    self.modals.pop();
+                    let req = self.new_admin_req(Pending::Share);
+                    cmds.push(cmd(SettingsCommand::ShareLink {
+                        req,
+                        bucket: bucket.id,
+                        bucket_name: bucket.name,
+                        prefix: prefix.clone(),
+                        is_folder: *is_folder,
+                        is_public: public && !is_folder,
+                        valid_seconds: secs,
+                    }));
+                }
+            },
+        }
+    }
+
+    fn on_dialog_action(&mut self, action: Action, cmds: &mut Vec<Command>) {
+        let page = self.list_height();
+        let Some(top) = self.top_settings_modal() else {
+            return;
+        };
+        match (top, action) {
+            (_, Action::Close | Action::Quit) => {
+                self.modals.pop();
+            }
+            (SettingsModal::ConfirmRules { .. }, Action::Confirm) => {
+                self.modals.pop();
+                let rules = self.admin.view.as_ref().map(|v| v.rules.clone());
+                if let (Some(mut update), Some(rules)) = (self.update_request(), rules) {
+                    update.lifecycle_rules = Some(rules);
+                    self.send_update(update, cmds);
+                }
+            }
+            (SettingsModal::ConfirmRules { .. }, Action::Simulate) => self.open_simulate_form(),
+            (SettingsModal::ConfirmType { bucket_type }, Action::Confirm) => {
+                let bucket_type = bucket_type.clone();
+                self.modals.pop();
+                if let Some(mut update) = self.update_request() {
+                    update.bucket_type = Some(bucket_type);
+                    self.send_update(update, cmds);
+                }
+            }
+            (SettingsModal::ConfirmDelete { bucket }, Action::Confirm) => {
+                let bucket = bucket.id.clone();
+                self.modals.pop();
+                let req = self.new_admin_req(Pending::Delete);
+                cmds.push(cmd(SettingsCommand::DeleteBucket { req, bucket }));
+            }
+            (SettingsModal::Conflict { .. }, Action::Confirm) => {
+                // Keep the draft on top of the newer revision; the next save diffs against it.
+                self.modals.pop();
+                self.notify(
+                    Level::Info,
+                    "Your edits are kept; w to review them against the new revision",
+                );
+            }
+            (SettingsModal::Simulation(sim), Action::ToggleList) => {
+                sim.show_list = !sim.show_list;
+                sim.scroll = 0;
+            }
+            (SettingsModal::Simulation(sim), Action::MoveDown) => sim.scroll += 1,
+            (SettingsModal::Simulation(sim), Action::MoveUp) => {
+                sim.scroll = sim.scroll.saturating_sub(1)
+            }
+            (SettingsModal::Simulation(sim), Action::PageDown) => sim.scroll += page,
+            (SettingsModal::Simulation(sim), Action::PageUp) => {
+                sim.scroll = sim.scroll.saturating_sub(page);
+            }
+            (SettingsModal::ShareLink(link), Action::CopyLink) => {
+                let url = link.url.clone();
+                self.admin.effects.push(Effect::CopyToClipboard(url));
+                self.notify(Level::Info, "Link copied to the clipboard");
+            }
+            _ => {}
+        }
+    }
+
+    /// A settings answer from the worker.
+    pub(crate) fn on_settings_event(&mut self, ev: SettingsEvent, cmds: &mut Vec<Command>) {
+        match ev {
+            SettingsEvent::SimulationProgressed { req, scanned } => {
+                if let Some(SettingsModal::Simulation(sim)) = self.settings_modal_mut(req) {
+                    sim.scanned = scanned;
+                }
+            }
+            SettingsEvent::SimulationFinished { req, report } => {
+                self.admin.take_pending(req);
+                if let Some(SettingsModal::Simulation(sim)) = self.settings_modal_mut(req) {
+                    sim.report = Some(report);
+                }
+            }
+            SettingsEvent::BucketLoaded { req, bucket } => {
+                if self.admin.take_pending(req).is_some() {
+                    self.bucket_loaded(req, bucket);
+                }
+            }
+            SettingsEvent::BucketUpdated { req, bucket } => {
+                if self.admin.take_pending(req).is_none() {
+                    return;
+                }
+                if let Some(v) = self
+                    .admin
+                    .view
+                    .as_mut()
+                    .filter(|v| v.bucket.id == bucket.bucket_id)
+                {
+                    v.saving = None;
+                    v.rules = bucket.lifecycle_rules.clone();
+                    v.cursor.clamp(v.rules.len());
+                    v.stored = Some(bucket.clone());
+                }
+                self.replace_listed_bucket(&bucket);
+                self.notify(
+                    Level::Info,
+                    format!(
+                        "Saved {} (revision {})",
+                        bucket.bucket_name, bucket.revision
+                    ),
+                );
+            }
+            SettingsEvent::BucketConflict { req, current } => {
+                if self.admin.take_pending(req).is_none() {
+                    return;
+                }
+                let Some(view) = self.admin.view.as_mut() else {
+                    return;
+                };
+                view.saving = None;
+                let base = view.stored.replace(current.clone());
+                let (from_revision, theirs) = match &base {
+                    Some(b) => (b.revision, bucket_diff(b, &current)),
+                    None => (0, Vec::new()),
+                };
+                self.replace_listed_bucket(&current);
+                self.push_settings(SettingsModal::Conflict {
+                    from_revision,
+                    to_revision: current.revision,
+                    theirs,
+                });
+            }
+            SettingsEvent::BucketCreated { req, bucket } => {
+                if self.admin.take_pending(req).is_some() {
+                    self.notify(
+                        Level::Info,
+                        format!("Created bucket {}", bucket.bucket_name),
+                    );
+                    cmds.push(self.request_buckets());
+                }
+            }
+            SettingsEvent::BucketInspected { req, contents } => {
+                if let Some(Pending::Inspect(bucket)) = self.admin.take_pending(req) {
+                    self.notification = None;
+                    if contents.is_empty() {
+                        self.push_settings(SettingsModal::ConfirmDelete { bucket });
+                    } else {
+                        self.modals.push(not_empty(&bucket.name, contents));
+                    }
+                }
+            }
+            SettingsEvent::BucketDeleted { req, bucket_name } => {
+                if self.admin.take_pending(req).is_some() {
+                    self.notify(Level::Info, format!("Deleted bucket {bucket_name}"));
+                    cmds.push(self.request_buckets());
+                }
+            }
+            SettingsEvent::ShareLinkReady { req, link } => {
+                if self.admin.take_pending(req).is_some() {
+                    self.admin
+                        .effects
+                        .push(Effect::CopyToClipboard(link.url.clone()));
+                    self.push_settings(SettingsModal::ShareLink(link));
+                }
+            }
+        }
+    }
+
+    fn bucket_loaded(&mut self, req: RequestId, bucket: BucketSettings) {
+        self.replace_listed_bucket(&bucket);
+        let Some(view) = self.admin.view.as_mut() else {
+            return;
+        };
+        if view.loading != Some(req) {
+            return;
+        }
+        view.loading = None;
+        // A reload keeps unsaved edits; the first load fills the editor.
+        if view.stored.is_none() || !view.is_dirty() {
+            view.rules = bucket.lifecycle_rules.clone();
+        }
+        view.cursor.clamp(view.rules.len());
+        view.stored = Some(bucket);
+    }
+
+    fn replace_listed_bucket(&mut self, bucket: &BucketSettings) {
+        if let Some(b) = self
+            .buckets
+            .buckets
+            .iter_mut()
+            .find(|b| b.bucket_id == bucket.bucket_id)
+        {
+            *b = bucket.to_bucket();
+        }
+    }
+
+    fn settings_modal_mut(&mut self, req: RequestId) -> Option<&mut SettingsModal> {
+        self.modals.iter_mut().rev().find_map(|m| match m {
+            Modal::Settings(s) => match s.as_mut() {
+                SettingsModal::Simulation(sim) if sim.req == req => Some(s.as_mut()),
+                _ => None,
+            },
+            _ => None,
+        })
+    }
+
+    /// A failed settings request; false when the request is not a settings one.
+    pub(crate) fn on_settings_failed(
+        &mut self,
+        req: RequestId,
+        error: &str,
+        code: Option<&str>,
+    ) -> bool {
+        let Some(what) = self.admin.take_pending(req) else {
+            return false;
+        };
+        let title = match what {
+            Pending::Load => "Could not read the bucket",
+            Pending::Save => "Could not save the bucket",
+            Pending::Create => "Could not create the bucket",
+            Pending::Inspect(_) => "Could not check the bucket",
+            Pending::Delete => "Could not delete the bucket",
+            Pending::Simulate => "Simulation failed",
+            Pending::Share => "Could not make a share link",
+        };
+        if let Some(v) = self.admin.view.as_mut() {
+            if v.loading == Some(req) {
+                v.loading = None;
+            }
+            if v.saving == Some(req) {
+                v.saving = None;
+            }
+        }
+        if what == Pending::Simulate {
+            self.modals.retain(|m| !matches!(m, Modal::Settings(s) if matches!(s.as_ref(), SettingsModal::Simulation(sim) if sim.req == req)));
+        }
+        let said = match code {
+            Some(code) => format!("B2 answered {code}: {error}"),
+            None => error.to_owned(),
+        };
+        let hint = match code {
+            Some("unauthorized") => "\n\nThe application key lacks a capability this needs.",
+            Some("duplicate_bucket_name") => "\n\nBucket names are global across B2; pick another.",
+            Some("cannot_delete_non_empty_bucket") => "\n\nDelete every version first.",
+            _ => "",
+        };
+        self.modals.push(Modal::Error {
+            title: title.to_owned(),
+            message: format!("{said}{hint}"),
+        });
+        true
+    }
+}
+
+fn not_empty(name: &str, c: BucketContents) -> Modal {
+    let mut left = Vec::new();
+    for (n, what) in [
+        (c.versions, "file versions"),
+        (c.hide_markers, "hide markers"),
+        (c.unfinished, "unfinished large files"),
+    ] {
+        if n > 0 {
+            left.push(format!("  {n} {what}"));
+        }
+    }
+    Modal::Error {
+        title: format!("{name} is not empty"),
+        message: format!(
+            "B2 deletes only empty buckets. Still in {name}:\n{}\n\nDelete them (or let a \
+             lifecycle rule do it), then try again.",
+            left.join("\n")
+        ),
+    }
+}
+
+/// What changed between two reads of a bucket, as diff lines.
+pub fn bucket_diff(before: &BucketSettings, after: &BucketSettings) -> Vec<DiffLine> {
+    let mut out = Vec::new();
+    if before.bucket_type != after.bucket_type {
+        out.push(DiffLine::Removed(format!("type {}", before.bucket_type)));
+        out.push(DiffLine::Added(format!("type {}", after.bucket_type)));
+    }
+    if before.lifecycle_rules != after.lifecycle_rules {
+        out.extend(
+            lifecycle_sim::diff(&before.lifecycle_rules, &after.lifecycle_rules)
+                .into_iter()
+                .filter(|l| !matches!(l, DiffLine::Same(_)))
+                .map(|l| match l {
+                    DiffLine::Removed(s) => DiffLine::Removed(format!("lifecycle {s}")),
+                    DiffLine::Added(s) => DiffLine::Added(format!("lifecycle {s}")),
+                    same => same,
+                }),
+        );
+    }
+    if before.bucket_info != after.bucket_info {
+        out.push(DiffLine::Removed(format!(
+            "bucket info {:?}",
+            before.bucket_info
+        )));
+        out.push(DiffLine::Added(format!(
+            "bucket info {:?}",
+            after.bucket_info
+        )));
+    }
+    if before.cors_rules != after.cors_rules {
+        out.push(DiffLine::Removed(format!(
+            "{} CORS rules",
+            before.cors_rules.len()
+        )));
+        out.push(DiffLine::Added(format!(
+            "{} CORS rules",
+            after.cors_rules.len()
+        )));
+    }
+    if before.file_lock_configuration != after.file_lock_configuration {
+        out.push(DiffLine::Added("Object Lock settings changed".to_owned()));
+    }
+    if out.is_empty() {
+        out.push(DiffLine::Same(
+            "no visible difference (only the revision moved)".to_owned(),
+        ));
+    }
+    out
+}
+
+impl AdminState {
+    /// True while the settings feature waits for the worker.
+    pub fn is_loading(&self) -> bool {
+        !self.pending.is_empty()
+    }
+}

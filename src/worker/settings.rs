@@ -1,0 +1,372 @@
+//! Bucket settings commands: load, create, update (a 409 `conflict` reloads the bucket so
+//! the app can show what changed), count what a delete would leave, lifecycle simulation
+//! over the paged version listing, and share links. HTTP stays in `b2`.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::listing::PAGE_SIZE;
+use super::{RequestId, WorkerEvent};
+use crate::b2::buckets::{BucketSettings, CreateBucketRequest, UpdateBucketRequest};
+use crate::b2::encode;
+use crate::b2::{B2Client, B2Error, BucketId, FileAction, LifecycleRule, ListFileVersionsRequest};
+use crate::lifecycle_sim::{self, EntryKind, SimEntry, SimReport};
+
+/// A settings request to the worker.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SettingsCommand {
+    /// Read the whole bucket object (revision, rules, encryption, Object Lock).
+    LoadBucket {
+        req: RequestId,
+        bucket: BucketId,
+    },
+    /// `b2_update_bucket`; on 409 the bucket is read again and reported as a conflict.
+    UpdateBucket {
+        req: RequestId,
+        update: UpdateBucketRequest,
+    },
+    CreateBucket {
+        req: RequestId,
+        create: CreateBucketRequest,
+    },
+    /// Count what the bucket still holds (before a delete).
+    InspectBucket {
+        req: RequestId,
+        bucket: BucketId,
+    },
+    DeleteBucket {
+        req: RequestId,
+        bucket: BucketId,
+    },
+    /// Run `rules` over the bucket's current versions for `days` daily passes after `now`
+    /// (None = the worker's clock).
+    SimulateLifecycle {
+        req: RequestId,
+        bucket: BucketId,
+        rules: Vec<LifecycleRule>,
+        days: u32,
+        now: Option<i64>,
+    },
+    /// A link to `prefix` (a file name or folder prefix) valid for `valid_seconds`;
+    /// public buckets get the plain URL.
+    ShareLink {
+        req: RequestId,
+        bucket: BucketId,
+        bucket_name: String,
+        prefix: String,
+        is_folder: bool,
+        is_public: bool,
+        valid_seconds: u32,
+    },
+}
+
+impl SettingsCommand {
+    /// The request this command answers to.
+    pub fn req(&self) -> RequestId {
+        match self {
+            Self::LoadBucket { req, .. }
+            | Self::UpdateBucket { req, .. }
+            | Self::CreateBucket { req, .. }
+            | Self::InspectBucket { req, .. }
+            | Self::DeleteBucket { req, .. }
+            | Self::SimulateLifecycle { req, .. }
+            | Self::ShareLink { req, .. } => *req,
+        }
+    }
+}
+
+/// What a bucket still holds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BucketContents {
+    pub versions: usize,
+    pub hide_markers: usize,
+    pub unfinished: usize,
+}
+
+impl BucketContents {
+    /// True when `b2_delete_bucket` would succeed.
+    pub fn is_empty(&self) -> bool {
+        self.versions == 0 && self.hide_markers == 0 && self.unfinished == 0
+    }
+}
+
+/// A ready share link.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShareLink {
+    pub url: String,
+    /// What it opens: the file name or folder prefix.
+    pub prefix: String,
+    pub is_folder: bool,
+    /// Expiry (ms); None for a public bucket's plain URL.
+    pub valid_until: Option<i64>,
+}
+
+/// What the worker reports about settings.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SettingsEvent {
+    BucketLoaded {
+        req: RequestId,
+        bucket: BucketSettings,
+    },
+    BucketUpdated {
+        req: RequestId,
+        bucket: BucketSettings,
+    },
+    /// The update was refused with 409: someone else changed the bucket; `current` is the
+    /// bucket as stored now.
+    BucketConflict {
+        req: RequestId,
+        current: BucketSettings,
+    },
+    BucketCreated {
+        req: RequestId,
+        bucket: BucketSettings,
+    },
+    BucketInspected {
+        req: RequestId,
+        contents: BucketContents,
+    },
+    BucketDeleted {
+        req: RequestId,
+        bucket_name: String,
+    },
+    /// Versions read so far by a simulation.
+    SimulationProgressed {
+        req: RequestId,
+        scanned: usize,
+    },
+    SimulationFinished {
+        req: RequestId,
+        report: SimReport,
+    },
+    ShareLinkReady {
+        req: RequestId,
+        link: ShareLink,
+    },
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+fn send(tx: &UnboundedSender<WorkerEvent>, ev: SettingsEvent) {
+    let _ = tx.send(WorkerEvent::Settings(Box::new(ev)));
+}
+
+/// Runs one settings command, reporting through `tx`.
+pub async fn execute(client: &B2Client, cmd: SettingsCommand, tx: &UnboundedSender<WorkerEvent>) {
+    let req = cmd.req();
+    let result = run(client, cmd, tx).await;
+    match result {
+        Ok(Some(ev)) => send(tx, ev),
+        Ok(None) => {}
+        Err(e) => {
+            let _ = tx.send(WorkerEvent::failed(req, &e));
+        }
+    }
+}
+
+async fn run(
+    client: &B2Client,
+    cmd: SettingsCommand,
+    tx: &UnboundedSender<WorkerEvent>,
+) -> Result<Option<SettingsEvent>, B2Error> {
+    Ok(Some(match cmd {
+        SettingsCommand::LoadBucket { req, bucket } => SettingsEvent::BucketLoaded {
+            req,
+            bucket: client.get_bucket(&bucket).await?,
+        },
+        SettingsCommand::UpdateBucket { req, update } => {
+            match client.update_bucket(&update).await {
+                Ok(bucket) => SettingsEvent::BucketUpdated { req, bucket },
+                // b2_update_bucket: 409 conflict = ifRevisionIs is stale; never retry it.
+                Err(e) if e.status() == Some(409) => SettingsEvent::BucketConflict {
+                    req,
+                    current: client.get_bucket(&update.bucket_id).await?,
+                },
+                Err(e) => return Err(e),
+            }
+        }
+        SettingsCommand::CreateBucket { req, create } => SettingsEvent::BucketCreated {
+            req,
+            bucket: client.create_bucket(&create).await?,
+        },
+        SettingsCommand::InspectBucket { req, bucket } => SettingsEvent::BucketInspected {
+            req,
+            contents: inspect(client, &bucket).await?,
+        },
+        SettingsCommand::DeleteBucket { req, bucket } => SettingsEvent::BucketDeleted {
+            req,
+            bucket_name: client.delete_bucket(&bucket).await?.bucket_name,
+        },
+        SettingsCommand::SimulateLifecycle {
+            req,
+            bucket,
+            rules,
+            days,
+            now,
+        } => {
+            let entries = sim_entries(client, req, &bucket, tx).await?;
+            let now = now.unwrap_or_else(now_ms);
+            SettingsEvent::SimulationFinished {
+                req,
+                report: lifecycle_sim::simulate(&rules, &entries, now, days),
+            }
+        }
+        SettingsCommand::ShareLink {
+            req,
+            bucket,
+            bucket_name,
+            prefix,
+            is_folder,
+            is_public,
+            valid_seconds,
+        } => {
+            let base = format!(
+                "{}/file/{}/",
+                client.session().download_url,
+                encode::encode_value(&bucket_name)
+            );
+            let link = if is_public {
+                ShareLink {
+                    url: format!("{base}{}", encode::encode_name(&prefix)),
+                    prefix,
+                    is_folder,
+                    valid_until: None,
+                }
+            } else {
+                let started = now_ms();
+                let auth = client
+                    .get_download_authorization(&bucket, &prefix, valid_seconds)
+                    .await?;
+                // A folder link opens any name under the prefix; show where it starts.
+                let url = format!(
+                    "{base}{}?Authorization={}",
+                    encode::encode_name(&auth.file_name_prefix),
+                    encode::encode_value(&auth.authorization_token)
+                );
+                ShareLink {
+                    url,
+                    prefix: auth.file_name_prefix,
+                    is_folder,
+                    valid_until: Some(started + i64::from(valid_seconds) * 1000),
+                }
+            };
+            SettingsEvent::ShareLinkReady { req, link }
+        }
+    }))
+}
+
+/// Pages through every version and unfinished large file of a bucket.
+async fn inspect(client: &B2Client, bucket: &BucketId) -> Result<BucketContents, B2Error> {
+    let mut contents = BucketContents::default();
+    let mut request = versions_request(bucket);
+    loop {
+        let page = client.list_file_versions(&request).await?;
+        for v in &page.files {
+            match v.action {
+                FileAction::Hide => contents.hide_markers += 1,
+                FileAction::Start | FileAction::Folder => {}
+                _ => contents.versions += 1,
+            }
+        }
+        match page.next_file_name {
+            Some(name) => {
+                request.start_file_name = Some(name);
+                request.start_file_id = page.next_file_id;
+            }
+            None => break,
+        }
+    }
+    contents.unfinished = unfinished(client, bucket).await?.len();
+    Ok(contents)
+}
+
+fn versions_request(bucket: &BucketId) -> ListFileVersionsRequest {
+    ListFileVersionsRequest {
+        bucket_id: bucket.clone(),
+        max_file_count: Some(PAGE_SIZE),
+        ..ListFileVersionsRequest::default()
+    }
+}
+
+async fn unfinished(
+    client: &B2Client,
+    bucket: &BucketId,
+) -> Result<Vec<crate::b2::FileVersion>, B2Error> {
+    let mut out = Vec::new();
+    let mut start = None;
+    loop {
+        let page = client
+            .list_unfinished_large_files(bucket, None, start.as_ref())
+            .await?;
+        out.extend(page.files);
+        match page.next_file_id {
+            Some(id) => start = Some(id),
+            None => return Ok(out),
+        }
+    }
+}
+
+/// The bucket as the simulation sees it: versions with their lock state (listing order),
+/// and unfinished large files. Reports progress once per page.
+async fn sim_entries(
+    client: &B2Client,
+    req: RequestId,
+    bucket: &BucketId,
+    tx: &UnboundedSender<WorkerEvent>,
+) -> Result<Vec<SimEntry>, B2Error> {
+    let mut entries = Vec::new();
+    let mut request = versions_request(bucket);
+    loop {
+        let page = client.list_locked_versions(&request).await?;
+        for v in &page.files {
+            let kind = match v.version.action {
+                FileAction::Hide => EntryKind::Hide,
+                FileAction::Start | FileAction::Folder => continue,
+                _ => EntryKind::Upload,
+            };
+            entries.push(SimEntry {
+                name: v.version.file_name.clone(),
+                file_id: v.version.file_id.clone().unwrap_or_default().0,
+                kind,
+                timestamp: v.version.upload_timestamp,
+                size: v.version.content_length,
+                retain_until: v.retain_until(),
+                legal_hold: v.is_held(),
+            });
+        }
+        send(
+            tx,
+            SettingsEvent::SimulationProgressed {
+                req,
+                scanned: entries.len(),
+            },
+        );
+        match page.next_file_name {
+            Some(name) => {
+                request.start_file_name = Some(name);
+                request.start_file_id = page.next_file_id;
+            }
+            None => break,
+        }
+    }
+    for f in unfinished(client, bucket).await? {
+        entries.push(SimEntry {
+            name: f.file_name,
+            file_id: f.file_id.unwrap_or_default().0,
+            kind: EntryKind::Unfinished,
+            timestamp: f.upload_timestamp,
+            size: f.content_length,
+            retain_until: None,
+            legal_hold: false,
+        });
+    }
+    // Listing order (name, then newest first) for the simulation's grouping.
+    entries.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(entries)
+}
