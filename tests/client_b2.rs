@@ -531,3 +531,41 @@ async fn names_skip_hidden_folders_and_deep_histories_on_every_page_size() {
         }
     }
 }
+
+#[tokio::test]
+async fn survives_a_server_that_randomly_answers_503_and_429() {
+    let config = b2tui::emulator::Config {
+        faults: b2tui::emulator::Faults {
+            rate_429: 0.15,
+            retry_after_secs: 0,
+            rate_503: 0.15,
+        },
+        ..b2tui::emulator::Config::default()
+    };
+    let mut options = common::fast_retry();
+    options.retry.max_attempts = 12;
+    let local = common::start_with(config, options).await;
+    let c = &local.client;
+    let bucket = local
+        .create_bucket_retrying("flaky-server", "allPrivate")
+        .await;
+    for i in 0..15 {
+        let name = format!("f{i}");
+        put(c, &bucket, &name, &name).await;
+        let got = c
+            .download_file_by_name("flaky-server", &name, None)
+            .await
+            .unwrap();
+        assert_eq!(got.bytes().await.unwrap(), name.as_bytes());
+    }
+    let req = ListFileNamesRequest {
+        bucket_id: bucket,
+        max_file_count: Some(4),
+        ..Default::default()
+    };
+    let pages: Vec<Vec<_>> = paginate::file_names(c.clone(), req)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(pages.iter().map(Vec::len).sum::<usize>(), 15);
+}

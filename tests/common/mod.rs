@@ -41,19 +41,22 @@ pub async fn start_with(config: emulator::Config, options: ClientOptions) -> Loc
     let client = B2Client::authorize_with(&server.url, creds, options)
         .await
         .expect("authorize");
-    let auth: Value = reqwest::Client::new()
-        .get(format!("{}/b2api/v3/b2_authorize_account", server.url))
-        .basic_auth(&server.master_key_id, Some(&server.master_key))
-        .send()
-        .await
-        .expect("raw authorize")
-        .json()
-        .await
-        .expect("authorize json");
-    let token = auth["authorizationToken"]
-        .as_str()
-        .expect("token")
-        .to_owned();
+    // Raw authorize, tried again while a fault-injecting server refuses it.
+    let mut token = None;
+    for _ in 0..50 {
+        let resp = reqwest::Client::new()
+            .get(format!("{}/b2api/v3/b2_authorize_account", server.url))
+            .basic_auth(&server.master_key_id, Some(&server.master_key))
+            .send()
+            .await
+            .expect("raw authorize");
+        if resp.status().is_success() {
+            let auth: Value = resp.json().await.expect("authorize json");
+            token = auth["authorizationToken"].as_str().map(str::to_owned);
+            break;
+        }
+    }
+    let token = token.expect("the local B2 authorizes its master key");
     Local {
         server,
         client,
@@ -85,6 +88,23 @@ impl Local {
         assert_eq!(status, 200, "create bucket {name}: {body}");
         let bucket: Bucket = serde_json::from_value(body).expect("bucket shape");
         bucket.bucket_id
+    }
+
+    /// Creates a bucket on a server that injects random faults: tries until it answers.
+    pub async fn create_bucket_retrying(&self, name: &str, kind: &str) -> BucketId {
+        for _ in 0..50 {
+            let (status, body) = self
+                .api(
+                    "b2_create_bucket",
+                    json!({"accountId": self.client.account_id(), "bucketName": name, "bucketType": kind}),
+                )
+                .await;
+            if status == 200 {
+                let bucket: Bucket = serde_json::from_value(body).expect("bucket shape");
+                return bucket.bucket_id;
+            }
+        }
+        panic!("bucket {name} could not be created")
     }
 
     /// Admin call with the master key (fault injection, clock, stats).
