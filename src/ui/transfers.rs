@@ -137,7 +137,7 @@ fn job_item(app: &App, j: &JobSnapshot, width: usize) -> ListItem<'static> {
     ListItem::new(vec![first, Line::from(second)])
 }
 
-fn totals_line(app: &App) -> Line<'static> {
+fn totals_lines(app: &App) -> Vec<Line<'static>> {
     let t = app.transfers.totals();
     let mut parts = vec![format!("{} jobs", t.jobs)];
     for (n, word) in [
@@ -153,16 +153,19 @@ fn totals_line(app: &App) -> Line<'static> {
             parts.push(format!("{n} {word}"));
         }
     }
-    Line::from(vec![
-        Span::styled(format!(" {}", parts.join(" · ")), app.theme.header),
-        Span::raw(format!(
-            "   {} / {}  {}%  {}",
+    vec![
+        Line::from(Span::styled(
+            format!(" {}", parts.join(" · ")),
+            app.theme.header,
+        )),
+        Line::from(format!(
+            " {} / {}  {}%  {}",
             size(t.bytes_done),
             size(t.bytes_total),
             t.percent(),
             speed(t.bytes_per_sec)
         )),
-    ])
+    ]
 }
 
 /// Draws the Transfers view in `area`.
@@ -171,8 +174,8 @@ pub fn render_view(app: &App, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [totals, list] =
-        Layout::vertical([Constraint::Length(2), Constraint::Fill(1)]).areas(inner);
-    frame.render_widget(Paragraph::new(totals_line(app)), totals);
+        Layout::vertical([Constraint::Length(3), Constraint::Fill(1)]).areas(inner);
+    frame.render_widget(Paragraph::new(totals_lines(app)), totals);
     if app.transfers.jobs.is_empty() {
         let hint = Line::from(Span::styled(
             " No transfers yet: u uploads into the folder shown, d downloads the selection.",
@@ -282,12 +285,9 @@ fn render_prompt(app: &App, p: &PathPrompt, frame: &mut Frame) {
             format!("The local file of {}", sanitize(file_name)),
         ),
     };
-    let shown = p.candidates.len().min(8);
-    let height = 7 + u16::try_from(shown).unwrap_or(0) + u16::from(shown > 0);
-    let area = centered(frame.area(), 76, height);
+    let width = 76;
     let block = modal_block(app, title, t.modal_border)
         .title_bottom(Line::from(" Tab complete  ⏎ start  Esc cancel ").right_aligned());
-    let inner = block.inner(area);
     let mut lines = vec![
         Line::from(Span::styled(what, t.footer_desc)),
         Line::default(),
@@ -297,14 +297,14 @@ fn render_prompt(app: &App, p: &PathPrompt, frame: &mut Frame) {
         ]),
         Line::default(),
     ];
-    if shown > 0 {
+    if !p.candidates.is_empty() {
         lines.push(Line::from(Span::styled(
             format!("{} matches:", p.candidates.len()),
             t.footer_desc,
         )));
         let mut row = String::new();
         let mut rows = Vec::new();
-        let width = usize::from(inner.width);
+        let width = usize::from(width - 4);
         for c in &p.candidates {
             let c = sanitize(c);
             if !row.is_empty() && row.chars().count() + c.chars().count() + 2 > width {
@@ -318,13 +318,16 @@ fn render_prompt(app: &App, p: &PathPrompt, frame: &mut Frame) {
         rows.push(row);
         lines.extend(
             rows.into_iter()
-                .take(shown)
+                .take(8)
                 .map(|r| Line::from(Span::styled(r, t.folder))),
         );
     }
     if let Some(e) = &p.error {
         lines.push(Line::from(Span::styled(sanitize(e).into_owned(), t.error)));
     }
+    let height = u16::try_from(lines.len()).unwrap_or(12) + 2;
+    let area = centered(frame.area(), width, height);
+    let inner = block.inner(area);
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(block), area);
     let x = inner.x + 5 + u16::try_from(p.input.visual_cursor()).unwrap_or(0);
