@@ -99,10 +99,7 @@ async fn upload_typed_in_the_app_runs_and_refreshes_the_folder() {
         "{enter:?}"
     );
     run_until(&mut app, enter, &tx, &mut rx, &mut seen, |a| {
-        a.transfers
-            .jobs
-            .values()
-            .any(|j| j.state == JobState::Done)
+        a.transfers.jobs.values().any(|j| j.state == JobState::Done)
             && a.files.entries.iter().any(|e| e.file_name == "hello.txt")
     })
     .await;

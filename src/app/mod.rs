@@ -600,9 +600,7 @@ impl App {
             "versions"
         } else if let Some(what) = self.restore_failed(req) {
             what
-        } else if self.on_settings_failed(req, error, code) {
-            return;
-        } else if self.on_transfer_failed(req, error) {
+        } else if self.on_settings_failed(req, error, code) || self.on_transfer_failed(req, error) {
             return;
         } else {
             return; // an answer for a view the user already left
