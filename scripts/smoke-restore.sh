@@ -89,7 +89,7 @@ keys /
 keys -l report
 keys Enter
 step "report.txt has 3 versions" wait_for "Versions  3  report.txt"
-keys 3 G r
+keys Tab G r
 step "r restores the first draft" wait_for "Done: restore docs/report.txt"
 step "the copy is the fourth, current version" wait_for "Versions  4  report.txt"
 keys g i

@@ -77,6 +77,7 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
         endpoint_label: opts.endpoint_label,
         deterministic: opts.deterministic,
         key: current_key(&client),
+        cwd: std::env::current_dir().unwrap_or_default(),
     };
     let mut app = App::new(keymap, Theme::from_env(), session);
     app.set_capabilities(client.session().capabilities.clone());

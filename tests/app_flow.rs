@@ -196,7 +196,7 @@ fn opening_a_bucket_lists_its_root() {
     assert_eq!(app.files.pending, Some(req));
     // Same command again, checked field by field.
     let mut app2 = app;
-    app2.update(key('1'));
+    app2.update(code(KeyCode::BackTab));
     assert_eq!(app2.focus, Focus::Buckets);
     // Re-opening the open bucket only moves focus.
     let cmds = app2.update(key('l'));

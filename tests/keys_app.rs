@@ -34,6 +34,7 @@ fn app_with(current: CurrentKey) -> App {
             endpoint_label: "http://127.0.0.1:8090".to_owned(),
             deterministic: true,
             key: current,
+            ..SessionInfo::default()
         },
     );
     let req = app.start()[0].req();

@@ -191,7 +191,7 @@ fn report_versions(app: &mut App) {
         ],
         done: true,
     }));
-    app.update(key('3'));
+    app.update(code(KeyCode::Tab));
     assert_eq!(app.focus, Focus::Versions);
 }
 

@@ -108,4 +108,34 @@ pub enum Action {
     ToggleList,
     /// Copy the link to the clipboard.
     CopyLink,
+    /// Switch to the Transfers view.
+    ShowTransfers,
+    /// Upload a local file or folder into the folder shown (asks for the path).
+    StartUpload,
+    /// Download the selected or marked entries (asks for the folder).
+    StartDownload,
+    /// Cancel the selected transfer (asks how).
+    CancelJob,
+    /// Pause the selected transfer, or resume it.
+    PauseJob,
+    /// Retry a failed or cancelled transfer.
+    RetryJob,
+    /// Forget finished transfers.
+    ClearFinished,
+    /// List the bucket's unfinished large files.
+    ShowUnfinished,
+    /// Path prompts: complete the typed path.
+    Complete,
+    /// Cancel and delete what was uploaded so far.
+    Discard,
+    /// Cancel, keeping an unfinished large upload for a later resume.
+    KeepForResume,
+    /// Conflict policy: leave existing local files alone.
+    Skip,
+    /// Conflict policy: replace existing local files.
+    Overwrite,
+    /// Conflict policy: write beside existing local files.
+    KeepBoth,
+    /// Resume the selected unfinished large file (asks for the local file).
+    ResumeUpload,
 }

@@ -8,6 +8,7 @@ pub mod notify;
 pub mod panes;
 pub mod restore;
 pub mod settings;
+pub mod transfers;
 
 use std::time::Instant;
 
@@ -20,6 +21,7 @@ pub use notify::{Level, Notification};
 pub use panes::files::BucketRef;
 pub use panes::{BucketsPane, FilesPane, Motion, Row, VersionsPane};
 pub use restore::RestoreState;
+pub use transfers::{TransferModal, TransfersState};
 
 use crate::config::{Keymap, Scope, Theme};
 use crate::worker::{Command, RequestId, WorkerEvent};
@@ -57,6 +59,7 @@ pub enum View {
     #[default]
     Browse,
     Keys,
+    Transfers,
 }
 
 /// Everything `update` reacts to.
@@ -87,6 +90,8 @@ pub struct SessionInfo {
     pub deterministic: bool,
     /// The application key b2tui is using, with its scope.
     pub key: keys::CurrentKey,
+    /// The directory b2tui started in (the first default download folder).
+    pub cwd: std::path::PathBuf,
 }
 
 /// Frames of the loading spinner.
@@ -116,6 +121,8 @@ pub struct App {
     pub quit: bool,
     /// Bucket settings view, its pending requests and effects (`app/settings`).
     pub admin: settings::AdminState,
+    /// Upload and download jobs, prompts and unfinished large files (`app/transfers`).
+    pub transfers: TransfersState,
     next_req: u64,
 }
 
@@ -139,6 +146,7 @@ impl App {
             spinner: 0,
             quit: false,
             admin: settings::AdminState::default(),
+            transfers: TransfersState::default(),
             next_req: 0,
         }
     }
@@ -162,6 +170,9 @@ impl App {
         }
         if self.view == View::Keys {
             return Scope::Keys;
+        }
+        if self.view == View::Transfers {
+            return Scope::Transfers;
         }
         if let Some(s) = self.settings_scope() {
             return s;
@@ -223,6 +234,7 @@ impl App {
             self.spinner = (self.spinner + 1) % SPINNER.len();
         }
         self.request_versions(cmds);
+        self.transfers_tick(cmds);
     }
 
     fn request_versions(&mut self, cmds: &mut Vec<Command>) {
@@ -241,6 +253,9 @@ impl App {
             return self.on_keys_modal_key(key, cmds);
         }
         let scope = self.scope();
+        if self.on_transfer_key(scope, key, cmds) {
+            return;
+        }
         if self.on_settings_key(scope, key, cmds) {
             return;
         }
@@ -267,7 +282,13 @@ impl App {
             self.on_modal_action(action, cmds);
             return;
         }
-        if self.view == View::Keys || action == Action::ShowKeys {
+        if self.on_view_switch(action, cmds) {
+            return;
+        }
+        if self.view == View::Transfers {
+            return self.on_transfers_action(action, cmds);
+        }
+        if self.view == View::Keys {
             return self.on_keys_action(action, cmds);
         }
         if self.on_settings_pane_action(action, cmds) {
@@ -356,6 +377,22 @@ impl App {
             | Action::PrevChoice
             | Action::ToggleList
             | Action::CopyLink => {}
+            Action::StartUpload | Action::StartDownload | Action::ShowUnfinished => {
+                self.on_transfer_pane_action(action, cmds);
+            }
+            // Transfers-view and transfers-modal actions (`app/transfers`).
+            Action::ShowTransfers
+            | Action::CancelJob
+            | Action::PauseJob
+            | Action::RetryJob
+            | Action::ClearFinished
+            | Action::Complete
+            | Action::Discard
+            | Action::KeepForResume
+            | Action::Skip
+            | Action::Overwrite
+            | Action::KeepBoth
+            | Action::ResumeUpload => {}
         }
     }
 
@@ -549,6 +586,7 @@ impl App {
             WorkerEvent::Keys(ev) => self.on_keys_event(ev),
             WorkerEvent::Restore(ev) => self.on_restore_event(ev, cmds),
             WorkerEvent::Settings(ev) => self.on_settings_event(*ev, cmds),
+            WorkerEvent::Transfer(note) => self.on_transfer_note(note, cmds),
         }
     }
 
@@ -562,7 +600,7 @@ impl App {
             "versions"
         } else if let Some(what) = self.restore_failed(req) {
             what
-        } else if self.on_settings_failed(req, error, code) {
+        } else if self.on_settings_failed(req, error, code) || self.on_transfer_failed(req, error) {
             return;
         } else {
             return; // an answer for a view the user already left

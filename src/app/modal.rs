@@ -17,6 +17,8 @@ pub enum Modal {
     Restore(crate::app::restore::RestoreModal),
     /// Bucket settings forms and dialogs (`app/settings`).
     Settings(Box<crate::app::settings::SettingsModal>),
+    /// Upload and download prompts, cancel and conflict questions (`app/transfers`).
+    Transfer(Box<crate::app::transfers::TransferModal>),
 }
 
 impl Modal {
@@ -28,6 +30,7 @@ impl Modal {
             Modal::Keys(m) => m.scope(),
             Modal::Restore(m) => m.scope(),
             Modal::Settings(m) => m.scope(),
+            Modal::Transfer(m) => m.scope(),
         }
     }
 

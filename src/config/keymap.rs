@@ -40,11 +40,21 @@ pub enum Scope {
     Form,
     /// A dialog: confirmations and results.
     Dialog,
+    /// The transfers view.
+    Transfers,
+    /// A local path prompt (upload, download folder, resume): Tab completes.
+    PathPrompt,
+    /// Cancel a transfer: discard, or keep for resume.
+    CancelJob,
+    /// What to do with local files that already exist (once per download batch).
+    Conflict,
+    /// The bucket's unfinished large files.
+    Unfinished,
 }
 
 impl Scope {
     /// Every scope, in help-overlay order.
-    pub const ALL: [Scope; 20] = [
+    pub const ALL: [Scope; 25] = [
         Scope::Global,
         Scope::Buckets,
         Scope::Files,
@@ -65,6 +75,11 @@ impl Scope {
         Scope::Settings,
         Scope::Form,
         Scope::Dialog,
+        Scope::Transfers,
+        Scope::PathPrompt,
+        Scope::CancelJob,
+        Scope::Conflict,
+        Scope::Unfinished,
     ];
 
     /// The section name in the keymap file.
@@ -90,6 +105,11 @@ impl Scope {
             Scope::Settings => "settings",
             Scope::Form => "form",
             Scope::Dialog => "dialog",
+            Scope::Transfers => "transfers",
+            Scope::PathPrompt => "path_prompt",
+            Scope::CancelJob => "cancel_job",
+            Scope::Conflict => "conflict",
+            Scope::Unfinished => "unfinished",
         }
     }
 
@@ -101,7 +121,7 @@ impl Scope {
     pub fn is_pane(self) -> bool {
         matches!(
             self,
-            Scope::Buckets | Scope::Files | Scope::Versions | Scope::Keys
+            Scope::Buckets | Scope::Files | Scope::Versions | Scope::Keys | Scope::Transfers
         )
     }
 }

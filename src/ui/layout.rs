@@ -101,6 +101,7 @@ pub fn render_header(app: &App, frame: &mut Frame, area: Rect) {
     }
     spans.extend(super::restore::as_of_span(app));
     spans.extend(super::restore::status_spans(app));
+    spans.extend(super::transfers::summary_spans(app));
     if app.is_loading() {
         let spin = if app.session.deterministic {
             "…"

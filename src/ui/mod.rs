@@ -8,6 +8,7 @@ pub mod modal;
 pub mod panes;
 pub mod restore;
 pub mod settings;
+pub mod transfers;
 
 use ratatui::Frame;
 use ratatui::style::Style;
@@ -25,6 +26,8 @@ pub fn render(app: &App, frame: &mut Frame) {
     layout::render_header(app, frame, areas.header);
     if app.view == View::Keys {
         keys::render_view(app, frame, keys::main_area(&areas));
+    } else if app.view == View::Transfers {
+        transfers::render_view(app, frame, keys::main_area(&areas));
     } else if let Some(area) = areas.buckets {
         panes::buckets::render(app, frame, area);
     }

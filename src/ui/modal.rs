@@ -30,6 +30,7 @@ pub fn render(app: &App, modal: &Modal, frame: &mut Frame) {
         Modal::Keys(m) => super::keys::render_modal(app, m, frame),
         Modal::Restore(m) => super::restore::render_modal(app, m, frame),
         Modal::Settings(m) => crate::ui::settings::render_modal(app, m, frame),
+        Modal::Transfer(m) => super::transfers::render_modal(app, m, frame),
     }
 }
 
@@ -55,6 +56,11 @@ fn scope_title(scope: Scope) -> &'static str {
         Scope::Settings => "Bucket settings",
         Scope::Form => "Forms",
         Scope::Dialog => "Dialogs",
+        Scope::Transfers => "Transfers view",
+        Scope::PathPrompt => "Path prompt",
+        Scope::CancelJob => "Cancel transfer",
+        Scope::Conflict => "Existing local files",
+        Scope::Unfinished => "Unfinished large files",
     }
 }
 

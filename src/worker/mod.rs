@@ -7,6 +7,7 @@ pub mod listing;
 pub mod restore;
 pub mod settings;
 pub mod transfer;
+pub mod transfer_cmds;
 
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -45,6 +46,8 @@ pub enum Command {
     Restore(restore::RestoreCommand),
     /// Bucket settings, lifecycle simulation and share links (`settings.rs`).
     Settings(settings::SettingsCommand),
+    /// Uploads, downloads and their jobs (`transfer_cmds.rs`).
+    Transfer(transfer_cmds::TransferCommand),
 }
 
 impl Command {
@@ -58,6 +61,7 @@ impl Command {
             Self::CopyToClipboard { .. } => RequestId::default(),
             Self::Restore(c) => c.req(),
             Self::Settings(cmd) => cmd.req(),
+            Self::Transfer(cmd) => cmd.req(),
         }
     }
 }
@@ -98,6 +102,8 @@ pub enum WorkerEvent {
     Restore(restore::RestoreEvent),
     /// A settings command's result (`settings.rs`).
     Settings(Box<settings::SettingsEvent>),
+    /// Transfer jobs and their helpers (`transfer_cmds.rs`).
+    Transfer(transfer_cmds::TransferNote),
 }
 
 impl WorkerEvent {
@@ -120,19 +126,36 @@ impl WorkerEvent {
 /// never holds up another. Events for the app go to `evt_tx`.
 pub fn spawn(
     client: B2Client,
+    cmd_rx: mpsc::UnboundedReceiver<Command>,
+    evt_tx: mpsc::UnboundedSender<WorkerEvent>,
+) -> JoinHandle<()> {
+    spawn_with(client, transfer::TransferOptions::default(), cmd_rx, evt_tx)
+}
+
+/// [`spawn`] with the transfer engine's limits and sizes given.
+pub fn spawn_with(
+    client: B2Client,
+    options: transfer::TransferOptions,
     mut cmd_rx: mpsc::UnboundedReceiver<Command>,
     evt_tx: mpsc::UnboundedSender<WorkerEvent>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
+        let (engine, events) = transfer::TransferEngine::new(client.clone(), options);
+        let forward = tokio::spawn(transfer_cmds::forward(events, evt_tx.clone()));
         while let Some(cmd) = cmd_rx.recv().await {
             let client = client.clone();
+            let engine = engine.clone();
             let tx = evt_tx.clone();
             tokio::spawn(async move {
                 match cmd {
+                    Command::Transfer(cmd) => {
+                        transfer_cmds::execute(&engine, &client, cmd, &tx).await;
+                    }
                     Command::Keys(cmd) => keys::execute(&client, cmd, &tx).await,
                     cmd => listing::execute(&client, cmd, &tx).await,
                 }
             });
         }
+        forward.abort();
     })
 }

@@ -489,7 +489,9 @@ impl TransferEngine {
 
     /// Forgets final jobs (done, skipped, cancelled, failed), e.g. "clear finished".
     pub fn clear_finished(&self) {
-        lock(&self.inner.jobs).retain(|_, j| !j.snapshot.state.is_final());
+        // Paused jobs stay: they are waiting for a resume, not finished.
+        lock(&self.inner.jobs)
+            .retain(|_, j| !j.snapshot.state.is_final() || j.snapshot.state == JobState::Paused);
     }
 
     /// The job table, in id order.

@@ -1,0 +1,260 @@
+//! Transfers: the job table mirrored from the engine's events, the upload and download
+//! prompts (with local path completion), cancel and conflict questions, and the bucket's
+//! unfinished large files. State and pure helpers; `update.rs` holds the `App` methods.
+
+pub mod complete;
+mod update;
+
+use std::collections::BTreeMap;
+
+use tui_input::Input;
+
+pub use complete::{Completion, complete, dir_to_list};
+
+use crate::app::BucketRef;
+use crate::app::panes::Cursor;
+use crate::b2::FileVersion;
+use crate::config::Scope;
+use crate::worker::RequestId;
+use crate::worker::transfer::{ConflictPolicy, JobId, JobKind, JobSnapshot, JobState};
+use crate::worker::transfer_cmds::DownloadItem;
+
+/// What a path prompt is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PromptPurpose {
+    /// Upload a local file or folder into `prefix`.
+    Upload { bucket: BucketRef, prefix: String },
+    /// The folder to download the planned entries into.
+    DownloadTo,
+    /// The local copy of an unfinished large file, to resume it.
+    Resume {
+        bucket: BucketRef,
+        file_name: String,
+    },
+}
+
+/// A one-line local path input with Tab completion.
+#[derive(Clone, Debug)]
+pub struct PathPrompt {
+    pub purpose: PromptPurpose,
+    pub input: Input,
+    /// Names matching the typed path, shown when completion was ambiguous.
+    pub candidates: Vec<String>,
+    /// The listing in flight and the text it completes.
+    pub completing: Option<(RequestId, String)>,
+    pub error: Option<String>,
+}
+
+impl PartialEq for PathPrompt {
+    fn eq(&self, other: &Self) -> bool {
+        self.purpose == other.purpose
+            && self.input.value() == other.input.value()
+            && self.candidates == other.candidates
+            && self.completing == other.completing
+            && self.error == other.error
+    }
+}
+
+impl Eq for PathPrompt {}
+
+impl PathPrompt {
+    pub fn new(purpose: PromptPurpose, value: &str) -> Self {
+        Self {
+            purpose,
+            input: Input::new(value.to_owned()),
+            candidates: Vec::new(),
+            completing: None,
+            error: None,
+        }
+    }
+}
+
+/// A transfers overlay.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TransferModal {
+    Path(PathPrompt),
+    /// Existing local files: asked once per download batch (the plan is in
+    /// [`TransfersState::plan`]); `choice` is highlighted.
+    Conflict {
+        choice: ConflictPolicy,
+    },
+    /// Cancel one job; `can_keep` for uploads (an unfinished large file stays resumable).
+    Cancel {
+        id: JobId,
+        label: String,
+        can_keep: bool,
+    },
+    /// The list in [`TransfersState::unfinished`].
+    Unfinished,
+    /// `b2_cancel_large_file` of one unfinished file, asked first.
+    CancelUnfinished {
+        file_id: String,
+        file_name: String,
+    },
+}
+
+impl TransferModal {
+    pub fn scope(&self) -> Scope {
+        match self {
+            TransferModal::Path(_) => Scope::PathPrompt,
+            TransferModal::Conflict { .. } => Scope::Conflict,
+            TransferModal::Cancel { .. } | TransferModal::CancelUnfinished { .. } => {
+                Scope::CancelJob
+            }
+            TransferModal::Unfinished => Scope::Unfinished,
+        }
+    }
+}
+
+/// A download waiting for its folder and conflict policy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DownloadPlan {
+    pub bucket: BucketRef,
+    /// The folder shown when it was planned; names are made relative to it.
+    pub base: String,
+    pub items: Vec<DownloadItem>,
+    /// `report.txt`, `alps/` or `3 entries`.
+    pub label: String,
+    /// Chosen in the prompt.
+    pub dir: Option<String>,
+}
+
+/// The unfinished large files of one bucket.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnfinishedList {
+    pub bucket: BucketRef,
+    /// None while loading.
+    pub files: Option<Vec<FileVersion>>,
+    pub cursor: Cursor,
+    pub req: RequestId,
+}
+
+impl UnfinishedList {
+    pub fn selected(&self) -> Option<&FileVersion> {
+        self.files.as_ref()?.get(self.cursor.selected)
+    }
+}
+
+/// Transfers state inside `App`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TransfersState {
+    /// The job table, as the engine reported it.
+    pub jobs: BTreeMap<JobId, JobSnapshot>,
+    pub cursor: Cursor,
+    /// The last download folder chosen (remembered for the session).
+    pub download_dir: Option<String>,
+    pub plan: Option<DownloadPlan>,
+    pub unfinished: Option<UnfinishedList>,
+    /// An upload into the folder shown finished: reload it on the next tick.
+    pub refresh_files: bool,
+    /// Upload/download commands in flight (their queued count or error comes back).
+    pub(crate) queueing: Vec<RequestId>,
+    /// `b2_cancel_large_file` calls in flight.
+    pub(crate) cancelling: Vec<RequestId>,
+}
+
+/// Batch totals over the job table.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub jobs: usize,
+    pub queued: usize,
+    pub running: usize,
+    pub paused: usize,
+    pub done: usize,
+    pub failed: usize,
+    pub cancelled: usize,
+    pub skipped: usize,
+    /// Bytes over the jobs that are not cancelled, failed or skipped.
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+    /// Sum of the running jobs' speeds.
+    pub bytes_per_sec: u64,
+}
+
+impl Totals {
+    /// Whole percent done (0 when nothing is known).
+    pub fn percent(&self) -> u64 {
+        percent(self.bytes_done, self.bytes_total)
+    }
+
+    /// True while something is queued or running.
+    pub fn is_active(&self) -> bool {
+        self.queued + self.running > 0
+    }
+}
+
+/// Whole percent of `done` in `total` (0 for an unknown total).
+pub fn percent(done: u64, total: u64) -> u64 {
+    if total == 0 {
+        return 0;
+    }
+    (u128::from(done.min(total)) * 100 / u128::from(total)) as u64
+}
+
+/// Seconds left at `bytes_per_sec`, None when nothing moves or the size is unknown.
+pub fn eta_secs(done: u64, total: u64, bytes_per_sec: u64) -> Option<u64> {
+    if bytes_per_sec == 0 || total == 0 || done >= total {
+        return None;
+    }
+    Some((total - done).div_ceil(bytes_per_sec))
+}
+
+impl TransfersState {
+    /// Counts and bytes over every job.
+    pub fn totals(&self) -> Totals {
+        let mut t = Totals {
+            jobs: self.jobs.len(),
+            ..Totals::default()
+        };
+        for j in self.jobs.values() {
+            let counted = match &j.state {
+                JobState::Queued => {
+                    t.queued += 1;
+                    true
+                }
+                JobState::Running => {
+                    t.running += 1;
+                    t.bytes_per_sec += j.bytes_per_sec;
+                    true
+                }
+                JobState::Paused => {
+                    t.paused += 1;
+                    true
+                }
+                JobState::Done => {
+                    t.done += 1;
+                    true
+                }
+                JobState::Failed { .. } => {
+                    t.failed += 1;
+                    false
+                }
+                JobState::Cancelled => {
+                    t.cancelled += 1;
+                    false
+                }
+                JobState::Skipped { .. } => {
+                    t.skipped += 1;
+                    false
+                }
+            };
+            if counted {
+                t.bytes_done += j.bytes_done.min(j.bytes_total.max(j.bytes_done));
+                t.bytes_total += j.bytes_total.max(j.bytes_done);
+            }
+        }
+        t
+    }
+
+    /// The job under the cursor.
+    pub fn selected(&self) -> Option<&JobSnapshot> {
+        self.jobs.values().nth(self.cursor.selected)
+    }
+
+    /// True for uploads (the cancel question offers keep-for-resume).
+    pub fn is_upload(&self, id: JobId) -> bool {
+        self.jobs
+            .get(&id)
+            .is_some_and(|j| j.kind == JobKind::Upload)
+    }
+}

@@ -1,0 +1,358 @@
+//! The TUI's transfer commands: queue uploads and downloads on the engine, steer its jobs,
+//! list a local folder (for path completion) and the bucket's unfinished large files.
+//! Engine events are forwarded as they come; nothing here touches `App`.
+
+use std::path::{Path, PathBuf};
+
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+
+use super::transfer::{
+    BucketRef, CancelMode, ConflictPolicy, JobId, RemoteFile, TransferEngine, TransferEvent,
+    local_path_for,
+};
+use super::{RequestId, WorkerEvent};
+use crate::b2::{B2Client, FileId, FileVersion};
+
+/// One remote entry to download.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DownloadItem {
+    /// A file as listed (its version is fetched, even in the past or a hidden one).
+    File(Box<FileVersion>),
+    /// The newest version of a name.
+    Name(String),
+    /// Everything under a folder prefix (ends with `/`).
+    Folder(String),
+}
+
+/// A transfer request from the app.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TransferCommand {
+    /// Upload a local file or folder into `prefix` (under its own base name).
+    Upload {
+        req: RequestId,
+        local: PathBuf,
+        bucket: BucketRef,
+        prefix: String,
+    },
+    /// Upload one local file as exactly `file_name` (resumes a matching unfinished file).
+    UploadAs {
+        req: RequestId,
+        local: PathBuf,
+        bucket: BucketRef,
+        file_name: String,
+    },
+    /// Download entries into `dir`, at their names relative to `base` (the folder shown).
+    Download {
+        req: RequestId,
+        bucket: BucketRef,
+        base: String,
+        items: Vec<DownloadItem>,
+        dir: PathBuf,
+        conflict: ConflictPolicy,
+    },
+    Cancel {
+        id: JobId,
+        mode: CancelMode,
+    },
+    Pause {
+        id: JobId,
+    },
+    Resume {
+        id: JobId,
+    },
+    Retry {
+        id: JobId,
+    },
+    ClearFinished,
+    /// Read one local folder's entries (for completion).
+    ListLocal {
+        req: RequestId,
+        dir: PathBuf,
+    },
+    /// `b2_list_unfinished_large_files`, every page.
+    ListUnfinished {
+        req: RequestId,
+        bucket: BucketRef,
+    },
+    /// `b2_cancel_large_file`.
+    CancelUnfinished {
+        req: RequestId,
+        file_id: FileId,
+    },
+}
+
+impl TransferCommand {
+    /// The request this command answers to (job steering has none).
+    pub fn req(&self) -> RequestId {
+        match self {
+            Self::Upload { req, .. }
+            | Self::UploadAs { req, .. }
+            | Self::Download { req, .. }
+            | Self::ListLocal { req, .. }
+            | Self::ListUnfinished { req, .. }
+            | Self::CancelUnfinished { req, .. } => *req,
+            Self::Cancel { .. }
+            | Self::Pause { .. }
+            | Self::Resume { .. }
+            | Self::Retry { .. }
+            | Self::ClearFinished => RequestId::default(),
+        }
+    }
+}
+
+/// An entry of a local folder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocalEntry {
+    pub name: String,
+    pub is_dir: bool,
+}
+
+/// What the transfer side reports.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TransferNote {
+    /// An engine event, as it came.
+    Engine(TransferEvent),
+    /// A command could not queue anything (no such local path, listing failed…).
+    NotStarted {
+        req: RequestId,
+        error: String,
+    },
+    /// The jobs a command queued.
+    Queued {
+        req: RequestId,
+        jobs: usize,
+    },
+    LocalListed {
+        req: RequestId,
+        dir: PathBuf,
+        entries: Vec<LocalEntry>,
+    },
+    UnfinishedListed {
+        req: RequestId,
+        files: Vec<FileVersion>,
+    },
+    UnfinishedCancelled {
+        req: RequestId,
+        file_id: FileId,
+    },
+}
+
+fn note(tx: &UnboundedSender<WorkerEvent>, n: TransferNote) {
+    let _ = tx.send(WorkerEvent::Transfer(n));
+}
+
+/// Forwards every engine event to the app until either side closes.
+pub async fn forward(
+    mut events: UnboundedReceiver<TransferEvent>,
+    tx: UnboundedSender<WorkerEvent>,
+) {
+    while let Some(ev) = events.recv().await {
+        if tx
+            .send(WorkerEvent::Transfer(TransferNote::Engine(ev)))
+            .is_err()
+        {
+            return;
+        }
+    }
+}
+
+/// Runs one transfer command.
+pub async fn execute(
+    engine: &TransferEngine,
+    client: &B2Client,
+    cmd: TransferCommand,
+    tx: &UnboundedSender<WorkerEvent>,
+) {
+    match cmd {
+        TransferCommand::Upload {
+            req,
+            local,
+            bucket,
+            prefix,
+        } => match upload(engine, local, bucket, &prefix).await {
+            Ok(jobs) => note(tx, TransferNote::Queued { req, jobs }),
+            Err(error) => note(tx, TransferNote::NotStarted { req, error }),
+        },
+        TransferCommand::UploadAs {
+            req,
+            local,
+            bucket,
+            file_name,
+        } => match tokio::fs::metadata(&local).await {
+            Ok(m) if m.is_file() => {
+                engine.upload_file(local, bucket, file_name);
+                note(tx, TransferNote::Queued { req, jobs: 1 });
+            }
+            Ok(_) => {
+                let error = format!("{} is not a file", local.display());
+                note(tx, TransferNote::NotStarted { req, error });
+            }
+            Err(e) => {
+                let error = format!("{}: {e}", local.display());
+                note(tx, TransferNote::NotStarted { req, error });
+            }
+        },
+        TransferCommand::Download {
+            req,
+            bucket,
+            base,
+            items,
+            dir,
+            conflict,
+        } => match download(engine, bucket, &base, items, &dir, conflict).await {
+            Ok(jobs) => note(tx, TransferNote::Queued { req, jobs }),
+            Err(error) => note(tx, TransferNote::NotStarted { req, error }),
+        },
+        TransferCommand::Cancel { id, mode } => engine.cancel(id, mode),
+        TransferCommand::Pause { id } => engine.pause(id),
+        TransferCommand::Resume { id } => {
+            engine.resume(id);
+        }
+        TransferCommand::Retry { id } => {
+            engine.retry(id);
+        }
+        TransferCommand::ClearFinished => engine.clear_finished(),
+        TransferCommand::ListLocal { req, dir } => match list_local(&dir).await {
+            Ok(entries) => note(tx, TransferNote::LocalListed { req, dir, entries }),
+            Err(e) => {
+                let error = format!("{}: {e}", dir.display());
+                note(tx, TransferNote::NotStarted { req, error });
+            }
+        },
+        TransferCommand::ListUnfinished { req, bucket } => {
+            match list_unfinished(client, &bucket).await {
+                Ok(files) => note(tx, TransferNote::UnfinishedListed { req, files }),
+                Err(e) => {
+                    let _ = tx.send(WorkerEvent::failed(req, &e));
+                }
+            }
+        }
+        TransferCommand::CancelUnfinished { req, file_id } => {
+            match client.cancel_large_file(&file_id).await {
+                Ok(_) => note(tx, TransferNote::UnfinishedCancelled { req, file_id }),
+                Err(e) => {
+                    let _ = tx.send(WorkerEvent::failed(req, &e));
+                }
+            }
+        }
+    }
+}
+
+async fn upload(
+    engine: &TransferEngine,
+    local: PathBuf,
+    bucket: BucketRef,
+    prefix: &str,
+) -> Result<usize, String> {
+    let meta = tokio::fs::metadata(&local)
+        .await
+        .map_err(|e| format!("{}: {e}", local.display()))?;
+    let base = base_name(&local)?;
+    if meta.is_dir() {
+        let ids = engine
+            .upload_folder(local, bucket, &format!("{prefix}{base}/"))
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(ids.len())
+    } else {
+        engine.upload_file(local, bucket, format!("{prefix}{base}"));
+        Ok(1)
+    }
+}
+
+/// The last component of a local path, as a B2 name segment.
+fn base_name(local: &Path) -> Result<String, String> {
+    local
+        .file_name()
+        .and_then(|n| n.to_str())
+        .map(str::to_owned)
+        .ok_or_else(|| format!("{}: not a UTF-8 file name", local.display()))
+}
+
+async fn download(
+    engine: &TransferEngine,
+    bucket: BucketRef,
+    base: &str,
+    items: Vec<DownloadItem>,
+    dir: &Path,
+    conflict: ConflictPolicy,
+) -> Result<usize, String> {
+    tokio::fs::create_dir_all(dir)
+        .await
+        .map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut queued = 0;
+    let mut problems = Vec::new();
+    for item in items {
+        let name = match &item {
+            DownloadItem::File(v) => v.file_name.clone(),
+            DownloadItem::Name(n) | DownloadItem::Folder(n) => n.clone(),
+        };
+        let relative = name.strip_prefix(base).unwrap_or(&name);
+        let target = match local_path_for(dir, relative.trim_end_matches('/')) {
+            Ok(t) => t,
+            Err(why) => {
+                problems.push(format!("{name}: {why}"));
+                continue;
+            }
+        };
+        match item {
+            DownloadItem::Folder(prefix) => {
+                match engine
+                    .download_folder(bucket.clone(), &prefix, target, conflict)
+                    .await
+                {
+                    Ok(ids) => queued += ids.len(),
+                    Err(e) => problems.push(format!("{prefix}: {e}")),
+                }
+            }
+            DownloadItem::File(v) => {
+                engine.download_file(bucket.clone(), RemoteFile::Version(v), target, conflict);
+                queued += 1;
+            }
+            DownloadItem::Name(n) => {
+                engine.download_file(bucket.clone(), RemoteFile::Name(n), target, conflict);
+                queued += 1;
+            }
+        }
+    }
+    if queued == 0 && !problems.is_empty() {
+        return Err(problems.join("; "));
+    }
+    Ok(queued)
+}
+
+/// Entries of one local folder, sorted by name (unreadable entries are left out).
+async fn list_local(dir: &Path) -> std::io::Result<Vec<LocalEntry>> {
+    let mut rd = tokio::fs::read_dir(dir).await?;
+    let mut out = Vec::new();
+    while let Some(entry) = rd.next_entry().await? {
+        let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+            continue;
+        };
+        // Follows symlinks, so a link to a folder completes like a folder.
+        let is_dir = tokio::fs::metadata(entry.path())
+            .await
+            .is_ok_and(|m| m.is_dir());
+        out.push(LocalEntry { name, is_dir });
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
+async fn list_unfinished(
+    client: &B2Client,
+    bucket: &BucketRef,
+) -> Result<Vec<FileVersion>, crate::b2::B2Error> {
+    let mut files = Vec::new();
+    let mut start: Option<FileId> = None;
+    loop {
+        let page = client
+            .list_unfinished_large_files(&bucket.id, None, start.as_ref())
+            .await?;
+        files.extend(page.files);
+        match page.next_file_id {
+            Some(next) => start = Some(next),
+            None => return Ok(files),
+        }
+    }
+}

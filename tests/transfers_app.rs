@@ -1,0 +1,864 @@
+//! Transfers in the app: views on number keys, the job table from engine events, speed and
+//! ETA text, path completion over a directory listing given as data, the upload and download
+//! prompts (defaults, conflict policy asked once), cancel/pause/retry, the files refresh after
+//! an upload; and snapshots of the transfers view and prompts on a 100×30 test terminal.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use b2tui::app::transfers::{TransferModal, complete, eta_secs};
+use b2tui::app::{App, Focus, Modal, Msg, SessionInfo, View};
+use b2tui::b2::{AccountId, Bucket, BucketId, FileAction, FileId, FileVersion};
+use b2tui::config::{Keymap, Theme};
+use b2tui::ui;
+use b2tui::worker::settings::SettingsCommand;
+use b2tui::worker::transfer::{
+    CancelMode, ConflictPolicy, JobId, JobKind, JobSnapshot, JobState, TransferEvent,
+};
+use b2tui::worker::transfer_cmds::{DownloadItem, LocalEntry, TransferCommand, TransferNote};
+use b2tui::worker::{Command, KeyCommand, RequestId, WorkerEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const T0: i64 = 1_795_183_353_123;
+
+fn bucket(name: &str) -> Bucket {
+    Bucket {
+        account_id: AccountId::from("3f2a9c1b7d00"),
+        bucket_id: BucketId(format!("id-{name}")),
+        bucket_name: name.to_owned(),
+        bucket_type: "allPrivate".to_owned(),
+        bucket_info: BTreeMap::new(),
+        cors_rules: Vec::new(),
+        lifecycle_rules: Vec::new(),
+        options: Vec::new(),
+        revision: 1,
+    }
+}
+
+fn file(name: &str, size: u64) -> FileVersion {
+    FileVersion {
+        account_id: None,
+        action: FileAction::Upload,
+        bucket_id: Some(BucketId::from("id-photos-2026")),
+        content_length: size,
+        content_sha1: None,
+        content_md5: None,
+        content_type: None,
+        file_id: Some(FileId::from(format!("fid-{name}").as_str())),
+        file_info: BTreeMap::new(),
+        file_name: name.to_owned(),
+        upload_timestamp: T0,
+    }
+}
+
+fn folder(name: &str) -> FileVersion {
+    FileVersion {
+        action: FileAction::Folder,
+        file_id: None,
+        content_length: 0,
+        upload_timestamp: 0,
+        ..file(name, 0)
+    }
+}
+
+fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn code(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(key(c));
+    }
+}
+
+fn transfer_cmds(cmds: Vec<Command>) -> Vec<TransferCommand> {
+    cmds.into_iter()
+        .filter_map(|c| match c {
+            Command::Transfer(t) => Some(t),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `photos-2026` opened on its root: two folders, three files; cwd `/home/me`.
+fn browsing() -> App {
+    let mut app = App::new(
+        Keymap::default_keymap(),
+        Theme::colored(),
+        SessionInfo {
+            account_id: "3f2a9c1b7d00".to_owned(),
+            endpoint_label: "http://127.0.0.1:8090".to_owned(),
+            deterministic: true,
+            cwd: PathBuf::from("/home/me"),
+            ..SessionInfo::default()
+        },
+    );
+    let req = app.start()[0].req();
+    app.update(Msg::Worker(WorkerEvent::BucketsListed {
+        req,
+        buckets: vec![bucket("backups"), bucket("photos-2026")],
+    }));
+    app.update(key('j'));
+    let req = app.update(code(KeyCode::Enter))[0].req();
+    app.update(Msg::Worker(WorkerEvent::FilesListed {
+        req,
+        entries: vec![
+            folder("alps/"),
+            folder("trips/"),
+            file("report.txt", 1_200_000),
+            file("sunset.jpg", 4_830_000),
+            file("sunrise.jpg", 3_100_000),
+        ],
+        next: None,
+    }));
+    assert_eq!(app.focus, Focus::Files);
+    app
+}
+
+fn select(app: &mut App, name: &str) {
+    app.update(key('g'));
+    for _ in 0..10 {
+        if app.files.selected_name() == Some(name) {
+            return;
+        }
+        app.update(key('j'));
+    }
+    panic!("{name} not found");
+}
+
+fn engine(app: &mut App, ev: TransferEvent) -> Vec<Command> {
+    app.update(Msg::Worker(WorkerEvent::Transfer(TransferNote::Engine(ev))))
+}
+
+fn job(id: u64, kind: JobKind, source: &str, destination: &str, total: u64) -> JobSnapshot {
+    JobSnapshot {
+        id: JobId(id),
+        kind,
+        source: source.to_owned(),
+        destination: destination.to_owned(),
+        bytes_done: 0,
+        bytes_total: total,
+        bytes_per_sec: 0,
+        state: JobState::Queued,
+    }
+}
+
+fn top(app: &App) -> &TransferModal {
+    match app.modals.last() {
+        Some(Modal::Transfer(m)) => m,
+        other => panic!("expected a transfers modal, got {other:?}"),
+    }
+}
+
+fn progressed(id: u64, done: u64, total: u64, speed: u64) -> TransferEvent {
+    TransferEvent::Progressed {
+        id: JobId(id),
+        bytes_done: done,
+        bytes_total: total,
+        bytes_per_sec: speed,
+    }
+}
+
+/// Six jobs in six states.
+fn with_jobs(app: &mut App) {
+    let rows = [
+        (
+            1,
+            JobKind::Upload,
+            "/home/me/big.iso",
+            "b2://photos-2026/big.iso",
+            900_000_000,
+        ),
+        (
+            2,
+            JobKind::Download,
+            "b2://photos-2026/report.txt",
+            "/home/me/report.txt",
+            1_200_000,
+        ),
+        (
+            3,
+            JobKind::Upload,
+            "/home/me/notes.md",
+            "b2://photos-2026/notes.md",
+            4_000,
+        ),
+        (
+            4,
+            JobKind::Download,
+            "b2://photos-2026/sunset.jpg",
+            "/home/me/sunset.jpg",
+            4_830_000,
+        ),
+        (
+            5,
+            JobKind::Upload,
+            "/home/me/video.mp4",
+            "b2://photos-2026/video.mp4",
+            50_000_000,
+        ),
+        (
+            6,
+            JobKind::Download,
+            "b2://photos-2026/alps/a.jpg",
+            "/home/me/alps/a.jpg",
+            2_000,
+        ),
+    ];
+    for (id, kind, src, dst, total) in rows {
+        engine(
+            app,
+            TransferEvent::Queued {
+                job: job(id, kind, src, dst, total),
+            },
+        );
+    }
+    engine(app, TransferEvent::Started { id: JobId(1) });
+    engine(app, progressed(1, 369_000_000, 900_000_000, 112_000_000));
+    engine(app, TransferEvent::Started { id: JobId(2) });
+    engine(app, progressed(2, 1_200_000, 1_200_000, 2_000_000));
+    engine(
+        app,
+        TransferEvent::Finished {
+            id: JobId(2),
+            bytes: 1_200_000,
+            verified: true,
+        },
+    );
+    engine(app, TransferEvent::Started { id: JobId(3) });
+    engine(
+        app,
+        TransferEvent::Failed {
+            id: JobId(3),
+            reason: "notes.md: permission denied".into(),
+        },
+    );
+    engine(
+        app,
+        TransferEvent::Skipped {
+            id: JobId(4),
+            reason: "exists locally".into(),
+        },
+    );
+    engine(app, TransferEvent::Started { id: JobId(5) });
+    engine(app, progressed(5, 10_000_000, 50_000_000, 5_000_000));
+    engine(app, TransferEvent::Paused { id: JobId(5) });
+}
+
+// ---------------------------------------------------------------------------------------
+// Update tests
+
+#[test]
+fn number_keys_switch_views_and_tab_moves_panes() {
+    let mut app = browsing();
+    app.update(key('1'));
+    assert_eq!(
+        (app.view, app.focus),
+        (View::Browse, Focus::Files),
+        "1 is no pane key"
+    );
+    app.update(code(KeyCode::Tab));
+    assert_eq!(app.focus, Focus::Versions);
+    app.update(code(KeyCode::BackTab));
+    app.update(code(KeyCode::BackTab));
+    assert_eq!(app.focus, Focus::Buckets);
+    app.update(key('l'));
+    assert_eq!(app.focus, Focus::Files);
+
+    app.update(key('2'));
+    assert_eq!(app.view, View::Transfers);
+    app.update(key('1'));
+    assert_eq!(app.view, View::Browse);
+    app.update(key('t'));
+    assert_eq!(app.view, View::Transfers);
+    let cmds = app.update(key('3'));
+    assert_eq!(app.view, View::Keys);
+    assert!(matches!(
+        cmds[..],
+        [Command::Keys(KeyCommand::ListKeys { .. })]
+    ));
+    app.update(key('2'));
+    assert_eq!(app.view, View::Transfers);
+    app.update(code(KeyCode::Esc));
+    assert_eq!(app.view, View::Browse);
+
+    // 4: the settings of the open bucket, from any view; 1-3 leave it.
+    app.update(key('2'));
+    let cmds = app.update(key('4'));
+    assert!(matches!(
+        cmds[..],
+        [Command::Settings(SettingsCommand::LoadBucket { .. })]
+    ));
+    assert_eq!(
+        app.admin.view.as_ref().map(|v| v.bucket.name.as_str()),
+        Some("photos-2026")
+    );
+    app.update(key('2'));
+    assert!(app.admin.view.is_none());
+    assert_eq!(app.view, View::Transfers);
+    app.update(key('4'));
+    app.update(key('1'));
+    assert!(app.admin.view.is_none());
+    assert_eq!(app.view, View::Browse);
+    app.update(key('B'));
+    assert!(app.admin.view.is_some());
+    app.update(key('3'));
+    assert_eq!(app.view, View::Keys);
+    app.update(key('K'));
+    assert_eq!(app.view, View::Keys);
+}
+
+#[test]
+fn job_table_follows_engine_events() {
+    let mut app = browsing();
+    with_jobs(&mut app);
+    let jobs = &app.transfers.jobs;
+    assert_eq!(jobs.len(), 6);
+    assert_eq!(jobs[&JobId(1)].state, JobState::Running);
+    assert_eq!(jobs[&JobId(1)].bytes_done, 369_000_000);
+    assert_eq!(jobs[&JobId(2)].state, JobState::Done);
+    assert!(
+        matches!(&jobs[&JobId(3)].state, JobState::Failed { reason } if reason.contains("permission"))
+    );
+    assert!(matches!(jobs[&JobId(4)].state, JobState::Skipped { .. }));
+    assert_eq!(jobs[&JobId(5)].state, JobState::Paused);
+    assert_eq!(jobs[&JobId(6)].state, JobState::Queued);
+
+    let t = app.transfers.totals();
+    assert_eq!(
+        (t.running, t.queued, t.paused, t.done, t.failed, t.skipped),
+        (1, 1, 1, 1, 1, 1)
+    );
+    assert_eq!(t.bytes_per_sec, 112_000_000, "only running jobs count");
+    // Failed and skipped jobs are out of the byte totals.
+    assert_eq!(t.bytes_total, 900_000_000 + 1_200_000 + 50_000_000 + 2_000);
+    assert_eq!(t.bytes_done, 369_000_000 + 1_200_000 + 10_000_000);
+    assert_eq!(t.percent(), 39);
+
+    let header: String = ui::transfers::summary_spans(&app)
+        .iter()
+        .map(|s| s.content.to_string())
+        .collect();
+    assert_eq!(header.trim(), "⇅ 1 running 39% 112 MB/s +1 queued");
+
+    // A retry starts the row over.
+    engine(
+        &mut app,
+        TransferEvent::Queued {
+            job: job(
+                3,
+                JobKind::Upload,
+                "/home/me/notes.md",
+                "b2://photos-2026/notes.md",
+                4_000,
+            ),
+        },
+    );
+    assert_eq!(app.transfers.jobs[&JobId(3)].state, JobState::Queued);
+}
+
+#[test]
+fn speed_and_eta_text() {
+    use b2tui::ui::transfers::{eta, speed};
+    assert_eq!(speed(112_000_000), "112 MB/s");
+    assert_eq!(speed(0), "0 B/s");
+    assert_eq!(eta(eta_secs(0, 100, 0)), "—");
+    assert_eq!(eta(eta_secs(0, 0, 10)), "—", "unknown size");
+    assert_eq!(eta(eta_secs(58, 100, 1)), "42s");
+    assert_eq!(eta(eta_secs(0, 185, 1)), "3m05s");
+    assert_eq!(eta(eta_secs(0, 3_720, 1)), "1h02m");
+    assert_eq!(eta(eta_secs(1, 2, 1)), "1s");
+    assert_eq!(eta(eta_secs(0, 10, 3)), "4s", "rounds up");
+    assert_eq!(eta(Some(1_000_000)), ">99h");
+}
+
+fn entry(name: &str, is_dir: bool) -> LocalEntry {
+    LocalEntry {
+        name: name.to_owned(),
+        is_dir,
+    }
+}
+
+#[test]
+fn completion_over_a_listing() {
+    let listing = [
+        entry(".photos-cache", true),
+        entry("notes.md", false),
+        entry("phone.txt", false),
+        entry("photos", true),
+        entry("photos-2025", true),
+    ];
+    let c = complete("/home/me/ph", &listing);
+    assert_eq!(c.value, "/home/me/pho");
+    assert_eq!(c.candidates, ["phone.txt", "photos/", "photos-2025/"]);
+    let c = complete("/home/me/photos-", &listing);
+    assert_eq!(c.value, "/home/me/photos-2025/");
+    assert!(c.candidates.is_empty());
+    let c = complete("no", &listing);
+    assert_eq!(c.value, "notes.md");
+    let c = complete("x", &listing);
+    assert_eq!((c.value.as_str(), c.candidates.len()), ("x", 0));
+    // Dot files only when asked for.
+    let c = complete("/home/me/.", &listing);
+    assert_eq!(c.value, "/home/me/.photos-cache/");
+    assert_eq!(
+        b2tui::app::transfers::dir_to_list("/home/me/ph"),
+        PathBuf::from("/home/me/")
+    );
+    assert_eq!(b2tui::app::transfers::dir_to_list("ph"), PathBuf::from("."));
+}
+
+#[test]
+fn upload_prompt_completes_and_queues_into_the_folder_shown() {
+    let mut app = browsing();
+    select(&mut app, "trips/");
+    let req = app.update(code(KeyCode::Enter))[0].req();
+    app.update(Msg::Worker(WorkerEvent::FilesListed {
+        req,
+        entries: vec![],
+        next: None,
+    }));
+    assert_eq!(app.files.prefix, "trips/");
+    app.update(key('u'));
+    assert!(matches!(top(&app), TransferModal::Path(_)));
+    type_text(&mut app, "/home/me/ph");
+    let cmds = transfer_cmds(app.update(code(KeyCode::Tab)));
+    let [TransferCommand::ListLocal { req, dir }] = &cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(dir, &PathBuf::from("/home/me/"));
+    app.update(Msg::Worker(WorkerEvent::Transfer(
+        TransferNote::LocalListed {
+            req: *req,
+            dir: dir.clone(),
+            entries: vec![entry("photos", true), entry("phone.txt", false)],
+        },
+    )));
+    let TransferModal::Path(p) = top(&app) else {
+        panic!()
+    };
+    assert_eq!(p.input.value(), "/home/me/pho");
+    assert_eq!(p.candidates, ["photos/", "phone.txt"]);
+    type_text(&mut app, "n");
+    let req = transfer_cmds(app.update(code(KeyCode::Tab)))[0].req();
+    app.update(Msg::Worker(WorkerEvent::Transfer(
+        TransferNote::LocalListed {
+            req,
+            dir: PathBuf::from("/home/me/"),
+            entries: vec![entry("photos", true), entry("phone.txt", false)],
+        },
+    )));
+    let cmds = transfer_cmds(app.update(code(KeyCode::Enter)));
+    let [
+        TransferCommand::Upload {
+            local,
+            bucket,
+            prefix,
+            ..
+        },
+    ] = &cmds[..]
+    else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(local, &PathBuf::from("/home/me/phone.txt"));
+    assert_eq!(bucket.name, "photos-2026");
+    assert_eq!(prefix, "trips/");
+    assert!(app.modals.is_empty());
+}
+
+#[test]
+fn a_stale_completion_is_dropped() {
+    let mut app = browsing();
+    app.update(key('u'));
+    type_text(&mut app, "ph");
+    let req = transfer_cmds(app.update(code(KeyCode::Tab)))[0].req();
+    type_text(&mut app, "x");
+    app.update(Msg::Worker(WorkerEvent::Transfer(
+        TransferNote::LocalListed {
+            req,
+            dir: PathBuf::from("."),
+            entries: vec![entry("photos", true)],
+        },
+    )));
+    let TransferModal::Path(p) = top(&app) else {
+        panic!()
+    };
+    assert_eq!(p.input.value(), "phx", "typing after Tab wins");
+}
+
+#[test]
+fn download_prompt_defaults_to_cwd_then_remembers() {
+    let mut app = browsing();
+    select(&mut app, "report.txt");
+    app.update(key('d'));
+    let TransferModal::Path(p) = top(&app) else {
+        panic!()
+    };
+    assert_eq!(p.input.value(), "/home/me");
+    // Replace the default with another folder.
+    for _ in 0.."/home/me".len() {
+        app.update(code(KeyCode::Backspace));
+    }
+    type_text(&mut app, "/tmp/dl");
+    assert!(transfer_cmds(app.update(code(KeyCode::Enter))).is_empty());
+    assert_eq!(
+        top(&app),
+        &TransferModal::Conflict {
+            choice: ConflictPolicy::Skip
+        }
+    );
+    let cmds = transfer_cmds(app.update(key('o')));
+    let [
+        TransferCommand::Download {
+            items,
+            dir,
+            conflict,
+            base,
+            ..
+        },
+    ] = &cmds[..]
+    else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(dir, &PathBuf::from("/tmp/dl"));
+    assert_eq!(*conflict, ConflictPolicy::Overwrite);
+    assert_eq!(base, "");
+    assert!(matches!(&items[..], [DownloadItem::File(v)] if v.file_name == "report.txt"));
+
+    select(&mut app, "sunset.jpg");
+    app.update(key('d'));
+    let TransferModal::Path(p) = top(&app) else {
+        panic!()
+    };
+    assert_eq!(
+        p.input.value(),
+        "/tmp/dl",
+        "the folder is remembered for the session"
+    );
+    app.update(code(KeyCode::Esc));
+    assert!(app.modals.is_empty());
+    assert!(app.transfers.plan.is_none());
+}
+
+#[test]
+fn conflict_policy_is_asked_once_per_batch() {
+    let mut app = browsing();
+    for name in ["alps/", "report.txt", "sunset.jpg"] {
+        select(&mut app, name);
+        app.update(key(' '));
+    }
+    app.update(key('d'));
+    let cmds = transfer_cmds(app.update(code(KeyCode::Enter)));
+    assert!(cmds.is_empty());
+    assert!(matches!(top(&app), TransferModal::Conflict { .. }));
+    // Enter takes the highlighted answer; right moves it.
+    app.update(code(KeyCode::Right));
+    app.update(code(KeyCode::Right));
+    let cmds = transfer_cmds(app.update(code(KeyCode::Enter)));
+    assert!(app.modals.is_empty(), "asked once");
+    let [
+        TransferCommand::Download {
+            items,
+            conflict,
+            dir,
+            ..
+        },
+    ] = &cmds[..]
+    else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(*conflict, ConflictPolicy::KeepBoth);
+    assert_eq!(dir, &PathBuf::from("/home/me"));
+    assert_eq!(items.len(), 3);
+    assert!(items.contains(&DownloadItem::Folder("alps/".to_owned())));
+}
+
+#[test]
+fn cancel_asks_how_and_pause_retry_clear_steer_the_engine() {
+    let mut app = browsing();
+    with_jobs(&mut app);
+    app.update(key('2'));
+    // Job 1: a running upload.
+    app.update(key('c'));
+    assert!(matches!(
+        top(&app),
+        TransferModal::Cancel {
+            id: JobId(1),
+            can_keep: true,
+            ..
+        }
+    ));
+    let cmds = transfer_cmds(app.update(key('k')));
+    assert_eq!(
+        cmds,
+        [TransferCommand::Cancel {
+            id: JobId(1),
+            mode: CancelMode::KeepForResume
+        }]
+    );
+    // Job 2 is done: nothing to cancel.
+    app.update(key('j'));
+    app.update(key('c'));
+    assert!(app.modals.is_empty());
+    // Job 3 failed: r retries.
+    app.update(key('j'));
+    assert_eq!(
+        transfer_cmds(app.update(key('r'))),
+        [TransferCommand::Retry { id: JobId(3) }]
+    );
+    // Job 5 is paused: p resumes; job 1 running: p pauses.
+    app.update(key('j'));
+    app.update(key('j'));
+    assert_eq!(
+        transfer_cmds(app.update(key('p'))),
+        [TransferCommand::Resume { id: JobId(5) }]
+    );
+    app.update(key('g'));
+    assert_eq!(
+        transfer_cmds(app.update(key('p'))),
+        [TransferCommand::Pause { id: JobId(1) }]
+    );
+    // A download's cancel only discards.
+    app.update(key('G'));
+    app.update(key('c'));
+    assert!(matches!(
+        top(&app),
+        TransferModal::Cancel {
+            id: JobId(6),
+            can_keep: false,
+            ..
+        }
+    ));
+    assert!(transfer_cmds(app.update(key('k'))).is_empty());
+    assert_eq!(
+        transfer_cmds(app.update(key('d'))),
+        [TransferCommand::Cancel {
+            id: JobId(6),
+            mode: CancelMode::Discard
+        }]
+    );
+    // x forgets finished rows (done, failed, skipped) but keeps paused ones.
+    assert_eq!(
+        transfer_cmds(app.update(key('x'))),
+        [TransferCommand::ClearFinished]
+    );
+    let left: Vec<u64> = app.transfers.jobs.keys().map(|k| k.0).collect();
+    assert_eq!(left, [1, 5, 6]);
+    assert!(app.transfers.cursor.selected < 3);
+}
+
+#[test]
+fn an_upload_into_the_folder_shown_refreshes_it_once() {
+    let mut app = browsing();
+    let before = Instant::now();
+    engine(
+        &mut app,
+        TransferEvent::Queued {
+            job: job(
+                1,
+                JobKind::Upload,
+                "/home/me/a.txt",
+                "b2://photos-2026/a.txt",
+                10,
+            ),
+        },
+    );
+    engine(
+        &mut app,
+        TransferEvent::Queued {
+            job: job(
+                2,
+                JobKind::Upload,
+                "/home/me/b.txt",
+                "b2://photos-2026/b.txt",
+                10,
+            ),
+        },
+    );
+    engine(
+        &mut app,
+        TransferEvent::Queued {
+            job: job(
+                3,
+                JobKind::Upload,
+                "/home/me/c.txt",
+                "b2://backups/c.txt",
+                10,
+            ),
+        },
+    );
+    engine(
+        &mut app,
+        TransferEvent::Finished {
+            id: JobId(3),
+            bytes: 10,
+            verified: true,
+        },
+    );
+    assert!(
+        app.update(Msg::Tick { now: before }).is_empty(),
+        "another bucket"
+    );
+    engine(
+        &mut app,
+        TransferEvent::Finished {
+            id: JobId(1),
+            bytes: 10,
+            verified: true,
+        },
+    );
+    engine(
+        &mut app,
+        TransferEvent::Finished {
+            id: JobId(2),
+            bytes: 10,
+            verified: true,
+        },
+    );
+    let cmds = app.update(Msg::Tick { now: before });
+    assert!(
+        matches!(&cmds[..], [Command::ListFiles { prefix, start: None, .. }] if prefix.is_empty()),
+        "{cmds:?}"
+    );
+    assert!(
+        app.update(Msg::Tick { now: before }).is_empty(),
+        "one reload for the burst"
+    );
+}
+
+#[test]
+fn unfinished_large_files_resume_asks_for_the_local_file() {
+    let mut app = browsing();
+    let cmds = transfer_cmds(app.update(key('L')));
+    let [TransferCommand::ListUnfinished { req, bucket }] = &cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(bucket.name, "photos-2026");
+    let mut big = file("backups/disk.img", 0);
+    big.action = FileAction::Start;
+    app.update(Msg::Worker(WorkerEvent::Transfer(
+        TransferNote::UnfinishedListed {
+            req: *req,
+            files: vec![big],
+        },
+    )));
+    assert_eq!(top(&app), &TransferModal::Unfinished);
+    app.update(key('r'));
+    let TransferModal::Path(p) = top(&app) else {
+        panic!()
+    };
+    assert_eq!(p.input.value(), "/home/me/disk.img");
+    let cmds = transfer_cmds(app.update(code(KeyCode::Enter)));
+    assert!(matches!(
+        &cmds[..],
+        [TransferCommand::UploadAs { file_name, local, .. }]
+            if file_name == "backups/disk.img" && local == &PathBuf::from("/home/me/disk.img")
+    ));
+    // c asks, d cancels it on B2.
+    app.update(key('c'));
+    assert!(matches!(top(&app), TransferModal::CancelUnfinished { .. }));
+    let cmds = transfer_cmds(app.update(key('d')));
+    let [TransferCommand::CancelUnfinished { req, file_id }] = &cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    app.update(Msg::Worker(WorkerEvent::Transfer(
+        TransferNote::UnfinishedCancelled {
+            req: *req,
+            file_id: file_id.clone(),
+        },
+    )));
+    assert_eq!(
+        app.transfers
+            .unfinished
+            .as_ref()
+            .and_then(|l| l.files.as_ref())
+            .map(Vec::len),
+        Some(0)
+    );
+}
+
+#[test]
+fn a_path_that_cannot_start_shows_why() {
+    let mut app = browsing();
+    app.update(key('u'));
+    type_text(&mut app, "/nope");
+    let req = transfer_cmds(app.update(code(KeyCode::Enter)))[0].req();
+    app.update(Msg::Worker(WorkerEvent::Transfer(
+        TransferNote::NotStarted {
+            req,
+            error: "/nope: No such file or directory".into(),
+        },
+    )));
+    assert!(
+        matches!(app.modals.last(), Some(Modal::Error { title, .. }) if title == "Transfer not started")
+    );
+    let _ = RequestId::default();
+}
+
+// ---------------------------------------------------------------------------------------
+// Snapshots
+
+fn draw(app: &App) -> Terminal<TestBackend> {
+    let mut term = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    term.draw(|f| ui::render(app, f)).unwrap();
+    term
+}
+
+#[test]
+fn snapshot_transfers_view() {
+    let mut app = browsing();
+    with_jobs(&mut app);
+    app.update(key('t'));
+    insta::assert_snapshot!("transfers_view", draw(&app).backend());
+}
+
+#[test]
+fn snapshot_header_summary_in_browse() {
+    let mut app = browsing();
+    with_jobs(&mut app);
+    let term = draw(&app);
+    let header: String = (0..100)
+        .map(|x| term.backend().buffer()[(x, 0)].symbol().to_owned())
+        .collect();
+    assert!(header.contains("⇅ 1 running 39% 112 MB/s"), "{header}");
+}
+
+#[test]
+fn snapshot_upload_prompt_with_candidates() {
+    let mut app = browsing();
+    app.update(key('u'));
+    type_text(&mut app, "/home/me/ph");
+    let req = transfer_cmds(app.update(code(KeyCode::Tab)))[0].req();
+    app.update(Msg::Worker(WorkerEvent::Transfer(
+        TransferNote::LocalListed {
+            req,
+            dir: PathBuf::from("/home/me/"),
+            entries: vec![
+                entry("phone.txt", false),
+                entry("photos", true),
+                entry("photos-2025", true),
+            ],
+        },
+    )));
+    insta::assert_snapshot!("upload_prompt_candidates", draw(&app).backend());
+}
+
+#[test]
+fn snapshot_download_prompt_and_conflict() {
+    let mut app = browsing();
+    select(&mut app, "report.txt");
+    app.update(key(' '));
+    select(&mut app, "alps/");
+    app.update(key(' '));
+    app.update(key('d'));
+    insta::assert_snapshot!("download_prompt", draw(&app).backend());
+    app.update(code(KeyCode::Enter));
+    insta::assert_snapshot!("download_conflict", draw(&app).backend());
+}
