@@ -108,4 +108,10 @@ pub enum Action {
     ToggleList,
     /// Copy the link to the clipboard.
     CopyLink,
+    /// Turn on Object Lock for the bucket (asks first; irreversible).
+    EnableObjectLock,
+    /// Retention and legal hold of the selected version.
+    ShowVersionLock,
+    /// Put the version under legal hold, or release it.
+    ToggleLegalHold,
 }

@@ -355,7 +355,10 @@ impl App {
             | Action::NextChoice
             | Action::PrevChoice
             | Action::ToggleList
-            | Action::CopyLink => {}
+            | Action::CopyLink
+            | Action::EnableObjectLock
+            | Action::ShowVersionLock
+            | Action::ToggleLegalHold => {}
         }
     }
 
