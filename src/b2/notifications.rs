@@ -63,7 +63,7 @@ pub struct NotificationRule {
     #[serde(default, skip_serializing)]
     pub is_suspended: bool,
     #[serde(default, skip_serializing)]
-    pub suspension_reason: Option<String>,
+    pub suspension_reason: String,
     pub target_configuration: TargetConfiguration,
 }
 

@@ -4,7 +4,7 @@
 
 mod fields;
 pub mod forms;
-mod json;
+pub mod json;
 mod lock;
 pub mod notify_form;
 mod rules;

@@ -155,7 +155,7 @@ impl Form {
             object_name_prefix: self.value(NR_PREFIX).to_owned(),
             is_enabled: self.value(NR_ENABLED) == "yes",
             is_suspended: false,
-            suspension_reason: None,
+            suspension_reason: String::new(),
             target_configuration: TargetConfiguration {
                 target_type: "webhook".to_owned(),
                 url,

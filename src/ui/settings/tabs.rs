@@ -109,7 +109,7 @@ pub fn notification_lines(app: &App, view: &SettingsView) -> Vec<Line<'static>> 
             Span::styled(state, state_style),
         ]));
         if r.is_suspended {
-            let reason = r.suspension_reason.as_deref().unwrap_or("");
+            let reason = &r.suspension_reason;
             lines.push(Line::from(Span::styled(
                 format!("     ⚠ suspended: {}", cut(reason, 80)),
                 t.warn,
