@@ -232,7 +232,10 @@ async fn object_lock_default_retention_and_enabling() {
         .and_then(|v| v.default_retention)
         .expect("shown");
     assert_eq!(value.mode.as_deref(), Some("governance"));
-    assert_eq!(value.period.map(|p| (p.duration, p.unit)), Some((7, "days".into())));
+    assert_eq!(
+        value.period.map(|p| (p.duration, p.unit)),
+        Some((7, "days".into()))
+    );
     let mut clear = update(&plain, b.revision);
     clear.default_retention = Some(DefaultRetention::default());
     let b = local.client.update_bucket(&clear).await.expect("clear");
@@ -276,7 +279,10 @@ async fn version_legal_hold_and_retention() {
         .delete_file_version("contract.pdf", &id)
         .await
         .expect_err("delete refused while held");
-    assert!(err.status().is_some_and(|s| s == 401 || s == 403), "{err:?}");
+    assert!(
+        err.status().is_some_and(|s| s == 401 || s == 403),
+        "{err:?}"
+    );
     let v = held(run(&local.client, change(2, LockChange::LegalHold(false))).await);
     assert!(!v.is_held());
 

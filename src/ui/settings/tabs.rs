@@ -65,7 +65,7 @@ pub fn notification_lines(app: &App, view: &SettingsView) -> Vec<Line<'static>> 
     }
     lines.push(Line::from(Span::styled(
         format!(
-            "  {:<3}{:<20}{:<26}{:<12}{:<28}{}",
+            "  {:<3}{:<20}{:<24}{:<12}{:<26}{}",
             "", "name", "events", "prefix", "webhook", "state"
         ),
         Modifier::BOLD,
@@ -85,12 +85,12 @@ pub fn notification_lines(app: &App, view: &SettingsView) -> Vec<Line<'static>> 
             cut(&r.object_name_prefix, 11)
         };
         let row = format!(
-            "  {:<3}{:<20}{:<26}{:<12}{:<28}",
+            "  {:<3}{:<20}{:<24}{:<12}{:<26}",
             if selected { "▸" } else { "" },
             cut(&r.name, 19),
-            cut(&short_types(&r.event_types), 25),
+            cut(&short_types(&r.event_types), 23),
             prefix,
-            cut(&r.target_configuration.url, 27),
+            cut(&r.target_configuration.url, 25),
         );
         let state_style = if r.is_suspended {
             t.warn
