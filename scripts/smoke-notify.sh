@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end for event notifications: on the demo, opens a bucket's Notifications tab, adds
 # a webhook rule with the form, and sees it listed (as the local B2 stored it) after the
-# view is closed and opened again. Usage: scripts/smoke-notify.sh [path/to/b2tui]
+# view is closed and opened again; then edits the bucket info through $EDITOR (the terminal
+# is suspended and restored). Usage: scripts/smoke-notify.sh [path/to/b2tui]
 set -euo pipefail
 BIN=${1:-target/release/b2tui}
 SOCK=b2tui-notify-$$
@@ -9,9 +10,10 @@ SESSION=notify
 PASSED=0
 FAILED=0
 SCREEN=$(mktemp)
+EDIT=$(mktemp)
 cleanup() {
   tmux -L "$SOCK" kill-server 2>/dev/null || true
-  rm -f "$SCREEN"
+  rm -f "$SCREEN" "$EDIT"
 }
 trap cleanup EXIT
 
@@ -47,8 +49,12 @@ step() {
   fi
 }
 
+# The "editor": writes new bucket info into the file it is given.
+printf '#!/bin/sh\nprintf %%s %s > "$1"\n' "'{\"team\": \"smoke\"}'" >"$EDIT"
+chmod +x "$EDIT"
+
 tmux -L "$SOCK" -f /dev/null new-session -d -s "$SESSION" -x 120 -y 36 \
-  "env -u B2_APPLICATION_KEY_ID -u B2_APPLICATION_KEY -u EDITOR -u VISUAL $BIN --demo --deterministic; echo b2tui-exited-\$?; sleep 30"
+  "env -u B2_APPLICATION_KEY_ID -u B2_APPLICATION_KEY -u VISUAL EDITOR=$EDIT $BIN --demo --deterministic; echo b2tui-exited-\$?; sleep 30"
 
 step "demo opens on the bucket list" wait_for "demo-photos" 60
 keys B
@@ -73,6 +79,8 @@ keys Tab Tab
 step "the stored rule is there" wait_for "https://hooks.example.com/b2"
 keys Space
 step "Space disables it" wait_for "disabled"
+keys BTab BTab e
+step "e on Info saves the bucket info from \$EDITOR" wait_for "team: smoke"
 keys Escape
 step "Esc returns to the panes" wait_for "c new bucket"
 keys q

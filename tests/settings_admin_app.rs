@@ -13,7 +13,7 @@ use b2tui::b2::{AccountId, Bucket, BucketId, FileAction, FileId, FileVersion};
 use b2tui::config::{Keymap, Theme};
 use b2tui::ui;
 use b2tui::worker::settings::{BucketContents, LockChange, SettingsCommand, SettingsEvent};
-use b2tui::worker::{Command, RequestId, WorkerEvent};
+use b2tui::worker::{Command, WorkerEvent};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -658,5 +658,4 @@ fn delete_bucket_checks_then_confirms() {
         bucket_name: "photos-2026".into(),
     }));
     assert!(matches!(cmds.as_slice(), [Command::ListBuckets { .. }]));
-    let _ = RequestId::default();
 }
