@@ -1,11 +1,17 @@
-//! Effects the event loop performs for `App` besides worker commands: today the clipboard,
-//! through OSC 52 (the terminal copies; works over SSH and inside tmux with `set-clipboard`).
+//! Effects the event loop performs for `App` besides worker commands: the clipboard,
+//! through OSC 52 (the terminal copies; works over SSH and inside tmux with `set-clipboard`),
+//! and editing text in `$EDITOR` with the terminal suspended.
 
 use std::io::{self, Write};
+use std::path::PathBuf;
 
 use base64::Engine as _;
+use crossterm::terminal::{self, EnterAlternateScreen};
+use crossterm::{cursor, execute};
 
-use crate::app::settings::Effect;
+use crate::app::settings::{Effect, JsonTarget};
+use crate::worker::WorkerEvent;
+use crate::worker::settings::SettingsEvent;
 
 /// The OSC 52 sequence that puts `text` on the system clipboard.
 pub fn osc52(text: &str) -> String {
@@ -20,7 +26,68 @@ pub fn perform(effect: &Effect, out: &mut impl Write) -> io::Result<()> {
             out.write_all(osc52(text).as_bytes())?;
             out.flush()
         }
+        // Needs the loop's event stream stopped first: see `edit_in_editor`.
+        Effect::EditInEditor { .. } => Ok(()),
     }
+}
+
+/// `$VISUAL`, else `$EDITOR`, when set and not blank.
+pub fn editor_command() -> Option<String> {
+    ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|e| !e.trim().is_empty())
+}
+
+/// Leaves the alternate screen and raw mode, runs the editor on a temp file holding
+/// `text`, restores the terminal and reports the edited text. The caller must not be
+/// reading terminal events meanwhile (the editor owns the keyboard).
+pub fn edit_in_editor(target: JsonTarget, text: String) -> WorkerEvent {
+    let event = match editor_command() {
+        None => SettingsEvent::EditorUnavailable { target, text },
+        Some(editor) => SettingsEvent::JsonEdited {
+            target,
+            text: run_editor(&editor, &text).ok().flatten(),
+        },
+    };
+    WorkerEvent::Settings(Box::new(event))
+}
+
+fn temp_path() -> PathBuf {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    std::env::temp_dir().join(format!("b2tui-{}-{nanos}.json", std::process::id()))
+}
+
+/// The edited text; None when the editor exited with an error.
+fn run_editor(editor: &str, text: &str) -> io::Result<Option<String>> {
+    let path = temp_path();
+    {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)?;
+        f.write_all(text.as_bytes())?;
+        f.write_all(b"\n")?;
+    }
+    crate::tui::restore()?;
+    // Through the shell, so `EDITOR="code -w"` works; the path is an argument, never parsed.
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(&path)
+        .status();
+    terminal::enable_raw_mode()?;
+    execute!(io::stdout(), EnterAlternateScreen, cursor::Hide)?;
+    let edited = match status {
+        Ok(s) if s.success() => Some(std::fs::read_to_string(&path)?),
+        _ => None,
+    };
+    let _ = std::fs::remove_file(&path);
+    Ok(edited)
 }
 
 #[cfg(test)]

@@ -140,6 +140,16 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
             }
         }
         for effect in app.take_effects() {
+            if let crate::app::settings::Effect::EditInEditor { target, text } = effect {
+                // A fresh stream stops the old one's reader, so the editor gets every key.
+                events = EventStream::new();
+                let ev = crate::effects::edit_in_editor(target, text);
+                let _ = term.clear();
+                for cmd in app.update(Msg::Worker(ev)) {
+                    let _ = cmd_tx.send(cmd);
+                }
+                continue;
+            }
             let _ = crate::effects::perform(&effect, &mut io::stdout());
         }
         if app.quit {

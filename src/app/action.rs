@@ -138,4 +138,10 @@ pub enum Action {
     KeepBoth,
     /// Resume the selected unfinished large file (asks for the local file).
     ResumeUpload,
+    /// Turn on Object Lock for the bucket (asks first; irreversible).
+    EnableObjectLock,
+    /// Retention and legal hold of the selected version.
+    ShowVersionLock,
+    /// Put the version under legal hold, or release it.
+    ToggleLegalHold,
 }

@@ -376,7 +376,10 @@ impl App {
             | Action::NextChoice
             | Action::PrevChoice
             | Action::ToggleList
-            | Action::CopyLink => {}
+            | Action::CopyLink
+            | Action::EnableObjectLock
+            | Action::ShowVersionLock
+            | Action::ToggleLegalHold => {}
             Action::StartUpload | Action::StartDownload | Action::ShowUnfinished => {
                 self.on_transfer_pane_action(action, cmds);
             }

@@ -9,6 +9,7 @@ pub mod encode;
 pub mod error;
 pub mod keys;
 pub mod large;
+pub mod notifications;
 pub mod paginate;
 pub mod retry;
 pub mod types;

@@ -6,11 +6,17 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use tokio::sync::mpsc::UnboundedSender;
 
+mod rules;
+pub use rules::LockChange;
+
 use super::listing::PAGE_SIZE;
 use super::{RequestId, WorkerEvent};
-use crate::b2::buckets::{BucketSettings, CreateBucketRequest, UpdateBucketRequest};
+use crate::b2::buckets::{BucketSettings, CreateBucketRequest, LockedVersion, UpdateBucketRequest};
 use crate::b2::encode;
-use crate::b2::{B2Client, B2Error, BucketId, FileAction, LifecycleRule, ListFileVersionsRequest};
+use crate::b2::notifications::NotificationRule;
+use crate::b2::{
+    B2Client, B2Error, BucketId, FileAction, FileId, LifecycleRule, ListFileVersionsRequest,
+};
 use crate::lifecycle_sim::{self, EntryKind, SimEntry, SimReport};
 
 /// A settings request to the worker.
@@ -59,6 +65,31 @@ pub enum SettingsCommand {
         is_public: bool,
         valid_seconds: u32,
     },
+    /// `b2_get_bucket_notification_rules`.
+    LoadNotificationRules {
+        req: RequestId,
+        bucket: BucketId,
+    },
+    /// `b2_set_bucket_notification_rules` (replaces all); the rule named by
+    /// `generate_secret_for` gets a new signing secret first.
+    SetNotificationRules {
+        req: RequestId,
+        bucket: BucketId,
+        rules: Vec<NotificationRule>,
+        generate_secret_for: Option<String>,
+    },
+    /// Read one version's retention and legal hold.
+    LoadVersionLock {
+        req: RequestId,
+        file_id: FileId,
+    },
+    /// Change one version's retention or legal hold, then read it again.
+    ChangeVersionLock {
+        req: RequestId,
+        file_id: FileId,
+        file_name: String,
+        change: LockChange,
+    },
 }
 
 impl SettingsCommand {
@@ -71,7 +102,27 @@ impl SettingsCommand {
             | Self::InspectBucket { req, .. }
             | Self::DeleteBucket { req, .. }
             | Self::SimulateLifecycle { req, .. }
-            | Self::ShareLink { req, .. } => *req,
+            | Self::ShareLink { req, .. }
+            | Self::LoadNotificationRules { req, .. }
+            | Self::SetNotificationRules { req, .. }
+            | Self::LoadVersionLock { req, .. }
+            | Self::ChangeVersionLock { req, .. } => *req,
+        }
+    }
+}
+
+/// What the JSON editor edits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsonTarget {
+    CorsRules,
+    BucketInfo,
+}
+
+impl JsonTarget {
+    pub fn title(self) -> &'static str {
+        match self {
+            JsonTarget::CorsRules => "CORS rules",
+            JsonTarget::BucketInfo => "bucket info",
         }
     }
 }
@@ -143,6 +194,32 @@ pub enum SettingsEvent {
     ShareLinkReady {
         req: RequestId,
         link: ShareLink,
+    },
+    NotificationRulesLoaded {
+        req: RequestId,
+        rules: Vec<NotificationRule>,
+    },
+    /// The rules as B2 stored them; `generated` is (rule name, new signing secret).
+    NotificationRulesSaved {
+        req: RequestId,
+        rules: Vec<NotificationRule>,
+        generated: Option<(String, String)>,
+    },
+    /// The loop ran `$EDITOR` on the JSON; None when it failed or was cancelled.
+    JsonEdited {
+        target: JsonTarget,
+        text: Option<String>,
+    },
+    /// `$EDITOR` is unset: edit in the built-in editor.
+    EditorUnavailable {
+        target: JsonTarget,
+        text: String,
+    },
+    /// A version's lock state (after a change, as stored).
+    VersionLockLoaded {
+        req: RequestId,
+        version: Box<LockedVersion>,
+        changed: bool,
     },
 }
 
@@ -258,6 +335,41 @@ async fn run(
             };
             SettingsEvent::ShareLinkReady { req, link }
         }
+        SettingsCommand::LoadNotificationRules { req, bucket } => {
+            SettingsEvent::NotificationRulesLoaded {
+                req,
+                rules: client.get_bucket_notification_rules(&bucket).await?,
+            }
+        }
+        SettingsCommand::SetNotificationRules {
+            req,
+            bucket,
+            rules,
+            generate_secret_for,
+        } => {
+            let (rules, generated) =
+                rules::set_rules(client, &bucket, rules, generate_secret_for).await?;
+            SettingsEvent::NotificationRulesSaved {
+                req,
+                rules,
+                generated,
+            }
+        }
+        SettingsCommand::LoadVersionLock { req, file_id } => SettingsEvent::VersionLockLoaded {
+            req,
+            version: Box::new(client.get_locked_file_info(&file_id).await?),
+            changed: false,
+        },
+        SettingsCommand::ChangeVersionLock {
+            req,
+            file_id,
+            file_name,
+            change,
+        } => SettingsEvent::VersionLockLoaded {
+            req,
+            version: Box::new(rules::change_lock(client, &file_id, &file_name, change).await?),
+            changed: true,
+        },
     }))
 }
 

@@ -39,6 +39,17 @@ pub enum FieldKind {
         options: Vec<&'static str>,
         selected: usize,
     },
+    /// Any number of options checked (Space toggles the one under `cursor`; ↑/↓ move).
+    Checklist {
+        options: Vec<&'static str>,
+        checked: Vec<bool>,
+        cursor: usize,
+    },
+    /// Several lines of text, one input each (⏎ adds a line, ↑/↓ move between lines).
+    Lines {
+        lines: Vec<TextField>,
+        line: usize,
+    },
 }
 
 /// One labelled field.
@@ -50,7 +61,7 @@ pub struct Field {
 }
 
 impl Field {
-    fn text(label: &'static str, value: impl Into<String>, hint: &'static str) -> Self {
+    pub(crate) fn text(label: &'static str, value: impl Into<String>, hint: &'static str) -> Self {
         Self {
             label,
             kind: FieldKind::Text(TextField::new(value)),
@@ -58,7 +69,7 @@ impl Field {
         }
     }
 
-    fn choice(label: &'static str, options: Vec<&'static str>, selected: usize) -> Self {
+    pub(crate) fn choice(label: &'static str, options: Vec<&'static str>, selected: usize) -> Self {
         Self {
             label,
             kind: FieldKind::Choice { options, selected },
@@ -73,6 +84,7 @@ impl Field {
             FieldKind::Choice { options, selected } => {
                 options.get(*selected).copied().unwrap_or("")
             }
+            FieldKind::Checklist { .. } | FieldKind::Lines { .. } => "",
         }
     }
 }
@@ -87,6 +99,21 @@ pub struct FieldError {
 /// What a form is for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FormKind {
+    /// Add (`index: None`) or edit an event notification rule.
+    NotificationRule {
+        index: Option<usize>,
+    },
+    /// The bucket's default retention (Object Lock tab).
+    DefaultRetention,
+    /// Retention of one version.
+    FileRetention {
+        file_id: String,
+        file_name: String,
+    },
+    /// CORS rules or bucket info as JSON, in the built-in editor.
+    Json {
+        target: super::JsonTarget,
+    },
     /// Add (`index: None`) or edit a lifecycle rule of the draft.
     LifecycleRule {
         index: Option<usize>,
@@ -223,14 +250,14 @@ impl Form {
         self.fields.get(field).map_or("", Field::value)
     }
 
-    fn choice(&self, field: usize) -> usize {
+    pub(crate) fn choice(&self, field: usize) -> usize {
         match self.fields.get(field).map(|f| &f.kind) {
             Some(FieldKind::Choice { selected, .. }) => *selected,
             _ => 0,
         }
     }
 
-    fn set_text(&mut self, field: usize, value: String) {
+    pub(crate) fn set_text(&mut self, field: usize, value: String) {
         if let Some(Field {
             kind: FieldKind::Text(t),
             ..
@@ -326,6 +353,9 @@ impl Form {
 
     /// Gives a key to the focused text field; returns whether the value changed.
     pub fn input(&mut self, key: KeyEvent) -> bool {
+        if let Some(changed) = self.lines_input(key) {
+            return changed;
+        }
         let Some(Field {
             kind: FieldKind::Text(t),
             ..

@@ -2,16 +2,23 @@
 //! modals (rule form, save confirmation with diff, simulation, revision conflict, create and
 //! delete bucket, share links), and the effects the loop performs (clipboard). No I/O.
 
+mod fields;
 pub mod forms;
+pub mod json;
+mod lock;
+pub mod notify_form;
+mod rules;
 mod update;
 
 use crate::app::BucketRef;
 use crate::app::panes::Cursor;
 use crate::b2::LifecycleRule;
-use crate::b2::buckets::BucketSettings;
+use crate::b2::buckets::{BucketSettings, FileRetention, Readable};
+use crate::b2::notifications::NotificationRule;
 use crate::config::Scope;
 use crate::lifecycle_sim::{DiffLine, SimReport};
 use crate::worker::RequestId;
+pub use crate::worker::settings::JsonTarget;
 use crate::worker::settings::ShareLink;
 
 pub use forms::{Field, FieldError, FieldKind, Form, FormKind};
@@ -69,6 +76,50 @@ pub struct SettingsView {
     pub cursor: Cursor,
     pub loading: Option<RequestId>,
     pub saving: Option<RequestId>,
+    /// The bucket's event notification rules (read when the tab is first shown).
+    pub notifications: RulesState,
+    pub notify_cursor: Cursor,
+}
+
+/// Event notification rules as far as they are known.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum RulesState {
+    #[default]
+    NotLoaded,
+    Loading(RequestId),
+    /// The key lacks this capability.
+    Unavailable(&'static str),
+    /// Reading them failed (B2's code and message).
+    Failed(String),
+    Loaded {
+        rules: Vec<NotificationRule>,
+        /// A set request in flight.
+        saving: Option<RequestId>,
+    },
+}
+
+impl RulesState {
+    /// The loaded rules.
+    pub fn rules(&self) -> Option<&[NotificationRule]> {
+        match self {
+            RulesState::Loaded { rules, .. } => Some(rules),
+            _ => None,
+        }
+    }
+}
+
+/// Object Lock of one version, opened from the versions pane.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VersionLock {
+    pub req: RequestId,
+    pub file_id: String,
+    pub file_name: String,
+    /// None while loading.
+    pub retention: Option<Readable<FileRetention>>,
+    pub legal_hold: Option<Readable<String>>,
+    pub loaded: bool,
+    /// A change is in flight.
+    pub busy: bool,
 }
 
 impl SettingsView {
@@ -117,6 +168,19 @@ pub enum SettingsModal {
         bucket_type: String,
     },
     ShareLink(ShareLink),
+    /// `y` deletes the notification rule.
+    ConfirmRuleDelete {
+        index: usize,
+        name: String,
+    },
+    /// A newly generated signing secret (shown so it can be given to the receiver).
+    Secret {
+        rule: String,
+        secret: String,
+    },
+    /// `y` turns on Object Lock for the bucket (irreversible).
+    ConfirmEnableLock,
+    VersionLock(VersionLock),
 }
 
 impl SettingsModal {
@@ -134,6 +198,9 @@ impl SettingsModal {
 pub enum Effect {
     /// Put text on the clipboard (OSC 52).
     CopyToClipboard(String),
+    /// Suspend the terminal and edit `text` in `$EDITOR`; the loop answers with
+    /// `SettingsEvent::JsonEdited` (or `EditorUnavailable` when `$EDITOR` is unset).
+    EditInEditor { target: JsonTarget, text: String },
 }
 
 /// What an answered request was for.
@@ -146,6 +213,9 @@ enum Pending {
     Delete,
     Simulate,
     Share,
+    LoadRules,
+    SaveRules,
+    Lock,
 }
 
 /// The settings feature's state inside `App`.

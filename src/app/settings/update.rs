@@ -1,10 +1,12 @@
 //! `update` for bucket settings: keys in the settings view and its modals, pane actions
 //! that open them, and worker answers. Returns commands; never does I/O.
 
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyCode, KeyEvent};
 
 use super::forms::{Form, FormKind};
-use super::{AdminState, Effect, Pending, SettingsModal, SettingsView, Simulation, Tab};
+use super::{
+    AdminState, Effect, JsonTarget, Pending, SettingsModal, SettingsView, Simulation, Tab,
+};
 use crate::app::{Action, App, BucketRef, Focus, Level, Modal, Motion, Row};
 use crate::b2::buckets::{BucketSettings, CreateBucketRequest, Encryption, UpdateBucketRequest};
 use crate::config::Scope;
@@ -15,7 +17,7 @@ use crate::worker::{Command, RequestId};
 /// Days a simulation covers unless the user says otherwise.
 pub const DEFAULT_SIM_DAYS: u32 = 30;
 
-fn cmd(c: SettingsCommand) -> Command {
+pub(super) fn cmd(c: SettingsCommand) -> Command {
     Command::Settings(c)
 }
 
@@ -89,17 +91,18 @@ impl App {
             }
             Action::DeleteBucket => self.start_delete(cmds),
             Action::ShareLink => self.start_share(cmds),
+            Action::ShowVersionLock => self.open_version_lock(cmds),
             _ => return false,
         }
         true
     }
 
-    fn push_settings(&mut self, m: SettingsModal) {
+    pub(super) fn push_settings(&mut self, m: SettingsModal) {
         self.modals.push(Modal::Settings(Box::new(m)));
     }
 
     /// Shows "unavailable" naming the missing capability; true when something is missing.
-    fn unavailable(&mut self, what: &str, caps: &[&str]) -> bool {
+    pub(super) fn unavailable(&mut self, what: &str, caps: &[&str]) -> bool {
         let Some(cap) = self.admin.missing(caps) else {
             return false;
         };
@@ -113,7 +116,7 @@ impl App {
         true
     }
 
-    fn new_admin_req(&mut self, what: Pending) -> RequestId {
+    pub(super) fn new_admin_req(&mut self, what: Pending) -> RequestId {
         let req = self.new_req();
         self.admin.pending.push((req, what));
         req
@@ -157,6 +160,8 @@ impl App {
             cursor: Default::default(),
             loading: Some(req),
             saving: None,
+            notifications: Default::default(),
+            notify_cursor: Default::default(),
         });
     }
 
@@ -224,6 +229,23 @@ impl App {
     }
 
     fn on_view_action(&mut self, action: Action, cmds: &mut Vec<Command>) {
+        let handled = match self.admin.view.as_ref().map(|v| v.tab) {
+            Some(Tab::Notifications) => self.on_rules_action(action, cmds),
+            Some(Tab::ObjectLock) => self.on_lock_tab_action(action),
+            Some(Tab::Cors) => self.on_json_action(JsonTarget::CorsRules, action),
+            Some(Tab::Info) => self.on_json_action(JsonTarget::BucketInfo, action),
+            _ => false,
+        };
+        if handled {
+            return;
+        }
+        if matches!(action, Action::NextTab | Action::PrevTab) {
+            if let Some(view) = self.admin.view.as_mut() {
+                view.tab = view.tab.step(action == Action::NextTab);
+            }
+            self.load_rules(false, cmds);
+            return;
+        }
         let page = self.list_height();
         let Some(view) = self.admin.view.as_mut() else {
             return;
@@ -318,7 +340,7 @@ impl App {
         self.push_settings(SettingsModal::ConfirmRules { diff });
     }
 
-    fn update_request(&self) -> Option<UpdateBucketRequest> {
+    pub(super) fn update_request(&self) -> Option<UpdateBucketRequest> {
         let stored = self.admin.view.as_ref()?.stored.as_ref()?;
         Some(UpdateBucketRequest {
             account_id: stored.account_id.0.clone(),
@@ -328,7 +350,7 @@ impl App {
         })
     }
 
-    fn send_update(&mut self, update: UpdateBucketRequest, cmds: &mut Vec<Command>) {
+    pub(super) fn send_update(&mut self, update: UpdateBucketRequest, cmds: &mut Vec<Command>) {
         let req = self.new_admin_req(Pending::Save);
         if let Some(v) = self.admin.view.as_mut() {
             v.saving = Some(req);
@@ -344,12 +366,16 @@ impl App {
             Some(Action::Close) => {
                 self.modals.pop();
             }
+            Some(Action::NextField) if key.code == KeyCode::Down && form.move_within(true) => {}
+            Some(Action::PrevField) if key.code == KeyCode::Up && form.move_within(false) => {}
             Some(Action::NextField) => form.next_field(),
             Some(Action::PrevField) => form.prev_field(),
             Some(a @ (Action::NextChoice | Action::PrevChoice)) if form.is_choice_focused() => {
                 form.cycle(a == Action::NextChoice);
             }
-            Some(Action::Submit) => {
+            Some(Action::NextChoice | Action::PrevChoice) if form.toggle_check() => {}
+            Some(Action::Submit) if form.new_line() => {}
+            Some(Action::Submit | Action::Save) => {
                 let form = form.clone();
                 self.submit_form(form, cmds);
             }
@@ -359,7 +385,7 @@ impl App {
         }
     }
 
-    fn set_form_errors(&mut self, errors: Vec<super::FieldError>) {
+    pub(super) fn set_form_errors(&mut self, errors: Vec<super::FieldError>) {
         if let Some(SettingsModal::Form(form)) = self.top_settings_modal() {
             if let Some(first) = errors.first() {
                 form.focus = first.field;
@@ -370,6 +396,12 @@ impl App {
 
     fn submit_form(&mut self, form: Form, cmds: &mut Vec<Command>) {
         match &form.kind {
+            FormKind::NotificationRule { index } => {
+                self.submit_notification_rule(&form, *index, cmds);
+            }
+            FormKind::DefaultRetention => self.submit_default_retention(&form, cmds),
+            FormKind::FileRetention { .. } => self.submit_file_retention(&form, cmds),
+            FormKind::Json { target } => self.submit_json(&form, *target, cmds),
             FormKind::LifecycleRule { index } => {
                 let Some(view) = self.admin.view.as_mut() else {
                     return;
@@ -477,9 +509,30 @@ impl App {
         let Some(top) = self.top_settings_modal() else {
             return;
         };
+        if matches!(top, SettingsModal::VersionLock(_)) && self.on_version_lock_action(action, cmds)
+        {
+            return;
+        }
+        let Some(top) = self.top_settings_modal() else {
+            return;
+        };
         match (top, action) {
             (_, Action::Close | Action::Quit) => {
                 self.modals.pop();
+            }
+            (SettingsModal::ConfirmRuleDelete { index, .. }, Action::Confirm) => {
+                let index = *index;
+                self.modals.pop();
+                self.delete_rule(index, cmds);
+            }
+            (SettingsModal::ConfirmEnableLock, Action::Confirm) => {
+                self.modals.pop();
+                self.enable_object_lock(cmds);
+            }
+            (SettingsModal::Secret { secret, .. }, Action::CopyLink) => {
+                let secret = secret.clone();
+                self.admin.effects.push(Effect::CopyToClipboard(secret));
+                self.notify(Level::Info, "Secret copied to the clipboard");
             }
             (SettingsModal::ConfirmRules { .. }, Action::Confirm) => {
                 self.modals.pop();
@@ -536,6 +589,33 @@ impl App {
     /// A settings answer from the worker.
     pub(crate) fn on_settings_event(&mut self, ev: SettingsEvent, cmds: &mut Vec<Command>) {
         match ev {
+            SettingsEvent::NotificationRulesLoaded { req, rules } => {
+                if self.admin.take_pending(req).is_some() {
+                    self.rules_arrived(req, rules, false, None);
+                }
+            }
+            SettingsEvent::NotificationRulesSaved {
+                req,
+                rules,
+                generated,
+            } => {
+                if self.admin.take_pending(req).is_some() {
+                    self.rules_arrived(req, rules, true, generated);
+                }
+            }
+            SettingsEvent::VersionLockLoaded {
+                req,
+                version,
+                changed,
+            } => {
+                if self.admin.take_pending(req).is_some() {
+                    self.version_lock_loaded(req, *version, changed);
+                }
+            }
+            SettingsEvent::JsonEdited { target, text } => self.json_edited(target, text, cmds),
+            SettingsEvent::EditorUnavailable { target, text } => {
+                self.open_json_editor(target, &text);
+            }
             SettingsEvent::SimulationProgressed { req, scanned } => {
                 if let Some(SettingsModal::Simulation(sim)) = self.settings_modal_mut(req) {
                     sim.scanned = scanned;
@@ -688,6 +768,9 @@ impl App {
             Pending::Delete => "Could not delete the bucket",
             Pending::Simulate => "Simulation failed",
             Pending::Share => "Could not make a share link",
+            Pending::LoadRules => "Could not read the notification rules",
+            Pending::SaveRules => "Could not save the notification rules",
+            Pending::Lock => "Object Lock of the version",
         };
         if let Some(v) = self.admin.view.as_mut() {
             if v.loading == Some(req) {
@@ -704,6 +787,12 @@ impl App {
             Some(code) => format!("B2 answered {code}: {error}"),
             None => error.to_owned(),
         };
+        if self.rules_failed(&what, &said) {
+            return true;
+        }
+        if what == Pending::Lock {
+            self.version_lock_failed(req);
+        }
         let hint = match code {
             Some("unauthorized") => "\n\nThe application key lacks a capability this needs.",
             Some("duplicate_bucket_name") => "\n\nBucket names are global across B2; pick another.",

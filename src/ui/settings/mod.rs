@@ -2,6 +2,7 @@
 //! Drawing only; modals of the feature are in `modals.rs`.
 
 mod modals;
+mod tabs;
 
 pub use modals::render_modal;
 
@@ -63,16 +64,14 @@ fn render_view(app: &App, view: &SettingsView, frame: &mut Frame, area: Rect) {
     let lines = match view.tab {
         Tab::Info => info_lines(app, view),
         Tab::Lifecycle => lifecycle_lines(app, view),
-        Tab::Notifications => vec![Line::from(
-            "Event notification rules are managed with the B2 web console for now.",
-        )],
-        Tab::Cors => cors_lines(view),
-        Tab::ObjectLock => lock_lines(app, view),
+        Tab::Notifications => tabs::notification_lines(app, view),
+        Tab::Cors => tabs::cors_lines(app, view),
+        Tab::ObjectLock => tabs::lock_lines(app, view),
     };
     frame.render_widget(Paragraph::new(lines), body);
 }
 
-fn kv(key: &str, value: String) -> Line<'static> {
+pub(super) fn kv(key: &str, value: String) -> Line<'static> {
     Line::from(vec![
         Span::styled(format!("  {key:<22}"), Modifier::BOLD),
         Span::raw(value),
@@ -144,6 +143,11 @@ fn info_lines(app: &App, view: &SettingsView) -> Vec<Line<'static>> {
         "Changing the type",
         &["writeBuckets"],
     ));
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        "  t public/private · e edits the bucket info as JSON",
+        app.theme.footer_desc,
+    )));
     lines
 }
 
@@ -207,70 +211,4 @@ fn lifecycle_lines(app: &App, view: &SettingsView) -> Vec<Line<'static>> {
         t.footer_desc,
     )));
     lines
-}
-
-fn cors_lines(view: &SettingsView) -> Vec<Line<'static>> {
-    let Some(b) = &view.stored else {
-        return vec![Line::from("  loading…")];
-    };
-    if b.cors_rules.is_empty() {
-        return vec![Line::from(
-            "  No CORS rules: browsers on other sites cannot call this bucket.",
-        )];
-    }
-    b.cors_rules
-        .iter()
-        .map(|r| {
-            let name = r
-                .get("corsRuleName")
-                .and_then(|v| v.as_str())
-                .unwrap_or("?");
-            let origins = r
-                .get("allowedOrigins")
-                .map(|v| v.to_string())
-                .unwrap_or_default();
-            Line::from(format!(
-                "  {}  origins {}",
-                sanitize(name),
-                sanitize(&origins)
-            ))
-        })
-        .collect()
-}
-
-fn lock_lines(app: &App, view: &SettingsView) -> Vec<Line<'static>> {
-    let Some(b) = &view.stored else {
-        return vec![Line::from("  loading…")];
-    };
-    let Some(cfg) = &b.file_lock_configuration else {
-        return vec![Line::from("  B2 sent no Object Lock configuration.")];
-    };
-    if !cfg.is_client_authorized_to_read {
-        return vec![Line::from(Span::styled(
-            "  Object Lock: unavailable (the key lacks readBucketRetentions)",
-            app.theme.warn,
-        ))];
-    }
-    let Some(v) = &cfg.value else {
-        return vec![Line::from("  Object Lock: off")];
-    };
-    let retention = match v.default_retention.as_ref() {
-        Some(r) => match (&r.mode, &r.period) {
-            (Some(mode), Some(p)) => format!("{mode}, {} {}", p.duration, p.unit),
-            _ => "none".to_owned(),
-        },
-        None => "none".to_owned(),
-    };
-    vec![
-        kv(
-            "Object Lock",
-            if v.is_file_lock_enabled {
-                "enabled"
-            } else {
-                "off (can be enabled, irreversibly)"
-            }
-            .to_owned(),
-        ),
-        kv("Default retention", retention),
-    ]
 }

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph, Wrap};
 
 use crate::app::App;
-use crate::app::settings::{FieldKind, Form, SettingsModal, Simulation};
+use crate::app::settings::{FieldKind, Form, FormKind, SettingsModal, Simulation};
 use crate::lifecycle_sim::{DiffLine, Outcome};
 use crate::ui::format::{count, sanitize, size, time};
 use crate::ui::modal::centered;
@@ -35,6 +35,43 @@ pub fn render_modal(app: &App, m: &SettingsModal, frame: &mut Frame) {
             );
         }
         SettingsModal::Simulation(sim) => render_simulation(app, sim, frame),
+        SettingsModal::ConfirmRuleDelete { name, .. } => dialog(
+            app,
+            " Delete notification rule? ",
+            vec![
+                Line::from(format!("Delete the rule {}?", sanitize(name))),
+                Line::from("Its webhook gets no more events; queued ones are dropped."),
+            ],
+            " y delete  n keep ",
+            frame,
+        ),
+        SettingsModal::Secret { rule, secret } => dialog(
+            app,
+            " Signing secret ",
+            vec![
+                Line::from(format!("New signing secret of {}:", sanitize(rule))),
+                Line::default(),
+                Line::from(Span::styled(secret.clone(), app.theme.breadcrumb)),
+                Line::default(),
+                Line::from("Give it to the receiver: it checks X-Bz-Event-Notification-Signature"),
+                Line::from("(v1=HMAC-SHA256 of the body with this secret)."),
+            ],
+            " c copy  Esc close ",
+            frame,
+        ),
+        SettingsModal::ConfirmEnableLock => dialog(
+            app,
+            " Turn on Object Lock? ",
+            vec![
+                Line::from("Turn on Object Lock for this bucket?"),
+                Line::default(),
+                Line::from("This cannot be undone: Object Lock stays on for good. Versions can"),
+                Line::from("then get retention and legal holds that block their deletion."),
+            ],
+            " y turn on  n keep off ",
+            frame,
+        ),
+        SettingsModal::VersionLock(lock) => version_lock(app, lock, frame),
         SettingsModal::Conflict {
             from_revision,
             to_revision,
@@ -136,7 +173,13 @@ fn diff_lines(app: &App, diff: &[DiffLine]) -> Vec<Line<'static>> {
         .collect()
 }
 
-fn dialog(app: &App, title: &str, lines: Vec<Line<'static>>, keys: &str, frame: &mut Frame) {
+pub(super) fn dialog(
+    app: &App,
+    title: &str,
+    lines: Vec<Line<'static>>,
+    keys: &str,
+    frame: &mut Frame,
+) {
     let outer = frame.area();
     let width = 76.min(outer.width.saturating_sub(4)).max(20);
     let height = u16::try_from(lines.len())
@@ -160,6 +203,7 @@ fn dialog(app: &App, title: &str, lines: Vec<Line<'static>>, keys: &str, frame: 
 
 fn render_form(app: &App, form: &Form, frame: &mut Frame) {
     let t = &app.theme;
+    let outer = frame.area();
     let mut lines = Vec::new();
     if !form.note.is_empty() {
         lines.push(Line::from(sanitize(&form.note).into_owned()));
@@ -172,23 +216,74 @@ fn render_form(app: &App, form: &Form, frame: &mut Frame) {
             format!("{} {:<38}", if focused { "▸" } else { " " }, field.label),
             if focused { t.title } else { Default::default() },
         );
-        let value = match &field.kind {
+        let hint = Span::styled(format!("  {}", field.hint), t.footer_desc);
+        match &field.kind {
             FieldKind::Text(input) => {
                 if focused {
                     cursor = Some((lines.len(), 40 + input.0.visual_cursor()));
                 }
-                Span::styled(format!("[{}]", sanitize(input.value())), t.breadcrumb)
+                let value = Span::styled(format!("[{}]", sanitize(input.value())), t.breadcrumb);
+                lines.push(Line::from(vec![label, value, hint]));
             }
-            FieldKind::Choice { options, selected } => Span::styled(
-                format!("◂ {} ▸", options.get(*selected).copied().unwrap_or("")),
-                t.breadcrumb,
-            ),
-        };
-        let mut spans = vec![label, value];
-        if !field.hint.is_empty() {
-            spans.push(Span::styled(format!("  {}", field.hint), t.footer_desc));
+            FieldKind::Choice { options, selected } => {
+                let value = Span::styled(
+                    format!("◂ {} ▸", options.get(*selected).copied().unwrap_or("")),
+                    t.breadcrumb,
+                );
+                lines.push(Line::from(vec![label, value, hint]));
+            }
+            FieldKind::Checklist {
+                options,
+                checked,
+                cursor: at,
+            } => {
+                lines.push(Line::from(vec![label, hint]));
+                // Two columns, so the fourteen event types fit a 30-row terminal.
+                let rows = options.len().div_ceil(2);
+                for r in 0..rows {
+                    let mut spans = vec![Span::raw("    ")];
+                    for c in [r, r + rows] {
+                        let Some(o) = options.get(c) else { continue };
+                        let tick = if checked.get(c).copied().unwrap_or(false) {
+                            "[x]"
+                        } else {
+                            "[ ]"
+                        };
+                        let style = if focused && c == *at {
+                            t.selected
+                        } else {
+                            Default::default()
+                        };
+                        spans.push(Span::styled(format!("{tick} {o:<38}"), style));
+                    }
+                    lines.push(Line::from(spans));
+                }
+            }
+            FieldKind::Lines { lines: text, line } => {
+                if !field.label.is_empty() {
+                    lines.push(Line::from(vec![label, hint]));
+                }
+                // Long texts (JSON) scroll to keep the cursor's line in view.
+                let room = usize::from(outer.height.saturating_sub(12)).max(3);
+                let first = line.saturating_sub(room.saturating_sub(1));
+                for (j, l) in text.iter().enumerate().skip(first).take(room) {
+                    if focused && j == *line {
+                        cursor = Some((lines.len(), 6 + l.0.visual_cursor()));
+                    }
+                    let mark = if focused && j == *line { "▸" } else { " " };
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("   {mark}│"), t.footer_desc),
+                        Span::raw(format!(" {}", sanitize(l.value()))),
+                    ]));
+                }
+                if text.len() > first + room {
+                    lines.push(Line::from(Span::styled(
+                        format!("    … {} more lines", text.len() - first - room),
+                        t.footer_desc,
+                    )));
+                }
+            }
         }
-        lines.push(Line::from(spans));
         for e in form.errors_of(i) {
             lines.push(Line::from(Span::styled(
                 format!("    ✖ {}", sanitize(&e.message)),
@@ -196,17 +291,21 @@ fn render_form(app: &App, form: &Form, frame: &mut Frame) {
             )));
         }
     }
-    let outer = frame.area();
     let width = 96.min(outer.width.saturating_sub(2)).max(20);
     let height = u16::try_from(lines.len())
         .unwrap_or(u16::MAX)
         .saturating_add(3);
-    let area = centered(outer, width, height);
+    let area = centered(outer, width, height.min(outer.height));
+    let keys = if matches!(form.kind, FormKind::Json { .. }) {
+        " ⏎ new line  Ctrl-S save  Esc cancel "
+    } else {
+        " ⏎ ok  Tab next  ←/→ option  Esc cancel "
+    };
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(t.modal_border)
         .title(Line::from(form.title.clone()).style(t.title))
-        .title_bottom(Line::from(" ⏎ ok  Tab next  ←/→ option  Esc cancel ").right_aligned())
+        .title_bottom(Line::from(keys).right_aligned())
         .padding(Padding::new(1, 1, 1, 0));
     let inner = block.inner(area);
     frame.render_widget(Clear, area);
@@ -280,6 +379,52 @@ fn render_simulation(app: &App, sim: &Simulation, frame: &mut Frame) {
         &format!(" Simulation: next {} days ", sim.days),
         lines,
         " l list/summary  j/k scroll  Esc back ",
+        frame,
+    );
+}
+
+fn version_lock(app: &App, lock: &crate::app::settings::VersionLock, frame: &mut Frame) {
+    let mut lines = vec![
+        Line::from(format!("{}", sanitize(&lock.file_name))),
+        Line::from(Span::styled(lock.file_id.clone(), app.theme.footer_desc)),
+        Line::default(),
+    ];
+    if !lock.loaded {
+        lines.push(Line::from("reading…"));
+    } else {
+        let retention = match &lock.retention {
+            Some(r) if !r.is_client_authorized_to_read => {
+                "not readable (the key lacks readFileRetentions)".to_owned()
+            }
+            Some(r) => match r
+                .value
+                .as_ref()
+                .and_then(|v| v.mode.clone().zip(v.retain_until_timestamp))
+            {
+                Some((mode, until)) => format!("{mode} until {} UTC", time(until)),
+                None => "none".to_owned(),
+            },
+            None => "none".to_owned(),
+        };
+        let hold = match &lock.legal_hold {
+            Some(h) if !h.is_client_authorized_to_read => {
+                "not readable (the key lacks readFileLegalHolds)".to_owned()
+            }
+            Some(h) => h.value.clone().unwrap_or_else(|| "off".to_owned()),
+            None => "off".to_owned(),
+        };
+        lines.push(Line::from(format!("Retention   {retention}")));
+        lines.push(Line::from(format!("Legal hold  {hold}")));
+        if lock.busy {
+            lines.push(Line::default());
+            lines.push(Line::from("saving…"));
+        }
+    }
+    dialog(
+        app,
+        " Object Lock of version ",
+        lines,
+        " h legal hold on/off  e retention  Esc close ",
         frame,
     );
 }

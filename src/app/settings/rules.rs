@@ -1,0 +1,222 @@
+//! The Notifications tab: read the rules when the tab is first shown, add / edit /
+//! enable-disable / delete (confirmed), each change sent as the whole list with
+//! `b2_set_bucket_notification_rules`. No I/O; a new signing secret is the worker's job.
+
+use super::forms::Form;
+use super::notify_form::SecretChoice;
+use super::update::cmd;
+use super::{Pending, RulesState, SettingsModal, Tab};
+use crate::app::{Action, App, Level, Motion};
+use crate::b2::notifications::NotificationRule;
+use crate::worker::settings::SettingsCommand;
+use crate::worker::{Command, RequestId};
+
+const READ: &str = "readBucketNotifications";
+const WRITE: &str = "writeBucketNotifications";
+
+impl App {
+    /// Reads the rules the first time the Notifications tab is shown (or on `force`).
+    pub(super) fn load_rules(&mut self, force: bool, cmds: &mut Vec<Command>) {
+        let Some(view) = self.admin.view.as_ref() else {
+            return;
+        };
+        if view.tab != Tab::Notifications || (!force && view.notifications != RulesState::NotLoaded)
+        {
+            return;
+        }
+        let bucket = view.bucket.id.clone();
+        if let Some(cap) = self.admin.missing(&[READ]) {
+            if let Some(v) = self.admin.view.as_mut() {
+                v.notifications = RulesState::Unavailable(cap);
+            }
+            return;
+        }
+        let req = self.new_admin_req(Pending::LoadRules);
+        if let Some(v) = self.admin.view.as_mut() {
+            v.notifications = RulesState::Loading(req);
+        }
+        cmds.push(cmd(SettingsCommand::LoadNotificationRules { req, bucket }));
+    }
+
+    /// Keys of the Notifications tab; false when the generic view handling applies.
+    pub(super) fn on_rules_action(&mut self, action: Action, cmds: &mut Vec<Command>) -> bool {
+        let page = self.list_height();
+        let Some(view) = self.admin.view.as_mut() else {
+            return false;
+        };
+        let rules = view.notifications.rules().map(<[_]>::to_vec);
+        let n = rules.as_ref().map_or(0, Vec::len);
+        let i = view.notify_cursor.selected;
+        match action {
+            Action::MoveDown => {
+                view.notify_cursor.apply(Motion::Down, n, page);
+            }
+            Action::MoveUp => {
+                view.notify_cursor.apply(Motion::Up, n, page);
+            }
+            Action::Refresh => {
+                self.load_rules(true, cmds);
+                return false;
+            }
+            Action::AddItem if rules.is_some() => {
+                if rules.as_ref().is_some_and(|r| r.len() >= 25) {
+                    self.notify(Level::Warn, "B2 allows at most 25 rules per bucket");
+                } else if !self.unavailable("change notification rules", &[WRITE]) {
+                    let form = Form::notification_rule(None, None);
+                    self.push_settings(SettingsModal::Form(form));
+                }
+            }
+            Action::EditItem | Action::Open if i < n => {
+                if !self.unavailable("change notification rules", &[WRITE]) {
+                    let rule = rules.as_ref().and_then(|r| r.get(i));
+                    let form = Form::notification_rule(Some(i), rule);
+                    self.push_settings(SettingsModal::Form(form));
+                }
+            }
+            Action::Toggle if i < n => {
+                if !self.unavailable("change notification rules", &[WRITE]) {
+                    let mut rules = rules.unwrap_or_default();
+                    rules[i].is_enabled = !rules[i].is_enabled;
+                    self.send_rules(rules, None, cmds);
+                }
+            }
+            Action::RemoveItem if i < n => {
+                if !self.unavailable("change notification rules", &[WRITE]) {
+                    let name = rules
+                        .as_ref()
+                        .map(|r| r[i].name.clone())
+                        .unwrap_or_default();
+                    self.push_settings(SettingsModal::ConfirmRuleDelete { index: i, name });
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// The rule form was sent: validate, then set the whole list with the rule in it.
+    pub(super) fn submit_notification_rule(
+        &mut self,
+        form: &Form,
+        index: Option<usize>,
+        cmds: &mut Vec<Command>,
+    ) {
+        let Some(rules) = self
+            .admin
+            .view
+            .as_ref()
+            .and_then(|v| v.notifications.rules().map(<[_]>::to_vec))
+        else {
+            return;
+        };
+        let index = index.filter(|i| *i < rules.len());
+        let others: Vec<NotificationRule> = rules
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != index)
+            .map(|(_, r)| r.clone())
+            .collect();
+        let current_secret = index.and_then(|i| {
+            rules[i]
+                .target_configuration
+                .hmac_sha256_signing_secret
+                .as_deref()
+        });
+        match form.validate_notification_rule(&others, current_secret) {
+            Err(errors) => self.set_form_errors(errors),
+            Ok((rule, secret)) => {
+                self.modals.pop();
+                let generate = (secret == SecretChoice::Generate).then(|| rule.name.clone());
+                let mut rules = rules;
+                match index {
+                    Some(i) => rules[i] = rule,
+                    None => rules.push(rule),
+                }
+                self.send_rules(rules, generate, cmds);
+            }
+        }
+    }
+
+    /// `y` in the delete confirmation.
+    pub(super) fn delete_rule(&mut self, index: usize, cmds: &mut Vec<Command>) {
+        let Some(mut rules) = self
+            .admin
+            .view
+            .as_ref()
+            .and_then(|v| v.notifications.rules().map(<[_]>::to_vec))
+        else {
+            return;
+        };
+        if index < rules.len() {
+            rules.remove(index);
+            self.send_rules(rules, None, cmds);
+        }
+    }
+
+    fn send_rules(
+        &mut self,
+        rules: Vec<NotificationRule>,
+        generate_secret_for: Option<String>,
+        cmds: &mut Vec<Command>,
+    ) {
+        let Some(bucket) = self.admin.view.as_ref().map(|v| v.bucket.id.clone()) else {
+            return;
+        };
+        let req = self.new_admin_req(Pending::SaveRules);
+        if let Some(RulesState::Loaded { saving, .. }) =
+            self.admin.view.as_mut().map(|v| &mut v.notifications)
+        {
+            *saving = Some(req);
+        }
+        cmds.push(cmd(SettingsCommand::SetNotificationRules {
+            req,
+            bucket,
+            rules,
+            generate_secret_for,
+        }));
+    }
+
+    /// The rules as read or as stored after a set.
+    pub(super) fn rules_arrived(
+        &mut self,
+        req: RequestId,
+        rules: Vec<NotificationRule>,
+        saved: bool,
+        generated: Option<(String, String)>,
+    ) {
+        let Some(view) = self.admin.view.as_mut() else {
+            return;
+        };
+        let n = rules.len();
+        view.notifications = RulesState::Loaded {
+            rules,
+            saving: None,
+        };
+        view.notify_cursor.clamp(n);
+        let _ = req;
+        if saved {
+            self.notify(Level::Info, format!("Saved {n} notification rules"));
+        }
+        if let Some((rule, secret)) = generated {
+            self.push_settings(SettingsModal::Secret { rule, secret });
+        }
+    }
+
+    /// A failed rules read shows on the tab instead of a modal.
+    pub(super) fn rules_failed(&mut self, what: &Pending, said: &str) -> bool {
+        let Some(view) = self.admin.view.as_mut() else {
+            return false;
+        };
+        match (what, &mut view.notifications) {
+            (Pending::LoadRules, state) => {
+                *state = RulesState::Failed(said.to_owned());
+                true
+            }
+            (Pending::SaveRules, RulesState::Loaded { saving, .. }) => {
+                *saving = None;
+                false
+            }
+            _ => false,
+        }
+    }
+}

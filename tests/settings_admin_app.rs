@@ -1,0 +1,661 @@
+//! Bucket settings in the app, beyond lifecycle: the Notifications tab and rule form
+//! (each validation error caught before sending), Object Lock (default retention, turning
+//! it on, a version's legal hold and retention), CORS / bucket info JSON editing, and the
+//! create and delete bucket flows. Snapshots on a 100×30 test terminal.
+
+use std::collections::BTreeMap;
+
+use b2tui::app::settings::{Effect, FormKind, JsonTarget, RulesState, SettingsModal, Tab};
+use b2tui::app::{App, Focus, Modal, Msg, SessionInfo};
+use b2tui::b2::buckets::{BucketSettings, FileLockConfig, FileRetention, LockedVersion, Readable};
+use b2tui::b2::notifications::{NotificationRule, TargetConfiguration};
+use b2tui::b2::{AccountId, Bucket, BucketId, FileAction, FileId, FileVersion};
+use b2tui::config::{Keymap, Theme};
+use b2tui::ui;
+use b2tui::worker::settings::{BucketContents, LockChange, SettingsCommand, SettingsEvent};
+use b2tui::worker::{Command, WorkerEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+// 2026-11-20 14:02:33 UTC
+const T0: i64 = 1_795_183_353_123;
+const DAY: i64 = 86_400_000;
+
+fn settings(name: &str, revision: u64, lock: bool) -> BucketSettings {
+    BucketSettings {
+        account_id: AccountId::from("3f2a9c1b7d00"),
+        bucket_id: BucketId(format!("id-{name}")),
+        bucket_name: name.to_owned(),
+        bucket_type: "allPrivate".to_owned(),
+        bucket_info: BTreeMap::from([("owner".to_owned(), "ops".to_owned())]),
+        cors_rules: Vec::new(),
+        lifecycle_rules: Vec::new(),
+        default_server_side_encryption: None,
+        file_lock_configuration: Some(Readable {
+            is_client_authorized_to_read: true,
+            value: Some(FileLockConfig {
+                is_file_lock_enabled: lock,
+                default_retention: None,
+            }),
+        }),
+        options: vec!["s3".to_owned()],
+        revision,
+    }
+}
+
+fn rule(name: &str, enabled: bool, suspended: Option<&str>) -> NotificationRule {
+    NotificationRule {
+        name: name.to_owned(),
+        event_types: vec!["b2:ObjectCreated:*".to_owned()],
+        object_name_prefix: "incoming/".to_owned(),
+        is_enabled: enabled,
+        is_suspended: suspended.is_some(),
+        suspension_reason: suspended.unwrap_or("").to_owned(),
+        target_configuration: TargetConfiguration {
+            target_type: "webhook".to_owned(),
+            url: "https://hooks.example.com/b2".to_owned(),
+            custom_headers: None,
+            hmac_sha256_signing_secret: None,
+            max_events_per_batch: Some(1),
+        },
+    }
+}
+
+fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn code(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(key(c));
+    }
+}
+
+fn settings_cmd(cmds: Vec<Command>) -> SettingsCommand {
+    assert_eq!(cmds.len(), 1, "{cmds:?}");
+    match cmds.into_iter().next() {
+        Some(Command::Settings(c)) => c,
+        other => panic!("expected a settings command, got {other:?}"),
+    }
+}
+
+fn event(ev: SettingsEvent) -> Msg {
+    Msg::Worker(WorkerEvent::Settings(Box::new(ev)))
+}
+
+fn app() -> App {
+    let mut app = App::new(
+        Keymap::default_keymap(),
+        Theme::colored(),
+        SessionInfo {
+            account_id: "3f2a9c1b7d00".to_owned(),
+            endpoint_label: "http://127.0.0.1:8090".to_owned(),
+            deterministic: true,
+            ..SessionInfo::default()
+        },
+    );
+    app.update(Msg::WallClock { unix_ms: T0 });
+    let req = app.start()[0].req();
+    let buckets: Vec<Bucket> = ["backups", "photos-2026"]
+        .iter()
+        .map(|n| settings(n, 1, false).to_bucket())
+        .collect();
+    app.update(Msg::Worker(WorkerEvent::BucketsListed { req, buckets }));
+    app.update(key('j'));
+    app
+}
+
+/// The settings view of photos-2026 (revision 4), on `tab`.
+fn opened(lock: bool, tab: Tab) -> (App, Vec<Command>) {
+    let mut app = app();
+    let SettingsCommand::LoadBucket { req, .. } = settings_cmd(app.update(key('B'))) else {
+        panic!("B loads the bucket");
+    };
+    app.update(event(SettingsEvent::BucketLoaded {
+        req,
+        bucket: settings("photos-2026", 4, lock),
+    }));
+    let mut cmds = Vec::new();
+    while app.admin.view.as_ref().map(|v| v.tab) != Some(tab) {
+        cmds.extend(app.update(code(KeyCode::Tab)));
+    }
+    (app, cmds)
+}
+
+/// The Notifications tab with two rules, one suspended.
+fn with_rules() -> App {
+    let (mut app, cmds) = opened(false, Tab::Notifications);
+    let SettingsCommand::LoadNotificationRules { req, bucket } = settings_cmd(cmds) else {
+        panic!("the tab reads the rules");
+    };
+    assert_eq!(bucket, BucketId::from("id-photos-2026"));
+    app.update(event(SettingsEvent::NotificationRulesLoaded {
+        req,
+        rules: vec![
+            rule("uploads-hook", true, None),
+            rule(
+                "audit-trail",
+                true,
+                Some("webhook failed 5 times: connection refused"),
+            ),
+        ],
+    }));
+    app
+}
+
+fn draw(app: &App) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
+    terminal.draw(|f| ui::render(app, f)).expect("draw");
+    terminal
+}
+
+fn top(app: &App) -> &SettingsModal {
+    match app.modals.last() {
+        Some(Modal::Settings(m)) => m,
+        other => panic!("expected a settings modal, got {other:?}"),
+    }
+}
+
+fn form_errors(app: &App) -> Vec<(usize, String)> {
+    match top(app) {
+        SettingsModal::Form(f) => f
+            .errors
+            .iter()
+            .map(|e| (e.field, e.message.clone()))
+            .collect(),
+        other => panic!("expected a form, got {other:?}"),
+    }
+}
+
+#[test]
+fn notifications_tab_lists_rules_and_suspension() {
+    let app = with_rules();
+    let terminal = draw(&app);
+    insta::assert_snapshot!("notifications_tab", terminal.backend());
+    // The suspension reason is in the warning colour.
+    let buffer = terminal.backend().buffer();
+    let row = (0..30)
+        .find(|y| {
+            (0..100)
+                .map(|x| buffer[(x, *y)].symbol().to_owned())
+                .collect::<String>()
+                .contains("connection refused")
+        })
+        .expect("reason shown");
+    let x = (0..100)
+        .find(|x| buffer[(*x, row)].symbol() == "⚠")
+        .expect("marker");
+    assert_eq!(buffer[(x, row)].fg, app.theme.warn.fg.expect("warn colour"));
+}
+
+#[test]
+fn rule_form_catches_every_error_before_sending() {
+    let mut app = with_rules();
+    app.update(key('a'));
+    // Nothing filled in: name, event types and URL.
+    assert!(app.update(code(KeyCode::Enter)).is_empty());
+    let fields: Vec<usize> = form_errors(&app).iter().map(|e| e.0).collect();
+    assert_eq!(fields, vec![0, 1, 3]);
+    insta::assert_snapshot!("notification_rule_form_errors", draw(&app).backend());
+
+    // A name that is taken, overlapping event types, plain http elsewhere, an X-Bz-
+    // header, a batch of 0.
+    let mut app = with_rules();
+    app.update(key('a'));
+    typed(&mut app, "uploads-hook");
+    app.update(code(KeyCode::Tab));
+    app.update(key(' ')); // b2:ObjectCreated:*
+    app.update(code(KeyCode::Down));
+    app.update(key(' ')); // b2:ObjectCreated:Upload
+    app.update(code(KeyCode::Tab));
+    app.update(code(KeyCode::Tab));
+    typed(&mut app, "http://example.com/hook");
+    app.update(code(KeyCode::Tab));
+    typed(&mut app, "X-Bz-Secret: 1");
+    app.update(code(KeyCode::Tab));
+    app.update(code(KeyCode::Tab));
+    app.update(code(KeyCode::Backspace));
+    app.update(key('0'));
+    assert!(app.update(code(KeyCode::Enter)).is_empty());
+    let errors = form_errors(&app);
+    let fields: Vec<usize> = errors.iter().map(|e| e.0).collect();
+    assert_eq!(fields, vec![0, 1, 3, 4, 6], "{errors:?}");
+    assert!(errors[0].1.contains("already called"));
+    assert!(errors[1].1.contains("already covers"));
+    assert!(errors[2].1.contains("https://"));
+    assert!(errors[3].1.contains("X-Bz-"));
+    assert!(errors[4].1.contains("1 to 50"));
+
+    // Short names and bad characters too.
+    let mut app = with_rules();
+    app.update(key('a'));
+    typed(&mut app, "a b");
+    app.update(code(KeyCode::Enter));
+    assert!(form_errors(&app)[0].1.contains("6 to 63"));
+}
+
+#[test]
+fn adding_a_rule_sends_every_rule_and_asks_for_a_secret() {
+    let mut app = with_rules();
+    app.update(key('a'));
+    typed(&mut app, "new-uploads");
+    app.update(code(KeyCode::Tab));
+    app.update(code(KeyCode::Down));
+    app.update(key(' ')); // b2:ObjectCreated:Upload
+    app.update(code(KeyCode::Tab));
+    typed(&mut app, "in/");
+    app.update(code(KeyCode::Tab));
+    typed(&mut app, "http://127.0.0.1:9000/hook");
+    app.update(code(KeyCode::Tab));
+    typed(&mut app, "X-Team: ops");
+    app.update(code(KeyCode::Enter)); // a new header line
+    typed(&mut app, "Authorization: Bearer abc");
+    app.update(code(KeyCode::Tab));
+    app.update(code(KeyCode::Right)); // generate a new secret
+    let SettingsCommand::SetNotificationRules {
+        req,
+        rules,
+        generate_secret_for,
+        ..
+    } = settings_cmd(app.update(code(KeyCode::Enter)))
+    else {
+        panic!("Enter sends the rules");
+    };
+    assert_eq!(rules.len(), 3);
+    let new = &rules[2];
+    assert_eq!(new.event_types, vec!["b2:ObjectCreated:Upload".to_owned()]);
+    assert_eq!(new.object_name_prefix, "in/");
+    let headers = new
+        .target_configuration
+        .custom_headers
+        .clone()
+        .expect("headers");
+    assert_eq!(headers.len(), 2);
+    assert_eq!(headers[1].value, "Bearer abc");
+    assert_eq!(generate_secret_for.as_deref(), Some("new-uploads"));
+    let mut stored = rules.clone();
+    stored[2].target_configuration.hmac_sha256_signing_secret =
+        Some("AbCdEfGhIjKlMnOpQrStUvWxYz012345".to_owned());
+    app.update(event(SettingsEvent::NotificationRulesSaved {
+        req,
+        rules: stored,
+        generated: Some((
+            "new-uploads".to_owned(),
+            "AbCdEfGhIjKlMnOpQrStUvWxYz012345".to_owned(),
+        )),
+    }));
+    assert!(matches!(top(&app), SettingsModal::Secret { .. }));
+    app.update(key('c'));
+    assert_eq!(
+        app.take_effects(),
+        vec![Effect::CopyToClipboard(
+            "AbCdEfGhIjKlMnOpQrStUvWxYz012345".to_owned()
+        )]
+    );
+}
+
+#[test]
+fn toggle_and_delete_rules() {
+    let mut app = with_rules();
+    let SettingsCommand::SetNotificationRules { rules, .. } = settings_cmd(app.update(key(' ')))
+    else {
+        panic!("Space sends the rules");
+    };
+    assert!(!rules[0].is_enabled);
+    assert!(rules[1].is_enabled);
+    app.update(key('j'));
+    assert!(app.update(key('d')).is_empty());
+    assert!(matches!(top(&app), SettingsModal::ConfirmRuleDelete { .. }));
+    let SettingsCommand::SetNotificationRules { rules, .. } = settings_cmd(app.update(key('y')))
+    else {
+        panic!("y deletes");
+    };
+    assert_eq!(rules.len(), 1);
+    assert_eq!(rules[0].name, "uploads-hook");
+}
+
+#[test]
+fn notifications_need_their_capabilities() {
+    let mut app = app();
+    app.set_capabilities(vec!["listBuckets".to_owned(), "writeBuckets".to_owned()]);
+    let SettingsCommand::LoadBucket { req, .. } = settings_cmd(app.update(key('B'))) else {
+        panic!();
+    };
+    app.update(event(SettingsEvent::BucketLoaded {
+        req,
+        bucket: settings("photos-2026", 4, false),
+    }));
+    app.update(code(KeyCode::Tab));
+    assert!(app.update(code(KeyCode::Tab)).is_empty(), "nothing is read");
+    let view = app.admin.view.as_ref().expect("view");
+    assert_eq!(
+        view.notifications,
+        RulesState::Unavailable("readBucketNotifications")
+    );
+    let screen = format!("{:?}", draw(&app).backend());
+    assert!(screen.contains("lacks readBucketNotifications"));
+}
+
+#[test]
+fn object_lock_tab_default_retention() {
+    let (mut app, _) = opened(true, Tab::ObjectLock);
+    insta::assert_snapshot!("object_lock_tab", draw(&app).backend());
+    app.update(key('e'));
+    app.update(code(KeyCode::Right)); // governance
+    app.update(code(KeyCode::Tab));
+    typed(&mut app, "0");
+    assert!(app.update(code(KeyCode::Enter)).is_empty());
+    assert_eq!(form_errors(&app)[0].0, 1);
+    app.update(code(KeyCode::Backspace));
+    typed(&mut app, "30");
+    let SettingsCommand::UpdateBucket { update, .. } =
+        settings_cmd(app.update(code(KeyCode::Enter)))
+    else {
+        panic!("Enter saves");
+    };
+    assert_eq!(update.if_revision_is, Some(4));
+    let r = update.default_retention.expect("retention sent");
+    assert_eq!(r.mode.as_deref(), Some("governance"));
+    assert_eq!(
+        r.period.map(|p| (p.duration, p.unit)),
+        Some((30, "days".into()))
+    );
+}
+
+#[test]
+fn turning_object_lock_on_asks_first() {
+    let (mut app, _) = opened(false, Tab::ObjectLock);
+    assert!(app.update(key('L')).is_empty());
+    assert!(matches!(top(&app), SettingsModal::ConfirmEnableLock));
+    let SettingsCommand::UpdateBucket { update, .. } = settings_cmd(app.update(key('y'))) else {
+        panic!("y turns it on");
+    };
+    assert_eq!(update.file_lock_enabled, Some(true));
+    assert_eq!(update.if_revision_is, Some(4));
+}
+
+fn version(id: &str) -> FileVersion {
+    FileVersion {
+        account_id: None,
+        action: FileAction::Upload,
+        bucket_id: Some(BucketId::from("id-photos-2026")),
+        content_length: 1000,
+        content_sha1: None,
+        content_md5: None,
+        content_type: None,
+        file_id: Some(FileId::from(id)),
+        file_info: BTreeMap::new(),
+        file_name: "contract.pdf".to_owned(),
+        upload_timestamp: T0 - DAY,
+    }
+}
+
+fn locked(hold: &str, retention: Option<(&str, i64)>) -> Box<LockedVersion> {
+    Box::new(LockedVersion {
+        version: version("v1"),
+        file_retention: Some(Readable {
+            is_client_authorized_to_read: true,
+            value: Some(FileRetention {
+                mode: retention.map(|r| r.0.to_owned()),
+                retain_until_timestamp: retention.map(|r| r.1),
+            }),
+        }),
+        legal_hold: Some(Readable {
+            is_client_authorized_to_read: true,
+            value: Some(hold.to_owned()),
+        }),
+    })
+}
+
+#[test]
+fn version_legal_hold_and_retention_from_the_versions_pane() {
+    let mut app = app();
+    app.versions.versions = vec![version("v1")];
+    app.focus = Focus::Versions;
+    let SettingsCommand::LoadVersionLock { req, file_id } = settings_cmd(app.update(key('L')))
+    else {
+        panic!("L reads the version's lock");
+    };
+    assert_eq!(file_id, FileId::from("v1"));
+    app.update(event(SettingsEvent::VersionLockLoaded {
+        req,
+        version: locked("off", Some(("governance", T0 + 3 * DAY))),
+        changed: false,
+    }));
+    insta::assert_snapshot!("version_lock", draw(&app).backend());
+    let SettingsCommand::ChangeVersionLock { req, change, .. } = settings_cmd(app.update(key('h')))
+    else {
+        panic!("h toggles the hold");
+    };
+    assert_eq!(change, LockChange::LegalHold(true));
+    app.update(event(SettingsEvent::VersionLockLoaded {
+        req,
+        version: locked("on", Some(("governance", T0 + 3 * DAY))),
+        changed: true,
+    }));
+
+    // Capabilities known without bypassGovernance: no bypass field.
+    app.set_capabilities(vec!["writeFileRetentions".to_owned()]);
+    app.update(key('e'));
+    let SettingsModal::Form(form) = top(&app) else {
+        panic!("retention form");
+    };
+    assert_eq!(form.fields.len(), 2, "no governance bypass offered");
+    app.update(code(KeyCode::Esc));
+    app.set_capabilities(vec![
+        "writeFileRetentions".to_owned(),
+        "bypassGovernance".to_owned(),
+    ]);
+    app.update(key('e'));
+    app.update(code(KeyCode::Tab));
+    for _ in 0..20 {
+        app.update(code(KeyCode::Backspace));
+    }
+    typed(&mut app, "+10d");
+    app.update(code(KeyCode::Tab));
+    app.update(code(KeyCode::Right)); // bypass: yes
+    let SettingsCommand::ChangeVersionLock { req, change, .. } =
+        settings_cmd(app.update(code(KeyCode::Enter)))
+    else {
+        panic!("Enter sets the retention");
+    };
+    assert_eq!(
+        change,
+        LockChange::Retention {
+            retention: FileRetention {
+                mode: Some("governance".into()),
+                retain_until_timestamp: Some(T0 + 10 * DAY),
+            },
+            bypass_governance: true,
+        }
+    );
+    // B2's refusal is shown as B2 says it.
+    app.update(Msg::Worker(WorkerEvent::RequestFailed {
+        req,
+        error: "Access Denied".into(),
+        code: Some("unauthorized".into()),
+        retryable: false,
+    }));
+    match app.modals.last() {
+        Some(Modal::Error { message, .. }) => {
+            assert!(message.contains("unauthorized: Access Denied"), "{message}")
+        }
+        other => panic!("expected the error, got {other:?}"),
+    }
+}
+
+#[test]
+fn cors_editor_validates_before_sending() {
+    let (mut app, _) = opened(false, Tab::Cors);
+    assert!(app.update(key('e')).is_empty());
+    let effects = app.take_effects();
+    let [Effect::EditInEditor { target, text }] = effects.as_slice() else {
+        panic!("e asks the loop for $EDITOR: {effects:?}");
+    };
+    assert_eq!(*target, JsonTarget::CorsRules);
+    assert_eq!(text, "[]");
+    // No $EDITOR: the built-in editor opens on the text.
+    app.update(event(SettingsEvent::EditorUnavailable {
+        target: JsonTarget::CorsRules,
+        text: "[]".to_owned(),
+    }));
+    app.update(code(KeyCode::Backspace));
+    app.update(code(KeyCode::Backspace));
+    for line in [
+        "[{\"corsRuleName\": \"b2-downloads\",",
+        " \"allowedOrigins\": [\"https://app.example.com\"],",
+        " \"allowedOperations\": [\"s3_get\"], \"maxAgeSeconds\": 3600}]",
+    ] {
+        typed(&mut app, line);
+        app.update(code(KeyCode::Enter));
+    }
+    assert!(app.update(ctrl('s')).is_empty(), "refused before sending");
+    assert!(form_errors(&app)[0].1.contains("b2-"));
+    insta::assert_snapshot!("cors_editor", draw(&app).backend());
+    // Fix the name on the first line.
+    app.update(code(KeyCode::Up));
+    app.update(code(KeyCode::Up));
+    app.update(code(KeyCode::Up));
+    app.update(code(KeyCode::Home));
+    for _ in 0..19 {
+        app.update(code(KeyCode::Right));
+    }
+    for _ in 0..3 {
+        app.update(code(KeyCode::Delete));
+    }
+    let SettingsCommand::UpdateBucket { update, .. } = settings_cmd(app.update(ctrl('s'))) else {
+        panic!("Ctrl-S saves");
+    };
+    assert_eq!(update.if_revision_is, Some(4));
+    let cors = update.cors_rules.expect("cors sent");
+    assert_eq!(cors[0]["corsRuleName"], "downloads");
+    assert!(app.modals.is_empty());
+}
+
+#[test]
+fn bucket_info_from_editor_and_errors_reopen_the_text() {
+    let (mut app, _) = opened(false, Tab::Info);
+    app.update(key('e'));
+    let effects = app.take_effects();
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::EditInEditor {
+            target: JsonTarget::BucketInfo,
+            ..
+        }]
+    ));
+    // Not a string value: back in the built-in editor with the error.
+    assert!(
+        app.update(event(SettingsEvent::JsonEdited {
+            target: JsonTarget::BucketInfo,
+            text: Some("{\"owner\": 1}".to_owned()),
+        }))
+        .is_empty()
+    );
+    assert!(form_errors(&app)[0].1.contains("strings"));
+    app.update(code(KeyCode::Esc));
+    let SettingsCommand::UpdateBucket { update, .. } =
+        settings_cmd(app.update(event(SettingsEvent::JsonEdited {
+            target: JsonTarget::BucketInfo,
+            text: Some("{\"owner\": \"data\", \"tier\": \"gold\"}\n".to_owned()),
+        })))
+    else {
+        panic!("valid info is sent");
+    };
+    assert_eq!(update.bucket_info.map(|i| i.len()), Some(2));
+    assert_eq!(update.if_revision_is, Some(4));
+}
+
+#[test]
+fn create_bucket_form() {
+    let mut app = app();
+    app.update(key('c'));
+    let SettingsModal::Form(form) = top(&app) else {
+        panic!("create form");
+    };
+    assert_eq!(form.kind, FormKind::CreateBucket);
+    typed(&mut app, "b2-x");
+    assert!(!form_errors(&app).is_empty(), "checked as typed");
+    insta::assert_snapshot!("create_bucket_form_error", draw(&app).backend());
+    assert!(app.update(code(KeyCode::Enter)).is_empty());
+    for _ in 0..4 {
+        app.update(code(KeyCode::Backspace));
+    }
+    typed(&mut app, "new-bucket-2026");
+    app.update(code(KeyCode::Tab));
+    app.update(code(KeyCode::Right)); // public
+    app.update(code(KeyCode::Tab));
+    app.update(code(KeyCode::Tab));
+    app.update(code(KeyCode::Right)); // Object Lock on
+    let SettingsCommand::CreateBucket { req, create } =
+        settings_cmd(app.update(code(KeyCode::Enter)))
+    else {
+        panic!("Enter creates");
+    };
+    assert_eq!(create.bucket_name, "new-bucket-2026");
+    assert_eq!(create.bucket_type, "allPublic");
+    assert!(create.file_lock_enabled);
+    assert!(create.default_server_side_encryption.is_some());
+    let cmds = app.update(event(SettingsEvent::BucketCreated {
+        req,
+        bucket: settings("new-bucket-2026", 1, true),
+    }));
+    assert!(matches!(cmds.as_slice(), [Command::ListBuckets { .. }]));
+}
+
+#[test]
+fn delete_bucket_checks_then_confirms() {
+    let mut app = app();
+    let SettingsCommand::InspectBucket { req, bucket } = settings_cmd(app.update(key('D'))) else {
+        panic!("D checks the bucket first");
+    };
+    assert_eq!(bucket, BucketId::from("id-photos-2026"));
+    app.update(event(SettingsEvent::BucketInspected {
+        req,
+        contents: BucketContents {
+            versions: 3,
+            hide_markers: 1,
+            unfinished: 0,
+        },
+    }));
+    match app.modals.last() {
+        Some(Modal::Error { message, .. }) => assert!(message.contains("3 file versions")),
+        other => panic!("not empty: {other:?}"),
+    }
+    app.update(code(KeyCode::Esc));
+    let SettingsCommand::InspectBucket { req, .. } = settings_cmd(app.update(key('D'))) else {
+        panic!();
+    };
+    app.update(event(SettingsEvent::BucketInspected {
+        req,
+        contents: BucketContents::default(),
+    }));
+    insta::assert_snapshot!("delete_bucket_confirm", draw(&app).backend());
+    // The safe answer is the default: n keeps it.
+    assert!(app.update(key('n')).is_empty());
+    let SettingsCommand::InspectBucket { req, .. } = settings_cmd(app.update(key('D'))) else {
+        panic!();
+    };
+    app.update(event(SettingsEvent::BucketInspected {
+        req,
+        contents: BucketContents::default(),
+    }));
+    let SettingsCommand::DeleteBucket { req, bucket } = settings_cmd(app.update(key('y'))) else {
+        panic!("y deletes");
+    };
+    assert_eq!(bucket, BucketId::from("id-photos-2026"));
+    let cmds = app.update(event(SettingsEvent::BucketDeleted {
+        req,
+        bucket_name: "photos-2026".into(),
+    }));
+    assert!(matches!(cmds.as_slice(), [Command::ListBuckets { .. }]));
+}
