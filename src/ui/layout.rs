@@ -134,28 +134,52 @@ pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
 pub fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let scope = app.scope();
-    let mut hints: Vec<(String, &str)> = app
+    let label = |b: &crate::config::Binding| Some((b.keys.first()?.label(), b.desc.clone()));
+    let mut hints: Vec<(String, String)> = app
         .keymap
         .bindings(scope)
         .iter()
-        .filter_map(|b| Some((b.keys.first()?.label(), b.desc.as_str())))
+        .filter_map(label)
         .collect();
+    // In the panes, help and quit always show at the end; the pane's own keys fill what is
+    // left of the line, in keymap order.
+    let mut pinned: Vec<(String, String)> = Vec::new();
     if scope.is_pane() {
-        for action in [
-            Action::NextPane,
-            Action::Refresh,
-            Action::ShowHelp,
-            Action::Quit,
-        ] {
-            if let Some(b) = app.keymap.binding_for(Scope::Global, action)
-                && let Some(k) = b.keys.first()
+        for action in [Action::NextPane, Action::Refresh] {
+            if let Some(hint) = app
+                .keymap
+                .binding_for(Scope::Global, action)
+                .and_then(label)
             {
-                hints.push((k.label(), b.desc.as_str()));
+                hints.push(hint);
+            }
+        }
+        for action in [Action::ShowHelp, Action::Quit] {
+            if let Some(hint) = app
+                .keymap
+                .binding_for(Scope::Global, action)
+                .and_then(label)
+            {
+                pinned.push(hint);
             }
         }
     }
+    let width = |(key, desc): &(String, String)| key.chars().count() + desc.chars().count() + 3;
+    let mut room = usize::from(area.width)
+        .saturating_sub(1)
+        .saturating_sub(pinned.iter().map(width).sum());
+    let mut shown = Vec::new();
+    for hint in hints {
+        let w = width(&hint);
+        if w > room {
+            break;
+        }
+        room -= w;
+        shown.push(hint);
+    }
+    shown.extend(pinned);
     let mut spans = vec![Span::raw(" ")];
-    for (key, desc) in hints {
+    for (key, desc) in shown {
         spans.push(Span::styled(key, t.footer_key));
         spans.push(Span::styled(format!(" {desc}  "), t.footer_desc));
     }
