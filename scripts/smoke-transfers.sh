@@ -5,69 +5,18 @@
 # and compares the bytes. Usage: scripts/smoke-transfers.sh [path/to/b2tui]
 set -euo pipefail
 BIN=$(realpath "${1:-target/release/b2tui}")
-SOCK=b2tui-transfers-$$
-SESSION=transfers
-PASSED=0
-FAILED=0
-SCREEN=$(mktemp)
+SUITE=transfers
+# shellcheck source=scripts/tmux-lib.sh
+source "$(dirname "$0")/tmux-lib.sh"
 SRC=$(mktemp -d)
 DST=$(mktemp -d)
+CLEANUP+=("$SRC" "$DST")
 NAME=xpane-smoke-$$.bin
-cleanup() {
-  tmux -L "$SOCK" kill-server 2>/dev/null || true
-  rm -rf "$SCREEN" "$SRC" "$DST"
-}
-trap cleanup EXIT
 
 head -c 300000 /dev/urandom >"$SRC/$NAME"
 
-capture() { tmux -L "$SOCK" capture-pane -p -t "$SESSION" >"$SCREEN" 2>/dev/null || true; }
-
-# wait_for TEXT [SECONDS]: polls the screen until TEXT shows up, else fails the step.
-wait_for() {
-  local text=$1 limit=${2:-20} deadline
-  deadline=$((SECONDS + limit))
-  while [ $SECONDS -lt $deadline ]; do
-    capture
-    if grep -qF -- "$text" "$SCREEN"; then return 0; fi
-    sleep 0.1
-  done
-  echo "--- screen when waiting for: $text"
-  cat "$SCREEN"
-  return 1
-}
-
-# wait_file PATH [SECONDS]: polls until PATH exists.
-wait_file() {
-  local path=$1 limit=${2:-20} deadline
-  deadline=$((SECONDS + limit))
-  while [ $SECONDS -lt $deadline ]; do
-    if [ -f "$path" ]; then return 0; fi
-    sleep 0.1
-  done
-  echo "--- no file $path"
-  return 1
-}
-
-keys() { tmux -L "$SOCK" send-keys -t "$SESSION" "$@"; }
-
-step() {
-  local name=$1
-  shift
-  if "$@"; then
-    echo "ok   $name"
-    PASSED=$((PASSED + 1))
-  else
-    echo "FAIL $name"
-    FAILED=$((FAILED + 1))
-    echo "transfers-tmux: $PASSED passed, $FAILED failed"
-    exit 1
-  fi
-}
-
 # Started in $DST, so the download prompt offers it as the default folder.
-tmux -L "$SOCK" -f /dev/null new-session -d -s "$SESSION" -x 120 -y 36 -c "$DST" \
-  "env -u B2_APPLICATION_KEY_ID -u B2_APPLICATION_KEY $BIN --demo --deterministic; echo b2tui-exited-\$?; sleep 30"
+start_demo "$DST"
 
 step "demo opens on the bucket list" wait_for "demo-photos" 60
 keys j Enter
@@ -102,4 +51,4 @@ step "2 shows both transfers done" wait_for "2 done"
 step "the downloaded bytes match" cmp "$SRC/$NAME" "$DST/$NAME"
 keys q
 step "q quits with status 0" wait_for "b2tui-exited-0"
-echo "transfers-tmux: $PASSED passed, $FAILED failed"
+summary
