@@ -130,12 +130,10 @@ pub fn key_json(k: &KeyRow, account_id: &str, version: u8, secret: Option<&str>)
     });
     if let Some(map) = obj.as_object_mut() {
         if version >= 4 {
-            map.insert(
-                "bucketIds".into(),
-                json!(k.bucket_id.iter().collect::<Vec<_>>()),
-            );
+            // null for an unrestricted key, as b2sdk's v4 simulator answers.
+            map.insert("bucketIds".into(), json!(k.buckets));
         } else {
-            map.insert("bucketId".into(), json!(k.bucket_id));
+            map.insert("bucketId".into(), json!(k.single_bucket()));
         }
         if let Some(secret) = secret {
             map.insert("applicationKey".into(), json!(secret));
