@@ -349,3 +349,222 @@ async fn stores_without_multi_bucket_column_migrate() {
         json!([{"id": a, "name": "olden-a"}])
     );
 }
+
+// ---------------------------------------------------------------- encryption
+
+fn customer_key(byte: u8) -> (String, String) {
+    use md5::Digest as _;
+    let engine = base64::engine::general_purpose::STANDARD;
+    let raw = [byte; 32];
+    (engine.encode(raw), engine.encode(md5::Md5::digest(raw)))
+}
+
+fn sse_c_headers<'a>(key: &'a str, md5: &'a str) -> [(&'static str, &'a str); 3] {
+    [
+        ("X-Bz-Server-Side-Encryption-Customer-Algorithm", "AES256"),
+        ("X-Bz-Server-Side-Encryption-Customer-Key", key),
+        ("X-Bz-Server-Side-Encryption-Customer-Key-Md5", md5),
+    ]
+}
+
+#[tokio::test]
+async fn new_buckets_and_uploads_default_to_sse_b2() {
+    let emu = start().await;
+    let m = Api::master(&emu, 3).await;
+    let bucket = m
+        .ok(
+            "b2_create_bucket",
+            json!({"accountId": m.account_id, "bucketName": "sse-default", "bucketType": "allPrivate"}),
+        )
+        .await;
+    assert_eq!(
+        bucket["defaultServerSideEncryption"],
+        json!({"isClientAuthorizedToRead": true, "value": {"algorithm": "AES256", "mode": "SSE-B2"}})
+    );
+    let id = bucket["bucketId"].as_str().unwrap();
+    let up = m.upload(id, "a.txt", b"hello").await;
+    let b2 = json!({"algorithm": "AES256", "mode": "SSE-B2"});
+    assert_eq!(up["serverSideEncryption"], b2);
+    let listed = m.ok("b2_list_file_names", json!({"bucketId": id})).await;
+    assert_eq!(listed["files"][0]["serverSideEncryption"], b2);
+    let resp = m.get("/file/sse-default/a.txt", &[]).await;
+    assert_eq!(resp.headers()["x-bz-server-side-encryption"], "AES256");
+
+    // A bucket without default encryption stores plain versions unless asked.
+    let plain = m
+        .ok(
+            "b2_create_bucket",
+            json!({"accountId": m.account_id, "bucketName": "sse-plain", "bucketType": "allPrivate",
+                   "defaultServerSideEncryption": {"mode": "none"}}),
+        )
+        .await;
+    let plain_id = plain["bucketId"].as_str().unwrap();
+    let up = m.upload(plain_id, "p.txt", b"plain").await;
+    assert_eq!(
+        up["serverSideEncryption"],
+        json!({"algorithm": null, "mode": null})
+    );
+    let resp = m.get("/file/sse-plain/p.txt", &[]).await;
+    assert!(resp.headers().get("x-bz-server-side-encryption").is_none());
+    let (status, up) = m
+        .upload_with(
+            plain_id,
+            "asked.txt",
+            b"asked",
+            &[("X-Bz-Server-Side-Encryption", "AES256")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{up}");
+    assert_eq!(up["serverSideEncryption"], b2);
+    // Copies follow the destination bucket's default.
+    let copy = m
+        .ok(
+            "b2_copy_file",
+            json!({"sourceFileId": up["fileId"], "fileName": "copied.txt",
+                   "destinationBucketId": id}),
+        )
+        .await;
+    assert_eq!(copy["serverSideEncryption"], b2);
+
+    // Without readBucketEncryption the bucket default is withheld.
+    let key = m
+        .ok(
+            "b2_create_key",
+            json!({"accountId": m.account_id, "keyName": "no-enc",
+                   "capabilities": ["listBuckets", "readFiles"]}),
+        )
+        .await;
+    let k = Api::new(
+        &emu.url,
+        key["applicationKeyId"].as_str().unwrap(),
+        key["applicationKey"].as_str().unwrap(),
+        3,
+    )
+    .await;
+    let buckets = k
+        .ok(
+            "b2_list_buckets",
+            json!({"accountId": k.account_id, "bucketName": "sse-default"}),
+        )
+        .await;
+    assert_eq!(
+        buckets["buckets"][0]["defaultServerSideEncryption"],
+        json!({"isClientAuthorizedToRead": false, "value": null})
+    );
+}
+
+#[tokio::test]
+async fn sse_c_needs_the_same_key_to_read_or_copy() {
+    let emu = start().await;
+    let m = Api::master(&emu, 3).await;
+    let id = m.create_bucket("sse-customer").await;
+    let (key, md5) = customer_key(1);
+    let (other_key, other_md5) = customer_key(2);
+    let (status, up) = m
+        .upload_with(&id, "c.txt", b"secret", &sse_c_headers(&key, &md5))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{up}");
+    let expected = json!({"algorithm": "AES256", "customerKeyMd5": md5, "mode": "SSE-C"});
+    assert_eq!(up["serverSideEncryption"], expected);
+    assert!(!up.to_string().contains(&key));
+    let info = m
+        .ok("b2_get_file_info", json!({"fileId": up["fileId"]}))
+        .await;
+    assert_eq!(info["serverSideEncryption"], expected);
+
+    // A key whose MD5 does not match it is refused at upload.
+    let (status, err) = m
+        .upload_with(&id, "bad.txt", b"x", &sse_c_headers(&key, &other_md5))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
+
+    // Reading: the right key works, a wrong or missing key is 400 bad_request.
+    let resp = m
+        .get("/file/sse-customer/c.txt", &sse_c_headers(&key, &md5))
+        .await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(
+        resp.headers()["x-bz-server-side-encryption-customer-key-md5"],
+        md5.as_str()
+    );
+    assert_eq!(
+        resp.headers()["x-bz-server-side-encryption-customer-algorithm"],
+        "AES256"
+    );
+    assert_eq!(resp.bytes().await.unwrap().as_ref(), b"secret");
+    for extra in [sse_c_headers(&other_key, &other_md5).to_vec(), Vec::new()] {
+        let resp = m.get("/file/sse-customer/c.txt", &extra).await;
+        assert_eq!(resp.status(), 400);
+        let body: Value = resp.json().await.unwrap();
+        assert_eq!(body["code"], "bad_request");
+    }
+
+    // Copying needs the source key; the copy takes the destination setting.
+    let (status, err) = m
+        .call(
+            "b2_copy_file",
+            json!({"sourceFileId": up["fileId"], "fileName": "copy.txt"}),
+        )
+        .await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("bad_request")),
+        "{err}"
+    );
+    let copy = m
+        .ok(
+            "b2_copy_file",
+            json!({"sourceFileId": up["fileId"], "fileName": "copy.txt",
+                   "sourceServerSideEncryption": {"mode": "SSE-C", "algorithm": "AES256",
+                                                  "customerKey": key, "customerKeyMd5": md5},
+                   "destinationServerSideEncryption": {"mode": "SSE-C", "algorithm": "AES256",
+                                                       "customerKey": other_key,
+                                                       "customerKeyMd5": other_md5}}),
+        )
+        .await;
+    assert_eq!(
+        copy["serverSideEncryption"],
+        json!({"algorithm": "AES256", "customerKeyMd5": other_md5, "mode": "SSE-C"})
+    );
+    let resp = m
+        .get(
+            "/file/sse-customer/copy.txt",
+            &sse_c_headers(&other_key, &other_md5),
+        )
+        .await;
+    assert_eq!(resp.bytes().await.unwrap().as_ref(), b"secret");
+}
+
+/// Versions written before per-version encryption (no columns) still open and read as
+/// unencrypted.
+#[tokio::test]
+async fn stores_without_encryption_columns_migrate() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        data_dir: Some(dir.path().to_path_buf()),
+        ..Config::default()
+    };
+    let emu = emulator::spawn(config.clone(), "127.0.0.1:0")
+        .await
+        .unwrap();
+    let m = Api::master(&emu, 3).await;
+    let id = m.create_bucket("olden-sse").await;
+    m.upload(&id, "old.txt", b"old").await;
+    emu.shutdown().await;
+    {
+        let conn = rusqlite::Connection::open(dir.path().join("meta.sqlite3")).unwrap();
+        conn.execute_batch(
+            "ALTER TABLE versions DROP COLUMN sse_mode; ALTER TABLE versions DROP COLUMN sse_key_md5;",
+        )
+        .unwrap();
+    }
+    let emu = emulator::spawn(config, "127.0.0.1:0").await.unwrap();
+    let m = Api::master(&emu, 3).await;
+    let listed = m.ok("b2_list_file_names", json!({"bucketId": id})).await;
+    assert_eq!(
+        listed["files"][0]["serverSideEncryption"],
+        json!({"algorithm": null, "mode": null})
+    );
+    let up = m.upload(&id, "new.txt", b"new").await;
+    assert_eq!(up["serverSideEncryption"]["mode"], "SSE-B2");
+}

@@ -13,6 +13,7 @@ mod ids;
 mod lifecycle;
 mod names;
 pub mod seed;
+mod sse;
 mod store;
 
 use std::collections::HashSet;

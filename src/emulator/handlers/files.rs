@@ -13,6 +13,7 @@ use crate::emulator::auth::{Need, authorize};
 use crate::emulator::error::ApiError;
 use crate::emulator::events::EventType;
 use crate::emulator::names;
+use crate::emulator::sse::{self, Sse};
 use crate::emulator::store::{
     Action, Db, Entry, ListPage, ListRequest, NewVersion, TokenKind, VersionRow,
 };
@@ -226,6 +227,8 @@ struct CopyPlan {
     content_type: String,
     info: Map<String, Value>,
     lock_request: LockRequest,
+    /// Encryption of the copy.
+    sse: Sse,
     /// Inclusive byte range of the source; None = all of a small file's blob.
     range: Option<(u64, u64)>,
     length: u64,
@@ -266,6 +269,16 @@ pub async fn copy_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError
                 authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
             }
             let dest = db.require_bucket(&dest_bucket)?;
+            let source_key = sse::source_key_from_json(
+                call.params.opt_json("sourceServerSideEncryption")?.as_ref(),
+            )?;
+            source.sse.check_customer_key(source_key.as_deref())?;
+            let sse = Sse::from_request_json(
+                call.params
+                    .opt_json("destinationServerSideEncryption")?
+                    .as_ref(),
+                Sse::bucket_default(&dest.sse),
+            )?;
             names::validate_file_name(&name)?;
             let (content_type, info) = copy_metadata(&call, &source)?;
             names::check_header_budget(&name, &info)?;
@@ -296,6 +309,7 @@ pub async fn copy_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError
                 content_type,
                 info,
                 lock_request,
+                sse,
                 range,
                 length,
                 segments,
@@ -339,6 +353,7 @@ pub async fn copy_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError
                 info: plan.info,
                 blob,
                 large: false,
+                sse: plan.sse,
             })?;
             if lock != copy.lock {
                 db.set_file_lock(&copy.file_id, &lock)?;
@@ -401,6 +416,7 @@ mod tests {
                     info: Map::new(),
                     blob: None,
                     large: true,
+                    sse: crate::emulator::sse::Sse::None,
                 };
                 let source =
                     db.insert_version(version("huge.bin", Action::Upload, 6_000_000_000))?;

@@ -3,6 +3,7 @@
 
 use serde_json::{Value, json};
 
+use crate::emulator::sse::Sse;
 use crate::emulator::store::{Action, BucketRow, KeyRow, PartRow, VersionRow};
 
 /// Who is looking: the API version and the key (for `isClientAuthorizedToRead`).
@@ -16,10 +17,6 @@ impl Viewer<'_> {
     fn can(&self, capability: &str) -> bool {
         self.key.is_none_or(|k| k.has(capability))
     }
-}
-
-fn none_encryption() -> Value {
-    json!({"algorithm": null, "mode": null})
 }
 
 pub fn file_json(v: &VersionRow, account_id: &str, viewer: Viewer) -> Value {
@@ -62,7 +59,7 @@ pub fn file_json(v: &VersionRow, account_id: &str, viewer: Viewer) -> Value {
                 "value": if hold { json!(v.lock.legal_hold) } else { Value::Null },
             }),
         );
-        map.insert("serverSideEncryption".into(), none_encryption());
+        map.insert("serverSideEncryption".into(), v.sse.to_json());
     }
     with_v1_size(obj, v.size, viewer.version)
 }
@@ -142,14 +139,15 @@ pub fn key_json(k: &KeyRow, account_id: &str, version: u8, secret: Option<&str>)
     obj
 }
 
-pub fn part_json(p: &PartRow) -> Value {
+/// A part reports the encryption of its large file.
+pub fn part_json(p: &PartRow, sse: &Sse) -> Value {
     json!({
         "contentLength": p.size,
         "contentMd5": p.md5,
         "contentSha1": p.sha1,
         "fileId": p.file_id,
         "partNumber": p.part_number,
-        "serverSideEncryption": none_encryption(),
+        "serverSideEncryption": sse.to_json(),
         "uploadTimestamp": p.upload_ts,
     })
 }
