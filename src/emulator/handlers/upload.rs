@@ -149,7 +149,7 @@ pub async fn receive(
         if received > declared {
             return Err(ApiError::bad_request("body is longer than Content-Length"));
         }
-        writer.write(&chunk).await?;
+        writer.write(chunk).await?;
     }
     if received != declared {
         return Err(ApiError::bad_request(format!(
