@@ -568,3 +568,112 @@ async fn stores_without_encryption_columns_migrate() {
     let up = m.upload(&id, "new.txt", b"new").await;
     assert_eq!(up["serverSideEncryption"]["mode"], "SSE-B2");
 }
+
+// ---------------------------------------------------------------- admin hooks
+
+async fn admin(
+    emu: &RunningEmulator,
+    method: reqwest::Method,
+    op: &str,
+    body: Value,
+) -> (StatusCode, Value) {
+    let resp = reqwest::Client::new()
+        .request(method, format!("{}/b2tui-admin/v1/{op}", emu.url))
+        .basic_auth(&emu.master_key_id, Some(&emu.master_key))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status();
+    (status, resp.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn cut_download_bodies_then_resume_with_a_range() {
+    use futures::StreamExt as _;
+    let emu = start().await;
+    let m = Api::master(&emu, 3).await;
+    let id = m.create_bucket("cut-downloads").await;
+    let data: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    let up = m.upload(&id, "big.bin", &data).await;
+    let by_id = format!(
+        "/b2api/v3/b2_download_file_by_id?fileId={}",
+        up["fileId"].as_str().unwrap()
+    );
+
+    // Not for other endpoints.
+    let (status, _) = admin(
+        &emu,
+        reqwest::Method::POST,
+        "fail_next",
+        json!({"cutAfterBytes": 10, "endpoint": "b2_list_buckets"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    for path in [by_id.clone(), "/file/cut-downloads/big.bin".to_string()] {
+        let (status, armed) = admin(
+            &emu,
+            reqwest::Method::POST,
+            "fail_next",
+            json!({"cutAfterBytes": 1000}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{armed}");
+        // Other calls are not affected.
+        m.ok("b2_list_file_names", json!({"bucketId": id})).await;
+        let resp = m.get(&path, &[]).await;
+        assert_eq!(resp.status(), 200);
+        assert_eq!(resp.content_length(), Some(300_000));
+        let mut got = Vec::new();
+        let mut failed = false;
+        let mut stream = resp.bytes_stream();
+        while let Some(piece) = stream.next().await {
+            match piece {
+                Ok(bytes) => got.extend_from_slice(&bytes),
+                Err(_) => {
+                    failed = true;
+                    break;
+                }
+            }
+        }
+        assert!(failed, "{path}: the body must end in an error");
+        assert_eq!(got, data[..1000], "{path}");
+        // The client resumes where the cut happened.
+        let rest = m.get(&path, &[("Range", "bytes=1000-")]).await;
+        assert_eq!(rest.status(), 206);
+        assert_eq!(rest.bytes().await.unwrap().as_ref(), &data[1000..]);
+    }
+    // Each cut was used once.
+    let whole = m.get(&by_id, &[]).await;
+    assert_eq!(whole.bytes().await.unwrap().len(), 300_000);
+}
+
+#[tokio::test]
+async fn admin_now_reads_the_server_clock() {
+    let emu = start().await;
+    let (status, before) = admin(&emu, reqwest::Method::GET, "now", json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{before}");
+    let before = before["now"].as_i64().unwrap();
+    let wall = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    assert!((before - wall).abs() < 60_000, "{before} vs {wall}");
+    admin(
+        &emu,
+        reqwest::Method::POST,
+        "advance_clock",
+        json!({"seconds": 3600}),
+    )
+    .await;
+    let (_, after) = admin(&emu, reqwest::Method::GET, "now", json!({})).await;
+    assert!(after["now"].as_i64().unwrap() >= before + 3_600_000);
+    let (status, _) = admin(&emu, reqwest::Method::POST, "now", json!({})).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    let resp = reqwest::Client::new()
+        .get(format!("{}/b2tui-admin/v1/now", emu.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+}
