@@ -145,8 +145,8 @@ pub fn authorize(
     for capability in need.capability.iter().chain(need.also) {
         require(&key, capability)?;
     }
-    if let (Some(allowed), Some(bucket)) = (&key.bucket_id, need.bucket_id)
-        && allowed != bucket
+    if let Some(bucket) = need.bucket_id
+        && !key.allows_bucket(bucket)
     {
         return Err(ApiError::unauthorized(
             "unauthorized: key is restricted to another bucket",

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use bytes::Bytes;
 use futures::{Stream, StreamExt, stream};
 use sha1::{Digest, Sha1};
-use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 use md5::Md5;
 
@@ -75,21 +75,18 @@ impl Blobs {
     /// the digests (used for `hex_digits_at_end`).
     pub async fn writer(&self, hold_back: usize) -> std::io::Result<BlobWriter> {
         let path = self.temp_path();
-        let file = tokio::fs::File::create(&path).await?;
-        Ok(BlobWriter {
+        let file = tokio::fs::File::create(&path).await?.into_std().await;
+        let pending = PendingBlob {
+            temp: Some(path),
+            final_path: PathBuf::new(),
+            key: String::new(),
+        };
+        Ok(BlobWriter::start(
             file,
-            pending: PendingBlob {
-                temp: Some(path),
-                final_path: PathBuf::new(),
-                key: String::new(),
-            },
-            sha1: Sha1::new(),
-            md5: Md5::new(),
-            len: 0,
+            pending,
             hold_back,
-            tail: Vec::new(),
-            root: self.root.clone(),
-        })
+            self.root.clone(),
+        ))
     }
 
     /// Writes a whole buffer as a committed blob (seeding, copies). Blocking.
@@ -186,7 +183,10 @@ impl Blobs {
             stream::once(async move {
                 let mut file = tokio::fs::File::open(&path).await?;
                 file.seek(SeekFrom::Start(from)).await?;
-                Ok::<_, std::io::Error>(tokio_util::io::ReaderStream::new(file.take(len)))
+                Ok::<_, std::io::Error>(tokio_util::io::ReaderStream::with_capacity(
+                    file.take(len),
+                    READ_CHUNK,
+                ))
             })
             .flat_map(|opened| match opened {
                 Ok(reader) => reader.boxed(),
@@ -195,6 +195,9 @@ impl Blobs {
         })
     }
 }
+
+/// Size of the chunks a download is streamed in.
+const READ_CHUNK: usize = 1 << 20;
 
 /// The (segment, offset inside it, length) pieces covering `start..=end`.
 fn slice_segments(segments: &[Segment], start: u64, end: u64) -> Vec<(&Segment, u64, u64)> {
@@ -232,37 +235,109 @@ fn random_suffix() -> String {
     crate::emulator::ids::random_hex(12)
 }
 
-/// A streaming write in progress.
+/// Chunks queued per hashing/writing thread before the receiver waits.
+const QUEUE: usize = 64;
+/// Write buffer of the blob file: small network chunks become large writes.
+const WRITE_BUFFER: usize = 4 << 20;
+
+/// A streaming write in progress. Chunks go, without copying, to two blocking threads:
+/// one hashes SHA-1 and writes the file, the other hashes MD5, so neither digest waits
+/// for the other.
 pub struct BlobWriter {
-    file: tokio::fs::File,
+    to_file: Option<tokio::sync::mpsc::Sender<Bytes>>,
+    to_md5: Option<tokio::sync::mpsc::Sender<Bytes>>,
+    file_task: tokio::task::JoinHandle<std::io::Result<(String, u64)>>,
+    md5_task: tokio::task::JoinHandle<String>,
     pending: PendingBlob,
-    sha1: Sha1,
-    md5: Md5,
     len: u64,
     hold_back: usize,
-    tail: Vec<u8>,
+    /// Bytes not yet passed on: at most `hold_back` of them once a write returns.
+    tail: std::collections::VecDeque<Bytes>,
+    tail_len: usize,
     root: PathBuf,
 }
 
 impl BlobWriter {
-    pub async fn write(&mut self, chunk: &[u8]) -> std::io::Result<()> {
-        if self.hold_back == 0 {
-            return self.write_through(chunk).await;
+    fn start(
+        file: std::fs::File,
+        pending: PendingBlob,
+        hold_back: usize,
+        root: PathBuf,
+    ) -> BlobWriter {
+        let (to_file, mut file_rx) = tokio::sync::mpsc::channel::<Bytes>(QUEUE);
+        let (to_md5, mut md5_rx) = tokio::sync::mpsc::channel::<Bytes>(QUEUE);
+        let file_task = tokio::task::spawn_blocking(move || {
+            let mut out = std::io::BufWriter::with_capacity(WRITE_BUFFER, file);
+            let mut sha1 = Sha1::new();
+            let mut len = 0u64;
+            while let Some(chunk) = file_rx.blocking_recv() {
+                sha1.update(&chunk);
+                len += chunk.len() as u64;
+                std::io::Write::write_all(&mut out, &chunk)?;
+            }
+            let file = out
+                .into_inner()
+                .map_err(std::io::IntoInnerError::into_error)?;
+            file.sync_all()?;
+            Ok((hex::encode(sha1.finalize()), len))
+        });
+        let md5_task = tokio::task::spawn_blocking(move || {
+            let mut md5 = Md5::new();
+            while let Some(chunk) = md5_rx.blocking_recv() {
+                md5.update(&chunk);
+            }
+            hex::encode(md5.finalize())
+        });
+        BlobWriter {
+            to_file: Some(to_file),
+            to_md5: Some(to_md5),
+            file_task,
+            md5_task,
+            pending,
+            len: 0,
+            hold_back,
+            tail: std::collections::VecDeque::new(),
+            tail_len: 0,
+            root,
         }
-        self.tail.extend_from_slice(chunk);
-        if self.tail.len() > self.hold_back {
-            let ready = self.tail.len() - self.hold_back;
-            let head: Vec<u8> = self.tail.drain(..ready).collect();
-            self.write_through(&head).await?;
+    }
+
+    /// Adds a chunk of content (the last `hold_back` bytes of all chunks are kept out).
+    pub async fn write(&mut self, chunk: Bytes) -> std::io::Result<()> {
+        if self.hold_back == 0 {
+            return self.pass_on(chunk).await;
+        }
+        self.tail_len += chunk.len();
+        self.tail.push_back(chunk);
+        while self.tail_len > self.hold_back {
+            let excess = self.tail_len - self.hold_back;
+            let Some(front) = self.tail.front_mut() else {
+                break;
+            };
+            let piece = if front.len() <= excess {
+                self.tail.pop_front().unwrap_or_default()
+            } else {
+                front.split_to(excess)
+            };
+            self.tail_len -= piece.len();
+            self.pass_on(piece).await?;
         }
         Ok(())
     }
 
-    async fn write_through(&mut self, data: &[u8]) -> std::io::Result<()> {
-        self.sha1.update(data);
-        self.md5.update(data);
-        self.len += data.len() as u64;
-        self.file.write_all(data).await
+    async fn pass_on(&mut self, chunk: Bytes) -> std::io::Result<()> {
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        self.len += chunk.len() as u64;
+        let closed = || std::io::Error::other("blob writer stopped");
+        if let Some(tx) = &self.to_md5 {
+            tx.send(chunk.clone()).await.map_err(|_| closed())?;
+        }
+        if let Some(tx) = &self.to_file {
+            tx.send(chunk).await.map_err(|_| closed())?;
+        }
+        Ok(())
     }
 
     /// Bytes written so far (excluding held-back bytes).
@@ -271,30 +346,28 @@ impl BlobWriter {
     }
 
     /// Flushes and fsyncs; returns the digests, the held-back bytes and a blob to commit.
-    pub async fn finish(self) -> std::io::Result<(Digests, Vec<u8>, PendingBlob)> {
-        let BlobWriter {
-            mut file,
-            mut pending,
-            sha1,
-            md5,
-            len,
-            tail,
-            root,
-            ..
-        } = self;
-        file.flush().await?;
-        file.sync_all().await?;
-        drop(file);
-        let sha1 = hex::encode(sha1.finalize());
-        let digests = Digests {
-            sha1: sha1.clone(),
-            md5: hex::encode(md5.finalize()),
-            len,
-        };
+    pub async fn finish(mut self) -> std::io::Result<(Digests, Vec<u8>, PendingBlob)> {
+        self.to_file = None;
+        self.to_md5 = None;
+        let joined = |err: tokio::task::JoinError| std::io::Error::other(err.to_string());
+        let (sha1, len) = (&mut self.file_task).await.map_err(joined)??;
+        let md5 = (&mut self.md5_task).await.map_err(joined)?;
+        let mut tail = Vec::with_capacity(self.tail_len);
+        for piece in &self.tail {
+            tail.extend_from_slice(piece);
+        }
+        let mut pending = std::mem::replace(
+            &mut self.pending,
+            PendingBlob {
+                temp: None,
+                final_path: PathBuf::new(),
+                key: String::new(),
+            },
+        );
         let shard = sha1.get(..2).unwrap_or("xx").to_string();
-        pending.final_path = root.join(shard).join(&sha1);
-        pending.key = sha1;
-        Ok((digests, tail, pending))
+        pending.final_path = self.root.join(shard).join(&sha1);
+        pending.key = sha1.clone();
+        Ok((Digests { sha1, md5, len }, tail, pending))
     }
 }
 
@@ -353,8 +426,12 @@ mod tests {
     async fn write_hold_back_and_read() {
         let blobs = Blobs::open(None).unwrap();
         let mut writer = blobs.writer(3).await.unwrap();
-        writer.write(b"hello").await.unwrap();
-        writer.write(b" worldXYZ").await.unwrap();
+        for piece in ["he", "llo", " world", "X", "YZ"] {
+            writer
+                .write(Bytes::from_static(piece.as_bytes()))
+                .await
+                .unwrap();
+        }
         let (digests, tail, pending) = writer.finish().await.unwrap();
         assert_eq!(tail, b"XYZ");
         assert_eq!(digests.len, 11);

@@ -11,6 +11,7 @@ use crate::emulator::Faults;
 use crate::emulator::error::ApiError;
 
 const UPLOAD_ENDPOINTS: [&str; 2] = ["b2_upload_file", "b2_upload_part"];
+const DOWNLOAD_ENDPOINTS: [&str; 2] = ["b2_download_file_by_name", "b2_download_file_by_id"];
 
 /// An armed `fail_next` rule.
 #[derive(Debug, Clone)]
@@ -18,6 +19,17 @@ pub struct FailNext {
     pub remaining: u64,
     pub error: ApiError,
     pub endpoint: Option<String>,
+    /// Downloads only: send the head and this many body bytes, then drop the connection
+    /// (instead of answering with `error`).
+    pub cut_after: Option<u64>,
+}
+
+/// What happens to a call instead of (or on top of) its normal answer.
+#[derive(Debug, Clone)]
+pub enum Injected {
+    Fail(ApiError),
+    /// Run the download, but cut its body after this many bytes.
+    Cut(u64),
 }
 
 #[derive(Debug, Default)]
@@ -38,6 +50,10 @@ pub fn is_upload(endpoint: &str) -> bool {
     UPLOAD_ENDPOINTS.contains(&endpoint)
 }
 
+pub fn is_download(endpoint: &str) -> bool {
+    DOWNLOAD_ENDPOINTS.contains(&endpoint)
+}
+
 impl FaultState {
     pub fn new(random: Faults) -> FaultState {
         FaultState {
@@ -56,30 +72,35 @@ impl FaultState {
         lock(&self.calls).clone()
     }
 
-    /// Counts the call, then decides whether it fails before reaching its handler.
-    pub fn on_call(&self, endpoint: &str, test_mode: Option<&str>) -> Option<ApiError> {
+    /// Counts the call, then decides whether it fails before reaching its handler (or,
+    /// for a download, whether its body is cut).
+    pub fn on_call(&self, endpoint: &str, test_mode: Option<&str>) -> Option<Injected> {
         *lock(&self.calls).entry(endpoint.to_string()).or_default() += 1;
-        if let Some(err) = self.take_fail_next(endpoint) {
-            return Some(err);
+        if let Some(injected) = self.take_fail_next(endpoint) {
+            return Some(injected);
         }
         if let Some(err) = test_mode.and_then(|mode| self.test_mode(endpoint, mode)) {
-            return Some(err);
+            return Some(Injected::Fail(err));
         }
-        self.random_fault()
+        self.random_fault().map(Injected::Fail)
     }
 
-    fn take_fail_next(&self, endpoint: &str) -> Option<ApiError> {
+    fn take_fail_next(&self, endpoint: &str) -> Option<Injected> {
         let mut rules = lock(&self.fail_next);
-        let index = rules
-            .iter()
-            .position(|r| r.endpoint.as_deref().is_none_or(|e| e == endpoint))?;
+        let index = rules.iter().position(|r| {
+            r.endpoint.as_deref().is_none_or(|e| e == endpoint)
+                && (r.cut_after.is_none() || is_download(endpoint))
+        })?;
         let rule = rules.get_mut(index)?;
         rule.remaining -= 1;
-        let err = rule.error.clone();
+        let injected = match rule.cut_after {
+            Some(bytes) => Injected::Cut(bytes),
+            None => Injected::Fail(rule.error.clone()),
+        };
         if rule.remaining == 0 {
             rules.remove(index);
         }
-        Some(err)
+        Some(injected)
     }
 
     /// `X-Bz-Test-Mode`: counts matching requests per mode; every 2nd one fails.
@@ -157,12 +178,30 @@ mod tests {
             remaining: 2,
             error: ApiError::service_unavailable("x"),
             endpoint: Some("b2_list_buckets".into()),
+            cut_after: None,
         });
         assert!(faults.on_call("b2_list_file_names", None).is_none());
         assert!(faults.on_call("b2_list_buckets", None).is_some());
         assert!(faults.on_call("b2_list_buckets", None).is_some());
         assert!(faults.on_call("b2_list_buckets", None).is_none());
         assert_eq!(faults.stats().get("b2_list_buckets"), Some(&3));
+    }
+
+    #[test]
+    fn cuts_apply_to_downloads_only() {
+        let faults = FaultState::default();
+        faults.arm(FailNext {
+            remaining: 1,
+            error: ApiError::service_unavailable("x"),
+            endpoint: None,
+            cut_after: Some(10),
+        });
+        assert!(faults.on_call("b2_list_buckets", None).is_none());
+        assert!(matches!(
+            faults.on_call("b2_download_file_by_id", None),
+            Some(Injected::Cut(10))
+        ));
+        assert!(faults.on_call("b2_download_file_by_name", None).is_none());
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod ids;
 mod lifecycle;
 mod names;
 pub mod seed;
+mod sse;
 mod store;
 
 use std::collections::HashSet;
@@ -207,14 +208,57 @@ async fn fault_layer(
         .get("x-bz-test-mode")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let Some(err) = state.faults.on_call(&endpoint, test_mode.as_deref()) else {
-        return next.run(request).await;
+    let err = match state.faults.on_call(&endpoint, test_mode.as_deref()) {
+        None => return next.run(request).await,
+        Some(faults::Injected::Cut(limit)) => {
+            let response = next.run(request).await;
+            if !response.status().is_success() {
+                return response;
+            }
+            return cut_body(response, limit);
+        }
+        Some(faults::Injected::Fail(err)) => err,
     };
     if faults::is_upload(&endpoint) {
         // Read the upload body first so the client sees the error, not a reset.
         let _ = axum::body::to_bytes(request.into_body(), 64 * 1024 * 1024).await;
     }
     err.into_response()
+}
+
+/// Sends the response head and at most `limit` bytes of its body, then fails the body so
+/// the connection drops mid-transfer (a download cut short, for resume testing).
+fn cut_body(response: Response, limit: u64) -> Response {
+    let (parts, body) = response.into_parts();
+    let stream = body.into_data_stream();
+    let cut = futures::stream::unfold(
+        (stream, limit, false),
+        |(mut stream, left, done)| async move {
+            if done {
+                return None;
+            }
+            if left == 0 {
+                // Give the server time to flush the bytes sent so far: the error drops
+                // the connection at once, with whatever is still buffered.
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                let err = std::io::Error::new(
+                    std::io::ErrorKind::ConnectionAborted,
+                    "download cut by fail_next cutAfterBytes",
+                );
+                return Some((Err(err), (stream, 0, true)));
+            }
+            match futures::StreamExt::next(&mut stream).await {
+                Some(Ok(mut chunk)) => {
+                    let take = usize::try_from(left).unwrap_or(usize::MAX).min(chunk.len());
+                    let piece = chunk.split_to(take);
+                    Some((Ok(piece), (stream, left - take as u64, false)))
+                }
+                Some(Err(err)) => Some((Err(std::io::Error::other(err)), (stream, 0, true))),
+                None => None,
+            }
+        },
+    );
+    Response::from_parts(parts, axum::body::Body::from_stream(cut))
 }
 
 /// A running background emulator.

@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 use sha1::{Digest, Sha1};
 
 use crate::emulator::error::ApiError;
+use crate::emulator::sse::Sse;
 use crate::emulator::store::{Action, Db, NewBucket, NewVersion, PartRow};
 use crate::emulator::{EmulatorError, Store};
 
@@ -105,6 +106,7 @@ impl Seeder<'_> {
             info: info(&[("src_last_modified_millis", &mtime)]),
             blob: Some(blob),
             large: false,
+            sse: Sse::B2,
         })?;
         Ok(())
     }
@@ -255,6 +257,7 @@ impl Seeder<'_> {
             ]),
             blob: None,
             large: true,
+            sse: Sse::B2,
         })?;
         let mut sha1s = Vec::new();
         for (number, blob, digests) in parts {
@@ -307,6 +310,7 @@ impl Seeder<'_> {
                 info: Map::new(),
                 blob: Some(blob.clone()),
                 large: false,
+                sse: Sse::B2,
             };
             self.db.insert_version_with_counter(new, first + i as u64)?;
         }

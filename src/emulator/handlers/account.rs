@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use axum::extract::Request;
-use axum::http::Method;
+use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use super::{auth_header, base_url, basic_credentials};
@@ -32,7 +32,7 @@ pub async fn authorize_account(
     let base = base_url(request.headers());
     let master_key_id = state.store.master_key_id().to_string();
     let token_state = Arc::clone(state);
-    let (key, token, bucket_name) = state
+    let (key, token, bucket_names) = state
         .db(move |db, now| {
             // The account id also names the master key.
             let key_id = if key_id == db.account_id() {
@@ -46,23 +46,34 @@ pub async fn authorize_account(
             if key.expires_ms.is_some_and(|e| e <= now) {
                 return Err(ApiError::unauthorized("application key has expired"));
             }
+            if version < 4 && key.is_multi_bucket() {
+                return Err(ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "unsupported",
+                    format!(
+                        "a key restricted to several buckets cannot be used with API version v{version}; use v4"
+                    ),
+                ));
+            }
             // The configured lifetime, bounded by the key's own expiry.
             let expires = key.expires_ms.map_or(token_state.token_expiry(now), |e| {
                 e.min(token_state.token_expiry(now))
             });
             let token = db.issue_token(&key.key_id, TokenKind::Account, expires)?;
-            let bucket_name = match &key.bucket_id {
-                Some(id) => db.bucket(id)?.map(|b| b.name),
-                None => None,
-            };
-            Ok((key, token, bucket_name))
+            // One name per restricted bucket; None once that bucket was deleted.
+            let mut bucket_names = Vec::new();
+            for id in key.buckets.iter().flatten() {
+                bucket_names.push(db.bucket(id)?.map(|b| b.name));
+            }
+            Ok((key, token, bucket_names))
         })
         .await?;
 
     let account_id = state.store.account_id().to_string();
     let config = &state.config;
+    let bucket_name = bucket_names.first().cloned().flatten();
     let allowed_v2 = json!({
-        "bucketId": key.bucket_id,
+        "bucketId": key.single_bucket(),
         "bucketName": bucket_name,
         "capabilities": key.capabilities,
         "namePrefix": key.name_prefix,
@@ -88,7 +99,7 @@ pub async fn authorize_account(
                     "absoluteMinimumPartSize": config.absolute_minimum_part_size,
                     "allowed": allowed_v2,
                     "apiUrl": base,
-                    "bucketId": key.bucket_id,
+                    "bucketId": key.single_bucket(),
                     "bucketName": bucket_name,
                     "capabilities": key.capabilities,
                     "downloadUrl": base,
@@ -108,7 +119,12 @@ pub async fn authorize_account(
                 "storageApi": {
                     "absoluteMinimumPartSize": config.absolute_minimum_part_size,
                     "allowed": {
-                        "buckets": key.bucket_id.as_ref().map(|id| vec![json!({"id": id, "name": bucket_name})]),
+                        "buckets": key.buckets.as_ref().map(|ids| {
+                            ids.iter()
+                                .zip(&bucket_names)
+                                .map(|(id, name)| json!({"id": id, "name": name}))
+                                .collect::<Vec<_>>()
+                        }),
                         "capabilities": key.capabilities,
                         "namePrefix": key.name_prefix,
                     },

@@ -1,6 +1,7 @@
 //! Test hooks outside the B2 API, under `/b2tui-admin/v1/`, for the master key only
 //! (HTTP Basic): fail_next, expire_tokens, advance_clock (then a lifecycle pass),
-//! run_lifecycle, deliver_events (a delivery pass that ignores retry waits), stats.
+//! run_lifecycle, deliver_events (a delivery pass that ignores retry waits), stats, now
+//! (the server's clock).
 
 use std::sync::Arc;
 
@@ -13,7 +14,7 @@ use super::{Params, basic_credentials, read_params, respond};
 use crate::emulator::State;
 use crate::emulator::error::ApiError;
 use crate::emulator::events::delivery;
-use crate::emulator::faults::FailNext;
+use crate::emulator::faults::{self, FailNext};
 use crate::emulator::lifecycle;
 
 fn unauthorized() -> ApiError {
@@ -66,9 +67,10 @@ pub async fn admin(
                 Ok(json!({"delivery": report, "queued": queued}))
             }
             ("stats", &Method::GET) => Ok(json!({"calls": state.faults.stats()})),
+            ("now", &Method::GET) => Ok(json!({"now": state.clock.now_ms()})),
             (
                 "fail_next" | "expire_tokens" | "advance_clock" | "run_lifecycle"
-                | "deliver_events" | "stats",
+                | "deliver_events" | "stats" | "now",
                 _,
             ) => Err(ApiError::method_not_allowed()),
             _ => Err(ApiError::not_found(format!("no such admin endpoint: {op}"))),
@@ -104,11 +106,27 @@ fn fail_next(state: &Arc<State>, params: &Params) -> Result<Value, ApiError> {
         None => None,
     };
     let endpoint = params.opt_str("endpoint")?;
+    let cut_after = match params.opt_i64("cutAfterBytes")? {
+        Some(n) => Some(
+            u64::try_from(n)
+                .map_err(|_| ApiError::bad_request("cutAfterBytes must not be negative"))?,
+        ),
+        None => None,
+    };
+    if cut_after.is_some()
+        && let Some(e) = &endpoint
+        && !faults::is_download(e)
+    {
+        return Err(ApiError::bad_request(format!(
+            "cutAfterBytes applies to downloads only, not {e}"
+        )));
+    }
     let error = ApiError::new(status, &code, message).with_retry_after(retry_after);
     state.faults.arm(FailNext {
         remaining: count,
         error,
         endpoint: endpoint.clone(),
+        cut_after,
     });
-    Ok(json!({"armed": count, "endpoint": endpoint}))
+    Ok(json!({"armed": count, "endpoint": endpoint, "cutAfterBytes": cut_after}))
 }

@@ -55,13 +55,21 @@ pub async fn list_buckets(state: &Arc<State>, call: Call) -> Result<Value, ApiEr
             let by_name = call.params.opt_str("bucketName")?;
             // None = default types; Some(empty) = every type.
             let types = bucket_types(&call)?;
-            if let Some(allowed) = &key.bucket_id
+            // A single-bucket key must name its bucket (v2+); a multi-bucket key (v4) may
+            // list all of its buckets or name one of them.
+            if let Some(allowed) = &key.buckets
                 && call.version >= 2
             {
                 let names_it = match (&by_id, &by_name) {
-                    (Some(id), _) => id == allowed,
-                    (None, Some(name)) => db.bucket(allowed)?.is_some_and(|b| &b.name == name),
-                    (None, None) => false,
+                    (Some(id), _) => key.allows_bucket(id),
+                    (None, Some(name)) => {
+                        let mut found = false;
+                        for id in allowed {
+                            found |= db.bucket(id)?.is_some_and(|b| &b.name == name);
+                        }
+                        found
+                    }
+                    (None, None) => key.is_multi_bucket(),
                 };
                 if !names_it {
                     return Err(ApiError::unauthorized(
@@ -72,7 +80,7 @@ pub async fn list_buckets(state: &Arc<State>, call: Call) -> Result<Value, ApiEr
             let buckets: Vec<Value> = db
                 .buckets()?
                 .into_iter()
-                .filter(|b| key.bucket_id.as_ref().is_none_or(|id| *id == b.bucket_id))
+                .filter(|b| key.allows_bucket(&b.bucket_id))
                 .filter(|b| by_id.as_ref().is_none_or(|id| *id == b.bucket_id))
                 .filter(|b| by_name.as_ref().is_none_or(|name| *name == b.name))
                 .filter(|b| match &types {
@@ -208,7 +216,7 @@ pub async fn create_bucket(state: &Arc<State>, call: Call) -> Result<Value, ApiE
                 Need::capability("writeBuckets").also(retentions),
             )?;
             check_account(db, &call)?;
-            if key.bucket_id.is_some() {
+            if key.buckets.is_some() {
                 return Err(ApiError::unauthorized(
                     "unauthorized: a bucket-restricted key cannot create buckets",
                 ));

@@ -15,6 +15,7 @@ use crate::emulator::auth::{Need, authorize};
 use crate::emulator::blobs::Segment;
 use crate::emulator::error::ApiError;
 use crate::emulator::names;
+use crate::emulator::sse;
 use crate::emulator::store::{Action, Db, KeyRow, TokenKind, VersionRow};
 
 /// Query parameters that override response headers.
@@ -240,6 +241,12 @@ fn send(
         bucket_lock,
         viewer,
     } = found;
+    // SSE-C content only goes to a client that sends the same customer key.
+    if let Err(err) = sse::customer_key_from_headers(request)
+        .and_then(|given| version.sse.check_customer_key(given.as_deref()))
+    {
+        return err.into_response();
+    }
     let size = version.size;
     let range_header = request.get(header::RANGE).and_then(|v| v.to_str().ok());
     let range = match parse_range(range_header, size) {
@@ -296,6 +303,9 @@ fn send(
             Some((_, header_name)) => insert(headers, header_name, value),
             None => insert(headers, &format!("x-bz-info-{key}"), &names::encode(value)),
         }
+    }
+    for (name, value) in version.sse.download_headers() {
+        insert(headers, name, &value);
     }
     if bucket_lock {
         lock_headers(headers, &version, viewer.as_ref());

@@ -7,14 +7,15 @@ use serde_json::{Map, Value, json};
 
 use super::Call;
 use super::lock::{self, LockRequest};
-use super::shapes::{file_json, folder_json};
+use super::shapes::{FileShape, file_json, file_shape, folder_shape};
 use crate::emulator::State;
 use crate::emulator::auth::{Need, authorize};
 use crate::emulator::error::ApiError;
 use crate::emulator::events::EventType;
 use crate::emulator::names;
+use crate::emulator::sse::{self, Sse};
 use crate::emulator::store::{
-    Action, Db, Entry, ListPage, ListRequest, NewVersion, TokenKind, VersionRow,
+    Action, Entry, ListPage, ListRequest, NewVersion, TokenKind, VersionRow,
 };
 
 /// Largest page of a file listing.
@@ -33,30 +34,46 @@ fn list_request(call: &Call) -> Result<ListRequest, ApiError> {
     })
 }
 
-fn page_json(
-    db: &Db,
-    call: &Call,
-    key: &crate::emulator::store::KeyRow,
-    page: ListPage,
-) -> Vec<Value> {
-    page.entries
-        .iter()
-        .map(|entry| match entry {
-            Entry::Version(v) => file_json(v, db.account_id(), call.viewer(key)),
-            Entry::Folder(name) => {
-                let bucket_id = call
-                    .params
-                    .opt_str("bucketId")
-                    .ok()
-                    .flatten()
-                    .unwrap_or_default();
-                folder_json(name, &bucket_id, db.account_id(), call.version)
-            }
-        })
-        .collect()
+/// One listing page as JSON text: `{"files": [...], "nextFileId"?, "nextFileName"}`.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PageShape<'a> {
+    files: Vec<FileShape<'a>>,
+    /// Only b2_list_file_versions has it (null at the end).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_file_id: Option<Option<&'a str>>,
+    next_file_name: Option<&'a str>,
 }
 
-async fn list(state: &Arc<State>, call: Call, versions: bool) -> Result<Value, ApiError> {
+fn page_text(
+    account_id: &str,
+    call: &Call,
+    bucket_id: &str,
+    key: &crate::emulator::store::KeyRow,
+    page: &ListPage,
+    versions: bool,
+) -> Result<Vec<u8>, ApiError> {
+    let files = page
+        .entries
+        .iter()
+        .map(|entry| match entry {
+            Entry::Version(v) => file_shape(v, account_id, call.viewer(key)),
+            Entry::Folder(name) => folder_shape(name, bucket_id, account_id, call.version),
+        })
+        .collect();
+    let shape = PageShape {
+        files,
+        next_file_id: versions.then_some(page.next_file_id.as_deref()),
+        next_file_name: page.next_name.as_deref(),
+    };
+    // About 700 bytes per entry.
+    let mut out = Vec::with_capacity(page.entries.len() * 768 + 64);
+    serde_json::to_writer(&mut out, &shape)
+        .map_err(|err| ApiError::internal(format!("listing JSON: {err}")))?;
+    Ok(out)
+}
+
+async fn list(state: &Arc<State>, call: Call, versions: bool) -> Result<Vec<u8>, ApiError> {
     state
         .db(move |db, now| {
             let mut req = list_request(&call)?;
@@ -68,10 +85,7 @@ async fn list(state: &Arc<State>, call: Call, versions: bool) -> Result<Value, A
             if !versions {
                 req.start_file_id = None;
                 let page = db.list_names(&req)?;
-                let next = page.next_name.clone();
-                return Ok(
-                    json!({"files": page_json(db, &call, &key, page), "nextFileName": next}),
-                );
+                return page_text(db.account_id(), &call, &req.bucket_id, &key, &page, false);
             }
             if req.start_file_id.is_some() && req.start_name.is_none() {
                 return Err(ApiError::bad_request(
@@ -79,21 +93,18 @@ async fn list(state: &Arc<State>, call: Call, versions: bool) -> Result<Value, A
                 ));
             }
             let page = db.list_versions(&req)?;
-            let (next_name, next_id) = (page.next_name.clone(), page.next_file_id.clone());
-            Ok(json!({
-                "files": page_json(db, &call, &key, page),
-                "nextFileId": next_id,
-                "nextFileName": next_name,
-            }))
+            page_text(db.account_id(), &call, &req.bucket_id, &key, &page, true)
         })
         .await
 }
 
-pub async fn list_file_names(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
+/// b2_list_file_names; the answer is JSON text.
+pub async fn list_file_names(state: &Arc<State>, call: Call) -> Result<Vec<u8>, ApiError> {
     list(state, call, false).await
 }
 
-pub async fn list_file_versions(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
+/// b2_list_file_versions; the answer is JSON text.
+pub async fn list_file_versions(state: &Arc<State>, call: Call) -> Result<Vec<u8>, ApiError> {
     list(state, call, true).await
 }
 
@@ -226,6 +237,8 @@ struct CopyPlan {
     content_type: String,
     info: Map<String, Value>,
     lock_request: LockRequest,
+    /// Encryption of the copy.
+    sse: Sse,
     /// Inclusive byte range of the source; None = all of a small file's blob.
     range: Option<(u64, u64)>,
     length: u64,
@@ -266,6 +279,16 @@ pub async fn copy_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError
                 authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
             }
             let dest = db.require_bucket(&dest_bucket)?;
+            let source_key = sse::source_key_from_json(
+                call.params.opt_json("sourceServerSideEncryption")?.as_ref(),
+            )?;
+            source.sse.check_customer_key(source_key.as_deref())?;
+            let sse = Sse::from_request_json(
+                call.params
+                    .opt_json("destinationServerSideEncryption")?
+                    .as_ref(),
+                Sse::bucket_default(&dest.sse),
+            )?;
             names::validate_file_name(&name)?;
             let (content_type, info) = copy_metadata(&call, &source)?;
             names::check_header_budget(&name, &info)?;
@@ -296,6 +319,7 @@ pub async fn copy_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError
                 content_type,
                 info,
                 lock_request,
+                sse,
                 range,
                 length,
                 segments,
@@ -339,6 +363,7 @@ pub async fn copy_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError
                 info: plan.info,
                 blob,
                 large: false,
+                sse: plan.sse,
             })?;
             if lock != copy.lock {
                 db.set_file_lock(&copy.file_id, &lock)?;
@@ -401,6 +426,7 @@ mod tests {
                     info: Map::new(),
                     blob: None,
                     large: true,
+                    sse: crate::emulator::sse::Sse::None,
                 };
                 let source =
                     db.insert_version(version("huge.bin", Action::Upload, 6_000_000_000))?;

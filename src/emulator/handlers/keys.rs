@@ -37,17 +37,22 @@ const BUCKET_LEVEL: [&str; 19] = [
 
 const MAX_DURATION_SECS: i64 = 86_400_000;
 
-fn requested_bucket(call: &Call) -> Result<Option<String>, ApiError> {
-    if let Some(ids) = call.params.opt_strings("bucketIds")? {
-        return match ids.len() {
-            0 => Ok(None),
-            1 => Ok(ids.into_iter().next()),
-            _ => Err(ApiError::bad_request(
-                "bucketIds: keys for more than one bucket are not supported",
-            )),
+/// The buckets a new key is restricted to: v4 `bucketIds` (any number; repeats
+/// dropped), older versions a single `bucketId`. None or empty: every bucket.
+fn requested_buckets(call: &Call) -> Result<Option<Vec<String>>, ApiError> {
+    if call.version >= 4 {
+        let Some(ids) = call.params.opt_strings("bucketIds")? else {
+            return Ok(None);
         };
+        let mut unique: Vec<String> = Vec::with_capacity(ids.len());
+        for id in ids {
+            if !unique.contains(&id) {
+                unique.push(id);
+            }
+        }
+        return Ok(Some(unique).filter(|ids| !ids.is_empty()));
     }
-    call.params.opt_str("bucketId")
+    Ok(call.params.opt_str("bucketId")?.map(|id| vec![id]))
 }
 
 pub async fn create_key(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
@@ -89,9 +94,11 @@ pub async fn create_key(state: &Arc<State>, call: Call) -> Result<Value, ApiErro
                     )));
                 }
             }
-            let bucket_id = requested_bucket(&call)?;
-            if let Some(bucket_id) = &bucket_id {
-                db.require_bucket(bucket_id)?;
+            let buckets = requested_buckets(&call)?;
+            if let Some(ids) = &buckets {
+                for id in ids {
+                    db.require_bucket(id)?;
+                }
                 if let Some(cap) = capabilities
                     .iter()
                     .find(|c| !BUCKET_LEVEL.contains(&c.as_str()))
@@ -101,11 +108,13 @@ pub async fn create_key(state: &Arc<State>, call: Call) -> Result<Value, ApiErro
                     )));
                 }
             }
-            if let Some(allowed) = &creator.bucket_id
-                && bucket_id.as_ref() != Some(allowed)
+            if creator.buckets.is_some()
+                && !buckets
+                    .as_ref()
+                    .is_some_and(|ids| ids.iter().all(|id| creator.allows_bucket(id)))
             {
                 return Err(ApiError::unauthorized(
-                    "unauthorized: new key must be restricted to the creator's bucket",
+                    "unauthorized: new key must be restricted to the creator's buckets",
                 ));
             }
             let name_prefix = call.params.opt_str("namePrefix")?;
@@ -135,7 +144,7 @@ pub async fn create_key(state: &Arc<State>, call: Call) -> Result<Value, ApiErro
             let (key, secret) = db.create_key(NewKey {
                 key_name,
                 capabilities,
-                bucket_id,
+                buckets,
                 name_prefix,
                 expires_ms,
             })?;
@@ -160,7 +169,12 @@ pub async fn list_keys(state: &Arc<State>, call: Call) -> Result<Value, ApiError
                 .params
                 .opt_str("startApplicationKeyId")?
                 .unwrap_or_default();
-            let mut keys = db.keys(&start, max + 1)?;
+            // §2.23 documents that v4 lists only multi-bucket keys and v1–v3 only the
+            // others. b2sdk 2.13 and the b2 CLI 5 speak only v4, and their simulator's
+            // b2_list_keys returns every key; `b2 key list` would miss ordinary keys
+            // if v4 hid them. So v4 lists every key; v1–v3 skip multi-bucket keys,
+            // which their single `bucketId` cannot describe.
+            let mut keys = db.keys(&start, max + 1, call.version >= 4)?;
             let next = if keys.len() > max {
                 keys.pop().map(|k| k.key_id)
             } else {

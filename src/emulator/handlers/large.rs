@@ -19,6 +19,7 @@ use crate::emulator::auth::{Need, authorize};
 use crate::emulator::error::ApiError;
 use crate::emulator::events::EventType;
 use crate::emulator::names;
+use crate::emulator::sse::{self, Sse};
 use crate::emulator::store::{Action, NewVersion, PartRow, TokenKind};
 
 const MAX_PART_NUMBER: i64 = 10_000;
@@ -56,6 +57,10 @@ pub async fn start_large_file(state: &Arc<State>, call: Call) -> Result<Value, A
                 names::check_header_budget_within(&name, &info, names::LOCK_HEADER_BUDGET)?;
             }
             let lock = lock_request.resolve(&bucket, now)?;
+            let sse = Sse::from_request_json(
+                call.params.opt_json("serverSideEncryption")?.as_ref(),
+                Sse::bucket_default(&bucket.sse),
+            )?;
             let upload_ts = match call.params.opt_i64("customUploadTimestamp")? {
                 Some(ts) if ts > now => {
                     return Err(ApiError::bad_request(
@@ -82,6 +87,7 @@ pub async fn start_large_file(state: &Arc<State>, call: Call) -> Result<Value, A
                 info,
                 blob: None,
                 large: true,
+                sse,
             })?;
             if lock != row.lock {
                 db.set_file_lock(&row.file_id, &lock)?;
@@ -132,7 +138,8 @@ async fn part(state: &Arc<State>, file_id: String, request: Request) -> Result<V
     let (parts, body) = request.into_parts();
     let headers = parts.headers;
     let token = auth_header(&headers);
-    {
+    let customer_key = sse::customer_key_from_headers(&headers)?;
+    let file_sse = {
         let (token, file_id) = (token.clone(), file_id.clone());
         state
             .db(move |db, now| {
@@ -148,9 +155,19 @@ async fn part(state: &Arc<State>, file_id: String, request: Request) -> Result<V
                     now,
                     need,
                 )?;
-                started.map(|_| ())
+                started.map(|v| v.sse)
             })
-            .await?;
+            .await?
+    };
+    // Parts of an SSE-C file carry its key; other parts carry none.
+    match (&file_sse, &customer_key) {
+        (Sse::Customer(_), _) => file_sse.check_customer_key(customer_key.as_deref())?,
+        (_, Some(_)) => {
+            return Err(ApiError::bad_request(
+                "customer key headers on a part of a file not started with SSE-C",
+            ));
+        }
+        _ => {}
     }
     let _busy = InFlight::claim(state, token.as_deref().unwrap_or_default())?;
     let number: i64 = headers
@@ -178,7 +195,7 @@ async fn part(state: &Arc<State>, file_id: String, request: Request) -> Result<V
                 upload_ts: now,
             };
             db.put_part(&part)?;
-            Ok(part_json(&part))
+            Ok(part_json(&part, &file_sse))
         })
         .await
 }
@@ -259,7 +276,7 @@ pub async fn list_parts(state: &Arc<State>, call: Call) -> Result<Value, ApiErro
             } else {
                 None
             };
-            let parts: Vec<Value> = parts.iter().map(part_json).collect();
+            let parts: Vec<Value> = parts.iter().map(|p| part_json(p, &started.sse)).collect();
             Ok(json!({"nextPartNumber": next, "parts": parts}))
         })
         .await
@@ -314,7 +331,10 @@ pub async fn copy_part(state: &Arc<State>, call: Call) -> Result<Value, ApiError
     let range = call.params.opt_str("range")?;
     let source_id = call.params.str("sourceFileId")?;
     let large_id = call.params.str("largeFileId")?;
-    let (source, segments, start, end) = {
+    let source_key =
+        sse::source_key_from_json(call.params.opt_json("sourceServerSideEncryption")?.as_ref())?;
+    let dest_sse = call.params.opt_json("destinationServerSideEncryption")?;
+    let (source, segments, start, end, file_sse) = {
         let (range, large_id) = (range.clone(), large_id.clone());
         state
             .db(move |db, now| {
@@ -324,7 +344,16 @@ pub async fn copy_part(state: &Arc<State>, call: Call) -> Result<Value, ApiError
                     need = need.bucket(&v.bucket_id).file(&v.name);
                 }
                 authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
-                started?;
+                let started = started?;
+                // A destination setting must agree with the large file's encryption.
+                if let Sse::Customer(_) = &started.sse {
+                    let given = Sse::from_request_json(dest_sse.as_ref(), Sse::None)?;
+                    let given_md5 = match &given {
+                        Sse::Customer(md5) => Some(md5.as_str()),
+                        _ => None,
+                    };
+                    started.sse.check_customer_key(given_md5)?;
+                }
                 check_file_id(&source_id)?;
                 let source = db
                     .version(&source_id)?
@@ -339,6 +368,7 @@ pub async fn copy_part(state: &Arc<State>, call: Call) -> Result<Value, ApiError
                         .file(&source.name);
                     authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
                 }
+                source.sse.check_customer_key(source_key.as_deref())?;
                 let (start, end) = match &range {
                     Some(r) => copy_range(r, source.size)?,
                     None if source.size == 0 => {
@@ -350,7 +380,7 @@ pub async fn copy_part(state: &Arc<State>, call: Call) -> Result<Value, ApiError
                 };
                 check_copy_size(end - start + 1)?;
                 let segments = db.segments(&source)?;
-                Ok((source, segments, start, end))
+                Ok((source, segments, start, end, started.sse))
             })
             .await?
     };
@@ -389,7 +419,7 @@ pub async fn copy_part(state: &Arc<State>, call: Call) -> Result<Value, ApiError
                 upload_ts: now,
             };
             db.put_part(&part)?;
-            Ok(part_json(&part))
+            Ok(part_json(&part, &file_sse))
         })
         .await
 }

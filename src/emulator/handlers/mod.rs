@@ -277,8 +277,10 @@ pub async fn api(
         "b2_update_bucket" => buckets::update_bucket(&state, call).await,
         "b2_delete_bucket" => buckets::delete_bucket(&state, call).await,
         "b2_get_upload_url" => upload::get_upload_url(&state, call).await,
-        "b2_list_file_names" => files::list_file_names(&state, call).await,
-        "b2_list_file_versions" => files::list_file_versions(&state, call).await,
+        "b2_list_file_names" => return respond_text(files::list_file_names(&state, call).await),
+        "b2_list_file_versions" => {
+            return respond_text(files::list_file_versions(&state, call).await);
+        }
         "b2_get_file_info" => files::get_file_info(&state, call).await,
         "b2_hide_file" => files::hide_file(&state, call).await,
         "b2_delete_file_version" => files::delete_file_version(&state, call).await,
@@ -353,8 +355,20 @@ pub fn respond(result: Result<Value, ApiError>) -> Response {
     }
 }
 
+/// A JSON 200 answer already written as text, or the error.
+fn respond_text(result: Result<Vec<u8>, ApiError>) -> Response {
+    match result {
+        Ok(text) => json_text_response(text),
+        Err(err) => err.into_response(),
+    }
+}
+
 pub fn json_response(value: &Value) -> Response {
-    let mut response = Response::new(Body::from(value.to_string()));
+    json_text_response(value.to_string().into_bytes())
+}
+
+fn json_text_response(text: Vec<u8>) -> Response {
+    let mut response = Response::new(Body::from(text));
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,

@@ -20,6 +20,7 @@ use crate::emulator::blobs::{Digests, PendingBlob};
 use crate::emulator::error::ApiError;
 use crate::emulator::events::EventType;
 use crate::emulator::names;
+use crate::emulator::sse::Sse;
 use crate::emulator::store::{Action, NewVersion, TokenKind};
 
 /// Headers a client must not send on uploads (B2 derives them from file info).
@@ -148,7 +149,7 @@ pub async fn receive(
         if received > declared {
             return Err(ApiError::bad_request("body is longer than Content-Length"));
         }
-        writer.write(&chunk).await?;
+        writer.write(chunk).await?;
     }
     if received != declared {
         return Err(ApiError::bad_request(format!(
@@ -228,7 +229,7 @@ async fn upload(
     let token = auth_header(&headers);
     let name = names::decode(required_header(&headers, "x-bz-file-name")?)?;
     let lock_request = LockRequest::from_headers(&headers)?;
-    let (key, lock_bucket) = {
+    let (key, lock_bucket, bucket_sse) = {
         let (token, bucket_id, name) = (token.clone(), bucket_id.clone(), name.clone());
         let lock_request = lock_request.clone();
         state
@@ -241,7 +242,7 @@ async fn upload(
                 let key = authorize(db, token.as_deref(), &kind, now, need)?;
                 let bucket = db.require_bucket(&bucket_id)?;
                 lock_request.resolve(&bucket, now)?;
-                Ok((key, bucket.file_lock))
+                Ok((key, bucket.file_lock, Sse::bucket_default(&bucket.sse)))
             })
             .await?
     };
@@ -257,6 +258,7 @@ async fn upload(
         .to_string();
     let content_type = names::resolve_content_type(&content_type, &name)?;
     let info = info_headers(&headers)?;
+    let sse = Sse::from_upload_headers(&headers, bucket_sse)?;
     names::check_header_budget(&name, &info)?;
     if lock_bucket {
         names::check_header_budget_within(&name, &info, names::LOCK_HEADER_BUDGET)?;
@@ -306,6 +308,7 @@ async fn upload(
                 info,
                 blob: Some(blob),
                 large: false,
+                sse,
             })?;
             if lock != row.lock {
                 db.set_file_lock(&row.file_id, &lock)?;

@@ -71,8 +71,9 @@ fn from_row(row: &Row) -> rusqlite::Result<BucketRow> {
     })
 }
 
-fn no_encryption() -> Value {
-    serde_json::json!({"algorithm": null, "mode": null})
+/// New buckets encrypt with SSE-B2 unless told otherwise (B2's default since 2026-09-14).
+fn default_encryption() -> Value {
+    serde_json::json!({"algorithm": "AES256", "mode": "SSE-B2"})
 }
 
 impl Db<'_> {
@@ -98,7 +99,7 @@ impl Db<'_> {
             info: new.info.unwrap_or_else(|| serde_json::json!({})),
             cors: new.cors.unwrap_or_else(|| serde_json::json!([])),
             lifecycle: new.lifecycle.unwrap_or_else(|| serde_json::json!([])),
-            sse: new.sse.unwrap_or_else(no_encryption),
+            sse: new.sse.unwrap_or_else(default_encryption),
             file_lock: new.file_lock,
             default_retention: serde_json::json!({"mode": null, "period": null}),
             revision: 1,

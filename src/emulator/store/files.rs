@@ -9,6 +9,7 @@ use super::{Db, parse_json};
 use crate::emulator::blobs::Segment;
 use crate::emulator::error::ApiError;
 use crate::emulator::ids;
+use crate::emulator::sse::Sse;
 
 /// SHA-1 and MD5 of empty content: what B2 reports for hide markers.
 pub const EMPTY_SHA1: &str = "da39a3ee5e6b4b0d3255bfef95601890afd80709";
@@ -59,6 +60,8 @@ pub struct VersionRow {
     pub large: bool,
     /// Retention and legal hold (Object Lock).
     pub lock: FileLock,
+    /// Server-side encryption (of a large file: that of its start).
+    pub sse: Sse,
 }
 
 /// A version to insert; the id comes from the file counter.
@@ -75,11 +78,12 @@ pub struct NewVersion {
     pub info: Map<String, Value>,
     pub blob: Option<String>,
     pub large: bool,
+    pub sse: Sse,
 }
 
 pub(super) const COLUMNS: &str = "seq, file_id, bucket_id, name, action, upload_ts, size, sha1, \
                                   md5, content_type, info, blob, large, \
-                                  retention_mode, retain_until, legal_hold";
+                                  retention_mode, retain_until, legal_hold, sse_mode, sse_key_md5";
 
 pub(super) fn from_row(row: &Row) -> rusqlite::Result<VersionRow> {
     let info = match parse_json(&row.get::<_, String>(10)?) {
@@ -105,6 +109,7 @@ pub(super) fn from_row(row: &Row) -> rusqlite::Result<VersionRow> {
             retain_until: row.get(14)?,
             legal_hold: row.get(15)?,
         },
+        sse: Sse::from_columns(row.get_ref(16)?.as_str_or_null()?, row.get(17)?),
     })
 }
 
@@ -122,9 +127,11 @@ impl Db<'_> {
     ) -> Result<VersionRow, ApiError> {
         let file_id = ids::file_id(&new.bucket_id, new.large, counter, new.upload_ts);
         let info_text = Value::Object(new.info.clone()).to_string();
+        let (sse_mode, sse_key_md5) = new.sse.to_columns();
         let mut stmt = self.conn.prepare_cached(
             "INSERT INTO versions (file_id, bucket_id, name, action, upload_ts, size, sha1, md5,
-                content_type, info, blob, large) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                content_type, info, blob, large, sse_mode, sse_key_md5)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         )?;
         stmt.execute(params![
             file_id,
@@ -138,7 +145,9 @@ impl Db<'_> {
             new.content_type,
             info_text,
             new.blob,
-            new.large
+            new.large,
+            sse_mode,
+            sse_key_md5
         ])?;
         Ok(VersionRow {
             seq: self.conn.last_insert_rowid(),
@@ -155,6 +164,7 @@ impl Db<'_> {
             blob: new.blob,
             large: new.large,
             lock: FileLock::default(),
+            sse: new.sse,
         })
     }
 
@@ -207,6 +217,7 @@ impl Db<'_> {
             info: Map::new(),
             blob: None,
             large: false,
+            sse: Sse::None,
         })
     }
 

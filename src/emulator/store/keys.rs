@@ -1,6 +1,6 @@
 //! Application keys (secrets kept only as hashes) and the tokens issued for them.
 
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::Db;
 use crate::emulator::error::ApiError;
@@ -41,7 +41,8 @@ pub struct KeyRow {
     pub key_id: String,
     pub key_name: String,
     pub capabilities: Vec<String>,
-    pub bucket_id: Option<String>,
+    /// Buckets the key is restricted to (None: every bucket; never empty).
+    pub buckets: Option<Vec<String>>,
     pub name_prefix: Option<String>,
     pub expires_ms: Option<i64>,
     pub is_master: bool,
@@ -51,13 +52,34 @@ impl KeyRow {
     pub fn has(&self, capability: &str) -> bool {
         self.capabilities.iter().any(|c| c == capability)
     }
+
+    /// Whether the key may touch `bucket_id`.
+    pub fn allows_bucket(&self, bucket_id: &str) -> bool {
+        self.buckets
+            .as_ref()
+            .is_none_or(|ids| ids.iter().any(|id| id == bucket_id))
+    }
+
+    /// The bucket of a key restricted to exactly one bucket (the v1–v3 `bucketId`).
+    pub fn single_bucket(&self) -> Option<&str> {
+        match self.buckets.as_deref() {
+            Some([only]) => Some(only.as_str()),
+            _ => None,
+        }
+    }
+
+    /// Restricted to two or more buckets: only representable in v4.
+    pub fn is_multi_bucket(&self) -> bool {
+        self.buckets.as_ref().is_some_and(|ids| ids.len() > 1)
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct NewKey {
     pub key_name: String,
     pub capabilities: Vec<String>,
-    pub bucket_id: Option<String>,
+    /// None: every bucket; otherwise one or more bucket ids.
+    pub buckets: Option<Vec<String>>,
     pub name_prefix: Option<String>,
     pub expires_ms: Option<i64>,
 }
@@ -93,19 +115,44 @@ pub struct TokenRow {
 }
 
 const KEY_COLUMNS: &str =
-    "key_id, key_name, capabilities, bucket_id, name_prefix, expires_ms, is_master";
+    "key_id, key_name, capabilities, bucket_id, name_prefix, expires_ms, is_master, bucket_ids";
+
+/// Adds `bucket_ids` (JSON array, set for every restricted key) to stores made before
+/// multi-bucket keys; there `bucket_id` alone holds a single-bucket restriction.
+pub(super) fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    let has: bool = conn.query_row(
+        "SELECT COUNT(*) FROM pragma_table_info('keys') WHERE name = 'bucket_ids'",
+        [],
+        |r| r.get::<_, i64>(0).map(|n| n > 0),
+    )?;
+    if !has {
+        conn.execute_batch("ALTER TABLE keys ADD COLUMN bucket_ids TEXT;")?;
+    }
+    Ok(())
+}
+
+/// Reads the 8 key columns starting at `at` (in `KEY_COLUMNS` order).
+fn key_at(row: &Row, at: usize) -> rusqlite::Result<KeyRow> {
+    let caps: String = row.get(at + 2)?;
+    let single: Option<String> = row.get(at + 3)?;
+    let many: Option<String> = row.get(at + 7)?;
+    let buckets = match many.and_then(|text| serde_json::from_str::<Vec<String>>(&text).ok()) {
+        Some(ids) if !ids.is_empty() => Some(ids),
+        _ => single.map(|id| vec![id]),
+    };
+    Ok(KeyRow {
+        key_id: row.get(at)?,
+        key_name: row.get(at + 1)?,
+        capabilities: serde_json::from_str(&caps).unwrap_or_default(),
+        buckets,
+        name_prefix: row.get(at + 4)?,
+        expires_ms: row.get(at + 5)?,
+        is_master: row.get(at + 6)?,
+    })
+}
 
 fn key_from_row(row: &Row) -> rusqlite::Result<KeyRow> {
-    let caps: String = row.get(2)?;
-    Ok(KeyRow {
-        key_id: row.get(0)?,
-        key_name: row.get(1)?,
-        capabilities: serde_json::from_str(&caps).unwrap_or_default(),
-        bucket_id: row.get(3)?,
-        name_prefix: row.get(4)?,
-        expires_ms: row.get(5)?,
-        is_master: row.get(6)?,
-    })
+    key_at(row, 0)
 }
 
 impl Db<'_> {
@@ -115,7 +162,7 @@ impl Db<'_> {
             "SELECT {KEY_COLUMNS}, secret_hash FROM keys WHERE key_id = ?1"
         ))?;
         let found = stmt
-            .query_row([key_id], |r| Ok((key_from_row(r)?, r.get::<_, String>(7)?)))
+            .query_row([key_id], |r| Ok((key_from_row(r)?, r.get::<_, String>(8)?)))
             .optional()?;
         Ok(found
             .filter(|(_, hash)| *hash == ids::secret_hash(key_id, secret))
@@ -134,17 +181,27 @@ impl Db<'_> {
         let counter = self.reserve("key", 1)?;
         let key_id = ids::key_id(self.account_id, counter);
         let secret = format!("K003{}", ids::random_secret(27));
+        let buckets = new.buckets.filter(|ids| !ids.is_empty());
+        // A single-bucket key also fills `bucket_id`, as stores before multi-bucket keys did.
+        let single = match buckets.as_deref() {
+            Some([only]) => Some(only.clone()),
+            _ => None,
+        };
+        let many = buckets
+            .as_ref()
+            .map(|ids| serde_json::to_string(ids).unwrap_or_default());
         self.conn.execute(
             &format!(
-                "INSERT INTO keys ({KEY_COLUMNS}, secret_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7)"
+                "INSERT INTO keys ({KEY_COLUMNS}, secret_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8)"
             ),
             params![
                 key_id,
                 new.key_name,
                 serde_json::to_string(&new.capabilities).unwrap_or_default(),
-                new.bucket_id,
+                single,
                 new.name_prefix,
                 new.expires_ms,
+                many,
                 ids::secret_hash(&key_id, &secret)
             ],
         )?;
@@ -152,7 +209,7 @@ impl Db<'_> {
             key_id,
             key_name: new.key_name,
             capabilities: new.capabilities,
-            bucket_id: new.bucket_id,
+            buckets,
             name_prefix: new.name_prefix,
             expires_ms: new.expires_ms,
             is_master: false,
@@ -160,14 +217,26 @@ impl Db<'_> {
         Ok((row, secret))
     }
 
-    /// Non-master keys by id from `start` (inclusive), at most `limit`.
-    pub fn keys(&self, start: &str, limit: usize) -> Result<Vec<KeyRow>, ApiError> {
+    /// Non-master keys by id from `start` (inclusive), at most `limit`; keys restricted
+    /// to several buckets only with `multi_bucket`.
+    pub fn keys(
+        &self,
+        start: &str,
+        limit: usize,
+        multi_bucket: bool,
+    ) -> Result<Vec<KeyRow>, ApiError> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {KEY_COLUMNS} FROM keys WHERE is_master = 0 AND key_id >= ?1 ORDER BY key_id LIMIT ?2"
+            "SELECT {KEY_COLUMNS} FROM keys WHERE is_master = 0 AND key_id >= ?1
+               AND (?3 OR bucket_ids IS NULL OR json_array_length(bucket_ids) < 2)
+             ORDER BY key_id LIMIT ?2"
         ))?;
         let rows = stmt
             .query_map(
-                params![start, i64::try_from(limit).unwrap_or(i64::MAX)],
+                params![
+                    start,
+                    i64::try_from(limit).unwrap_or(i64::MAX),
+                    multi_bucket
+                ],
                 key_from_row,
             )?
             .collect::<Result<Vec<_>, _>>()?;
@@ -206,7 +275,7 @@ impl Db<'_> {
     pub fn token(&self, token: &str) -> Result<Option<(TokenRow, KeyRow)>, ApiError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT t.kind, t.target, t.expires_ms, k.key_id, k.key_name, k.capabilities,
-                    k.bucket_id, k.name_prefix, k.expires_ms, k.is_master
+                    k.bucket_id, k.name_prefix, k.expires_ms, k.is_master, k.bucket_ids
              FROM tokens t JOIN keys k ON k.key_id = t.key_id WHERE t.token = ?1",
         )?;
         let found = stmt
@@ -220,16 +289,7 @@ impl Db<'_> {
                     "download" => TokenKind::Download(target),
                     _ => TokenKind::Account,
                 };
-                let caps: String = r.get(5)?;
-                let key = KeyRow {
-                    key_id: r.get(3)?,
-                    key_name: r.get(4)?,
-                    capabilities: serde_json::from_str(&caps).unwrap_or_default(),
-                    bucket_id: r.get(6)?,
-                    name_prefix: r.get(7)?,
-                    expires_ms: r.get(8)?,
-                    is_master: r.get(9)?,
-                };
+                let key = key_at(r, 3)?;
                 Ok((
                     TokenRow {
                         token: token.to_string(),

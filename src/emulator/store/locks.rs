@@ -1,5 +1,6 @@
 //! Object Lock state of file versions (retention, legal hold) and the download
-//! authorizations issued by b2_get_download_authorization.
+//! authorizations issued by b2_get_download_authorization. The migration here also adds
+//! the per-version encryption columns.
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value};
@@ -55,6 +56,9 @@ pub(super) fn migrate(conn: &Connection) -> rusqlite::Result<()> {
         ("retention_mode", "TEXT"),
         ("retain_until", "INTEGER"),
         ("legal_hold", "TEXT"),
+        // Server-side encryption: `SSE-B2`, `SSE-C` (with the key's MD5) or NULL (none).
+        ("sse_mode", "TEXT"),
+        ("sse_key_md5", "TEXT"),
     ] {
         if !columns.iter().any(|c| c == column) {
             conn.execute_batch(&format!("ALTER TABLE versions ADD COLUMN {column} {kind};"))?;

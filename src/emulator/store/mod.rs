@@ -107,6 +107,7 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
         locks::migrate(&conn)?;
+        keys::migrate(&conn)?;
         conn.execute_batch(events::SCHEMA)?;
         let blobs = Blobs::open(data_dir.map(|d| d.as_path()))?;
 
