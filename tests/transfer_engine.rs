@@ -626,3 +626,49 @@ async fn pauses_and_resumes_a_large_upload_without_starting_over() {
         ]
     );
 }
+
+#[tokio::test]
+async fn resumes_downloads_whose_body_is_cut_short() {
+    let local = local_b2().await;
+    let bucket = bucket(&local, "cut-bodies").await;
+    let (engine, _events) = engine(&local);
+    let src = tempfile::tempdir().unwrap();
+    // One file fetched as one stream, one fetched as parallel ranges.
+    let files = [("single.bin", 200_000usize), ("ranged.bin", 1_000_000)];
+    for (i, (name, len)) in files.iter().enumerate() {
+        let path = src.path().join(name);
+        std::fs::write(&path, pattern(*len, i as u8 + 7)).unwrap();
+        let id = engine.upload_file(path, bucket.clone(), (*name).to_owned());
+        wait_done(&engine, id).await;
+    }
+    let dst = tempfile::tempdir().unwrap();
+    for (i, (name, len)) in files.iter().enumerate() {
+        local
+            .admin(
+                "fail_next",
+                json!({"count": 2, "cutAfterBytes": 50_000, "endpoint": "b2_download_file_by_id"}),
+            )
+            .await;
+        let before = local.calls("b2_download_file_by_id").await;
+        let id = engine.download_file(
+            bucket.clone(),
+            RemoteFile::Name((*name).to_owned()),
+            dst.path().join(name),
+            ConflictPolicy::Overwrite,
+        );
+        wait_done(&engine, id).await;
+        let got = std::fs::read(dst.path().join(name)).unwrap();
+        assert!(got == pattern(*len, i as u8 + 7), "{name} arrives whole");
+        let calls = local.calls("b2_download_file_by_id").await - before;
+        assert!(
+            calls >= 3,
+            "{name}: the cut bodies were fetched again ({calls} calls)"
+        );
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dst.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("b2tui-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
