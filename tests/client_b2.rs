@@ -569,3 +569,87 @@ async fn survives_a_server_that_randomly_answers_503_and_429() {
         .unwrap();
     assert_eq!(pages.iter().map(Vec::len).sum::<usize>(), 15);
 }
+
+#[tokio::test]
+async fn cors_rules_are_validated_as_b2_documents_them() {
+    let local = common::start().await;
+    let account = local.client.account_id();
+    let good = json!({"corsRuleName": "downloadFromAnyOrigin", "allowedOrigins": ["https"],
+        "allowedOperations": ["b2_download_file_by_name"], "allowedHeaders": ["range"],
+        "exposeHeaders": ["x-bz-content-sha1"], "maxAgeSeconds": 3600});
+    let (status, body) = local
+        .api(
+            "b2_create_bucket",
+            json!({"accountId": account, "bucketName": "cors-ok", "bucketType": "allPublic",
+                   "corsRules": [good]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["corsRules"][0]["corsRuleName"],
+        "downloadFromAnyOrigin"
+    );
+    let with = |patch: serde_json::Value| {
+        let mut rule = good.clone();
+        for (k, v) in patch.as_object().unwrap() {
+            rule[k] = v.clone();
+        }
+        rule
+    };
+    let cases = [
+        (
+            json!([with(json!({"corsRuleName": "short"}))]),
+            "corsRuleName",
+        ),
+        (
+            json!([with(json!({"corsRuleName": "b2-reserved"}))]),
+            "reserved",
+        ),
+        (
+            json!([with(json!({"corsRuleName": "bad name!"}))]),
+            "corsRuleName",
+        ),
+        (json!([good.clone(), good.clone()]), "duplicate"),
+        (
+            json!([with(json!({"allowedOrigins": []}))]),
+            "allowedOrigins",
+        ),
+        (
+            json!([with(json!({"allowedOrigins": ["*", "https"]}))]),
+            "only origin",
+        ),
+        (
+            json!([with(json!({"allowedOrigins": ["ftp://x.com"]}))]),
+            "origin",
+        ),
+        (
+            json!([with(json!({"allowedOperations": ["s3_copy"]}))]),
+            "operation",
+        ),
+        (
+            json!([with(json!({"maxAgeSeconds": 86_401}))]),
+            "maxAgeSeconds",
+        ),
+        (
+            json!([with(json!({"maxAgeSeconds": null}))]),
+            "maxAgeSeconds",
+        ),
+        (json!("not an array"), "corsRules"),
+    ];
+    for (i, (rules, needle)) in cases.into_iter().enumerate() {
+        let (status, body) = local
+            .api(
+                "b2_create_bucket",
+                json!({"accountId": account, "bucketName": format!("cors-bad-{i}"),
+                       "bucketType": "allPrivate", "corsRules": rules}),
+            )
+            .await;
+        assert_eq!(status, 400, "case {i}: {body}");
+        assert_eq!(body["code"], "bad_request", "case {i}");
+        let message = body["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains(needle),
+            "case {i}: {message:?} should name {needle:?}"
+        );
+    }
+}

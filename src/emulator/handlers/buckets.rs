@@ -227,7 +227,7 @@ pub async fn create_bucket(state: &Arc<State>, call: Call) -> Result<Value, ApiE
                 name,
                 bucket_type: bucket_type(&call, true)?.unwrap_or_default(),
                 info: string_map(&call, "bucketInfo")?,
-                cors: array_field(&call, "corsRules")?,
+                cors: super::cors::cors_rules(&call)?,
                 lifecycle: lifecycle_rules(&call)?,
                 sse: encryption(&call, &key)?,
                 file_lock,
@@ -261,7 +261,7 @@ pub async fn update_bucket(state: &Arc<State>, call: Call) -> Result<Value, ApiE
             let update = BucketUpdate {
                 bucket_type: bucket_type(&call, false)?,
                 info: string_map(&call, "bucketInfo")?,
-                cors: array_field(&call, "corsRules")?,
+                cors: super::cors::cors_rules(&call)?,
                 lifecycle: lifecycle_rules(&call)?,
                 sse: encryption(&call, &key)?,
                 file_lock,

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod buckets;
+mod cors;
 pub mod download;
 pub mod files;
 pub mod keys;

@@ -113,7 +113,8 @@ pub(super) async fn run(
 
 /// Ranges of at most `part_size`, as many as a multiple of `streams` so that every stream
 /// gets the same share and the ranges finish together rather than in a straggling last wave.
-fn range_size(size: u64, part_size: u64, streams: usize) -> u64 {
+/// Upload parts are cut the same way.
+pub(super) fn range_size(size: u64, part_size: u64, streams: usize) -> u64 {
     let streams = streams.max(1) as u64;
     let count = size.div_ceil(part_size.max(1)).div_ceil(streams) * streams;
     let even = size.div_ceil(count.max(1));

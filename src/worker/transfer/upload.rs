@@ -210,12 +210,17 @@ async fn upload_large(
 
     // Parts already on B2 are kept when their length and SHA-1 match the local bytes. Their
     // part size wins, so that a resume cuts the file the same way.
+    // Even parts, a multiple of the streams in number, so that no straggling last wave runs
+    // on a few streams (the same cut every time for the same file and settings).
+    let even = super::download::range_size(size, part_size, engine.options.part_concurrency)
+        .max(client.session().absolute_minimum_part_size)
+        .max(size.div_ceil(10_000));
     let part_size = existing
         .iter()
         .find(|p| p.part_number == 1)
         .map(|p| p.content_length)
         .filter(|&len| len >= client.session().absolute_minimum_part_size && len < size)
-        .unwrap_or(part_size);
+        .unwrap_or(even);
     let plan = plan_parts(size, part_size);
     let on_b2: BTreeMap<u32, &Part> = existing.iter().map(|p| (p.part_number, p)).collect();
     let mut sha1s: Vec<Option<String>> = vec![None; plan.len()];
