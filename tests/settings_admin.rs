@@ -228,6 +228,7 @@ async fn object_lock_default_retention_and_enabling() {
     let b = local.client.update_bucket(&req).await.expect("retention");
     let value = b
         .file_lock_configuration
+        .clone()
         .and_then(|c| c.value)
         .and_then(|v| v.default_retention)
         .expect("shown");
@@ -260,7 +261,7 @@ async fn version_legal_hold_and_retention() {
         })
         .await
         .expect("create");
-    let bucket = created.bucket_id;
+    let bucket = created.bucket_id.clone();
     let id = put(&local.client, &bucket, "contract.pdf").await;
     let change = |req: u64, change: LockChange| SettingsCommand::ChangeVersionLock {
         req: RequestId(req),

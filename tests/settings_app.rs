@@ -23,20 +23,22 @@ const DAY: i64 = 86_400_000;
 
 fn settings(name: &str, revision: u64, rules: Vec<LifecycleRule>) -> BucketSettings {
     BucketSettings {
-        account_id: AccountId::from("3f2a9c1b7d00"),
-        bucket_id: BucketId(format!("id-{name}")),
-        bucket_name: name.to_owned(),
-        bucket_type: "allPrivate".to_owned(),
-        bucket_info: BTreeMap::from([("owner".to_owned(), "ops".to_owned())]),
-        cors_rules: Vec::new(),
-        lifecycle_rules: rules,
+        bucket: Bucket {
+            account_id: AccountId::from("3f2a9c1b7d00"),
+            bucket_id: BucketId(format!("id-{name}")),
+            bucket_name: name.to_owned(),
+            bucket_type: "allPrivate".to_owned(),
+            bucket_info: BTreeMap::from([("owner".to_owned(), "ops".to_owned())]),
+            cors_rules: Vec::new(),
+            lifecycle_rules: rules,
+            options: vec!["s3".to_owned()],
+            revision,
+        },
         default_server_side_encryption: None,
         file_lock_configuration: Some(Readable {
             is_client_authorized_to_read: true,
             value: Some(FileLockConfig::default()),
         }),
-        options: vec!["s3".to_owned()],
-        revision,
     }
 }
 

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::client::B2Client;
 use super::error::B2Error;
 use super::types::{
-    AccountId, Bucket, BucketId, FileId, FileVersion, LifecycleRule, ListBucketsRequest,
+    Bucket, BucketId, FileId, FileVersion, LifecycleRule, ListBucketsRequest,
     ListFileVersionsRequest,
 };
 
@@ -57,44 +57,37 @@ pub struct FileLockConfig {
     pub default_retention: Option<DefaultRetention>,
 }
 
-/// The whole bucket object (§3.2), as the settings view needs it.
+/// The whole bucket object (§3.2), as the settings view needs it: the listing shape plus
+/// encryption and Object Lock. Reads through to the [`Bucket`] fields.
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BucketSettings {
-    pub account_id: AccountId,
-    pub bucket_id: BucketId,
-    pub bucket_name: String,
-    pub bucket_type: String,
-    #[serde(default)]
-    pub bucket_info: BTreeMap<String, String>,
-    #[serde(default)]
-    pub cors_rules: Vec<serde_json::Value>,
-    #[serde(default)]
-    pub lifecycle_rules: Vec<LifecycleRule>,
+    #[serde(flatten)]
+    pub bucket: Bucket,
     #[serde(default)]
     pub default_server_side_encryption: Option<Readable<Encryption>>,
     #[serde(default)]
     pub file_lock_configuration: Option<Readable<FileLockConfig>>,
-    #[serde(default)]
-    pub options: Vec<String>,
-    #[serde(default)]
-    pub revision: u64,
+}
+
+impl std::ops::Deref for BucketSettings {
+    type Target = Bucket;
+
+    fn deref(&self) -> &Bucket {
+        &self.bucket
+    }
+}
+
+impl std::ops::DerefMut for BucketSettings {
+    fn deref_mut(&mut self) -> &mut Bucket {
+        &mut self.bucket
+    }
 }
 
 impl BucketSettings {
     /// The listing shape of the same bucket.
     pub fn to_bucket(&self) -> Bucket {
-        Bucket {
-            account_id: self.account_id.clone(),
-            bucket_id: self.bucket_id.clone(),
-            bucket_name: self.bucket_name.clone(),
-            bucket_type: self.bucket_type.clone(),
-            bucket_info: self.bucket_info.clone(),
-            cors_rules: self.cors_rules.clone(),
-            lifecycle_rules: self.lifecycle_rules.clone(),
-            options: self.options.clone(),
-            revision: self.revision,
-        }
+        self.bucket.clone()
     }
 
     /// True when Object Lock is on (as far as the key may see).

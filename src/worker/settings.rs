@@ -278,7 +278,7 @@ async fn run(
         },
         SettingsCommand::DeleteBucket { req, bucket } => SettingsEvent::BucketDeleted {
             req,
-            bucket_name: client.delete_bucket(&bucket).await?.bucket_name,
+            bucket_name: client.delete_bucket(&bucket).await?.bucket.bucket_name,
         },
         SettingsCommand::SimulateLifecycle {
             req,
