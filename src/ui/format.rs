@@ -43,6 +43,29 @@ fn is_unsafe(c: char) -> bool {
         || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Fits `s` into `width` terminal cells: unchanged when it fits, else cut with a trailing `…`
+/// so that a cut name never passes for a whole one.
+pub fn fit(s: &str, width: usize) -> Cow<'_, str> {
+    use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
+    if s.width() <= width {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    Cow::Owned(out)
+}
+
 /// Makes untrusted text (file names from the server) safe to draw: each control or bidi
 /// character becomes a visible escape like `\u{1b}`. Text without any is borrowed as is.
 pub fn sanitize(s: &str) -> Cow<'_, str> {
@@ -108,5 +131,13 @@ mod tests {
                 .chars()
                 .any(|c| c.is_control())
         );
+    }
+
+    #[test]
+    fn fits_names_with_an_ellipsis() {
+        assert_eq!(fit("report.txt", 10), "report.txt");
+        assert_eq!(fit("report.txt", 7), "report…");
+        assert_eq!(fit("日本語/", 5), "日本…");
+        assert_eq!(fit("abc", 0), "");
     }
 }

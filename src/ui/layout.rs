@@ -1,5 +1,5 @@
 //! Screen layout: header, the three panes (20/45/35, the buckets pane folds away below
-//! 80 columns), status line and footer, plus drawing of those bars.
+//! 100 columns), status line and footer, plus drawing of those bars.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -11,8 +11,8 @@ use crate::app::Action;
 use crate::app::{App, Focus, Level, SPINNER};
 use crate::config::Scope;
 
-/// Below this width the buckets pane is only shown while focused.
-pub const NARROW: u16 = 80;
+/// Below this width the buckets pane is only shown while focused (it folds away first).
+pub const NARROW: u16 = 100;
 
 /// Where each part of the screen goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

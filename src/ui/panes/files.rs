@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row};
 use super::{Selection, render_message, render_table, window};
 use crate::app::panes::files::display_name;
 use crate::app::{App, Focus, Row as FileRow};
-use crate::ui::format::{count, sanitize, size, time};
+use crate::ui::format::{count, fit, sanitize, size, time};
 use crate::ui::pane_block;
 
 fn title(app: &App) -> String {
@@ -50,6 +50,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let range = window(&pane.cursor, len, height);
     let offset = range.start;
     let t = &app.theme;
+    // Names come first: on a narrow pane the time column goes, and a name that still does
+    // not fit is cut with a visible `…`.
+    let show_time = list_area.width >= 40;
+    let name_width = usize::from(list_area.width)
+        .saturating_sub(2 + 9)
+        .saturating_sub(if show_time { 17 } else { 0 });
+    let name = |e| fit(&sanitize(display_name(e, &pane.prefix)), name_width).into_owned();
     let rows: Vec<Row> = range
         .filter_map(|i| pane.row(i))
         .map(|row| match row {
@@ -57,12 +64,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             FileRow::Entry(e) if crate::ui::restore::is_decorated(app, e) => {
                 crate::ui::restore::file_row(app, e)
             }
-            FileRow::Entry(e) if e.is_folder() => Row::new(vec![Cell::from(Span::styled(
-                sanitize(display_name(e, &pane.prefix)).into_owned(),
-                t.folder,
-            ))]),
+            FileRow::Entry(e) if e.is_folder() => {
+                Row::new(vec![Cell::from(Span::styled(name(e), t.folder))])
+            }
             FileRow::Entry(e) => Row::new(vec![
-                Cell::from(sanitize(display_name(e, &pane.prefix)).into_owned()),
+                Cell::from(name(e)),
                 Cell::from(Line::from(size(e.content_length)).right_aligned()),
                 Cell::from(time(e.upload_timestamp)),
             ]),
@@ -95,7 +101,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Constraint::Length(8),
             Constraint::Length(16),
         ];
-        render_table(frame, list_area, Block::new(), rows, &widths, selection);
+        let widths = if show_time { &widths[..] } else { &widths[..2] };
+        render_table(frame, list_area, Block::new(), rows, widths, selection);
     }
     if let Some(area) = filter_area {
         render_filter(app, frame, area);
