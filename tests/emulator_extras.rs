@@ -78,9 +78,9 @@ async fn multi_bucket_keys_on_v4() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let listed = k.ok("b2_list_file_names", json!({"bucketId": b})).await;
     assert_eq!(listed["files"][0]["fileName"], "in-b.txt");
-    assert_eq!(k.download_with("/file/multi-a/in-a.txt", &[]).await.status(), 200);
+    assert_eq!(k.download("/file/multi-a/in-a.txt").await.status(), 200);
     m4.upload(&c, "secret.txt", b"no").await;
-    assert_eq!(k.download_with("/file/multi-c/secret.txt", &[]).await.status(), 401);
+    assert_eq!(k.download("/file/multi-c/secret.txt").await.status(), 401);
     let buckets = k
         .ok("b2_list_buckets", json!({"accountId": k.account_id}))
         .await;
@@ -252,7 +252,7 @@ async fn new_buckets_and_uploads_default_to_sse_b2() {
     assert_eq!(up["serverSideEncryption"], b2);
     let listed = m.ok("b2_list_file_names", json!({"bucketId": id})).await;
     assert_eq!(listed["files"][0]["serverSideEncryption"], b2);
-    let resp = m.download_with("/file/sse-default/a.txt", &[]).await;
+    let resp = m.download("/file/sse-default/a.txt").await;
     assert_eq!(resp.headers()["x-bz-server-side-encryption"], "AES256");
 
     // A bucket without default encryption stores plain versions unless asked.
@@ -269,7 +269,7 @@ async fn new_buckets_and_uploads_default_to_sse_b2() {
         up["serverSideEncryption"],
         json!({"algorithm": null, "mode": null})
     );
-    let resp = m.download_with("/file/sse-plain/p.txt", &[]).await;
+    let resp = m.download("/file/sse-plain/p.txt").await;
     assert!(resp.headers().get("x-bz-server-side-encryption").is_none());
     let (status, up) = m
         .try_upload_with(
@@ -469,7 +469,7 @@ async fn cut_download_bodies_then_resume_with_a_range() {
         assert_eq!(status, StatusCode::OK, "{armed}");
         // Other calls are not affected.
         m.ok("b2_list_file_names", json!({"bucketId": id})).await;
-        let resp = m.download_with(&path, &[]).await;
+        let resp = m.download(&path).await;
         assert_eq!(resp.status(), 200);
         assert_eq!(resp.content_length(), Some(300_000));
         let mut got = Vec::new();
@@ -492,7 +492,7 @@ async fn cut_download_bodies_then_resume_with_a_range() {
         assert_eq!(rest.bytes().await.unwrap().as_ref(), &data[1000..]);
     }
     // Each cut was used once.
-    let whole = m.download_with(&by_id, &[]).await;
+    let whole = m.download(&by_id).await;
     assert_eq!(whole.bytes().await.unwrap().len(), 300_000);
 }
 

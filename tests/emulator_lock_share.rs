@@ -108,7 +108,9 @@ async fn bucket_file_lock_settings() {
                "value": {"defaultRetention": {"mode": null, "period": null}, "isFileLockEnabled": true}})
     );
     let locked = created["bucketId"].as_str().unwrap().to_string();
-    let plain = master.create_lock_bucket("plain-one", "allPrivate", false).await;
+    let plain = master
+        .create_lock_bucket("plain-one", "allPrivate", false)
+        .await;
 
     // Creating a lock bucket needs writeBucketRetentions.
     let no_retention = master
@@ -829,7 +831,9 @@ async fn download_authorization_tokens() {
         .create_lock_bucket("other-stuff", "allPrivate", false)
         .await;
     for name in ["pub/a.txt", "pub/b c.txt", "priv/c.txt"] {
-        master.upload_text(&bucket, name, name.as_bytes(), &[]).await;
+        master
+            .upload_text(&bucket, name, name.as_bytes(), &[])
+            .await;
     }
     master.upload_text(&other, "pub/a.txt", b"other", &[]).await;
 
@@ -1081,7 +1085,9 @@ async fn copy_part_builds_large_files() {
     let public = master
         .create_lock_bucket("copy-public", "allPublic", false)
         .await;
-    let source = master.upload_text(&private, "src.txt", b"0123456789", &[]).await;
+    let source = master
+        .upload_text(&private, "src.txt", b"0123456789", &[])
+        .await;
     let public_source = master.upload_text(&public, "pub.txt", b"abcdef", &[]).await;
     let started = master
         .ok(
@@ -1216,7 +1222,9 @@ async fn copy_part_builds_large_files() {
 #[tokio::test]
 async fn malformed_json_calls_are_400s() {
     let (_emu, master) = start().await;
-    let bucket = master.create_lock_bucket("bad-input", "allPrivate", false).await;
+    let bucket = master
+        .create_lock_bucket("bad-input", "allPrivate", false)
+        .await;
     let file = master.upload_text(&bucket, "f.txt", b"f", &[]).await;
     let file_id = file["fileId"].as_str().unwrap().to_string();
     let unknown_file = file_id.replace("_f1", "_f1f");
@@ -1622,7 +1630,9 @@ async fn lifecycle_never_deletes_locked_versions() {
         )
         .await;
     master.upload_text(&bucket, "held.txt", b"new", &[]).await;
-    master.upload_text(&bucket, "free.txt", b"old free", &[]).await;
+    master
+        .upload_text(&bucket, "free.txt", b"old free", &[])
+        .await;
     master.upload_text(&bucket, "free.txt", b"new", &[]).await;
     master
         .ok(
