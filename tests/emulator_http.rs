@@ -14,7 +14,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 mod common;
 
-use common::raw::{Session, authorize_raw, encode, sha1_hex, start};
+use common::raw::{Session, authorize_raw, encode, key_paths, sha1_hex, start};
 
 // ---------------------------------------------------------------- recordings
 
@@ -50,25 +50,6 @@ fn recorded_bodies(file: &str, endpoint: &str) -> Vec<Value> {
         }
     }
     out
-}
-
-/// Dotted paths of every object key in `value` (array items as `[]`).
-fn key_paths(value: &Value, prefix: &str, out: &mut BTreeSet<String>) {
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                let path = format!("{prefix}.{k}");
-                out.insert(path.clone());
-                key_paths(v, &path, out);
-            }
-        }
-        Value::Array(items) => {
-            for item in items {
-                key_paths(item, &format!("{prefix}[]"), out);
-            }
-        }
-        _ => {}
-    }
 }
 
 /// Every field of the recorded answer exists in ours (we may add fields).

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 mod common;
 
-use common::raw::{Session, admin, answer, assert_error, sha1_hex, start, start_with};
+use common::raw::{Session, admin, answer, assert_error, key_paths, sha1_hex, start, start_with};
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -54,24 +54,6 @@ fn recorded_bodies(file: &str, endpoint: &str, status: u16) -> Vec<Value> {
         }
     }
     out
-}
-
-fn key_paths(value: &Value, prefix: &str, out: &mut BTreeSet<String>) {
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                let path = format!("{prefix}.{k}");
-                out.insert(path.clone());
-                key_paths(v, &path, out);
-            }
-        }
-        Value::Array(items) => {
-            for item in items {
-                key_paths(item, &format!("{prefix}[]"), out);
-            }
-        }
-        _ => {}
-    }
 }
 
 /// Our answer has exactly the fields of the first recorded answer of `endpoint`.

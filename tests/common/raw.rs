@@ -4,6 +4,8 @@
 // Helpers unwrap; a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
 
+use std::collections::BTreeSet;
+
 use b2tui::emulator::{self, Config, RunningEmulator};
 use base64::Engine;
 use reqwest::StatusCode;
@@ -25,6 +27,25 @@ pub fn encode(name: &str) -> String {
         }
     }
     out
+}
+
+/// Dotted paths of every object key in `value` (array items as `[]`).
+pub fn key_paths(value: &Value, prefix: &str, out: &mut BTreeSet<String>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let path = format!("{prefix}.{k}");
+                out.insert(path.clone());
+                key_paths(v, &path, out);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                key_paths(item, &format!("{prefix}[]"), out);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// An HTTP Basic authorization header value.
