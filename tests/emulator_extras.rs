@@ -4,149 +4,14 @@
 // Helpers outside `#[test]` functions unwrap too; a failed unwrap is a failed test here.
 #![allow(clippy::unwrap_used)]
 
-use b2tui::emulator::{self, Config, RunningEmulator};
+use b2tui::emulator::{self, Config};
 use base64::Engine;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use sha1::{Digest, Sha1};
 
-fn sha1_hex(data: &[u8]) -> String {
-    hex::encode(Sha1::digest(data))
-}
+mod common;
 
-fn basic(key_id: &str, key: &str) -> String {
-    let raw = format!("{key_id}:{key}");
-    format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(raw)
-    )
-}
-
-async fn authorize(url: &str, key_id: &str, key: &str, version: u8) -> (StatusCode, Value) {
-    let resp = reqwest::Client::new()
-        .get(format!("{url}/b2api/v{version}/b2_authorize_account"))
-        .header("Authorization", basic(key_id, key))
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status();
-    (status, resp.json().await.unwrap())
-}
-
-/// An account token on one API version.
-struct Api {
-    http: reqwest::Client,
-    url: String,
-    token: String,
-    account_id: String,
-    version: u8,
-}
-
-impl Api {
-    async fn new(url: &str, key_id: &str, key: &str, version: u8) -> Api {
-        let (status, auth) = authorize(url, key_id, key, version).await;
-        assert_eq!(status, StatusCode::OK, "{auth}");
-        Api {
-            http: reqwest::Client::new(),
-            url: url.to_string(),
-            token: auth["authorizationToken"].as_str().unwrap().to_string(),
-            account_id: auth["accountId"].as_str().unwrap().to_string(),
-            version,
-        }
-    }
-
-    async fn master(emu: &RunningEmulator, version: u8) -> Api {
-        Api::new(&emu.url, &emu.master_key_id, &emu.master_key, version).await
-    }
-
-    async fn call_v(&self, version: u8, endpoint: &str, body: Value) -> (StatusCode, Value) {
-        let resp = self
-            .http
-            .post(format!("{}/b2api/v{version}/{endpoint}", self.url))
-            .header("Authorization", &self.token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let status = resp.status();
-        let text = resp.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
-    }
-
-    async fn call(&self, endpoint: &str, body: Value) -> (StatusCode, Value) {
-        self.call_v(self.version, endpoint, body).await
-    }
-
-    async fn ok(&self, endpoint: &str, body: Value) -> Value {
-        let (status, value) = self.call(endpoint, body).await;
-        assert_eq!(status, StatusCode::OK, "{endpoint}: {value}");
-        value
-    }
-
-    async fn create_bucket(&self, name: &str) -> String {
-        let bucket = self
-            .ok(
-                "b2_create_bucket",
-                json!({"accountId": self.account_id, "bucketName": name, "bucketType": "allPrivate"}),
-            )
-            .await;
-        bucket["bucketId"].as_str().unwrap().to_string()
-    }
-
-    async fn upload_with(
-        &self,
-        bucket_id: &str,
-        name: &str,
-        data: &[u8],
-        extra: &[(&str, &str)],
-    ) -> (StatusCode, Value) {
-        let (status, v) = self
-            .call("b2_get_upload_url", json!({"bucketId": bucket_id}))
-            .await;
-        if status != StatusCode::OK {
-            return (status, v);
-        }
-        let mut req = self
-            .http
-            .post(v["uploadUrl"].as_str().unwrap())
-            .header("Authorization", v["authorizationToken"].as_str().unwrap())
-            .header("X-Bz-File-Name", name)
-            .header("Content-Type", "text/plain")
-            .header("X-Bz-Content-Sha1", sha1_hex(data));
-        for (k, v) in extra {
-            req = req.header(*k, *v);
-        }
-        let resp = req.body(data.to_vec()).send().await.unwrap();
-        let status = resp.status();
-        (status, resp.json().await.unwrap())
-    }
-
-    async fn upload(&self, bucket_id: &str, name: &str, data: &[u8]) -> Value {
-        let (status, v) = self.upload_with(bucket_id, name, data, &[]).await;
-        assert_eq!(status, StatusCode::OK, "upload {name}: {v}");
-        v
-    }
-
-    async fn get(&self, path: &str, extra: &[(&str, &str)]) -> reqwest::Response {
-        let mut req = self
-            .http
-            .get(format!("{}{path}", self.url))
-            .header("Authorization", &self.token);
-        for (k, v) in extra {
-            req = req.header(*k, *v);
-        }
-        req.send().await.unwrap()
-    }
-}
-
-async fn start() -> RunningEmulator {
-    emulator::spawn(Config::default(), "127.0.0.1:0")
-        .await
-        .unwrap()
-}
+use common::raw::{Session, admin_request, authorize_raw, spawn};
 
 // ---------------------------------------------------------------- multi-bucket keys
 
@@ -154,11 +19,11 @@ const FILE_CAPS: [&str; 4] = ["listBuckets", "listFiles", "readFiles", "writeFil
 
 #[tokio::test]
 async fn multi_bucket_keys_on_v4() {
-    let emu = start().await;
-    let m4 = Api::master(&emu, 4).await;
-    let a = m4.create_bucket("multi-a").await;
-    let b = m4.create_bucket("multi-b").await;
-    let c = m4.create_bucket("multi-c").await;
+    let emu = spawn().await;
+    let m4 = Session::master_v(&emu, 4).await;
+    let a = m4.create_private_bucket("multi-a").await;
+    let b = m4.create_private_bucket("multi-b").await;
+    let c = m4.create_private_bucket("multi-c").await;
 
     // Unknown bucket and account-level capabilities are refused.
     let (status, err) = m4
@@ -191,31 +56,31 @@ async fn multi_bucket_keys_on_v4() {
     let secret = created["applicationKey"].as_str().unwrap();
 
     // v4 authorize names both buckets; older versions cannot describe the key.
-    let (status, auth) = authorize(&emu.url, key_id, secret, 4).await;
+    let (status, auth) = authorize_raw(&emu.url, key_id, secret, 4).await;
     assert_eq!(status, StatusCode::OK, "{auth}");
     assert_eq!(
         auth["apiInfo"]["storageApi"]["allowed"]["buckets"],
         json!([{"id": a, "name": "multi-a"}, {"id": b, "name": "multi-b"}])
     );
     for version in 1..=3 {
-        let (status, err) = authorize(&emu.url, key_id, secret, version).await;
+        let (status, err) = authorize_raw(&emu.url, key_id, secret, version).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "v{version}: {err}");
         assert_eq!(err["code"], "unsupported", "v{version}");
     }
 
     // Every call is checked against the key's buckets.
-    let k = Api::new(&emu.url, key_id, secret, 4).await;
+    let k = Session::new_v(&emu.url, key_id, secret, 4).await;
     k.upload(&a, "in-a.txt", b"a").await;
     k.upload(&b, "in-b.txt", b"b").await;
-    let (status, err) = k.upload_with(&c, "in-c.txt", b"c", &[]).await;
+    let (status, err) = k.try_upload_with(&c, "in-c.txt", b"c", &[]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{err}");
     let (status, _) = k.call("b2_list_file_names", json!({"bucketId": c})).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let listed = k.ok("b2_list_file_names", json!({"bucketId": b})).await;
     assert_eq!(listed["files"][0]["fileName"], "in-b.txt");
-    assert_eq!(k.get("/file/multi-a/in-a.txt", &[]).await.status(), 200);
+    assert_eq!(k.download("/file/multi-a/in-a.txt").await.status(), 200);
     m4.upload(&c, "secret.txt", b"no").await;
-    assert_eq!(k.get("/file/multi-c/secret.txt", &[]).await.status(), 401);
+    assert_eq!(k.download("/file/multi-c/secret.txt").await.status(), 401);
     let buckets = k
         .ok("b2_list_buckets", json!({"accountId": k.account_id}))
         .await;
@@ -281,7 +146,7 @@ async fn multi_bucket_keys_on_v4() {
     assert_eq!(v3_shapes, [("all", &Value::Null), ("one", &json!(c))]);
 
     // A deleted bucket keeps its id in the key, with a null name.
-    let d = m4.create_bucket("multi-d").await;
+    let d = m4.create_private_bucket("multi-d").await;
     let created = m4
         .ok(
             "b2_create_key",
@@ -294,7 +159,7 @@ async fn multi_bucket_keys_on_v4() {
         json!({"accountId": m4.account_id, "bucketId": d}),
     )
     .await;
-    let (status, auth) = authorize(
+    let (status, auth) = authorize_raw(
         &emu.url,
         created["applicationKeyId"].as_str().unwrap(),
         created["applicationKey"].as_str().unwrap(),
@@ -320,9 +185,9 @@ async fn stores_without_multi_bucket_column_migrate() {
     let emu = emulator::spawn(config.clone(), "127.0.0.1:0")
         .await
         .unwrap();
-    let m = Api::master(&emu, 3).await;
-    let a = m.create_bucket("olden-a").await;
-    let b = m.create_bucket("olden-b").await;
+    let m = Session::master_v(&emu, 3).await;
+    let a = m.create_private_bucket("olden-a").await;
+    let b = m.create_private_bucket("olden-b").await;
     let created = m
         .ok(
             "b2_create_key",
@@ -339,11 +204,11 @@ async fn stores_without_multi_bucket_column_migrate() {
     let emu = emulator::spawn(config, "127.0.0.1:0").await.unwrap();
     let key_id = created["applicationKeyId"].as_str().unwrap();
     let secret = created["applicationKey"].as_str().unwrap();
-    let k = Api::new(&emu.url, key_id, secret, 3).await;
+    let k = Session::new_v(&emu.url, key_id, secret, 3).await;
     k.upload(&a, "x.txt", b"x").await;
-    let (status, _) = k.upload_with(&b, "x.txt", b"x", &[]).await;
+    let (status, _) = k.try_upload_with(&b, "x.txt", b"x", &[]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (_, auth) = authorize(&emu.url, key_id, secret, 4).await;
+    let (_, auth) = authorize_raw(&emu.url, key_id, secret, 4).await;
     assert_eq!(
         auth["apiInfo"]["storageApi"]["allowed"]["buckets"],
         json!([{"id": a, "name": "olden-a"}])
@@ -369,8 +234,8 @@ fn sse_c_headers<'a>(key: &'a str, md5: &'a str) -> [(&'static str, &'a str); 3]
 
 #[tokio::test]
 async fn new_buckets_and_uploads_default_to_sse_b2() {
-    let emu = start().await;
-    let m = Api::master(&emu, 3).await;
+    let emu = spawn().await;
+    let m = Session::master_v(&emu, 3).await;
     let bucket = m
         .ok(
             "b2_create_bucket",
@@ -387,7 +252,7 @@ async fn new_buckets_and_uploads_default_to_sse_b2() {
     assert_eq!(up["serverSideEncryption"], b2);
     let listed = m.ok("b2_list_file_names", json!({"bucketId": id})).await;
     assert_eq!(listed["files"][0]["serverSideEncryption"], b2);
-    let resp = m.get("/file/sse-default/a.txt", &[]).await;
+    let resp = m.download("/file/sse-default/a.txt").await;
     assert_eq!(resp.headers()["x-bz-server-side-encryption"], "AES256");
 
     // A bucket without default encryption stores plain versions unless asked.
@@ -404,10 +269,10 @@ async fn new_buckets_and_uploads_default_to_sse_b2() {
         up["serverSideEncryption"],
         json!({"algorithm": null, "mode": null})
     );
-    let resp = m.get("/file/sse-plain/p.txt", &[]).await;
+    let resp = m.download("/file/sse-plain/p.txt").await;
     assert!(resp.headers().get("x-bz-server-side-encryption").is_none());
     let (status, up) = m
-        .upload_with(
+        .try_upload_with(
             plain_id,
             "asked.txt",
             b"asked",
@@ -434,7 +299,7 @@ async fn new_buckets_and_uploads_default_to_sse_b2() {
                    "capabilities": ["listBuckets", "readFiles"]}),
         )
         .await;
-    let k = Api::new(
+    let k = Session::new_v(
         &emu.url,
         key["applicationKeyId"].as_str().unwrap(),
         key["applicationKey"].as_str().unwrap(),
@@ -455,13 +320,13 @@ async fn new_buckets_and_uploads_default_to_sse_b2() {
 
 #[tokio::test]
 async fn sse_c_needs_the_same_key_to_read_or_copy() {
-    let emu = start().await;
-    let m = Api::master(&emu, 3).await;
-    let id = m.create_bucket("sse-customer").await;
+    let emu = spawn().await;
+    let m = Session::master_v(&emu, 3).await;
+    let id = m.create_private_bucket("sse-customer").await;
     let (key, md5) = customer_key(1);
     let (other_key, other_md5) = customer_key(2);
     let (status, up) = m
-        .upload_with(&id, "c.txt", b"secret", &sse_c_headers(&key, &md5))
+        .try_upload_with(&id, "c.txt", b"secret", &sse_c_headers(&key, &md5))
         .await;
     assert_eq!(status, StatusCode::OK, "{up}");
     let expected = json!({"algorithm": "AES256", "customerKeyMd5": md5, "mode": "SSE-C"});
@@ -474,13 +339,13 @@ async fn sse_c_needs_the_same_key_to_read_or_copy() {
 
     // A key whose MD5 does not match it is refused at upload.
     let (status, err) = m
-        .upload_with(&id, "bad.txt", b"x", &sse_c_headers(&key, &other_md5))
+        .try_upload_with(&id, "bad.txt", b"x", &sse_c_headers(&key, &other_md5))
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
 
     // Reading: the right key works, a wrong or missing key is 400 bad_request.
     let resp = m
-        .get("/file/sse-customer/c.txt", &sse_c_headers(&key, &md5))
+        .download_with("/file/sse-customer/c.txt", &sse_c_headers(&key, &md5))
         .await;
     assert_eq!(resp.status(), 200);
     assert_eq!(
@@ -493,7 +358,7 @@ async fn sse_c_needs_the_same_key_to_read_or_copy() {
     );
     assert_eq!(resp.bytes().await.unwrap().as_ref(), b"secret");
     for extra in [sse_c_headers(&other_key, &other_md5).to_vec(), Vec::new()] {
-        let resp = m.get("/file/sse-customer/c.txt", &extra).await;
+        let resp = m.download_with("/file/sse-customer/c.txt", &extra).await;
         assert_eq!(resp.status(), 400);
         let body: Value = resp.json().await.unwrap();
         assert_eq!(body["code"], "bad_request");
@@ -527,7 +392,7 @@ async fn sse_c_needs_the_same_key_to_read_or_copy() {
         json!({"algorithm": "AES256", "customerKeyMd5": other_md5, "mode": "SSE-C"})
     );
     let resp = m
-        .get(
+        .download_with(
             "/file/sse-customer/copy.txt",
             &sse_c_headers(&other_key, &other_md5),
         )
@@ -547,8 +412,8 @@ async fn stores_without_encryption_columns_migrate() {
     let emu = emulator::spawn(config.clone(), "127.0.0.1:0")
         .await
         .unwrap();
-    let m = Api::master(&emu, 3).await;
-    let id = m.create_bucket("olden-sse").await;
+    let m = Session::master_v(&emu, 3).await;
+    let id = m.create_private_bucket("olden-sse").await;
     m.upload(&id, "old.txt", b"old").await;
     emu.shutdown().await;
     {
@@ -559,7 +424,7 @@ async fn stores_without_encryption_columns_migrate() {
         .unwrap();
     }
     let emu = emulator::spawn(config, "127.0.0.1:0").await.unwrap();
-    let m = Api::master(&emu, 3).await;
+    let m = Session::master_v(&emu, 3).await;
     let listed = m.ok("b2_list_file_names", json!({"bucketId": id})).await;
     assert_eq!(
         listed["files"][0]["serverSideEncryption"],
@@ -571,29 +436,12 @@ async fn stores_without_encryption_columns_migrate() {
 
 // ---------------------------------------------------------------- admin hooks
 
-async fn admin(
-    emu: &RunningEmulator,
-    method: reqwest::Method,
-    op: &str,
-    body: Value,
-) -> (StatusCode, Value) {
-    let resp = reqwest::Client::new()
-        .request(method, format!("{}/b2tui-admin/v1/{op}", emu.url))
-        .basic_auth(&emu.master_key_id, Some(&emu.master_key))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status();
-    (status, resp.json().await.unwrap())
-}
-
 #[tokio::test]
 async fn cut_download_bodies_then_resume_with_a_range() {
     use futures::StreamExt as _;
-    let emu = start().await;
-    let m = Api::master(&emu, 3).await;
-    let id = m.create_bucket("cut-downloads").await;
+    let emu = spawn().await;
+    let m = Session::master_v(&emu, 3).await;
+    let id = m.create_private_bucket("cut-downloads").await;
     let data: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
     let up = m.upload(&id, "big.bin", &data).await;
     let by_id = format!(
@@ -602,7 +450,7 @@ async fn cut_download_bodies_then_resume_with_a_range() {
     );
 
     // Not for other endpoints.
-    let (status, _) = admin(
+    let (status, _) = admin_request(
         &emu,
         reqwest::Method::POST,
         "fail_next",
@@ -611,7 +459,7 @@ async fn cut_download_bodies_then_resume_with_a_range() {
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     for path in [by_id.clone(), "/file/cut-downloads/big.bin".to_string()] {
-        let (status, armed) = admin(
+        let (status, armed) = admin_request(
             &emu,
             reqwest::Method::POST,
             "fail_next",
@@ -621,7 +469,7 @@ async fn cut_download_bodies_then_resume_with_a_range() {
         assert_eq!(status, StatusCode::OK, "{armed}");
         // Other calls are not affected.
         m.ok("b2_list_file_names", json!({"bucketId": id})).await;
-        let resp = m.get(&path, &[]).await;
+        let resp = m.download(&path).await;
         assert_eq!(resp.status(), 200);
         assert_eq!(resp.content_length(), Some(300_000));
         let mut got = Vec::new();
@@ -639,19 +487,19 @@ async fn cut_download_bodies_then_resume_with_a_range() {
         assert!(failed, "{path}: the body must end in an error");
         assert_eq!(got, data[..1000], "{path}");
         // The client resumes where the cut happened.
-        let rest = m.get(&path, &[("Range", "bytes=1000-")]).await;
+        let rest = m.download_with(&path, &[("Range", "bytes=1000-")]).await;
         assert_eq!(rest.status(), 206);
         assert_eq!(rest.bytes().await.unwrap().as_ref(), &data[1000..]);
     }
     // Each cut was used once.
-    let whole = m.get(&by_id, &[]).await;
+    let whole = m.download(&by_id).await;
     assert_eq!(whole.bytes().await.unwrap().len(), 300_000);
 }
 
 #[tokio::test]
 async fn admin_now_reads_the_server_clock() {
-    let emu = start().await;
-    let (status, before) = admin(&emu, reqwest::Method::GET, "now", json!({})).await;
+    let emu = spawn().await;
+    let (status, before) = admin_request(&emu, reqwest::Method::GET, "now", json!({})).await;
     assert_eq!(status, StatusCode::OK, "{before}");
     let before = before["now"].as_i64().unwrap();
     let wall = std::time::SystemTime::now()
@@ -659,16 +507,16 @@ async fn admin_now_reads_the_server_clock() {
         .unwrap()
         .as_millis() as i64;
     assert!((before - wall).abs() < 60_000, "{before} vs {wall}");
-    admin(
+    admin_request(
         &emu,
         reqwest::Method::POST,
         "advance_clock",
         json!({"seconds": 3600}),
     )
     .await;
-    let (_, after) = admin(&emu, reqwest::Method::GET, "now", json!({})).await;
+    let (_, after) = admin_request(&emu, reqwest::Method::GET, "now", json!({})).await;
     assert!(after["now"].as_i64().unwrap() >= before + 3_600_000);
-    let (status, _) = admin(&emu, reqwest::Method::POST, "now", json!({})).await;
+    let (status, _) = admin_request(&emu, reqwest::Method::POST, "now", json!({})).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
     let resp = reqwest::Client::new()
         .get(format!("{}/b2tui-admin/v1/now", emu.url))

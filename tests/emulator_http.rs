@@ -8,175 +8,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use b2tui::emulator::{self, Config, Emulator, RunningEmulator};
+use b2tui::emulator::{self, Config, Emulator};
 use base64::Engine;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use sha1::{Digest, Sha1};
+mod common;
 
-fn sha1_hex(data: &[u8]) -> String {
-    hex::encode(Sha1::digest(data))
-}
-
-/// An authorized session against one emulator.
-struct Session {
-    http: reqwest::Client,
-    url: String,
-    token: String,
-    account_id: String,
-    key_id: String,
-    key: String,
-}
-
-async fn authorize_raw(url: &str, key_id: &str, key: &str, version: u8) -> (StatusCode, Value) {
-    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{key_id}:{key}"));
-    let resp = reqwest::Client::new()
-        .get(format!("{url}/b2api/v{version}/b2_authorize_account"))
-        .header("Authorization", format!("Basic {basic}"))
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status();
-    (status, resp.json().await.unwrap())
-}
-
-impl Session {
-    async fn new(url: &str, key_id: &str, key: &str) -> Session {
-        let (status, auth) = authorize_raw(url, key_id, key, 3).await;
-        assert_eq!(status, StatusCode::OK, "{auth}");
-        Session {
-            http: reqwest::Client::new(),
-            url: url.to_string(),
-            token: auth["authorizationToken"].as_str().unwrap().to_string(),
-            account_id: auth["accountId"].as_str().unwrap().to_string(),
-            key_id: key_id.to_string(),
-            key: key.to_string(),
-        }
-    }
-
-    async fn of(emu: &RunningEmulator) -> Session {
-        Session::new(&emu.url, &emu.master_key_id, &emu.master_key).await
-    }
-
-    async fn call_v(&self, version: u8, endpoint: &str, body: Value) -> (StatusCode, Value) {
-        let resp = self
-            .http
-            .post(format!("{}/b2api/v{version}/{endpoint}", self.url))
-            .header("Authorization", &self.token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let status = resp.status();
-        let text = resp.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
-    }
-
-    async fn call(&self, endpoint: &str, body: Value) -> (StatusCode, Value) {
-        self.call_v(3, endpoint, body).await
-    }
-
-    async fn ok(&self, endpoint: &str, body: Value) -> Value {
-        let (status, value) = self.call(endpoint, body).await;
-        assert_eq!(status, StatusCode::OK, "{endpoint}: {value}");
-        value
-    }
-
-    async fn create_bucket(&self, name: &str, bucket_type: &str) -> String {
-        let bucket = self
-            .ok(
-                "b2_create_bucket",
-                json!({"accountId": self.account_id, "bucketName": name, "bucketType": bucket_type}),
-            )
-            .await;
-        bucket["bucketId"].as_str().unwrap().to_string()
-    }
-
-    async fn upload_url(&self, bucket_id: &str) -> (String, String) {
-        let v = self
-            .ok("b2_get_upload_url", json!({"bucketId": bucket_id}))
-            .await;
-        (
-            v["uploadUrl"].as_str().unwrap().to_string(),
-            v["authorizationToken"].as_str().unwrap().to_string(),
-        )
-    }
-
-    async fn upload_with(
-        &self,
-        bucket_id: &str,
-        name: &str,
-        data: &[u8],
-        extra: &[(&str, &str)],
-    ) -> (StatusCode, Value) {
-        let (url, token) = self.upload_url(bucket_id).await;
-        let mut req = self
-            .http
-            .post(url)
-            .header("Authorization", token)
-            .header("X-Bz-File-Name", encode(name))
-            .header("Content-Type", "b2/x-auto")
-            .header("X-Bz-Content-Sha1", sha1_hex(data));
-        for (k, v) in extra {
-            req = req.header(*k, *v);
-        }
-        let resp = req.body(data.to_vec()).send().await.unwrap();
-        let status = resp.status();
-        (status, resp.json().await.unwrap())
-    }
-
-    async fn upload(&self, bucket_id: &str, name: &str, data: &[u8]) -> Value {
-        let (status, v) = self.upload_with(bucket_id, name, data, &[]).await;
-        assert_eq!(status, StatusCode::OK, "upload {name}: {v}");
-        v
-    }
-
-    async fn download(&self, path: &str) -> reqwest::Response {
-        self.http
-            .get(format!("{}{path}", self.url))
-            .header("Authorization", &self.token)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    async fn admin(&self, op: &str, body: Value) -> (StatusCode, Value) {
-        let resp = self
-            .http
-            .post(format!("{}/b2tui-admin/v1/{op}", self.url))
-            .basic_auth(&self.key_id, Some(&self.key))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let status = resp.status();
-        (status, resp.json().await.unwrap())
-    }
-}
-
-/// Full-form-ish encoding for names in headers and paths: `/` stays literal.
-fn encode(name: &str) -> String {
-    let mut out = String::new();
-    for b in name.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-async fn start() -> (RunningEmulator, Session) {
-    let emu = emulator::spawn(Config::default(), "127.0.0.1:0")
-        .await
-        .unwrap();
-    let session = Session::of(&emu).await;
-    (emu, session)
-}
+use common::raw::{Session, authorize_raw, encode, key_paths, sha1_hex, start};
 
 // ---------------------------------------------------------------- recordings
 
@@ -212,25 +50,6 @@ fn recorded_bodies(file: &str, endpoint: &str) -> Vec<Value> {
         }
     }
     out
-}
-
-/// Dotted paths of every object key in `value` (array items as `[]`).
-fn key_paths(value: &Value, prefix: &str, out: &mut BTreeSet<String>) {
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                let path = format!("{prefix}.{k}");
-                out.insert(path.clone());
-                key_paths(v, &path, out);
-            }
-        }
-        Value::Array(items) => {
-            for item in items {
-                key_paths(item, &format!("{prefix}[]"), out);
-            }
-        }
-        _ => {}
-    }
 }
 
 /// Every field of the recorded answer exists in ours (we may add fields).
@@ -673,14 +492,7 @@ async fn ranges_and_errors() {
     assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
 
     // Tokens: unknown, missing, expired by the admin hook and by the clock.
-    let bad = Session {
-        token: "not-a-token".into(),
-        http: reqwest::Client::new(),
-        url: s.url.clone(),
-        account_id: s.account_id.clone(),
-        key_id: s.key_id.clone(),
-        key: s.key.clone(),
-    };
+    let bad = s.with_token("not-a-token");
     let (status, v) = bad
         .call("b2_list_buckets", json!({"accountId": s.account_id}))
         .await;
@@ -696,7 +508,7 @@ async fn ranges_and_errors() {
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
-    let (status, _) = s.admin("expire_tokens", json!({})).await;
+    let (status, _) = s.admin_raw("expire_tokens", json!({})).await;
     assert_eq!(status, StatusCode::OK);
     let (status, v) = s
         .call("b2_list_buckets", json!({"accountId": s.account_id}))
@@ -705,10 +517,10 @@ async fn ranges_and_errors() {
         (status, code(&v)),
         (StatusCode::UNAUTHORIZED, "expired_auth_token".into())
     );
-    let s2 = Session::of(&emu).await;
+    let s2 = Session::master(&emu).await;
     s2.ok("b2_list_buckets", json!({"accountId": s.account_id}))
         .await;
-    s2.admin("advance_clock", json!({"seconds": 25 * 3600}))
+    s2.admin_raw("advance_clock", json!({"seconds": 25 * 3600}))
         .await;
     let (status, v) = s2
         .call("b2_list_buckets", json!({"accountId": s.account_id}))
@@ -717,7 +529,7 @@ async fn ranges_and_errors() {
         (status, code(&v)),
         (StatusCode::UNAUTHORIZED, "expired_auth_token".into())
     );
-    let s3 = Session::of(&emu).await;
+    let s3 = Session::master(&emu).await;
 
     // Routing errors.
     let (status, v) = s3.call("b2_no_such_call", json!({})).await;
@@ -1120,7 +932,7 @@ async fn listing_pages_match_model() {
 async fn fault_injection_hooks() {
     let (_emu, s) = start().await;
     let (status, v) = s
-        .admin("fail_next", json!({"count": 2, "status": 503, "code": "service_unavailable", "message": "busy", "retryAfterSeconds": 1, "endpoint": "b2_list_buckets"}))
+        .admin_raw("fail_next", json!({"count": 2, "status": 503, "code": "service_unavailable", "message": "busy", "retryAfterSeconds": 1, "endpoint": "b2_list_buckets"}))
         .await;
     assert_eq!(status, StatusCode::OK, "{v}");
     let bucket = s.create_bucket("faults-bucket", "allPrivate").await;
@@ -1236,7 +1048,7 @@ async fn large_files_and_keys_and_copies() {
         ..Config::default()
     };
     let emu = emulator::spawn(config, "127.0.0.1:0").await.unwrap();
-    let s = Session::of(&emu).await;
+    let s = Session::master(&emu).await;
     let bucket = s.create_bucket("large-files", "allPrivate").await;
     let part1 = b"hello ".to_vec();
     let part2 = b"world".to_vec();
@@ -1499,13 +1311,13 @@ async fn data_survives_reopen() {
     let emu = emulator::spawn(config.clone(), "127.0.0.1:0")
         .await
         .unwrap();
-    let s = Session::of(&emu).await;
+    let s = Session::master(&emu).await;
     let bucket = s.create_bucket("durable", "allPrivate").await;
     let up = s.upload(&bucket, "keep/me.txt", b"still here").await;
     emu.shutdown().await;
 
     let emu = emulator::spawn(config, "127.0.0.1:0").await.unwrap();
-    let s2 = Session::of(&emu).await;
+    let s2 = Session::master(&emu).await;
     assert_eq!(s2.account_id, s.account_id);
     let names = s2
         .ok("b2_list_file_names", json!({"bucketId": bucket}))

@@ -9,207 +9,20 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use b2tui::emulator::{self, Config, RunningEmulator};
+use b2tui::emulator::{Config, RunningEmulator};
 use serde_json::{Value, json};
-use sha1::{Digest, Sha1};
+
+mod common;
+
+use common::raw::{Session, admin, answer, assert_error, key_paths, sha1_hex, start, start_with};
 
 const DAY_MS: i64 = 86_400_000;
-
-fn sha1_hex(data: &[u8]) -> String {
-    hex::encode(Sha1::digest(data))
-}
-
-/// Percent-encodes every byte but unreserved ones and `/`.
-fn encode(name: &str) -> String {
-    let mut out = String::new();
-    for b in name.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// An authorized session of one key.
-struct Session {
-    http: reqwest::Client,
-    url: String,
-    token: String,
-    account_id: String,
-}
-
-impl Session {
-    async fn new(url: &str, key_id: &str, key: &str) -> Session {
-        let http = reqwest::Client::new();
-        let resp = http
-            .get(format!("{url}/b2api/v3/b2_authorize_account"))
-            .basic_auth(key_id, Some(key))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), 200);
-        let auth: Value = resp.json().await.unwrap();
-        Session {
-            http,
-            url: url.to_string(),
-            token: auth["authorizationToken"].as_str().unwrap().to_string(),
-            account_id: auth["accountId"].as_str().unwrap().to_string(),
-        }
-    }
-
-    async fn master(emu: &RunningEmulator) -> Session {
-        Session::new(&emu.url, &emu.master_key_id, &emu.master_key).await
-    }
-
-    async fn call(&self, endpoint: &str, body: Value) -> (u16, Value) {
-        let resp = self
-            .http
-            .post(format!("{}/b2api/v3/{endpoint}", self.url))
-            .header("Authorization", &self.token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        answer(resp).await
-    }
-
-    async fn ok(&self, endpoint: &str, body: Value) -> Value {
-        let (status, value) = self.call(endpoint, body).await;
-        assert_eq!(status, 200, "{endpoint}: {value}");
-        value
-    }
-
-    async fn create_bucket(&self, name: &str, bucket_type: &str, lock: bool) -> String {
-        let bucket = self
-            .ok(
-                "b2_create_bucket",
-                json!({"accountId": self.account_id, "bucketName": name,
-                       "bucketType": bucket_type, "fileLockEnabled": lock}),
-            )
-            .await;
-        bucket["bucketId"].as_str().unwrap().to_string()
-    }
-
-    /// Uploads `data` as `name` (already percent-encoded) with extra headers.
-    async fn upload_raw(
-        &self,
-        bucket_id: &str,
-        encoded_name: &str,
-        data: &[u8],
-        extra: &[(&str, &str)],
-    ) -> (u16, Value) {
-        let v = self
-            .ok("b2_get_upload_url", json!({"bucketId": bucket_id}))
-            .await;
-        let mut req = self
-            .http
-            .post(v["uploadUrl"].as_str().unwrap())
-            .header("Authorization", v["authorizationToken"].as_str().unwrap())
-            .header("X-Bz-File-Name", encoded_name)
-            .header("Content-Type", "text/plain")
-            .header("X-Bz-Content-Sha1", sha1_hex(data));
-        for (k, v) in extra {
-            req = req.header(*k, *v);
-        }
-        answer(req.body(data.to_vec()).send().await.unwrap()).await
-    }
-
-    async fn upload(
-        &self,
-        bucket_id: &str,
-        name: &str,
-        data: &[u8],
-        extra: &[(&str, &str)],
-    ) -> Value {
-        let (status, v) = self.upload_raw(bucket_id, &encode(name), data, extra).await;
-        assert_eq!(status, 200, "upload {name}: {v}");
-        v
-    }
-
-    /// GET on the download URL with an optional token in the header.
-    async fn get(&self, path: &str, token: Option<&str>) -> reqwest::Response {
-        let mut req = self.http.get(format!("{}{path}", self.url));
-        if let Some(token) = token {
-            req = req.header("Authorization", token);
-        }
-        req.send().await.unwrap()
-    }
-
-    /// A new key with `capabilities` (and restrictions), authorized.
-    async fn key_session(
-        &self,
-        capabilities: &[&str],
-        bucket_id: Option<&str>,
-        name_prefix: Option<&str>,
-    ) -> Session {
-        let key = self
-            .ok(
-                "b2_create_key",
-                json!({"accountId": self.account_id, "keyName": "limited",
-                       "capabilities": capabilities, "bucketId": bucket_id,
-                       "namePrefix": name_prefix}),
-            )
-            .await;
-        Session::new(
-            &self.url,
-            key["applicationKeyId"].as_str().unwrap(),
-            key["applicationKey"].as_str().unwrap(),
-        )
-        .await
-    }
-}
-
-async fn answer(resp: reqwest::Response) -> (u16, Value) {
-    let status = resp.status().as_u16();
-    let text = resp.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
-
-/// Asserts a B2 error answer: status, code, and a body whose `status` agrees.
-#[track_caller]
-fn assert_error(got: &(u16, Value), status: u16, code: &str) {
-    let (got_status, body) = got;
-    assert_eq!(*got_status, status, "status of {body}");
-    assert_eq!(body["code"], code, "code of {body}");
-    assert_eq!(body["status"], status, "body status of {body}");
-    assert!(
-        body["message"].as_str().is_some(),
-        "error without message: {body}"
-    );
-}
-
-async fn admin(emu: &RunningEmulator, op: &str, body: Value) -> Value {
-    let resp = reqwest::Client::new()
-        .post(format!("{}/b2tui-admin/v1/{op}", emu.url))
-        .basic_auth(&emu.master_key_id, Some(&emu.master_key))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(resp.status().is_success(), "admin {op}");
-    resp.json().await.unwrap()
-}
 
 /// The emulator's clock, in ms.
 async fn server_now(emu: &RunningEmulator) -> i64 {
     admin(emu, "advance_clock", json!({"seconds": 0})).await["now"]
         .as_i64()
         .unwrap()
-}
-
-async fn start() -> (RunningEmulator, Session) {
-    start_with(Config::default()).await
-}
-
-async fn start_with(config: Config) -> (RunningEmulator, Session) {
-    let emu = emulator::spawn(config, "127.0.0.1:0").await.unwrap();
-    let session = Session::master(&emu).await;
-    (emu, session)
 }
 
 // ---------------------------------------------------------------- recordings
@@ -241,24 +54,6 @@ fn recorded_bodies(file: &str, endpoint: &str, status: u16) -> Vec<Value> {
         }
     }
     out
-}
-
-fn key_paths(value: &Value, prefix: &str, out: &mut BTreeSet<String>) {
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                let path = format!("{prefix}.{k}");
-                out.insert(path.clone());
-                key_paths(v, &path, out);
-            }
-        }
-        Value::Array(items) => {
-            for item in items {
-                key_paths(item, &format!("{prefix}[]"), out);
-            }
-        }
-        _ => {}
-    }
 }
 
 /// Our answer has exactly the fields of the first recorded answer of `endpoint`.
@@ -295,7 +90,9 @@ async fn bucket_file_lock_settings() {
                "value": {"defaultRetention": {"mode": null, "period": null}, "isFileLockEnabled": true}})
     );
     let locked = created["bucketId"].as_str().unwrap().to_string();
-    let plain = master.create_bucket("plain-one", "allPrivate", false).await;
+    let plain = master
+        .create_lock_bucket("plain-one", "allPrivate", false)
+        .await;
 
     // Creating a lock bucket needs writeBucketRetentions.
     let no_retention = master
@@ -431,10 +228,10 @@ async fn bucket_file_lock_settings() {
 async fn upload_lock_headers_json_and_download_headers() {
     let (emu, master) = start().await;
     let locked = master
-        .create_bucket("locked-files", "allPrivate", true)
+        .create_lock_bucket("locked-files", "allPrivate", true)
         .await;
     let plain = master
-        .create_bucket("plain-files", "allPrivate", false)
+        .create_lock_bucket("plain-files", "allPrivate", false)
         .await;
     let until = server_now(&emu).await + DAY_MS;
     let until_text = until.to_string();
@@ -447,7 +244,7 @@ async fn upload_lock_headers_json_and_download_headers() {
         ("X-Bz-File-Legal-Hold", "on"),
     ];
     let file = master
-        .upload(&locked, "held.txt", b"held", &lock_headers)
+        .upload_text(&locked, "held.txt", b"held", &lock_headers)
         .await;
     assert_eq!(
         file["fileRetention"],
@@ -575,7 +372,7 @@ async fn upload_lock_headers_json_and_download_headers() {
         "X-Bz-File-Retention-Mode,X-Bz-File-Retention-Retain-Until-Timestamp"
     );
     // Ordinary buckets send no lock headers at all.
-    master.upload(&plain, "plain.txt", b"p", &[]).await;
+    master.upload_text(&plain, "plain.txt", b"p", &[]).await;
     let resp = reader
         .get("/file/plain-files/plain.txt", Some(&reader.token))
         .await;
@@ -602,7 +399,7 @@ async fn upload_lock_headers_json_and_download_headers() {
         got.1
     );
     master
-        .upload(
+        .upload_text(
             &plain,
             "big-info.txt",
             b"i",
@@ -622,7 +419,7 @@ async fn upload_lock_headers_json_and_download_headers() {
         .upload_raw(&locked, "w.txt", b"w", &lock_headers[2..])
         .await;
     assert_error(&got, 401, "unauthorized");
-    let plain_upload = writer.upload(&locked, "w.txt", b"w", &[]).await;
+    let plain_upload = writer.upload_text(&locked, "w.txt", b"w", &[]).await;
     assert_eq!(
         plain_upload["fileRetention"]["isClientAuthorizedToRead"],
         false
@@ -637,7 +434,7 @@ async fn default_retention_applies_to_new_files() {
     })
     .await;
     let locked = master
-        .create_bucket("default-locked", "allPrivate", true)
+        .create_lock_bucket("default-locked", "allPrivate", true)
         .await;
     master
         .ok(
@@ -646,7 +443,7 @@ async fn default_retention_applies_to_new_files() {
                    "defaultRetention": {"mode": "governance", "period": {"duration": 1, "unit": "days"}}}),
         )
         .await;
-    let file = master.upload(&locked, "auto.txt", b"auto", &[]).await;
+    let file = master.upload_text(&locked, "auto.txt", b"auto", &[]).await;
     let ts = file["uploadTimestamp"].as_i64().unwrap();
     assert_eq!(
         file["fileRetention"]["value"],
@@ -709,7 +506,7 @@ async fn default_retention_applies_to_new_files() {
         copy_ts + DAY_MS
     );
     let plain = master
-        .create_bucket("default-plain", "allPrivate", false)
+        .create_lock_bucket("default-plain", "allPrivate", false)
         .await;
     let got = master
         .call(
@@ -736,7 +533,7 @@ async fn default_retention_applies_to_new_files() {
         .await;
     assert_error(&got, 400, "bad_request");
     // An ordinary bucket's files keep the recorded "no retention" value.
-    let plain_file = master.upload(&plain, "p.txt", b"p", &[]).await;
+    let plain_file = master.upload_text(&plain, "p.txt", b"p", &[]).await;
     assert_eq!(
         plain_file["fileRetention"],
         json!({"isClientAuthorizedToRead": true, "value": {"mode": null, "retainUntilTimestamp": null}})
@@ -751,15 +548,15 @@ async fn default_retention_applies_to_new_files() {
 async fn retention_and_legal_hold_updates_and_deletes() {
     let (emu, master) = start().await;
     let locked = master
-        .create_bucket("lock-updates", "allPrivate", true)
+        .create_lock_bucket("lock-updates", "allPrivate", true)
         .await;
     let plain = master
-        .create_bucket("lock-plain", "allPrivate", false)
+        .create_lock_bucket("lock-plain", "allPrivate", false)
         .await;
     let now = server_now(&emu).await;
     let gov_until = now + DAY_MS;
     let file = master
-        .upload(
+        .upload_text(
             &locked,
             "gov.txt",
             b"gov",
@@ -878,7 +675,7 @@ async fn retention_and_legal_hold_updates_and_deletes() {
     // Compliance: only extending is allowed; nothing deletes it before expiry.
     let comp_until = now + 3_600_000;
     let file = master
-        .upload(
+        .upload_text(
             &locked,
             "comp.txt",
             b"comp",
@@ -927,7 +724,7 @@ async fn retention_and_legal_hold_updates_and_deletes() {
     master.ok("b2_delete_file_version", comp.clone()).await;
 
     // Bad retention requests.
-    let file = master.upload(&locked, "free.txt", b"free", &[]).await;
+    let file = master.upload_text(&locked, "free.txt", b"free", &[]).await;
     let free = json!({"fileId": file["fileId"], "fileName": "free.txt"});
     let future = server_now(&emu).await + DAY_MS;
     for bad in [
@@ -976,7 +773,7 @@ async fn retention_and_legal_hold_updates_and_deletes() {
     assert_error(&got, 401, "unauthorized");
 
     // Ordinary buckets: as recorded, 400 bucket_missing_file_lock.
-    let file = master.upload(&plain, "plain.txt", b"plain", &[]).await;
+    let file = master.upload_text(&plain, "plain.txt", b"plain", &[]).await;
     let plain_file = json!({"fileId": file["fileId"], "fileName": "plain.txt"});
     let got = master
         .call(
@@ -1010,15 +807,17 @@ async fn retention_and_legal_hold_updates_and_deletes() {
 async fn download_authorization_tokens() {
     let (emu, master) = start().await;
     let bucket = master
-        .create_bucket("shared-stuff", "allPrivate", false)
+        .create_lock_bucket("shared-stuff", "allPrivate", false)
         .await;
     let other = master
-        .create_bucket("other-stuff", "allPrivate", false)
+        .create_lock_bucket("other-stuff", "allPrivate", false)
         .await;
     for name in ["pub/a.txt", "pub/b c.txt", "priv/c.txt"] {
-        master.upload(&bucket, name, name.as_bytes(), &[]).await;
+        master
+            .upload_text(&bucket, name, name.as_bytes(), &[])
+            .await;
     }
-    master.upload(&other, "pub/a.txt", b"other", &[]).await;
+    master.upload_text(&other, "pub/a.txt", b"other", &[]).await;
 
     let auth = master
         .ok(
@@ -1073,12 +872,7 @@ async fn download_authorization_tokens() {
     )
     .await;
     assert_eq!(got.0, 401, "{}", got.1);
-    let as_api = Session {
-        http: reqwest::Client::new(),
-        url: master.url.clone(),
-        token: token.clone(),
-        account_id: master.account_id.clone(),
-    };
+    let as_api = master.with_token(&token);
     let got = as_api
         .call("b2_list_file_names", json!({"bucketId": bucket}))
         .await;
@@ -1219,10 +1013,10 @@ async fn download_authorization_tokens() {
 async fn download_query_overrides_replace_headers() {
     let (_emu, master) = start().await;
     let bucket = master
-        .create_bucket("override-me", "allPublic", false)
+        .create_lock_bucket("override-me", "allPublic", false)
         .await;
     master
-        .upload(
+        .upload_text(
             &bucket,
             "doc.txt",
             b"doc",
@@ -1268,13 +1062,15 @@ async fn copy_part_builds_large_files() {
     })
     .await;
     let private = master
-        .create_bucket("copy-private", "allPrivate", false)
+        .create_lock_bucket("copy-private", "allPrivate", false)
         .await;
     let public = master
-        .create_bucket("copy-public", "allPublic", false)
+        .create_lock_bucket("copy-public", "allPublic", false)
         .await;
-    let source = master.upload(&private, "src.txt", b"0123456789", &[]).await;
-    let public_source = master.upload(&public, "pub.txt", b"abcdef", &[]).await;
+    let source = master
+        .upload_text(&private, "src.txt", b"0123456789", &[])
+        .await;
+    let public_source = master.upload_text(&public, "pub.txt", b"abcdef", &[]).await;
     let started = master
         .ok(
             "b2_start_large_file",
@@ -1408,8 +1204,10 @@ async fn copy_part_builds_large_files() {
 #[tokio::test]
 async fn malformed_json_calls_are_400s() {
     let (_emu, master) = start().await;
-    let bucket = master.create_bucket("bad-input", "allPrivate", false).await;
-    let file = master.upload(&bucket, "f.txt", b"f", &[]).await;
+    let bucket = master
+        .create_lock_bucket("bad-input", "allPrivate", false)
+        .await;
+    let file = master.upload_text(&bucket, "f.txt", b"f", &[]).await;
     let file_id = file["fileId"].as_str().unwrap().to_string();
     let unknown_file = file_id.replace("_f1", "_f1f");
     let unknown_bucket = "0000000000ffaaaaaaaaaaaa";
@@ -1575,7 +1373,7 @@ async fn malformed_json_calls_are_400s() {
 async fn malformed_uploads_are_400s() {
     let (_emu, master) = start().await;
     let bucket = master
-        .create_bucket("bad-uploads", "allPrivate", false)
+        .create_lock_bucket("bad-uploads", "allPrivate", false)
         .await;
     let long = "a".repeat(1025);
     let segment = format!("d/{}", "s".repeat(251));
@@ -1674,7 +1472,7 @@ async fn token_lifetime_follows_the_emulator_clock() {
     })
     .await;
     let bucket = master
-        .create_bucket("short-lived", "allPrivate", false)
+        .create_lock_bucket("short-lived", "allPrivate", false)
         .await;
     let upload = master
         .ok("b2_get_upload_url", json!({"bucketId": bucket}))
@@ -1793,7 +1591,7 @@ async fn serve_flag_token_lifetime_end_to_end() {
 async fn lifecycle_never_deletes_locked_versions() {
     let (emu, master) = start().await;
     let bucket = master
-        .create_bucket("locked-rules", "allPrivate", true)
+        .create_lock_bucket("locked-rules", "allPrivate", true)
         .await;
     let now = server_now(&emu).await;
     let until = (now + 30 * DAY_MS).to_string();
@@ -1802,20 +1600,22 @@ async fn lifecycle_never_deletes_locked_versions() {
         ("X-Bz-File-Retention-Retain-Until-Timestamp", until.as_str()),
     ];
     master
-        .upload(&bucket, "kept.txt", b"old retained", &retained)
+        .upload_text(&bucket, "kept.txt", b"old retained", &retained)
         .await;
-    master.upload(&bucket, "kept.txt", b"new", &[]).await;
+    master.upload_text(&bucket, "kept.txt", b"new", &[]).await;
     master
-        .upload(
+        .upload_text(
             &bucket,
             "held.txt",
             b"old held",
             &[("X-Bz-File-Legal-Hold", "on")],
         )
         .await;
-    master.upload(&bucket, "held.txt", b"new", &[]).await;
-    master.upload(&bucket, "free.txt", b"old free", &[]).await;
-    master.upload(&bucket, "free.txt", b"new", &[]).await;
+    master.upload_text(&bucket, "held.txt", b"new", &[]).await;
+    master
+        .upload_text(&bucket, "free.txt", b"old free", &[])
+        .await;
+    master.upload_text(&bucket, "free.txt", b"new", &[]).await;
     master
         .ok(
             "b2_update_bucket",

@@ -13,54 +13,23 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode as AxumStatus, Uri};
-use b2tui::emulator::{self, Config, RunningEmulator};
+use b2tui::emulator::Config;
 use hmac::{Hmac, KeyInit, Mac};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use sha1::{Digest, Sha1};
 use sha2::Sha256;
+
+mod common;
+
+use common::raw::{self, Session, sha1_hex};
 
 const DAY: i64 = 86_400;
 const HOUR: i64 = 3_600;
 const DAY_MS: i64 = 86_400_000;
 
-fn sha1_hex(data: &[u8]) -> String {
-    hex::encode(Sha1::digest(data))
-}
-
-// ---------------------------------------------------------------- session
-
-struct Session {
-    http: reqwest::Client,
-    url: String,
-    token: String,
-    account_id: String,
-    key_id: String,
-    key: String,
-    _emu: RunningEmulator,
-}
-
 async fn start_with(config: Config) -> Session {
-    let emu = emulator::spawn(config, "127.0.0.1:0").await.unwrap();
-    let http = reqwest::Client::builder().no_proxy().build().unwrap();
-    let auth: Value = http
-        .get(format!("{}/b2api/v3/b2_authorize_account", emu.url))
-        .basic_auth(&emu.master_key_id, Some(&emu.master_key))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    Session {
-        http,
-        url: emu.url.clone(),
-        token: auth["authorizationToken"].as_str().unwrap().to_string(),
-        account_id: auth["accountId"].as_str().unwrap().to_string(),
-        key_id: emu.master_key_id.clone(),
-        key: emu.master_key.clone(),
-        _emu: emu,
-    }
+    let (emu, session) = raw::start_with(config).await;
+    session.owning(emu)
 }
 
 /// Tokens outlive the simulated months that lifecycle tests move the clock through.
@@ -89,16 +58,6 @@ impl Session {
         (status, resp.json().await.unwrap_or(Value::Null))
     }
 
-    async fn call(&self, endpoint: &str, body: Value) -> (StatusCode, Value) {
-        self.call_with(&self.token, endpoint, body).await
-    }
-
-    async fn ok(&self, endpoint: &str, body: Value) -> Value {
-        let (status, value) = self.call(endpoint, body).await;
-        assert_eq!(status, StatusCode::OK, "{endpoint}: {value}");
-        value
-    }
-
     /// Expects a 400 with `code`.
     async fn rejects(&self, endpoint: &str, body: Value, code: &str) {
         let (status, value) = self.call(endpoint, body.clone()).await;
@@ -108,40 +67,6 @@ impl Session {
             "{endpoint} {body}: {value}"
         );
         assert_eq!(value["code"], code, "{endpoint} {body}: {value}");
-    }
-
-    async fn create_bucket(&self, name: &str) -> String {
-        let v = self
-            .ok(
-                "b2_create_bucket",
-                json!({"accountId": self.account_id, "bucketName": name, "bucketType": "allPrivate"}),
-            )
-            .await;
-        v["bucketId"].as_str().unwrap().to_string()
-    }
-
-    async fn upload(&self, bucket_id: &str, name: &str, data: &[u8]) -> Value {
-        let target = self
-            .ok("b2_get_upload_url", json!({"bucketId": bucket_id}))
-            .await;
-        let resp = self
-            .http
-            .post(target["uploadUrl"].as_str().unwrap())
-            .header(
-                "Authorization",
-                target["authorizationToken"].as_str().unwrap(),
-            )
-            .header("X-Bz-File-Name", name)
-            .header("Content-Type", "b2/x-auto")
-            .header("X-Bz-Content-Sha1", sha1_hex(data))
-            .body(data.to_vec())
-            .send()
-            .await
-            .unwrap();
-        let status = resp.status();
-        let v: Value = resp.json().await.unwrap();
-        assert_eq!(status, StatusCode::OK, "upload {name}: {v}");
-        v
     }
 
     async fn hide(&self, bucket_id: &str, name: &str) -> Value {
@@ -175,21 +100,6 @@ impl Session {
             .iter()
             .map(|f| f["fileName"].as_str().unwrap().to_string())
             .collect()
-    }
-
-    async fn admin(&self, op: &str, body: Value) -> Value {
-        let resp = self
-            .http
-            .post(format!("{}/b2tui-admin/v1/{op}", self.url))
-            .basic_auth(&self.key_id, Some(&self.key))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let status = resp.status();
-        let v: Value = resp.json().await.unwrap();
-        assert_eq!(status, StatusCode::OK, "admin {op}: {v}");
-        v
     }
 
     /// Moves the server clock (the server then runs its lifecycle pass); the new time.
@@ -265,7 +175,7 @@ impl Session {
 #[tokio::test]
 async fn lifecycle_rule_validation() {
     let s = start().await;
-    let bucket = s.create_bucket("lifecycle-check").await;
+    let bucket = s.create_private_bucket("lifecycle-check").await;
     let good = json!([{"fileNamePrefix": "logs/", "daysFromHidingToDeleting": 1}]);
     let (status, v) = s.set_lifecycle(&bucket, good.clone()).await;
     assert_eq!(status, StatusCode::OK, "{v}");
@@ -494,7 +404,7 @@ async fn check_pass(
 #[tokio::test]
 async fn lifecycle_generated_history_matches_expectation() {
     let s = start().await;
-    let bucket = s.create_bucket("lifecycle-history").await;
+    let bucket = s.create_private_bucket("lifecycle-history").await;
     let names = [
         "logs/a", "logs/b", "logs/c", "logs/d", "logs/e", "keep/a", "keep/b", "keep/c", "other/a",
         "other/b",
@@ -583,7 +493,7 @@ async fn lifecycle_generated_history_matches_expectation() {
 #[tokio::test]
 async fn lifecycle_cancels_unfinished_large_files() {
     let s = start().await;
-    let bucket = s.create_bucket("lifecycle-large").await;
+    let bucket = s.create_private_bucket("lifecycle-large").await;
     for name in ["tmp/one", "tmp/two", "data/three"] {
         s.ok(
             "b2_start_large_file",
@@ -620,7 +530,7 @@ fn names_and_actions(files: &[Value]) -> Vec<(String, String)> {
 #[tokio::test]
 async fn lifecycle_preset_keep_only_the_last_version() {
     let s = start().await;
-    let bucket = s.create_bucket("preset-last").await;
+    let bucket = s.create_private_bucket("preset-last").await;
     s.upload(&bucket, "doc.txt", b"one").await;
     s.advance(HOUR).await;
     s.upload(&bucket, "doc.txt", b"two").await;
@@ -657,7 +567,7 @@ async fn lifecycle_preset_keep_only_the_last_version() {
 #[tokio::test]
 async fn lifecycle_preset_keep_prior_versions_for_days() {
     let s = start().await;
-    let bucket = s.create_bucket("preset-prior").await;
+    let bucket = s.create_private_bucket("preset-prior").await;
     let v1 = s.upload(&bucket, "report.pdf", b"v1").await;
     s.advance(3 * DAY).await;
     let v2 = s.upload(&bucket, "report.pdf", b"v2").await;
@@ -762,7 +672,7 @@ fn minimal_rule(name: &str) -> Value {
 #[tokio::test]
 async fn notification_rules_round_trip() {
     let s = start().await;
-    let bucket = s.create_bucket("notify-rules").await;
+    let bucket = s.create_private_bucket("notify-rules").await;
     let empty = s.get_rules(&bucket).await;
     assert_eq!(
         empty,
@@ -870,7 +780,7 @@ async fn notification_rules_round_trip() {
 #[tokio::test]
 async fn notification_rule_validation_errors() {
     let s = start().await;
-    let bucket = s.create_bucket("notify-invalid").await;
+    let bucket = s.create_private_bucket("notify-invalid").await;
     let (status, v) = s.set_rules(&bucket, json!([full_rule()])).await;
     assert_eq!(status, StatusCode::OK, "{v}");
 
@@ -1135,7 +1045,7 @@ fn hmac_hex(secret: &str, body: &[u8]) -> String {
 async fn events_are_delivered_signed_with_headers() {
     let s = start().await;
     let receiver = Receiver::start().await;
-    let bucket = s.create_bucket("notify-deliver").await;
+    let bucket = s.create_private_bucket("notify-deliver").await;
     let mut rule = hook_rule(
         "everything-incoming",
         &[
@@ -1270,7 +1180,7 @@ async fn events_are_batched_and_retried_after_failures() {
     };
     let s = start_with(config).await;
     let receiver = Receiver::start().await;
-    let bucket = s.create_bucket("notify-batch").await;
+    let bucket = s.create_private_bucket("notify-batch").await;
     let mut rule = hook_rule(
         "batched-uploads",
         &["b2:ObjectCreated:Upload"],
@@ -1330,7 +1240,7 @@ async fn failing_webhook_suspends_the_rule() {
     let s = start_with(config).await;
     let receiver = Receiver::start().await;
     receiver.answer(500);
-    let bucket = s.create_bucket("notify-suspend").await;
+    let bucket = s.create_private_bucket("notify-suspend").await;
     let rule = hook_rule(
         "always-failing",
         &["b2:ObjectCreated:*"],
@@ -1390,7 +1300,7 @@ async fn unreachable_webhook_is_a_failure_too() {
         let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         l.local_addr().unwrap().port()
     };
-    let bucket = s.create_bucket("notify-unreachable").await;
+    let bucket = s.create_private_bucket("notify-unreachable").await;
     let rule = hook_rule(
         "nobody-home",
         &["b2:ObjectCreated:Upload"],
@@ -1421,8 +1331,8 @@ async fn unreachable_webhook_is_a_failure_too() {
 async fn only_matching_enabled_rules_get_events() {
     let s = start().await;
     let receiver = Receiver::start().await;
-    let bucket = s.create_bucket("notify-match").await;
-    let other = s.create_bucket("notify-match-other").await;
+    let bucket = s.create_private_bucket("notify-match").await;
+    let other = s.create_private_bucket("notify-match-other").await;
     let mut disabled = hook_rule(
         "disabled-rule",
         &["b2:ObjectCreated:*", "b2:HideMarkerCreated:*"],
@@ -1488,7 +1398,7 @@ async fn only_matching_enabled_rules_get_events() {
 async fn lifecycle_actions_raise_events() {
     let s = start().await;
     let receiver = Receiver::start().await;
-    let bucket = s.create_bucket("notify-lifecycle").await;
+    let bucket = s.create_private_bucket("notify-lifecycle").await;
     let rule = hook_rule(
         "lifecycle-events",
         &[

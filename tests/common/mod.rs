@@ -2,6 +2,8 @@
 //! and raw admin calls (fault injection, clock, call counts).
 #![allow(dead_code)]
 
+pub mod raw;
+
 use std::time::Duration;
 
 use b2tui::b2::{B2Client, Bucket, BucketId, ClientOptions, Credentials, RetryPolicy};
