@@ -140,7 +140,10 @@ fn hide_ops(cmds: &[Command]) -> Vec<String> {
 fn d_asks_first_and_defaults_to_cancel() {
     let mut app = browsing();
     select(&mut app, "report.txt");
-    assert!(app.update(key('D')).is_empty(), "nothing runs before the answer");
+    assert!(
+        app.update(key('D')).is_empty(),
+        "nothing runs before the answer"
+    );
     match app.modals.last() {
         Some(Modal::Restore(RestoreModal::ConfirmHide(c))) => {
             assert_eq!(c.names, vec!["report.txt".to_owned()]);
@@ -161,7 +164,10 @@ fn d_asks_first_and_defaults_to_cancel() {
     // Tab then Enter, or y: the job hides the file.
     app.update(key('D'));
     app.update(code(KeyCode::Tab));
-    assert_eq!(hide_ops(&app.update(code(KeyCode::Enter))), vec!["report.txt"]);
+    assert_eq!(
+        hide_ops(&app.update(code(KeyCode::Enter))),
+        vec!["report.txt"]
+    );
     assert_eq!(app.restore.jobs.len(), 1);
     assert_eq!(app.restore.jobs[0].what, "delete report.txt");
 }
@@ -261,8 +267,7 @@ fn a_failed_folder_listing_closes_the_question() {
         },
     )));
     assert!(
-        !app
-            .modals
+        !app.modals
             .iter()
             .any(|m| matches!(m, Modal::Restore(RestoreModal::ConfirmHide(_)))),
         "{:?}",

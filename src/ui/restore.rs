@@ -200,7 +200,10 @@ fn render_confirm_hide(app: &App, c: &ConfirmHide, frame: &mut Frame) {
     } else if c.folders.is_empty() {
         format!("Delete (hide) {}?", files(n))
     } else {
-        format!("Delete (hide) {}, everything visible in {folders}?", files(n))
+        format!(
+            "Delete (hide) {}, everything visible in {folders}?",
+            files(n)
+        )
     };
     let mut lines = vec![Line::from(Span::styled(head, t.warn)), Line::default()];
     let shown = usize::from(frame.area().height.saturating_sub(16)).max(3);

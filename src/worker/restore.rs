@@ -294,8 +294,7 @@ pub async fn execute(client: &B2Client, cmd: RestoreCommand, tx: &UnboundedSende
             prefixes,
             page_size,
         } => {
-            if let Err(e) = list_visible(client, &bucket, &prefixes, page_size, req, &send).await
-            {
+            if let Err(e) = list_visible(client, &bucket, &prefixes, page_size, req, &send).await {
                 fail(req, &e);
             }
         }

@@ -369,7 +369,10 @@ impl App {
         };
         c.add(names);
         if !c.loading && c.names.is_empty() {
-            self.notify(Level::Info, "Nothing to delete: the marked files are hidden");
+            self.notify(
+                Level::Info,
+                "Nothing to delete: the marked files are hidden",
+            );
             return;
         }
         self.modals
