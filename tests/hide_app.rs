@@ -290,6 +290,21 @@ fn hidden_files_and_the_past_are_left_alone() {
     select(&mut app, "old.txt");
     assert!(app.update(key('D')).is_empty());
     assert!(app.modals.is_empty(), "already hidden: no question");
+    // Browsing the past: nothing to delete there.
+    app.update(key('T'));
+    for c in "2026-11-01".chars() {
+        app.update(key(c));
+    }
+    let req = restore_cmd(&app.update(code(KeyCode::Enter))).req();
+    assert!(app.restore.as_of.is_some());
+    app.update(ev(RestoreEvent::FolderListed {
+        req,
+        entries: vec![file("report.txt", 1_000, T0 - 30 * DAY)],
+        done: true,
+    }));
+    select(&mut app, "report.txt");
+    assert!(app.update(key('D')).is_empty());
+    assert!(app.modals.is_empty(), "no question in the past");
 }
 
 #[test]
