@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end for versions and restore: runs the real binary on the demo in a private tmux
 # server, shows the hidden docs/old-notes.txt (H), unhides it (U), restores the first
-# version of docs/report.txt (r in the versions pane) and checks both on screen.
+# version of docs/report.txt (r in the versions pane), deletes (hides) docs/meeting notes.txt
+# (D, confirmed with y) and checks each on screen.
 # Usage: scripts/smoke-restore.sh [path/to/b2tui]
 set -euo pipefail
 BIN=${1:-target/release/b2tui}
@@ -43,6 +44,25 @@ step "i shows the restored version's details" wait_for "Current version"
 step "its size is the first draft's" wait_for "21 B (21 bytes)"
 keys Escape
 step "Esc closes the details" wait_gone "Current version"
+keys BTab Escape
+step "back in the files pane, filter cleared" wait_for "meeting notes.txt"
+keys /
+keys -l meeting
+keys Enter D
+step "D asks first" wait_for "Delete (hide) 1 file?"
+step "the question names the file" wait_for "  docs/meeting notes.txt"
+step "and says how to get it back" wait_for "U unhides them"
+keys y
+step "y deletes (hides) it" wait_for "Done: delete docs/meeting notes.txt"
+keys Escape
+step "it is gone from the listing" wait_gone "meeting notes.txt "
+step "two files are left" wait_for "Files  2 "
+keys H
+step "H shows it hidden" wait_for "◌ meeting notes.txt"
+keys '?'
+step "? help still renders" wait_for "Everywhere (panes)"
+keys Escape
+step "Esc closes help" wait_gone "Everywhere (panes)"
 keys q
 step "q quits with status 0" wait_for "b2tui-exited-0"
 summary

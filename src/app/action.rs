@@ -73,6 +73,8 @@ pub enum Action {
     RestoreVersion,
     /// Delete the selected or marked versions for good (asks first).
     DeleteVersions,
+    /// Delete (hide) the selected or marked files, or every file in a folder (asks first).
+    HideFiles,
     /// Delete every version but the newest for good (asks first).
     DeleteOlderVersions,
     /// Browse the bucket as it was at a moment.

@@ -357,6 +357,7 @@ impl App {
             | Action::RestoreVersion
             | Action::DeleteVersions
             | Action::DeleteOlderVersions
+            | Action::HideFiles
             | Action::TimeTravel
             | Action::ShowInfo
             | Action::Confirm

@@ -30,6 +30,8 @@ pub enum Scope {
     KeyDelete,
     KeyRevoked,
     ConfirmDelete,
+    /// Hide files (`D` in the files pane).
+    ConfirmHide,
     TimeTravel,
     RestorePlan,
     HiddenFiles,
@@ -54,7 +56,7 @@ pub enum Scope {
 
 impl Scope {
     /// Every scope, in help-overlay order.
-    pub const ALL: [Scope; 25] = [
+    pub const ALL: [Scope; 26] = [
         Scope::Global,
         Scope::Buckets,
         Scope::Files,
@@ -68,6 +70,7 @@ impl Scope {
         Scope::KeyDelete,
         Scope::KeyRevoked,
         Scope::ConfirmDelete,
+        Scope::ConfirmHide,
         Scope::TimeTravel,
         Scope::RestorePlan,
         Scope::HiddenFiles,
@@ -98,6 +101,7 @@ impl Scope {
             Scope::KeyDelete => "key_delete",
             Scope::KeyRevoked => "key_revoked",
             Scope::ConfirmDelete => "confirm_delete",
+            Scope::ConfirmHide => "confirm_hide",
             Scope::TimeTravel => "time_travel",
             Scope::RestorePlan => "restore_plan",
             Scope::HiddenFiles => "hidden_files",

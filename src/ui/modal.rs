@@ -49,6 +49,7 @@ fn scope_title(scope: Scope) -> &'static str {
         Scope::KeyDelete => "Delete key",
         Scope::KeyRevoked => "Key deleted",
         Scope::ConfirmDelete => "Delete versions",
+        Scope::ConfirmHide => "Delete (hide) files",
         Scope::TimeTravel => "Point in time",
         Scope::RestorePlan => "Restore plan",
         Scope::HiddenFiles => "Recently deleted",

@@ -1,5 +1,5 @@
 //! Drawing for versions and restore: hidden and marked rows of the files pane, the "as of"
-//! header, and the restore modals (delete confirmation, point-in-time prompt, restore plan,
+//! header, and the restore modals (delete and hide confirmations, point-in-time prompt, restore plan,
 //! recently deleted, version details). Drawing only.
 
 use ratatui::Frame;
@@ -14,7 +14,7 @@ use super::modal::centered;
 use crate::app::App;
 use crate::app::panes::files::display_name;
 use crate::app::restore::{
-    ConfirmDelete, HiddenView, InfoModal, PlanModal, RestoreModal, Step, TimePrompt,
+    ConfirmDelete, ConfirmHide, HiddenView, InfoModal, PlanModal, RestoreModal, Step, TimePrompt,
 };
 use crate::b2::{FileAction, FileVersion};
 use crate::ui::format::{count, sanitize, size, time};
@@ -84,6 +84,7 @@ pub fn status_spans(app: &App) -> Vec<Span<'static>> {
 pub fn render_modal(app: &App, m: &RestoreModal, frame: &mut Frame) {
     match m {
         RestoreModal::ConfirmDelete(c) => render_confirm(app, c, frame),
+        RestoreModal::ConfirmHide(c) => render_confirm_hide(app, c, frame),
         RestoreModal::TimePrompt(p) => render_prompt(app, p, frame),
         RestoreModal::Plan(p) => render_plan(app, p, frame),
         RestoreModal::Hidden(h) => render_hidden(app, h, frame),
@@ -177,6 +178,60 @@ fn render_confirm(app: &App, c: &ConfirmDelete, frame: &mut Frame) {
     let block = modal_block(
         app,
         " Delete versions ".to_owned(),
+        " y delete  n/Esc cancel  Tab switch ",
+        t.error_border,
+    );
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn render_confirm_hide(app: &App, c: &ConfirmHide, frame: &mut Frame) {
+    let t = &app.theme;
+    let n = c.names.len();
+    let files = |n: usize| format!("{} file{}", count(n), if n == 1 { "" } else { "s" });
+    let folders = c
+        .folders
+        .iter()
+        .map(|f| sanitize(f).into_owned())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let head = if c.loading {
+        format!("Listing the files in {folders}… {} so far", files(n))
+    } else if c.folders.is_empty() {
+        format!("Delete (hide) {}?", files(n))
+    } else {
+        format!(
+            "Delete (hide) {}, everything visible in {folders}?",
+            files(n)
+        )
+    };
+    let mut lines = vec![Line::from(Span::styled(head, t.warn)), Line::default()];
+    let shown = usize::from(frame.area().height.saturating_sub(16)).max(3);
+    for name in c.names.iter().take(shown) {
+        lines.push(Line::from(format!("  {}", sanitize(name))));
+    }
+    if n > shown {
+        lines.push(Line::from(format!("  …and {} more", count(n - shown))));
+    }
+    if n == 0 && !c.loading {
+        lines.push(Line::from("  (no visible files: nothing is hidden)"));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(
+        "Each file gets a hide marker: it leaves the listing, and its data stays as older",
+    ));
+    lines.push(Line::from(
+        "versions, so it can be recovered. H shows hidden files, U unhides them.",
+    ));
+    lines.push(Line::default());
+    lines.push(buttons(app, format!("Delete {}", count(n)), c.hide_chosen));
+    let height = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+    let area = centered(frame.area(), 90, height);
+    let block = modal_block(
+        app,
+        " Delete (hide) files ".to_owned(),
         " y delete  n/Esc cancel  Tab switch ",
         t.error_border,
     );

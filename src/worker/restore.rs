@@ -11,7 +11,7 @@ use super::history::{self, HiddenFile, NameAt, NameGroup, VersionGrouper};
 use super::{RequestId, WorkerEvent};
 use crate::b2::{
     B2Client, B2Error, BucketId, CopyOptions, FileAction, FileId, FileVersion,
-    ListFileVersionsRequest,
+    ListFileNamesRequest, ListFileVersionsRequest,
 };
 
 /// At most this many B2 calls of one job at a time.
@@ -84,6 +84,14 @@ pub enum RestoreCommand {
         at: i64,
         page_size: u32,
     },
+    /// Every visible file under each prefix (subfolders included) from
+    /// `b2_list_file_names`, paged; emits `VisibleListed` per page.
+    ListVisible {
+        req: RequestId,
+        bucket: BucketId,
+        prefixes: Vec<String>,
+        page_size: u32,
+    },
     /// Runs the steps; emits `JobProgressed` (throttled) and one `JobFinished`.
     RunJob {
         job: RequestId,
@@ -99,7 +107,8 @@ impl RestoreCommand {
         match self {
             Self::ListFolder { req, .. }
             | Self::ListHidden { req, .. }
-            | Self::PlanRestore { req, .. } => *req,
+            | Self::PlanRestore { req, .. }
+            | Self::ListVisible { req, .. } => *req,
             Self::RunJob { job, .. } => *job,
         }
     }
@@ -133,6 +142,12 @@ pub enum RestoreEvent {
     PlanListed {
         req: RequestId,
         names: Vec<NameAt>,
+        done: bool,
+    },
+    /// Visible file names found so far (what hiding a folder would hide).
+    VisibleListed {
+        req: RequestId,
+        names: Vec<String>,
         done: bool,
     },
     JobProgressed {
@@ -273,6 +288,16 @@ pub async fn execute(client: &B2Client, cmd: RestoreCommand, tx: &UnboundedSende
                 fail(req, &e);
             }
         }
+        RestoreCommand::ListVisible {
+            req,
+            bucket,
+            prefixes,
+            page_size,
+        } => {
+            if let Err(e) = list_visible(client, &bucket, &prefixes, page_size, req, &send).await {
+                fail(req, &e);
+            }
+        }
         RestoreCommand::RunJob {
             job,
             bucket,
@@ -280,6 +305,54 @@ pub async fn execute(client: &B2Client, cmd: RestoreCommand, tx: &UnboundedSende
             copy,
         } => run_job(client, job, &bucket, ops, copy, &send).await,
     }
+}
+
+/// Pages through `b2_list_file_names` under each prefix, reporting the names found.
+async fn list_visible(
+    client: &B2Client,
+    bucket: &BucketId,
+    prefixes: &[String],
+    page_size: u32,
+    req: RequestId,
+    send: &impl Fn(RestoreEvent) -> bool,
+) -> Result<(), B2Error> {
+    if prefixes.is_empty() {
+        send(RestoreEvent::VisibleListed {
+            req,
+            names: Vec::new(),
+            done: true,
+        });
+    }
+    for (i, prefix) in prefixes.iter().enumerate() {
+        let mut start = (!prefix.is_empty()).then(|| prefix.clone());
+        loop {
+            let page = client
+                .list_file_names(&ListFileNamesRequest {
+                    bucket_id: bucket.clone(),
+                    start_file_name: start.take(),
+                    max_file_count: Some(page_size),
+                    prefix: Some(prefix.clone()),
+                    delimiter: None,
+                })
+                .await?;
+            let last_page = page.next_file_name.is_none();
+            let names = page
+                .files
+                .into_iter()
+                .filter(|f| f.action != FileAction::Folder)
+                .map(|f| f.file_name)
+                .collect();
+            let done = last_page && i + 1 == prefixes.len();
+            if !send(RestoreEvent::VisibleListed { req, names, done }) {
+                return Ok(());
+            }
+            if last_page {
+                break;
+            }
+            start = page.next_file_name;
+        }
+    }
+    Ok(())
 }
 
 async fn plan_prefix(

@@ -8,7 +8,9 @@ pub mod when;
 
 use std::collections::BTreeSet;
 
-pub use modal::{ConfirmDelete, HiddenView, InfoModal, PlanModal, RestoreModal, TimePrompt};
+pub use modal::{
+    ConfirmDelete, ConfirmHide, HiddenView, InfoModal, PlanModal, RestoreModal, TimePrompt,
+};
 pub use plan::{PlanItem, RestorePlan, Step};
 
 use crate::b2::{CopyOptions, FileId};

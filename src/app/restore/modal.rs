@@ -1,4 +1,4 @@
-//! The restore modals: delete confirmation, point-in-time prompt, restore plan, the
+//! The restore modals: delete and hide confirmations, point-in-time prompt, restore plan, the
 //! recently-deleted list and version details. State only; `ui/restore.rs` draws them.
 
 use std::collections::BTreeSet;
@@ -24,6 +24,30 @@ pub struct ConfirmDelete {
     pub next_newest: Option<FileVersion>,
     /// The highlighted answer; false = cancel.
     pub delete_chosen: bool,
+}
+
+/// "Hide these files?" (`D` in the files pane). Default answer: cancel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfirmHide {
+    /// The listing of `folders`, while it runs.
+    pub req: Option<RequestId>,
+    /// Folders whose visible files are hidden (their names are listed into `names`).
+    pub folders: Vec<String>,
+    /// Exactly the files that get hidden, sorted, no repeats.
+    pub names: Vec<String>,
+    /// The folder listing is not complete yet.
+    pub loading: bool,
+    /// The highlighted answer; false = cancel.
+    pub hide_chosen: bool,
+}
+
+impl ConfirmHide {
+    /// Adds listed names, keeping them sorted and unique.
+    pub fn add(&mut self, names: Vec<String>) {
+        self.names.extend(names);
+        self.names.sort();
+        self.names.dedup();
+    }
 }
 
 /// The point-in-time prompt.
@@ -96,6 +120,7 @@ pub struct InfoModal {
 #[derive(Clone, Debug, PartialEq)]
 pub enum RestoreModal {
     ConfirmDelete(Box<ConfirmDelete>),
+    ConfirmHide(Box<ConfirmHide>),
     TimePrompt(Box<TimePrompt>),
     Plan(Box<PlanModal>),
     Hidden(Box<HiddenView>),
@@ -110,6 +135,7 @@ impl RestoreModal {
     pub fn scope(&self) -> Scope {
         match self {
             Self::ConfirmDelete(_) => Scope::ConfirmDelete,
+            Self::ConfirmHide(_) => Scope::ConfirmHide,
             Self::TimePrompt(_) => Scope::TimeTravel,
             Self::Plan(_) => Scope::RestorePlan,
             Self::Hidden(_) => Scope::HiddenFiles,

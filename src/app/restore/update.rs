@@ -1,11 +1,13 @@
 //! `App` methods for versions and restore: marks, hidden files, unhide, restore a version,
-//! delete versions, point in time and its restore plan, and job results. No I/O.
+//! delete (hide) files, delete versions, point in time and its restore plan, and job results. No I/O.
 
 use crossterm::event::{Event, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 
 use super::JobState;
-use super::modal::{ConfirmDelete, HiddenView, InfoModal, PlanModal, RestoreModal, TimePrompt};
+use super::modal::{
+    ConfirmDelete, ConfirmHide, HiddenView, InfoModal, PlanModal, RestoreModal, TimePrompt,
+};
 use super::plan::RestorePlan;
 use super::when::{format_when as time, parse_when};
 use crate::app::{Action, App, Focus, Level, Modal, Row};
@@ -82,6 +84,7 @@ impl App {
             },
             Action::DeleteVersions => self.confirm_delete(false),
             Action::DeleteOlderVersions => self.confirm_delete(true),
+            Action::HideFiles => self.confirm_hide(cmds),
             Action::TimeTravel => {
                 let mut prompt = TimePrompt::default();
                 if let Some(at) = self.restore.as_of {
@@ -303,6 +306,100 @@ impl App {
             ))));
     }
 
+    /// `D` in the files pane: asks before hiding the marked entries, else the selected file
+    /// or folder. Folders are listed first, so the question names every file.
+    fn confirm_hide(&mut self, cmds: &mut Vec<Command>) {
+        if self.focus != Focus::Files {
+            return;
+        }
+        let Some(bucket) = self.files.bucket.clone() else {
+            return;
+        };
+        if self.restore.as_of.is_some() {
+            self.notify(
+                Level::Warn,
+                "Files cannot be deleted while browsing the past; press Esc first",
+            );
+            return;
+        }
+        let (folders, names): (Vec<String>, Vec<String>) = if self.restore.marks.is_empty() {
+            match self.files.selected() {
+                Some(Row::Entry(e)) if e.is_folder() => (vec![e.file_name.clone()], Vec::new()),
+                Some(Row::Entry(e)) if e.action == FileAction::Hide => {
+                    let name = e.file_name.clone();
+                    self.notify(Level::Info, format!("{name} is already hidden"));
+                    return;
+                }
+                Some(Row::Entry(e)) => (Vec::new(), vec![e.file_name.clone()]),
+                Some(Row::Parent) | None => return,
+            }
+        } else {
+            let hidden: Vec<&str> = self
+                .files
+                .entries
+                .iter()
+                .filter(|e| e.action == FileAction::Hide)
+                .map(|e| e.file_name.as_str())
+                .collect();
+            self.restore
+                .marks
+                .iter()
+                .filter(|n| !hidden.contains(&n.as_str()))
+                .cloned()
+                .partition(|n| n.ends_with('/'))
+        };
+        let req = if folders.is_empty() {
+            None
+        } else {
+            let req = self.new_req();
+            cmds.push(Command::Restore(RestoreCommand::ListVisible {
+                req,
+                bucket: bucket.id,
+                prefixes: folders.clone(),
+                page_size: self.restore.page_size,
+            }));
+            Some(req)
+        };
+        let mut c = ConfirmHide {
+            req,
+            loading: req.is_some(),
+            folders,
+            names: Vec::new(),
+            hide_chosen: false,
+        };
+        c.add(names);
+        if !c.loading && c.names.is_empty() {
+            self.notify(
+                Level::Info,
+                "Nothing to delete: the marked files are hidden",
+            );
+            return;
+        }
+        self.modals
+            .push(Modal::Restore(RestoreModal::ConfirmHide(Box::new(c))));
+    }
+
+    fn hide_files(&mut self, c: ConfirmHide, cmds: &mut Vec<Command>) {
+        if c.loading {
+            self.notify(Level::Warn, "Still listing the files to delete");
+            return;
+        }
+        if c.names.is_empty() {
+            self.notify(Level::Info, "Nothing to delete: no visible files there");
+            return;
+        }
+        let what = match (c.names.as_slice(), c.folders.as_slice()) {
+            ([one], []) => format!("delete {one}"),
+            (names, [folder]) if self.restore.marks.is_empty() => {
+                format!("delete {} files in {folder}", names.len())
+            }
+            (names, _) => format!("delete {} files", names.len()),
+        };
+        let ops = c.names.into_iter().map(|name| Op::Hide { name }).collect();
+        self.restore.marks.clear();
+        self.start_job(what, ops, cmds);
+    }
+
     fn show_info(&mut self) {
         let Some(v) = self.versions.versions.get(self.versions.cursor.selected) else {
             return;
@@ -444,6 +541,25 @@ impl App {
                     self.modals.pop();
                     if c.delete_chosen {
                         self.delete_versions(*c, cmds);
+                    }
+                }
+                Action::Close | Action::Quit => {
+                    self.modals.pop();
+                }
+                _ => {}
+            },
+            RestoreModal::ConfirmHide(c) => match action {
+                Action::ToggleChoice => c.hide_chosen = !c.hide_chosen,
+                Action::Confirm | Action::Open => {
+                    let go = action == Action::Confirm || c.hide_chosen;
+                    let c = c.clone();
+                    if go && c.loading {
+                        self.notify(Level::Warn, "Still listing the files to delete");
+                        return;
+                    }
+                    self.modals.pop();
+                    if go {
+                        self.hide_files(*c, cmds);
                     }
                 }
                 Action::Close | Action::Quit => {
@@ -638,6 +754,17 @@ impl App {
                     }
                 }
             }
+            RestoreEvent::VisibleListed { req, names, done } => {
+                for m in &mut self.modals {
+                    if let Modal::Restore(RestoreModal::ConfirmHide(c)) = m
+                        && c.req == Some(req)
+                    {
+                        c.add(names);
+                        c.loading = !done;
+                        break;
+                    }
+                }
+            }
             RestoreEvent::JobProgressed {
                 job,
                 done,
@@ -675,10 +802,12 @@ impl App {
         let i = self.modals.iter().position(|m| match m {
             Modal::Restore(RestoreModal::Hidden(h)) => h.req == req,
             Modal::Restore(RestoreModal::Plan(p)) => p.req == req,
+            Modal::Restore(RestoreModal::ConfirmHide(c)) => c.req == Some(req),
             _ => false,
         })?;
         let what = match self.modals.remove(i) {
             Modal::Restore(RestoreModal::Hidden(_)) => "hidden files",
+            Modal::Restore(RestoreModal::ConfirmHide(_)) => "files to delete",
             _ => "versions for the restore plan",
         };
         Some(what)

@@ -1,0 +1,344 @@
+//! Deleting (hiding) files from the files pane: update tests (messages in, commands out)
+//! and a snapshot of the confirmation on a 100×30 test terminal.
+
+use std::collections::BTreeMap;
+
+use b2tui::app::restore::RestoreModal;
+use b2tui::app::{App, Modal, Msg, SessionInfo};
+use b2tui::b2::{AccountId, Bucket, BucketId, FileAction, FileId, FileVersion};
+use b2tui::config::{Keymap, Theme};
+use b2tui::ui;
+use b2tui::worker::restore::{Op, OpFailure, RestoreCommand, RestoreEvent};
+use b2tui::worker::{Command, WorkerEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+// 2026-11-20 14:02:33 UTC
+const T0: i64 = 1_795_183_353_123;
+const DAY: i64 = 24 * 3_600_000;
+
+fn version(name: &str, action: FileAction, size: u64, ts: i64, id: &str) -> FileVersion {
+    FileVersion {
+        account_id: None,
+        action,
+        bucket_id: Some(BucketId::from("id-photos-2026")),
+        content_length: size,
+        content_sha1: (action == FileAction::Upload).then(|| format!("{id:0>40}")),
+        content_md5: None,
+        content_type: None,
+        file_id: Some(FileId::from(id)),
+        file_info: BTreeMap::new(),
+        file_name: name.to_owned(),
+        upload_timestamp: ts,
+    }
+}
+
+fn file(name: &str, size: u64, ts: i64) -> FileVersion {
+    version(name, FileAction::Upload, size, ts, &format!("fid-{name}"))
+}
+
+fn folder(name: &str) -> FileVersion {
+    FileVersion {
+        file_id: None,
+        ..version(name, FileAction::Folder, 0, 0, "")
+    }
+}
+
+fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn code(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn restore_cmd(cmds: &[Command]) -> &RestoreCommand {
+    match cmds {
+        [Command::Restore(c)] => c,
+        other => panic!("expected one restore command, got {other:?}"),
+    }
+}
+
+fn ev(e: RestoreEvent) -> Msg {
+    Msg::Worker(WorkerEvent::Restore(e))
+}
+
+/// `photos-2026` opened, root listed.
+fn browsing() -> App {
+    let mut app = App::new(
+        Keymap::default_keymap(),
+        Theme::colored(),
+        SessionInfo {
+            account_id: "3f2a9c1b7d00".to_owned(),
+            endpoint_label: "http://127.0.0.1:8090".to_owned(),
+            deterministic: true,
+            ..SessionInfo::default()
+        },
+    );
+    let req = app.start()[0].req();
+    let bucket = Bucket {
+        account_id: AccountId::from("3f2a9c1b7d00"),
+        bucket_id: BucketId::from("id-photos-2026"),
+        bucket_name: "photos-2026".to_owned(),
+        bucket_type: "allPrivate".to_owned(),
+        bucket_info: BTreeMap::new(),
+        cors_rules: Vec::new(),
+        lifecycle_rules: Vec::new(),
+        options: Vec::new(),
+        revision: 1,
+    };
+    app.update(Msg::Worker(WorkerEvent::BucketsListed {
+        req,
+        buckets: vec![bucket],
+    }));
+    let req = app.update(code(KeyCode::Enter))[0].req();
+    app.update(Msg::Worker(WorkerEvent::FilesListed {
+        req,
+        entries: vec![
+            folder("trips/"),
+            file("notes.txt", 2_048, T0 - DAY),
+            file("report.txt", 1_200_000, T0),
+            file("sunset.jpg", 4_830_000, T0 - 21 * DAY),
+        ],
+        next: None,
+    }));
+    app
+}
+
+fn draw(app: &App) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    t.draw(|f| ui::render(app, f)).unwrap();
+    t
+}
+
+fn select(app: &mut App, name: &str) {
+    app.update(key('g'));
+    for _ in 0..app.files.row_count() {
+        if app.files.selected_name() == Some(name) {
+            return;
+        }
+        app.update(key('j'));
+    }
+    panic!("{name} not found");
+}
+
+fn hide_ops(cmds: &[Command]) -> Vec<String> {
+    match restore_cmd(cmds) {
+        RestoreCommand::RunJob { ops, .. } => ops
+            .iter()
+            .map(|o| match o {
+                Op::Hide { name } => name.clone(),
+                other => panic!("{other:?}"),
+            })
+            .collect(),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn d_asks_first_and_defaults_to_cancel() {
+    let mut app = browsing();
+    select(&mut app, "report.txt");
+    assert!(
+        app.update(key('D')).is_empty(),
+        "nothing runs before the answer"
+    );
+    match app.modals.last() {
+        Some(Modal::Restore(RestoreModal::ConfirmHide(c))) => {
+            assert_eq!(c.names, vec!["report.txt".to_owned()]);
+            assert!(!c.loading);
+            assert!(!c.hide_chosen);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        app.update(code(KeyCode::Enter)).is_empty(),
+        "Enter on the default cancels"
+    );
+    assert!(app.modals.is_empty());
+    // Esc and n cancel too.
+    app.update(key('D'));
+    assert!(app.update(code(KeyCode::Esc)).is_empty());
+    assert!(app.modals.is_empty());
+    // Tab then Enter, or y: the job hides the file.
+    app.update(key('D'));
+    app.update(code(KeyCode::Tab));
+    assert_eq!(
+        hide_ops(&app.update(code(KeyCode::Enter))),
+        vec!["report.txt"]
+    );
+    assert_eq!(app.restore.jobs.len(), 1);
+    assert_eq!(app.restore.jobs[0].what, "delete report.txt");
+}
+
+#[test]
+fn marked_files_are_hidden_together_and_the_folder_reloads() {
+    let mut app = browsing();
+    select(&mut app, "notes.txt");
+    app.update(key(' '));
+    select(&mut app, "sunset.jpg");
+    app.update(key(' '));
+    assert!(app.update(key('D')).is_empty());
+    match app.modals.last() {
+        Some(Modal::Restore(RestoreModal::ConfirmHide(c))) => {
+            assert_eq!(c.names, vec!["notes.txt", "sunset.jpg"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    let cmds = app.update(key('y'));
+    assert_eq!(hide_ops(&cmds), vec!["notes.txt", "sunset.jpg"]);
+    let job = restore_cmd(&cmds).req();
+    assert!(app.restore.marks.is_empty(), "marks are used up");
+    let cmds = app.update(ev(RestoreEvent::JobFinished {
+        job,
+        succeeded: 1,
+        failures: vec![OpFailure {
+            name: "sunset.jpg".into(),
+            code: Some("unauthorized".into()),
+            message: "not allowed".into(),
+        }],
+    }));
+    assert!(app.restore.jobs.is_empty());
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Command::ListFiles { prefix, .. } if prefix.is_empty())),
+        "the folder is listed again: {cmds:?}"
+    );
+    match app.modals.last() {
+        Some(Modal::Error { title, message }) => {
+            assert!(title.contains("delete 2 files"), "{title}");
+            assert!(message.contains("1 succeeded, 1 failed"), "{message}");
+            assert!(message.contains("sunset.jpg: unauthorized"), "{message}");
+            assert!(message.contains("writeFiles"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_folder_is_listed_before_the_question() {
+    let mut app = browsing();
+    select(&mut app, "trips/");
+    let cmds = app.update(key('D'));
+    let req = match restore_cmd(&cmds) {
+        RestoreCommand::ListVisible { req, prefixes, .. } => {
+            assert_eq!(prefixes, &vec!["trips/".to_owned()]);
+            *req
+        }
+        other => panic!("{other:?}"),
+    };
+    // Not listed yet: `y` waits.
+    assert!(app.update(key('y')).is_empty());
+    assert!(matches!(
+        app.modals.last(),
+        Some(Modal::Restore(RestoreModal::ConfirmHide(_)))
+    ));
+    app.update(ev(RestoreEvent::VisibleListed {
+        req,
+        names: vec!["trips/a.jpg".into(), "trips/b.jpg".into()],
+        done: false,
+    }));
+    app.update(ev(RestoreEvent::VisibleListed {
+        req,
+        names: vec!["trips/rome/c.jpg".into()],
+        done: true,
+    }));
+    let cmds = app.update(key('y'));
+    assert_eq!(
+        hide_ops(&cmds),
+        vec!["trips/a.jpg", "trips/b.jpg", "trips/rome/c.jpg"]
+    );
+    assert_eq!(app.restore.jobs[0].what, "delete 3 files in trips/");
+}
+
+#[test]
+fn a_failed_folder_listing_closes_the_question() {
+    let mut app = browsing();
+    select(&mut app, "trips/");
+    let req = restore_cmd(&app.update(key('D'))).req();
+    app.update(Msg::Worker(WorkerEvent::failed(
+        req,
+        &b2tui::b2::B2Error::Api {
+            status: 401,
+            code: "unauthorized".into(),
+            message: "no listFiles".into(),
+            retry_after: None,
+        },
+    )));
+    assert!(
+        !app.modals
+            .iter()
+            .any(|m| matches!(m, Modal::Restore(RestoreModal::ConfirmHide(_)))),
+        "{:?}",
+        app.modals
+    );
+}
+
+#[test]
+fn hidden_files_and_the_past_are_left_alone() {
+    let mut app = browsing();
+    let req = restore_cmd(&app.update(key('H'))).req();
+    app.update(ev(RestoreEvent::FolderListed {
+        req,
+        entries: vec![
+            version("old.txt", FileAction::Hide, 0, T0 - DAY, "hide-1"),
+            file("report.txt", 1_200_000, T0),
+        ],
+        done: true,
+    }));
+    select(&mut app, "old.txt");
+    assert!(app.update(key('D')).is_empty());
+    assert!(app.modals.is_empty(), "already hidden: no question");
+    // Browsing the past: nothing to delete there.
+    app.update(key('T'));
+    for c in "2026-11-01".chars() {
+        app.update(key(c));
+    }
+    let req = restore_cmd(&app.update(code(KeyCode::Enter))).req();
+    assert!(app.restore.as_of.is_some());
+    app.update(ev(RestoreEvent::FolderListed {
+        req,
+        entries: vec![file("report.txt", 1_000, T0 - 30 * DAY)],
+        done: true,
+    }));
+    select(&mut app, "report.txt");
+    assert!(app.update(key('D')).is_empty());
+    assert!(app.modals.is_empty(), "no question in the past");
+}
+
+#[test]
+fn snapshot_hide_confirmation() {
+    let mut app = browsing();
+    select(&mut app, "trips/");
+    let req = restore_cmd(&app.update(key('D'))).req();
+    let names: Vec<String> = (1..=20).map(|i| format!("trips/day-{i:02}.jpg")).collect();
+    app.update(ev(RestoreEvent::VisibleListed {
+        req,
+        names,
+        done: true,
+    }));
+    insta::assert_snapshot!("hide_confirm", draw(&app).backend());
+}
+
+#[test]
+fn help_lists_the_key() {
+    let mut app = browsing();
+    app.update(key('?'));
+    let term = draw(&app);
+    let text: String = term
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(!text.is_empty());
+    let help = ui::modal::help_lines(&app)
+        .iter()
+        .map(|l| l.to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(help.contains("delete (hide)"), "{help}");
+    assert!(help.contains("Delete (hide) files"), "{help}");
+}
