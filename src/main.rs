@@ -156,22 +156,16 @@ async fn run(cli: Cli) -> Result<()> {
 }
 
 async fn browse(endpoint: &str, deterministic: bool) -> Result<()> {
-    let Some(creds) = Credentials::from_env() else {
-        bail!(
-            "no credentials: set B2_APPLICATION_KEY_ID and B2_APPLICATION_KEY \
-             (or try `b2tui --demo` to explore a local B2 without an account)"
-        );
-    };
-    let client = B2Client::authorize(endpoint, creds)
-        .await
-        .map_err(explain_auth_error)?;
+    let hint = " (or try `b2tui --demo` to explore a local B2 without an account)";
+    let client = authorized_client(endpoint, hint).await?;
     b2tui::tui::run(client, run_options(endpoint, deterministic)).await
 }
 
-/// A client for the headless commands: credentials from the environment only.
-async fn headless_client(endpoint: &str) -> Result<B2Client> {
+/// A client authorized with the key from the environment (the `b2` CLI's variable names);
+/// `hint` ends the message when they are missing.
+async fn authorized_client(endpoint: &str, hint: &str) -> Result<B2Client> {
     let Some(creds) = Credentials::from_env() else {
-        bail!("no credentials: set B2_APPLICATION_KEY_ID and B2_APPLICATION_KEY");
+        bail!("no credentials: set B2_APPLICATION_KEY_ID and B2_APPLICATION_KEY{hint}");
     };
     B2Client::authorize(endpoint, creds)
         .await
@@ -184,7 +178,7 @@ async fn ls(endpoint: &str, args: LsArgs) -> Result<()> {
     else {
         bail!("ls takes b2://BUCKET[/PREFIX], got {:?}", args.location);
     };
-    let client = headless_client(endpoint).await?;
+    let client = authorized_client(endpoint, "").await?;
     let opts = LsOptions {
         recursive: args.recursive,
         versions: args.versions,
@@ -198,7 +192,7 @@ async fn ls(endpoint: &str, args: LsArgs) -> Result<()> {
 async fn cp(endpoint: &str, args: CpArgs) -> Result<()> {
     let src = Location::parse(&args.source).map_err(anyhow::Error::msg)?;
     let dst = Location::parse(&args.destination).map_err(anyhow::Error::msg)?;
-    let client = headless_client(endpoint).await?;
+    let client = authorized_client(endpoint, "").await?;
     let opts = CpOptions {
         recursive: args.recursive,
         threads: usize::from(args.threads),
