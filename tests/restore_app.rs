@@ -2,110 +2,25 @@
 //! snapshots on a 100×30 test terminal: hidden files, recently deleted, delete
 //! confirmation, point-in-time header and the restore plan.
 
-use std::collections::BTreeMap;
+mod restore_support;
+
+use restore_support::*;
 
 use b2tui::app::restore::RestoreModal;
-use b2tui::app::{App, Focus, Modal, Msg, SessionInfo};
-use b2tui::b2::{AccountId, Bucket, BucketId, FileAction, FileId, FileVersion};
-use b2tui::config::{Keymap, Theme};
-use b2tui::ui;
+use b2tui::app::{App, Focus, Modal, Msg};
+use b2tui::b2::{FileAction, FileId};
 use b2tui::worker::history::{HiddenFile, NameAt};
 use b2tui::worker::restore::{Op, OpFailure, PlanScope, RestoreCommand, RestoreEvent};
 use b2tui::worker::{Command, WorkerEvent};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-
-// 2026-11-20 14:02:33 UTC
-const T0: i64 = 1_795_183_353_123;
-const HOUR: i64 = 3_600_000;
-const DAY: i64 = 24 * HOUR;
-
-fn version(name: &str, action: FileAction, size: u64, ts: i64, id: &str) -> FileVersion {
-    FileVersion {
-        account_id: None,
-        action,
-        bucket_id: Some(BucketId::from("id-photos-2026")),
-        content_length: size,
-        content_sha1: (action == FileAction::Upload).then(|| format!("{id:0>40}")),
-        content_md5: None,
-        content_type: None,
-        file_id: Some(FileId::from(id)),
-        file_info: BTreeMap::new(),
-        file_name: name.to_owned(),
-        upload_timestamp: ts,
-    }
-}
-
-fn file(name: &str, size: u64, ts: i64) -> FileVersion {
-    version(name, FileAction::Upload, size, ts, &format!("fid-{name}"))
-}
-
-fn folder(name: &str) -> FileVersion {
-    FileVersion {
-        file_id: None,
-        ..version(name, FileAction::Folder, 0, 0, "")
-    }
-}
-
-fn key(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
-}
-
-fn code(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn restore_cmd(cmds: &[Command]) -> &RestoreCommand {
-    match cmds {
-        [Command::Restore(c)] => c,
-        other => panic!("expected one restore command, got {other:?}"),
-    }
-}
-
-fn ev(e: RestoreEvent) -> Msg {
-    Msg::Worker(WorkerEvent::Restore(e))
-}
+use crossterm::event::KeyCode;
 
 /// `photos-2026` opened, root listed.
 fn browsing() -> App {
-    let mut app = App::new(
-        Keymap::default_keymap(),
-        Theme::colored(),
-        SessionInfo {
-            account_id: "3f2a9c1b7d00".to_owned(),
-            endpoint_label: "http://127.0.0.1:8090".to_owned(),
-            deterministic: true,
-            ..SessionInfo::default()
-        },
-    );
-    let req = app.start()[0].req();
-    let bucket = Bucket {
-        account_id: AccountId::from("3f2a9c1b7d00"),
-        bucket_id: BucketId::from("id-photos-2026"),
-        bucket_name: "photos-2026".to_owned(),
-        bucket_type: "allPrivate".to_owned(),
-        bucket_info: BTreeMap::new(),
-        cors_rules: Vec::new(),
-        lifecycle_rules: Vec::new(),
-        options: Vec::new(),
-        revision: 1,
-    };
-    app.update(Msg::Worker(WorkerEvent::BucketsListed {
-        req,
-        buckets: vec![bucket],
-    }));
-    let req = app.update(code(KeyCode::Enter))[0].req();
-    app.update(Msg::Worker(WorkerEvent::FilesListed {
-        req,
-        entries: vec![
-            folder("trips/"),
-            file("report.txt", 1_200_000, T0),
-            file("sunset.jpg", 4_830_000, T0 - 21 * DAY),
-        ],
-        next: None,
-    }));
-    app
+    browsing_with(vec![
+        folder("trips/"),
+        file("report.txt", 1_200_000, T0),
+        file("sunset.jpg", 4_830_000, T0 - 21 * DAY),
+    ])
 }
 
 fn with_hidden() -> App {
@@ -144,23 +59,6 @@ fn with_hidden() -> App {
         done: true,
     }));
     app
-}
-
-fn draw(app: &App) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
-    t.draw(|f| ui::render(app, f)).unwrap();
-    t
-}
-
-fn select(app: &mut App, name: &str) {
-    app.update(key('g'));
-    for _ in 0..app.files.row_count() {
-        if app.files.selected_name() == Some(name) {
-            return;
-        }
-        app.update(key('j'));
-    }
-    panic!("{name} not found");
 }
 
 fn report_versions(app: &mut App) {

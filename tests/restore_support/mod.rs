@@ -1,0 +1,120 @@
+//! Fixtures shared by the app tests of versions, restore and hiding: file versions, key
+//! messages, and an app with `photos-2026` open.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+
+use b2tui::app::{App, Msg, SessionInfo};
+use b2tui::b2::{AccountId, Bucket, BucketId, FileAction, FileId, FileVersion};
+use b2tui::config::{Keymap, Theme};
+use b2tui::ui;
+use b2tui::worker::restore::{RestoreCommand, RestoreEvent};
+use b2tui::worker::{Command, WorkerEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+// 2026-11-20 14:02:33 UTC
+pub const T0: i64 = 1_795_183_353_123;
+pub const HOUR: i64 = 3_600_000;
+pub const DAY: i64 = 24 * HOUR;
+
+pub fn version(name: &str, action: FileAction, size: u64, ts: i64, id: &str) -> FileVersion {
+    FileVersion {
+        account_id: None,
+        action,
+        bucket_id: Some(BucketId::from("id-photos-2026")),
+        content_length: size,
+        content_sha1: (action == FileAction::Upload).then(|| format!("{id:0>40}")),
+        content_md5: None,
+        content_type: None,
+        file_id: Some(FileId::from(id)),
+        file_info: BTreeMap::new(),
+        file_name: name.to_owned(),
+        upload_timestamp: ts,
+    }
+}
+
+pub fn file(name: &str, size: u64, ts: i64) -> FileVersion {
+    version(name, FileAction::Upload, size, ts, &format!("fid-{name}"))
+}
+
+pub fn folder(name: &str) -> FileVersion {
+    FileVersion {
+        file_id: None,
+        ..version(name, FileAction::Folder, 0, 0, "")
+    }
+}
+
+pub fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+pub fn code(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+pub fn restore_cmd(cmds: &[Command]) -> &RestoreCommand {
+    match cmds {
+        [Command::Restore(c)] => c,
+        other => panic!("expected one restore command, got {other:?}"),
+    }
+}
+
+pub fn ev(e: RestoreEvent) -> Msg {
+    Msg::Worker(WorkerEvent::Restore(e))
+}
+
+/// `photos-2026` opened, its root listed as `entries`.
+pub fn browsing_with(entries: Vec<FileVersion>) -> App {
+    let mut app = App::new(
+        Keymap::default_keymap(),
+        Theme::colored(),
+        SessionInfo {
+            account_id: "3f2a9c1b7d00".to_owned(),
+            endpoint_label: "http://127.0.0.1:8090".to_owned(),
+            deterministic: true,
+            ..SessionInfo::default()
+        },
+    );
+    let req = app.start()[0].req();
+    let bucket = Bucket {
+        account_id: AccountId::from("3f2a9c1b7d00"),
+        bucket_id: BucketId::from("id-photos-2026"),
+        bucket_name: "photos-2026".to_owned(),
+        bucket_type: "allPrivate".to_owned(),
+        bucket_info: BTreeMap::new(),
+        cors_rules: Vec::new(),
+        lifecycle_rules: Vec::new(),
+        options: Vec::new(),
+        revision: 1,
+    };
+    app.update(Msg::Worker(WorkerEvent::BucketsListed {
+        req,
+        buckets: vec![bucket],
+    }));
+    let req = app.update(code(KeyCode::Enter))[0].req();
+    app.update(Msg::Worker(WorkerEvent::FilesListed {
+        req,
+        entries,
+        next: None,
+    }));
+    app
+}
+
+pub fn draw(app: &App) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    t.draw(|f| ui::render(app, f)).unwrap();
+    t
+}
+
+pub fn select(app: &mut App, name: &str) {
+    app.update(key('g'));
+    for _ in 0..app.files.row_count() {
+        if app.files.selected_name() == Some(name) {
+            return;
+        }
+        app.update(key('j'));
+    }
+    panic!("{name} not found");
+}
