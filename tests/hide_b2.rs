@@ -3,30 +3,17 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+mod restore_support;
 
 use b2tui::b2::{
-    B2Client, BucketId, CopyOptions, Credentials, FileAction, FileVersion, ListFileNamesRequest,
+    B2Client, BucketId, Credentials, FileAction, FileVersion, ListFileNamesRequest,
     ListFileVersionsRequest, UploadMeta,
 };
+use b2tui::worker::RequestId;
 use b2tui::worker::restore::{Op, RestoreCommand, RestoreEvent};
-use b2tui::worker::{RequestId, WorkerEvent, restore};
 use bytes::Bytes;
+use restore_support::{job, run};
 use serde_json::json;
-use tokio::sync::mpsc;
-
-async fn run(client: &B2Client, cmd: RestoreCommand) -> Vec<RestoreEvent> {
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    restore::execute(client, cmd, &tx).await;
-    drop(tx);
-    let mut out = Vec::new();
-    while let Some(e) = rx.recv().await {
-        match e {
-            WorkerEvent::Restore(r) => out.push(r),
-            other => panic!("unexpected {other:?}"),
-        }
-    }
-    out
-}
 
 /// Hides the names as one job; returns (succeeded, failures as (name, code)).
 async fn hide_job(
@@ -40,30 +27,7 @@ async fn hide_job(
             name: (*n).to_owned(),
         })
         .collect();
-    let events = run(
-        client,
-        RestoreCommand::RunJob {
-            job: RequestId(1),
-            bucket: bucket.clone(),
-            ops,
-            copy: CopyOptions::default(),
-        },
-    )
-    .await;
-    match events.last() {
-        Some(RestoreEvent::JobFinished {
-            succeeded,
-            failures,
-            ..
-        }) => (
-            *succeeded,
-            failures
-                .iter()
-                .map(|f| (f.name.clone(), f.code.clone().unwrap_or_default()))
-                .collect(),
-        ),
-        other => panic!("no JobFinished: {other:?}"),
-    }
+    job(client, bucket, ops).await
 }
 
 async fn put(local: &common::Local, bucket: &BucketId, name: &str) {

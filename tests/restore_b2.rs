@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+mod restore_support;
 
 use b2tui::app::restore::RestorePlan;
 use b2tui::b2::{
@@ -11,62 +12,11 @@ use b2tui::b2::{
     ListFileVersionsRequest, UploadMeta,
 };
 use b2tui::emulator;
+use b2tui::worker::RequestId;
 use b2tui::worker::restore::{Op, PlanScope, RestoreCommand, RestoreEvent};
-use b2tui::worker::{RequestId, WorkerEvent, restore};
 use bytes::Bytes;
+use restore_support::{job, job_with, run};
 use serde_json::json;
-use tokio::sync::mpsc;
-
-async fn run(client: &B2Client, cmd: RestoreCommand) -> Vec<RestoreEvent> {
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    restore::execute(client, cmd, &tx).await;
-    drop(tx);
-    let mut out = Vec::new();
-    while let Some(e) = rx.recv().await {
-        match e {
-            WorkerEvent::Restore(r) => out.push(r),
-            other => panic!("unexpected {other:?}"),
-        }
-    }
-    out
-}
-
-/// Runs a job; returns (succeeded, failures as (name, code)).
-async fn job(client: &B2Client, bucket: &BucketId, ops: Vec<Op>) -> (usize, Vec<(String, String)>) {
-    job_with(client, bucket, ops, CopyOptions::default()).await
-}
-
-async fn job_with(
-    client: &B2Client,
-    bucket: &BucketId,
-    ops: Vec<Op>,
-    copy: CopyOptions,
-) -> (usize, Vec<(String, String)>) {
-    let events = run(
-        client,
-        RestoreCommand::RunJob {
-            job: RequestId(1),
-            bucket: bucket.clone(),
-            ops,
-            copy,
-        },
-    )
-    .await;
-    match events.last() {
-        Some(RestoreEvent::JobFinished {
-            succeeded,
-            failures,
-            ..
-        }) => (
-            *succeeded,
-            failures
-                .iter()
-                .map(|f| (f.name.clone(), f.code.clone().unwrap_or_default()))
-                .collect(),
-        ),
-        other => panic!("no JobFinished: {other:?}"),
-    }
-}
 
 async fn put(local: &common::Local, bucket: &BucketId, name: &str, body: &str) -> FileVersion {
     let meta = UploadMeta {

@@ -1,18 +1,21 @@
-//! Fixtures shared by the app tests of versions, restore and hiding: file versions, key
-//! messages, and an app with `photos-2026` open.
+//! Fixtures shared by the tests of versions, restore and hiding: file versions, key
+//! messages, an app with `photos-2026` open, and restore jobs run by the worker.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
 
 use b2tui::app::{App, Msg, SessionInfo};
-use b2tui::b2::{AccountId, Bucket, BucketId, FileAction, FileId, FileVersion};
+use b2tui::b2::{
+    AccountId, B2Client, Bucket, BucketId, CopyOptions, FileAction, FileId, FileVersion,
+};
 use b2tui::config::{Keymap, Theme};
 use b2tui::ui;
-use b2tui::worker::restore::{RestoreCommand, RestoreEvent};
-use b2tui::worker::{Command, WorkerEvent};
+use b2tui::worker::restore::{self, Op, RestoreCommand, RestoreEvent};
+use b2tui::worker::{Command, RequestId, WorkerEvent};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use tokio::sync::mpsc;
 
 // 2026-11-20 14:02:33 UTC
 pub const T0: i64 = 1_795_183_353_123;
@@ -117,4 +120,59 @@ pub fn select(app: &mut App, name: &str) {
         app.update(key('j'));
     }
     panic!("{name} not found");
+}
+
+pub async fn run(client: &B2Client, cmd: RestoreCommand) -> Vec<RestoreEvent> {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    restore::execute(client, cmd, &tx).await;
+    drop(tx);
+    let mut out = Vec::new();
+    while let Some(e) = rx.recv().await {
+        match e {
+            WorkerEvent::Restore(r) => out.push(r),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    out
+}
+
+/// Runs a job; returns (succeeded, failures as (name, code)).
+pub async fn job(
+    client: &B2Client,
+    bucket: &BucketId,
+    ops: Vec<Op>,
+) -> (usize, Vec<(String, String)>) {
+    job_with(client, bucket, ops, CopyOptions::default()).await
+}
+
+pub async fn job_with(
+    client: &B2Client,
+    bucket: &BucketId,
+    ops: Vec<Op>,
+    copy: CopyOptions,
+) -> (usize, Vec<(String, String)>) {
+    let events = run(
+        client,
+        RestoreCommand::RunJob {
+            job: RequestId(1),
+            bucket: bucket.clone(),
+            ops,
+            copy,
+        },
+    )
+    .await;
+    match events.last() {
+        Some(RestoreEvent::JobFinished {
+            succeeded,
+            failures,
+            ..
+        }) => (
+            *succeeded,
+            failures
+                .iter()
+                .map(|f| (f.name.clone(), f.code.clone().unwrap_or_default()))
+                .collect(),
+        ),
+        other => panic!("no JobFinished: {other:?}"),
+    }
 }
