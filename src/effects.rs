@@ -1,17 +1,14 @@
-//! Effects the event loop performs for `App` besides worker commands: the clipboard,
-//! through OSC 52 (the terminal copies; works over SSH and inside tmux with `set-clipboard`),
-//! and editing text in `$EDITOR` with the terminal suspended.
+//! The effects the event loop performs besides worker commands: the clipboard, through
+//! OSC 52 (the terminal copies; works over SSH and inside tmux with `set-clipboard`), and
+//! editing text in `$EDITOR` with the terminal suspended.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
 
 use base64::Engine as _;
-use crossterm::terminal::{self, EnterAlternateScreen};
-use crossterm::{cursor, execute};
 
-use crate::app::settings::{Effect, JsonTarget};
-use crate::worker::WorkerEvent;
-use crate::worker::settings::SettingsEvent;
+use crate::app::Edited;
+use crate::terminal;
 
 /// The OSC 52 sequence that puts `text` on the system clipboard.
 pub fn osc52(text: &str) -> String {
@@ -19,16 +16,12 @@ pub fn osc52(text: &str) -> String {
     format!("\x1b]52;c;{b64}\x07")
 }
 
-/// Performs one effect on `out` (the terminal).
-pub fn perform(effect: &Effect, out: &mut impl Write) -> io::Result<()> {
-    match effect {
-        Effect::CopyToClipboard(text) => {
-            out.write_all(osc52(text).as_bytes())?;
-            out.flush()
-        }
-        // Needs the loop's event stream stopped first: see `edit_in_editor`.
-        Effect::EditInEditor { .. } => Ok(()),
-    }
+/// Puts `text` on the terminal's clipboard. Failures are silent: the text is still on
+/// screen.
+pub fn copy_to_clipboard(text: &str) {
+    let mut out = io::stdout();
+    let _ = out.write_all(osc52(text).as_bytes());
+    let _ = out.flush();
 }
 
 /// `$VISUAL`, else `$EDITOR`, when set and not blank.
@@ -42,15 +35,16 @@ pub fn editor_command() -> Option<String> {
 /// Leaves the alternate screen and raw mode, runs the editor on a temp file holding
 /// `text`, restores the terminal and reports the edited text. The caller must not be
 /// reading terminal events meanwhile (the editor owns the keyboard).
-pub fn edit_in_editor(target: JsonTarget, text: String) -> WorkerEvent {
-    let event = match editor_command() {
-        None => SettingsEvent::EditorUnavailable { target, text },
-        Some(editor) => SettingsEvent::JsonEdited {
-            target,
-            text: run_editor(&editor, &text).ok().flatten(),
+pub fn edit_in_editor(text: &str) -> Edited {
+    match editor_command() {
+        None => Edited::NoEditor {
+            text: text.to_owned(),
         },
-    };
-    WorkerEvent::Settings(Box::new(event))
+        Some(editor) => match run_editor(&editor, text) {
+            Ok(Some(text)) => Edited::Text(text),
+            Ok(None) | Err(_) => Edited::Failed,
+        },
+    }
 }
 
 fn temp_path() -> PathBuf {
@@ -72,7 +66,7 @@ fn run_editor(editor: &str, text: &str) -> io::Result<Option<String>> {
         f.write_all(text.as_bytes())?;
         f.write_all(b"\n")?;
     }
-    crate::tui::restore()?;
+    terminal::restore()?;
     // Through the shell, so `EDITOR="code -w"` works; the path is an argument, never parsed.
     let status = std::process::Command::new("sh")
         .arg("-c")
@@ -80,8 +74,7 @@ fn run_editor(editor: &str, text: &str) -> io::Result<Option<String>> {
         .arg("sh")
         .arg(&path)
         .status();
-    terminal::enable_raw_mode()?;
-    execute!(io::stdout(), EnterAlternateScreen, cursor::Hide)?;
+    terminal::reenter()?;
     let edited = match status {
         Ok(s) if s.success() => Some(std::fs::read_to_string(&path)?),
         _ => None,

@@ -1,29 +1,22 @@
-//! The terminal side: raw mode and the alternate screen (restored on exit and on panic),
-//! and the event loop that owns `App`, merging keys, worker events and a tick.
+//! The event loop: the one owner of `App`. It merges keys, worker events and a tick,
+//! draws once per turn, and performs what `update` returns (`Effect`s).
 
-use std::io::{self, Stdout};
+use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, EventStream};
-use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
-use crossterm::{cursor, execute};
 use futures::StreamExt;
-use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc;
 
 use crate::app::keys::CurrentKey;
-use crate::app::{App, Level, Modal, Msg, SessionInfo};
+use crate::app::{App, Effect, Level, Modal, Msg, SessionInfo};
 use crate::b2::B2Client;
 use crate::config::{Keymap, Theme};
-use crate::ui;
-use crate::worker::{self, Command};
+use crate::terminal::init;
+use crate::{effects, ui, worker};
 
 /// How often the loop ticks (spinner, notification timeouts, debounced requests).
 pub const TICK: Duration = Duration::from_millis(125);
-
-/// The terminal type the loop draws on.
-pub type Tui = Terminal<CrosstermBackend<Stdout>>;
 
 /// How to run the UI.
 #[derive(Clone, Debug, Default)]
@@ -32,41 +25,6 @@ pub struct RunOptions {
     pub deterministic: bool,
     /// The endpoint as the user gave it, for the header.
     pub endpoint_label: String,
-}
-
-/// Restores the terminal when dropped, so every exit path (error, `?`) leaves it usable.
-pub struct TerminalGuard;
-
-impl Drop for TerminalGuard {
-    fn drop(&mut self) {
-        let _ = restore();
-    }
-}
-
-/// Enters raw mode and the alternate screen, and installs a panic hook that restores the
-/// terminal before the panic message is printed.
-pub fn init() -> io::Result<(Tui, TerminalGuard)> {
-    install_panic_hook();
-    terminal::enable_raw_mode()?;
-    let guard = TerminalGuard;
-    execute!(io::stdout(), EnterAlternateScreen, cursor::Hide)?;
-    let term = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    Ok((term, guard))
-}
-
-/// Leaves the alternate screen and raw mode. Safe to call more than once.
-pub fn restore() -> io::Result<()> {
-    let leave = execute!(io::stdout(), LeaveAlternateScreen, cursor::Show);
-    terminal::disable_raw_mode()?;
-    leave
-}
-
-fn install_panic_hook() {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let _ = restore();
-        previous(info);
-    }));
 }
 
 /// Runs the UI on an authorized client until the user quits.
@@ -98,7 +56,7 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
         width: size.width,
         height: size.height,
     });
-    for cmd in app.start() {
+    for cmd in app.start().into_commands() {
         cmd_tx.send(cmd)?;
     }
 
@@ -120,39 +78,40 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
             },
             Some(ev) = evt_rx.recv() => Msg::Worker(ev),
             _ = tick.tick() => {
-                // The wall clock never produces commands; it only dates relative times.
+                // The wall clock never produces effects; it only dates relative times.
                 app.update(Msg::WallClock { unix_ms: chrono::Utc::now().timestamp_millis() });
                 Msg::Tick { now: Instant::now() }
             }
         };
-        let mut cmds = app.update(msg);
-        // Drain what else arrived, so a burst of pages costs one draw.
-        while let Ok(ev) = evt_rx.try_recv() {
-            cmds.extend(app.update(Msg::Worker(ev)));
-        }
-        for cmd in cmds {
-            if let Command::CopyToClipboard { text } = &cmd {
-                copy_to_clipboard(text.expose());
-                continue;
-            }
-            if cmd_tx.send(cmd).is_err() {
-                app.notify(Level::Error, "The background worker stopped");
-            }
-        }
-        for effect in app.take_effects() {
-            if let crate::app::settings::Effect::EditInEditor { target, text } = effect {
-                // A fresh stream stops the old one's reader, so the editor gets every key.
-                events = EventStream::new();
-                let ev = crate::effects::edit_in_editor(target, text);
-                let _ = term.clear();
-                for cmd in app.update(Msg::Worker(ev)) {
-                    let _ = cmd_tx.send(cmd);
+        let mut pending = VecDeque::from([msg]);
+        let mut quit = false;
+        while let Some(msg) = pending.pop_front() {
+            for effect in app.update(msg) {
+                match effect {
+                    Effect::Worker(cmd) => {
+                        if cmd_tx.send(cmd).is_err() {
+                            app.notify(Level::Error, "The background worker stopped");
+                        }
+                    }
+                    Effect::Clipboard(text) => effects::copy_to_clipboard(text.expose()),
+                    Effect::Edit { target, text } => {
+                        // A fresh stream stops the old one's reader, so the editor gets every key.
+                        events = EventStream::new();
+                        let result = effects::edit_in_editor(&text);
+                        let _ = term.clear();
+                        pending.push_back(Msg::Edited { target, result });
+                    }
+                    Effect::Quit => quit = true,
                 }
-                continue;
             }
-            let _ = crate::effects::perform(&effect, &mut io::stdout());
+            // Drain what else arrived, so a burst of pages costs one draw.
+            if pending.is_empty()
+                && let Ok(ev) = evt_rx.try_recv()
+            {
+                pending.push_back(Msg::Worker(ev));
+            }
         }
-        if app.quit {
+        if quit {
             break Ok(());
         }
     };
@@ -173,17 +132,6 @@ fn current_key(client: &B2Client) -> CurrentKey {
         expiration: s.key_expiration,
         s3_api_url: s.s3_api_url.clone(),
     }
-}
-
-/// Puts `text` on the terminal's clipboard with an OSC 52 escape (works over SSH and in
-/// tmux with `set-clipboard on`). Failures are silent: the text is still on screen.
-fn copy_to_clipboard(text: &str) {
-    use base64::Engine as _;
-    use std::io::Write as _;
-    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
-    let mut out = io::stdout();
-    let _ = write!(out, "\x1b]52;c;{encoded}\x07");
-    let _ = out.flush();
 }
 
 /// Terminal events the app cares about.

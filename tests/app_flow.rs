@@ -1,6 +1,8 @@
 //! App flow: feed `Msg`s to `App::update`, check state and the commands it returns; and
 //! render snapshots of each pane and modal state on a 100×30 test terminal.
 
+mod common;
+use common::app::Drive;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -92,7 +94,7 @@ fn ctrl(c: char) -> Msg {
 }
 
 fn type_text(app: &mut App, text: &str) -> Vec<Command> {
-    text.chars().flat_map(|c| app.update(key(c))).collect()
+    text.chars().flat_map(|c| app.send(key(c))).collect()
 }
 
 fn only_req(cmds: &[Command]) -> RequestId {
@@ -103,13 +105,13 @@ fn only_req(cmds: &[Command]) -> RequestId {
 /// An app with buckets listed and `photos-2026` opened; returns the folder request.
 fn opened() -> (App, RequestId) {
     let mut app = app();
-    let req = only_req(&app.start());
-    app.update(Msg::Worker(WorkerEvent::BucketsListed {
+    let req = only_req(&app.begin());
+    app.send(Msg::Worker(WorkerEvent::BucketsListed {
         req,
         buckets: buckets(),
     }));
-    app.update(key('j'));
-    let cmds = app.update(code(KeyCode::Enter));
+    app.send(key('j'));
+    let cmds = app.send(code(KeyCode::Enter));
     let req = only_req(&cmds);
     (app, req)
 }
@@ -135,7 +137,7 @@ fn root_entries() -> Vec<FileVersion> {
 /// `photos-2026` opened with the root page loaded (no more pages).
 fn browsing() -> App {
     let (mut app, req) = opened();
-    let cmds = app.update(page(req, root_entries(), None));
+    let cmds = app.send(page(req, root_entries(), None));
     assert!(cmds.is_empty());
     app
 }
@@ -147,12 +149,12 @@ fn many(prefix: &str, from: usize, n: usize) -> Vec<FileVersion> {
 }
 
 fn select_row_named(app: &mut App, name: &str) {
-    app.update(key('g'));
+    app.send(key('g'));
     for _ in 0..app.files.row_count() {
         if app.files.selected_name() == Some(name) {
             return;
         }
-        app.update(key('j'));
+        app.send(key('j'));
     }
     panic!("{name} not found");
 }
@@ -163,11 +165,11 @@ fn select_row_named(app: &mut App, name: &str) {
 #[test]
 fn start_lists_buckets_and_drops_stale_answers() {
     let mut app = app();
-    let cmds = app.start();
+    let cmds = app.begin();
     let req = only_req(&cmds);
     assert_eq!(cmds, vec![Command::ListBuckets { req }]);
     assert!(app.is_loading());
-    app.update(Msg::Worker(WorkerEvent::BucketsListed {
+    app.send(Msg::Worker(WorkerEvent::BucketsListed {
         req: RequestId(999),
         buckets: buckets(),
     }));
@@ -175,7 +177,7 @@ fn start_lists_buckets_and_drops_stale_answers() {
         app.buckets.buckets.is_empty(),
         "stale answer must be dropped"
     );
-    app.update(Msg::Worker(WorkerEvent::BucketsListed {
+    app.send(Msg::Worker(WorkerEvent::BucketsListed {
         req,
         buckets: buckets(),
     }));
@@ -196,10 +198,10 @@ fn opening_a_bucket_lists_its_root() {
     assert_eq!(app.files.pending, Some(req));
     // Same command again, checked field by field.
     let mut app2 = app;
-    app2.update(code(KeyCode::BackTab));
+    app2.send(code(KeyCode::BackTab));
     assert_eq!(app2.focus, Focus::Buckets);
     // Re-opening the open bucket only moves focus.
-    let cmds = app2.update(key('l'));
+    let cmds = app2.send(key('l'));
     assert!(cmds.is_empty());
     assert_eq!(app2.focus, Focus::Files);
 }
@@ -207,12 +209,12 @@ fn opening_a_bucket_lists_its_root() {
 #[test]
 fn open_bucket_command_fields() {
     let mut app = app();
-    let req = only_req(&app.start());
-    app.update(Msg::Worker(WorkerEvent::BucketsListed {
+    let req = only_req(&app.begin());
+    app.send(Msg::Worker(WorkerEvent::BucketsListed {
         req,
         buckets: buckets(),
     }));
-    let cmds = app.update(code(KeyCode::Enter));
+    let cmds = app.send(code(KeyCode::Enter));
     match &cmds[..] {
         [
             Command::ListFiles {
@@ -235,7 +237,7 @@ fn entering_and_leaving_folders() {
     let mut app = browsing();
     assert_eq!(app.files.row_count(), 5, "no `..` at the bucket root");
     select_row_named(&mut app, "trips/");
-    let cmds = app.update(code(KeyCode::Enter));
+    let cmds = app.send(code(KeyCode::Enter));
     let req = only_req(&cmds);
     assert_eq!(
         cmds[0],
@@ -246,7 +248,7 @@ fn entering_and_leaving_folders() {
             start: None,
         }
     );
-    app.update(page(
+    app.send(page(
         req,
         vec![folder("trips/2025/"), file("trips/a.txt", 10, T0)],
         None,
@@ -255,12 +257,12 @@ fn entering_and_leaving_folders() {
     assert_eq!(app.files.row_count(), 3);
     // Into trips/2025/ and straight back with Backspace.
     select_row_named(&mut app, "trips/2025/");
-    let req = only_req(&app.update(key('l')));
-    app.update(page(req, vec![file("trips/2025/x.jpg", 5, T0)], None));
-    let cmds = app.update(code(KeyCode::Backspace));
+    let req = only_req(&app.send(key('l')));
+    app.send(page(req, vec![file("trips/2025/x.jpg", 5, T0)], None));
+    let cmds = app.send(code(KeyCode::Backspace));
     let req = only_req(&cmds);
     assert!(matches!(&cmds[0], Command::ListFiles { prefix, .. } if prefix == "trips/"));
-    app.update(page(
+    app.send(page(
         req,
         vec![folder("trips/2025/"), file("trips/a.txt", 10, T0)],
         None,
@@ -271,14 +273,14 @@ fn entering_and_leaving_folders() {
         "reselects the folder left"
     );
     // Enter on `..` goes up too.
-    app.update(key('g'));
-    let cmds = app.update(code(KeyCode::Enter));
+    app.send(key('g'));
+    let cmds = app.send(code(KeyCode::Enter));
     let req = only_req(&cmds);
     assert!(matches!(&cmds[0], Command::ListFiles { prefix, .. } if prefix.is_empty()));
-    app.update(page(req, root_entries(), None));
+    app.send(page(req, root_entries(), None));
     assert_eq!(app.files.selected_name(), Some("trips/"));
     // h at the bucket root moves focus to the buckets pane.
-    let cmds = app.update(key('h'));
+    let cmds = app.send(key('h'));
     assert!(cmds.is_empty());
     assert_eq!(app.focus, Focus::Buckets);
 }
@@ -289,7 +291,7 @@ fn paging_loads_ahead_within_the_window_only() {
     let mut req = req;
     // Pages keep coming while fewer than 5,000 loaded names are below the cursor.
     for n in 1..=4 {
-        let cmds = app.update(page(req, many("f", (n - 1) * 1000, 1000), Some("next")));
+        let cmds = app.send(page(req, many("f", (n - 1) * 1000, 1000), Some("next")));
         req = only_req(&cmds);
         assert!(
             matches!(&cmds[0], Command::ListFiles { start: Some(s), .. } if s == "next"),
@@ -297,44 +299,44 @@ fn paging_loads_ahead_within_the_window_only() {
         );
         assert_eq!(app.files.entries.len(), n * 1000);
     }
-    let cmds = app.update(page(req, many("f", 4000, 1000), Some("f005000.bin")));
+    let cmds = app.send(page(req, many("f", 4000, 1000), Some("f005000.bin")));
     assert!(cmds.is_empty(), "5,000 loaded below the cursor: stop");
     assert_eq!(app.files.next.as_deref(), Some("f005000.bin"));
     // One step down leaves 4,999 below the cursor: the next page is asked for.
-    let req = only_req(&app.update(key('j')));
-    let cmds = app.update(page(req, many("f", 5000, 1000), Some("f006000.bin")));
+    let req = only_req(&app.send(key('j')));
+    let cmds = app.send(page(req, many("f", 5000, 1000), Some("f006000.bin")));
     assert!(cmds.is_empty(), "5,999 below the cursor");
-    assert!(app.update(key('j')).is_empty(), "5,998 below the cursor");
+    assert!(app.send(key('j')).is_empty(), "5,998 below the cursor");
     // G goes to the loaded bottom and thereby asks for the next page.
-    let cmds = app.update(key('G'));
+    let cmds = app.send(key('G'));
     assert_eq!(app.files.cursor.selected, 5999);
     let req = only_req(&cmds);
     assert!(matches!(&cmds[0], Command::ListFiles { start: Some(s), .. } if s == "f006000.bin"));
     // Only one page in flight at a time.
-    assert!(app.update(key('k')).is_empty());
+    assert!(app.send(key('k')).is_empty());
     // The last page ends the folder; no more requests.
-    let cmds = app.update(page(req, many("f", 6000, 10), None));
+    let cmds = app.send(page(req, many("f", 6000, 10), None));
     assert!(cmds.is_empty());
     assert_eq!(app.files.entries.len(), 6010);
-    assert!(app.update(key('G')).is_empty());
+    assert!(app.send(key('G')).is_empty());
 }
 
 #[test]
 fn stale_pages_are_dropped() {
     let (mut app, first) = opened();
-    app.update(page(first, root_entries(), None));
+    app.send(page(first, root_entries(), None));
     select_row_named(&mut app, "alps/");
-    let alps = only_req(&app.update(code(KeyCode::Enter)));
+    let alps = only_req(&app.send(code(KeyCode::Enter)));
     // The user goes back up before alps/ answered.
-    let up = only_req(&app.update(code(KeyCode::Backspace)));
+    let up = only_req(&app.send(code(KeyCode::Backspace)));
     assert_ne!(alps, up);
-    let cmds = app.update(page(alps, vec![file("alps/peak.jpg", 1, T0)], Some("more")));
+    let cmds = app.send(page(alps, vec![file("alps/peak.jpg", 1, T0)], Some("more")));
     assert!(cmds.is_empty());
     assert!(app.files.entries.is_empty());
     assert_eq!(app.files.prefix, "");
     assert_eq!(app.files.pending, Some(up));
     // A failure for the abandoned request is dropped too.
-    app.update(Msg::Worker(WorkerEvent::RequestFailed {
+    app.send(Msg::Worker(WorkerEvent::RequestFailed {
         req: alps,
         error: "x".to_owned(),
         code: Some("bad_request".to_owned()),
@@ -349,13 +351,13 @@ fn versions_are_requested_for_the_settled_selection() {
     let mut app = browsing();
     let now = Instant::now();
     // Cursor starts on alps/ (a folder): nothing to list.
-    assert!(app.update(Msg::Tick { now }).is_empty());
+    assert!(app.send(Msg::Tick { now }).is_empty());
     assert!(app.versions.target.is_none());
     // Walk over two files between ticks: only the last one is listed.
-    app.update(key('j')); // trips/
-    app.update(key('j')); // report.txt
-    assert!(app.update(key('j')).is_empty()); // sunset.jpg
-    let cmds = app.update(Msg::Tick { now });
+    app.send(key('j')); // trips/
+    app.send(key('j')); // report.txt
+    assert!(app.send(key('j')).is_empty()); // sunset.jpg
+    let cmds = app.send(Msg::Tick { now });
     let req = only_req(&cmds);
     assert_eq!(
         cmds[0],
@@ -365,22 +367,22 @@ fn versions_are_requested_for_the_settled_selection() {
             file_name: "sunset.jpg".to_owned(),
         }
     );
-    assert!(app.update(Msg::Tick { now }).is_empty(), "asked once");
+    assert!(app.send(Msg::Tick { now }).is_empty(), "asked once");
     // Move on before the answer: the old answer is stale.
-    app.update(key('j')); // sunrise.jpg
-    let req2 = only_req(&app.update(Msg::Tick { now }));
-    app.update(Msg::Worker(WorkerEvent::VersionsListed {
+    app.send(key('j')); // sunrise.jpg
+    let req2 = only_req(&app.send(Msg::Tick { now }));
+    app.send(Msg::Worker(WorkerEvent::VersionsListed {
         req,
         versions: vec![file("sunset.jpg", 1, T0)],
         done: true,
     }));
     assert!(app.versions.versions.is_empty());
-    app.update(Msg::Worker(WorkerEvent::VersionsListed {
+    app.send(Msg::Worker(WorkerEvent::VersionsListed {
         req: req2,
         versions: vec![file("sunrise.jpg", 1, T0)],
         done: false,
     }));
-    app.update(Msg::Worker(WorkerEvent::VersionsListed {
+    app.send(Msg::Worker(WorkerEvent::VersionsListed {
         req: req2,
         versions: vec![file("sunrise.jpg", 2, T0 - HOUR)],
         done: true,
@@ -389,14 +391,14 @@ fn versions_are_requested_for_the_settled_selection() {
     assert!(app.versions.loaded);
     assert_eq!(app.versions.current_index(), Some(0));
     // Enter on a file focuses the versions pane; h goes back.
-    app.update(code(KeyCode::Enter));
+    app.send(code(KeyCode::Enter));
     assert_eq!(app.focus, Focus::Versions);
-    app.update(key('j'));
+    app.send(key('j'));
     assert_eq!(app.versions.cursor.selected, 1);
-    app.update(key('h'));
+    app.send(key('h'));
     assert_eq!(app.focus, Focus::Files);
     // Back onto a folder: the versions pane empties.
-    app.update(key('g'));
+    app.send(key('g'));
     assert!(app.versions.target.is_none());
 }
 
@@ -404,7 +406,7 @@ fn versions_are_requested_for_the_settled_selection() {
 fn enter_on_a_file_requests_versions_at_once() {
     let mut app = browsing();
     select_row_named(&mut app, "report.txt");
-    let cmds = app.update(code(KeyCode::Enter));
+    let cmds = app.send(code(KeyCode::Enter));
     assert!(
         matches!(&cmds[..], [Command::ListVersions { file_name, .. }] if file_name == "report.txt")
     );
@@ -415,8 +417,8 @@ fn enter_on_a_file_requests_versions_at_once() {
 fn hidden_newest_version_has_no_current_marker() {
     let mut app = browsing();
     select_row_named(&mut app, "report.txt");
-    let req = only_req(&app.update(code(KeyCode::Enter)));
-    app.update(Msg::Worker(WorkerEvent::VersionsListed {
+    let req = only_req(&app.send(code(KeyCode::Enter)));
+    app.send(Msg::Worker(WorkerEvent::VersionsListed {
         req,
         versions: vec![
             version("report.txt", FileAction::Hide, 0, T0, "v3"),
@@ -430,38 +432,39 @@ fn hidden_newest_version_has_no_current_marker() {
 #[test]
 fn filter_narrows_loaded_names() {
     let mut app = browsing();
-    app.update(key('/'));
+    app.send(key('/'));
     assert!(app.files.filter.editing);
     // Typed letters go to the filter, not to the keymap (q would quit).
-    type_text(&mut app, "SUNq");
-    assert!(!app.quit);
+    for c in "SUNq".chars() {
+        assert!(!app.update(key(c)).has_quit());
+    }
     assert_eq!(app.files.filter.input.value(), "SUNq");
     assert_eq!(app.files.row_count(), 0);
-    app.update(code(KeyCode::Backspace));
+    app.send(code(KeyCode::Backspace));
     assert_eq!(
         app.files.row_count(),
         2,
         "case-insensitive: sunset, sunrise"
     );
     assert_eq!(app.files.selected_name(), Some("sunset.jpg"));
-    app.update(code(KeyCode::Down));
+    app.send(code(KeyCode::Down));
     assert_eq!(app.files.selected_name(), Some("sunrise.jpg"));
     // Enter keeps the filter; keys act on the list again.
-    app.update(code(KeyCode::Enter));
+    app.send(code(KeyCode::Enter));
     assert!(!app.files.filter.editing);
     assert!(app.files.filter.is_active());
-    app.update(key('k'));
+    app.send(key('k'));
     assert_eq!(app.files.selected_name(), Some("sunset.jpg"));
     // Esc clears it and keeps the selection.
-    app.update(code(KeyCode::Esc));
+    app.send(code(KeyCode::Esc));
     assert!(!app.files.filter.is_active());
     assert_eq!(app.files.row_count(), 5);
     assert_eq!(app.files.selected_name(), Some("sunset.jpg"));
     // Esc while typing drops the filter at once.
-    app.update(key('/'));
+    app.send(key('/'));
     type_text(&mut app, "alps");
     assert_eq!(app.files.row_count(), 1);
-    app.update(code(KeyCode::Esc));
+    app.send(code(KeyCode::Esc));
     assert!(!app.files.filter.is_active());
     assert_eq!(app.files.row_count(), 5);
 }
@@ -469,9 +472,9 @@ fn filter_narrows_loaded_names() {
 #[test]
 fn filter_applies_to_pages_arriving_later() {
     let (mut app, req) = opened();
-    app.update(key('/'));
+    app.send(key('/'));
     type_text(&mut app, "7");
-    let cmds = app.update(page(req, many("f", 0, 20), None));
+    let cmds = app.send(page(req, many("f", 0, 20), None));
     assert!(cmds.is_empty());
     assert_eq!(app.files.match_count(), 2); // f000007, f000017
 }
@@ -479,20 +482,22 @@ fn filter_applies_to_pages_arriving_later() {
 #[test]
 fn help_modal_takes_keys_first() {
     let mut app = browsing();
-    app.update(key('?'));
+    app.send(key('?'));
     assert_eq!(app.modals, vec![Modal::Help { scroll: 0 }]);
-    app.update(key('j'));
+    app.send(key('j'));
     assert_eq!(app.modals, vec![Modal::Help { scroll: 1 }]);
     assert_eq!(app.files.cursor.selected, 0, "the pane did not move");
-    app.update(key('q'));
+    assert!(
+        !app.update(key('q')).has_quit(),
+        "q closes the help, not the app"
+    );
     assert!(app.modals.is_empty());
-    assert!(!app.quit, "q closes the help, not the app");
 }
 
 #[test]
 fn listing_errors_open_a_modal_transient_ones_notify() {
     let (mut app, req) = opened();
-    app.update(Msg::Worker(WorkerEvent::RequestFailed {
+    app.send(Msg::Worker(WorkerEvent::RequestFailed {
         req,
         error: "bucket restricted to another key".to_owned(),
         code: Some("unauthorized".to_owned()),
@@ -509,13 +514,13 @@ fn listing_errors_open_a_modal_transient_ones_notify() {
         other => panic!("expected an error modal, got {other:?}"),
     }
     // The modal blocks pane keys until closed.
-    app.update(key('R'));
+    app.send(key('R'));
     assert_eq!(app.modals.len(), 1);
-    app.update(code(KeyCode::Esc));
+    app.send(code(KeyCode::Esc));
     assert!(app.modals.is_empty());
     // A transient failure goes to the status line; R retries.
-    let req = only_req(&app.update(key('R')));
-    app.update(Msg::Worker(WorkerEvent::RequestFailed {
+    let req = only_req(&app.send(key('R')));
+    app.send(Msg::Worker(WorkerEvent::RequestFailed {
         req,
         error: "service unavailable".to_owned(),
         code: Some("service_unavailable".to_owned()),
@@ -526,7 +531,7 @@ fn listing_errors_open_a_modal_transient_ones_notify() {
     assert_eq!(n.level, Level::Warn);
     assert!(n.text.contains("R to retry"));
     // Cleared by the next key.
-    app.update(key('j'));
+    app.send(key('j'));
     assert!(app.notification.is_none());
 }
 
@@ -535,12 +540,12 @@ fn notifications_time_out_on_ticks() {
     let mut app = browsing();
     app.notify(Level::Info, "hello");
     let t = Instant::now();
-    app.update(Msg::Tick { now: t });
-    app.update(Msg::Tick {
+    app.send(Msg::Tick { now: t });
+    app.send(Msg::Tick {
         now: t + Duration::from_secs(4),
     });
     assert!(app.notification.is_some());
-    app.update(Msg::Tick {
+    app.send(Msg::Tick {
         now: t + Duration::from_secs(5),
     });
     assert!(app.notification.is_none());
@@ -549,18 +554,15 @@ fn notifications_time_out_on_ticks() {
 #[test]
 fn a_failed_page_stops_loading_ahead_until_refresh() {
     let (mut app, req) = opened();
-    let req = only_req(&app.update(page(req, many("f", 0, 1000), Some("n"))));
-    app.update(Msg::Worker(WorkerEvent::RequestFailed {
+    let req = only_req(&app.send(page(req, many("f", 0, 1000), Some("n"))));
+    app.send(Msg::Worker(WorkerEvent::RequestFailed {
         req,
         error: "timeout".to_owned(),
         code: None,
         retryable: true,
     }));
-    assert!(
-        app.update(key('G')).is_empty(),
-        "no retry loop on every key"
-    );
-    let cmds = app.update(key('R'));
+    assert!(app.send(key('G')).is_empty(), "no retry loop on every key");
+    let cmds = app.send(key('R'));
     assert!(matches!(
         &cmds[..],
         [Command::ListFiles { start: None, .. }]
@@ -571,42 +573,39 @@ fn a_failed_page_stops_loading_ahead_until_refresh() {
 #[test]
 fn pane_switching_and_quit() {
     let mut app = browsing();
-    app.update(code(KeyCode::Tab));
+    app.send(code(KeyCode::Tab));
     assert_eq!(app.focus, Focus::Versions);
-    app.update(code(KeyCode::Tab));
+    app.send(code(KeyCode::Tab));
     assert_eq!(app.focus, Focus::Buckets);
-    app.update(Msg::Key(KeyEvent::new(
+    app.send(Msg::Key(KeyEvent::new(
         KeyCode::BackTab,
         KeyModifiers::SHIFT,
     )));
     assert_eq!(app.focus, Focus::Versions);
-    app.update(key('q'));
-    assert!(app.quit);
+    assert!(app.update(key('q')).has_quit());
 }
 
 #[test]
 fn ctrl_c_quits_from_anywhere() {
     let mut app = browsing();
-    app.update(key('/'));
-    app.update(ctrl('c'));
-    assert!(app.quit);
+    app.send(key('/'));
+    assert!(app.update(ctrl('c')).has_quit());
     let mut app = browsing();
-    app.update(key('?'));
-    app.update(ctrl('c'));
-    assert!(app.quit);
+    app.send(key('?'));
+    assert!(app.update(ctrl('c')).has_quit());
 }
 
 #[test]
 fn page_keys_use_the_terminal_height() {
     let (mut app, req) = opened();
-    app.update(Msg::Resize {
+    app.send(Msg::Resize {
         width: 100,
         height: 30,
     });
-    app.update(page(req, many("f", 0, 100), None));
-    app.update(code(KeyCode::PageDown));
+    app.send(page(req, many("f", 0, 100), None));
+    app.send(code(KeyCode::PageDown));
     assert_eq!(app.files.cursor.selected, 25);
-    app.update(code(KeyCode::PageUp));
+    app.send(code(KeyCode::PageUp));
     assert_eq!(app.files.cursor.selected, 0);
 }
 
@@ -647,21 +646,21 @@ fn versions_fixture() -> Vec<FileVersion> {
 #[test]
 fn snapshot_buckets_focused() {
     let mut app = app();
-    let req = only_req(&app.start());
-    app.update(Msg::Worker(WorkerEvent::BucketsListed {
+    let req = only_req(&app.begin());
+    app.send(Msg::Worker(WorkerEvent::BucketsListed {
         req,
         buckets: buckets(),
     }));
-    app.update(key('j'));
+    app.send(key('j'));
     insta::assert_snapshot!("buckets_focused", draw(&app).backend());
 }
 
 #[test]
 fn snapshot_files_loading() {
     let (mut app, req) = opened();
-    app.update(page(req, root_entries(), None));
+    app.send(page(req, root_entries(), None));
     select_row_named(&mut app, "trips/");
-    let req = only_req(&app.update(code(KeyCode::Enter)));
+    let req = only_req(&app.send(code(KeyCode::Enter)));
     let mut entries = vec![
         folder("trips/2024/"),
         folder("trips/2025/"),
@@ -670,11 +669,11 @@ fn snapshot_files_loading() {
     ];
     entries.extend((0..996).map(|i| file(&format!("trips/img_{i:04}.jpg"), 2_400_000 + i, T0)));
     // The first page arrives and the next one is asked for at once.
-    let cmds = app.update(page(req, entries, Some("trips/img_0996.jpg")));
+    let cmds = app.send(page(req, entries, Some("trips/img_0996.jpg")));
     assert_eq!(cmds.len(), 1);
-    app.update(key('j'));
-    app.update(key('j'));
-    app.update(key('j'));
+    app.send(key('j'));
+    app.send(key('j'));
+    app.send(key('j'));
     insta::assert_snapshot!("files_loading", draw(&app).backend());
 }
 
@@ -682,27 +681,27 @@ fn snapshot_files_loading() {
 fn snapshot_versions_with_hide_marker() {
     let mut app = browsing();
     select_row_named(&mut app, "report.txt");
-    let req = only_req(&app.update(code(KeyCode::Enter)));
-    app.update(Msg::Worker(WorkerEvent::VersionsListed {
+    let req = only_req(&app.send(code(KeyCode::Enter)));
+    app.send(Msg::Worker(WorkerEvent::VersionsListed {
         req,
         versions: versions_fixture(),
         done: true,
     }));
-    app.update(key('j'));
+    app.send(key('j'));
     insta::assert_snapshot!("versions_pane", draw(&app).backend());
 }
 
 #[test]
 fn snapshot_help_overlay() {
     let mut app = browsing();
-    app.update(key('?'));
+    app.send(key('?'));
     insta::assert_snapshot!("help_overlay", draw(&app).backend());
 }
 
 #[test]
 fn snapshot_error_popup() {
     let (mut app, req) = opened();
-    app.update(Msg::Worker(WorkerEvent::RequestFailed {
+    app.send(Msg::Worker(WorkerEvent::RequestFailed {
         req,
         error: "not authorized to list files in this bucket".to_owned(),
         code: Some("unauthorized".to_owned()),
@@ -714,7 +713,7 @@ fn snapshot_error_popup() {
 #[test]
 fn snapshot_filter_active() {
     let mut app = browsing();
-    app.update(key('/'));
+    app.send(key('/'));
     type_text(&mut app, "sun");
     insta::assert_snapshot!("filter_active", draw(&app).backend());
 }
@@ -761,8 +760,8 @@ fn focused_pane_border_is_bright_and_no_color_has_none() {
 fn hide_markers_are_dim() {
     let mut app = browsing();
     select_row_named(&mut app, "report.txt");
-    let req = only_req(&app.update(code(KeyCode::Enter)));
-    app.update(Msg::Worker(WorkerEvent::VersionsListed {
+    let req = only_req(&app.send(code(KeyCode::Enter)));
+    app.send(Msg::Worker(WorkerEvent::VersionsListed {
         req,
         versions: versions_fixture(),
         done: true,
@@ -778,12 +777,12 @@ fn hide_markers_are_dim() {
 #[test]
 fn tiny_terminals_do_not_panic() {
     let mut app = browsing();
-    app.update(key('?'));
+    app.send(key('?'));
     for (w, h) in [(1, 1), (10, 3), (20, 5), (40, 8), (79, 24)] {
         draw_sized(&app, w, h);
     }
-    app.update(code(KeyCode::Esc));
-    app.update(Msg::Worker(WorkerEvent::RequestFailed {
+    app.send(code(KeyCode::Esc));
+    app.send(Msg::Worker(WorkerEvent::RequestFailed {
         req: RequestId(0),
         error: "x".to_owned(),
         code: None,

@@ -1,8 +1,10 @@
 //! Deleting (hiding) files from the files pane: update tests (messages in, commands out)
 //! and a snapshot of the confirmation on a 100×30 test terminal.
 
+mod common;
 mod restore_support;
 
+use common::app::Drive;
 use restore_support::*;
 
 use b2tui::app::restore::RestoreModal;
@@ -41,7 +43,7 @@ fn d_asks_first_and_defaults_to_cancel() {
     let mut app = browsing();
     select(&mut app, "report.txt");
     assert!(
-        app.update(key('D')).is_empty(),
+        app.send(key('D')).is_empty(),
         "nothing runs before the answer"
     );
     match app.modals.last() {
@@ -53,19 +55,19 @@ fn d_asks_first_and_defaults_to_cancel() {
         other => panic!("{other:?}"),
     }
     assert!(
-        app.update(code(KeyCode::Enter)).is_empty(),
+        app.send(code(KeyCode::Enter)).is_empty(),
         "Enter on the default cancels"
     );
     assert!(app.modals.is_empty());
     // Esc and n cancel too.
-    app.update(key('D'));
-    assert!(app.update(code(KeyCode::Esc)).is_empty());
+    app.send(key('D'));
+    assert!(app.send(code(KeyCode::Esc)).is_empty());
     assert!(app.modals.is_empty());
     // Tab then Enter, or y: the job hides the file.
-    app.update(key('D'));
-    app.update(code(KeyCode::Tab));
+    app.send(key('D'));
+    app.send(code(KeyCode::Tab));
     assert_eq!(
-        hide_ops(&app.update(code(KeyCode::Enter))),
+        hide_ops(&app.send(code(KeyCode::Enter))),
         vec!["report.txt"]
     );
     assert_eq!(app.restore.jobs.len(), 1);
@@ -76,21 +78,21 @@ fn d_asks_first_and_defaults_to_cancel() {
 fn marked_files_are_hidden_together_and_the_folder_reloads() {
     let mut app = browsing();
     select(&mut app, "notes.txt");
-    app.update(key(' '));
+    app.send(key(' '));
     select(&mut app, "sunset.jpg");
-    app.update(key(' '));
-    assert!(app.update(key('D')).is_empty());
+    app.send(key(' '));
+    assert!(app.send(key('D')).is_empty());
     match app.modals.last() {
         Some(Modal::Restore(RestoreModal::ConfirmHide(c))) => {
             assert_eq!(c.names, vec!["notes.txt", "sunset.jpg"]);
         }
         other => panic!("{other:?}"),
     }
-    let cmds = app.update(key('y'));
+    let cmds = app.send(key('y'));
     assert_eq!(hide_ops(&cmds), vec!["notes.txt", "sunset.jpg"]);
     let job = restore_cmd(&cmds).req();
     assert!(app.restore.marks.is_empty(), "marks are used up");
-    let cmds = app.update(ev(RestoreEvent::JobFinished {
+    let cmds = app.send(ev(RestoreEvent::JobFinished {
         job,
         succeeded: 1,
         failures: vec![OpFailure {
@@ -120,7 +122,7 @@ fn marked_files_are_hidden_together_and_the_folder_reloads() {
 fn a_folder_is_listed_before_the_question() {
     let mut app = browsing();
     select(&mut app, "trips/");
-    let cmds = app.update(key('D'));
+    let cmds = app.send(key('D'));
     let req = match restore_cmd(&cmds) {
         RestoreCommand::ListVisible { req, prefixes, .. } => {
             assert_eq!(prefixes, &vec!["trips/".to_owned()]);
@@ -129,22 +131,22 @@ fn a_folder_is_listed_before_the_question() {
         other => panic!("{other:?}"),
     };
     // Not listed yet: `y` waits.
-    assert!(app.update(key('y')).is_empty());
+    assert!(app.send(key('y')).is_empty());
     assert!(matches!(
         app.modals.last(),
         Some(Modal::Restore(RestoreModal::ConfirmHide(_)))
     ));
-    app.update(ev(RestoreEvent::VisibleListed {
+    app.send(ev(RestoreEvent::VisibleListed {
         req,
         names: vec!["trips/a.jpg".into(), "trips/b.jpg".into()],
         done: false,
     }));
-    app.update(ev(RestoreEvent::VisibleListed {
+    app.send(ev(RestoreEvent::VisibleListed {
         req,
         names: vec!["trips/rome/c.jpg".into()],
         done: true,
     }));
-    let cmds = app.update(key('y'));
+    let cmds = app.send(key('y'));
     assert_eq!(
         hide_ops(&cmds),
         vec!["trips/a.jpg", "trips/b.jpg", "trips/rome/c.jpg"]
@@ -156,8 +158,8 @@ fn a_folder_is_listed_before_the_question() {
 fn a_failed_folder_listing_closes_the_question() {
     let mut app = browsing();
     select(&mut app, "trips/");
-    let req = restore_cmd(&app.update(key('D'))).req();
-    app.update(Msg::Worker(WorkerEvent::failed(
+    let req = restore_cmd(&app.send(key('D'))).req();
+    app.send(Msg::Worker(WorkerEvent::failed(
         req,
         &b2tui::b2::B2Error::Api {
             status: 401,
@@ -178,8 +180,8 @@ fn a_failed_folder_listing_closes_the_question() {
 #[test]
 fn hidden_files_and_the_past_are_left_alone() {
     let mut app = browsing();
-    let req = restore_cmd(&app.update(key('H'))).req();
-    app.update(ev(RestoreEvent::FolderListed {
+    let req = restore_cmd(&app.send(key('H'))).req();
+    app.send(ev(RestoreEvent::FolderListed {
         req,
         entries: vec![
             version("old.txt", FileAction::Hide, 0, T0 - DAY, "hide-1"),
@@ -188,22 +190,22 @@ fn hidden_files_and_the_past_are_left_alone() {
         done: true,
     }));
     select(&mut app, "old.txt");
-    assert!(app.update(key('D')).is_empty());
+    assert!(app.send(key('D')).is_empty());
     assert!(app.modals.is_empty(), "already hidden: no question");
     // Browsing the past: nothing to delete there.
-    app.update(key('T'));
+    app.send(key('T'));
     for c in "2026-11-01".chars() {
-        app.update(key(c));
+        app.send(key(c));
     }
-    let req = restore_cmd(&app.update(code(KeyCode::Enter))).req();
+    let req = restore_cmd(&app.send(code(KeyCode::Enter))).req();
     assert!(app.restore.as_of.is_some());
-    app.update(ev(RestoreEvent::FolderListed {
+    app.send(ev(RestoreEvent::FolderListed {
         req,
         entries: vec![file("report.txt", 1_000, T0 - 30 * DAY)],
         done: true,
     }));
     select(&mut app, "report.txt");
-    assert!(app.update(key('D')).is_empty());
+    assert!(app.send(key('D')).is_empty());
     assert!(app.modals.is_empty(), "no question in the past");
 }
 
@@ -211,9 +213,9 @@ fn hidden_files_and_the_past_are_left_alone() {
 fn snapshot_hide_confirmation() {
     let mut app = browsing();
     select(&mut app, "trips/");
-    let req = restore_cmd(&app.update(key('D'))).req();
+    let req = restore_cmd(&app.send(key('D'))).req();
     let names: Vec<String> = (1..=20).map(|i| format!("trips/day-{i:02}.jpg")).collect();
-    app.update(ev(RestoreEvent::VisibleListed {
+    app.send(ev(RestoreEvent::VisibleListed {
         req,
         names,
         done: true,
@@ -224,7 +226,7 @@ fn snapshot_hide_confirmation() {
 #[test]
 fn help_lists_the_key() {
     let mut app = browsing();
-    app.update(key('?'));
+    app.send(key('?'));
     let term = draw(&app);
     let text: String = term
         .backend()

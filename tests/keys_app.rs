@@ -1,10 +1,12 @@
 //! Keys view flow: feed `Msg`s to `App::update` (list paging, the create form with presets
 //! and validation, the one-time secret, delete confirmations) and render snapshots.
 
+mod common;
+use common::app::Drive;
 use std::collections::BTreeMap;
 
 use b2tui::app::keys::{CurrentKey, FormField, KeysModal};
-use b2tui::app::{App, Modal, Msg, SessionInfo, View};
+use b2tui::app::{App, Effect, Modal, Msg, SessionInfo, View};
 use b2tui::b2::{AccountId, ApplicationKey, Bucket, BucketId, CreatedKey, Secret};
 use b2tui::config::{Keymap, Theme};
 use b2tui::ui;
@@ -37,7 +39,7 @@ fn app_with(current: CurrentKey) -> App {
             ..SessionInfo::default()
         },
     );
-    let req = app.start()[0].req();
+    let req = app.begin()[0].req();
     let bucket = |name: &str| Bucket {
         account_id: AccountId::from("3f2a9c1b7d00"),
         bucket_id: BucketId(format!("id-{name}")),
@@ -49,7 +51,7 @@ fn app_with(current: CurrentKey) -> App {
         options: Vec::new(),
         revision: 1,
     };
-    app.update(Msg::Worker(WorkerEvent::BucketsListed {
+    app.send(Msg::Worker(WorkerEvent::BucketsListed {
         req,
         buckets: vec![bucket("backups"), bucket("photos")],
     }));
@@ -75,7 +77,7 @@ fn code(code: KeyCode) -> Msg {
 
 fn type_text(app: &mut App, text: &str) {
     for c in text.chars() {
-        assert!(app.update(key(c)).is_empty());
+        assert!(app.send(key(c)).is_empty());
     }
 }
 
@@ -114,7 +116,7 @@ fn fixture_keys() -> Vec<ApplicationKey> {
 /// The Keys view with the fixture keys loaded (in two pages).
 fn keys_view(current: CurrentKey) -> App {
     let mut app = app_with(current);
-    let cmds = app.update(key('K'));
+    let cmds = app.send(key('K'));
     assert_eq!(app.view, View::Keys);
     let req = match cmds.as_slice() {
         [Command::Keys(KeyCommand::ListKeys { req })] => *req,
@@ -122,7 +124,7 @@ fn keys_view(current: CurrentKey) -> App {
     };
     let mut keys = fixture_keys();
     let last = keys.split_off(2);
-    app.update(Msg::Worker(WorkerEvent::Keys(KeysEvent::KeysListed {
+    app.send(Msg::Worker(WorkerEvent::Keys(KeysEvent::KeysListed {
         req,
         keys,
         done: false,
@@ -130,7 +132,7 @@ fn keys_view(current: CurrentKey) -> App {
     })));
     assert_eq!(app.keys.pending, Some(req), "more pages coming");
     assert_eq!(app.keys.keys.len(), 2, "the first page shows at once");
-    app.update(Msg::Worker(WorkerEvent::Keys(KeysEvent::KeysListed {
+    app.send(Msg::Worker(WorkerEvent::Keys(KeysEvent::KeysListed {
         req,
         keys: last,
         done: true,
@@ -173,26 +175,26 @@ fn pages_merge_and_a_stale_page_is_dropped() {
     assert_eq!(app.keys.keys.len(), 3);
     assert!(app.keys.loaded && app.keys.pending.is_none());
     // A repeated key from the v4 listing is not shown twice; an old request is ignored.
-    app.update(Msg::Worker(WorkerEvent::Keys(KeysEvent::KeysListed {
+    app.send(Msg::Worker(WorkerEvent::Keys(KeysEvent::KeysListed {
         req: RequestId(999),
         keys: fixture_keys(),
         done: true,
         now_ms: NOW,
     })));
     assert_eq!(app.keys.keys.len(), 3);
-    let cmds = app.update(key('R'));
+    let cmds = app.send(key('R'));
     assert!(matches!(
         cmds[..],
         [Command::Keys(KeyCommand::ListKeys { .. })]
     ));
-    app.update(code(KeyCode::Esc));
+    app.send(code(KeyCode::Esc));
     assert_eq!(app.view, View::Browse);
 }
 
 #[test]
 fn snapshot_keys_view() {
     let mut app = keys_view(master());
-    app.update(key('j'));
+    app.send(key('j'));
     let t = render(&app);
     let text = screen(&t);
     assert!(text.contains("expired"));
@@ -223,19 +225,19 @@ fn snapshot_keys_view() {
 #[test]
 fn form_validates_every_field_before_sending() {
     let mut app = keys_view(master());
-    app.update(key('n'));
+    app.send(key('n'));
     type_text(&mut app, "bad name!");
-    app.update(code(KeyCode::Tab)); // preset
-    app.update(code(KeyCode::Tab)); // capabilities
-    app.update(code(KeyCode::Tab)); // buckets
-    app.update(key(' ')); // backups
-    app.update(code(KeyCode::Tab)); // prefix
-    app.update(code(KeyCode::Tab)); // lifetime
+    app.send(code(KeyCode::Tab)); // preset
+    app.send(code(KeyCode::Tab)); // capabilities
+    app.send(code(KeyCode::Tab)); // buckets
+    app.send(key(' ')); // backups
+    app.send(code(KeyCode::Tab)); // prefix
+    app.send(code(KeyCode::Tab)); // lifetime
     type_text(&mut app, "1000d");
-    app.update(code(KeyCode::Up)); // back to the prefix
+    app.send(code(KeyCode::Up)); // back to the prefix
     assert_eq!(form(&app).focus, FormField::Prefix);
-    app.update(code(KeyCode::Down));
-    let cmds = app.update(code(KeyCode::Enter));
+    app.send(code(KeyCode::Down));
+    let cmds = app.send(code(KeyCode::Enter));
     assert!(cmds.is_empty(), "nothing is sent: {cmds:?}");
     let f = form(&app);
     let fields: Vec<FormField> = f.errors.iter().map(|e| e.field).collect();
@@ -270,7 +272,7 @@ fn presets_respect_the_current_keys_scope() {
         ..CurrentKey::default()
     };
     let mut app = keys_view(current);
-    app.update(key('n'));
+    app.send(key('n'));
     let f = form(&app);
     assert_eq!(f.buckets.len(), 1);
     assert!(f.buckets[0].checked, "the bucket is fixed");
@@ -280,36 +282,36 @@ fn presets_respect_the_current_keys_scope() {
         f.reason("writeKeys"),
         Some("account-level: not with buckets")
     );
-    app.update(code(KeyCode::Tab));
-    app.update(code(KeyCode::Right)); // read-only
-    app.update(code(KeyCode::Right)); // write-only
-    app.update(code(KeyCode::Right)); // read and write, minus what is unavailable
+    app.send(code(KeyCode::Tab));
+    app.send(code(KeyCode::Right)); // read-only
+    app.send(code(KeyCode::Right)); // write-only
+    app.send(code(KeyCode::Right)); // read and write, minus what is unavailable
     let f = form(&app);
     assert_eq!(
         f.capabilities,
         ["listBuckets", "listFiles", "readFiles", "writeFiles"]
     );
     // Toggling an unavailable capability explains why instead.
-    app.update(code(KeyCode::Tab));
-    app.update(key(' ')); // listKeys
+    app.send(code(KeyCode::Tab));
+    app.send(key(' ')); // listKeys
     assert!(
         form(&app).errors[0]
             .message
             .contains("listKeys: your key lacks it")
     );
-    app.update(code(KeyCode::Tab)); // buckets
-    app.update(code(KeyCode::Tab)); // prefix
-    app.update(code(KeyCode::End));
+    app.send(code(KeyCode::Tab)); // buckets
+    app.send(code(KeyCode::Tab)); // prefix
+    app.send(code(KeyCode::End));
     type_text(&mut app, "ha");
-    app.update(code(KeyCode::Tab));
+    app.send(code(KeyCode::Tab));
     type_text(&mut app, "30d");
-    app.update(code(KeyCode::BackTab));
-    app.update(code(KeyCode::BackTab));
-    app.update(code(KeyCode::BackTab));
-    app.update(code(KeyCode::BackTab));
-    app.update(code(KeyCode::BackTab));
+    app.send(code(KeyCode::BackTab));
+    app.send(code(KeyCode::BackTab));
+    app.send(code(KeyCode::BackTab));
+    app.send(code(KeyCode::BackTab));
+    app.send(code(KeyCode::BackTab));
     type_text(&mut app, "photos-rw");
-    let cmds = app.update(code(KeyCode::Enter));
+    let cmds = app.send(code(KeyCode::Enter));
     let [Command::Keys(KeyCommand::CreateKey { request, .. })] = cmds.as_slice() else {
         panic!("expected CreateKey, got {cmds:?}");
     };
@@ -318,7 +320,7 @@ fn presets_respect_the_current_keys_scope() {
     assert_eq!(request.name_prefix.as_deref(), Some("team/ha"));
     assert_eq!(request.valid_duration_secs, Some(30 * 86_400));
     assert!(
-        app.update(code(KeyCode::Enter)).is_empty(),
+        app.send(code(KeyCode::Enter)).is_empty(),
         "no double submit"
     );
 }
@@ -327,16 +329,16 @@ fn presets_respect_the_current_keys_scope() {
 /// secret modal open.
 fn created() -> App {
     let mut app = keys_view(master());
-    app.update(key('n'));
+    app.send(key('n'));
     type_text(&mut app, "nas-backup");
-    app.update(code(KeyCode::Tab));
-    app.update(code(KeyCode::Left)); // S3-compatible
-    app.update(code(KeyCode::Tab));
-    app.update(code(KeyCode::Tab));
-    app.update(key(' ')); // backups
-    app.update(code(KeyCode::Tab));
+    app.send(code(KeyCode::Tab));
+    app.send(code(KeyCode::Left)); // S3-compatible
+    app.send(code(KeyCode::Tab));
+    app.send(code(KeyCode::Tab));
+    app.send(key(' ')); // backups
+    app.send(code(KeyCode::Tab));
     type_text(&mut app, "nas/");
-    let cmds = app.update(code(KeyCode::Enter));
+    let cmds = app.send(code(KeyCode::Enter));
     let [Command::Keys(KeyCommand::CreateKey { req, request })] = cmds.as_slice() else {
         panic!("expected CreateKey, got {cmds:?}");
     };
@@ -353,7 +355,7 @@ fn created() -> App {
         &["id-backups"],
     );
     key.name_prefix = Some("nas/".to_owned());
-    app.update(Msg::Worker(WorkerEvent::Keys(KeysEvent::KeyCreated {
+    app.send(Msg::Worker(WorkerEvent::Keys(KeysEvent::KeyCreated {
         req: *req,
         key: Box::new(CreatedKey {
             key,
@@ -372,25 +374,25 @@ fn the_secret_is_shown_once_copied_on_request_and_dropped_on_close() {
     );
     assert!(screen(&render(&app)).contains(SECRET));
     assert!(!format!("{app:?}").contains(SECRET), "Debug of the app");
-    let cmds = app.update(key('s'));
-    let [Command::CopyToClipboard { text }] = cmds.as_slice() else {
-        panic!("expected a clipboard effect, got {cmds:?}");
+    let fx = app.update(key('s'));
+    let [Effect::Clipboard(text)] = fx.as_slice() else {
+        panic!("expected a clipboard effect, got {fx:?}");
     };
     assert_eq!(text.expose(), SECRET);
-    assert!(!format!("{cmds:?}").contains(SECRET), "Debug of the effect");
-    let cmds = app.update(key('y'));
+    assert!(!format!("{fx:?}").contains(SECRET), "Debug of the effect");
+    let fx = app.update(key('y'));
     assert!(
-        matches!(&cmds[..], [Command::CopyToClipboard { text }] if text.expose().contains("B2_APPLICATION_KEY="))
+        matches!(fx.as_slice(), [Effect::Clipboard(text)] if text.expose().contains("B2_APPLICATION_KEY="))
     );
-    app.update(code(KeyCode::Tab)); // rclone
-    app.update(code(KeyCode::Tab)); // AWS CLI
+    app.send(code(KeyCode::Tab)); // rclone
+    app.send(code(KeyCode::Tab)); // AWS CLI
     insta::assert_snapshot!("key_secret_modal", render(&app).backend());
-    app.update(code(KeyCode::Enter));
+    app.send(code(KeyCode::Enter));
     assert!(
         !app.modals.is_empty(),
         "Enter does not close the secret by accident"
     );
-    app.update(code(KeyCode::Esc));
+    app.send(code(KeyCode::Esc));
     assert!(app.modals.is_empty());
     assert!(!screen(&render(&app)).contains(SECRET));
     assert!(app.keys.keys.iter().any(|k| k.key_name == "nas-backup"));
@@ -399,13 +401,13 @@ fn the_secret_is_shown_once_copied_on_request_and_dropped_on_close() {
 #[test]
 fn a_server_refusal_stays_in_the_form() {
     let mut app = keys_view(master());
-    app.update(key('n'));
+    app.send(key('n'));
     type_text(&mut app, "x");
-    app.update(code(KeyCode::Tab));
-    app.update(code(KeyCode::Right));
-    let cmds = app.update(code(KeyCode::Enter));
+    app.send(code(KeyCode::Tab));
+    app.send(code(KeyCode::Right));
+    let cmds = app.send(code(KeyCode::Enter));
     let req = cmds[0].req();
-    app.update(Msg::Worker(WorkerEvent::Keys(
+    app.send(Msg::Worker(WorkerEvent::Keys(
         KeysEvent::KeyRequestFailed {
             req,
             error: "unauthorized: cannot grant readFiles".to_owned(),
@@ -420,18 +422,18 @@ fn a_server_refusal_stays_in_the_form() {
 #[test]
 fn delete_asks_first_and_defaults_to_cancel() {
     let mut app = keys_view(master());
-    app.update(key('D'));
+    app.send(key('D'));
     insta::assert_snapshot!("key_delete_confirm", render(&app).backend());
-    assert!(app.update(code(KeyCode::Enter)).is_empty());
+    assert!(app.send(code(KeyCode::Enter)).is_empty());
     assert!(app.modals.is_empty(), "Enter cancels");
-    app.update(key('D'));
-    let cmds = app.update(key('y'));
+    app.send(key('D'));
+    let cmds = app.send(key('y'));
     let [Command::Keys(KeyCommand::DeleteKey { req, key_id })] = cmds.as_slice() else {
         panic!("expected DeleteKey, got {cmds:?}");
     };
     assert_eq!(key_id, "0043f2a000000000000000001");
     let deleted = app.keys.keys[0].clone();
-    app.update(Msg::Worker(WorkerEvent::Keys(KeysEvent::KeyDeleted {
+    app.send(Msg::Worker(WorkerEvent::Keys(KeysEvent::KeyDeleted {
         req: *req,
         key: Box::new(deleted),
     })));
@@ -447,26 +449,24 @@ fn deleting_the_key_in_use_needs_its_name_then_stops_everything() {
         ..CurrentKey::default()
     };
     let mut app = keys_view(current);
-    app.update(key('j'));
+    app.send(key('j'));
     assert!(screen(&render(&app)).contains("● b2tui uses 0043f2a000000000000000002"));
-    app.update(key('D'));
-    assert!(app.update(key('y')).is_empty(), "a second step follows");
+    app.send(key('D'));
+    assert!(app.send(key('y')).is_empty(), "a second step follows");
     type_text(&mut app, "mag");
-    assert!(app.update(code(KeyCode::Enter)).is_empty(), "wrong name");
+    assert!(app.send(code(KeyCode::Enter)).is_empty(), "wrong name");
     type_text(&mut app, "e");
-    let cmds = app.update(code(KeyCode::Enter));
+    let cmds = app.send(code(KeyCode::Enter));
     let [Command::Keys(KeyCommand::DeleteKey { req, .. })] = cmds.as_slice() else {
         panic!("expected DeleteKey, got {cmds:?}");
     };
     let deleted = app.keys.keys[1].clone();
-    app.update(Msg::Worker(WorkerEvent::Keys(KeysEvent::KeyDeleted {
+    app.send(Msg::Worker(WorkerEvent::Keys(KeysEvent::KeyDeleted {
         req: *req,
         key: Box::new(deleted),
     })));
     assert!(app.keys.revoked);
     assert!(screen(&render(&app)).contains("has been deleted"));
-    app.update(key('j'));
-    assert!(!app.quit);
-    app.update(key('q'));
-    assert!(app.quit);
+    assert!(!app.update(key('j')).has_quit());
+    assert!(app.update(key('q')).has_quit());
 }

@@ -2,8 +2,10 @@
 //! snapshots on a 100×30 test terminal: hidden files, recently deleted, delete
 //! confirmation, point-in-time header and the restore plan.
 
+mod common;
 mod restore_support;
 
+use common::app::Drive;
 use restore_support::*;
 
 use b2tui::app::restore::RestoreModal;
@@ -25,7 +27,7 @@ fn browsing() -> App {
 
 fn with_hidden() -> App {
     let mut app = browsing();
-    let cmds = app.update(key('H'));
+    let cmds = app.send(key('H'));
     let req = match restore_cmd(&cmds) {
         RestoreCommand::ListFolder {
             req,
@@ -39,12 +41,12 @@ fn with_hidden() -> App {
         other => panic!("{other:?}"),
     };
     assert!(app.restore.show_hidden);
-    app.update(ev(RestoreEvent::FolderListed {
+    app.send(ev(RestoreEvent::FolderListed {
         req,
         entries: vec![folder("trips/"), file("report.txt", 1_200_000, T0)],
         done: false,
     }));
-    app.update(ev(RestoreEvent::FolderListed {
+    app.send(ev(RestoreEvent::FolderListed {
         req,
         entries: vec![
             version(
@@ -63,11 +65,11 @@ fn with_hidden() -> App {
 
 fn report_versions(app: &mut App) {
     select(app, "report.txt");
-    app.update(Msg::Tick {
+    app.send(Msg::Tick {
         now: std::time::Instant::now(),
     });
     let req = app.versions.pending.expect("versions requested");
-    app.update(Msg::Worker(WorkerEvent::VersionsListed {
+    app.send(Msg::Worker(WorkerEvent::VersionsListed {
         req,
         versions: vec![
             version("report.txt", FileAction::Upload, 1_200_000, T0, "v3"),
@@ -89,7 +91,7 @@ fn report_versions(app: &mut App) {
         ],
         done: true,
     }));
-    app.update(code(KeyCode::Tab));
+    app.send(code(KeyCode::Tab));
     assert_eq!(app.focus, Focus::Versions);
 }
 
@@ -99,7 +101,7 @@ fn hidden_files_show_and_unhide() {
     assert_eq!(app.files.entries.len(), 4);
     assert!(app.files.pending.is_none(), "the last page arrived");
     select(&mut app, "old-notes.txt");
-    let cmds = app.update(key('U'));
+    let cmds = app.send(key('U'));
     match restore_cmd(&cmds) {
         RestoreCommand::RunJob { ops, .. } => {
             assert_eq!(
@@ -114,10 +116,10 @@ fn hidden_files_show_and_unhide() {
     assert_eq!(app.restore.jobs.len(), 1);
     // A visible file is not hidden: nothing is sent.
     select(&mut app, "report.txt");
-    assert!(app.update(key('U')).is_empty());
+    assert!(app.send(key('U')).is_empty());
     // `..`-less root, folder row: the whole folder.
     select(&mut app, "trips/");
-    match restore_cmd(&app.update(key('U'))) {
+    match restore_cmd(&app.send(key('U'))) {
         RestoreCommand::RunJob { ops, .. } => {
             assert_eq!(
                 ops,
@@ -134,11 +136,11 @@ fn hidden_files_show_and_unhide() {
 fn marked_entries_unhide_together_and_jobs_report_failures() {
     let mut app = with_hidden();
     select(&mut app, "old-notes.txt");
-    app.update(key(' '));
+    app.send(key(' '));
     select(&mut app, "trips/");
-    app.update(key(' '));
+    app.send(key(' '));
     assert_eq!(app.restore.marks.len(), 2);
-    let cmds = app.update(key('U'));
+    let cmds = app.send(key('U'));
     let job = match restore_cmd(&cmds) {
         RestoreCommand::RunJob { job, ops, .. } => {
             assert_eq!(
@@ -156,14 +158,14 @@ fn marked_entries_unhide_together_and_jobs_report_failures() {
         }
         other => panic!("{other:?}"),
     };
-    app.update(ev(RestoreEvent::JobProgressed {
+    app.send(ev(RestoreEvent::JobProgressed {
         job,
         done: 1,
         total: 3,
         failed: 1,
     }));
     assert_eq!(app.restore.jobs[0].done, 1);
-    let cmds = app.update(ev(RestoreEvent::JobFinished {
+    let cmds = app.send(ev(RestoreEvent::JobFinished {
         job,
         succeeded: 2,
         failures: vec![OpFailure {
@@ -190,7 +192,7 @@ fn marked_entries_unhide_together_and_jobs_report_failures() {
 #[test]
 fn recently_deleted_lists_newest_hide_first_and_unhides() {
     let mut app = browsing();
-    let cmds = app.update(key('W'));
+    let cmds = app.send(key('W'));
     let req = match restore_cmd(&cmds) {
         RestoreCommand::ListHidden { req, prefix, .. } => {
             assert_eq!(prefix, "");
@@ -204,7 +206,7 @@ fn recently_deleted_lists_newest_hide_first_and_unhides() {
         marker: FileId(format!("m-{name}")),
         last: Some(file(name, 2_000, at - DAY)),
     };
-    app.update(ev(RestoreEvent::HiddenListed {
+    app.send(ev(RestoreEvent::HiddenListed {
         req,
         files: vec![
             hidden("a.txt", T0 - 5 * DAY),
@@ -212,7 +214,7 @@ fn recently_deleted_lists_newest_hide_first_and_unhides() {
         ],
         done: false,
     }));
-    app.update(ev(RestoreEvent::HiddenListed {
+    app.send(ev(RestoreEvent::HiddenListed {
         req,
         files: vec![hidden("z.txt", T0 - 2 * DAY)],
         done: true,
@@ -226,9 +228,9 @@ fn recently_deleted_lists_newest_hide_first_and_unhides() {
         other => panic!("{other:?}"),
     }
     insta::assert_snapshot!("restore_recently_deleted", draw(&app).backend());
-    app.update(key(' '));
-    app.update(key(' '));
-    match restore_cmd(&app.update(key('U'))) {
+    app.send(key(' '));
+    app.send(key(' '));
+    match restore_cmd(&app.send(key('U'))) {
         RestoreCommand::RunJob { ops, .. } => assert_eq!(
             ops,
             &vec![
@@ -250,15 +252,15 @@ fn restore_a_version_copies_it_back() {
     let mut app = browsing();
     report_versions(&mut app);
     // The current version: nothing to do.
-    assert!(app.update(key('r')).is_empty());
-    app.update(key('j'));
-    app.update(key('j'));
+    assert!(app.send(key('r')).is_empty());
+    app.send(key('j'));
+    app.send(key('j'));
     assert!(
-        app.update(key('r')).is_empty(),
+        app.send(key('r')).is_empty(),
         "a hide marker is not restorable"
     );
-    app.update(key('j'));
-    match restore_cmd(&app.update(key('r'))) {
+    app.send(key('j'));
+    match restore_cmd(&app.send(key('r'))) {
         RestoreCommand::RunJob { ops, .. } => match ops.as_slice() {
             [Op::Copy { name, source }] => {
                 assert_eq!(name, "report.txt");
@@ -274,9 +276,9 @@ fn restore_a_version_copies_it_back() {
 fn delete_versions_asks_first_and_defaults_to_cancel() {
     let mut app = browsing();
     report_versions(&mut app);
-    app.update(key(' ')); // mark v3 (current)
-    app.update(key(' ')); // mark v2
-    app.update(key('D'));
+    app.send(key(' ')); // mark v3 (current)
+    app.send(key(' ')); // mark v2
+    app.send(key('D'));
     match app.modals.last() {
         Some(Modal::Restore(RestoreModal::ConfirmDelete(c))) => {
             assert_eq!(c.doomed.len(), 2);
@@ -291,13 +293,13 @@ fn delete_versions_asks_first_and_defaults_to_cancel() {
     }
     insta::assert_snapshot!("restore_delete_confirm", draw(&app).backend());
     assert!(
-        app.update(code(KeyCode::Enter)).is_empty(),
+        app.send(code(KeyCode::Enter)).is_empty(),
         "Enter on the default cancels"
     );
     assert!(app.modals.is_empty());
     // All older versions: everything but the newest.
-    app.update(key('X'));
-    match restore_cmd(&app.update(key('y'))) {
+    app.send(key('X'));
+    match restore_cmd(&app.send(key('y'))) {
         RestoreCommand::RunJob { ops, .. } => {
             let ids: Vec<&str> = ops
                 .iter()
@@ -315,11 +317,11 @@ fn delete_versions_asks_first_and_defaults_to_cancel() {
 /// In the past at 2026-11-01 08:00, root listed as it was then.
 fn in_the_past() -> (App, i64) {
     let mut app = browsing();
-    app.update(key('T'));
+    app.send(key('T'));
     for c in "2026-11-01 08:00".chars() {
-        assert!(app.update(key(c)).is_empty());
+        assert!(app.send(key(c)).is_empty());
     }
-    let cmds = app.update(code(KeyCode::Enter));
+    let cmds = app.send(code(KeyCode::Enter));
     let at = 1_793_520_000_000;
     let req = match restore_cmd(&cmds) {
         RestoreCommand::ListFolder {
@@ -331,7 +333,7 @@ fn in_the_past() -> (App, i64) {
         other => panic!("{other:?}"),
     };
     assert_eq!(app.restore.as_of, Some(at));
-    app.update(ev(RestoreEvent::FolderListed {
+    app.send(ev(RestoreEvent::FolderListed {
         req,
         entries: vec![
             folder("trips/"),
@@ -346,28 +348,28 @@ fn in_the_past() -> (App, i64) {
 #[test]
 fn point_in_time_parses_relative_times_and_leaves_with_esc() {
     let mut app = browsing();
-    app.update(Msg::WallClock { unix_ms: T0 });
-    app.update(key('T'));
+    app.send(Msg::WallClock { unix_ms: T0 });
+    app.send(key('T'));
     for c in "-3d".chars() {
-        app.update(key(c));
+        app.send(key(c));
     }
-    app.update(code(KeyCode::Enter));
+    app.send(code(KeyCode::Enter));
     assert_eq!(app.restore.as_of, Some(T0 - 3 * DAY));
     // A bad time keeps the prompt open with the error.
-    app.update(key('T'));
+    app.send(key('T'));
     for _ in 0..20 {
-        app.update(code(KeyCode::Backspace));
+        app.send(code(KeyCode::Backspace));
     }
     for c in "soon".chars() {
-        app.update(key(c));
+        app.send(key(c));
     }
-    assert!(app.update(code(KeyCode::Enter)).is_empty());
+    assert!(app.send(code(KeyCode::Enter)).is_empty());
     assert!(matches!(
         app.modals.last(),
         Some(Modal::Restore(RestoreModal::TimePrompt(p))) if p.error.is_some()
     ));
-    app.update(code(KeyCode::Esc));
-    let cmds = app.update(code(KeyCode::Esc));
+    app.send(code(KeyCode::Esc));
+    let cmds = app.send(code(KeyCode::Esc));
     assert_eq!(app.restore.as_of, None);
     assert!(matches!(cmds.as_slice(), [Command::ListFiles { .. }]));
 }
@@ -389,17 +391,17 @@ fn point_in_time_header_and_restore_plan() {
 
     // `r` on `..`-less root with nothing marked and a file selected: that file.
     select(&mut app, "report.txt");
-    match restore_cmd(&app.update(key('r'))) {
+    match restore_cmd(&app.send(key('r'))) {
         RestoreCommand::PlanRestore { scope, at: t, .. } => {
             assert_eq!(scope, &PlanScope::Names(vec!["report.txt".into()]));
             assert_eq!(*t, at);
         }
         other => panic!("{other:?}"),
     }
-    app.update(key('n'));
+    app.send(key('n'));
     // The folder row: the whole folder.
     select(&mut app, "trips/");
-    let req = match restore_cmd(&app.update(key('r'))) {
+    let req = match restore_cmd(&app.send(key('r'))) {
         RestoreCommand::PlanRestore { req, scope, .. } => {
             assert_eq!(scope, &PlanScope::Prefix("trips/".into()));
             *req
@@ -440,7 +442,7 @@ fn point_in_time_header_and_restore_plan() {
             then: Some(file("trips/same.jpg", 10, at - DAY)),
         },
     ];
-    app.update(ev(RestoreEvent::PlanListed {
+    app.send(ev(RestoreEvent::PlanListed {
         req,
         names,
         done: true,
@@ -459,8 +461,8 @@ fn point_in_time_header_and_restore_plan() {
 fn restore_plan_modal_toggles_hiding_and_applies() {
     let (mut app, at) = in_the_past();
     select(&mut app, "trips/");
-    let req = restore_cmd(&app.update(key('r'))).req();
-    app.update(ev(RestoreEvent::PlanListed {
+    let req = restore_cmd(&app.send(key('r'))).req();
+    app.send(ev(RestoreEvent::PlanListed {
         req,
         names: vec![
             NameAt {
@@ -483,10 +485,10 @@ fn restore_plan_modal_toggles_hiding_and_applies() {
         done: false,
     }));
     assert!(
-        app.update(key('y')).is_empty(),
+        app.send(key('y')).is_empty(),
         "no apply while the plan is incomplete"
     );
-    app.update(ev(RestoreEvent::PlanListed {
+    app.send(ev(RestoreEvent::PlanListed {
         req,
         names: vec![NameAt {
             name: "trips/same.jpg".into(),
@@ -495,9 +497,9 @@ fn restore_plan_modal_toggles_hiding_and_applies() {
         }],
         done: true,
     }));
-    app.update(key('h'));
+    app.send(key('h'));
     insta::assert_snapshot!("restore_plan", draw(&app).backend());
-    match restore_cmd(&app.update(key('y'))) {
+    match restore_cmd(&app.send(key('y'))) {
         RestoreCommand::RunJob { ops, .. } => {
             assert_eq!(ops.len(), 2);
             assert!(
@@ -518,7 +520,7 @@ fn restore_plan_modal_toggles_hiding_and_applies() {
 fn snapshot_hidden_files() {
     let mut app = with_hidden();
     select(&mut app, "sunset.jpg");
-    app.update(key(' '));
+    app.send(key(' '));
     select(&mut app, "old-notes.txt");
     insta::assert_snapshot!("restore_hidden_files", draw(&app).backend());
 }

@@ -3,10 +3,13 @@
 //! it on, a version's legal hold and retention), CORS / bucket info JSON editing, and the
 //! create and delete bucket flows. Snapshots on a 100×30 test terminal.
 
+mod common;
+use common::app::Drive;
 use std::collections::BTreeMap;
 
-use b2tui::app::settings::{Effect, FormKind, JsonTarget, RulesState, SettingsModal, Tab};
-use b2tui::app::{App, Focus, Modal, Msg, SessionInfo};
+use b2tui::app::settings::{FormKind, JsonTarget, RulesState, SettingsModal, Tab};
+use b2tui::app::{App, Edited, Effect, Focus, Modal, Msg, SessionInfo};
+use b2tui::b2::Secret;
 use b2tui::b2::buckets::{BucketSettings, FileLockConfig, FileRetention, LockedVersion, Readable};
 use b2tui::b2::notifications::{NotificationRule, TargetConfiguration};
 use b2tui::b2::{AccountId, Bucket, BucketId, FileAction, FileId, FileVersion};
@@ -78,7 +81,7 @@ fn ctrl(c: char) -> Msg {
 
 fn typed(app: &mut App, text: &str) {
     for c in text.chars() {
-        app.update(key(c));
+        app.send(key(c));
     }
 }
 
@@ -105,30 +108,30 @@ fn app() -> App {
             ..SessionInfo::default()
         },
     );
-    app.update(Msg::WallClock { unix_ms: T0 });
-    let req = app.start()[0].req();
+    app.send(Msg::WallClock { unix_ms: T0 });
+    let req = app.begin()[0].req();
     let buckets: Vec<Bucket> = ["backups", "photos-2026"]
         .iter()
         .map(|n| settings(n, 1, false).to_bucket())
         .collect();
-    app.update(Msg::Worker(WorkerEvent::BucketsListed { req, buckets }));
-    app.update(key('j'));
+    app.send(Msg::Worker(WorkerEvent::BucketsListed { req, buckets }));
+    app.send(key('j'));
     app
 }
 
 /// The settings view of photos-2026 (revision 4), on `tab`.
 fn opened(lock: bool, tab: Tab) -> (App, Vec<Command>) {
     let mut app = app();
-    let SettingsCommand::LoadBucket { req, .. } = settings_cmd(app.update(key('B'))) else {
+    let SettingsCommand::LoadBucket { req, .. } = settings_cmd(app.send(key('B'))) else {
         panic!("B loads the bucket");
     };
-    app.update(event(SettingsEvent::BucketLoaded {
+    app.send(event(SettingsEvent::BucketLoaded {
         req,
         bucket: settings("photos-2026", 4, lock),
     }));
     let mut cmds = Vec::new();
-    while app.admin.view.as_ref().map(|v| v.tab) != Some(tab) {
-        cmds.extend(app.update(code(KeyCode::Tab)));
+    while app.view.settings().map(|v| v.tab) != Some(tab) {
+        cmds.extend(app.send(code(KeyCode::Tab)));
     }
     (app, cmds)
 }
@@ -140,7 +143,7 @@ fn with_rules() -> App {
         panic!("the tab reads the rules");
     };
     assert_eq!(bucket, BucketId::from("id-photos-2026"));
-    app.update(event(SettingsEvent::NotificationRulesLoaded {
+    app.send(event(SettingsEvent::NotificationRulesLoaded {
         req,
         rules: vec![
             rule("uploads-hook", true, None),
@@ -202,9 +205,9 @@ fn notifications_tab_lists_rules_and_suspension() {
 #[test]
 fn rule_form_catches_every_error_before_sending() {
     let mut app = with_rules();
-    app.update(key('a'));
+    app.send(key('a'));
     // Nothing filled in: name, event types and URL.
-    assert!(app.update(code(KeyCode::Enter)).is_empty());
+    assert!(app.send(code(KeyCode::Enter)).is_empty());
     let fields: Vec<usize> = form_errors(&app).iter().map(|e| e.0).collect();
     assert_eq!(fields, vec![0, 1, 3]);
     insta::assert_snapshot!("notification_rule_form_errors", draw(&app).backend());
@@ -212,22 +215,22 @@ fn rule_form_catches_every_error_before_sending() {
     // A name that is taken, overlapping event types, plain http elsewhere, an X-Bz-
     // header, a batch of 0.
     let mut app = with_rules();
-    app.update(key('a'));
+    app.send(key('a'));
     typed(&mut app, "uploads-hook");
-    app.update(code(KeyCode::Tab));
-    app.update(key(' ')); // b2:ObjectCreated:*
-    app.update(code(KeyCode::Down));
-    app.update(key(' ')); // b2:ObjectCreated:Upload
-    app.update(code(KeyCode::Tab));
-    app.update(code(KeyCode::Tab));
+    app.send(code(KeyCode::Tab));
+    app.send(key(' ')); // b2:ObjectCreated:*
+    app.send(code(KeyCode::Down));
+    app.send(key(' ')); // b2:ObjectCreated:Upload
+    app.send(code(KeyCode::Tab));
+    app.send(code(KeyCode::Tab));
     typed(&mut app, "http://example.com/hook");
-    app.update(code(KeyCode::Tab));
+    app.send(code(KeyCode::Tab));
     typed(&mut app, "X-Bz-Secret: 1");
-    app.update(code(KeyCode::Tab));
-    app.update(code(KeyCode::Tab));
-    app.update(code(KeyCode::Backspace));
-    app.update(key('0'));
-    assert!(app.update(code(KeyCode::Enter)).is_empty());
+    app.send(code(KeyCode::Tab));
+    app.send(code(KeyCode::Tab));
+    app.send(code(KeyCode::Backspace));
+    app.send(key('0'));
+    assert!(app.send(code(KeyCode::Enter)).is_empty());
     let errors = form_errors(&app);
     let fields: Vec<usize> = errors.iter().map(|e| e.0).collect();
     assert_eq!(fields, vec![0, 1, 3, 4, 6], "{errors:?}");
@@ -239,36 +242,36 @@ fn rule_form_catches_every_error_before_sending() {
 
     // Short names and bad characters too.
     let mut app = with_rules();
-    app.update(key('a'));
+    app.send(key('a'));
     typed(&mut app, "a b");
-    app.update(code(KeyCode::Enter));
+    app.send(code(KeyCode::Enter));
     assert!(form_errors(&app)[0].1.contains("6 to 63"));
 }
 
 #[test]
 fn adding_a_rule_sends_every_rule_and_asks_for_a_secret() {
     let mut app = with_rules();
-    app.update(key('a'));
+    app.send(key('a'));
     typed(&mut app, "new-uploads");
-    app.update(code(KeyCode::Tab));
-    app.update(code(KeyCode::Down));
-    app.update(key(' ')); // b2:ObjectCreated:Upload
-    app.update(code(KeyCode::Tab));
+    app.send(code(KeyCode::Tab));
+    app.send(code(KeyCode::Down));
+    app.send(key(' ')); // b2:ObjectCreated:Upload
+    app.send(code(KeyCode::Tab));
     typed(&mut app, "in/");
-    app.update(code(KeyCode::Tab));
+    app.send(code(KeyCode::Tab));
     typed(&mut app, "http://127.0.0.1:9000/hook");
-    app.update(code(KeyCode::Tab));
+    app.send(code(KeyCode::Tab));
     typed(&mut app, "X-Team: ops");
-    app.update(code(KeyCode::Enter)); // a new header line
+    app.send(code(KeyCode::Enter)); // a new header line
     typed(&mut app, "Authorization: Bearer abc");
-    app.update(code(KeyCode::Tab));
-    app.update(code(KeyCode::Right)); // generate a new secret
+    app.send(code(KeyCode::Tab));
+    app.send(code(KeyCode::Right)); // generate a new secret
     let SettingsCommand::SetNotificationRules {
         req,
         rules,
         generate_secret_for,
         ..
-    } = settings_cmd(app.update(code(KeyCode::Enter)))
+    } = settings_cmd(app.send(code(KeyCode::Enter)))
     else {
         panic!("Enter sends the rules");
     };
@@ -287,7 +290,7 @@ fn adding_a_rule_sends_every_rule_and_asks_for_a_secret() {
     let mut stored = rules.clone();
     stored[2].target_configuration.hmac_sha256_signing_secret =
         Some("AbCdEfGhIjKlMnOpQrStUvWxYz012345".to_owned());
-    app.update(event(SettingsEvent::NotificationRulesSaved {
+    app.send(event(SettingsEvent::NotificationRulesSaved {
         req,
         rules: stored,
         generated: Some((
@@ -296,28 +299,27 @@ fn adding_a_rule_sends_every_rule_and_asks_for_a_secret() {
         )),
     }));
     assert!(matches!(top(&app), SettingsModal::Secret { .. }));
-    app.update(key('c'));
     assert_eq!(
-        app.take_effects(),
-        vec![Effect::CopyToClipboard(
+        app.update(key('c')).as_slice(),
+        [Effect::Clipboard(Secret::new(
             "AbCdEfGhIjKlMnOpQrStUvWxYz012345".to_owned()
-        )]
+        ))]
     );
 }
 
 #[test]
 fn toggle_and_delete_rules() {
     let mut app = with_rules();
-    let SettingsCommand::SetNotificationRules { rules, .. } = settings_cmd(app.update(key(' ')))
+    let SettingsCommand::SetNotificationRules { rules, .. } = settings_cmd(app.send(key(' ')))
     else {
         panic!("Space sends the rules");
     };
     assert!(!rules[0].is_enabled);
     assert!(rules[1].is_enabled);
-    app.update(key('j'));
-    assert!(app.update(key('d')).is_empty());
+    app.send(key('j'));
+    assert!(app.send(key('d')).is_empty());
     assert!(matches!(top(&app), SettingsModal::ConfirmRuleDelete { .. }));
-    let SettingsCommand::SetNotificationRules { rules, .. } = settings_cmd(app.update(key('y')))
+    let SettingsCommand::SetNotificationRules { rules, .. } = settings_cmd(app.send(key('y')))
     else {
         panic!("y deletes");
     };
@@ -329,16 +331,16 @@ fn toggle_and_delete_rules() {
 fn notifications_need_their_capabilities() {
     let mut app = app();
     app.set_capabilities(vec!["listBuckets".to_owned(), "writeBuckets".to_owned()]);
-    let SettingsCommand::LoadBucket { req, .. } = settings_cmd(app.update(key('B'))) else {
+    let SettingsCommand::LoadBucket { req, .. } = settings_cmd(app.send(key('B'))) else {
         panic!();
     };
-    app.update(event(SettingsEvent::BucketLoaded {
+    app.send(event(SettingsEvent::BucketLoaded {
         req,
         bucket: settings("photos-2026", 4, false),
     }));
-    app.update(code(KeyCode::Tab));
-    assert!(app.update(code(KeyCode::Tab)).is_empty(), "nothing is read");
-    let view = app.admin.view.as_ref().expect("view");
+    app.send(code(KeyCode::Tab));
+    assert!(app.send(code(KeyCode::Tab)).is_empty(), "nothing is read");
+    let view = app.view.settings().expect("view");
     assert_eq!(
         view.notifications,
         RulesState::Unavailable("readBucketNotifications")
@@ -351,16 +353,15 @@ fn notifications_need_their_capabilities() {
 fn object_lock_tab_default_retention() {
     let (mut app, _) = opened(true, Tab::ObjectLock);
     insta::assert_snapshot!("object_lock_tab", draw(&app).backend());
-    app.update(key('e'));
-    app.update(code(KeyCode::Right)); // governance
-    app.update(code(KeyCode::Tab));
+    app.send(key('e'));
+    app.send(code(KeyCode::Right)); // governance
+    app.send(code(KeyCode::Tab));
     typed(&mut app, "0");
-    assert!(app.update(code(KeyCode::Enter)).is_empty());
+    assert!(app.send(code(KeyCode::Enter)).is_empty());
     assert_eq!(form_errors(&app)[0].0, 1);
-    app.update(code(KeyCode::Backspace));
+    app.send(code(KeyCode::Backspace));
     typed(&mut app, "30");
-    let SettingsCommand::UpdateBucket { update, .. } =
-        settings_cmd(app.update(code(KeyCode::Enter)))
+    let SettingsCommand::UpdateBucket { update, .. } = settings_cmd(app.send(code(KeyCode::Enter)))
     else {
         panic!("Enter saves");
     };
@@ -376,9 +377,9 @@ fn object_lock_tab_default_retention() {
 #[test]
 fn turning_object_lock_on_asks_first() {
     let (mut app, _) = opened(false, Tab::ObjectLock);
-    assert!(app.update(key('L')).is_empty());
+    assert!(app.send(key('L')).is_empty());
     assert!(matches!(top(&app), SettingsModal::ConfirmEnableLock));
-    let SettingsCommand::UpdateBucket { update, .. } = settings_cmd(app.update(key('y'))) else {
+    let SettingsCommand::UpdateBucket { update, .. } = settings_cmd(app.send(key('y'))) else {
         panic!("y turns it on");
     };
     assert_eq!(update.file_lock_enabled, Some(true));
@@ -423,23 +424,22 @@ fn version_legal_hold_and_retention_from_the_versions_pane() {
     let mut app = app();
     app.versions.versions = vec![version("v1")];
     app.focus = Focus::Versions;
-    let SettingsCommand::LoadVersionLock { req, file_id } = settings_cmd(app.update(key('L')))
-    else {
+    let SettingsCommand::LoadVersionLock { req, file_id } = settings_cmd(app.send(key('L'))) else {
         panic!("L reads the version's lock");
     };
     assert_eq!(file_id, FileId::from("v1"));
-    app.update(event(SettingsEvent::VersionLockLoaded {
+    app.send(event(SettingsEvent::VersionLockLoaded {
         req,
         version: locked("off", Some(("governance", T0 + 3 * DAY))),
         changed: false,
     }));
     insta::assert_snapshot!("version_lock", draw(&app).backend());
-    let SettingsCommand::ChangeVersionLock { req, change, .. } = settings_cmd(app.update(key('h')))
+    let SettingsCommand::ChangeVersionLock { req, change, .. } = settings_cmd(app.send(key('h')))
     else {
         panic!("h toggles the hold");
     };
     assert_eq!(change, LockChange::LegalHold(true));
-    app.update(event(SettingsEvent::VersionLockLoaded {
+    app.send(event(SettingsEvent::VersionLockLoaded {
         req,
         version: locked("on", Some(("governance", T0 + 3 * DAY))),
         changed: true,
@@ -447,26 +447,26 @@ fn version_legal_hold_and_retention_from_the_versions_pane() {
 
     // Capabilities known without bypassGovernance: no bypass field.
     app.set_capabilities(vec!["writeFileRetentions".to_owned()]);
-    app.update(key('e'));
+    app.send(key('e'));
     let SettingsModal::Form(form) = top(&app) else {
         panic!("retention form");
     };
     assert_eq!(form.fields.len(), 2, "no governance bypass offered");
-    app.update(code(KeyCode::Esc));
+    app.send(code(KeyCode::Esc));
     app.set_capabilities(vec![
         "writeFileRetentions".to_owned(),
         "bypassGovernance".to_owned(),
     ]);
-    app.update(key('e'));
-    app.update(code(KeyCode::Tab));
+    app.send(key('e'));
+    app.send(code(KeyCode::Tab));
     for _ in 0..20 {
-        app.update(code(KeyCode::Backspace));
+        app.send(code(KeyCode::Backspace));
     }
     typed(&mut app, "+10d");
-    app.update(code(KeyCode::Tab));
-    app.update(code(KeyCode::Right)); // bypass: yes
+    app.send(code(KeyCode::Tab));
+    app.send(code(KeyCode::Right)); // bypass: yes
     let SettingsCommand::ChangeVersionLock { req, change, .. } =
-        settings_cmd(app.update(code(KeyCode::Enter)))
+        settings_cmd(app.send(code(KeyCode::Enter)))
     else {
         panic!("Enter sets the retention");
     };
@@ -481,7 +481,7 @@ fn version_legal_hold_and_retention_from_the_versions_pane() {
         }
     );
     // B2's refusal is shown as B2 says it.
-    app.update(Msg::Worker(WorkerEvent::RequestFailed {
+    app.send(Msg::Worker(WorkerEvent::RequestFailed {
         req,
         error: "Access Denied".into(),
         code: Some("unauthorized".into()),
@@ -498,43 +498,44 @@ fn version_legal_hold_and_retention_from_the_versions_pane() {
 #[test]
 fn cors_editor_validates_before_sending() {
     let (mut app, _) = opened(false, Tab::Cors);
-    assert!(app.update(key('e')).is_empty());
-    let effects = app.take_effects();
-    let [Effect::EditInEditor { target, text }] = effects.as_slice() else {
+    let effects = app.update(key('e'));
+    let [Effect::Edit { target, text }] = effects.as_slice() else {
         panic!("e asks the loop for $EDITOR: {effects:?}");
     };
     assert_eq!(*target, JsonTarget::CorsRules);
     assert_eq!(text, "[]");
     // No $EDITOR: the built-in editor opens on the text.
-    app.update(event(SettingsEvent::EditorUnavailable {
+    app.send(Msg::Edited {
         target: JsonTarget::CorsRules,
-        text: "[]".to_owned(),
-    }));
-    app.update(code(KeyCode::Backspace));
-    app.update(code(KeyCode::Backspace));
+        result: Edited::NoEditor {
+            text: "[]".to_owned(),
+        },
+    });
+    app.send(code(KeyCode::Backspace));
+    app.send(code(KeyCode::Backspace));
     for line in [
         "[{\"corsRuleName\": \"b2-downloads\",",
         " \"allowedOrigins\": [\"https://app.example.com\"],",
         " \"allowedOperations\": [\"s3_get\"], \"maxAgeSeconds\": 3600}]",
     ] {
         typed(&mut app, line);
-        app.update(code(KeyCode::Enter));
+        app.send(code(KeyCode::Enter));
     }
-    assert!(app.update(ctrl('s')).is_empty(), "refused before sending");
+    assert!(app.send(ctrl('s')).is_empty(), "refused before sending");
     assert!(form_errors(&app)[0].1.contains("b2-"));
     insta::assert_snapshot!("cors_editor", draw(&app).backend());
     // Fix the name on the first line.
-    app.update(code(KeyCode::Up));
-    app.update(code(KeyCode::Up));
-    app.update(code(KeyCode::Up));
-    app.update(code(KeyCode::Home));
+    app.send(code(KeyCode::Up));
+    app.send(code(KeyCode::Up));
+    app.send(code(KeyCode::Up));
+    app.send(code(KeyCode::Home));
     for _ in 0..19 {
-        app.update(code(KeyCode::Right));
+        app.send(code(KeyCode::Right));
     }
     for _ in 0..3 {
-        app.update(code(KeyCode::Delete));
+        app.send(code(KeyCode::Delete));
     }
-    let SettingsCommand::UpdateBucket { update, .. } = settings_cmd(app.update(ctrl('s'))) else {
+    let SettingsCommand::UpdateBucket { update, .. } = settings_cmd(app.send(ctrl('s'))) else {
         panic!("Ctrl-S saves");
     };
     assert_eq!(update.if_revision_is, Some(4));
@@ -546,31 +547,28 @@ fn cors_editor_validates_before_sending() {
 #[test]
 fn bucket_info_from_editor_and_errors_reopen_the_text() {
     let (mut app, _) = opened(false, Tab::Info);
-    app.update(key('e'));
-    let effects = app.take_effects();
+    let effects = app.update(key('e'));
     assert!(matches!(
         effects.as_slice(),
-        [Effect::EditInEditor {
+        [Effect::Edit {
             target: JsonTarget::BucketInfo,
             ..
         }]
     ));
     // Not a string value: back in the built-in editor with the error.
     assert!(
-        app.update(event(SettingsEvent::JsonEdited {
+        app.update(Msg::Edited {
             target: JsonTarget::BucketInfo,
-            text: Some("{\"owner\": 1}".to_owned()),
-        }))
+            result: Edited::Text("{\"owner\": 1}".to_owned()),
+        })
         .is_empty()
     );
     assert!(form_errors(&app)[0].1.contains("strings"));
-    app.update(code(KeyCode::Esc));
-    let SettingsCommand::UpdateBucket { update, .. } =
-        settings_cmd(app.update(event(SettingsEvent::JsonEdited {
-            target: JsonTarget::BucketInfo,
-            text: Some("{\"owner\": \"data\", \"tier\": \"gold\"}\n".to_owned()),
-        })))
-    else {
+    app.send(code(KeyCode::Esc));
+    let SettingsCommand::UpdateBucket { update, .. } = settings_cmd(app.send(Msg::Edited {
+        target: JsonTarget::BucketInfo,
+        result: Edited::Text("{\"owner\": \"data\", \"tier\": \"gold\"}\n".to_owned()),
+    })) else {
         panic!("valid info is sent");
     };
     assert_eq!(update.bucket_info.map(|i| i.len()), Some(2));
@@ -580,7 +578,7 @@ fn bucket_info_from_editor_and_errors_reopen_the_text() {
 #[test]
 fn create_bucket_form() {
     let mut app = app();
-    app.update(key('c'));
+    app.send(key('c'));
     let SettingsModal::Form(form) = top(&app) else {
         panic!("create form");
     };
@@ -588,18 +586,18 @@ fn create_bucket_form() {
     typed(&mut app, "b2-x");
     assert!(!form_errors(&app).is_empty(), "checked as typed");
     insta::assert_snapshot!("create_bucket_form_error", draw(&app).backend());
-    assert!(app.update(code(KeyCode::Enter)).is_empty());
+    assert!(app.send(code(KeyCode::Enter)).is_empty());
     for _ in 0..4 {
-        app.update(code(KeyCode::Backspace));
+        app.send(code(KeyCode::Backspace));
     }
     typed(&mut app, "new-bucket-2026");
-    app.update(code(KeyCode::Tab));
-    app.update(code(KeyCode::Right)); // public
-    app.update(code(KeyCode::Tab));
-    app.update(code(KeyCode::Tab));
-    app.update(code(KeyCode::Right)); // Object Lock on
+    app.send(code(KeyCode::Tab));
+    app.send(code(KeyCode::Right)); // public
+    app.send(code(KeyCode::Tab));
+    app.send(code(KeyCode::Tab));
+    app.send(code(KeyCode::Right)); // Object Lock on
     let SettingsCommand::CreateBucket { req, create } =
-        settings_cmd(app.update(code(KeyCode::Enter)))
+        settings_cmd(app.send(code(KeyCode::Enter)))
     else {
         panic!("Enter creates");
     };
@@ -607,7 +605,7 @@ fn create_bucket_form() {
     assert_eq!(create.bucket_type, "allPublic");
     assert!(create.file_lock_enabled);
     assert!(create.default_server_side_encryption.is_some());
-    let cmds = app.update(event(SettingsEvent::BucketCreated {
+    let cmds = app.send(event(SettingsEvent::BucketCreated {
         req,
         bucket: settings("new-bucket-2026", 1, true),
     }));
@@ -617,11 +615,11 @@ fn create_bucket_form() {
 #[test]
 fn delete_bucket_checks_then_confirms() {
     let mut app = app();
-    let SettingsCommand::InspectBucket { req, bucket } = settings_cmd(app.update(key('D'))) else {
+    let SettingsCommand::InspectBucket { req, bucket } = settings_cmd(app.send(key('D'))) else {
         panic!("D checks the bucket first");
     };
     assert_eq!(bucket, BucketId::from("id-photos-2026"));
-    app.update(event(SettingsEvent::BucketInspected {
+    app.send(event(SettingsEvent::BucketInspected {
         req,
         contents: BucketContents {
             versions: 3,
@@ -633,29 +631,29 @@ fn delete_bucket_checks_then_confirms() {
         Some(Modal::Error { message, .. }) => assert!(message.contains("3 file versions")),
         other => panic!("not empty: {other:?}"),
     }
-    app.update(code(KeyCode::Esc));
-    let SettingsCommand::InspectBucket { req, .. } = settings_cmd(app.update(key('D'))) else {
+    app.send(code(KeyCode::Esc));
+    let SettingsCommand::InspectBucket { req, .. } = settings_cmd(app.send(key('D'))) else {
         panic!();
     };
-    app.update(event(SettingsEvent::BucketInspected {
+    app.send(event(SettingsEvent::BucketInspected {
         req,
         contents: BucketContents::default(),
     }));
     insta::assert_snapshot!("delete_bucket_confirm", draw(&app).backend());
     // The safe answer is the default: n keeps it.
-    assert!(app.update(key('n')).is_empty());
-    let SettingsCommand::InspectBucket { req, .. } = settings_cmd(app.update(key('D'))) else {
+    assert!(app.send(key('n')).is_empty());
+    let SettingsCommand::InspectBucket { req, .. } = settings_cmd(app.send(key('D'))) else {
         panic!();
     };
-    app.update(event(SettingsEvent::BucketInspected {
+    app.send(event(SettingsEvent::BucketInspected {
         req,
         contents: BucketContents::default(),
     }));
-    let SettingsCommand::DeleteBucket { req, bucket } = settings_cmd(app.update(key('y'))) else {
+    let SettingsCommand::DeleteBucket { req, bucket } = settings_cmd(app.send(key('y'))) else {
         panic!("y deletes");
     };
     assert_eq!(bucket, BucketId::from("id-photos-2026"));
-    let cmds = app.update(event(SettingsEvent::BucketDeleted {
+    let cmds = app.send(event(SettingsEvent::BucketDeleted {
         req,
         bucket_name: "photos-2026".into(),
     }));

@@ -2,12 +2,14 @@
 //! settings view tabs, the lifecycle editor with a preset, a simulation result, a revision
 //! conflict and a share link, on a 100×30 test terminal.
 
+mod common;
+use common::app::Drive;
 use std::collections::BTreeMap;
 
 use b2tui::app::settings::{FormKind, SettingsModal, Tab};
-use b2tui::app::{App, Modal, Msg, SessionInfo};
+use b2tui::app::{App, Effect, Modal, Msg, SessionInfo};
 use b2tui::b2::buckets::{BucketSettings, FileLockConfig, Readable};
-use b2tui::b2::{AccountId, Bucket, BucketId, LifecycleRule};
+use b2tui::b2::{AccountId, Bucket, BucketId, LifecycleRule, Secret};
 use b2tui::config::{Keymap, Theme};
 use b2tui::lifecycle_sim::{self, EntryKind, SimEntry};
 use b2tui::ui;
@@ -82,24 +84,24 @@ fn app() -> App {
             ..SessionInfo::default()
         },
     );
-    let req = app.start()[0].req();
+    let req = app.begin()[0].req();
     let buckets: Vec<Bucket> = ["backups", "photos-2026"]
         .iter()
         .map(|n| settings(n, 1, Vec::new()).to_bucket())
         .collect();
-    app.update(Msg::Worker(WorkerEvent::BucketsListed { req, buckets }));
-    app.update(key('j'));
+    app.send(Msg::Worker(WorkerEvent::BucketsListed { req, buckets }));
+    app.send(key('j'));
     app
 }
 
 /// The settings view of photos-2026, loaded at revision 4 with one rule.
 fn opened() -> App {
     let mut app = app();
-    let SettingsCommand::LoadBucket { req, bucket } = settings_cmd(app.update(key('B'))) else {
+    let SettingsCommand::LoadBucket { req, bucket } = settings_cmd(app.send(key('B'))) else {
         panic!("B loads the bucket");
     };
     assert_eq!(bucket, BucketId::from("id-photos-2026"));
-    app.update(event(SettingsEvent::BucketLoaded {
+    app.send(event(SettingsEvent::BucketLoaded {
         req,
         bucket: settings("photos-2026", 4, vec![rule("logs/", Some(7), Some(1))]),
     }));
@@ -123,23 +125,23 @@ fn top(app: &App) -> &SettingsModal {
 fn settings_view_tabs() {
     let mut app = opened();
     insta::assert_snapshot!("settings_info", draw(&app).backend());
-    app.update(code(KeyCode::Tab));
-    assert_eq!(app.admin.view.as_ref().map(|v| v.tab), Some(Tab::Lifecycle));
+    app.send(code(KeyCode::Tab));
+    assert_eq!(app.view.settings().map(|v| v.tab), Some(Tab::Lifecycle));
     insta::assert_snapshot!("settings_lifecycle", draw(&app).backend());
-    app.update(code(KeyCode::Esc));
-    assert!(app.admin.view.is_none());
+    app.send(code(KeyCode::Esc));
+    assert!(app.view.settings().is_none());
 }
 
 /// Adds a rule for `tmp/` with the "keep prior versions for N days" preset.
 fn add_preset_rule(app: &mut App) {
-    app.update(code(KeyCode::Tab));
-    app.update(key('a'));
+    app.send(code(KeyCode::Tab));
+    app.send(key('a'));
     for _ in 0..3 {
-        app.update(code(KeyCode::Right)); // preset: custom → … → keep prior versions N days
+        app.send(code(KeyCode::Right)); // preset: custom → … → keep prior versions N days
     }
-    app.update(code(KeyCode::Tab));
+    app.send(code(KeyCode::Tab));
     for c in "tmp/".chars() {
-        app.update(key(c));
+        app.send(key(c));
     }
 }
 
@@ -153,16 +155,16 @@ fn lifecycle_preset_fills_the_form_and_saving_sends_if_revision_is() {
     assert_eq!(form.kind, FormKind::LifecycleRule { index: None });
     assert_eq!((form.value(2), form.value(3)), ("", "30"));
     insta::assert_snapshot!("lifecycle_editor_preset", draw(&app).backend());
-    assert!(app.update(code(KeyCode::Enter)).is_empty());
-    let view = app.admin.view.as_ref().expect("view");
+    assert!(app.send(code(KeyCode::Enter)).is_empty());
+    let view = app.view.settings().expect("view");
     assert_eq!(view.rules[1], rule("tmp/", None, Some(30)));
     assert!(view.is_dirty());
-    app.update(key('w'));
+    app.send(key('w'));
     let SettingsModal::ConfirmRules { diff } = top(&app) else {
         panic!()
     };
     assert_eq!(diff.len(), 2, "{diff:?}");
-    let SettingsCommand::UpdateBucket { update, .. } = settings_cmd(app.update(key('y'))) else {
+    let SettingsCommand::UpdateBucket { update, .. } = settings_cmd(app.send(key('y'))) else {
         panic!("y saves");
     };
     assert_eq!(update.if_revision_is, Some(4));
@@ -172,15 +174,15 @@ fn lifecycle_preset_fills_the_form_and_saving_sends_if_revision_is() {
 #[test]
 fn overlapping_prefix_is_refused_inline() {
     let mut app = opened();
-    app.update(code(KeyCode::Tab));
-    app.update(key('a'));
-    app.update(code(KeyCode::Tab));
+    app.send(code(KeyCode::Tab));
+    app.send(key('a'));
+    app.send(code(KeyCode::Tab));
     for c in "logs/old/".chars() {
-        app.update(key(c));
+        app.send(key(c));
     }
-    app.update(code(KeyCode::Tab));
-    app.update(key('3'));
-    app.update(code(KeyCode::Enter));
+    app.send(code(KeyCode::Tab));
+    app.send(key('3'));
+    app.send(code(KeyCode::Enter));
     let SettingsModal::Form(form) = top(&app) else {
         panic!("form stays open")
     };
@@ -196,16 +198,16 @@ fn overlapping_prefix_is_refused_inline() {
 fn simulation_result() {
     let mut app = opened();
     add_preset_rule(&mut app);
-    app.update(code(KeyCode::Enter));
-    app.update(key('S'));
+    app.send(code(KeyCode::Enter));
+    app.send(key('S'));
     let SettingsCommand::SimulateLifecycle {
         req, days, rules, ..
-    } = settings_cmd(app.update(code(KeyCode::Enter)))
+    } = settings_cmd(app.send(code(KeyCode::Enter)))
     else {
         panic!("Enter starts the simulation");
     };
     assert_eq!(days, 30);
-    app.update(event(SettingsEvent::SimulationProgressed {
+    app.send(event(SettingsEvent::SimulationProgressed {
         req,
         scanned: 1000,
     }));
@@ -224,9 +226,9 @@ fn simulation_result() {
         entry("tmp/x", "x1", T0 - 40 * DAY, 2_500_000),
     ];
     let report = lifecycle_sim::simulate(&rules, &entries, T0, days);
-    app.update(event(SettingsEvent::SimulationFinished { req, report }));
+    app.send(event(SettingsEvent::SimulationFinished { req, report }));
     insta::assert_snapshot!("simulation_result", draw(&app).backend());
-    app.update(key('l'));
+    app.send(key('l'));
     insta::assert_snapshot!("simulation_list", draw(&app).backend());
 }
 
@@ -234,13 +236,13 @@ fn simulation_result() {
 fn conflict_shows_their_change_and_keeps_the_draft() {
     let mut app = opened();
     add_preset_rule(&mut app);
-    app.update(code(KeyCode::Enter));
-    app.update(key('w'));
-    let SettingsCommand::UpdateBucket { req, .. } = settings_cmd(app.update(key('y'))) else {
+    app.send(code(KeyCode::Enter));
+    app.send(key('w'));
+    let SettingsCommand::UpdateBucket { req, .. } = settings_cmd(app.send(key('y'))) else {
         panic!()
     };
     let theirs = settings("photos-2026", 5, vec![rule("logs/", Some(14), Some(1))]);
-    app.update(event(SettingsEvent::BucketConflict {
+    app.send(event(SettingsEvent::BucketConflict {
         req,
         current: theirs,
     }));
@@ -254,12 +256,12 @@ fn conflict_shows_their_change_and_keeps_the_draft() {
     };
     assert_eq!((*from_revision, *to_revision), (4, 5));
     insta::assert_snapshot!("conflict_diff", draw(&app).backend());
-    app.update(code(KeyCode::Enter));
-    let view = app.admin.view.as_ref().expect("view");
+    app.send(code(KeyCode::Enter));
+    let view = app.view.settings().expect("view");
     assert_eq!(view.rules.len(), 2, "the draft is kept");
     assert_eq!(view.stored.as_ref().map(|s| s.revision), Some(5));
-    app.update(key('w'));
-    let SettingsCommand::UpdateBucket { update, .. } = settings_cmd(app.update(key('y'))) else {
+    app.send(key('w'));
+    let SettingsCommand::UpdateBucket { update, .. } = settings_cmd(app.send(key('y'))) else {
         panic!()
     };
     assert_eq!(
@@ -273,8 +275,8 @@ fn conflict_shows_their_change_and_keeps_the_draft() {
 fn missing_capability_is_named_before_the_form() {
     let mut app = opened();
     app.set_capabilities(vec!["listBuckets".to_owned(), "listFiles".to_owned()]);
-    app.update(code(KeyCode::Tab));
-    app.update(key('a'));
+    app.send(code(KeyCode::Tab));
+    app.send(key('a'));
     match app.modals.last() {
         Some(Modal::Error { message, .. }) => {
             assert!(message.contains("writeBuckets"), "{message}")
@@ -286,8 +288,8 @@ fn missing_capability_is_named_before_the_form() {
 #[test]
 fn share_link_modal_copies_the_link() {
     let mut app = app();
-    app.update(code(KeyCode::Enter)); // open photos-2026
-    app.update(key('s'));
+    app.send(code(KeyCode::Enter)); // open photos-2026
+    app.send(key('s'));
     let SettingsModal::Form(form) = top(&app) else {
         panic!("share form")
     };
@@ -300,23 +302,23 @@ fn share_link_modal_copies_the_link() {
     ));
     let SettingsCommand::ShareLink {
         req, valid_seconds, ..
-    } = settings_cmd(app.update(code(KeyCode::Enter)))
+    } = settings_cmd(app.send(code(KeyCode::Enter)))
     else {
         panic!()
     };
     assert_eq!(valid_seconds, 86_400);
-    app.update(event(SettingsEvent::ShareLinkReady {
+    let url = "http://127.0.0.1:8090/file/photos-2026/trips/?Authorization=3_20261120_tok";
+    let copied = app.update(event(SettingsEvent::ShareLinkReady {
         req,
         link: ShareLink {
-            url: "http://127.0.0.1:8090/file/photos-2026/trips/?Authorization=3_20261120_tok"
-                .into(),
+            url: url.into(),
             prefix: "trips/".into(),
             is_folder: true,
             valid_until: Some(T0 + DAY),
         },
     }));
-    assert_eq!(app.take_effects().len(), 1, "copied on arrival");
+    let clipboard = [Effect::Clipboard(Secret::new(url.to_owned()))];
+    assert_eq!(copied.as_slice(), clipboard, "copied on arrival");
     insta::assert_snapshot!("share_link", draw(&app).backend());
-    app.update(key('c'));
-    assert_eq!(app.take_effects().len(), 1);
+    assert_eq!(app.update(key('c')).as_slice(), clipboard);
 }

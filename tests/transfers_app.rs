@@ -3,6 +3,8 @@
 //! prompts (defaults, conflict policy asked once), cancel/pause/retry, the files refresh after
 //! an upload; and snapshots of the transfers view and prompts on a 100×30 test terminal.
 
+mod common;
+use common::app::Drive;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -74,7 +76,7 @@ fn code(code: KeyCode) -> Msg {
 
 fn type_text(app: &mut App, text: &str) {
     for c in text.chars() {
-        app.update(key(c));
+        app.send(key(c));
     }
 }
 
@@ -100,14 +102,14 @@ fn browsing() -> App {
             ..SessionInfo::default()
         },
     );
-    let req = app.start()[0].req();
-    app.update(Msg::Worker(WorkerEvent::BucketsListed {
+    let req = app.begin()[0].req();
+    app.send(Msg::Worker(WorkerEvent::BucketsListed {
         req,
         buckets: vec![bucket("backups"), bucket("photos-2026")],
     }));
-    app.update(key('j'));
-    let req = app.update(code(KeyCode::Enter))[0].req();
-    app.update(Msg::Worker(WorkerEvent::FilesListed {
+    app.send(key('j'));
+    let req = app.send(code(KeyCode::Enter))[0].req();
+    app.send(Msg::Worker(WorkerEvent::FilesListed {
         req,
         entries: vec![
             folder("alps/"),
@@ -123,18 +125,18 @@ fn browsing() -> App {
 }
 
 fn select(app: &mut App, name: &str) {
-    app.update(key('g'));
+    app.send(key('g'));
     for _ in 0..10 {
         if app.files.selected_name() == Some(name) {
             return;
         }
-        app.update(key('j'));
+        app.send(key('j'));
     }
     panic!("{name} not found");
 }
 
 fn engine(app: &mut App, ev: TransferEvent) -> Vec<Command> {
-    app.update(Msg::Worker(WorkerEvent::Transfer(TransferNote::Engine(ev))))
+    app.send(Msg::Worker(WorkerEvent::Transfer(TransferNote::Engine(ev))))
 }
 
 fn job(id: u64, kind: JobKind, source: &str, destination: &str, total: u64) -> JobSnapshot {
@@ -258,60 +260,60 @@ fn with_jobs(app: &mut App) {
 #[test]
 fn number_keys_switch_views_and_tab_moves_panes() {
     let mut app = browsing();
-    app.update(key('1'));
+    app.send(key('1'));
     assert_eq!(
-        (app.view, app.focus),
+        (app.view.clone(), app.focus),
         (View::Browse, Focus::Files),
         "1 is no pane key"
     );
-    app.update(code(KeyCode::Tab));
+    app.send(code(KeyCode::Tab));
     assert_eq!(app.focus, Focus::Versions);
-    app.update(code(KeyCode::BackTab));
-    app.update(code(KeyCode::BackTab));
+    app.send(code(KeyCode::BackTab));
+    app.send(code(KeyCode::BackTab));
     assert_eq!(app.focus, Focus::Buckets);
-    app.update(key('l'));
+    app.send(key('l'));
     assert_eq!(app.focus, Focus::Files);
 
-    app.update(key('2'));
+    app.send(key('2'));
     assert_eq!(app.view, View::Transfers);
-    app.update(key('1'));
+    app.send(key('1'));
     assert_eq!(app.view, View::Browse);
-    app.update(key('t'));
+    app.send(key('t'));
     assert_eq!(app.view, View::Transfers);
-    let cmds = app.update(key('3'));
+    let cmds = app.send(key('3'));
     assert_eq!(app.view, View::Keys);
     assert!(matches!(
         cmds[..],
         [Command::Keys(KeyCommand::ListKeys { .. })]
     ));
-    app.update(key('2'));
+    app.send(key('2'));
     assert_eq!(app.view, View::Transfers);
-    app.update(code(KeyCode::Esc));
+    app.send(code(KeyCode::Esc));
     assert_eq!(app.view, View::Browse);
 
     // 4: the settings of the open bucket, from any view; 1-3 leave it.
-    app.update(key('2'));
-    let cmds = app.update(key('4'));
+    app.send(key('2'));
+    let cmds = app.send(key('4'));
     assert!(matches!(
         cmds[..],
         [Command::Settings(SettingsCommand::LoadBucket { .. })]
     ));
     assert_eq!(
-        app.admin.view.as_ref().map(|v| v.bucket.name.as_str()),
+        app.view.settings().map(|v| v.bucket.name.as_str()),
         Some("photos-2026")
     );
-    app.update(key('2'));
-    assert!(app.admin.view.is_none());
+    app.send(key('2'));
+    assert!(app.view.settings().is_none());
     assert_eq!(app.view, View::Transfers);
-    app.update(key('4'));
-    app.update(key('1'));
-    assert!(app.admin.view.is_none());
+    app.send(key('4'));
+    app.send(key('1'));
+    assert!(app.view.settings().is_none());
     assert_eq!(app.view, View::Browse);
-    app.update(key('B'));
-    assert!(app.admin.view.is_some());
-    app.update(key('3'));
+    app.send(key('B'));
+    assert!(app.view.settings().is_some());
+    app.send(key('3'));
     assert_eq!(app.view, View::Keys);
-    app.update(key('K'));
+    app.send(key('K'));
     assert_eq!(app.view, View::Keys);
 }
 
@@ -419,22 +421,22 @@ fn completion_over_a_listing() {
 fn upload_prompt_completes_and_queues_into_the_folder_shown() {
     let mut app = browsing();
     select(&mut app, "trips/");
-    let req = app.update(code(KeyCode::Enter))[0].req();
-    app.update(Msg::Worker(WorkerEvent::FilesListed {
+    let req = app.send(code(KeyCode::Enter))[0].req();
+    app.send(Msg::Worker(WorkerEvent::FilesListed {
         req,
         entries: vec![],
         next: None,
     }));
     assert_eq!(app.files.prefix, "trips/");
-    app.update(key('u'));
+    app.send(key('u'));
     assert!(matches!(top(&app), TransferModal::Path(_)));
     type_text(&mut app, "/home/me/ph");
-    let cmds = transfer_cmds(app.update(code(KeyCode::Tab)));
+    let cmds = transfer_cmds(app.send(code(KeyCode::Tab)));
     let [TransferCommand::ListLocal { req, dir }] = &cmds[..] else {
         panic!("{cmds:?}")
     };
     assert_eq!(dir, &PathBuf::from("/home/me/"));
-    app.update(Msg::Worker(WorkerEvent::Transfer(
+    app.send(Msg::Worker(WorkerEvent::Transfer(
         TransferNote::LocalListed {
             req: *req,
             dir: dir.clone(),
@@ -447,15 +449,15 @@ fn upload_prompt_completes_and_queues_into_the_folder_shown() {
     assert_eq!(p.input.value(), "/home/me/pho");
     assert_eq!(p.candidates, ["photos/", "phone.txt"]);
     type_text(&mut app, "n");
-    let req = transfer_cmds(app.update(code(KeyCode::Tab)))[0].req();
-    app.update(Msg::Worker(WorkerEvent::Transfer(
+    let req = transfer_cmds(app.send(code(KeyCode::Tab)))[0].req();
+    app.send(Msg::Worker(WorkerEvent::Transfer(
         TransferNote::LocalListed {
             req,
             dir: PathBuf::from("/home/me/"),
             entries: vec![entry("photos", true), entry("phone.txt", false)],
         },
     )));
-    let cmds = transfer_cmds(app.update(code(KeyCode::Enter)));
+    let cmds = transfer_cmds(app.send(code(KeyCode::Enter)));
     let [
         TransferCommand::Upload {
             local,
@@ -476,11 +478,11 @@ fn upload_prompt_completes_and_queues_into_the_folder_shown() {
 #[test]
 fn a_stale_completion_is_dropped() {
     let mut app = browsing();
-    app.update(key('u'));
+    app.send(key('u'));
     type_text(&mut app, "ph");
-    let req = transfer_cmds(app.update(code(KeyCode::Tab)))[0].req();
+    let req = transfer_cmds(app.send(code(KeyCode::Tab)))[0].req();
     type_text(&mut app, "x");
-    app.update(Msg::Worker(WorkerEvent::Transfer(
+    app.send(Msg::Worker(WorkerEvent::Transfer(
         TransferNote::LocalListed {
             req,
             dir: PathBuf::from("."),
@@ -497,24 +499,24 @@ fn a_stale_completion_is_dropped() {
 fn download_prompt_defaults_to_cwd_then_remembers() {
     let mut app = browsing();
     select(&mut app, "report.txt");
-    app.update(key('d'));
+    app.send(key('d'));
     let TransferModal::Path(p) = top(&app) else {
         panic!()
     };
     assert_eq!(p.input.value(), "/home/me");
     // Replace the default with another folder.
     for _ in 0.."/home/me".len() {
-        app.update(code(KeyCode::Backspace));
+        app.send(code(KeyCode::Backspace));
     }
     type_text(&mut app, "/tmp/dl");
-    assert!(transfer_cmds(app.update(code(KeyCode::Enter))).is_empty());
+    assert!(transfer_cmds(app.send(code(KeyCode::Enter))).is_empty());
     assert_eq!(
         top(&app),
         &TransferModal::Conflict {
             choice: ConflictPolicy::Skip
         }
     );
-    let cmds = transfer_cmds(app.update(key('o')));
+    let cmds = transfer_cmds(app.send(key('o')));
     let [
         TransferCommand::Download {
             items,
@@ -533,7 +535,7 @@ fn download_prompt_defaults_to_cwd_then_remembers() {
     assert!(matches!(&items[..], [DownloadItem::File(v)] if v.file_name == "report.txt"));
 
     select(&mut app, "sunset.jpg");
-    app.update(key('d'));
+    app.send(key('d'));
     let TransferModal::Path(p) = top(&app) else {
         panic!()
     };
@@ -542,7 +544,7 @@ fn download_prompt_defaults_to_cwd_then_remembers() {
         "/tmp/dl",
         "the folder is remembered for the session"
     );
-    app.update(code(KeyCode::Esc));
+    app.send(code(KeyCode::Esc));
     assert!(app.modals.is_empty());
     assert!(app.transfers.plan.is_none());
 }
@@ -552,16 +554,16 @@ fn conflict_policy_is_asked_once_per_batch() {
     let mut app = browsing();
     for name in ["alps/", "report.txt", "sunset.jpg"] {
         select(&mut app, name);
-        app.update(key(' '));
+        app.send(key(' '));
     }
-    app.update(key('d'));
-    let cmds = transfer_cmds(app.update(code(KeyCode::Enter)));
+    app.send(key('d'));
+    let cmds = transfer_cmds(app.send(code(KeyCode::Enter)));
     assert!(cmds.is_empty());
     assert!(matches!(top(&app), TransferModal::Conflict { .. }));
     // Enter takes the highlighted answer; right moves it.
-    app.update(code(KeyCode::Right));
-    app.update(code(KeyCode::Right));
-    let cmds = transfer_cmds(app.update(code(KeyCode::Enter)));
+    app.send(code(KeyCode::Right));
+    app.send(code(KeyCode::Right));
+    let cmds = transfer_cmds(app.send(code(KeyCode::Enter)));
     assert!(app.modals.is_empty(), "asked once");
     let [
         TransferCommand::Download {
@@ -584,9 +586,9 @@ fn conflict_policy_is_asked_once_per_batch() {
 fn cancel_asks_how_and_pause_retry_clear_steer_the_engine() {
     let mut app = browsing();
     with_jobs(&mut app);
-    app.update(key('2'));
+    app.send(key('2'));
     // Job 1: a running upload.
-    app.update(key('c'));
+    app.send(key('c'));
     assert!(matches!(
         top(&app),
         TransferModal::Cancel {
@@ -595,7 +597,7 @@ fn cancel_asks_how_and_pause_retry_clear_steer_the_engine() {
             ..
         }
     ));
-    let cmds = transfer_cmds(app.update(key('k')));
+    let cmds = transfer_cmds(app.send(key('k')));
     assert_eq!(
         cmds,
         [TransferCommand::Cancel {
@@ -604,30 +606,30 @@ fn cancel_asks_how_and_pause_retry_clear_steer_the_engine() {
         }]
     );
     // Job 2 is done: nothing to cancel.
-    app.update(key('j'));
-    app.update(key('c'));
+    app.send(key('j'));
+    app.send(key('c'));
     assert!(app.modals.is_empty());
     // Job 3 failed: r retries.
-    app.update(key('j'));
+    app.send(key('j'));
     assert_eq!(
-        transfer_cmds(app.update(key('r'))),
+        transfer_cmds(app.send(key('r'))),
         [TransferCommand::Retry { id: JobId(3) }]
     );
     // Job 5 is paused: p resumes; job 1 running: p pauses.
-    app.update(key('j'));
-    app.update(key('j'));
+    app.send(key('j'));
+    app.send(key('j'));
     assert_eq!(
-        transfer_cmds(app.update(key('p'))),
+        transfer_cmds(app.send(key('p'))),
         [TransferCommand::Resume { id: JobId(5) }]
     );
-    app.update(key('g'));
+    app.send(key('g'));
     assert_eq!(
-        transfer_cmds(app.update(key('p'))),
+        transfer_cmds(app.send(key('p'))),
         [TransferCommand::Pause { id: JobId(1) }]
     );
     // A download's cancel only discards.
-    app.update(key('G'));
-    app.update(key('c'));
+    app.send(key('G'));
+    app.send(key('c'));
     assert!(matches!(
         top(&app),
         TransferModal::Cancel {
@@ -636,9 +638,9 @@ fn cancel_asks_how_and_pause_retry_clear_steer_the_engine() {
             ..
         }
     ));
-    assert!(transfer_cmds(app.update(key('k'))).is_empty());
+    assert!(transfer_cmds(app.send(key('k'))).is_empty());
     assert_eq!(
-        transfer_cmds(app.update(key('d'))),
+        transfer_cmds(app.send(key('d'))),
         [TransferCommand::Cancel {
             id: JobId(6),
             mode: CancelMode::Discard
@@ -646,7 +648,7 @@ fn cancel_asks_how_and_pause_retry_clear_steer_the_engine() {
     );
     // x forgets finished rows (done, failed, skipped) but keeps paused ones.
     assert_eq!(
-        transfer_cmds(app.update(key('x'))),
+        transfer_cmds(app.send(key('x'))),
         [TransferCommand::ClearFinished]
     );
     let left: Vec<u64> = app.transfers.jobs.keys().map(|k| k.0).collect();
@@ -703,7 +705,7 @@ fn an_upload_into_the_folder_shown_refreshes_it_once() {
         },
     );
     assert!(
-        app.update(Msg::Tick { now: before }).is_empty(),
+        app.send(Msg::Tick { now: before }).is_empty(),
         "another bucket"
     );
     engine(
@@ -722,13 +724,13 @@ fn an_upload_into_the_folder_shown_refreshes_it_once() {
             verified: true,
         },
     );
-    let cmds = app.update(Msg::Tick { now: before });
+    let cmds = app.send(Msg::Tick { now: before });
     assert!(
         matches!(&cmds[..], [Command::ListFiles { prefix, start: None, .. }] if prefix.is_empty()),
         "{cmds:?}"
     );
     assert!(
-        app.update(Msg::Tick { now: before }).is_empty(),
+        app.send(Msg::Tick { now: before }).is_empty(),
         "one reload for the burst"
     );
 }
@@ -736,39 +738,39 @@ fn an_upload_into_the_folder_shown_refreshes_it_once() {
 #[test]
 fn unfinished_large_files_resume_asks_for_the_local_file() {
     let mut app = browsing();
-    let cmds = transfer_cmds(app.update(key('L')));
+    let cmds = transfer_cmds(app.send(key('L')));
     let [TransferCommand::ListUnfinished { req, bucket }] = &cmds[..] else {
         panic!("{cmds:?}")
     };
     assert_eq!(bucket.name, "photos-2026");
     let mut big = file("backups/disk.img", 0);
     big.action = FileAction::Start;
-    app.update(Msg::Worker(WorkerEvent::Transfer(
+    app.send(Msg::Worker(WorkerEvent::Transfer(
         TransferNote::UnfinishedListed {
             req: *req,
             files: vec![big],
         },
     )));
     assert_eq!(top(&app), &TransferModal::Unfinished);
-    app.update(key('r'));
+    app.send(key('r'));
     let TransferModal::Path(p) = top(&app) else {
         panic!()
     };
     assert_eq!(p.input.value(), "/home/me/disk.img");
-    let cmds = transfer_cmds(app.update(code(KeyCode::Enter)));
+    let cmds = transfer_cmds(app.send(code(KeyCode::Enter)));
     assert!(matches!(
         &cmds[..],
         [TransferCommand::UploadAs { file_name, local, .. }]
             if file_name == "backups/disk.img" && local == &PathBuf::from("/home/me/disk.img")
     ));
     // c asks, d cancels it on B2.
-    app.update(key('c'));
+    app.send(key('c'));
     assert!(matches!(top(&app), TransferModal::CancelUnfinished { .. }));
-    let cmds = transfer_cmds(app.update(key('d')));
+    let cmds = transfer_cmds(app.send(key('d')));
     let [TransferCommand::CancelUnfinished { req, file_id }] = &cmds[..] else {
         panic!("{cmds:?}")
     };
-    app.update(Msg::Worker(WorkerEvent::Transfer(
+    app.send(Msg::Worker(WorkerEvent::Transfer(
         TransferNote::UnfinishedCancelled {
             req: *req,
             file_id: file_id.clone(),
@@ -787,10 +789,10 @@ fn unfinished_large_files_resume_asks_for_the_local_file() {
 #[test]
 fn a_path_that_cannot_start_shows_why() {
     let mut app = browsing();
-    app.update(key('u'));
+    app.send(key('u'));
     type_text(&mut app, "/nope");
-    let req = transfer_cmds(app.update(code(KeyCode::Enter)))[0].req();
-    app.update(Msg::Worker(WorkerEvent::Transfer(
+    let req = transfer_cmds(app.send(code(KeyCode::Enter)))[0].req();
+    app.send(Msg::Worker(WorkerEvent::Transfer(
         TransferNote::NotStarted {
             req,
             error: "/nope: No such file or directory".into(),
@@ -815,7 +817,7 @@ fn draw(app: &App) -> Terminal<TestBackend> {
 fn snapshot_transfers_view() {
     let mut app = browsing();
     with_jobs(&mut app);
-    app.update(key('t'));
+    app.send(key('t'));
     insta::assert_snapshot!("transfers_view", draw(&app).backend());
 }
 
@@ -833,10 +835,10 @@ fn snapshot_header_summary_in_browse() {
 #[test]
 fn snapshot_upload_prompt_with_candidates() {
     let mut app = browsing();
-    app.update(key('u'));
+    app.send(key('u'));
     type_text(&mut app, "/home/me/ph");
-    let req = transfer_cmds(app.update(code(KeyCode::Tab)))[0].req();
-    app.update(Msg::Worker(WorkerEvent::Transfer(
+    let req = transfer_cmds(app.send(code(KeyCode::Tab)))[0].req();
+    app.send(Msg::Worker(WorkerEvent::Transfer(
         TransferNote::LocalListed {
             req,
             dir: PathBuf::from("/home/me/"),
@@ -854,11 +856,11 @@ fn snapshot_upload_prompt_with_candidates() {
 fn snapshot_download_prompt_and_conflict() {
     let mut app = browsing();
     select(&mut app, "report.txt");
-    app.update(key(' '));
+    app.send(key(' '));
     select(&mut app, "alps/");
-    app.update(key(' '));
-    app.update(key('d'));
+    app.send(key(' '));
+    app.send(key('d'));
     insta::assert_snapshot!("download_prompt", draw(&app).backend());
-    app.update(code(KeyCode::Enter));
+    app.send(code(KeyCode::Enter));
     insta::assert_snapshot!("download_conflict", draw(&app).backend());
 }

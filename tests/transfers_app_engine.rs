@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::app::Drive;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -37,8 +38,8 @@ async fn run_until(
             .await
             .expect("in time")
             .expect("worker alive");
-        let mut more = app.update(Msg::Worker(ev));
-        more.extend(app.update(Msg::Tick {
+        let mut more = app.send(Msg::Worker(ev));
+        more.extend(app.send(Msg::Tick {
             now: Instant::now(),
         }));
         for c in more {
@@ -69,12 +70,12 @@ async fn upload_typed_in_the_app_runs_and_refreshes_the_folder() {
         },
     );
     let mut seen = Vec::new();
-    let start = app.start();
+    let start = app.begin();
     run_until(&mut app, start, &tx, &mut rx, &mut seen, |a| {
         !a.buckets.buckets.is_empty()
     })
     .await;
-    let open = app.update(key(KeyCode::Enter));
+    let open = app.send(key(KeyCode::Enter));
     run_until(&mut app, open, &tx, &mut rx, &mut seen, |a| {
         a.files.bucket.is_some() && a.files.pending.is_none()
     })
@@ -82,18 +83,18 @@ async fn upload_typed_in_the_app_runs_and_refreshes_the_folder() {
     assert!(app.files.entries.is_empty());
 
     // u, Tab completes the file name from the real folder listing, Enter queues it.
-    app.update(key(KeyCode::Char('u')));
+    app.send(key(KeyCode::Char('u')));
     let typed = format!("{}/hel", dir.path().display());
     for c in typed.chars() {
-        app.update(key(KeyCode::Char(c)));
+        app.send(key(KeyCode::Char(c)));
     }
-    let tab = app.update(key(KeyCode::Tab));
+    let tab = app.send(key(KeyCode::Tab));
     run_until(&mut app, tab, &tx, &mut rx, &mut seen, |a| {
         matches!(a.modals.last(), Some(b2tui::app::Modal::Transfer(m))
             if matches!(&**m, b2tui::app::TransferModal::Path(p) if p.completing.is_none()))
     })
     .await;
-    let enter = app.update(key(KeyCode::Enter));
+    let enter = app.send(key(KeyCode::Enter));
     assert!(
         matches!(&enter[..], [Command::Transfer(b2tui::worker::transfer_cmds::TransferCommand::Upload { local, .. })] if local == &PathBuf::from(&path)),
         "{enter:?}"

@@ -2,7 +2,7 @@
 //! `ui/modal.rs` draws them.
 
 use super::keys::KeysModal;
-use crate::config::Scope;
+use crate::input::Scope;
 
 /// An overlay. The last one in `App::modals` is on top and gets the keys.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -4,5 +4,5 @@
 pub mod keymap;
 pub mod theme;
 
-pub use keymap::{Binding, KeyChord, Keymap, Scope};
+pub use keymap::{Binding, KeyChord, Keymap};
 pub use theme::Theme;

@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use super::format::sanitize;
 use crate::app::Action;
 use crate::app::{App, Focus, Level, SPINNER};
-use crate::config::Scope;
+use crate::input::Scope;
 
 /// Below this width the buckets pane is only shown while focused (it folds away first).
 pub const NARROW: u16 = 100;

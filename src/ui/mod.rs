@@ -19,7 +19,7 @@ use crate::app::{App, View};
 
 /// Draws the whole screen.
 pub fn render(app: &App, frame: &mut Frame) {
-    if let Some(view) = &app.admin.view {
+    if let Some(view) = app.view.settings() {
         return settings::render_screen(app, view, frame);
     }
     let areas = layout::areas(frame.area(), app.focus);

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph, Wrap};
 
 use crate::app::{App, Modal};
-use crate::config::Scope;
+use crate::input::Scope;
 use crate::ui::format::sanitize;
 
 /// A `width` × `height` rect centred in `area`, shrunk to fit.

@@ -12,7 +12,7 @@ pub mod transfer_cmds;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::b2::{B2Client, B2Error, Bucket, BucketId, FileVersion, Secret};
+use crate::b2::{B2Client, B2Error, Bucket, BucketId, FileVersion};
 pub use keys::{KeyCommand, KeysEvent};
 
 /// Identifies one request from the app, so results for a view the user left can be dropped.
@@ -40,8 +40,6 @@ pub enum Command {
     },
     /// Application-key calls (`worker/keys.rs`).
     Keys(KeyCommand),
-    /// Not for the worker: the event loop writes `text` to the terminal's clipboard (OSC 52).
-    CopyToClipboard { text: Secret },
     /// Versions and restore: hidden files, point in time, bulk jobs (`restore.rs`).
     Restore(restore::RestoreCommand),
     /// Bucket settings, lifecycle simulation and share links (`settings.rs`).
@@ -58,7 +56,6 @@ impl Command {
             | Self::ListFiles { req, .. }
             | Self::ListVersions { req, .. } => *req,
             Self::Keys(cmd) => cmd.req(),
-            Self::CopyToClipboard { .. } => RequestId::default(),
             Self::Restore(c) => c.req(),
             Self::Settings(cmd) => cmd.req(),
             Self::Transfer(cmd) => cmd.req(),

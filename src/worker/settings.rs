@@ -111,22 +111,6 @@ impl SettingsCommand {
     }
 }
 
-/// What the JSON editor edits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum JsonTarget {
-    CorsRules,
-    BucketInfo,
-}
-
-impl JsonTarget {
-    pub fn title(self) -> &'static str {
-        match self {
-            JsonTarget::CorsRules => "CORS rules",
-            JsonTarget::BucketInfo => "bucket info",
-        }
-    }
-}
-
 /// What a bucket still holds.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct BucketContents {
@@ -204,16 +188,6 @@ pub enum SettingsEvent {
         req: RequestId,
         rules: Vec<NotificationRule>,
         generated: Option<(String, String)>,
-    },
-    /// The loop ran `$EDITOR` on the JSON; None when it failed or was cancelled.
-    JsonEdited {
-        target: JsonTarget,
-        text: Option<String>,
-    },
-    /// `$EDITOR` is unset: edit in the built-in editor.
-    EditorUnavailable {
-        target: JsonTarget,
-        text: String,
     },
     /// A version's lock state (after a change, as stored).
     VersionLockLoaded {

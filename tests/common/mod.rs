@@ -2,6 +2,7 @@
 //! and raw admin calls (fault injection, clock, call counts).
 #![allow(dead_code)]
 
+pub mod app;
 pub mod raw;
 
 use std::time::Duration;

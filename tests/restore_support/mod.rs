@@ -2,6 +2,7 @@
 //! messages, an app with `photos-2026` open, and restore jobs run by the worker.
 #![allow(dead_code)]
 
+use crate::common::app::Drive;
 use std::collections::BTreeMap;
 
 use b2tui::app::{App, Msg, SessionInfo};
@@ -80,7 +81,7 @@ pub fn browsing_with(entries: Vec<FileVersion>) -> App {
             ..SessionInfo::default()
         },
     );
-    let req = app.start()[0].req();
+    let req = app.begin()[0].req();
     let bucket = Bucket {
         account_id: AccountId::from("3f2a9c1b7d00"),
         bucket_id: BucketId::from("id-photos-2026"),
@@ -92,12 +93,12 @@ pub fn browsing_with(entries: Vec<FileVersion>) -> App {
         options: Vec::new(),
         revision: 1,
     };
-    app.update(Msg::Worker(WorkerEvent::BucketsListed {
+    app.send(Msg::Worker(WorkerEvent::BucketsListed {
         req,
         buckets: vec![bucket],
     }));
-    let req = app.update(code(KeyCode::Enter))[0].req();
-    app.update(Msg::Worker(WorkerEvent::FilesListed {
+    let req = app.send(code(KeyCode::Enter))[0].req();
+    app.send(Msg::Worker(WorkerEvent::FilesListed {
         req,
         entries,
         next: None,
@@ -112,12 +113,12 @@ pub fn draw(app: &App) -> Terminal<TestBackend> {
 }
 
 pub fn select(app: &mut App, name: &str) {
-    app.update(key('g'));
+    app.send(key('g'));
     for _ in 0..app.files.row_count() {
         if app.files.selected_name() == Some(name) {
             return;
         }
-        app.update(key('j'));
+        app.send(key('j'));
     }
     panic!("{name} not found");
 }

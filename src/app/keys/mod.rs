@@ -16,8 +16,9 @@ pub use secret::{SecretModal, Tool};
 
 use super::panes::{Cursor, Motion};
 use super::{Action, App, Focus, Level, Modal, View};
+use crate::app::{Effect, Effects};
 use crate::b2::{ApplicationKey, BucketId, Secret};
-use crate::config::Scope;
+use crate::input::Scope;
 use crate::worker::{Command, KeyCommand, KeysEvent, RequestId};
 
 /// The key b2tui itself uses, as `b2_authorize_account` reported it.
@@ -113,14 +114,14 @@ impl App {
     }
 
     /// Switches to the Keys view, loading the list the first time.
-    pub(super) fn show_keys(&mut self, cmds: &mut Vec<Command>) {
+    pub(super) fn show_keys(&mut self, cmds: &mut Effects) {
         self.view = View::Keys;
         if !self.keys.loaded && self.keys.pending.is_none() {
             self.request_keys(cmds);
         }
     }
 
-    fn request_keys(&mut self, cmds: &mut Vec<Command>) {
+    fn request_keys(&mut self, cmds: &mut Effects) {
         let req = self.new_req();
         self.keys.pending = Some(req);
         self.keys.keys.clear();
@@ -128,7 +129,7 @@ impl App {
     }
 
     /// An action in the Keys view (no modal open).
-    pub(super) fn on_keys_action(&mut self, action: Action, cmds: &mut Vec<Command>) {
+    pub(super) fn on_keys_action(&mut self, action: Action, cmds: &mut Effects) {
         let page = self.list_height().saturating_sub(8).max(1);
         let len = self.keys.keys.len();
         let mut motion = |m: Motion| {
@@ -141,7 +142,7 @@ impl App {
             Action::PageDown => motion(Motion::PageDown),
             Action::GoTop => motion(Motion::Top),
             Action::GoBottom => motion(Motion::Bottom),
-            Action::Quit | Action::ForceQuit => self.quit = true,
+            Action::Quit => cmds.quit(),
             Action::ShowHelp => self.modals.push(Modal::Help { scroll: 0 }),
             Action::Refresh => self.request_keys(cmds),
             Action::ShowKeys => self.show_keys(cmds),
@@ -183,13 +184,12 @@ impl App {
 
     /// A key press while a Keys modal is on top: typing goes to the focused text field,
     /// everything else through the modal's keymap scope.
-    pub(super) fn on_keys_modal_key(&mut self, key: KeyEvent, cmds: &mut Vec<Command>) {
-        let scope = self.scope();
-        let action = self.keymap.resolve(scope, &key);
-        if action == Some(Action::ForceQuit) {
-            self.quit = true;
-            return;
-        }
+    pub(super) fn on_keys_modal_key(
+        &mut self,
+        key: KeyEvent,
+        action: Option<Action>,
+        cmds: &mut Effects,
+    ) {
         let is_char = matches!(key.code, KeyCode::Char(_))
             && !key
                 .modifiers
@@ -221,7 +221,7 @@ impl App {
         }
     }
 
-    fn on_keys_modal_action(&mut self, action: Action, cmds: &mut Vec<Command>) {
+    fn on_keys_modal_action(&mut self, action: Action, cmds: &mut Effects) {
         let Some(Modal::Keys(modal)) = self.modals.last_mut() else {
             return;
         };
@@ -276,7 +276,7 @@ impl App {
                     _ => None,
                 };
                 if let Some((text, what)) = copy {
-                    cmds.push(Command::CopyToClipboard { text });
+                    cmds.push(Effect::Clipboard(text));
                     self.notify(Level::Info, format!("{what} to the clipboard"));
                 }
             }
@@ -313,13 +313,13 @@ impl App {
             },
             KeysModal::Revoked { .. } => {
                 if matches!(action, Action::Quit | Action::Close | Action::Submit) {
-                    self.quit = true;
+                    cmds.quit();
                 }
             }
         }
     }
 
-    fn send_delete(&mut self, key_id: String, cmds: &mut Vec<Command>) {
+    fn send_delete(&mut self, key_id: String, cmds: &mut Effects) {
         self.modals.pop();
         let req = self.new_req();
         self.keys.deleting = Some((req, key_id.clone()));

@@ -8,7 +8,7 @@ use tui_input::Input;
 use super::plan::RestorePlan;
 use crate::app::panes::Cursor;
 use crate::b2::{BucketId, FileVersion};
-use crate::config::Scope;
+use crate::input::Scope;
 use crate::worker::RequestId;
 use crate::worker::history::{HiddenFile, NameAt};
 

@@ -10,8 +10,9 @@ use super::modal::{
 };
 use super::plan::RestorePlan;
 use super::when::{format_when as time, parse_when};
-use crate::app::{Action, App, Focus, Level, Modal, Row};
+use crate::app::{Action, App, Effects, Focus, Level, Modal, Row};
 use crate::b2::{BucketId, FileAction, FileVersion};
+use crate::input::Scope;
 use crate::worker::restore::{Op, OpFailure, PlanScope, RestoreCommand, RestoreEvent};
 use crate::worker::{Command, RequestId};
 
@@ -47,7 +48,7 @@ impl App {
     }
 
     /// Lists the shown folder again from its first page.
-    fn reload_folder(&mut self, cmds: &mut Vec<Command>) {
+    fn reload_folder(&mut self, cmds: &mut Effects) {
         let Some(bucket) = self.files.bucket.clone() else {
             return;
         };
@@ -58,8 +59,8 @@ impl App {
         self.versions.reload();
     }
 
-    /// Pane actions of this feature.
-    pub(crate) fn on_restore_action(&mut self, action: Action, cmds: &mut Vec<Command>) {
+    /// Pane actions of this feature; false for other actions.
+    pub(crate) fn on_restore_action(&mut self, action: Action, cmds: &mut Effects) -> bool {
         match action {
             Action::ToggleMark => self.toggle_mark(),
             Action::ToggleHidden if self.files.bucket.is_some() => {
@@ -94,8 +95,9 @@ impl App {
                     .push(Modal::Restore(RestoreModal::TimePrompt(Box::new(prompt))));
             }
             Action::ShowInfo => self.show_info(),
-            _ => {}
+            _ => return false,
         }
+        true
     }
 
     fn toggle_mark(&mut self) {
@@ -153,7 +155,7 @@ impl App {
             .collect()
     }
 
-    fn start_job(&mut self, what: String, ops: Vec<Op>, cmds: &mut Vec<Command>) {
+    fn start_job(&mut self, what: String, ops: Vec<Op>, cmds: &mut Effects) {
         let Some(bucket) = self.files.bucket.clone() else {
             return;
         };
@@ -177,7 +179,7 @@ impl App {
         }));
     }
 
-    fn unhide_selection(&mut self, cmds: &mut Vec<Command>) {
+    fn unhide_selection(&mut self, cmds: &mut Effects) {
         if self.focus != Focus::Files {
             return;
         }
@@ -222,7 +224,7 @@ impl App {
         self.start_job(what, ops, cmds);
     }
 
-    fn restore_selected_version(&mut self, cmds: &mut Vec<Command>) {
+    fn restore_selected_version(&mut self, cmds: &mut Effects) {
         let Some(target) = self.versions.target.clone() else {
             return;
         };
@@ -308,7 +310,7 @@ impl App {
 
     /// `D` in the files pane: asks before hiding the marked entries, else the selected file
     /// or folder. Folders are listed first, so the question names every file.
-    fn confirm_hide(&mut self, cmds: &mut Vec<Command>) {
+    fn confirm_hide(&mut self, cmds: &mut Effects) {
         if self.focus != Focus::Files {
             return;
         }
@@ -379,7 +381,7 @@ impl App {
             .push(Modal::Restore(RestoreModal::ConfirmHide(Box::new(c))));
     }
 
-    fn hide_files(&mut self, c: ConfirmHide, cmds: &mut Vec<Command>) {
+    fn hide_files(&mut self, c: ConfirmHide, cmds: &mut Effects) {
         if c.loading {
             self.notify(Level::Warn, "Still listing the files to delete");
             return;
@@ -418,7 +420,7 @@ impl App {
             }))));
     }
 
-    fn open_hidden_view(&mut self, cmds: &mut Vec<Command>) {
+    fn open_hidden_view(&mut self, cmds: &mut Effects) {
         let Some(bucket) = self.files.bucket.clone() else {
             return;
         };
@@ -444,7 +446,7 @@ impl App {
 
     /// `r` while browsing the past: plan restoring the marked entries, the selected file or
     /// folder, or (on `..`) the folder shown.
-    fn plan_restore(&mut self, cmds: &mut Vec<Command>) {
+    fn plan_restore(&mut self, cmds: &mut Effects) {
         let (Some(bucket), Some(at)) = (self.files.bucket.clone(), self.restore.as_of) else {
             return;
         };
@@ -514,8 +516,23 @@ impl App {
             }))));
     }
 
+    /// A key while a restore modal is on top: actions, else text for the time prompt.
+    pub(crate) fn on_restore_modal_key(
+        &mut self,
+        scope: Scope,
+        key: KeyEvent,
+        action: Option<Action>,
+        cmds: &mut Effects,
+    ) {
+        match action {
+            Some(a) => self.on_restore_modal_action(a, cmds),
+            None if scope == Scope::TimeTravel => self.on_time_input(key),
+            None => {}
+        }
+    }
+
     /// Keys typed into the point-in-time prompt.
-    pub(crate) fn on_time_input(&mut self, key: KeyEvent) {
+    fn on_time_input(&mut self, key: KeyEvent) {
         if let Some(Modal::Restore(RestoreModal::TimePrompt(p))) = self.modals.last_mut() {
             p.input.handle_event(&Event::Key(key));
             p.error = None;
@@ -523,7 +540,7 @@ impl App {
     }
 
     /// Actions while a restore modal is on top.
-    pub(crate) fn on_restore_modal_action(&mut self, action: Action, cmds: &mut Vec<Command>) {
+    fn on_restore_modal_action(&mut self, action: Action, cmds: &mut Effects) {
         let page = self.list_height();
         let Some(Modal::Restore(m)) = self.modals.last_mut() else {
             return;
@@ -684,14 +701,14 @@ impl App {
     }
 
     /// Back to the present.
-    pub(crate) fn leave_time_travel(&mut self, cmds: &mut Vec<Command>) {
+    pub(crate) fn leave_time_travel(&mut self, cmds: &mut Effects) {
         if self.restore.as_of.take().is_some() {
             self.notify(Level::Info, "Back to the present");
             self.reload_folder(cmds);
         }
     }
 
-    fn delete_versions(&mut self, c: ConfirmDelete, cmds: &mut Vec<Command>) {
+    fn delete_versions(&mut self, c: ConfirmDelete, cmds: &mut Effects) {
         let what = match c.doomed.len() {
             1 => format!("delete 1 version of {}", c.file_name),
             n => format!("delete {n} versions of {}", c.file_name),
@@ -710,7 +727,7 @@ impl App {
         self.start_job(what, ops, cmds);
     }
 
-    fn apply_plan(&mut self, pm: &PlanModal, cmds: &mut Vec<Command>) {
+    fn apply_plan(&mut self, pm: &PlanModal, cmds: &mut Effects) {
         if pm.plan.is_noop() {
             self.notify(Level::Info, "Nothing to restore: it is all as it was then");
             return;
@@ -720,7 +737,7 @@ impl App {
     }
 
     /// Results from the worker for this feature.
-    pub(crate) fn on_restore_event(&mut self, ev: RestoreEvent, cmds: &mut Vec<Command>) {
+    pub(crate) fn on_restore_event(&mut self, ev: RestoreEvent, cmds: &mut Effects) {
         let height = self.list_height();
         match ev {
             RestoreEvent::FolderListed { req, entries, done } => {

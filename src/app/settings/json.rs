@@ -7,9 +7,8 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::forms::{Field, FieldError, Form, FormKind};
-use super::{Effect, JsonTarget, SettingsModal};
-use crate::app::{Action, App, Level, Modal};
-use crate::worker::Command;
+use super::{JsonTarget, SettingsModal};
+use crate::app::{Action, App, Effect, Effects, Level, Modal};
 
 const CORS_OPERATIONS: [&str; 9] = [
     "b2_download_file_by_name",
@@ -179,11 +178,16 @@ pub fn validate_info(text: &str) -> Result<BTreeMap<String, String>, String> {
 
 impl App {
     /// `e` on the CORS or Info tab: edit as JSON (`$EDITOR` first).
-    pub(super) fn on_json_action(&mut self, target: JsonTarget, action: Action) -> bool {
+    pub(super) fn on_json_action(
+        &mut self,
+        target: JsonTarget,
+        action: Action,
+        cmds: &mut Effects,
+    ) -> bool {
         if !matches!(action, Action::EditItem | Action::Open) {
             return false;
         }
-        let Some(stored) = self.admin.view.as_ref().and_then(|v| v.stored.as_ref()) else {
+        let Some(stored) = self.view.settings().and_then(|v| v.stored.as_ref()) else {
             return true;
         };
         let text = match target {
@@ -192,9 +196,7 @@ impl App {
         }
         .unwrap_or_default();
         if !self.unavailable(&format!("change {}", target.title()), &["writeBuckets"]) {
-            self.admin
-                .effects
-                .push(Effect::EditInEditor { target, text });
+            cmds.push(Effect::Edit { target, text });
         }
         true
     }
@@ -209,7 +211,7 @@ impl App {
         &mut self,
         target: JsonTarget,
         text: Option<String>,
-        cmds: &mut Vec<Command>,
+        cmds: &mut Effects,
     ) {
         let Some(text) = text else {
             self.notify(Level::Warn, "The editor failed; nothing changed");
@@ -224,9 +226,9 @@ impl App {
     }
 
     /// Ctrl-S in the built-in editor.
-    pub(super) fn submit_json(&mut self, form: &Form, target: JsonTarget, cmds: &mut Vec<Command>) {
+    pub(super) fn submit_json(&mut self, form: &Form, target: JsonTarget, cmds: &mut Effects) {
         let text = form.lines(0).join("\n");
-        let mut sent = Vec::new();
+        let mut sent = Effects::default();
         match self.apply_json(target, &text, &mut sent) {
             Err(message) => self.set_form_errors(vec![FieldError { field: 0, message }]),
             Ok(()) => {
@@ -243,9 +245,9 @@ impl App {
         &mut self,
         target: JsonTarget,
         text: &str,
-        cmds: &mut Vec<Command>,
+        cmds: &mut Effects,
     ) -> Result<(), String> {
-        let Some(stored) = self.admin.view.as_ref().and_then(|v| v.stored.as_ref()) else {
+        let Some(stored) = self.view.settings().and_then(|v| v.stored.as_ref()) else {
             return Ok(());
         };
         let Some(mut update) = self.update_request() else {

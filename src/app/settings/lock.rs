@@ -7,11 +7,11 @@ use chrono::{NaiveDate, NaiveDateTime};
 use super::forms::{Field, FieldError, Form, FormKind};
 use super::update::cmd;
 use super::{Pending, SettingsModal, VersionLock};
-use crate::app::{Action, App, Focus, Level, Modal};
+use crate::app::{Action, App, Effects, Focus, Level, Modal};
 use crate::b2::buckets::{DefaultRetention, FileRetention, LockedVersion, RetentionPeriod};
 use crate::b2::{FileAction, FileId};
+use crate::worker::RequestId;
 use crate::worker::settings::{LockChange, SettingsCommand};
-use crate::worker::{Command, RequestId};
 
 const MODES: [&str; 3] = ["none", "governance", "compliance"];
 const DAY_MS: i64 = 86_400_000;
@@ -160,7 +160,7 @@ pub fn parse_until(text: &str, now: i64) -> Option<i64> {
 impl App {
     /// Keys of the Object Lock tab; false when the generic view handling applies.
     pub(super) fn on_lock_tab_action(&mut self, action: Action) -> bool {
-        let Some(stored) = self.admin.view.as_ref().and_then(|v| v.stored.clone()) else {
+        let Some(stored) = self.view.settings().and_then(|v| v.stored.clone()) else {
             return false;
         };
         let cfg = stored
@@ -198,7 +198,7 @@ impl App {
     }
 
     /// `L` in the versions pane: the selected version's retention and legal hold.
-    pub(super) fn open_version_lock(&mut self, cmds: &mut Vec<Command>) {
+    pub(super) fn open_version_lock(&mut self, cmds: &mut Effects) {
         if self.focus != Focus::Versions {
             return;
         }
@@ -237,11 +237,7 @@ impl App {
     }
 
     /// Keys in the version lock dialog; false for keys it does not handle.
-    pub(super) fn on_version_lock_action(
-        &mut self,
-        action: Action,
-        cmds: &mut Vec<Command>,
-    ) -> bool {
+    pub(super) fn on_version_lock_action(&mut self, action: Action, cmds: &mut Effects) -> bool {
         let Some(lock) = self.version_lock_mut().cloned() else {
             return false;
         };
@@ -274,7 +270,7 @@ impl App {
         true
     }
 
-    fn change_lock(&mut self, change: LockChange, cmds: &mut Vec<Command>) {
+    fn change_lock(&mut self, change: LockChange, cmds: &mut Effects) {
         let req = self.new_admin_req(Pending::Lock);
         let Some(lock) = self.version_lock_mut() else {
             return;
@@ -290,7 +286,7 @@ impl App {
     }
 
     /// The retention form was sent.
-    pub(super) fn submit_file_retention(&mut self, form: &Form, cmds: &mut Vec<Command>) {
+    pub(super) fn submit_file_retention(&mut self, form: &Form, cmds: &mut Effects) {
         match form.validate_file_retention(self.restore.now_ms) {
             Err(errors) => self.set_form_errors(errors),
             Ok((retention, bypass_governance)) => {
@@ -307,7 +303,7 @@ impl App {
     }
 
     /// The default retention form was sent: `b2_update_bucket` with `ifRevisionIs`.
-    pub(super) fn submit_default_retention(&mut self, form: &Form, cmds: &mut Vec<Command>) {
+    pub(super) fn submit_default_retention(&mut self, form: &Form, cmds: &mut Effects) {
         match form.validate_default_retention() {
             Err(errors) => self.set_form_errors(errors),
             Ok(retention) => {
@@ -321,7 +317,7 @@ impl App {
     }
 
     /// `y` in the Object Lock confirmation.
-    pub(super) fn enable_object_lock(&mut self, cmds: &mut Vec<Command>) {
+    pub(super) fn enable_object_lock(&mut self, cmds: &mut Effects) {
         if let Some(mut update) = self.update_request() {
             update.file_lock_enabled = Some(true);
             self.send_update(update, cmds);

@@ -15,10 +15,9 @@ use crate::app::panes::Cursor;
 use crate::b2::LifecycleRule;
 use crate::b2::buckets::{BucketSettings, FileRetention, Readable};
 use crate::b2::notifications::NotificationRule;
-use crate::config::Scope;
+use crate::input::Scope;
 use crate::lifecycle_sim::{DiffLine, SimReport};
 use crate::worker::RequestId;
-pub use crate::worker::settings::JsonTarget;
 use crate::worker::settings::ShareLink;
 
 pub use forms::{Field, FieldError, FieldKind, Form, FormKind};
@@ -131,6 +130,22 @@ impl SettingsView {
     }
 }
 
+/// What the JSON editor edits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsonTarget {
+    CorsRules,
+    BucketInfo,
+}
+
+impl JsonTarget {
+    pub fn title(self) -> &'static str {
+        match self {
+            JsonTarget::CorsRules => "CORS rules",
+            JsonTarget::BucketInfo => "bucket info",
+        }
+    }
+}
+
 /// Progress and result of a lifecycle simulation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Simulation {
@@ -193,16 +208,6 @@ impl SettingsModal {
     }
 }
 
-/// Something the loop does outside the terminal's drawing (never the worker).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Effect {
-    /// Put text on the clipboard (OSC 52).
-    CopyToClipboard(String),
-    /// Suspend the terminal and edit `text` in `$EDITOR`; the loop answers with
-    /// `SettingsEvent::JsonEdited` (or `EditorUnavailable` when `$EDITOR` is unset).
-    EditInEditor { target: JsonTarget, text: String },
-}
-
 /// What an answered request was for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Pending {
@@ -221,12 +226,8 @@ enum Pending {
 /// The settings feature's state inside `App`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AdminState {
-    /// The open settings view, drawn instead of the panes.
-    pub view: Option<SettingsView>,
     /// The key's capabilities (None: unknown, everything is offered).
     pub capabilities: Option<Vec<String>>,
-    /// Effects for the loop, taken with [`crate::app::App::take_effects`].
-    pub effects: Vec<Effect>,
     pending: Vec<(RequestId, Pending)>,
 }
 

@@ -6,18 +6,18 @@ use super::forms::Form;
 use super::notify_form::SecretChoice;
 use super::update::cmd;
 use super::{Pending, RulesState, SettingsModal, Tab};
-use crate::app::{Action, App, Level, Motion};
+use crate::app::{Action, App, Effects, Level, Motion};
 use crate::b2::notifications::NotificationRule;
+use crate::worker::RequestId;
 use crate::worker::settings::SettingsCommand;
-use crate::worker::{Command, RequestId};
 
 const READ: &str = "readBucketNotifications";
 const WRITE: &str = "writeBucketNotifications";
 
 impl App {
     /// Reads the rules the first time the Notifications tab is shown (or on `force`).
-    pub(super) fn load_rules(&mut self, force: bool, cmds: &mut Vec<Command>) {
-        let Some(view) = self.admin.view.as_ref() else {
+    pub(super) fn load_rules(&mut self, force: bool, cmds: &mut Effects) {
+        let Some(view) = self.view.settings() else {
             return;
         };
         if view.tab != Tab::Notifications || (!force && view.notifications != RulesState::NotLoaded)
@@ -26,22 +26,22 @@ impl App {
         }
         let bucket = view.bucket.id.clone();
         if let Some(cap) = self.admin.missing(&[READ]) {
-            if let Some(v) = self.admin.view.as_mut() {
+            if let Some(v) = self.view.settings_mut() {
                 v.notifications = RulesState::Unavailable(cap);
             }
             return;
         }
         let req = self.new_admin_req(Pending::LoadRules);
-        if let Some(v) = self.admin.view.as_mut() {
+        if let Some(v) = self.view.settings_mut() {
             v.notifications = RulesState::Loading(req);
         }
         cmds.push(cmd(SettingsCommand::LoadNotificationRules { req, bucket }));
     }
 
     /// Keys of the Notifications tab; false when the generic view handling applies.
-    pub(super) fn on_rules_action(&mut self, action: Action, cmds: &mut Vec<Command>) -> bool {
+    pub(super) fn on_rules_action(&mut self, action: Action, cmds: &mut Effects) -> bool {
         let page = self.list_height();
-        let Some(view) = self.admin.view.as_mut() else {
+        let Some(view) = self.view.settings_mut() else {
             return false;
         };
         let rules = view.notifications.rules().map(<[_]>::to_vec);
@@ -99,12 +99,11 @@ impl App {
         &mut self,
         form: &Form,
         index: Option<usize>,
-        cmds: &mut Vec<Command>,
+        cmds: &mut Effects,
     ) {
         let Some(rules) = self
-            .admin
             .view
-            .as_ref()
+            .settings()
             .and_then(|v| v.notifications.rules().map(<[_]>::to_vec))
         else {
             return;
@@ -138,11 +137,10 @@ impl App {
     }
 
     /// `y` in the delete confirmation.
-    pub(super) fn delete_rule(&mut self, index: usize, cmds: &mut Vec<Command>) {
+    pub(super) fn delete_rule(&mut self, index: usize, cmds: &mut Effects) {
         let Some(mut rules) = self
-            .admin
             .view
-            .as_ref()
+            .settings()
             .and_then(|v| v.notifications.rules().map(<[_]>::to_vec))
         else {
             return;
@@ -157,14 +155,14 @@ impl App {
         &mut self,
         rules: Vec<NotificationRule>,
         generate_secret_for: Option<String>,
-        cmds: &mut Vec<Command>,
+        cmds: &mut Effects,
     ) {
-        let Some(bucket) = self.admin.view.as_ref().map(|v| v.bucket.id.clone()) else {
+        let Some(bucket) = self.view.settings().map(|v| v.bucket.id.clone()) else {
             return;
         };
         let req = self.new_admin_req(Pending::SaveRules);
         if let Some(RulesState::Loaded { saving, .. }) =
-            self.admin.view.as_mut().map(|v| &mut v.notifications)
+            self.view.settings_mut().map(|v| &mut v.notifications)
         {
             *saving = Some(req);
         }
@@ -184,7 +182,7 @@ impl App {
         saved: bool,
         generated: Option<(String, String)>,
     ) {
-        let Some(view) = self.admin.view.as_mut() else {
+        let Some(view) = self.view.settings_mut() else {
             return;
         };
         let n = rules.len();
@@ -204,7 +202,7 @@ impl App {
 
     /// A failed rules read shows on the tab instead of a modal.
     pub(super) fn rules_failed(&mut self, what: &Pending, said: &str) -> bool {
-        let Some(view) = self.admin.view.as_mut() else {
+        let Some(view) = self.view.settings_mut() else {
             return false;
         };
         match (what, &mut view.notifications) {

@@ -4,12 +4,13 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::forms::{Form, FormKind};
-use super::{
-    AdminState, Effect, JsonTarget, Pending, SettingsModal, SettingsView, Simulation, Tab,
+use super::{AdminState, JsonTarget, Pending, SettingsModal, SettingsView, Simulation, Tab};
+use crate::app::{
+    Action, App, BucketRef, Edited, Effect, Effects, Focus, Level, Modal, Motion, Row, View,
 };
-use crate::app::{Action, App, BucketRef, Focus, Level, Modal, Motion, Row};
+use crate::b2::Secret;
 use crate::b2::buckets::{BucketSettings, CreateBucketRequest, Encryption, UpdateBucketRequest};
-use crate::config::Scope;
+use crate::input::Scope;
 use crate::lifecycle_sim::{self, DiffLine};
 use crate::worker::settings::{BucketContents, SettingsCommand, SettingsEvent};
 use crate::worker::{Command, RequestId};
@@ -22,19 +23,9 @@ pub(super) fn cmd(c: SettingsCommand) -> Command {
 }
 
 impl App {
-    /// Effects for the loop to perform (clipboard), oldest first.
-    pub fn take_effects(&mut self) -> Vec<Effect> {
-        std::mem::take(&mut self.admin.effects)
-    }
-
     /// Records what the key may do, so forms it cannot submit are never offered.
     pub fn set_capabilities(&mut self, capabilities: Vec<String>) {
         self.admin.capabilities = Some(capabilities);
-    }
-
-    /// The settings view's scope while it is open and no modal is on top.
-    pub(crate) fn settings_scope(&self) -> Option<Scope> {
-        self.admin.view.as_ref().map(|_| Scope::Settings)
     }
 
     fn top_settings_modal(&mut self) -> Option<&mut SettingsModal> {
@@ -44,43 +35,40 @@ impl App {
         }
     }
 
-    /// Keys for the settings view and its modals; false when the key is not theirs.
-    pub(crate) fn on_settings_key(
+    /// A key while a settings modal is on top: forms take text, dialogs take actions.
+    pub(crate) fn on_settings_modal_key(
         &mut self,
         scope: Scope,
         key: KeyEvent,
-        cmds: &mut Vec<Command>,
-    ) -> bool {
-        if !matches!(scope, Scope::Settings | Scope::Form | Scope::Dialog) {
-            return false;
+        action: Option<Action>,
+        cmds: &mut Effects,
+    ) {
+        match (scope, action) {
+            (Scope::Form, action) => self.on_form_key(action, key, cmds),
+            (_, Some(a)) => self.on_dialog_action(a, cmds),
+            (_, None) => {}
         }
-        let action = self.keymap.resolve(scope, &key);
-        if action == Some(Action::ForceQuit) {
-            self.quit = true;
-            return true;
+    }
+
+    /// Leaves the settings view (back to the panes), saying when unsaved rules are dropped.
+    pub(crate) fn leave_settings(&mut self) {
+        if self.view.settings().is_some_and(|v| v.is_dirty()) {
+            self.notify(Level::Warn, "Unsaved lifecycle changes dropped");
         }
-        match scope {
-            Scope::Form => self.on_form_key(action, key, cmds),
-            Scope::Dialog => {
-                if let Some(a) = action {
-                    self.on_dialog_action(a, cmds);
-                }
-            }
-            _ => {
-                if let Some(a) = action {
-                    self.on_view_action(a, cmds);
-                }
-            }
+        self.view = View::Browse;
+    }
+
+    /// Edited text back from `$EDITOR` (`Effect::Edit`).
+    pub(crate) fn on_edited(&mut self, target: JsonTarget, result: Edited, cmds: &mut Effects) {
+        match result {
+            Edited::Text(text) => self.json_edited(target, Some(text), cmds),
+            Edited::Failed => self.json_edited(target, None, cmds),
+            Edited::NoEditor { text } => self.open_json_editor(target, &text),
         }
-        true
     }
 
     /// Pane actions that open settings features; false for other actions.
-    pub(crate) fn on_settings_pane_action(
-        &mut self,
-        action: Action,
-        cmds: &mut Vec<Command>,
-    ) -> bool {
+    pub(crate) fn on_settings_pane_action(&mut self, action: Action, cmds: &mut Effects) -> bool {
         match action {
             Action::OpenBucketSettings => self.open_settings(cmds),
             Action::CreateBucket => {
@@ -143,7 +131,7 @@ impl App {
         ))
     }
 
-    fn open_settings(&mut self, cmds: &mut Vec<Command>) {
+    fn open_settings(&mut self, cmds: &mut Effects) {
         let Some((bucket, _)) = self.current_bucket() else {
             return;
         };
@@ -152,7 +140,7 @@ impl App {
             req,
             bucket: bucket.id.clone(),
         }));
-        self.admin.view = Some(SettingsView {
+        self.view = View::Settings(Box::new(SettingsView {
             bucket,
             tab: Tab::Info,
             stored: None,
@@ -162,21 +150,21 @@ impl App {
             saving: None,
             notifications: Default::default(),
             notify_cursor: Default::default(),
-        });
+        }));
     }
 
-    fn reload_settings(&mut self, cmds: &mut Vec<Command>) {
-        let Some(id) = self.admin.view.as_ref().map(|v| v.bucket.id.clone()) else {
+    fn reload_settings(&mut self, cmds: &mut Effects) {
+        let Some(id) = self.view.settings().map(|v| v.bucket.id.clone()) else {
             return;
         };
         let req = self.new_admin_req(Pending::Load);
-        if let Some(v) = self.admin.view.as_mut() {
+        if let Some(v) = self.view.settings_mut() {
             v.loading = Some(req);
         }
         cmds.push(cmd(SettingsCommand::LoadBucket { req, bucket: id }));
     }
 
-    fn start_delete(&mut self, cmds: &mut Vec<Command>) {
+    fn start_delete(&mut self, cmds: &mut Effects) {
         if self.focus != Focus::Buckets || self.unavailable("delete buckets", &["deleteBuckets"]) {
             return;
         }
@@ -194,7 +182,7 @@ impl App {
         }));
     }
 
-    fn start_share(&mut self, cmds: &mut Vec<Command>) {
+    fn start_share(&mut self, cmds: &mut Effects) {
         if self.focus != Focus::Files {
             return;
         }
@@ -228,36 +216,32 @@ impl App {
         )));
     }
 
-    fn on_view_action(&mut self, action: Action, cmds: &mut Vec<Command>) {
-        let handled = match self.admin.view.as_ref().map(|v| v.tab) {
+    /// An action in the settings view (no modal open).
+    pub(crate) fn on_settings_view_action(&mut self, action: Action, cmds: &mut Effects) {
+        let handled = match self.view.settings().map(|v| v.tab) {
             Some(Tab::Notifications) => self.on_rules_action(action, cmds),
             Some(Tab::ObjectLock) => self.on_lock_tab_action(action),
-            Some(Tab::Cors) => self.on_json_action(JsonTarget::CorsRules, action),
-            Some(Tab::Info) => self.on_json_action(JsonTarget::BucketInfo, action),
+            Some(Tab::Cors) => self.on_json_action(JsonTarget::CorsRules, action, cmds),
+            Some(Tab::Info) => self.on_json_action(JsonTarget::BucketInfo, action, cmds),
             _ => false,
         };
         if handled {
             return;
         }
         if matches!(action, Action::NextTab | Action::PrevTab) {
-            if let Some(view) = self.admin.view.as_mut() {
+            if let Some(view) = self.view.settings_mut() {
                 view.tab = view.tab.step(action == Action::NextTab);
             }
             self.load_rules(false, cmds);
             return;
         }
         let page = self.list_height();
-        let Some(view) = self.admin.view.as_mut() else {
+        let Some(view) = self.view.settings_mut() else {
             return;
         };
         let on_rules = view.tab == Tab::Lifecycle;
         match action {
-            Action::Close | Action::Quit => {
-                if view.is_dirty() {
-                    self.notify(Level::Warn, "Unsaved lifecycle changes dropped");
-                }
-                self.admin.view = None;
-            }
+            Action::Close | Action::Quit => self.leave_settings(),
             Action::NextTab => view.tab = view.tab.step(true),
             Action::PrevTab => view.tab = view.tab.step(false),
             Action::MoveDown if on_rules => {
@@ -304,7 +288,7 @@ impl App {
         if self.unavailable("change lifecycle rules", &["writeBuckets"]) {
             return;
         }
-        let rule = index.and_then(|i| self.admin.view.as_ref()?.rules.get(i).cloned());
+        let rule = index.and_then(|i| self.view.settings()?.rules.get(i).cloned());
         let form = Form::lifecycle_rule(index, rule.as_ref());
         self.push_settings(SettingsModal::Form(form));
     }
@@ -316,7 +300,9 @@ impl App {
     }
 
     fn confirm_rules(&mut self) {
-        let Some(view) = &self.admin.view else { return };
+        let Some(view) = self.view.settings() else {
+            return;
+        };
         let Some(stored) = &view.stored else { return };
         if let Err(errors) = lifecycle_sim::validate_rules(&view.rules) {
             let lines: Vec<String> = errors
@@ -341,7 +327,7 @@ impl App {
     }
 
     pub(super) fn update_request(&self) -> Option<UpdateBucketRequest> {
-        let stored = self.admin.view.as_ref()?.stored.as_ref()?;
+        let stored = self.view.settings()?.stored.as_ref()?;
         Some(UpdateBucketRequest {
             account_id: stored.account_id.0.clone(),
             bucket_id: stored.bucket_id.clone(),
@@ -350,15 +336,15 @@ impl App {
         })
     }
 
-    pub(super) fn send_update(&mut self, update: UpdateBucketRequest, cmds: &mut Vec<Command>) {
+    pub(super) fn send_update(&mut self, update: UpdateBucketRequest, cmds: &mut Effects) {
         let req = self.new_admin_req(Pending::Save);
-        if let Some(v) = self.admin.view.as_mut() {
+        if let Some(v) = self.view.settings_mut() {
             v.saving = Some(req);
         }
         cmds.push(cmd(SettingsCommand::UpdateBucket { req, update }));
     }
 
-    fn on_form_key(&mut self, action: Option<Action>, key: KeyEvent, cmds: &mut Vec<Command>) {
+    fn on_form_key(&mut self, action: Option<Action>, key: KeyEvent, cmds: &mut Effects) {
         let Some(SettingsModal::Form(form)) = self.top_settings_modal() else {
             return;
         };
@@ -394,7 +380,7 @@ impl App {
         }
     }
 
-    fn submit_form(&mut self, form: Form, cmds: &mut Vec<Command>) {
+    fn submit_form(&mut self, form: Form, cmds: &mut Effects) {
         match &form.kind {
             FormKind::NotificationRule { index } => {
                 self.submit_notification_rule(&form, *index, cmds);
@@ -403,7 +389,7 @@ impl App {
             FormKind::FileRetention { .. } => self.submit_file_retention(&form, cmds),
             FormKind::Json { target } => self.submit_json(&form, *target, cmds),
             FormKind::LifecycleRule { index } => {
-                let Some(view) = self.admin.view.as_mut() else {
+                let Some(view) = self.view.settings_mut() else {
                     return;
                 };
                 let others: Vec<_> = view
@@ -437,7 +423,9 @@ impl App {
                 Err(errors) => self.set_form_errors(errors),
                 Ok(days) => {
                     self.modals.pop();
-                    let Some(view) = &self.admin.view else { return };
+                    let Some(view) = self.view.settings() else {
+                        return;
+                    };
                     let (bucket, rules) = (view.bucket.id.clone(), view.rules.clone());
                     let req = self.new_admin_req(Pending::Simulate);
                     cmds.push(cmd(SettingsCommand::SimulateLifecycle {
@@ -504,7 +492,7 @@ impl App {
         }
     }
 
-    fn on_dialog_action(&mut self, action: Action, cmds: &mut Vec<Command>) {
+    fn on_dialog_action(&mut self, action: Action, cmds: &mut Effects) {
         let page = self.list_height();
         let Some(top) = self.top_settings_modal() else {
             return;
@@ -531,12 +519,12 @@ impl App {
             }
             (SettingsModal::Secret { secret, .. }, Action::CopyLink) => {
                 let secret = secret.clone();
-                self.admin.effects.push(Effect::CopyToClipboard(secret));
+                cmds.push(Effect::Clipboard(Secret::new(secret)));
                 self.notify(Level::Info, "Secret copied to the clipboard");
             }
             (SettingsModal::ConfirmRules { .. }, Action::Confirm) => {
                 self.modals.pop();
-                let rules = self.admin.view.as_ref().map(|v| v.rules.clone());
+                let rules = self.view.settings().map(|v| v.rules.clone());
                 if let (Some(mut update), Some(rules)) = (self.update_request(), rules) {
                     update.lifecycle_rules = Some(rules);
                     self.send_update(update, cmds);
@@ -579,7 +567,7 @@ impl App {
             }
             (SettingsModal::ShareLink(link), Action::CopyLink) => {
                 let url = link.url.clone();
-                self.admin.effects.push(Effect::CopyToClipboard(url));
+                cmds.push(Effect::Clipboard(Secret::new(url)));
                 self.notify(Level::Info, "Link copied to the clipboard");
             }
             _ => {}
@@ -587,7 +575,7 @@ impl App {
     }
 
     /// A settings answer from the worker.
-    pub(crate) fn on_settings_event(&mut self, ev: SettingsEvent, cmds: &mut Vec<Command>) {
+    pub(crate) fn on_settings_event(&mut self, ev: SettingsEvent, cmds: &mut Effects) {
         match ev {
             SettingsEvent::NotificationRulesLoaded { req, rules } => {
                 if self.admin.take_pending(req).is_some() {
@@ -612,10 +600,6 @@ impl App {
                     self.version_lock_loaded(req, *version, changed);
                 }
             }
-            SettingsEvent::JsonEdited { target, text } => self.json_edited(target, text, cmds),
-            SettingsEvent::EditorUnavailable { target, text } => {
-                self.open_json_editor(target, &text);
-            }
             SettingsEvent::SimulationProgressed { req, scanned } => {
                 if let Some(SettingsModal::Simulation(sim)) = self.settings_modal_mut(req) {
                     sim.scanned = scanned;
@@ -637,9 +621,8 @@ impl App {
                     return;
                 }
                 if let Some(v) = self
-                    .admin
                     .view
-                    .as_mut()
+                    .settings_mut()
                     .filter(|v| v.bucket.id == bucket.bucket_id)
                 {
                     v.saving = None;
@@ -660,7 +643,7 @@ impl App {
                 if self.admin.take_pending(req).is_none() {
                     return;
                 }
-                let Some(view) = self.admin.view.as_mut() else {
+                let Some(view) = self.view.settings_mut() else {
                     return;
                 };
                 view.saving = None;
@@ -703,9 +686,7 @@ impl App {
             }
             SettingsEvent::ShareLinkReady { req, link } => {
                 if self.admin.take_pending(req).is_some() {
-                    self.admin
-                        .effects
-                        .push(Effect::CopyToClipboard(link.url.clone()));
+                    cmds.push(Effect::Clipboard(Secret::new(link.url.clone())));
                     self.push_settings(SettingsModal::ShareLink(link));
                 }
             }
@@ -714,7 +695,7 @@ impl App {
 
     fn bucket_loaded(&mut self, req: RequestId, bucket: BucketSettings) {
         self.replace_listed_bucket(&bucket);
-        let Some(view) = self.admin.view.as_mut() else {
+        let Some(view) = self.view.settings_mut() else {
             return;
         };
         if view.loading != Some(req) {
@@ -772,7 +753,7 @@ impl App {
             Pending::SaveRules => "Could not save the notification rules",
             Pending::Lock => "Object Lock of the version",
         };
-        if let Some(v) = self.admin.view.as_mut() {
+        if let Some(v) = self.view.settings_mut() {
             if v.loading == Some(req) {
                 v.loading = None;
             }

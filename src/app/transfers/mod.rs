@@ -14,7 +14,7 @@ pub use complete::{Completion, complete, dir_to_list};
 use crate::app::BucketRef;
 use crate::app::panes::Cursor;
 use crate::b2::FileVersion;
-use crate::config::Scope;
+use crate::input::Scope;
 use crate::worker::RequestId;
 use crate::worker::transfer::{ConflictPolicy, JobId, JobKind, JobSnapshot, JobState};
 use crate::worker::transfer_cmds::DownloadItem;

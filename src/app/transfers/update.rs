@@ -10,9 +10,9 @@ use super::{
     DownloadPlan, PathPrompt, PromptPurpose, TransferModal, UnfinishedList, complete, dir_to_list,
 };
 use crate::app::panes::Motion;
-use crate::app::{Action, App, BucketRef, Focus, Level, Modal, Row, View};
+use crate::app::{Action, App, BucketRef, Effects, Focus, Level, Modal, Row, View};
 use crate::b2::{FileAction, FileId};
-use crate::config::Scope;
+use crate::input::Scope;
 use crate::worker::transfer::{self, CancelMode, ConflictPolicy, JobKind, JobState, TransferEvent};
 use crate::worker::transfer_cmds::{DownloadItem, TransferCommand, TransferNote};
 use crate::worker::{Command, RequestId};
@@ -57,84 +57,40 @@ impl App {
         }
     }
 
-    /// Keys of the transfers modals, and the view keys of the settings view; false when
-    /// the key is not theirs.
-    pub(crate) fn on_transfer_key(
+    /// A key while a transfers modal is on top: the path prompt takes text, the other
+    /// dialogs take actions.
+    pub(crate) fn on_transfer_modal_key(
         &mut self,
         scope: Scope,
         key: KeyEvent,
-        cmds: &mut Vec<Command>,
-    ) -> bool {
-        let action = self.keymap.resolve(scope, &key);
-        if action == Some(Action::ForceQuit)
-            && matches!(
-                scope,
-                Scope::PathPrompt | Scope::Conflict | Scope::CancelJob | Scope::Unfinished
-            )
-        {
-            self.quit = true;
-            return true;
-        }
-        match scope {
-            Scope::PathPrompt => {
-                match action {
-                    Some(Action::Complete) => self.start_completion(cmds),
-                    Some(Action::Submit) => self.submit_path(cmds),
-                    Some(Action::Close) => {
-                        self.modals.pop();
-                        self.transfers.plan = None;
-                    }
-                    _ => {
-                        if let Some(TransferModal::Path(p)) = self.top_transfer_modal()
-                            && p.input.handle_event(&Event::Key(key)).is_some()
-                        {
-                            p.error = None;
-                        }
-                    }
-                }
-                true
+        action: Option<Action>,
+        cmds: &mut Effects,
+    ) {
+        if scope != Scope::PathPrompt {
+            if let Some(a) = action {
+                self.on_transfer_modal_action(a, cmds);
             }
-            Scope::Conflict | Scope::CancelJob | Scope::Unfinished => {
-                if let Some(a) = action {
-                    self.on_transfer_modal_action(a, cmds);
-                }
-                true
-            }
-            Scope::Settings => match action {
-                Some(a @ (Action::ShowBrowse | Action::ShowTransfers | Action::ShowKeys)) => {
-                    if self.admin.view.as_ref().is_some_and(|v| v.is_dirty()) {
-                        self.notify(Level::Warn, "Unsaved lifecycle changes dropped");
-                    }
-                    self.admin.view = None;
-                    self.on_view_switch(a, cmds);
-                    true
-                }
-                _ => false,
-            },
-            _ => false,
+            return;
         }
-    }
-
-    /// The one-key view switches (`1`–`4`, `t`, `K`, `B`); false for other actions.
-    pub(crate) fn on_view_switch(&mut self, action: Action, cmds: &mut Vec<Command>) -> bool {
         match action {
-            Action::ShowBrowse => self.view = View::Browse,
-            Action::ShowTransfers => self.view = View::Transfers,
-            Action::ShowKeys => self.show_keys(cmds),
-            Action::OpenBucketSettings if self.view != View::Browse => {
-                self.view = View::Browse;
-                self.on_settings_pane_action(action, cmds);
+            Some(Action::Complete) => self.start_completion(cmds),
+            Some(Action::Submit) => self.submit_path(cmds),
+            Some(Action::Close) => {
+                self.modals.pop();
+                self.transfers.plan = None;
             }
-            _ => return false,
+            _ => {
+                if let Some(TransferModal::Path(p)) = self.top_transfer_modal()
+                    && p.input.handle_event(&Event::Key(key)).is_some()
+                {
+                    p.error = None;
+                }
+            }
         }
-        if action == Action::OpenBucketSettings && self.admin.view.is_none() {
-            self.notify(Level::Info, "Select a bucket to see its settings");
-        }
-        true
     }
 
     /// An action in the transfers view (no modal open).
-    pub(crate) fn on_transfers_action(&mut self, action: Action, cmds: &mut Vec<Command>) {
+    pub(crate) fn on_transfers_action(&mut self, action: Action, cmds: &mut Effects) {
         let page = self.list_height().saturating_sub(2) / 2;
         let len = self.transfers.jobs.len();
         match action {
@@ -147,7 +103,7 @@ impl App {
             _ => false,
         };
         match action {
-            Action::Quit | Action::ForceQuit => self.quit = true,
+            Action::Quit => cmds.quit(),
             Action::ShowHelp => self.modals.push(Modal::Help { scroll: 0 }),
             Action::Close => self.view = View::Browse,
             Action::CancelJob => self.ask_cancel(),
@@ -219,13 +175,14 @@ impl App {
         self.modals.push(Modal::Transfer(Box::new(m)));
     }
 
-    /// Upload, download and unfinished-files actions of the browse panes.
-    pub(crate) fn on_transfer_pane_action(&mut self, action: Action, cmds: &mut Vec<Command>) {
+    /// Upload, download and unfinished-files actions of the browse panes; false for
+    /// other actions.
+    pub(crate) fn on_transfer_pane_action(&mut self, action: Action, cmds: &mut Effects) -> bool {
         match action {
             Action::StartUpload => {
                 let Some(bucket) = self.files.bucket.clone() else {
                     self.notify(Level::Info, "Open a bucket to upload into");
-                    return;
+                    return true;
                 };
                 let purpose = PromptPurpose::Upload {
                     bucket,
@@ -237,8 +194,9 @@ impl App {
             }
             Action::StartDownload => self.plan_download(),
             Action::ShowUnfinished => self.show_unfinished(cmds),
-            _ => {}
+            _ => return false,
         }
+        true
     }
 
     fn plan_download(&mut self) {
@@ -292,7 +250,7 @@ impl App {
             .push(Modal::Transfer(Box::new(TransferModal::Path(p))));
     }
 
-    fn show_unfinished(&mut self, cmds: &mut Vec<Command>) {
+    fn show_unfinished(&mut self, cmds: &mut Effects) {
         let bucket = match (&self.files.bucket, self.focus) {
             (Some(b), f) if f != Focus::Buckets || self.view == View::Transfers => b.clone(),
             _ => match self.buckets.selected() {
@@ -326,7 +284,7 @@ impl App {
         }
     }
 
-    fn start_completion(&mut self, cmds: &mut Vec<Command>) {
+    fn start_completion(&mut self, cmds: &mut Effects) {
         let req = self.new_req();
         let Some(TransferModal::Path(p)) = self.top_transfer_modal() else {
             return;
@@ -339,7 +297,7 @@ impl App {
         }));
     }
 
-    fn submit_path(&mut self, cmds: &mut Vec<Command>) {
+    fn submit_path(&mut self, cmds: &mut Effects) {
         let req = self.new_req();
         let Some(TransferModal::Path(p)) = self.top_transfer_modal() else {
             return;
@@ -387,7 +345,7 @@ impl App {
         }
     }
 
-    fn on_transfer_modal_action(&mut self, action: Action, cmds: &mut Vec<Command>) {
+    fn on_transfer_modal_action(&mut self, action: Action, cmds: &mut Effects) {
         let page = self.list_height().saturating_sub(8).max(1);
         let Some(top) = self.top_transfer_modal().map(|m| (*m).clone()) else {
             return;
@@ -451,7 +409,7 @@ impl App {
         }
     }
 
-    fn on_unfinished_action(&mut self, action: Action, page: usize, cmds: &mut Vec<Command>) {
+    fn on_unfinished_action(&mut self, action: Action, page: usize, cmds: &mut Effects) {
         let default_dir = self.default_download_dir();
         let Some(list) = self.transfers.unfinished.as_mut() else {
             return;
@@ -496,7 +454,7 @@ impl App {
         }
     }
 
-    fn start_download(&mut self, conflict: ConflictPolicy, cmds: &mut Vec<Command>) {
+    fn start_download(&mut self, conflict: ConflictPolicy, cmds: &mut Effects) {
         let Some(plan) = self.transfers.plan.take() else {
             return;
         };
@@ -515,7 +473,7 @@ impl App {
     }
 
     /// A transfer result from the worker.
-    pub(crate) fn on_transfer_note(&mut self, note: TransferNote, _cmds: &mut Vec<Command>) {
+    pub(crate) fn on_transfer_note(&mut self, note: TransferNote, _cmds: &mut Effects) {
         match note {
             TransferNote::Engine(ev) => self.on_engine_event(ev),
             TransferNote::NotStarted { req, error } => {
@@ -658,7 +616,7 @@ impl App {
 
     /// Per tick: reload the files pane after uploads into it finished (one reload for a
     /// burst of them).
-    pub(crate) fn transfers_tick(&mut self, cmds: &mut Vec<Command>) {
+    pub(crate) fn transfers_tick(&mut self, cmds: &mut Effects) {
         if !self.transfers.refresh_files || self.files.pending.is_some() {
             return;
         }
