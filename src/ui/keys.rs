@@ -8,26 +8,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Cell, Clear, Padding, Paragraph, Row, Wrap};
 
 use super::format::{sanitize, time};
-use super::layout::Areas;
-use super::modal::centered;
 use super::pane_block;
 use super::panes::{Selection, render_message, render_table, window};
+use super::widgets::dialog::centered;
 use crate::app::App;
 use crate::app::keys::caps::{ALL_CAPABILITIES, summarise};
 use crate::app::keys::inspect::{self, Expiry, bucket_label, expiry};
 use crate::app::keys::{FormField, KeyForm, KeysModal, SecretModal, Tool};
 use crate::b2::ApplicationKey;
-
-/// The area between the header and the status line.
-pub fn main_area(areas: &Areas) -> Rect {
-    let top = areas.header.y + areas.header.height;
-    Rect::new(
-        areas.header.x,
-        top,
-        areas.header.width,
-        areas.status.y.saturating_sub(top),
-    )
-}
 
 fn expiry_text(app: &App, expires: Option<i64>) -> (String, Style) {
     let date = time(expires.unwrap_or(0))

@@ -18,6 +18,8 @@ pub const NARROW: u16 = 100;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Areas {
     pub header: Rect,
+    /// Everything between the header and the status line (the views other than Browse).
+    pub main: Rect,
     pub buckets: Option<Rect>,
     pub files: Rect,
     pub versions: Option<Rect>,
@@ -44,6 +46,7 @@ pub fn areas(area: Rect, focus: Focus) -> Areas {
         .areas(main);
         return Areas {
             header,
+            main,
             buckets: Some(b),
             files: f,
             versions: Some(v),
@@ -56,6 +59,7 @@ pub fn areas(area: Rect, focus: Focus) -> Areas {
             .areas(main);
         Areas {
             header,
+            main,
             buckets: Some(b),
             files: f,
             versions: None,
@@ -67,6 +71,7 @@ pub fn areas(area: Rect, focus: Focus) -> Areas {
             .areas(main);
         Areas {
             header,
+            main,
             buckets: None,
             files: f,
             versions: Some(v),

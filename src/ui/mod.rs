@@ -9,6 +9,7 @@ pub mod panes;
 pub mod restore;
 pub mod settings;
 pub mod transfers;
+pub mod widgets;
 
 use ratatui::Frame;
 use ratatui::style::Style;
@@ -19,23 +20,21 @@ use crate::app::{App, View};
 
 /// Draws the whole screen.
 pub fn render(app: &App, frame: &mut Frame) {
-    if let Some(view) = app.view.settings() {
-        return settings::render_screen(app, view, frame);
-    }
     let areas = layout::areas(frame.area(), app.focus);
     layout::render_header(app, frame, areas.header);
-    if app.view == View::Keys {
-        keys::render_view(app, frame, keys::main_area(&areas));
-    } else if app.view == View::Transfers {
-        transfers::render_view(app, frame, keys::main_area(&areas));
-    } else if let Some(area) = areas.buckets {
-        panes::buckets::render(app, frame, area);
-    }
-    if app.view == View::Browse {
-        panes::files::render(app, frame, areas.files);
-    }
-    if let Some(area) = areas.versions.filter(|_| app.view == View::Browse) {
-        panes::versions::render(app, frame, area);
+    match &app.view {
+        View::Browse => {
+            if let Some(area) = areas.buckets {
+                panes::buckets::render(app, frame, area);
+            }
+            panes::files::render(app, frame, areas.files);
+            if let Some(area) = areas.versions {
+                panes::versions::render(app, frame, area);
+            }
+        }
+        View::Keys => keys::render_view(app, frame, areas.main),
+        View::Transfers => transfers::render_view(app, frame, areas.main),
+        View::Settings(view) => settings::render_view(app, view, frame, areas.main),
     }
     layout::render_status(app, frame, areas.status);
     layout::render_footer(app, frame, areas.footer);

@@ -1,26 +1,14 @@
-//! Draws modals centred over `Clear`: the help overlay (generated from the keymap) and
-//! error popups.
+//! Draws modals: dispatches each to its feature's drawing, and draws the help overlay
+//! (generated from the keymap) and error popups itself.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph, Wrap};
 
 use crate::app::{App, Modal};
 use crate::input::Scope;
 use crate::ui::format::sanitize;
-
-/// A `width` × `height` rect centred in `area`, shrunk to fit.
-pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let w = width.min(area.width);
-    let h = height.min(area.height);
-    Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    )
-}
+use crate::ui::widgets::dialog::centered;
 
 /// Draws one modal.
 pub fn render(app: &App, modal: &Modal, frame: &mut Frame) {

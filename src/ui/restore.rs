@@ -10,7 +10,7 @@ use ratatui::widgets::{
     Block, BorderType, Cell, Clear, Padding, Paragraph, Row, Table, TableState,
 };
 
-use super::modal::centered;
+use super::widgets::dialog::centered;
 use crate::app::App;
 use crate::app::panes::files::display_name;
 use crate::app::restore::{

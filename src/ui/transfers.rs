@@ -9,8 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, List, ListItem, ListState, Padding, Paragraph};
 
 use super::format::{sanitize, size, time};
-use super::modal::centered;
 use super::pane_block;
+use super::widgets::dialog::centered;
 use crate::app::App;
 use crate::app::transfers::{PathPrompt, PromptPurpose, TransferModal, eta_secs, percent};
 use crate::worker::transfer::{ConflictPolicy, JobKind, JobSnapshot, JobState};

@@ -1,4 +1,4 @@
-//! Draws the bucket settings view: header, tab bar, the active tab, status and footer.
+//! Draws the bucket settings view: its title, tab bar and the active tab.
 //! Drawing only; modals of the feature are in `modals.rs`.
 
 mod modals;
@@ -13,29 +13,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph, Tabs};
 
 use super::format::sanitize;
-use super::{layout, modal};
 use crate::app::App;
 use crate::app::settings::{SettingsView, Tab};
 
-/// The whole screen while the settings view is open.
-pub fn render_screen(app: &App, view: &SettingsView, frame: &mut Frame) {
-    let [header, main, status, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(frame.area());
-    layout::render_header(app, frame, header);
-    render_view(app, view, frame, main);
-    layout::render_status(app, frame, status);
-    layout::render_footer(app, frame, footer);
-    for m in &app.modals {
-        modal::render(app, m, frame);
-    }
-}
-
-fn render_view(app: &App, view: &SettingsView, frame: &mut Frame, area: Rect) {
+/// The settings view in `area` (between the header and the status line).
+pub fn render_view(app: &App, view: &SettingsView, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let mut title = format!(" Bucket settings  {} ", sanitize(&view.bucket.name));
     if let Some(s) = &view.stored {

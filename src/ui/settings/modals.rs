@@ -10,7 +10,7 @@ use crate::app::App;
 use crate::app::settings::{FieldKind, Form, FormKind, SettingsModal, Simulation};
 use crate::lifecycle_sim::{DiffLine, Outcome};
 use crate::ui::format::{count, sanitize, size, time};
-use crate::ui::modal::centered;
+use crate::ui::widgets::dialog::centered;
 
 /// Draws one settings modal.
 pub fn render_modal(app: &App, m: &SettingsModal, frame: &mut Frame) {

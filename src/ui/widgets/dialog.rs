@@ -1,0 +1,46 @@
+//! The frame of every dialog: a rect centred over the screen, cleared, with a rounded
+//! border, a title and the dialog's keys at the bottom right.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, BorderType, Clear, Padding, Widget};
+
+/// A `width` × `height` rect centred in `area`, shrunk to fit.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+/// A dialog's border: rounded, in `border`, titled `title` in `title_style`, padded one
+/// column left and right.
+pub fn block<'a>(title: impl Into<Line<'a>>, title_style: Style, border: Style) -> Block<'a> {
+    Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(border)
+        .title(title.into().style(title_style))
+        .padding(Padding::horizontal(1))
+}
+
+/// [`block`] with the dialog's keys at the bottom right.
+pub fn block_with_keys<'a>(
+    title: impl Into<Line<'a>>,
+    keys: impl Into<Line<'a>>,
+    title_style: Style,
+    border: Style,
+) -> Block<'a> {
+    block(title, title_style, border).title_bottom(keys.into().right_aligned())
+}
+
+/// Clears `area` and draws `widget` (a dialog with its block) over whatever was there.
+pub fn show(frame: &mut Frame, area: Rect, widget: impl Widget) {
+    frame.render_widget(Clear, area);
+    frame.render_widget(widget, area);
+}
