@@ -2,13 +2,13 @@
 //! render snapshots of each pane and modal state on a 100×30 test terminal.
 
 mod common;
-use common::app::Drive;
+use common::app::{Drive, app, code, ctrl, key};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use b2tui::app::{App, Focus, Level, Modal, Msg, Row, SessionInfo};
+use b2tui::app::{App, Focus, Level, Modal, Msg, Row};
 use b2tui::b2::{AccountId, Bucket, BucketId, FileAction, FileId, FileVersion};
-use b2tui::config::{Keymap, Theme};
+use b2tui::config::Theme;
 use b2tui::ui;
 use b2tui::worker::{Command, RequestId, WorkerEvent};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -66,31 +66,6 @@ fn folder(name: &str) -> FileVersion {
         file_id: None,
         ..version(name, FileAction::Folder, 0, 0, "")
     }
-}
-
-fn app() -> App {
-    App::new(
-        Keymap::default_keymap(),
-        Theme::colored(),
-        SessionInfo {
-            account_id: "3f2a9c1b7d00".to_owned(),
-            endpoint_label: "http://127.0.0.1:8090".to_owned(),
-            deterministic: true,
-            ..SessionInfo::default()
-        },
-    )
-}
-
-fn key(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
-}
-
-fn code(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn ctrl(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
 }
 
 fn type_text(app: &mut App, text: &str) -> Vec<Command> {

@@ -2,16 +2,15 @@
 //! and validation, the one-time secret, delete confirmations) and render snapshots.
 
 mod common;
-use common::app::Drive;
+use common::app::{Drive, code, key, session};
 use std::collections::BTreeMap;
 
 use b2tui::app::keys::{CurrentKey, FormField, KeysModal};
 use b2tui::app::{App, Effect, Modal, Msg, SessionInfo, View};
 use b2tui::b2::{AccountId, ApplicationKey, Bucket, BucketId, CreatedKey, Secret};
-use b2tui::config::{Keymap, Theme};
 use b2tui::ui;
 use b2tui::worker::{Command, KeyCommand, KeysEvent, RequestId, WorkerEvent};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -28,17 +27,10 @@ fn all_caps() -> Vec<String> {
 }
 
 fn app_with(current: CurrentKey) -> App {
-    let mut app = App::new(
-        Keymap::default_keymap(),
-        Theme::colored(),
-        SessionInfo {
-            account_id: "3f2a9c1b7d00".to_owned(),
-            endpoint_label: "http://127.0.0.1:8090".to_owned(),
-            deterministic: true,
-            key: current,
-            ..SessionInfo::default()
-        },
-    );
+    let mut app = common::app::app_with(SessionInfo {
+        key: current,
+        ..session()
+    });
     let req = app.begin()[0].req();
     let bucket = |name: &str| Bucket {
         account_id: AccountId::from("3f2a9c1b7d00"),
@@ -65,14 +57,6 @@ fn master() -> CurrentKey {
         s3_api_url: Some("https://s3.us-west-004.backblazeb2.com".to_owned()),
         ..CurrentKey::default()
     }
-}
-
-fn key(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
-}
-
-fn code(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
 fn type_text(app: &mut App, text: &str) {

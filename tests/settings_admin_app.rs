@@ -4,20 +4,19 @@
 //! create and delete bucket flows. Snapshots on a 100×30 test terminal.
 
 mod common;
-use common::app::Drive;
+use common::app::{Drive, code, ctrl, key};
 use std::collections::BTreeMap;
 
 use b2tui::app::settings::{FormKind, JsonTarget, RulesState, SettingsModal, Tab};
-use b2tui::app::{App, Edited, Effect, Focus, Modal, Msg, SessionInfo};
+use b2tui::app::{App, Edited, Effect, Focus, Modal, Msg};
 use b2tui::b2::Secret;
 use b2tui::b2::buckets::{BucketSettings, FileLockConfig, FileRetention, LockedVersion, Readable};
 use b2tui::b2::notifications::{NotificationRule, TargetConfiguration};
 use b2tui::b2::{AccountId, Bucket, BucketId, FileAction, FileId, FileVersion};
-use b2tui::config::{Keymap, Theme};
 use b2tui::ui;
 use b2tui::worker::settings::{BucketContents, LockChange, SettingsCommand, SettingsEvent};
 use b2tui::worker::{Command, WorkerEvent};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -67,18 +66,6 @@ fn rule(name: &str, enabled: bool, suspended: Option<&str>) -> NotificationRule 
     }
 }
 
-fn key(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
-}
-
-fn code(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn ctrl(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
-}
-
 fn typed(app: &mut App, text: &str) {
     for c in text.chars() {
         app.send(key(c));
@@ -98,16 +85,7 @@ fn event(ev: SettingsEvent) -> Msg {
 }
 
 fn app() -> App {
-    let mut app = App::new(
-        Keymap::default_keymap(),
-        Theme::colored(),
-        SessionInfo {
-            account_id: "3f2a9c1b7d00".to_owned(),
-            endpoint_label: "http://127.0.0.1:8090".to_owned(),
-            deterministic: true,
-            ..SessionInfo::default()
-        },
-    );
+    let mut app = common::app::app();
     app.send(Msg::WallClock { unix_ms: T0 });
     let req = app.begin()[0].req();
     let buckets: Vec<Bucket> = ["backups", "photos-2026"]

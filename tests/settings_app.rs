@@ -3,19 +3,18 @@
 //! conflict and a share link, on a 100×30 test terminal.
 
 mod common;
-use common::app::Drive;
+use common::app::{Drive, code, key};
 use std::collections::BTreeMap;
 
 use b2tui::app::settings::{FormKind, SettingsModal, Tab};
-use b2tui::app::{App, Effect, Modal, Msg, SessionInfo};
+use b2tui::app::{App, Effect, Modal, Msg};
 use b2tui::b2::buckets::{BucketSettings, FileLockConfig, Readable};
 use b2tui::b2::{AccountId, Bucket, BucketId, LifecycleRule, Secret};
-use b2tui::config::{Keymap, Theme};
 use b2tui::lifecycle_sim::{self, EntryKind, SimEntry};
 use b2tui::ui;
 use b2tui::worker::settings::{SettingsCommand, SettingsEvent, ShareLink};
 use b2tui::worker::{Command, WorkerEvent};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -53,14 +52,6 @@ fn rule(prefix: &str, hide: Option<u32>, delete: Option<u32>) -> LifecycleRule {
     }
 }
 
-fn key(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
-}
-
-fn code(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
 fn settings_cmd(cmds: Vec<Command>) -> SettingsCommand {
     assert_eq!(cmds.len(), 1, "{cmds:?}");
     match cmds.into_iter().next() {
@@ -74,16 +65,7 @@ fn event(ev: SettingsEvent) -> Msg {
 }
 
 fn app() -> App {
-    let mut app = App::new(
-        Keymap::default_keymap(),
-        Theme::colored(),
-        SessionInfo {
-            account_id: "3f2a9c1b7d00".to_owned(),
-            endpoint_label: "http://127.0.0.1:8090".to_owned(),
-            deterministic: true,
-            ..SessionInfo::default()
-        },
-    );
+    let mut app = common::app::app();
     let req = app.begin()[0].req();
     let buckets: Vec<Bucket> = ["backups", "photos-2026"]
         .iter()

@@ -4,7 +4,7 @@
 //! an upload; and snapshots of the transfers view and prompts on a 100×30 test terminal.
 
 mod common;
-use common::app::Drive;
+use common::app::{Drive, app_with, code, key, session};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -12,7 +12,6 @@ use std::time::Instant;
 use b2tui::app::transfers::{TransferModal, complete, eta_secs};
 use b2tui::app::{App, Focus, Modal, Msg, SessionInfo, View};
 use b2tui::b2::{AccountId, Bucket, BucketId, FileAction, FileId, FileVersion};
-use b2tui::config::{Keymap, Theme};
 use b2tui::ui;
 use b2tui::worker::settings::SettingsCommand;
 use b2tui::worker::transfer::{
@@ -20,7 +19,7 @@ use b2tui::worker::transfer::{
 };
 use b2tui::worker::transfer_cmds::{DownloadItem, LocalEntry, TransferCommand, TransferNote};
 use b2tui::worker::{Command, KeyCommand, RequestId, WorkerEvent};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -66,14 +65,6 @@ fn folder(name: &str) -> FileVersion {
     }
 }
 
-fn key(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
-}
-
-fn code(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
 fn type_text(app: &mut App, text: &str) {
     for c in text.chars() {
         app.send(key(c));
@@ -91,17 +82,10 @@ fn transfer_cmds(cmds: Vec<Command>) -> Vec<TransferCommand> {
 
 /// `photos-2026` opened on its root: two folders, three files; cwd `/home/me`.
 fn browsing() -> App {
-    let mut app = App::new(
-        Keymap::default_keymap(),
-        Theme::colored(),
-        SessionInfo {
-            account_id: "3f2a9c1b7d00".to_owned(),
-            endpoint_label: "http://127.0.0.1:8090".to_owned(),
-            deterministic: true,
-            cwd: PathBuf::from("/home/me"),
-            ..SessionInfo::default()
-        },
-    );
+    let mut app = app_with(SessionInfo {
+        cwd: PathBuf::from("/home/me"),
+        ..session()
+    });
     let req = app.begin()[0].req();
     app.send(Msg::Worker(WorkerEvent::BucketsListed {
         req,

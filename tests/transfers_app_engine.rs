@@ -5,12 +5,11 @@
 
 mod common;
 
-use common::app::Drive;
+use common::app::{Drive, app_with};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use b2tui::app::{App, Msg, SessionInfo};
-use b2tui::config::{Keymap, Theme};
 use b2tui::worker::transfer::JobState;
 use b2tui::worker::{self, Command, WorkerEvent};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -60,15 +59,11 @@ async fn upload_typed_in_the_app_runs_and_refreshes_the_folder() {
     let (tx, cmd_rx) = mpsc::unbounded_channel();
     let (evt_tx, mut rx) = mpsc::unbounded_channel();
     let _worker = worker::spawn(local.client.clone(), cmd_rx, evt_tx);
-    let mut app = App::new(
-        Keymap::default_keymap(),
-        Theme::colored(),
-        SessionInfo {
-            deterministic: true,
-            cwd: dir.path().to_path_buf(),
-            ..SessionInfo::default()
-        },
-    );
+    let mut app = app_with(SessionInfo {
+        deterministic: true,
+        cwd: dir.path().to_path_buf(),
+        ..SessionInfo::default()
+    });
     let mut seen = Vec::new();
     let start = app.begin();
     run_until(&mut app, start, &tx, &mut rx, &mut seen, |a| {

@@ -2,18 +2,18 @@
 //! messages, an app with `photos-2026` open, and restore jobs run by the worker.
 #![allow(dead_code)]
 
-use crate::common::app::Drive;
+use crate::common::app::{Drive, app};
+pub use crate::common::app::{code, key};
 use std::collections::BTreeMap;
 
-use b2tui::app::{App, Msg, SessionInfo};
+use b2tui::app::{App, Msg};
 use b2tui::b2::{
     AccountId, B2Client, Bucket, BucketId, CopyOptions, FileAction, FileId, FileVersion,
 };
-use b2tui::config::{Keymap, Theme};
 use b2tui::ui;
 use b2tui::worker::restore::{self, Op, RestoreCommand, RestoreEvent};
 use b2tui::worker::{Command, RequestId, WorkerEvent};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tokio::sync::mpsc;
@@ -50,14 +50,6 @@ pub fn folder(name: &str) -> FileVersion {
     }
 }
 
-pub fn key(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
-}
-
-pub fn code(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
 pub fn restore_cmd(cmds: &[Command]) -> &RestoreCommand {
     match cmds {
         [Command::Restore(c)] => c,
@@ -71,16 +63,7 @@ pub fn ev(e: RestoreEvent) -> Msg {
 
 /// `photos-2026` opened, its root listed as `entries`.
 pub fn browsing_with(entries: Vec<FileVersion>) -> App {
-    let mut app = App::new(
-        Keymap::default_keymap(),
-        Theme::colored(),
-        SessionInfo {
-            account_id: "3f2a9c1b7d00".to_owned(),
-            endpoint_label: "http://127.0.0.1:8090".to_owned(),
-            deterministic: true,
-            ..SessionInfo::default()
-        },
-    );
+    let mut app = app();
     let req = app.begin()[0].req();
     let bucket = Bucket {
         account_id: AccountId::from("3f2a9c1b7d00"),
