@@ -674,6 +674,56 @@ fn snapshot_help_overlay() {
 }
 
 #[test]
+fn keys_typed_while_a_folder_loads_apply_when_it_arrives() {
+    let mut app = browsing();
+    select_row_named(&mut app, "trips/");
+    let req = only_req(&app.send(code(KeyCode::Enter)));
+    app.send(page(req, vec![file("trips/a.txt", 10, T0)], None));
+    // h j Enter typed at once: up to the root, one row down from trips/, open it.
+    let up = only_req(&app.send(key('h')));
+    assert!(app.send(key('j')).is_empty(), "nothing to move over yet");
+    assert!(app.send(code(KeyCode::Enter)).is_empty());
+    let cmds = app.send(page(up, root_entries(), None));
+    assert_eq!(
+        app.files.selected_name(),
+        Some("report.txt"),
+        "j moved from the folder left"
+    );
+    assert!(
+        !cmds.iter().any(|c| matches!(c, Command::ListFiles { .. })),
+        "Enter on a file opens no folder: {cmds:?}"
+    );
+    assert_eq!(
+        app.focus,
+        Focus::Versions,
+        "Enter on a file focuses its versions"
+    );
+    // Keys queued behind a folder that opens wait for that folder in turn.
+    app.send(key('h'));
+    select_row_named(&mut app, "alps/");
+    let alps = only_req(&app.send(code(KeyCode::Enter)));
+    app.send(key('j'));
+    app.send(key('j'));
+    app.send(page(
+        alps,
+        vec![
+            file("alps/a.jpg", 1, T0),
+            file("alps/b.jpg", 1, T0),
+            file("alps/c.jpg", 1, T0),
+        ],
+        None,
+    ));
+    assert_eq!(
+        app.files.selected_name(),
+        Some("alps/b.jpg"),
+        ".. is the first row"
+    );
+    // q still quits at once while a listing is in flight.
+    app.send(key('h'));
+    assert!(app.update(key('q')).has_quit());
+}
+
+#[test]
 fn snapshot_error_popup() {
     let (mut app, req) = opened();
     app.send(Msg::Worker(WorkerEvent::RequestFailed {

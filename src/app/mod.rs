@@ -151,6 +151,9 @@ pub struct App {
     /// Upload and download jobs, prompts and unfinished large files (`app/transfers`).
     pub transfers: TransfersState,
     next_req: u64,
+    /// Keys typed in the files pane while its folder's first page was on its way; they
+    /// are applied, in order, once it arrives (`router.rs`).
+    deferred: Vec<KeyEvent>,
 }
 
 impl App {
@@ -174,6 +177,7 @@ impl App {
             admin: settings::AdminState::default(),
             transfers: TransfersState::default(),
             next_req: 0,
+            deferred: Vec::new(),
         }
     }
 
@@ -210,7 +214,10 @@ impl App {
             Msg::Key(key) => self.on_key(key, &mut cmds),
             Msg::Resize { width, height } => self.size = (width, height),
             Msg::Tick { now } => self.on_tick(now, &mut cmds),
-            Msg::Worker(ev) => self.on_worker(ev, &mut cmds),
+            Msg::Worker(ev) => {
+                self.on_worker(ev, &mut cmds);
+                self.replay_deferred(&mut cmds);
+            }
             Msg::Edited { target, result } => self.on_edited(target, result, &mut cmds),
             Msg::WallClock { unix_ms } => self.restore.now_ms = unix_ms,
         }

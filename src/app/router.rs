@@ -38,6 +38,10 @@ impl App {
         if action == Some(Action::ForceQuit) {
             return fx.quit();
         }
+        if self.defers(scope, action) {
+            self.deferred.push(key);
+            return;
+        }
         match self.modals.last() {
             Some(Modal::Help { .. }) => self.on_help_action(action),
             Some(Modal::Error { .. }) => {
@@ -50,6 +54,45 @@ impl App {
             Some(Modal::Settings(_)) => self.on_settings_modal_key(scope, key, action, fx),
             Some(Modal::Transfer(_)) => self.on_transfer_modal_key(scope, key, action, fx),
             None => self.on_screen_key(scope, key, action, fx),
+        }
+    }
+
+    /// True when a key is typed in the files pane before the folder it was meant for has
+    /// arrived (`h j ⏎` typed at once): a key that moves over or opens the rows waits, and every key
+    /// after it waits behind it, so nothing is lost or applied out of order. Quit never
+    /// waits, and keys that do not need the rows go through while nothing waits, so a
+    /// listing that hangs cannot hold the keyboard.
+    fn defers(&self, scope: Scope, action: Option<Action>) -> bool {
+        /// At most this many keys wait; more go through as typed.
+        const MAX_DEFERRED: usize = 64;
+        let needs_rows = matches!(
+            action,
+            Some(
+                Action::MoveUp
+                    | Action::MoveDown
+                    | Action::PageUp
+                    | Action::PageDown
+                    | Action::GoTop
+                    | Action::GoBottom
+                    | Action::Open
+                    | Action::ToggleMark
+            )
+        );
+        let waits = needs_rows || (!self.deferred.is_empty() && action != Some(Action::Quit));
+        waits
+            && scope == Scope::Files
+            && self.modals.is_empty()
+            && self.view == View::Browse
+            && self.files.is_awaiting_first_page()
+            && self.deferred.len() < MAX_DEFERRED
+    }
+
+    /// Applies the keys that waited for a folder, once its first page (or its failure)
+    /// arrived. A key that opens another folder makes the rest wait again.
+    pub(super) fn replay_deferred(&mut self, fx: &mut Effects) {
+        while !self.deferred.is_empty() && !self.files.is_awaiting_first_page() {
+            let key = self.deferred.remove(0);
+            self.on_key(key, fx);
         }
     }
 

@@ -140,6 +140,12 @@ impl FilesPane {
         true
     }
 
+    /// True while a folder was opened and its first page has not arrived: the rows on
+    /// screen are not the ones keys typed now are meant for.
+    pub fn is_awaiting_first_page(&self) -> bool {
+        self.bucket.is_some() && self.pending.is_some() && self.entries.is_empty()
+    }
+
     /// A request failed: stop waiting, and stop loading ahead.
     pub fn on_failed(&mut self, req: RequestId) -> bool {
         if self.pending != Some(req) {
