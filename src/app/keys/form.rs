@@ -1,13 +1,13 @@
-//! The create-key form: name, preset, capability checklist, buckets, name prefix, lifetime.
-//! `validate` checks everything B2 would (§2.22) before a `CreateKey` command is built.
+//! The create-key form's state: name, preset, capability checklist, buckets, name prefix,
+//! lifetime, and B2's rules for a field. Submitting it (`validate`) is in `create.rs`.
 
 use tui_input::Input;
 
 use super::CurrentKey;
 use super::caps::{ALL_CAPABILITIES, Preset, is_bucket_level};
+use crate::b2::BucketId;
 use crate::b2::keys::MAX_KEY_LIFETIME_SECS;
-use crate::b2::{BucketId, CreateKeyRequest};
-use crate::worker::{Command, KeyCommand, RequestId};
+use crate::worker::RequestId;
 
 /// A text field: a `tui_input::Input` compared by its value.
 #[derive(Clone, Debug, Default)]
@@ -76,7 +76,7 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    fn new(field: FormField, message: impl Into<String>) -> Self {
+    pub(super) fn new(field: FormField, message: impl Into<String>) -> Self {
         Self {
             field,
             message: message.into(),
@@ -340,79 +340,6 @@ impl KeyForm {
             }
             _ => {}
         }
-    }
-
-    /// Checks every field; on success, the command that creates the key.
-    pub fn validate(&self, req: RequestId) -> Result<Command, Vec<FieldError>> {
-        let mut errors = Vec::new();
-        let name = self.name.value();
-        if let Err(e) = check_key_name(name) {
-            errors.push(FieldError::new(FormField::Name, e));
-        }
-        if self.capabilities.is_empty() {
-            errors.push(FieldError::new(
-                FormField::Capabilities,
-                "choose at least one capability (or a preset)",
-            ));
-        }
-        let restricted = self.is_bucket_restricted();
-        for cap in &self.capabilities {
-            if let Some(why) = unavailable_reason(cap, &self.current, restricted) {
-                errors.push(FieldError::new(
-                    FormField::Capabilities,
-                    format!("{cap}: {why}"),
-                ));
-            }
-        }
-        let bucket_ids: Vec<BucketId> = self
-            .buckets
-            .iter()
-            .filter(|b| b.checked)
-            .map(|b| b.id.clone())
-            .collect();
-        if let Some(fixed) = &self.current.bucket_id
-            && bucket_ids != [fixed.clone()]
-        {
-            errors.push(FieldError::new(
-                FormField::Buckets,
-                "your key is restricted to one bucket; the new key must be too",
-            ));
-        }
-        let prefix = self.prefix.value();
-        if let Some(required) = &self.current.name_prefix
-            && !prefix.starts_with(required.as_str())
-        {
-            errors.push(FieldError::new(
-                FormField::Prefix,
-                format!("must start with {required:?} (your key's prefix)"),
-            ));
-        }
-        if prefix.chars().any(char::is_control) || prefix.starts_with('/') {
-            errors.push(FieldError::new(
-                FormField::Prefix,
-                "no control characters, no leading '/'",
-            ));
-        }
-        let lifetime = match parse_lifetime(self.lifetime.value()) {
-            Ok(l) => l,
-            Err(e) => {
-                errors.push(FieldError::new(FormField::Lifetime, e));
-                None
-            }
-        };
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        Ok(Command::Keys(KeyCommand::CreateKey {
-            req,
-            request: CreateKeyRequest {
-                key_name: name.to_owned(),
-                capabilities: self.capabilities.clone(),
-                bucket_ids,
-                name_prefix: (!prefix.is_empty()).then(|| prefix.to_owned()),
-                valid_duration_secs: lifetime,
-            },
-        }))
     }
 }
 

@@ -1,7 +1,10 @@
 //! The one-time secret modal: a new key's id and secret, and ready-to-paste settings for
 //! common tools with warnings where a tool will fail. The secret lives only here and is
-//! dropped with the modal; snippets are built on demand, never stored.
+//! dropped with the modal; snippets are built on demand, never stored. Its keys (copy,
+//! next tool, close) are here too.
 
+use super::{KeysModal, top_keys_modal};
+use crate::app::{Action, App, Effect, Effects, Level};
 use crate::b2::{ApplicationKey, Secret};
 
 /// The tools the modal has settings for, in tab order.
@@ -161,6 +164,41 @@ impl SecretModal {
             ));
         }
         out
+    }
+}
+
+impl App {
+    /// An action while the secret dialog is on top.
+    pub(super) fn on_key_secret_action(&mut self, action: Action, cmds: &mut Effects) {
+        let Some(KeysModal::Secret(s)) = top_keys_modal(&mut self.modals) else {
+            return;
+        };
+        let copy = match action {
+            Action::NextTab => {
+                s.tool = s.tool.cycle(true);
+                None
+            }
+            Action::PrevTab => {
+                s.tool = s.tool.cycle(false);
+                None
+            }
+            Action::CopyKeyId => Some((
+                Secret::new(s.key.application_key_id.clone()),
+                "Key id copied",
+            )),
+            Action::CopySecret => Some((s.secret.clone(), "Secret copied")),
+            Action::CopySnippet => Some((s.snippet(s.tool), "Settings copied")),
+            Action::Close => {
+                // Dropping the modal drops the only copy of the secret.
+                self.modals.pop();
+                None
+            }
+            _ => None,
+        };
+        if let Some((text, what)) = copy {
+            cmds.push(Effect::Clipboard(text));
+            self.notify(Level::Info, format!("{what} to the clipboard"));
+        }
     }
 }
 

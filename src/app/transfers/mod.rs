@@ -1,9 +1,15 @@
-//! Transfers: the job table mirrored from the engine's events, the upload and download
-//! prompts (with local path completion), cancel and conflict questions, and the bucket's
-//! unfinished large files. State and pure helpers; `update.rs` holds the `App` methods.
+//! Transfers state: the job table mirrored from the engine's events, the path prompt, the
+//! transfers dialogs, the download plan and the unfinished large files, with pure helpers.
+//! The `App` methods live in one file per view or dialog; `route.rs` leads keys to them.
 
+mod cancel;
 pub mod complete;
-mod update;
+mod download;
+mod events;
+mod prompt;
+mod route;
+mod unfinished;
+mod view;
 
 use std::collections::BTreeMap;
 
@@ -15,9 +21,29 @@ use crate::app::BucketRef;
 use crate::app::panes::Cursor;
 use crate::b2::FileVersion;
 use crate::input::Scope;
-use crate::worker::RequestId;
-use crate::worker::transfer::{ConflictPolicy, JobId, JobKind, JobSnapshot, JobState};
-use crate::worker::transfer_cmds::DownloadItem;
+use crate::worker::transfer::{self, ConflictPolicy, JobId, JobKind, JobSnapshot, JobState};
+use crate::worker::transfer_cmds::{DownloadItem, TransferCommand};
+use crate::worker::{Command, RequestId};
+
+fn cmd(c: TransferCommand) -> Command {
+    Command::Transfer(c)
+}
+
+fn engine_bucket(b: &BucketRef) -> transfer::BucketRef {
+    transfer::BucketRef {
+        id: b.id.clone(),
+        name: b.name.clone(),
+    }
+}
+
+/// The last segment of a B2 name (`a/b/c.txt` → `c.txt`, `a/b/` → `b/`).
+fn base_label(name: &str) -> &str {
+    let trimmed = name.strip_suffix('/').unwrap_or(name);
+    match trimmed.rfind('/') {
+        Some(i) => &name[i + 1..],
+        None => name,
+    }
+}
 
 /// What a path prompt is for.
 #[derive(Clone, Debug, PartialEq, Eq)]

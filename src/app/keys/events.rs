@@ -1,0 +1,128 @@
+//! Worker results about keys: the list paging in, a created key (its one-time secret
+//! dialog opens), a deleted key (or the stop when it was b2tui's own), and failures.
+
+use super::{KeysModal, SecretModal, Tool, inspect};
+use crate::app::{App, Level, Modal};
+use crate::worker::KeysEvent;
+
+impl App {
+    /// A worker result about keys.
+    pub(crate) fn on_keys_event(&mut self, ev: KeysEvent) {
+        match ev {
+            KeysEvent::KeysListed {
+                req,
+                keys,
+                done,
+                now_ms,
+            } => {
+                if self.keys.pending != Some(req) {
+                    return;
+                }
+                self.keys.now_ms = Some(now_ms);
+                for k in keys {
+                    if !self
+                        .keys
+                        .keys
+                        .iter()
+                        .any(|e| e.application_key_id == k.application_key_id)
+                    {
+                        self.keys.keys.push(k);
+                    }
+                }
+                if done {
+                    self.keys.pending = None;
+                    self.keys.loaded = true;
+                }
+                self.keys.cursor.clamp(self.keys.keys.len());
+            }
+            KeysEvent::KeyCreated { req, key, now_ms } => {
+                let Some(pos) = self.modals.iter().position(|m| {
+                    matches!(m, Modal::Keys(k) if matches!(k.as_ref(), KeysModal::Form(f) if f.pending == Some(req)))
+                }) else {
+                    return;
+                };
+                self.modals.remove(pos);
+                self.keys.now_ms = Some(now_ms);
+                let names = self.bucket_names();
+                let mut all = self.keys.keys.clone();
+                all.push(key.key.clone());
+                let overlaps = inspect::write_overlaps(&all);
+                let overlapping = inspect::overlaps_of(&key.key.application_key_id, &overlaps)
+                    .filter_map(|(id, _, _)| all.iter().find(|k| k.application_key_id == id))
+                    .map(|k| k.key_name.clone())
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+                let modal = SecretModal {
+                    bucket_names: key
+                        .key
+                        .bucket_ids()
+                        .iter()
+                        .map(|id| inspect::bucket_label(Some(id), &names))
+                        .collect(),
+                    s3_endpoint: self.session.key.s3_api_url.clone(),
+                    account_id: self.session.account_id.clone(),
+                    overlapping,
+                    tool: Tool::B2Cli,
+                    key: key.key.clone(),
+                    secret: key.secret.clone(),
+                };
+                self.keys.keys.push(key.key);
+                self.keys
+                    .cursor
+                    .select(self.keys.keys.len() - 1, self.list_height());
+                self.modals
+                    .push(Modal::Keys(Box::new(KeysModal::Secret(modal))));
+            }
+            KeysEvent::KeyDeleted { req, key } => {
+                if self.keys.deleting.as_ref().is_some_and(|(r, _)| *r == req) {
+                    self.keys.deleting = None;
+                }
+                self.keys
+                    .keys
+                    .retain(|k| k.application_key_id != key.application_key_id);
+                self.keys.cursor.clamp(self.keys.keys.len());
+                if key.application_key_id == self.session.key.key_id {
+                    self.keys.revoked = true;
+                    self.modals.push(Modal::Keys(Box::new(KeysModal::Revoked {
+                        key_name: key.key_name,
+                    })));
+                } else {
+                    self.notify(Level::Info, format!("Deleted key {}", key.key_name));
+                }
+            }
+            KeysEvent::KeyRequestFailed { req, error, code } => {
+                let said = match &code {
+                    Some(c) => format!("B2 answered {c}: {error}"),
+                    None => error,
+                };
+                if self.keys.pending == Some(req) {
+                    self.keys.pending = None;
+                    self.modals.push(Modal::Error {
+                        title: "Could not list keys".to_owned(),
+                        message: format!(
+                            "{said}\n\nListing keys needs the listKeys capability. Press R \
+                             to try again."
+                        ),
+                    });
+                } else if self.keys.deleting.as_ref().is_some_and(|(r, _)| *r == req) {
+                    self.keys.deleting = None;
+                    self.modals.push(Modal::Error {
+                        title: "Could not delete the key".to_owned(),
+                        message: format!("{said}\n\nDeleting keys needs deleteKeys."),
+                    });
+                } else {
+                    for m in self.modals.iter_mut() {
+                        if let Modal::Keys(k) = m
+                            && let KeysModal::Form(f) = k.as_mut()
+                            && f.pending == Some(req)
+                        {
+                            f.pending = None;
+                            f.server_error = Some(said.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! A download: planning it from the selection or the marks, the folder it goes to by
+//! default, the existing-files question (asked once per batch) and starting it.
+
+use std::path::PathBuf;
+
+use super::{
+    DownloadPlan, PathPrompt, PromptPurpose, TransferModal, base_label, cmd, engine_bucket,
+};
+use crate::app::{Action, App, Effects, Level, Modal, Row};
+use crate::b2::FileAction;
+use crate::worker::transfer::ConflictPolicy;
+use crate::worker::transfer_cmds::{DownloadItem, TransferCommand};
+
+impl App {
+    /// The folder downloads go to unless the user types another: the last one chosen in
+    /// this session, else the current directory.
+    pub fn default_download_dir(&self) -> String {
+        if let Some(d) = &self.transfers.download_dir {
+            return d.clone();
+        }
+        match self.session.cwd.to_str() {
+            Some("") | None => ".".to_owned(),
+            Some(s) => s.to_owned(),
+        }
+    }
+
+    pub(super) fn plan_download(&mut self) {
+        let Some(bucket) = self.files.bucket.clone() else {
+            self.notify(Level::Info, "Open a bucket to download from");
+            return;
+        };
+        let base = self.files.prefix.clone();
+        let item_for = |name: &str| -> DownloadItem {
+            if name.ends_with('/') {
+                return DownloadItem::Folder(name.to_owned());
+            }
+            match self
+                .files
+                .entries
+                .iter()
+                .find(|e| e.file_name == name && e.action == FileAction::Upload)
+            {
+                Some(v) => DownloadItem::File(Box::new(v.clone())),
+                None => DownloadItem::Name(name.to_owned()),
+            }
+        };
+        let (items, label) = if self.restore.marks.is_empty() {
+            match self.files.selected() {
+                Some(Row::Entry(e)) if e.is_folder() || e.action == FileAction::Upload => {
+                    let label = base_label(&e.file_name).to_owned();
+                    (vec![item_for(&e.file_name)], label)
+                }
+                _ => {
+                    self.notify(Level::Info, "Select a file or folder (or mark some) first");
+                    return;
+                }
+            }
+        } else {
+            let items: Vec<DownloadItem> = self.restore.marks.iter().map(|n| item_for(n)).collect();
+            let label = match self.restore.marks.iter().next() {
+                Some(n) if items.len() == 1 => base_label(n).to_owned(),
+                _ => format!("{} marked entries", items.len()),
+            };
+            (items, label)
+        };
+        self.transfers.plan = Some(DownloadPlan {
+            bucket,
+            base,
+            items,
+            label,
+            dir: None,
+        });
+        let p = PathPrompt::new(PromptPurpose::DownloadTo, &self.default_download_dir());
+        self.modals
+            .push(Modal::Transfer(Box::new(TransferModal::Path(p))));
+    }
+
+    /// A key in the existing-files question, `choice` highlighted.
+    pub(super) fn on_conflict_action(
+        &mut self,
+        choice: ConflictPolicy,
+        a: Action,
+        cmds: &mut Effects,
+    ) {
+        let pick = match a {
+            Action::Skip => Some(ConflictPolicy::Skip),
+            Action::Overwrite => Some(ConflictPolicy::Overwrite),
+            Action::KeepBoth => Some(ConflictPolicy::KeepBoth),
+            Action::Submit | Action::Confirm => Some(choice),
+            Action::NextChoice | Action::PrevChoice => {
+                let order = [
+                    ConflictPolicy::Skip,
+                    ConflictPolicy::Overwrite,
+                    ConflictPolicy::KeepBoth,
+                ];
+                let i = order.iter().position(|c| *c == choice).unwrap_or(0);
+                let step = if a == Action::NextChoice { 1 } else { 2 };
+                if let Some(TransferModal::Conflict { choice }) = self.top_transfer_modal() {
+                    *choice = order[(i + step) % 3];
+                }
+                None
+            }
+            _ => None,
+        };
+        if let Some(conflict) = pick {
+            self.modals.pop();
+            self.start_download(conflict, cmds);
+        }
+    }
+
+    fn start_download(&mut self, conflict: ConflictPolicy, cmds: &mut Effects) {
+        let Some(plan) = self.transfers.plan.take() else {
+            return;
+        };
+        let Some(dir) = plan.dir else { return };
+        let req = self.new_req();
+        self.transfers.queueing.push(req);
+        self.notify(Level::Info, format!("Downloading {} to {dir}", plan.label));
+        cmds.push(cmd(TransferCommand::Download {
+            req,
+            bucket: engine_bucket(&plan.bucket),
+            base: plan.base,
+            items: plan.items,
+            dir: PathBuf::from(dir),
+            conflict,
+        }));
+    }
+}

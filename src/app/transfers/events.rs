@@ -1,0 +1,123 @@
+//! Worker results for transfers: the engine's job events mirrored into the job table,
+//! queueing results, and the files pane reload after uploads into the folder shown.
+
+use super::TransferModal;
+use crate::app::{App, Effects, Level, Modal};
+use crate::worker::transfer::{self, JobKind, JobState, TransferEvent};
+use crate::worker::transfer_cmds::TransferNote;
+
+impl App {
+    /// A transfer result from the worker.
+    pub(crate) fn on_transfer_note(&mut self, note: TransferNote, _cmds: &mut Effects) {
+        match note {
+            TransferNote::Engine(ev) => self.on_engine_event(ev),
+            TransferNote::NotStarted { req, error } => {
+                if let Some(i) = self.transfers.queueing.iter().position(|r| *r == req) {
+                    self.transfers.queueing.remove(i);
+                    self.modals.push(Modal::Error {
+                        title: "Transfer not started".to_owned(),
+                        message: error,
+                    });
+                } else if let Some(TransferModal::Path(p)) = self.top_transfer_modal()
+                    && p.completing.as_ref().is_some_and(|(r, _)| *r == req)
+                {
+                    p.completing = None;
+                    p.error = Some(error);
+                }
+            }
+            TransferNote::Queued { req, jobs } => {
+                self.transfers.queueing.retain(|r| *r != req);
+                if jobs == 0 {
+                    self.notify(Level::Warn, "Nothing to transfer");
+                }
+            }
+            TransferNote::LocalListed { req, entries, .. } => self.on_local_listed(req, &entries),
+            TransferNote::UnfinishedListed { req, files } => self.on_unfinished_listed(req, files),
+            TransferNote::UnfinishedCancelled { req, file_id } => {
+                self.on_unfinished_cancelled(req, file_id);
+            }
+        }
+    }
+
+    fn on_engine_event(&mut self, ev: TransferEvent) {
+        let jobs = &mut self.transfers.jobs;
+        match ev {
+            TransferEvent::Queued { job } => {
+                jobs.insert(job.id, job);
+            }
+            TransferEvent::Started { id } => {
+                if let Some(j) = jobs.get_mut(&id) {
+                    j.state = JobState::Running;
+                }
+            }
+            TransferEvent::Progressed {
+                id,
+                bytes_done,
+                bytes_total,
+                bytes_per_sec,
+            } => {
+                if let Some(j) = jobs.get_mut(&id) {
+                    j.bytes_done = bytes_done;
+                    j.bytes_total = bytes_total;
+                    j.bytes_per_sec = bytes_per_sec;
+                }
+            }
+            TransferEvent::Finished { id, bytes, .. } => {
+                let Some(j) = jobs.get_mut(&id) else { return };
+                j.state = JobState::Done;
+                j.bytes_done = bytes;
+                j.bytes_total = j.bytes_total.max(bytes);
+                j.bytes_per_sec = 0;
+                if j.kind == JobKind::Upload && self.is_visible_destination(id) {
+                    self.transfers.refresh_files = true;
+                }
+            }
+            TransferEvent::Failed { id, reason } => {
+                set_state(jobs, id, JobState::Failed { reason })
+            }
+            TransferEvent::Skipped { id, reason } => {
+                set_state(jobs, id, JobState::Skipped { reason });
+            }
+            TransferEvent::Cancelled { id } => set_state(jobs, id, JobState::Cancelled),
+            TransferEvent::Paused { id } => set_state(jobs, id, JobState::Paused),
+        }
+    }
+
+    /// True when the job's remote name lies under the folder the files pane shows.
+    fn is_visible_destination(&self, id: transfer::JobId) -> bool {
+        let (Some(job), Some(bucket)) = (self.transfers.jobs.get(&id), &self.files.bucket) else {
+            return false;
+        };
+        let folder = format!("b2://{}/{}", bucket.name, self.files.prefix);
+        job.destination.starts_with(&folder)
+    }
+
+    /// Per tick: reload the files pane after uploads into it finished (one reload for a
+    /// burst of them).
+    pub(crate) fn transfers_tick(&mut self, cmds: &mut Effects) {
+        if !self.transfers.refresh_files || self.files.pending.is_some() {
+            return;
+        }
+        self.transfers.refresh_files = false;
+        let Some(bucket) = self.files.bucket.clone() else {
+            return;
+        };
+        let req = self.new_req();
+        let marks = self.restore.marks.clone();
+        self.files.reload(req);
+        let prefix = self.files.prefix.clone();
+        cmds.push(self.folder_command(req, bucket.id, prefix));
+        self.restore.marks = marks;
+    }
+}
+
+fn set_state(
+    jobs: &mut std::collections::BTreeMap<transfer::JobId, transfer::JobSnapshot>,
+    id: transfer::JobId,
+    state: JobState,
+) {
+    if let Some(j) = jobs.get_mut(&id) {
+        j.state = state;
+        j.bytes_per_sec = 0;
+    }
+}

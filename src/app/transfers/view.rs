@@ -1,0 +1,76 @@
+//! The Transfers view: moving in the job table, pausing, resuming, retrying and cancelling
+//! the job under the cursor, clearing finished jobs, opening the unfinished files.
+
+use super::cmd;
+use crate::app::panes::Motion;
+use crate::app::{Action, App, Effects, Level, Modal, View};
+use crate::worker::transfer::JobState;
+use crate::worker::transfer_cmds::TransferCommand;
+
+impl App {
+    /// An action in the transfers view (no modal open).
+    pub(crate) fn on_transfers_action(&mut self, action: Action, cmds: &mut Effects) {
+        let page = self.list_height().saturating_sub(2) / 2;
+        let len = self.transfers.jobs.len();
+        match action {
+            Action::MoveUp => self.transfers.cursor.apply(Motion::Up, len, page),
+            Action::MoveDown => self.transfers.cursor.apply(Motion::Down, len, page),
+            Action::PageUp => self.transfers.cursor.apply(Motion::PageUp, len, page),
+            Action::PageDown => self.transfers.cursor.apply(Motion::PageDown, len, page),
+            Action::GoTop => self.transfers.cursor.apply(Motion::Top, len, page),
+            Action::GoBottom => self.transfers.cursor.apply(Motion::Bottom, len, page),
+            _ => false,
+        };
+        match action {
+            Action::Quit => cmds.quit(),
+            Action::ShowHelp => self.modals.push(Modal::Help { scroll: 0 }),
+            Action::Close => self.view = View::Browse,
+            Action::CancelJob => self.ask_cancel(),
+            Action::PauseJob => {
+                if let Some(j) = self.transfers.selected() {
+                    let id = j.id;
+                    match j.state {
+                        JobState::Queued | JobState::Running => {
+                            cmds.push(cmd(TransferCommand::Pause { id }));
+                        }
+                        JobState::Paused => cmds.push(cmd(TransferCommand::Resume { id })),
+                        _ => self.notify(Level::Info, "Only queued or running transfers pause"),
+                    }
+                }
+            }
+            Action::RetryJob => {
+                if let Some(j) = self.transfers.selected() {
+                    let id = j.id;
+                    match j.state {
+                        JobState::Failed { .. } | JobState::Cancelled => {
+                            cmds.push(cmd(TransferCommand::Retry { id }));
+                        }
+                        JobState::Paused => cmds.push(cmd(TransferCommand::Resume { id })),
+                        _ => self.notify(Level::Info, "Only failed or cancelled transfers retry"),
+                    }
+                }
+            }
+            Action::ClearFinished => {
+                self.transfers.jobs.retain(|_, j| {
+                    !matches!(
+                        j.state,
+                        JobState::Done
+                            | JobState::Failed { .. }
+                            | JobState::Cancelled
+                            | JobState::Skipped { .. }
+                    )
+                });
+                self.clamp_job_cursor();
+                cmds.push(cmd(TransferCommand::ClearFinished));
+            }
+            Action::ShowUnfinished => self.show_unfinished(cmds),
+            _ => {}
+        }
+    }
+
+    fn clamp_job_cursor(&mut self) {
+        let len = self.transfers.jobs.len();
+        let c = &mut self.transfers.cursor;
+        c.selected = c.selected.min(len.saturating_sub(1));
+    }
+}

@@ -1,0 +1,30 @@
+//! Draws transfers: the Transfers view and header summary (`view`), and one file per
+//! transfers dialog (`prompt`, `download`, `cancel`, `unfinished`).
+
+mod cancel;
+mod download;
+mod prompt;
+mod unfinished;
+mod view;
+
+use ratatui::Frame;
+
+pub use view::{bar, eta, render_view, speed, state_label, summary_spans};
+
+use crate::app::App;
+use crate::app::transfers::TransferModal;
+
+/// Draws one transfers modal.
+pub fn render_modal(app: &App, modal: &TransferModal, frame: &mut Frame) {
+    match modal {
+        TransferModal::Path(p) => prompt::render_prompt(app, p, frame),
+        TransferModal::Conflict { choice } => download::render_conflict(app, *choice, frame),
+        TransferModal::Cancel {
+            label, can_keep, ..
+        } => cancel::render_cancel(app, label, *can_keep, frame),
+        TransferModal::CancelUnfinished { file_name, .. } => {
+            cancel::render_cancel_unfinished(app, file_name, frame);
+        }
+        TransferModal::Unfinished => unfinished::render_unfinished(app, frame),
+    }
+}

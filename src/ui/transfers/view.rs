@@ -1,0 +1,209 @@
+//! Draws the Transfers view (every job with a bar, bytes, speed, ETA and state, plus batch
+//! totals) and the header's transfer summary, with the speed, ETA and bar text they use.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{List, ListItem, ListState, Paragraph};
+
+use crate::app::App;
+use crate::app::transfers::{eta_secs, percent};
+use crate::ui::format::{sanitize, size};
+use crate::ui::pane_block;
+use crate::worker::transfer::{JobKind, JobSnapshot, JobState};
+
+/// A speed: `112 MB/s`, `0 B/s`.
+pub fn speed(bytes_per_sec: u64) -> String {
+    format!("{}/s", size(bytes_per_sec))
+}
+
+/// Time left: `42s`, `3m05s`, `1h02m`; `—` when unknown.
+pub fn eta(secs: Option<u64>) -> String {
+    match secs {
+        None => "—".to_owned(),
+        Some(s) if s < 60 => format!("{s}s"),
+        Some(s) if s < 3600 => format!("{}m{:02}s", s / 60, s % 60),
+        Some(s) if s < 100 * 3600 => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
+        Some(_) => ">99h".to_owned(),
+    }
+}
+
+/// A bar of `width` cells: `█████░░░░░`.
+pub fn bar(done: u64, total: u64, width: usize) -> String {
+    let filled = if total == 0 {
+        0
+    } else {
+        usize::try_from(u128::from(done.min(total)) * width as u128 / u128::from(total))
+            .unwrap_or(width)
+    };
+    format!(
+        "{}{}",
+        "█".repeat(filled),
+        "░".repeat(width - filled.min(width))
+    )
+}
+
+/// The state word of a job (reasons come separately).
+pub fn state_label(s: &JobState) -> &'static str {
+    match s {
+        JobState::Queued => "queued",
+        JobState::Running => "running",
+        JobState::Paused => "paused",
+        JobState::Done => "done",
+        JobState::Failed { .. } => "failed",
+        JobState::Cancelled => "cancelled",
+        JobState::Skipped { .. } => "skipped",
+    }
+}
+
+/// The header's `⇅ 2 running 41% 112 MB/s` while anything is queued or running.
+pub fn summary_spans(app: &App) -> Vec<Span<'static>> {
+    let t = app.transfers.totals();
+    if !t.is_active() {
+        return Vec::new();
+    }
+    let mut text = format!(
+        "   ⇅ {} running {}% {}",
+        t.running,
+        t.percent(),
+        speed(t.bytes_per_sec)
+    );
+    if t.queued > 0 {
+        text.push_str(&format!(" +{} queued", t.queued));
+    }
+    vec![Span::styled(text, app.theme.info)]
+}
+
+fn state_style(app: &App, s: &JobState) -> Style {
+    let t = &app.theme;
+    match s {
+        JobState::Failed { .. } => t.error,
+        JobState::Cancelled | JobState::Skipped { .. } | JobState::Paused => t.warn,
+        JobState::Done => t.info,
+        JobState::Queued | JobState::Running => Style::new(),
+    }
+}
+
+fn job_item(app: &App, j: &JobSnapshot, width: usize) -> ListItem<'static> {
+    let arrow = match j.kind {
+        JobKind::Upload => "↑",
+        JobKind::Download => "↓",
+    };
+    let first = Line::from(vec![
+        Span::styled(format!("{arrow} {:<4} ", j.id.to_string()), app.theme.title),
+        Span::raw(sanitize(&j.source).into_owned()),
+        Span::styled(" → ", app.theme.footer_desc),
+        Span::raw(sanitize(&j.destination).into_owned()),
+    ]);
+    let total = if j.bytes_total == 0 && j.state != JobState::Done {
+        "?".to_owned()
+    } else {
+        size(j.bytes_total)
+    };
+    let moving = j.state == JobState::Running;
+    let mut second = vec![
+        Span::raw("       "),
+        Span::styled(bar(j.bytes_done, j.bytes_total, 20), app.theme.marked),
+        Span::raw(format!(
+            " {:>3}%  {} / {}",
+            percent(j.bytes_done, j.bytes_total),
+            size(j.bytes_done),
+            total
+        )),
+    ];
+    if moving {
+        second.push(Span::raw(format!(
+            "  {}  ETA {}",
+            speed(j.bytes_per_sec),
+            eta(eta_secs(j.bytes_done, j.bytes_total, j.bytes_per_sec))
+        )));
+    }
+    second.push(Span::raw("  "));
+    second.push(Span::styled(
+        state_label(&j.state),
+        state_style(app, &j.state),
+    ));
+    if let JobState::Failed { reason } | JobState::Skipped { reason } = &j.state {
+        let room = width.saturating_sub(60).max(20);
+        let reason: String = sanitize(reason).chars().take(room).collect();
+        second.push(Span::styled(
+            format!(": {reason}"),
+            state_style(app, &j.state),
+        ));
+    }
+    ListItem::new(vec![first, Line::from(second)])
+}
+
+fn totals_lines(app: &App) -> Vec<Line<'static>> {
+    let t = app.transfers.totals();
+    let mut parts = vec![format!("{} jobs", t.jobs)];
+    for (n, word) in [
+        (t.running, "running"),
+        (t.queued, "queued"),
+        (t.paused, "paused"),
+        (t.done, "done"),
+        (t.failed, "failed"),
+        (t.cancelled, "cancelled"),
+        (t.skipped, "skipped"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{n} {word}"));
+        }
+    }
+    vec![
+        Line::from(Span::styled(
+            format!(" {}", parts.join(" · ")),
+            app.theme.header,
+        )),
+        Line::from(format!(
+            " {} / {}  {}%  {}",
+            size(t.bytes_done),
+            size(t.bytes_total),
+            t.percent(),
+            speed(t.bytes_per_sec)
+        )),
+    ]
+}
+
+/// Draws the Transfers view in `area`.
+pub fn render_view(app: &App, frame: &mut Frame, area: Rect) {
+    let block = pane_block(app, Line::from(" Transfers "), true);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [totals, list] =
+        Layout::vertical([Constraint::Length(3), Constraint::Fill(1)]).areas(inner);
+    frame.render_widget(Paragraph::new(totals_lines(app)), totals);
+    if app.transfers.jobs.is_empty() {
+        let hint = Line::from(Span::styled(
+            " No transfers yet: u uploads into the folder shown, d downloads the selection.",
+            app.theme.footer_desc,
+        ));
+        frame.render_widget(Paragraph::new(hint), list);
+        return;
+    }
+    let width = usize::from(list.width);
+    let items: Vec<ListItem> = app
+        .transfers
+        .jobs
+        .values()
+        .map(|j| job_item(app, j, width))
+        .collect();
+    let mut state = ListState::default().with_selected(Some(app.transfers.cursor.selected));
+    let widget = List::new(items)
+        .highlight_style(app.theme.selected)
+        .highlight_symbol("▸");
+    frame.render_stateful_widget(widget, list, &mut state);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_fill_in_proportion() {
+        assert_eq!(bar(0, 0, 4), "░░░░");
+        assert_eq!(bar(50, 100, 4), "██░░");
+        assert_eq!(bar(200, 100, 4), "████");
+    }
+}
