@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::forms::{Field, FieldError, Form, FormKind};
 use super::{JsonTarget, SettingsModal};
-use crate::app::{Action, App, Effect, Effects, Level, Modal};
+use crate::app::{Action, App, Edited, Effect, Effects, Level, Modal};
 
 const CORS_OPERATIONS: [&str; 9] = [
     "b2_download_file_by_name",
@@ -177,6 +177,15 @@ pub fn validate_info(text: &str) -> Result<BTreeMap<String, String>, String> {
 }
 
 impl App {
+    /// Edited text back from `$EDITOR` (`Effect::Edit`).
+    pub(crate) fn on_edited(&mut self, target: JsonTarget, result: Edited, cmds: &mut Effects) {
+        match result {
+            Edited::Text(text) => self.json_edited(target, Some(text), cmds),
+            Edited::Failed => self.json_edited(target, None, cmds),
+            Edited::NoEditor { text } => self.open_json_editor(target, &text),
+        }
+    }
+
     /// `e` on the CORS or Info tab: edit as JSON (`$EDITOR` first).
     pub(super) fn on_json_action(
         &mut self,
@@ -202,17 +211,12 @@ impl App {
     }
 
     /// The built-in editor, opened when `$EDITOR` is unset.
-    pub(super) fn open_json_editor(&mut self, target: JsonTarget, text: &str) {
+    fn open_json_editor(&mut self, target: JsonTarget, text: &str) {
         self.push_settings(SettingsModal::Form(Form::json_editor(target, text)));
     }
 
     /// Text back from `$EDITOR` (None: it failed or was cancelled).
-    pub(super) fn json_edited(
-        &mut self,
-        target: JsonTarget,
-        text: Option<String>,
-        cmds: &mut Effects,
-    ) {
+    fn json_edited(&mut self, target: JsonTarget, text: Option<String>, cmds: &mut Effects) {
         let Some(text) = text else {
             self.notify(Level::Warn, "The editor failed; nothing changed");
             return;

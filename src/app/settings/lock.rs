@@ -4,8 +4,8 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+use super::cmd;
 use super::forms::{Field, FieldError, Form, FormKind};
-use super::update::cmd;
 use super::{Pending, SettingsModal, VersionLock};
 use crate::app::{Action, App, Effects, Focus, Level, Modal};
 use crate::b2::buckets::{DefaultRetention, FileRetention, LockedVersion, RetentionPeriod};

@@ -1,24 +1,31 @@
-//! Bucket settings: the view (tabs Info, Lifecycle, Notifications, CORS, Object Lock), its
-//! modals (rule form, save confirmation with diff, simulation, revision conflict, create and
-//! delete bucket, share links), and the effects the loop performs (clipboard). No I/O.
+//! Bucket settings: the state of the view (tabs Info, Lifecycle, Notifications, CORS, Object
+//! Lock) and of its dialogs, the requests in flight, and the helpers every dialog file uses.
+//! Each dialog, form and tab has its own file below; none of them does I/O.
 
+mod bucket;
+mod dialog;
+mod events;
 mod fields;
 pub mod forms;
 pub mod json;
+mod lifecycle;
 mod lock;
+mod notifications;
 pub mod notify_form;
-mod rules;
-mod update;
+mod save;
+mod share;
+mod simulate;
+mod view;
 
-use crate::app::BucketRef;
 use crate::app::panes::Cursor;
+use crate::app::{App, BucketRef, Focus};
 use crate::b2::LifecycleRule;
 use crate::b2::buckets::{BucketSettings, FileRetention, Readable};
 use crate::b2::notifications::NotificationRule;
 use crate::input::Scope;
 use crate::lifecycle_sim::{DiffLine, SimReport};
-use crate::worker::RequestId;
-use crate::worker::settings::ShareLink;
+use crate::worker::settings::{SettingsCommand, ShareLink};
+use crate::worker::{Command, RequestId};
 
 pub use forms::{Field, FieldError, FieldKind, Form, FormKind};
 
@@ -241,5 +248,48 @@ impl AdminState {
     fn take_pending(&mut self, req: RequestId) -> Option<Pending> {
         let i = self.pending.iter().position(|(r, _)| *r == req)?;
         Some(self.pending.remove(i).1)
+    }
+
+    /// True while the settings feature waits for the worker.
+    pub fn is_loading(&self) -> bool {
+        !self.pending.is_empty()
+    }
+}
+
+fn cmd(c: SettingsCommand) -> Command {
+    Command::Settings(c)
+}
+
+impl App {
+    /// Records what the key may do, so forms it cannot submit are never offered.
+    pub fn set_capabilities(&mut self, capabilities: Vec<String>) {
+        self.admin.capabilities = Some(capabilities);
+    }
+
+    fn new_admin_req(&mut self, what: Pending) -> RequestId {
+        let req = self.new_req();
+        self.admin.pending.push((req, what));
+        req
+    }
+
+    /// The bucket the panes point at: the open one in the files pane, else the selection.
+    fn current_bucket(&self) -> Option<(BucketRef, bool)> {
+        let b = match self.focus {
+            Focus::Buckets => self.buckets.selected()?,
+            _ => {
+                let open = self.files.bucket.as_ref()?;
+                self.buckets
+                    .buckets
+                    .iter()
+                    .find(|b| b.bucket_id == open.id)?
+            }
+        };
+        Some((
+            BucketRef {
+                id: b.bucket_id.clone(),
+                name: b.bucket_name.clone(),
+            },
+            b.bucket_type == "allPublic",
+        ))
     }
 }

@@ -1,7 +1,15 @@
-//! Draws the bucket settings view: its title, tab bar and the active tab.
-//! Drawing only; modals of the feature are in `modals.rs`.
+//! Draws the bucket settings view: its title, tab bar, the Info and Lifecycle tabs (the
+//! others are in `tabs.rs`). Drawing only; `modals.rs` draws the dialogs, one file each.
 
+mod bucket;
+mod form;
+mod lifecycle;
+mod lock;
 mod modals;
+mod notifications;
+mod save;
+mod share;
+mod simulate;
 mod tabs;
 
 pub use modals::render_modal;

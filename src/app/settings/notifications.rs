@@ -1,12 +1,14 @@
 //! The Notifications tab: read the rules when the tab is first shown, add / edit /
 //! enable-disable / delete (confirmed), each change sent as the whole list with
-//! `b2_set_bucket_notification_rules`. No I/O; a new signing secret is the worker's job.
+//! `b2_set_bucket_notification_rules`, and the signing secret dialog. The rule form is in
+//! `notify_form.rs`. No I/O; a new signing secret is the worker's job.
 
+use super::cmd;
 use super::forms::Form;
 use super::notify_form::SecretChoice;
-use super::update::cmd;
 use super::{Pending, RulesState, SettingsModal, Tab};
-use crate::app::{Action, App, Effects, Level, Motion};
+use crate::app::{Action, App, Effect, Effects, Level, Motion};
+use crate::b2::Secret;
 use crate::b2::notifications::NotificationRule;
 use crate::worker::RequestId;
 use crate::worker::settings::SettingsCommand;
@@ -216,5 +218,11 @@ impl App {
             }
             _ => false,
         }
+    }
+
+    /// `CopyLink` in the signing secret dialog.
+    pub(super) fn copy_secret(&mut self, secret: String, cmds: &mut Effects) {
+        cmds.push(Effect::Clipboard(Secret::new(secret)));
+        self.notify(Level::Info, "Secret copied to the clipboard");
     }
 }
