@@ -10,7 +10,7 @@ use b2tui::app::{App, Focus, Level, Modal, Msg, Row};
 use b2tui::b2::{AccountId, Bucket, BucketId, FileAction, FileId, FileVersion};
 use b2tui::config::Theme;
 use b2tui::ui;
-use b2tui::worker::{Command, RequestId, WorkerEvent};
+use b2tui::worker::{Command, Failure, RequestId, WorkerEvent};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -313,9 +313,11 @@ fn stale_pages_are_dropped() {
     // A failure for the abandoned request is dropped too.
     app.send(Msg::Worker(WorkerEvent::RequestFailed {
         req: alps,
-        error: "x".to_owned(),
-        code: Some("bad_request".to_owned()),
-        retryable: false,
+        error: Failure::B2 {
+            status: 400,
+            code: "bad_request".to_owned(),
+            message: "x".to_owned(),
+        },
     }));
     assert!(app.modals.is_empty());
     assert_eq!(app.files.pending, Some(up));
@@ -474,9 +476,11 @@ fn listing_errors_open_a_modal_transient_ones_notify() {
     let (mut app, req) = opened();
     app.send(Msg::Worker(WorkerEvent::RequestFailed {
         req,
-        error: "bucket restricted to another key".to_owned(),
-        code: Some("unauthorized".to_owned()),
-        retryable: false,
+        error: Failure::B2 {
+            status: 401,
+            code: "unauthorized".to_owned(),
+            message: "bucket restricted to another key".to_owned(),
+        },
     }));
     assert!(app.files.pending.is_none());
     match app.modals.last() {
@@ -497,9 +501,11 @@ fn listing_errors_open_a_modal_transient_ones_notify() {
     let req = only_req(&app.send(key('R')));
     app.send(Msg::Worker(WorkerEvent::RequestFailed {
         req,
-        error: "service unavailable".to_owned(),
-        code: Some("service_unavailable".to_owned()),
-        retryable: true,
+        error: Failure::B2 {
+            status: 503,
+            code: "service_unavailable".to_owned(),
+            message: "service unavailable".to_owned(),
+        },
     }));
     assert!(app.modals.is_empty());
     let n = app.notification.clone().expect("a notification");
@@ -532,9 +538,7 @@ fn a_failed_page_stops_loading_ahead_until_refresh() {
     let req = only_req(&app.send(page(req, many("f", 0, 1000), Some("n"))));
     app.send(Msg::Worker(WorkerEvent::RequestFailed {
         req,
-        error: "timeout".to_owned(),
-        code: None,
-        retryable: true,
+        error: Failure::Network("timeout".to_owned()),
     }));
     assert!(app.send(key('G')).is_empty(), "no retry loop on every key");
     let cmds = app.send(key('R'));
@@ -728,9 +732,11 @@ fn snapshot_error_popup() {
     let (mut app, req) = opened();
     app.send(Msg::Worker(WorkerEvent::RequestFailed {
         req,
-        error: "not authorized to list files in this bucket".to_owned(),
-        code: Some("unauthorized".to_owned()),
-        retryable: false,
+        error: Failure::B2 {
+            status: 401,
+            code: "unauthorized".to_owned(),
+            message: "not authorized to list files in this bucket".to_owned(),
+        },
     }));
     insta::assert_snapshot!("error_popup", draw(&app).backend());
 }
@@ -809,9 +815,7 @@ fn tiny_terminals_do_not_panic() {
     app.send(code(KeyCode::Esc));
     app.send(Msg::Worker(WorkerEvent::RequestFailed {
         req: RequestId(0),
-        error: "x".to_owned(),
-        code: None,
-        retryable: false,
+        error: Failure::Local("x".to_owned()),
     }));
     app.modals.push(Modal::Error {
         title: "t".to_owned(),

@@ -9,7 +9,7 @@ use b2tui::app::keys::{CurrentKey, FormField, KeysModal};
 use b2tui::app::{App, Effect, Modal, Msg, SessionInfo, View};
 use b2tui::b2::{AccountId, ApplicationKey, Bucket, BucketId, CreatedKey, Secret};
 use b2tui::ui;
-use b2tui::worker::{Command, KeyCommand, KeysEvent, RequestId, WorkerEvent};
+use b2tui::worker::{Command, Failure, KeyCommand, KeysEvent, RequestId, WorkerEvent};
 use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -394,8 +394,11 @@ fn a_server_refusal_stays_in_the_form() {
     app.send(Msg::Worker(WorkerEvent::Keys(
         KeysEvent::KeyRequestFailed {
             req,
-            error: "unauthorized: cannot grant readFiles".to_owned(),
-            code: Some("unauthorized".to_owned()),
+            error: Failure::B2 {
+                status: 401,
+                code: "unauthorized".to_owned(),
+                message: "unauthorized: cannot grant readFiles".to_owned(),
+            },
         },
     )));
     let f = form(&app);
@@ -453,4 +456,59 @@ fn deleting_the_key_in_use_needs_its_name_then_stops_everything() {
     assert!(screen(&render(&app)).contains("has been deleted"));
     assert!(!app.update(key('j')).has_quit());
     assert!(app.update(key('q')).has_quit());
+}
+
+#[test]
+fn a_key_without_list_keys_is_told_which_capability_is_missing() {
+    let mut app = app_with(master());
+    let cmds = app.send(key('K'));
+    let [Command::Keys(KeyCommand::ListKeys { req })] = cmds.as_slice() else {
+        panic!("expected ListKeys, got {cmds:?}");
+    };
+    let denied = Failure::B2 {
+        status: 401,
+        code: "unauthorized".to_owned(),
+        message: "not entitled".to_owned(),
+    };
+    app.send(Msg::Worker(WorkerEvent::Keys(
+        KeysEvent::KeyRequestFailed {
+            req: *req,
+            error: denied,
+        },
+    )));
+    let Some(Modal::Error { message, .. }) = app.modals.last() else {
+        panic!("expected an error, got {:?}", app.modals);
+    };
+    assert!(
+        message.contains("B2 answered unauthorized: not entitled"),
+        "{message}"
+    );
+    assert!(
+        message.contains("lacks the listKeys capability"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("press R"),
+        "retrying cannot help: {message}"
+    );
+    assert!(
+        !message.contains("Press R"),
+        "retrying cannot help: {message}"
+    );
+    // A passing failure still offers the retry.
+    app.send(code(KeyCode::Esc));
+    let cmds = app.send(key('R'));
+    let [Command::Keys(KeyCommand::ListKeys { req })] = cmds.as_slice() else {
+        panic!("R lists again, got {cmds:?}");
+    };
+    app.send(Msg::Worker(WorkerEvent::Keys(
+        KeysEvent::KeyRequestFailed {
+            req: *req,
+            error: Failure::Network("connection reset".to_owned()),
+        },
+    )));
+    let Some(Modal::Error { message, .. }) = app.modals.last() else {
+        panic!("expected an error");
+    };
+    assert!(message.contains("Press R to try again"), "{message}");
 }

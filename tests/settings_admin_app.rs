@@ -15,7 +15,7 @@ use b2tui::b2::notifications::{NotificationRule, TargetConfiguration};
 use b2tui::b2::{AccountId, Bucket, BucketId, FileAction, FileId, FileVersion};
 use b2tui::ui;
 use b2tui::worker::settings::{BucketContents, LockChange, SettingsCommand, SettingsEvent};
-use b2tui::worker::{Command, WorkerEvent};
+use b2tui::worker::{Command, Failure, WorkerEvent};
 use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -461,9 +461,11 @@ fn version_legal_hold_and_retention_from_the_versions_pane() {
     // B2's refusal is shown as B2 says it.
     app.send(Msg::Worker(WorkerEvent::RequestFailed {
         req,
-        error: "Access Denied".into(),
-        code: Some("unauthorized".into()),
-        retryable: false,
+        error: Failure::B2 {
+            status: 401,
+            code: "unauthorized".into(),
+            message: "Access Denied".into(),
+        },
     }));
     match app.modals.last() {
         Some(Modal::Error { message, .. }) => {

@@ -339,7 +339,7 @@ async fn delete_counts_what_is_left_and_deletes_only_empty_buckets() {
     )
     .await;
     assert!(
-        matches!(&dup[0], WorkerEvent::RequestFailed { code: Some(c), .. } if c == "duplicate_bucket_name")
+        matches!(&dup[0], WorkerEvent::RequestFailed { error, .. } if error.code() == Some("duplicate_bucket_name"))
     );
 
     let v1 = put(c, &id, "a.txt", 3).await;
@@ -376,7 +376,7 @@ async fn delete_counts_what_is_left_and_deletes_only_empty_buckets() {
     )
     .await;
     assert!(
-        matches!(&refused[0], WorkerEvent::RequestFailed { code: Some(c), .. } if c == "cannot_delete_non_empty_bucket")
+        matches!(&refused[0], WorkerEvent::RequestFailed { error, .. } if error.code() == Some("cannot_delete_non_empty_bucket"))
     );
 
     // Empty it, then the delete goes through.

@@ -4,7 +4,7 @@
 mod common;
 
 use b2tui::b2::{B2Client, BucketId, FileAction, UploadMeta};
-use b2tui::worker::{Command, RequestId, WorkerEvent, listing};
+use b2tui::worker::{Command, Failure, RequestId, WorkerEvent, listing};
 use bytes::Bytes;
 use serde_json::json;
 use tokio::sync::mpsc;
@@ -146,9 +146,11 @@ async fn buckets_are_sorted_and_failures_carry_the_b2_code() {
         events,
         [WorkerEvent::RequestFailed {
             req: RequestId(4),
-            error: "no listBuckets".into(),
-            code: Some("unauthorized".into()),
-            retryable: false,
+            error: Failure::B2 {
+                status: 401,
+                code: "unauthorized".into(),
+                message: "no listBuckets".into(),
+            },
         }]
     );
 }

@@ -26,7 +26,7 @@ pub use restore::RestoreState;
 pub use transfers::{TransferModal, TransfersState};
 
 use crate::config::{Keymap, Theme};
-use crate::worker::{RequestId, WorkerEvent};
+use crate::worker::{Failure, RequestId, WorkerEvent};
 
 /// Which pane has the keyboard.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -271,12 +271,7 @@ impl App {
             } => {
                 self.versions.on_page(req, versions, done);
             }
-            WorkerEvent::RequestFailed {
-                req,
-                error,
-                code,
-                retryable,
-            } => self.on_failed(req, &error, code.as_deref(), retryable),
+            WorkerEvent::RequestFailed { req, error } => self.on_failed(req, &error),
             WorkerEvent::Keys(ev) => self.on_keys_event(ev),
             WorkerEvent::Restore(ev) => self.on_restore_event(ev, cmds),
             WorkerEvent::Settings(ev) => self.on_settings_event(*ev, cmds),
@@ -284,7 +279,7 @@ impl App {
         }
     }
 
-    fn on_failed(&mut self, req: RequestId, error: &str, code: Option<&str>, retryable: bool) {
+    fn on_failed(&mut self, req: RequestId, error: &Failure) {
         let what = if self.buckets.pending == Some(req) {
             self.buckets.pending = None;
             "buckets"
@@ -294,19 +289,18 @@ impl App {
             "versions"
         } else if let Some(what) = self.restore_failed(req) {
             what
-        } else if self.on_settings_failed(req, error, code) || self.on_transfer_failed(req, error) {
+        } else if self.on_settings_failed(req, error) || self.on_transfer_failed(req, error) {
             return;
         } else {
             return; // an answer for a view the user already left
         };
-        if retryable {
-            let code = code.map(|c| format!("{c}: ")).unwrap_or_default();
+        if error.is_retryable() {
             self.notify(
                 Level::Warn,
-                format!("Listing {what} failed ({code}{error}); press R to retry"),
+                format!("Listing {what} failed ({error}); press R to retry"),
             );
         } else {
-            self.modals.push(Modal::listing_error(what, code, error));
+            self.modals.push(Modal::listing_error(what, error));
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use super::keys::KeysModal;
 use crate::input::Scope;
+use crate::worker::Failure;
 
 /// An overlay. The last one in `App::modals` is on top and gets the keys.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,15 +36,20 @@ impl Modal {
     }
 
     /// An error modal for a failed listing: B2's code and message, and what to do next.
-    pub fn listing_error(what: &str, code: Option<&str>, error: &str) -> Self {
-        let said = match code {
-            Some(code) => format!("B2 answered {code}: {error}"),
-            None => error.to_owned(),
-        };
+    pub fn listing_error(what: &str, error: &Failure) -> Self {
         Modal::Error {
             title: format!("Could not list {what}"),
-            message: format!("{said}\n\n{}", hint(code)),
+            message: format!("{}\n\n{}", said(error), hint(error.code())),
         }
+    }
+}
+
+/// A failure as the error dialogs word it: `B2 answered <code>: <message>`, or the reason
+/// when B2 never answered.
+pub fn said(error: &Failure) -> String {
+    match error.code() {
+        Some(code) => format!("B2 answered {code}: {}", error.message()),
+        None => error.message().to_owned(),
     }
 }
 

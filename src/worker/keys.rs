@@ -5,7 +5,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::{RequestId, WorkerEvent};
+use super::{Failure, RequestId, WorkerEvent};
 use crate::b2::keys::KEYS_PAGE_SIZE;
 use crate::b2::{ApplicationKey, B2Client, B2Error, CreateKeyRequest, CreatedKey};
 
@@ -57,11 +57,7 @@ pub enum KeysEvent {
         key: Box<ApplicationKey>,
     },
     /// A key call failed after the client's retries.
-    KeyRequestFailed {
-        req: RequestId,
-        error: String,
-        code: Option<String>,
-    },
+    KeyRequestFailed { req: RequestId, error: Failure },
 }
 
 fn now_ms() -> i64 {
@@ -72,14 +68,9 @@ fn now_ms() -> i64 {
 }
 
 fn failed(req: RequestId, err: &B2Error) -> KeysEvent {
-    let error = match err {
-        B2Error::Api { message, .. } if !message.is_empty() => message.clone(),
-        other => other.to_string(),
-    };
     KeysEvent::KeyRequestFailed {
         req,
-        error,
-        code: err.code().map(str::to_owned),
+        error: Failure::from(err),
     }
 }
 

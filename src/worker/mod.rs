@@ -1,6 +1,7 @@
 //! The background executor: `Command`s in, `WorkerEvent`s out, one tokio task per command.
 //! Network calls live here (through the B2 client); no terminal or `App` state is touched.
 
+pub mod failure;
 pub mod history;
 pub mod keys;
 pub mod listing;
@@ -13,6 +14,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::b2::{B2Client, B2Error, Bucket, BucketId, FileVersion};
+pub use failure::Failure;
 pub use keys::{KeyCommand, KeysEvent};
 
 /// Identifies one request from the app, so results for a view the user left can be dropped.
@@ -84,15 +86,7 @@ pub enum WorkerEvent {
         done: bool,
     },
     /// A request failed after the client's own retries.
-    RequestFailed {
-        req: RequestId,
-        /// Human-readable message (B2's message when B2 answered).
-        error: String,
-        /// B2's error code, when B2 answered.
-        code: Option<String>,
-        /// True for errors that may go away by themselves (429, 5xx, connection).
-        retryable: bool,
-    },
+    RequestFailed { req: RequestId, error: Failure },
     /// Application-key results (`worker/keys.rs`).
     Keys(KeysEvent),
     /// Results of a `Command::Restore`.
@@ -106,15 +100,9 @@ pub enum WorkerEvent {
 impl WorkerEvent {
     /// Builds a `RequestFailed` from a client error.
     pub fn failed(req: RequestId, err: &B2Error) -> Self {
-        let error = match err {
-            B2Error::Api { message, .. } if !message.is_empty() => message.clone(),
-            other => other.to_string(),
-        };
         Self::RequestFailed {
             req,
-            error,
-            code: err.code().map(str::to_owned),
-            retryable: err.is_retryable(),
+            error: Failure::from(err),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! dialog opens), a deleted key (or the stop when it was b2tui's own), and failures.
 
 use super::{KeysModal, SecretModal, Tool, inspect};
+use crate::app::modal::said;
 use crate::app::{App, Level, Modal};
 use crate::worker::KeysEvent;
 
@@ -91,19 +92,22 @@ impl App {
                     self.notify(Level::Info, format!("Deleted key {}", key.key_name));
                 }
             }
-            KeysEvent::KeyRequestFailed { req, error, code } => {
-                let said = match &code {
-                    Some(c) => format!("B2 answered {c}: {error}"),
-                    None => error,
-                };
+            KeysEvent::KeyRequestFailed { req, error } => {
+                let said = said(&error);
                 if self.keys.pending == Some(req) {
                     self.keys.pending = None;
+                    // Retrying cannot give a key a capability: say which one it lacks.
+                    let next = if error.is_denied() {
+                        "This application key lacks the listKeys capability, so it cannot \
+                         list keys. Use a key that has listKeys (the master key has it)."
+                    } else if error.is_retryable() {
+                        "Press R to try again."
+                    } else {
+                        "Listing keys needs the listKeys capability."
+                    };
                     self.modals.push(Modal::Error {
                         title: "Could not list keys".to_owned(),
-                        message: format!(
-                            "{said}\n\nListing keys needs the listKeys capability. Press R \
-                             to try again."
-                        ),
+                        message: format!("{said}\n\n{next}"),
                     });
                 } else if self.keys.deleting.as_ref().is_some_and(|(r, _)| *r == req) {
                     self.keys.deleting = None;

@@ -3,9 +3,10 @@
 //! request becomes an error dialog titled after what it was for.
 
 use super::Pending;
+use crate::app::modal::said;
 use crate::app::{App, Effects, Modal};
-use crate::worker::RequestId;
 use crate::worker::settings::SettingsEvent;
+use crate::worker::{Failure, RequestId};
 
 impl App {
     /// A settings answer from the worker.
@@ -79,12 +80,7 @@ impl App {
     }
 
     /// A failed settings request; false when the request is not a settings one.
-    pub(crate) fn on_settings_failed(
-        &mut self,
-        req: RequestId,
-        error: &str,
-        code: Option<&str>,
-    ) -> bool {
+    pub(crate) fn on_settings_failed(&mut self, req: RequestId, error: &Failure) -> bool {
         let Some(what) = self.admin.take_pending(req) else {
             return false;
         };
@@ -111,17 +107,14 @@ impl App {
         if what == Pending::Simulate {
             self.simulation_failed(req);
         }
-        let said = match code {
-            Some(code) => format!("B2 answered {code}: {error}"),
-            None => error.to_owned(),
-        };
+        let said = said(error);
         if self.rules_failed(&what, &said) {
             return true;
         }
         if what == Pending::Lock {
             self.version_lock_failed(req);
         }
-        let hint = match code {
+        let hint = match error.code() {
             Some("unauthorized") => "\n\nThe application key lacks a capability this needs.",
             Some("duplicate_bucket_name") => "\n\nBucket names are global across B2; pick another.",
             Some("cannot_delete_non_empty_bucket") => "\n\nDelete every version first.",

@@ -9,8 +9,8 @@ use super::{
 use crate::app::panes::Motion;
 use crate::app::{Action, App, BucketRef, Effects, Focus, Level, Modal, View};
 use crate::b2::{FileId, FileVersion};
-use crate::worker::RequestId;
 use crate::worker::transfer_cmds::TransferCommand;
+use crate::worker::{Failure, RequestId};
 
 impl App {
     pub(super) fn show_unfinished(&mut self, cmds: &mut Effects) {
@@ -117,7 +117,7 @@ impl App {
     }
 
     /// A failed request of this module (listing or cancelling unfinished files).
-    pub(crate) fn on_transfer_failed(&mut self, req: RequestId, error: &str) -> bool {
+    pub(crate) fn on_transfer_failed(&mut self, req: RequestId, error: &Failure) -> bool {
         let listing = self
             .transfers
             .unfinished
@@ -138,7 +138,7 @@ impl App {
         };
         self.modals.push(Modal::Error {
             title: title.to_owned(),
-            message: error.to_owned(),
+            message: error.message().to_owned(),
         });
         true
     }
