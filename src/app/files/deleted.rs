@@ -123,14 +123,9 @@ impl App {
 
     /// Hidden files found for the list (`RestoreCommand::ListHidden`).
     pub(crate) fn on_hidden_listed(&mut self, req: RequestId, files: Vec<HiddenFile>, done: bool) {
-        for m in &mut self.modals {
-            if let Modal::Restore(RestoreModal::Hidden(h)) = m
-                && h.req == req
-            {
-                h.add(files);
-                h.loading = !done;
-                break;
-            }
+        if let Some(RestoreModal::Hidden(h)) = self.restore_modal_for(req) {
+            h.add(files);
+            h.loading = !done;
         }
     }
 }

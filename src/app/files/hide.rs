@@ -134,14 +134,9 @@ impl App {
 
     /// Names listed in the folders to hide (`RestoreCommand::ListVisible`).
     pub(crate) fn on_visible_listed(&mut self, req: RequestId, names: Vec<String>, done: bool) {
-        for m in &mut self.modals {
-            if let Modal::Restore(RestoreModal::ConfirmHide(c)) = m
-                && c.req == Some(req)
-            {
-                c.add(names);
-                c.loading = !done;
-                break;
-            }
+        if let Some(RestoreModal::ConfirmHide(c)) = self.restore_modal_for(req) {
+            c.add(names);
+            c.loading = !done;
         }
     }
 

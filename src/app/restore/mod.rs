@@ -152,17 +152,22 @@ impl App {
 
     /// A failed request of this feature: closes its modal; returns what was being listed.
     pub(crate) fn restore_failed(&mut self, req: RequestId) -> Option<&'static str> {
-        let i = self.modals.iter().position(|m| match m {
-            Modal::Restore(RestoreModal::Hidden(h)) => h.req == req,
-            Modal::Restore(RestoreModal::Plan(p)) => p.req == req,
-            Modal::Restore(RestoreModal::ConfirmHide(c)) => c.req == Some(req),
-            _ => false,
-        })?;
+        let i = self
+            .modals
+            .iter()
+            .position(|m| matches!(m, Modal::Restore(r) if r.waits_for(req)))?;
         let what = match self.modals.remove(i) {
             Modal::Restore(RestoreModal::Hidden(_)) => "hidden files",
             Modal::Restore(RestoreModal::ConfirmHide(_)) => "files to delete",
             _ => "versions for the restore plan",
         };
         Some(what)
+    }
+    /// The open restore modal waiting for the results of `req`, if any.
+    pub(crate) fn restore_modal_for(&mut self, req: RequestId) -> Option<&mut RestoreModal> {
+        self.modals.iter_mut().find_map(|m| match m {
+            Modal::Restore(r) if r.waits_for(req) => Some(r),
+            _ => None,
+        })
     }
 }

@@ -9,6 +9,7 @@ use crate::app::time_travel::prompt::TimePrompt;
 use crate::app::versions::delete::ConfirmDelete;
 use crate::app::versions::info::InfoModal;
 use crate::input::Scope;
+use crate::worker::RequestId;
 
 /// The restore overlays.
 #[derive(Clone, Debug, PartialEq)]
@@ -34,6 +35,15 @@ impl RestoreModal {
             Self::Plan(_) => Scope::RestorePlan,
             Self::Hidden(_) => Scope::HiddenFiles,
             Self::Info(_) => Scope::FileInfo,
+        }
+    }
+    /// True when this modal waits for the results of the listing `req`.
+    pub fn waits_for(&self, req: RequestId) -> bool {
+        match self {
+            Self::Hidden(h) => h.req == req,
+            Self::Plan(p) => p.req == req,
+            Self::ConfirmHide(c) => c.req == Some(req),
+            _ => false,
         }
     }
 }

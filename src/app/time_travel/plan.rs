@@ -275,15 +275,10 @@ impl App {
 
     /// Names gathered for the plan (`RestoreCommand::PlanRestore`); the plan is rebuilt.
     pub(crate) fn on_plan_listed(&mut self, req: RequestId, names: Vec<NameAt>, done: bool) {
-        for m in &mut self.modals {
-            if let Modal::Restore(RestoreModal::Plan(p)) = m
-                && p.req == req
-            {
-                p.names.extend(names);
-                p.loading = !done;
-                p.rebuild();
-                break;
-            }
+        if let Some(RestoreModal::Plan(p)) = self.restore_modal_for(req) {
+            p.names.extend(names);
+            p.loading = !done;
+            p.rebuild();
         }
     }
 
