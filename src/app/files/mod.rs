@@ -1,5 +1,5 @@
-//! Hiding in the files pane: how a folder is listed (names, or versions while hidden files
-//! are shown or the past is browsed), the hidden-files toggle (`H`) and marks (`Space`).
+//! Hiding in the files pane (the pane is `app/panes/files.rs`): how a folder is listed (names,
+//! or versions with hidden files shown or in the past), the `H` toggle and marks (`Space`).
 //! Its dialogs: `hide.rs` (`D`), `unhide.rs` (`U`), `deleted.rs` (recently deleted, `W`).
 
 pub mod deleted;

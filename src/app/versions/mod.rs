@@ -1,5 +1,6 @@
 //! The versions pane's actions: marks on versions (`Space`) and which versions an action
 //! takes. Its dialogs: `delete.rs` (`D`, `X`), `restore.rs` (`r`), `info.rs` (`i`).
+//! The pane itself (list, cursor, loading) is `app/panes/versions.rs`.
 
 pub mod delete;
 pub mod info;

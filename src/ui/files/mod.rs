@@ -1,5 +1,6 @@
-//! Drawing for hiding in the files pane: hidden (`◌`) and marked (`✓`) rows. Its dialogs:
-//! `hide.rs` (delete (hide) files) and `deleted.rs` (recently deleted). Drawing only.
+//! Drawing for hiding in the files pane: hidden (`◌`) and marked (`✓`) rows (the pane is
+//! `ui/panes/files.rs`). Its dialogs: `hide.rs` (delete (hide) files) and `deleted.rs`
+//! (recently deleted). Drawing only.
 
 pub mod deleted;
 pub mod hide;
