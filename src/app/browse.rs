@@ -199,16 +199,7 @@ impl App {
     fn refresh(&mut self, cmds: &mut Effects) {
         match self.focus {
             Focus::Buckets => cmds.push(self.request_buckets()),
-            Focus::Files => {
-                let Some(bucket) = self.files.bucket.clone() else {
-                    return;
-                };
-                let req = self.new_req();
-                self.files.reload(req);
-                let prefix = self.files.prefix.clone();
-                cmds.push(self.folder_command(req, bucket.id, prefix));
-                self.versions.reload();
-            }
+            Focus::Files => self.reload_folder(cmds),
             Focus::Versions => {
                 self.versions.reload();
                 self.request_versions(cmds);

@@ -3,6 +3,7 @@
 
 mod browse;
 mod effect;
+pub mod files;
 pub mod keys;
 pub mod modal;
 pub mod notify;
@@ -10,7 +11,9 @@ pub mod panes;
 pub mod restore;
 mod router;
 pub mod settings;
+pub mod time_travel;
 pub mod transfers;
+pub mod versions;
 
 use std::time::Instant;
 

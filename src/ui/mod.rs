@@ -1,6 +1,7 @@
 //! Drawing only: `render(&App, &mut Frame)` paints the state and never changes it.
 //! Every server-provided string passes through `format::sanitize` before it is drawn.
 
+pub mod files;
 pub mod format;
 pub mod keys;
 pub mod layout;
@@ -8,7 +9,9 @@ pub mod modal;
 pub mod panes;
 pub mod restore;
 pub mod settings;
+pub mod time_travel;
 pub mod transfers;
+pub mod versions;
 pub mod widgets;
 
 use ratatui::Frame;

@@ -1,32 +1,25 @@
-//! Versions and restore state: the hidden-files toggle, the point in time being browsed,
-//! marks, running jobs and the restore modals. `update.rs` holds the `App` methods; no I/O.
+//! Versions, hiding and time travel: the state they share (`RestoreState`) and the entry
+//! points the router calls. Each dialog lives in its own file under `app/versions/`,
+//! `app/files/` and `app/time_travel/`; jobs are in `jobs.rs`. No I/O.
 
+mod jobs;
 pub mod modal;
-pub mod plan;
-mod update;
-pub mod when;
 
 use std::collections::BTreeSet;
 
-pub use modal::{
-    ConfirmDelete, ConfirmHide, HiddenView, InfoModal, PlanModal, RestoreModal, TimePrompt,
-};
-pub use plan::{PlanItem, RestorePlan, Step};
+use crossterm::event::KeyEvent;
 
+pub use jobs::JobState;
+pub use modal::RestoreModal;
+// The restore plan is named by this path in the worker tests.
+pub use crate::app::time_travel::plan::{PlanItem, RestorePlan, Step};
+
+use crate::app::{Action, App, Effects, Focus, Level, Modal};
 use crate::b2::{CopyOptions, FileId};
+use crate::input::Scope;
 use crate::worker::RequestId;
 use crate::worker::listing::PAGE_SIZE;
-
-/// A bulk job the worker is running.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct JobState {
-    pub job: RequestId,
-    /// What it does, for the status line (`unhide 3 files`).
-    pub what: String,
-    pub done: usize,
-    pub total: usize,
-    pub failed: usize,
-}
+use crate::worker::restore::RestoreEvent;
 
 /// Restore-related view state, kept across folder changes.
 #[derive(Clone, Debug)]
@@ -67,5 +60,114 @@ impl RestoreState {
     /// True when folders are listed from their versions instead of `b2_list_file_names`.
     pub fn lists_versions(&self) -> bool {
         self.show_hidden || self.as_of.is_some()
+    }
+}
+
+impl App {
+    /// Pane actions of this feature; false for other actions.
+    pub(crate) fn on_restore_action(&mut self, action: Action, cmds: &mut Effects) -> bool {
+        match action {
+            Action::ToggleMark => match self.focus {
+                Focus::Files => self.toggle_file_mark(),
+                Focus::Versions => self.toggle_version_mark(),
+                Focus::Buckets => {}
+            },
+            Action::ToggleHidden if self.files.bucket.is_some() => self.toggle_hidden(cmds),
+            Action::ShowDeleted => self.open_hidden_view(cmds),
+            Action::Unhide => self.unhide_selection(cmds),
+            Action::RestoreVersion => match self.focus {
+                Focus::Versions => self.restore_selected_version(cmds),
+                Focus::Files if self.restore.as_of.is_some() => self.plan_restore(cmds),
+                _ => self.notify(
+                    Level::Info,
+                    "Pick a version in the versions pane, or press T to restore to a moment",
+                ),
+            },
+            Action::DeleteVersions => self.confirm_delete(false),
+            Action::DeleteOlderVersions => self.confirm_delete(true),
+            Action::HideFiles => self.confirm_hide(cmds),
+            Action::TimeTravel => self.open_time_prompt(),
+            Action::ShowInfo => self.show_info(),
+            _ => return false,
+        }
+        true
+    }
+
+    /// A key while a restore modal is on top: actions, else text for the time prompt.
+    pub(crate) fn on_restore_modal_key(
+        &mut self,
+        scope: Scope,
+        key: KeyEvent,
+        action: Option<Action>,
+        cmds: &mut Effects,
+    ) {
+        match action {
+            Some(a) => self.on_restore_modal_action(a, cmds),
+            None if scope == Scope::TimeTravel => self.on_time_input(key),
+            None => {}
+        }
+    }
+
+    /// Actions while a restore modal is on top: each goes to the dialog's own file.
+    fn on_restore_modal_action(&mut self, action: Action, cmds: &mut Effects) {
+        let Some(Modal::Restore(m)) = self.modals.last() else {
+            return;
+        };
+        match m {
+            RestoreModal::ConfirmDelete(_) => self.on_confirm_delete_action(action, cmds),
+            RestoreModal::ConfirmHide(_) => self.on_confirm_hide_action(action, cmds),
+            RestoreModal::TimePrompt(_) => self.on_time_prompt_action(action, cmds),
+            RestoreModal::Plan(_) => self.on_plan_action(action, cmds),
+            RestoreModal::Hidden(_) => self.on_hidden_view_action(action, cmds),
+            RestoreModal::Info(_) => self.on_info_action(action),
+        }
+    }
+
+    /// Results from the worker for this feature.
+    pub(crate) fn on_restore_event(&mut self, ev: RestoreEvent, cmds: &mut Effects) {
+        match ev {
+            RestoreEvent::FolderListed { req, entries, done } => {
+                self.on_folder_listed(req, entries, done, cmds);
+            }
+            RestoreEvent::HiddenListed { req, files, done } => {
+                self.on_hidden_listed(req, files, done);
+            }
+            RestoreEvent::PlanListed { req, names, done } => self.on_plan_listed(req, names, done),
+            RestoreEvent::VisibleListed { req, names, done } => {
+                self.on_visible_listed(req, names, done);
+            }
+            RestoreEvent::JobProgressed {
+                job,
+                done,
+                total,
+                failed,
+            } => self.on_job_progressed(job, done, total, failed),
+            RestoreEvent::JobFinished {
+                job,
+                succeeded,
+                failures,
+            } => self.on_job_finished(job, succeeded, &failures, cmds),
+        }
+    }
+
+    /// A failed request of this feature: closes its modal; returns what was being listed.
+    pub(crate) fn restore_failed(&mut self, req: RequestId) -> Option<&'static str> {
+        let i = self
+            .modals
+            .iter()
+            .position(|m| matches!(m, Modal::Restore(r) if r.waits_for(req)))?;
+        let what = match self.modals.remove(i) {
+            Modal::Restore(RestoreModal::Hidden(_)) => "hidden files",
+            Modal::Restore(RestoreModal::ConfirmHide(_)) => "files to delete",
+            _ => "versions for the restore plan",
+        };
+        Some(what)
+    }
+    /// The open restore modal waiting for the results of `req`, if any.
+    pub(crate) fn restore_modal_for(&mut self, req: RequestId) -> Option<&mut RestoreModal> {
+        self.modals.iter_mut().find_map(|m| match m {
+            Modal::Restore(r) if r.waits_for(req) => Some(r),
+            _ => None,
+        })
     }
 }

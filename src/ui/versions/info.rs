@@ -1,0 +1,64 @@
+//! Drawing the version details dialog: every field of one version, `file_info` last.
+//! Drawing only; the state is `app/versions/info.rs`.
+
+use ratatui::Frame;
+use ratatui::text::{Line, Span};
+
+use crate::app::App;
+use crate::app::versions::info::InfoModal;
+use crate::ui::format::{sanitize, size, time};
+use crate::ui::restore::show_lines;
+use crate::ui::widgets::dialog::block_with_keys;
+
+/// Draws the dialog.
+pub fn render(app: &App, i: &InfoModal, frame: &mut Frame) {
+    let t = &app.theme;
+    let v = &i.version;
+    let opt = |s: &Option<String>| {
+        s.as_deref()
+            .map_or("—".to_owned(), |x| sanitize(x).into_owned())
+    };
+    let mut rows = vec![
+        ("name", sanitize(&v.file_name).into_owned()),
+        (
+            "file id",
+            v.file_id.as_ref().map_or("—".to_owned(), |x| x.0.clone()),
+        ),
+        ("action", format!("{:?}", v.action).to_lowercase()),
+        (
+            "size",
+            format!("{} ({} bytes)", size(v.content_length), v.content_length),
+        ),
+        ("uploaded", format!("{} UTC", time(v.upload_timestamp))),
+        ("SHA-1", opt(&v.content_sha1)),
+        ("MD5", opt(&v.content_md5)),
+        ("type", opt(&v.content_type)),
+    ];
+    let infos: Vec<(String, String)> = v
+        .file_info
+        .iter()
+        .map(|(k, val)| (format!("info {}", sanitize(k)), sanitize(val).into_owned()))
+        .collect();
+    let mut lines: Vec<Line> = rows
+        .drain(..)
+        .map(|(k, val)| {
+            Line::from(vec![
+                Span::styled(format!("{k:<10} "), t.footer_key),
+                Span::raw(val),
+            ])
+        })
+        .collect();
+    lines.extend(infos.into_iter().map(|(k, val)| {
+        Line::from(vec![
+            Span::styled(format!("{k:<10} "), t.footer_key),
+            Span::raw(val),
+        ])
+    }));
+    let block = block_with_keys(
+        format!(" {} ", i.title),
+        " Esc close ",
+        t.title,
+        t.modal_border,
+    );
+    show_lines(frame, 96, lines, block);
+}
