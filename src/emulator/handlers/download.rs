@@ -186,6 +186,7 @@ fn token_of(headers: &HeaderMap, params: &Params) -> Result<Option<String>, ApiE
 }
 
 /// Parses a single `Range` against `size`: Some((start, inclusive end)), None = whole file.
+/// Several ranges, or none that fits (an empty file has none), are not satisfiable.
 fn parse_range(value: Option<&str>, size: u64) -> Result<Option<(u64, u64)>, ApiError> {
     let Some(value) = value else { return Ok(None) };
     let unsatisfiable = || {
@@ -195,31 +196,13 @@ fn parse_range(value: Option<&str>, size: u64) -> Result<Option<(u64, u64)>, Api
             format!("The range {value} is not satisfiable for a file of {size} bytes"),
         )
     };
-    let spec = value
-        .trim()
-        .strip_prefix("bytes=")
-        .ok_or_else(unsatisfiable)?;
-    let (a, b) = spec.split_once('-').ok_or_else(unsatisfiable)?;
-    let (a, b) = (a.trim(), b.trim());
-    let range = if a.is_empty() {
-        let n: u64 = b.parse().map_err(|_| unsatisfiable())?;
-        if n == 0 || size == 0 {
-            return Err(unsatisfiable());
-        }
-        (size.saturating_sub(n), size - 1)
-    } else {
-        let start: u64 = a.parse().map_err(|_| unsatisfiable())?;
-        let end: u64 = if b.is_empty() {
-            u64::MAX
-        } else {
-            b.parse().map_err(|_| unsatisfiable())?
-        };
-        if start > end || start >= size {
-            return Err(unsatisfiable());
-        }
-        (start, end.min(size - 1))
-    };
-    Ok(Some(range))
+    let ranges = http_range_header::parse_range_header(value.trim())
+        .and_then(|parsed| parsed.validate(size))
+        .map_err(|_| unsatisfiable())?;
+    match ranges.as_slice() {
+        [only] => Ok(Some((*only.start(), *only.end()))),
+        _ => Err(unsatisfiable()),
+    }
 }
 
 fn insert(headers: &mut HeaderMap, name: &str, value: &str) {
@@ -366,6 +349,11 @@ mod tests {
         assert!(parse_range(Some("bytes=8-5"), 10).is_err());
         assert!(parse_range(Some("lines=1-2"), 10).is_err());
         assert!(parse_range(Some("bytes=0-0"), 0).is_err());
+        assert!(parse_range(Some("bytes=-1"), 0).is_err());
+        assert!(parse_range(Some("bytes=-0"), 10).is_err());
+        assert!(parse_range(Some("bytes=0-1,3-4"), 10).is_err());
+        assert_eq!(parse_range(Some(" bytes=2-3 "), 10).unwrap(), Some((2, 3)));
+        assert_eq!(parse_range(Some("bytes=-30"), 10).unwrap(), Some((0, 9)));
         assert_eq!(parse_range(None, 10).unwrap(), None);
     }
 }
