@@ -7,12 +7,12 @@ use serde_json::{Value, json};
 use super::shapes::bucket_json;
 use super::{Call, check_account};
 use crate::emulator::State;
-use crate::emulator::auth::{Need, authorize, require};
+use crate::emulator::auth::{Need, require};
 use crate::emulator::error::ApiError;
 use crate::emulator::names;
 
 use super::lock::parse_default_retention;
-use crate::emulator::store::{BucketUpdate, KeyRow, NewBucket, TokenKind};
+use crate::emulator::store::{BucketUpdate, KeyRow, NewBucket};
 
 const DEFAULT_TYPES: [&str; 3] = ["allPublic", "allPrivate", "snapshot"];
 const KNOWN_TYPES: [&str; 5] = [
@@ -49,7 +49,7 @@ fn bucket_types(call: &Call) -> Result<Option<Vec<String>>, ApiError> {
 pub async fn list_buckets(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
     state
         .db(move |db, now| {
-            let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, Need::capability("listBuckets"))?;
+            let key = call.authorize(db, now, Need::capability("listBuckets"))?;
             check_account(db, &call)?;
             let by_id = call.params.opt_str("bucketId")?;
             let by_name = call.params.opt_str("bucketName")?;
@@ -208,13 +208,7 @@ pub async fn create_bucket(state: &Arc<State>, call: Call) -> Result<Value, ApiE
             } else {
                 &[]
             };
-            let key = authorize(
-                db,
-                call.token.as_deref(),
-                &TokenKind::Account,
-                now,
-                Need::capability("writeBuckets").also(retentions),
-            )?;
+            let key = call.authorize(db, now, Need::capability("writeBuckets").also(retentions))?;
             check_account(db, &call)?;
             if key.buckets.is_some() {
                 return Err(ApiError::unauthorized(
@@ -256,7 +250,7 @@ pub async fn update_bucket(state: &Arc<State>, call: Call) -> Result<Value, ApiE
             let need = Need::capability("writeBuckets")
                 .also(retentions)
                 .bucket(&bucket_id);
-            let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+            let key = call.authorize(db, now, need)?;
             check_account(db, &call)?;
             let update = BucketUpdate {
                 bucket_type: bucket_type(&call, false)?,
@@ -279,7 +273,7 @@ pub async fn delete_bucket(state: &Arc<State>, call: Call) -> Result<Value, ApiE
         .db(move |db, now| {
             let bucket_id = call.params.str("bucketId")?;
             let need = Need::capability("deleteBuckets").bucket(&bucket_id);
-            let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+            let key = call.authorize(db, now, need)?;
             check_account(db, &call)?;
             let row = db.delete_bucket(&bucket_id)?;
             Ok(bucket_json(&row, db.account_id(), call.viewer(&key)))

@@ -9,14 +9,12 @@ use super::Call;
 use super::lock::{self, LockRequest};
 use super::shapes::{FileShape, file_json, file_shape, folder_shape};
 use crate::emulator::State;
-use crate::emulator::auth::{Need, authorize};
+use crate::emulator::auth::Need;
 use crate::emulator::error::ApiError;
 use crate::emulator::events::EventType;
 use crate::emulator::names;
 use crate::emulator::sse::{self, Sse};
-use crate::emulator::store::{
-    Action, Entry, ListPage, ListRequest, NewVersion, TokenKind, VersionRow,
-};
+use crate::emulator::store::{Action, Entry, ListPage, ListRequest, NewVersion, VersionRow};
 
 /// Largest page of a file listing.
 const MAX_LIST_COUNT: usize = 10_000;
@@ -80,7 +78,7 @@ async fn list(state: &Arc<State>, call: Call, versions: bool) -> Result<Vec<u8>,
             let need = Need::capability("listFiles")
                 .bucket(&req.bucket_id)
                 .listing(&req.prefix);
-            let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+            let key = call.authorize(db, now, need)?;
             db.require_bucket(&req.bucket_id)?;
             if !versions {
                 req.start_file_id = None;
@@ -125,7 +123,7 @@ pub async fn get_file_info(state: &Arc<State>, call: Call) -> Result<Value, ApiE
             if let Some(v) = &version {
                 need = need.bucket(&v.bucket_id).file(&v.name);
             }
-            let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+            let key = call.authorize(db, now, need)?;
             check_file_id(&file_id)?;
             let version = version
                 .ok_or_else(|| ApiError::not_found(format!("File not present: {file_id}")))?;
@@ -142,7 +140,7 @@ pub async fn hide_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError
             let need = Need::capability("writeFiles")
                 .bucket(&bucket_id)
                 .file(&name);
-            let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+            let key = call.authorize(db, now, need)?;
             db.require_bucket(&bucket_id)?;
             names::validate_file_name(&name)?;
             let marker = db.hide_file(&bucket_id, &name, now)?;
@@ -164,7 +162,7 @@ pub async fn delete_file_version(state: &Arc<State>, call: Call) -> Result<Value
             let need = Need::capability("deleteFiles")
                 .bucket(&bucket_id)
                 .file(&name);
-            let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+            let key = call.authorize(db, now, need)?;
             check_file_id(&file_id)?;
             if let Some(version) = db.version(&file_id)?.filter(|v| v.name == name) {
                 lock::check_delete(&version, &key, bypass, now)?;
@@ -266,7 +264,7 @@ pub async fn copy_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError
                 .also(lock_request.capabilities())
                 .bucket(&dest_bucket)
                 .file(&name);
-            let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+            let key = call.authorize(db, now, need)?;
             check_file_id(&source_id)?;
             let source = source.ok_or_else(|| {
                 ApiError::bad_request(format!("Invalid sourceFileId: {source_id}"))
@@ -276,7 +274,7 @@ pub async fn copy_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError
                 let need = Need::capability("readFiles")
                     .bucket(&source.bucket_id)
                     .file(&source.name);
-                authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+                call.authorize(db, now, need)?;
             }
             let dest = db.require_bucket(&dest_bucket)?;
             let source_key = sse::source_key_from_json(

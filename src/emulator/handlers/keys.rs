@@ -7,33 +7,11 @@ use serde_json::{Value, json};
 
 use super::shapes::key_json;
 use super::{Call, check_account};
+use crate::b2::vocabulary;
 use crate::emulator::State;
-use crate::emulator::auth::{Need, authorize};
+use crate::emulator::auth::Need;
 use crate::emulator::error::ApiError;
-use crate::emulator::store::{NewKey, TokenKind};
-
-/// Capabilities a bucket-restricted key may hold (§2.22).
-const BUCKET_LEVEL: [&str; 19] = [
-    "listAllBucketNames",
-    "listBuckets",
-    "readBuckets",
-    "readBucketEncryption",
-    "writeBucketEncryption",
-    "readBucketNotifications",
-    "writeBucketNotifications",
-    "readBucketRetentions",
-    "writeBucketRetentions",
-    "listFiles",
-    "readFiles",
-    "shareFiles",
-    "writeFiles",
-    "deleteFiles",
-    "readFileLegalHolds",
-    "writeFileLegalHolds",
-    "readFileRetentions",
-    "writeFileRetentions",
-    "bypassGovernance",
-];
+use crate::emulator::store::NewKey;
 
 const MAX_DURATION_SECS: i64 = 86_400_000;
 
@@ -58,13 +36,7 @@ fn requested_buckets(call: &Call) -> Result<Option<Vec<String>>, ApiError> {
 pub async fn create_key(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
     state
         .db(move |db, now| {
-            let creator = authorize(
-                db,
-                call.token.as_deref(),
-                &TokenKind::Account,
-                now,
-                Need::capability("writeKeys"),
-            )?;
+            let creator = call.authorize(db, now, Need::capability("writeKeys"))?;
             check_account(db, &call)?;
             let key_name = call.params.str("keyName")?;
             if key_name.is_empty()
@@ -85,7 +57,7 @@ pub async fn create_key(state: &Arc<State>, call: Call) -> Result<Value, ApiErro
                 return Err(ApiError::bad_request("capabilities must not be empty"));
             }
             for cap in &capabilities {
-                if !crate::emulator::store::ALL_CAPABILITIES_LIST.contains(&cap.as_str()) {
+                if !vocabulary::is_capability(cap) {
                     return Err(ApiError::bad_request(format!("unknown capability: {cap}")));
                 }
                 if !creator.has(cap) {
@@ -101,7 +73,7 @@ pub async fn create_key(state: &Arc<State>, call: Call) -> Result<Value, ApiErro
                 }
                 if let Some(cap) = capabilities
                     .iter()
-                    .find(|c| !BUCKET_LEVEL.contains(&c.as_str()))
+                    .find(|c| !vocabulary::is_bucket_level(c))
                 {
                     return Err(ApiError::bad_request(format!(
                         "capability {cap} is not allowed on a key restricted to a bucket"
@@ -156,13 +128,7 @@ pub async fn create_key(state: &Arc<State>, call: Call) -> Result<Value, ApiErro
 pub async fn list_keys(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
     state
         .db(move |db, now| {
-            authorize(
-                db,
-                call.token.as_deref(),
-                &TokenKind::Account,
-                now,
-                Need::capability("listKeys"),
-            )?;
+            call.authorize(db, now, Need::capability("listKeys"))?;
             check_account(db, &call)?;
             let max = call.params.count("maxKeyCount", 100, 10_000)?;
             let start = call
@@ -192,13 +158,7 @@ pub async fn list_keys(state: &Arc<State>, call: Call) -> Result<Value, ApiError
 pub async fn delete_key(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
     state
         .db(move |db, now| {
-            authorize(
-                db,
-                call.token.as_deref(),
-                &TokenKind::Account,
-                now,
-                Need::capability("deleteKeys"),
-            )?;
+            call.authorize(db, now, Need::capability("deleteKeys"))?;
             let key_id = call.params.str("applicationKeyId")?;
             let key = db.delete_key(&key_id)?;
             Ok(key_json(&key, db.account_id(), call.version, None))

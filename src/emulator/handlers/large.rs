@@ -46,7 +46,7 @@ pub async fn start_large_file(state: &Arc<State>, call: Call) -> Result<Value, A
                 .also(lock_request.capabilities())
                 .bucket(&bucket_id)
                 .file(&name);
-            let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+            let key = call.authorize(db, now, need)?;
             let bucket = db.require_bucket(&bucket_id)?;
             names::validate_file_name(&name)?;
             let content_type = call.params.str("contentType")?;
@@ -219,7 +219,7 @@ fn started_for_call(
     if let Ok(v) = &started {
         need = need.bucket(&v.bucket_id).file(&v.name);
     }
-    let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+    let key = call.authorize(db, now, need)?;
     Ok((started?, key))
 }
 
@@ -293,7 +293,7 @@ pub async fn list_unfinished_large_files(
             let need = Need::capability("listFiles")
                 .bucket(&bucket_id)
                 .listing(&prefix);
-            let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+            let key = call.authorize(db, now, need)?;
             db.require_bucket(&bucket_id)?;
             let max = call.params.count("maxFileCount", 100, 100)?;
             let start_seq = match call.params.opt_str("startFileId")? {
@@ -343,7 +343,7 @@ pub async fn copy_part(state: &Arc<State>, call: Call) -> Result<Value, ApiError
                 if let Ok(v) = &started {
                     need = need.bucket(&v.bucket_id).file(&v.name);
                 }
-                authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+                call.authorize(db, now, need)?;
                 let started = started?;
                 // A destination setting must agree with the large file's encryption.
                 if let Sse::Customer(_) = &started.sse {
@@ -366,7 +366,7 @@ pub async fn copy_part(state: &Arc<State>, call: Call) -> Result<Value, ApiError
                     let need = Need::capability("readFiles")
                         .bucket(&source.bucket_id)
                         .file(&source.name);
-                    authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+                    call.authorize(db, now, need)?;
                 }
                 source.sse.check_customer_key(source_key.as_deref())?;
                 let (start, end) = match &range {

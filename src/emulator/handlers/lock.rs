@@ -11,9 +11,9 @@ use serde_json::{Value, json};
 use super::files::check_file_id;
 use super::{Call, Params};
 use crate::emulator::State;
-use crate::emulator::auth::{Need, authorize, require};
+use crate::emulator::auth::{Need, require};
 use crate::emulator::error::ApiError;
-use crate::emulator::store::{Action, BucketRow, Db, FileLock, KeyRow, TokenKind, VersionRow};
+use crate::emulator::store::{Action, BucketRow, Db, FileLock, KeyRow, VersionRow};
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -265,7 +265,7 @@ fn locked_target(
         .unwrap_or_default()
         .to_string();
     let need = Need::capability(capability).bucket(&bucket_id).file(&name);
-    let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+    let key = call.authorize(db, now, need)?;
     check_file_id(&file_id)?;
     let version = db
         .version(&file_id)?

@@ -25,8 +25,10 @@ use base64::Engine;
 use serde_json::{Map, Value};
 
 use crate::emulator::State;
+use crate::emulator::auth::{Need, authorize};
 use crate::emulator::error::ApiError;
 use crate::emulator::names;
+use crate::emulator::store::{Db, KeyRow, TokenKind};
 
 pub use shapes::Viewer;
 
@@ -168,7 +170,12 @@ pub struct Call {
 }
 
 impl Call {
-    pub fn viewer<'a>(&self, key: &'a crate::emulator::store::KeyRow) -> Viewer<'a> {
+    /// The one authorization check ([`authorize`]) for this call's account token.
+    pub fn authorize(&self, db: &Db, now_ms: i64, need: Need) -> Result<KeyRow, ApiError> {
+        authorize(db, self.token.as_deref(), &TokenKind::Account, now_ms, need)
+    }
+
+    pub fn viewer<'a>(&self, key: &'a KeyRow) -> Viewer<'a> {
         Viewer {
             version: self.version,
             key: Some(key),
@@ -224,7 +231,7 @@ pub fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
 }
 
 /// Checks the `accountId` field against the account (401 `unauthorized` otherwise).
-pub fn check_account(db: &crate::emulator::store::Db, call: &Call) -> Result<(), ApiError> {
+pub fn check_account(db: &Db, call: &Call) -> Result<(), ApiError> {
     let account = call.params.str("accountId")?;
     if account != db.account_id() {
         return Err(ApiError::unauthorized(format!(

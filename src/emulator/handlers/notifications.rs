@@ -6,10 +6,10 @@ use serde_json::{Value, json};
 
 use super::Call;
 use crate::emulator::State;
-use crate::emulator::auth::{Need, authorize};
+use crate::emulator::auth::Need;
 use crate::emulator::error::ApiError;
 use crate::emulator::events::rules::{rule_json, validate};
-use crate::emulator::store::{Db, TokenKind};
+use crate::emulator::store::Db;
 
 fn rules_answer(db: &Db, bucket_id: &str) -> Result<Value, ApiError> {
     let rules: Vec<Value> = db
@@ -25,7 +25,7 @@ pub async fn get_rules(state: &Arc<State>, call: Call) -> Result<Value, ApiError
         .db(move |db, now| {
             let bucket_id = call.params.str("bucketId")?;
             let need = Need::capability("readBucketNotifications").bucket(&bucket_id);
-            authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+            call.authorize(db, now, need)?;
             db.require_bucket(&bucket_id)?;
             rules_answer(db, &bucket_id)
         })
@@ -39,7 +39,7 @@ pub async fn set_rules(state: &Arc<State>, call: Call) -> Result<Value, ApiError
         .db(move |db, now| {
             let bucket_id = call.params.str("bucketId")?;
             let need = Need::capability("writeBucketNotifications").bucket(&bucket_id);
-            authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+            call.authorize(db, now, need)?;
             db.require_bucket(&bucket_id)?;
             let rules = call
                 .params

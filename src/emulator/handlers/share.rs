@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use super::Call;
 use super::download::OVERRIDES;
 use crate::emulator::State;
-use crate::emulator::auth::{Need, authorize};
+use crate::emulator::auth::Need;
 use crate::emulator::error::ApiError;
 use crate::emulator::store::{DownloadGrant, TokenKind};
 
@@ -23,7 +23,7 @@ pub async fn get_download_authorization(state: &Arc<State>, call: Call) -> Resul
             let need = Need::capability("shareFiles")
                 .bucket(&bucket_id)
                 .listing(&prefix);
-            let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+            let key = call.authorize(db, now, need)?;
             db.require_bucket(&bucket_id)?;
             let secs = call
                 .params
