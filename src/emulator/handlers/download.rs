@@ -16,7 +16,7 @@ use crate::emulator::blobs::Segment;
 use crate::emulator::error::ApiError;
 use crate::emulator::names;
 use crate::emulator::sse;
-use crate::emulator::store::{Action, Db, KeyRow, TokenKind, VersionRow};
+use crate::emulator::store::{Action, BucketRow, Db, KeyRow, TokenKind, VersionRow};
 
 /// Query parameters that override response headers.
 pub(super) const OVERRIDES: [(&str, &str); 6] = [
@@ -36,6 +36,24 @@ struct Found {
     bucket_lock: bool,
     /// The key behind the token, if any (public buckets need none).
     viewer: Option<KeyRow>,
+}
+
+impl Found {
+    /// The version with its content pieces, for a viewer of `bucket`.
+    fn new(
+        db: &Db,
+        version: VersionRow,
+        bucket: &BucketRow,
+        viewer: Option<KeyRow>,
+    ) -> Result<Found, ApiError> {
+        let segments = db.segments(&version)?;
+        Ok(Found {
+            version,
+            segments,
+            bucket_lock: bucket.file_lock,
+            viewer,
+        })
+    }
 }
 
 /// The `b2*` header overrides of a download query; each must be a valid header value.
@@ -64,7 +82,7 @@ fn check_read(
     db: &Db,
     token: Option<&str>,
     now: i64,
-    bucket: &crate::emulator::store::BucketRow,
+    bucket: &BucketRow,
     name: &str,
     given: Option<&Map<String, Value>>,
 ) -> Result<Option<KeyRow>, ApiError> {
@@ -104,13 +122,7 @@ pub async fn by_name(AxumState(state): AxumState<Arc<State>>, request: Request) 
                     .newest_version(&bucket.bucket_id, &name)?
                     .filter(|v| v.action == Action::Upload)
                     .ok_or_else(|| no_such_file(&name))?;
-                let segments = db.segments(&version)?;
-                Ok(Found {
-                    version,
-                    segments,
-                    bucket_lock: bucket.file_lock,
-                    viewer,
-                })
+                Found::new(db, version, &bucket, viewer)
             })
             .await?;
         Ok::<_, ApiError>((found, params))
@@ -153,13 +165,7 @@ pub async fn by_id(state: Arc<State>, _version: u8, request: Request) -> Respons
                 };
                 let bucket = db.require_bucket(&version.bucket_id)?;
                 let viewer = check_read(db, token.as_deref(), now, &bucket, &version.name, None)?;
-                let segments = db.segments(&version)?;
-                Ok(Found {
-                    version,
-                    segments,
-                    bucket_lock: bucket.file_lock,
-                    viewer,
-                })
+                Found::new(db, version, &bucket, viewer)
             })
             .await?;
         Ok::<_, ApiError>((found, params, parts.headers))

@@ -19,14 +19,14 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Path, Request, State as AxumState};
-use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use serde_json::{Map, Value};
 
 use crate::emulator::State;
 use crate::emulator::auth::{Need, authorize};
-use crate::emulator::error::ApiError;
+use crate::emulator::error::{self, ApiError};
 use crate::emulator::names;
 use crate::emulator::store::{Db, KeyRow, TokenKind};
 
@@ -376,15 +376,5 @@ pub fn json_response(value: &Value) -> Response {
 }
 
 fn json_text_response(text: Vec<u8>) -> Response {
-    let mut response = Response::new(Body::from(text));
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json;charset=UTF-8"),
-    );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("max-age=0, no-cache, no-store"),
-    );
-    response
+    error::json_text_response(StatusCode::OK, text, "application/json;charset=UTF-8")
 }
