@@ -3,6 +3,8 @@
 #![allow(dead_code)]
 
 pub mod raw;
+pub mod recordings;
+pub mod wait;
 
 use std::time::Duration;
 
