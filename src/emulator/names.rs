@@ -281,15 +281,16 @@ mod tests {
 
     #[test]
     fn auto_content_types_come_from_the_extension() {
-        assert_eq!(content_type_for("notes/a.txt"), "text/plain");
-        assert_eq!(content_type_for("IMG_1.JPG"), "image/jpeg");
-        assert_eq!(content_type_for("site/index.html"), "text/html");
-        assert_eq!(content_type_for("README"), "application/octet-stream");
-        assert_eq!(content_type_for("v1.2/file"), "application/octet-stream");
-        assert_eq!(
-            content_type_for("disk.unknownext"),
-            "application/octet-stream"
-        );
+        for (name, want) in [
+            ("notes/a.txt", "text/plain"),
+            ("IMG_1.JPG", "image/jpeg"),
+            ("site/index.html", "text/html"),
+            ("README", "application/octet-stream"),
+            ("v1.2/file", "application/octet-stream"),
+            ("disk.unknownext", "application/octet-stream"),
+        ] {
+            assert_eq!(content_type_for(name), want, "{name}");
+        }
     }
 
     #[test]

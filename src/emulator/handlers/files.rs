@@ -14,6 +14,7 @@ use crate::emulator::error::ApiError;
 use crate::emulator::events::EventType;
 use crate::emulator::names;
 use crate::emulator::sse::{self, Sse};
+use crate::emulator::store::Db;
 use crate::emulator::store::{Action, Entry, ListPage, ListRequest, NewVersion, VersionRow};
 
 /// Largest page of a file listing.
@@ -114,64 +115,52 @@ pub fn check_file_id(file_id: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-pub async fn get_file_info(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
-    state
-        .db(move |db, now| {
-            let file_id = call.params.str("fileId")?;
-            let version = db.version(&file_id)?.filter(|v| v.action != Action::Start);
-            let mut need = Need::capability("readFiles");
-            if let Some(v) = &version {
-                need = need.bucket(&v.bucket_id).file(&v.name);
-            }
-            let key = call.authorize(db, now, need)?;
-            check_file_id(&file_id)?;
-            let version = version
-                .ok_or_else(|| ApiError::not_found(format!("File not present: {file_id}")))?;
-            Ok(file_json(&version, db.account_id(), call.viewer(&key)))
-        })
-        .await
+pub fn get_file_info(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {
+    let file_id = call.params.str("fileId")?;
+    let version = db.version(&file_id)?.filter(|v| v.action != Action::Start);
+    let mut need = Need::capability("readFiles");
+    if let Some(v) = &version {
+        need = need.bucket(&v.bucket_id).file(&v.name);
+    }
+    let key = call.authorize(db, now, need)?;
+    check_file_id(&file_id)?;
+    let version =
+        version.ok_or_else(|| ApiError::not_found(format!("File not present: {file_id}")))?;
+    Ok(file_json(&version, db.account_id(), call.viewer(&key)))
 }
 
-pub async fn hide_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
-    state
-        .db(move |db, now| {
-            let bucket_id = call.params.str("bucketId")?;
-            let name = call.params.str("fileName")?;
-            let need = Need::capability("writeFiles")
-                .bucket(&bucket_id)
-                .file(&name);
-            let key = call.authorize(db, now, need)?;
-            db.require_bucket(&bucket_id)?;
-            names::validate_file_name(&name)?;
-            let marker = db.hide_file(&bucket_id, &name, now)?;
-            db.record_event(EventType::Hide, &marker, now)?;
-            Ok(file_json(&marker, db.account_id(), call.viewer(&key)))
-        })
-        .await
+pub fn hide_file(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {
+    let bucket_id = call.params.str("bucketId")?;
+    let name = call.params.str("fileName")?;
+    let need = Need::capability("writeFiles")
+        .bucket(&bucket_id)
+        .file(&name);
+    let key = call.authorize(db, now, need)?;
+    db.require_bucket(&bucket_id)?;
+    names::validate_file_name(&name)?;
+    let marker = db.hide_file(&bucket_id, &name, now)?;
+    db.record_event(EventType::Hide, &marker, now)?;
+    Ok(file_json(&marker, db.account_id(), call.viewer(&key)))
 }
 
-pub async fn delete_file_version(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
-    state
-        .db(move |db, now| {
-            let name = call.params.str("fileName")?;
-            let file_id = call.params.str("fileId")?;
-            let bucket_id = crate::emulator::ids::bucket_of_file_id(&file_id)
-                .unwrap_or_default()
-                .to_string();
-            let bypass = call.params.opt_bool("bypassGovernance")?.unwrap_or(false);
-            let need = Need::capability("deleteFiles")
-                .bucket(&bucket_id)
-                .file(&name);
-            let key = call.authorize(db, now, need)?;
-            check_file_id(&file_id)?;
-            if let Some(version) = db.version(&file_id)?.filter(|v| v.name == name) {
-                lock::check_delete(&version, &key, bypass, now)?;
-            }
-            let deleted = db.delete_version(&file_id, &name)?;
-            db.record_event(EventType::Delete, &deleted, now)?;
-            Ok(json!({"fileId": deleted.file_id, "fileName": deleted.name}))
-        })
-        .await
+pub fn delete_file_version(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {
+    let name = call.params.str("fileName")?;
+    let file_id = call.params.str("fileId")?;
+    let bucket_id = crate::emulator::ids::bucket_of_file_id(&file_id)
+        .unwrap_or_default()
+        .to_string();
+    let bypass = call.params.opt_bool("bypassGovernance")?.unwrap_or(false);
+    let need = Need::capability("deleteFiles")
+        .bucket(&bucket_id)
+        .file(&name);
+    let key = call.authorize(db, now, need)?;
+    check_file_id(&file_id)?;
+    if let Some(version) = db.version(&file_id)?.filter(|v| v.name == name) {
+        lock::check_delete(&version, &key, bypass, now)?;
+    }
+    let deleted = db.delete_version(&file_id, &name)?;
+    db.record_event(EventType::Delete, &deleted, now)?;
+    Ok(json!({"fileId": deleted.file_id, "fileName": deleted.name}))
 }
 
 /// Parses `bytes=a-b` (inclusive, both required) for b2_copy_file / b2_copy_part.

@@ -20,6 +20,7 @@ use crate::emulator::error::ApiError;
 use crate::emulator::events::EventType;
 use crate::emulator::names;
 use crate::emulator::sse::{self, Sse};
+use crate::emulator::store::Db;
 use crate::emulator::store::{Action, NewVersion, PartRow, TokenKind};
 
 const MAX_PART_NUMBER: i64 = 10_000;
@@ -36,66 +37,62 @@ fn part_number(value: Option<i64>, field: &str) -> Result<i64, ApiError> {
     Ok(number)
 }
 
-pub async fn start_large_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
-    state
-        .db(move |db, now| {
-            let bucket_id = call.params.str("bucketId")?;
-            let name = call.params.str("fileName")?;
-            let lock_request = LockRequest::from_params(&call.params)?;
-            let need = Need::capability("writeFiles")
-                .also(lock_request.capabilities())
-                .bucket(&bucket_id)
-                .file(&name);
-            let key = call.authorize(db, now, need)?;
-            let bucket = db.require_bucket(&bucket_id)?;
-            names::validate_file_name(&name)?;
-            let content_type = call.params.str("contentType")?;
-            let content_type = names::resolve_content_type(&content_type, &name)?;
-            let info = names::file_info_from_json(call.params.opt_json("fileInfo")?)?;
-            names::check_header_budget(&name, &info)?;
-            if bucket.file_lock {
-                names::check_header_budget_within(&name, &info, names::LOCK_HEADER_BUDGET)?;
-            }
-            let lock = lock_request.resolve(&bucket, now)?;
-            let sse = Sse::from_request_json(
-                call.params.opt_json("serverSideEncryption")?.as_ref(),
-                Sse::bucket_default(&bucket.sse),
-            )?;
-            let upload_ts = match call.params.opt_i64("customUploadTimestamp")? {
-                Some(ts) if ts > now => {
-                    return Err(ApiError::bad_request(
-                        "customUploadTimestamp is in the future",
-                    ));
-                }
-                Some(ts) if ts < 0 => {
-                    return Err(ApiError::bad_request(
-                        "customUploadTimestamp must not be negative",
-                    ));
-                }
-                Some(ts) => ts,
-                None => now,
-            };
-            let mut row = db.insert_version(NewVersion {
-                bucket_id,
-                name,
-                action: Action::Start,
-                upload_ts,
-                size: 0,
-                sha1: None,
-                md5: None,
-                content_type,
-                info,
-                blob: None,
-                large: true,
-                sse,
-            })?;
-            if lock != row.lock {
-                db.set_file_lock(&row.file_id, &lock)?;
-                row.lock = lock;
-            }
-            Ok(file_json(&row, db.account_id(), call.viewer(&key)))
-        })
-        .await
+pub fn start_large_file(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {
+    let bucket_id = call.params.str("bucketId")?;
+    let name = call.params.str("fileName")?;
+    let lock_request = LockRequest::from_params(&call.params)?;
+    let need = Need::capability("writeFiles")
+        .also(lock_request.capabilities())
+        .bucket(&bucket_id)
+        .file(&name);
+    let key = call.authorize(db, now, need)?;
+    let bucket = db.require_bucket(&bucket_id)?;
+    names::validate_file_name(&name)?;
+    let content_type = call.params.str("contentType")?;
+    let content_type = names::resolve_content_type(&content_type, &name)?;
+    let info = names::file_info_from_json(call.params.opt_json("fileInfo")?)?;
+    names::check_header_budget(&name, &info)?;
+    if bucket.file_lock {
+        names::check_header_budget_within(&name, &info, names::LOCK_HEADER_BUDGET)?;
+    }
+    let lock = lock_request.resolve(&bucket, now)?;
+    let sse = Sse::from_request_json(
+        call.params.opt_json("serverSideEncryption")?.as_ref(),
+        Sse::bucket_default(&bucket.sse),
+    )?;
+    let upload_ts = match call.params.opt_i64("customUploadTimestamp")? {
+        Some(ts) if ts > now => {
+            return Err(ApiError::bad_request(
+                "customUploadTimestamp is in the future",
+            ));
+        }
+        Some(ts) if ts < 0 => {
+            return Err(ApiError::bad_request(
+                "customUploadTimestamp must not be negative",
+            ));
+        }
+        Some(ts) => ts,
+        None => now,
+    };
+    let mut row = db.insert_version(NewVersion {
+        bucket_id,
+        name,
+        action: Action::Start,
+        upload_ts,
+        size: 0,
+        sha1: None,
+        md5: None,
+        content_type,
+        info,
+        blob: None,
+        large: true,
+        sse,
+    })?;
+    if lock != row.lock {
+        db.set_file_lock(&row.file_id, &lock)?;
+        row.lock = lock;
+    }
+    Ok(file_json(&row, db.account_id(), call.viewer(&key)))
 }
 
 pub async fn get_upload_part_url(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
@@ -239,47 +236,39 @@ pub async fn finish_large_file(state: &Arc<State>, call: Call) -> Result<Value, 
         .await
 }
 
-pub async fn cancel_large_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
-    state
-        .db(move |db, now| {
-            let (started, _) = started_for_call(db, &call, now, "writeFiles")?;
-            let gone = db.cancel_large_file(&started.file_id)?;
-            Ok(json!({
-                "accountId": db.account_id(),
-                "bucketId": gone.bucket_id,
-                "fileId": gone.file_id,
-                "fileName": gone.name,
-            }))
-        })
-        .await
+pub fn cancel_large_file(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {
+    let (started, _) = started_for_call(db, &call, now, "writeFiles")?;
+    let gone = db.cancel_large_file(&started.file_id)?;
+    Ok(json!({
+        "accountId": db.account_id(),
+        "bucketId": gone.bucket_id,
+        "fileId": gone.file_id,
+        "fileName": gone.name,
+    }))
 }
 
-pub async fn list_parts(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
-    state
-        .db(move |db, now| {
-            let (started, _) = started_for_call(db, &call, now, "writeFiles")?;
-            let start = call.params.opt_i64("startPartNumber")?.unwrap_or(1);
-            if !(1..=MAX_PART_NUMBER).contains(&start) {
-                return Err(ApiError::bad_request(format!(
-                    "startPartNumber out of range: {start}"
-                )));
-            }
-            let max = call.params.count("maxPartCount", 100, 1000)?;
-            let max_u32 = u32::try_from(max).unwrap_or(1000);
-            let mut parts = db.parts(
-                &started.file_id,
-                u32::try_from(start).unwrap_or(1),
-                max_u32 + 1,
-            )?;
-            let next = if parts.len() > max {
-                parts.pop().map(|p| p.part_number)
-            } else {
-                None
-            };
-            let parts: Vec<Value> = parts.iter().map(|p| part_json(p, &started.sse)).collect();
-            Ok(json!({"nextPartNumber": next, "parts": parts}))
-        })
-        .await
+pub fn list_parts(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {
+    let (started, _) = started_for_call(db, &call, now, "writeFiles")?;
+    let start = call.params.opt_i64("startPartNumber")?.unwrap_or(1);
+    if !(1..=MAX_PART_NUMBER).contains(&start) {
+        return Err(ApiError::bad_request(format!(
+            "startPartNumber out of range: {start}"
+        )));
+    }
+    let max = call.params.count("maxPartCount", 100, 1000)?;
+    let max_u32 = u32::try_from(max).unwrap_or(1000);
+    let mut parts = db.parts(
+        &started.file_id,
+        u32::try_from(start).unwrap_or(1),
+        max_u32 + 1,
+    )?;
+    let next = if parts.len() > max {
+        parts.pop().map(|p| p.part_number)
+    } else {
+        None
+    };
+    let parts: Vec<Value> = parts.iter().map(|p| part_json(p, &started.sse)).collect();
+    Ok(json!({"nextPartNumber": next, "parts": parts}))
 }
 
 pub async fn list_unfinished_large_files(

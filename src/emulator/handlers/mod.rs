@@ -1,5 +1,7 @@
 //! HTTP handlers. `api` parses a JSON call (POST body or GET query) into `Call` and
-//! dispatches by endpoint name; uploads, downloads and admin calls have their own routes.
+//! dispatches by endpoint name: calls answered from the store alone are plain functions of
+//! `(db, now, call)` run by `in_db`; the rest (blobs, config, tokens) are async. Uploads,
+//! downloads and admin calls have their own routes.
 
 pub mod account;
 pub mod admin;
@@ -241,6 +243,14 @@ pub fn check_account(db: &Db, call: &Call) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// A call answered from the store alone.
+type DbHandler = fn(&Db, i64, Call) -> Result<Value, ApiError>;
+
+/// Runs `handler` on the store's blocking thread with the clock's now.
+async fn in_db(state: &Arc<State>, call: Call, handler: DbHandler) -> Result<Value, ApiError> {
+    state.db(move |db, now| handler(db, now, call)).await
+}
+
 /// Parses method, query and body into a `Call`.
 async fn parse_call(version: u8, request: Request) -> Result<Call, ApiError> {
     let (parts, body) = request.into_parts();
@@ -280,34 +290,36 @@ pub async fn api(
         Err(err) => return err.into_response(),
     };
     let result = match endpoint.as_str() {
-        "b2_list_buckets" => buckets::list_buckets(&state, call).await,
-        "b2_create_bucket" => buckets::create_bucket(&state, call).await,
-        "b2_update_bucket" => buckets::update_bucket(&state, call).await,
-        "b2_delete_bucket" => buckets::delete_bucket(&state, call).await,
+        "b2_list_buckets" => in_db(&state, call, buckets::list_buckets).await,
+        "b2_create_bucket" => in_db(&state, call, buckets::create_bucket).await,
+        "b2_update_bucket" => in_db(&state, call, buckets::update_bucket).await,
+        "b2_delete_bucket" => in_db(&state, call, buckets::delete_bucket).await,
         "b2_get_upload_url" => upload::get_upload_url(&state, call).await,
         "b2_list_file_names" => return respond_text(files::list_file_names(&state, call).await),
         "b2_list_file_versions" => {
             return respond_text(files::list_file_versions(&state, call).await);
         }
-        "b2_get_file_info" => files::get_file_info(&state, call).await,
-        "b2_hide_file" => files::hide_file(&state, call).await,
-        "b2_delete_file_version" => files::delete_file_version(&state, call).await,
+        "b2_get_file_info" => in_db(&state, call, files::get_file_info).await,
+        "b2_hide_file" => in_db(&state, call, files::hide_file).await,
+        "b2_delete_file_version" => in_db(&state, call, files::delete_file_version).await,
         "b2_copy_file" => files::copy_file(&state, call).await,
-        "b2_start_large_file" => large::start_large_file(&state, call).await,
+        "b2_start_large_file" => in_db(&state, call, large::start_large_file).await,
         "b2_get_upload_part_url" => large::get_upload_part_url(&state, call).await,
         "b2_finish_large_file" => large::finish_large_file(&state, call).await,
-        "b2_cancel_large_file" => large::cancel_large_file(&state, call).await,
-        "b2_list_parts" => large::list_parts(&state, call).await,
+        "b2_cancel_large_file" => in_db(&state, call, large::cancel_large_file).await,
+        "b2_list_parts" => in_db(&state, call, large::list_parts).await,
         "b2_list_unfinished_large_files" => large::list_unfinished_large_files(&state, call).await,
-        "b2_create_key" => keys::create_key(&state, call).await,
-        "b2_list_keys" => keys::list_keys(&state, call).await,
-        "b2_delete_key" => keys::delete_key(&state, call).await,
+        "b2_create_key" => in_db(&state, call, keys::create_key).await,
+        "b2_list_keys" => in_db(&state, call, keys::list_keys).await,
+        "b2_delete_key" => in_db(&state, call, keys::delete_key).await,
         "b2_copy_part" => large::copy_part(&state, call).await,
-        "b2_get_download_authorization" => share::get_download_authorization(&state, call).await,
-        "b2_update_file_retention" => lock::update_file_retention(&state, call).await,
-        "b2_update_file_legal_hold" => lock::update_file_legal_hold(&state, call).await,
-        "b2_get_bucket_notification_rules" => notifications::get_rules(&state, call).await,
-        "b2_set_bucket_notification_rules" => notifications::set_rules(&state, call).await,
+        "b2_get_download_authorization" => {
+            in_db(&state, call, share::get_download_authorization).await
+        }
+        "b2_update_file_retention" => in_db(&state, call, lock::update_file_retention).await,
+        "b2_update_file_legal_hold" => in_db(&state, call, lock::update_file_legal_hold).await,
+        "b2_get_bucket_notification_rules" => in_db(&state, call, notifications::get_rules).await,
+        "b2_set_bucket_notification_rules" => in_db(&state, call, notifications::set_rules).await,
         _ => Err(ApiError::not_found(format!("unknown endpoint {endpoint}"))),
     };
     respond(result)
