@@ -163,6 +163,23 @@ pub fn delete_file_version(db: &Db, now: i64, call: Call) -> Result<Value, ApiEr
     Ok(json!({"fileId": deleted.file_id, "fileName": deleted.name}))
 }
 
+/// The key may read the source of a copy (b2_copy_file, b2_copy_part), unless its bucket
+/// is public.
+pub(super) fn check_source_readable(
+    db: &Db,
+    now: i64,
+    call: &Call,
+    source: &VersionRow,
+) -> Result<(), ApiError> {
+    if db.require_bucket(&source.bucket_id)?.is_public() {
+        return Ok(());
+    }
+    let need = Need::capability("readFiles")
+        .bucket(&source.bucket_id)
+        .file(&source.name);
+    call.authorize(db, now, need).map(drop)
+}
+
 /// Parses `bytes=a-b` (inclusive, both required) for b2_copy_file / b2_copy_part.
 pub(super) fn copy_range(range: &str, size: u64) -> Result<(u64, u64), ApiError> {
     let invalid = || ApiError::bad_request(format!("Invalid range: {range}"));
@@ -258,13 +275,7 @@ pub async fn copy_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError
             let source = source.ok_or_else(|| {
                 ApiError::bad_request(format!("Invalid sourceFileId: {source_id}"))
             })?;
-            let source_bucket = db.require_bucket(&source.bucket_id)?;
-            if !source_bucket.is_public() {
-                let need = Need::capability("readFiles")
-                    .bucket(&source.bucket_id)
-                    .file(&source.name);
-                call.authorize(db, now, need)?;
-            }
+            check_source_readable(db, now, &call, &source)?;
             let dest = db.require_bucket(&dest_bucket)?;
             let source_key = sse::source_key_from_json(
                 call.params.opt_json("sourceServerSideEncryption")?.as_ref(),

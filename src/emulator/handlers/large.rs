@@ -350,13 +350,7 @@ pub async fn copy_part(state: &Arc<State>, call: Call) -> Result<Value, ApiError
                     .ok_or_else(|| {
                         ApiError::bad_request(format!("Invalid sourceFileId: {source_id}"))
                     })?;
-                let source_bucket = db.require_bucket(&source.bucket_id)?;
-                if !source_bucket.is_public() {
-                    let need = Need::capability("readFiles")
-                        .bucket(&source.bucket_id)
-                        .file(&source.name);
-                    call.authorize(db, now, need)?;
-                }
+                super::files::check_source_readable(db, now, &call, &source)?;
                 source.sse.check_customer_key(source_key.as_deref())?;
                 let (start, end) = match &range {
                     Some(r) => copy_range(r, source.size)?,
