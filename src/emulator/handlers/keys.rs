@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::shapes::key_json;
-use super::{Call, check_account};
+use super::{Call, check_account, page_and_next};
 use crate::b2::vocabulary;
 use crate::emulator::auth::Need;
 use crate::emulator::error::ApiError;
@@ -132,17 +132,12 @@ pub fn list_keys(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {
     // b2_list_keys returns every key; `b2 key list` would miss ordinary keys
     // if v4 hid them. So v4 lists every key; v1–v3 skip multi-bucket keys,
     // which their single `bucketId` cannot describe.
-    let mut keys = db.keys(&start, max + 1, call.version >= 4)?;
-    let next = if keys.len() > max {
-        keys.pop().map(|k| k.key_id)
-    } else {
-        None
-    };
+    let (keys, next) = page_and_next(db.keys(&start, max + 1, call.version >= 4)?, max);
     let keys: Vec<Value> = keys
         .iter()
         .map(|k| key_json(k, db.account_id(), call.version, None))
         .collect();
-    Ok(json!({"keys": keys, "nextApplicationKeyId": next}))
+    Ok(json!({"keys": keys, "nextApplicationKeyId": next.map(|k| k.key_id)}))
 }
 
 pub fn delete_key(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {

@@ -13,7 +13,7 @@ use super::files::{MAX_FILE_SIZE, check_copy_size, check_file_id, copy_range};
 use super::lock::LockRequest;
 use super::shapes::{file_json, part_json};
 use super::upload::{InFlight, receive};
-use super::{Call, auth_header, parse_version, respond};
+use super::{Call, auth_header, page_and_next, parse_version, respond};
 use crate::emulator::State;
 use crate::emulator::auth::{Need, authorize};
 use crate::emulator::error::ApiError;
@@ -257,59 +257,46 @@ pub fn list_parts(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {
     }
     let max = call.params.count("maxPartCount", 100, 1000)?;
     let max_u32 = u32::try_from(max).unwrap_or(1000);
-    let mut parts = db.parts(
-        &started.file_id,
-        u32::try_from(start).unwrap_or(1),
-        max_u32 + 1,
-    )?;
-    let next = if parts.len() > max {
-        parts.pop().map(|p| p.part_number)
-    } else {
-        None
-    };
+    let (parts, next) = page_and_next(
+        db.parts(
+            &started.file_id,
+            u32::try_from(start).unwrap_or(1),
+            max_u32 + 1,
+        )?,
+        max,
+    );
     let parts: Vec<Value> = parts.iter().map(|p| part_json(p, &started.sse)).collect();
-    Ok(json!({"nextPartNumber": next, "parts": parts}))
+    Ok(json!({"nextPartNumber": next.map(|p| p.part_number), "parts": parts}))
 }
 
-pub async fn list_unfinished_large_files(
-    state: &Arc<State>,
-    call: Call,
-) -> Result<Value, ApiError> {
-    state
-        .db(move |db, now| {
-            let bucket_id = call.params.str("bucketId")?;
-            let prefix = call.params.opt_str("namePrefix")?.unwrap_or_default();
-            let need = Need::capability("listFiles")
-                .bucket(&bucket_id)
-                .listing(&prefix);
-            let key = call.authorize(db, now, need)?;
-            db.require_bucket(&bucket_id)?;
-            let max = call.params.count("maxFileCount", 100, 100)?;
-            let start_seq = match call.params.opt_str("startFileId")? {
-                None => 0,
-                Some(id) => {
-                    check_file_id(&id)?;
-                    db.version(&id)?
-                        .filter(|v| v.action == Action::Start && v.bucket_id == bucket_id)
-                        .map(|v| v.seq)
-                        .ok_or_else(|| {
-                            ApiError::bad_request(format!("Invalid startFileId: {id}"))
-                        })?
-                }
-            };
-            let mut files = db.unfinished_files(&bucket_id, &prefix, start_seq, max + 1)?;
-            let next = if files.len() > max {
-                files.pop().map(|f| f.file_id)
-            } else {
-                None
-            };
-            let files: Vec<Value> = files
-                .iter()
-                .map(|f| file_json(f, db.account_id(), call.viewer(&key)))
-                .collect();
-            Ok(json!({"files": files, "nextFileId": next}))
-        })
-        .await
+pub fn list_unfinished_large_files(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {
+    let bucket_id = call.params.str("bucketId")?;
+    let prefix = call.params.opt_str("namePrefix")?.unwrap_or_default();
+    let need = Need::capability("listFiles")
+        .bucket(&bucket_id)
+        .listing(&prefix);
+    let key = call.authorize(db, now, need)?;
+    db.require_bucket(&bucket_id)?;
+    let max = call.params.count("maxFileCount", 100, 100)?;
+    let start_seq = match call.params.opt_str("startFileId")? {
+        None => 0,
+        Some(id) => {
+            check_file_id(&id)?;
+            db.version(&id)?
+                .filter(|v| v.action == Action::Start && v.bucket_id == bucket_id)
+                .map(|v| v.seq)
+                .ok_or_else(|| ApiError::bad_request(format!("Invalid startFileId: {id}")))?
+        }
+    };
+    let (files, next) = page_and_next(
+        db.unfinished_files(&bucket_id, &prefix, start_seq, max + 1)?,
+        max,
+    );
+    let files: Vec<Value> = files
+        .iter()
+        .map(|f| file_json(f, db.account_id(), call.viewer(&key)))
+        .collect();
+    Ok(json!({"files": files, "nextFileId": next.map(|f| f.file_id)}))
 }
 
 /// `b2_copy_part`: bytes of an existing file (or a range of them) become a part of an

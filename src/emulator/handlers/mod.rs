@@ -251,6 +251,13 @@ async fn in_db(state: &Arc<State>, call: Call, handler: DbHandler) -> Result<Val
     state.db(move |db, now| handler(db, now, call)).await
 }
 
+/// Splits rows read with one extra (`max + 1`) into the page and that extra row, which
+/// names where the next page starts (`nextFileId`, `nextPartNumber`, ...).
+pub fn page_and_next<T>(mut rows: Vec<T>, max: usize) -> (Vec<T>, Option<T>) {
+    let next = if rows.len() > max { rows.pop() } else { None };
+    (rows, next)
+}
+
 /// Parses method, query and body into a `Call`.
 async fn parse_call(version: u8, request: Request) -> Result<Call, ApiError> {
     let (parts, body) = request.into_parts();
@@ -308,7 +315,9 @@ pub async fn api(
         "b2_finish_large_file" => large::finish_large_file(&state, call).await,
         "b2_cancel_large_file" => in_db(&state, call, large::cancel_large_file).await,
         "b2_list_parts" => in_db(&state, call, large::list_parts).await,
-        "b2_list_unfinished_large_files" => large::list_unfinished_large_files(&state, call).await,
+        "b2_list_unfinished_large_files" => {
+            in_db(&state, call, large::list_unfinished_large_files).await
+        }
         "b2_create_key" => in_db(&state, call, keys::create_key).await,
         "b2_list_keys" => in_db(&state, call, keys::list_keys).await,
         "b2_delete_key" => in_db(&state, call, keys::delete_key).await,
