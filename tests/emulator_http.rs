@@ -19,6 +19,18 @@ use common::{recordings, wait};
 
 // ---------------------------------------------------------------- recordings
 
+#[test]
+#[should_panic(expected = "cannot read the B2 recording")]
+fn shape_checks_fail_without_their_recording() {
+    recordings::bodies("no-such-recording.yaml", "b2_list_buckets", 200);
+}
+
+#[test]
+#[should_panic(expected = "no recorded 200 answer to b2_no_such_call")]
+fn shape_checks_fail_without_a_recorded_answer() {
+    recordings::first("file.yaml", "b2_no_such_call", 200);
+}
+
 /// Every field of the first recorded answer exists in ours (we may add fields).
 fn assert_shape_like_recording(file: &str, endpoint: &str, ours: &Value) {
     let recorded = recordings::first(file, endpoint, 200);
