@@ -10,6 +10,7 @@ use super::lock::{self, LockRequest};
 use super::shapes::{FileShape, file_json, file_shape, folder_shape};
 use crate::emulator::State;
 use crate::emulator::auth::Need;
+use crate::emulator::blobs::{Digests, Segment};
 use crate::emulator::error::ApiError;
 use crate::emulator::events::EventType;
 use crate::emulator::names;
@@ -180,6 +181,27 @@ pub(super) fn check_source_readable(
     call.authorize(db, now, need).map(drop)
 }
 
+/// Copies bytes `start..=end` of a source into a new blob, on a blocking thread
+/// (b2_copy_file with a range, b2_copy_part).
+pub(super) async fn copy_blob_range(
+    state: &Arc<State>,
+    segments: Vec<Segment>,
+    start: u64,
+    end: u64,
+    length: u64,
+) -> Result<(String, Digests), ApiError> {
+    let state = Arc::clone(state);
+    tokio::task::spawn_blocking(move || {
+        state
+            .store
+            .blobs()
+            .copy_range(&segments, start, end, length)
+    })
+    .await
+    .map_err(|err| ApiError::internal(format!("copy task failed: {err}")))?
+    .map_err(ApiError::from)
+}
+
 /// Parses `bytes=a-b` (inclusive, both required) for b2_copy_file / b2_copy_part.
 pub(super) fn copy_range(range: &str, size: u64) -> Result<(u64, u64), ApiError> {
     let invalid = || ApiError::bad_request(format!("Invalid range: {range}"));
@@ -332,16 +354,8 @@ pub async fn copy_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError
             plan.source.md5.clone(),
         ),
         Some((start, end)) => {
-            let blob_state = Arc::clone(state);
-            let (segments, length) = (plan.segments.clone(), plan.length);
-            let (key, digests) = tokio::task::spawn_blocking(move || {
-                blob_state
-                    .store
-                    .blobs()
-                    .copy_range(&segments, start, end, length)
-            })
-            .await
-            .map_err(|err| ApiError::internal(format!("copy task failed: {err}")))??;
+            let (key, digests) =
+                copy_blob_range(state, plan.segments.clone(), start, end, plan.length).await?;
             (Some(key), Some(digests.sha1), Some(digests.md5))
         }
     };

@@ -9,7 +9,7 @@ use axum::http::Method;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::files::{MAX_FILE_SIZE, check_copy_size, check_file_id, copy_range};
+use super::files::{MAX_FILE_SIZE, check_copy_size, check_file_id, copy_blob_range, copy_range};
 use super::lock::LockRequest;
 use super::shapes::{file_json, part_json};
 use super::upload::{InFlight, receive};
@@ -365,15 +365,7 @@ pub async fn copy_part(state: &Arc<State>, call: Call) -> Result<Value, ApiError
         // Small-file blobs are named by their SHA-1.
         Some((blob, md5)) => (blob.clone(), blob, md5),
         None => {
-            let blob_state = Arc::clone(state);
-            let (key, digests) = tokio::task::spawn_blocking(move || {
-                blob_state
-                    .store
-                    .blobs()
-                    .copy_range(&segments, start, end, length)
-            })
-            .await
-            .map_err(|err| ApiError::internal(format!("copy task failed: {err}")))??;
+            let (key, digests) = copy_blob_range(state, segments, start, end, length).await?;
             (key, digests.sha1, digests.md5)
         }
     };
