@@ -9,7 +9,8 @@ use axum::http::Method;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::files::{MAX_FILE_SIZE, check_copy_size, check_file_id, copy_blob_range, copy_range};
+use super::copy::{check_copy_size, check_source_readable, copy_blob_range, copy_range};
+use super::files::{MAX_FILE_SIZE, check_file_id};
 use super::lock::LockRequest;
 use super::shapes::{file_json, part_json};
 use super::upload::{InFlight, receive};
@@ -337,7 +338,7 @@ pub async fn copy_part(state: &Arc<State>, call: Call) -> Result<Value, ApiError
                     .ok_or_else(|| {
                         ApiError::bad_request(format!("Invalid sourceFileId: {source_id}"))
                     })?;
-                super::files::check_source_readable(db, now, &call, &source)?;
+                check_source_readable(db, now, &call, &source)?;
                 source.sse.check_customer_key(source_key.as_deref())?;
                 let (start, end) = match &range {
                     Some(r) => copy_range(r, source.size)?,

@@ -6,6 +6,7 @@
 pub mod account;
 pub mod admin;
 pub mod buckets;
+pub mod copy;
 mod cors;
 pub mod download;
 pub mod files;
@@ -309,7 +310,7 @@ pub async fn api(
         "b2_get_file_info" => in_db(&state, call, files::get_file_info).await,
         "b2_hide_file" => in_db(&state, call, files::hide_file).await,
         "b2_delete_file_version" => in_db(&state, call, files::delete_file_version).await,
-        "b2_copy_file" => files::copy_file(&state, call).await,
+        "b2_copy_file" => copy::copy_file(&state, call).await,
         "b2_start_large_file" => in_db(&state, call, large::start_large_file).await,
         "b2_get_upload_part_url" => large::get_upload_part_url(&state, call).await,
         "b2_finish_large_file" => large::finish_large_file(&state, call).await,
