@@ -1,6 +1,6 @@
 //! The local B2 server over raw HTTP: shapes, round trips, listing pages, errors, faults,
 //! persistence and the demo seed. Shapes are compared with the recorded real responses
-//! in `../shared/b2-recordings/` when that directory is present.
+//! in `../shared/b2-recordings/`, which must be present.
 
 // Helpers outside `#[test]` functions unwrap too; a failed unwrap is a failed test here.
 #![allow(clippy::unwrap_used)]
@@ -15,62 +15,29 @@ use serde_json::{Value, json};
 mod common;
 
 use common::raw::{Session, authorize_raw, encode, key_paths, sha1_hex, start};
+use common::{recordings, wait};
 
 // ---------------------------------------------------------------- recordings
 
-/// Response bodies recorded for `endpoint` (v2, real B2), if the recordings are present.
-fn recorded_bodies(file: &str, endpoint: &str) -> Vec<Value> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/b2-recordings")
-        .join(file);
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    let mut current_url = String::new();
-    let mut in_response = false;
-    for line in text.lines() {
-        let trimmed = line.trim();
-        if let Some(url) = trimmed.strip_prefix("url: ") {
-            current_url = url.trim_matches('"').to_string();
-            in_response = false;
-        } else if trimmed.starts_with("- Response:") {
-            in_response = true;
-        } else if in_response && trimmed.starts_with("status: 200") {
-            in_response = current_url.contains(endpoint);
-        } else if in_response && trimmed.starts_with("status:") {
-            in_response = false;
-        } else if in_response && let Some(body) = trimmed.strip_prefix("body: ") {
-            if let Ok(Value::String(s)) = serde_json::from_str::<Value>(body)
-                && let Ok(v) = serde_json::from_str::<Value>(&s)
-            {
-                out.push(v);
-            }
-            in_response = false;
-        }
-    }
-    out
+#[test]
+#[should_panic(expected = "cannot read the B2 recording")]
+fn shape_checks_fail_without_their_recording() {
+    recordings::bodies("no-such-recording.yaml", "b2_list_buckets", 200);
 }
 
-/// Every field of the recorded answer exists in ours (we may add fields).
-fn assert_shape_like_recording(
-    file: &str,
-    endpoint: &str,
-    ours: &Value,
-    filter: impl Fn(&Value) -> bool,
-) {
-    let recorded: Vec<Value> = recorded_bodies(file, endpoint)
-        .into_iter()
-        .filter(|v| filter(v))
-        .collect();
-    if recorded.is_empty() {
-        eprintln!("no recording for {endpoint} in {file}; shape not compared");
-        return;
-    }
+#[test]
+#[should_panic(expected = "no recorded 200 answer to b2_no_such_call")]
+fn shape_checks_fail_without_a_recorded_answer() {
+    recordings::first("file.yaml", "b2_no_such_call", 200);
+}
+
+/// Every field of the first recorded answer exists in ours (we may add fields).
+fn assert_shape_like_recording(file: &str, endpoint: &str, ours: &Value) {
+    let recorded = recordings::first(file, endpoint, 200);
     let mut mine = BTreeSet::new();
     key_paths(ours, "", &mut mine);
     let mut theirs = BTreeSet::new();
-    key_paths(&recorded[0], "", &mut theirs);
+    key_paths(&recorded, "", &mut theirs);
     let missing: Vec<_> = theirs.difference(&mine).collect();
     assert!(
         missing.is_empty(),
@@ -100,7 +67,7 @@ async fn authorize_shapes_per_version() {
                 .contains(&json!("writeKeys"))
         );
         assert!(v["allowed"]["bucketId"].is_null());
-        assert_shape_like_recording("auth_account.yaml", "b2_authorize_account", &v, |_| true);
+        assert_shape_like_recording("auth_account.yaml", "b2_authorize_account", &v);
     }
     let (_, v3) = authorize_raw(&emu.url, &emu.master_key_id, &emu.master_key, 3).await;
     let storage = &v3["apiInfo"]["storageApi"];
@@ -166,7 +133,7 @@ async fn upload_list_download_round_trip() {
     assert_eq!(up["fileInfo"]["author"], json!("Jörg M"));
     let file_id = up["fileId"].as_str().unwrap().to_string();
     assert!(file_id.starts_with(&format!("4_z{bucket}_f1")), "{file_id}");
-    assert_shape_like_recording("file.yaml", "b2_upload_file", &up, |_| true);
+    assert_shape_like_recording("file.yaml", "b2_upload_file", &up);
 
     let info = s.ok("b2_get_file_info", json!({"fileId": file_id})).await;
     assert_eq!(info, up);
@@ -177,11 +144,11 @@ async fn upload_list_download_round_trip() {
     assert_eq!(names["files"].as_array().unwrap().len(), 1);
     assert_eq!(names["files"][0]["fileId"], json!(file_id));
     assert!(names["nextFileName"].is_null());
-    assert_shape_like_recording("file.yaml", "b2_list_file_names", &names, |_| true);
+    assert_shape_like_recording("file.yaml", "b2_list_file_names", &names);
     let versions = s
         .ok("b2_list_file_versions", json!({"bucketId": bucket}))
         .await;
-    assert_shape_like_recording("file.yaml", "b2_list_file_versions", &versions, |_| true);
+    assert_shape_like_recording("file.yaml", "b2_list_file_versions", &versions);
 
     // v1 listings carry `size` too.
     let (_, v1) = s
@@ -434,7 +401,7 @@ async fn ranges_and_errors() {
         )
         .await;
     let rev = b["buckets"][0]["revision"].as_i64().unwrap();
-    assert_shape_like_recording("buckets.yaml", "b2_list_buckets", &b, |_| true);
+    assert_shape_like_recording("buckets.yaml", "b2_list_buckets", &b);
     let upd = s.ok("b2_update_bucket", json!({"accountId": s.account_id, "bucketId": bucket, "bucketType": "allPublic", "ifRevisionIs": rev})).await;
     assert_eq!(upd["revision"], json!(rev + 1));
     assert_eq!(upd["bucketType"], json!("allPublic"));
@@ -584,7 +551,27 @@ async fn one_upload_at_a_time_per_token() {
         tokio::spawn(req.send())
     };
     tx.send(Ok(data[..1024].to_vec())).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Wait until the first upload holds the token. A probe with an invalid file name
+    // stores nothing: it is refused for its name while the token is free, and with
+    // auth_token_limit (checked first) once the first upload holds it.
+    wait::until_async(
+        Duration::from_secs(10),
+        "the first upload to hold its token",
+        || async {
+            let probe = s
+                .http
+                .post(&url)
+                .header("Authorization", &token)
+                .header("X-Bz-File-Name", "probe//name")
+                .body("")
+                .send()
+                .await
+                .unwrap();
+            let v: Value = probe.json().await.unwrap();
+            (v["code"] == "auth_token_limit").then_some(())
+        },
+    )
+    .await;
     let resp = s
         .http
         .post(&url)
@@ -639,7 +626,7 @@ async fn hide_unhide_and_delete_versions() {
     assert_eq!(hide["action"], json!("hide"));
     assert_eq!(hide["contentType"], json!("application/x-bz-hide-marker"));
     assert!(hide.get("fileRetention").is_none());
-    assert_shape_like_recording("file.yaml", "b2_hide_file", &hide, |_| true);
+    assert_shape_like_recording("file.yaml", "b2_hide_file", &hide);
     let (status, v) = s
         .call(
             "b2_hide_file",
@@ -1060,7 +1047,7 @@ async fn large_files_and_keys_and_copies() {
     assert_eq!(start["contentSha1"], json!("none"));
     let file_id = start["fileId"].as_str().unwrap().to_string();
     assert!(file_id.contains("_f2"), "{file_id}");
-    assert_shape_like_recording("large_file.yaml", "b2_start_large_file", &start, |_| true);
+    assert_shape_like_recording("large_file.yaml", "b2_start_large_file", &start);
     let unfinished = s
         .ok(
             "b2_list_unfinished_large_files",
@@ -1096,7 +1083,7 @@ async fn large_files_and_keys_and_copies() {
             .unwrap();
         let v: Value = resp.json().await.unwrap();
         assert_eq!(v["partNumber"], json!(n), "{v}");
-        assert_shape_like_recording("large_file.yaml", "b2_upload_part", &v, |_| true);
+        assert_shape_like_recording("large_file.yaml", "b2_upload_part", &v);
     }
     let parts = s
         .ok(

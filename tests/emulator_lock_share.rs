@@ -1,7 +1,7 @@
 //! The local B2 over raw HTTP: Object Lock (bucket and file retention, legal hold),
 //! b2_get_download_authorization, b2_copy_part, malformed requests, and token lifetime.
-//! Shapes are compared with the recorded real responses in `../shared/b2-recordings/`
-//! when that directory is present.
+//! Shapes are compared with the recorded real responses in `../shared/b2-recordings/`,
+//! which must be present.
 
 // Helpers outside `#[test]` functions unwrap too; a failed unwrap is a failed test here.
 #![allow(clippy::unwrap_used)]
@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 mod common;
 
 use common::raw::{Session, admin, answer, assert_error, key_paths, sha1_hex, start, start_with};
+use common::{recordings, wait};
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -27,45 +28,12 @@ async fn server_now(emu: &RunningEmulator) -> i64 {
 
 // ---------------------------------------------------------------- recordings
 
-/// Response bodies recorded for `endpoint` with `status`, if the recordings are present.
-fn recorded_bodies(file: &str, endpoint: &str, status: u16) -> Vec<Value> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/b2-recordings")
-        .join(file);
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    let mut url = String::new();
-    let mut wanted = false;
-    for line in text.lines().map(str::trim) {
-        if let Some(u) = line.strip_prefix("url: ") {
-            url = u.trim_matches('"').to_string();
-            wanted = false;
-        } else if let Some(s) = line.strip_prefix("status: ") {
-            wanted = url.ends_with(endpoint) && s.trim() == status.to_string();
-        } else if wanted && let Some(body) = line.strip_prefix("body: ") {
-            if let Ok(Value::String(s)) = serde_json::from_str::<Value>(body)
-                && let Ok(v) = serde_json::from_str::<Value>(&s)
-            {
-                out.push(v);
-            }
-            wanted = false;
-        }
-    }
-    out
-}
-
 /// Our answer has exactly the fields of the first recorded answer of `endpoint`.
 fn assert_same_shape(file: &str, endpoint: &str, status: u16, ours: &Value) {
-    let recorded = recorded_bodies(file, endpoint, status);
-    let Some(theirs) = recorded.first() else {
-        eprintln!("no recording for {endpoint} in {file}; shape not compared");
-        return;
-    };
+    let theirs = recordings::first(file, endpoint, status);
     let (mut mine, mut real) = (BTreeSet::new(), BTreeSet::new());
     key_paths(ours, "", &mut mine);
-    key_paths(theirs, "", &mut real);
+    key_paths(&theirs, "", &mut real);
     assert_eq!(
         mine, real,
         "{endpoint}: fields differ from the recording\nours: {ours}\nreal: {theirs}"
@@ -783,10 +751,8 @@ async fn retention_and_legal_hold_updates_and_deletes() {
         .await;
     assert_error(&got, 400, "bucket_missing_file_lock");
     assert_eq!(
-        Some(&got.1),
-        recorded_bodies("file.yaml", "b2_update_file_legal_hold", 400)
-            .first()
-            .or(Some(&got.1))
+        got.1,
+        recordings::first("file.yaml", "b2_update_file_legal_hold", 400)
     );
     let got = master
         .call(
@@ -1538,25 +1504,25 @@ async fn serve_flag_token_lifetime_end_to_end() {
         .unwrap();
     let url = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::new();
-    let mut token = None;
-    for _ in 0..200 {
-        if let Ok(resp) = http
-            .get(format!("{url}/b2api/v3/b2_authorize_account"))
-            .basic_auth(key_id, Some(key))
-            .send()
-            .await
-            && resp.status() == 200
-        {
+    let (token, account_id) = wait::until_async(
+        Duration::from_secs(10),
+        "b2tui serve to answer authorize",
+        || async {
+            let resp = http
+                .get(format!("{url}/b2api/v3/b2_authorize_account"))
+                .basic_auth(key_id, Some(key))
+                .send()
+                .await
+                .ok()
+                .filter(|resp| resp.status() == 200)?;
             let auth: Value = resp.json().await.unwrap();
-            token = Some((
+            Some((
                 auth["authorizationToken"].as_str().unwrap().to_string(),
                 auth["accountId"].as_str().unwrap().to_string(),
-            ));
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let (token, account_id) = token.expect("b2tui serve answers authorize");
+            ))
+        },
+    )
+    .await;
     let list = |token: String| {
         let http = http.clone();
         let url = url.clone();

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use served::{Api, Served, block_on, pseudo_random, sha1_hex};
+use served::{Api, Served, block_on, pseudo_random, sha1_hex, wait};
 
 /// Authorizes with `id:key`; the HTTP status.
 fn authorize_status(url: &str, id: &str, key: &str) -> u16 {
@@ -268,11 +268,9 @@ fn kill_9_during_uploads_keeps_every_acknowledged_file() {
             }
         }));
     }
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while sent.lock().unwrap().values().filter(|s| s.acked).count() < 30 {
-        assert!(Instant::now() < deadline, "uploads are too slow");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait::until(Duration::from_secs(60), "30 acknowledged uploads", || {
+        (sent.lock().unwrap().values().filter(|s| s.acked).count() >= 30).then_some(())
+    });
     served.kill_9();
     for task in tasks {
         runtime.block_on(task).unwrap();

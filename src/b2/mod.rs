@@ -15,6 +15,7 @@ pub mod retry;
 pub mod types;
 pub mod upload;
 pub mod versions;
+pub mod vocabulary;
 
 pub use auth::{Credentials, Session};
 pub use client::{B2Client, ClientOptions, DEFAULT_ENDPOINT};

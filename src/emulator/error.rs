@@ -1,6 +1,7 @@
 //! Errors of the local B2: `ApiError` is the B2 JSON error body sent to clients,
 //! `EmulatorError` is what opening the store or binding the server can fail with.
 
+use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -98,21 +99,32 @@ impl ApiError {
     }
 }
 
+/// A JSON answer with B2's headers. B2 spells the charset `UTF-8` on success and `utf-8`
+/// on errors; `content_type` carries that difference.
+pub fn json_text_response(
+    status: StatusCode,
+    text: Vec<u8>,
+    content_type: &'static str,
+) -> Response {
+    let mut response = Response::new(Body::from(text));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("max-age=0, no-cache, no-store"),
+    );
+    response
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = self.to_json().to_string();
-        let mut response = (self.status, body).into_response();
-        let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json;charset=utf-8"),
-        );
-        headers.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("max-age=0, no-cache, no-store"),
-        );
+        let body = self.to_json().to_string().into_bytes();
+        let mut response = json_text_response(self.status, body, "application/json;charset=utf-8");
         if let Some(secs) = self.retry_after {
-            headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         response
     }

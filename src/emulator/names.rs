@@ -1,6 +1,10 @@
 //! Name rules of B2: bucket names (§9.1), file names (§9.2), file info (§9.3), and the
 //! percent-encoding of names in headers, paths and query strings (§10).
 
+use std::borrow::Cow;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+
 use crate::emulator::error::ApiError;
 
 /// Longest file name, in UTF-8 bytes.
@@ -129,52 +133,49 @@ pub fn check_header_budget_within(
     Ok(())
 }
 
-/// Percent-decodes a name or value, accepting both B2 forms; `+` means space.
+/// Bytes that stay literal in the minimal form: letters, digits, `/` and
+/// `! $ ' ( ) * - . : ; = @ _ ~`; everything else (space included) becomes `%XX`.
+const ENCODED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'/')
+    .remove(b':')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b'@')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-decodes a name or value, accepting both B2 forms; `+` means space. A `%` not
+/// followed by two hex digits is an error here (the crate would pass it through).
 pub fn decode(raw: &str) -> Result<String, ApiError> {
     let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            b'%' => {
-                let hex = bytes
-                    .get(i + 1..i + 3)
-                    .and_then(|h| std::str::from_utf8(h).ok());
-                let byte = hex
-                    .and_then(|h| u8::from_str_radix(h, 16).ok())
-                    .ok_or_else(|| {
-                        ApiError::bad_request(format!("invalid percent-encoding in {raw:?}"))
-                    })?;
-                out.push(byte);
-                i += 3;
-            }
-            other => {
-                out.push(other);
-                i += 1;
-            }
-        }
+    let stray_percent = bytes.iter().enumerate().any(|(i, &b)| {
+        b == b'%'
+            && !bytes
+                .get(i + 1..i + 3)
+                .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+    });
+    if stray_percent {
+        return Err(ApiError::bad_request(format!(
+            "invalid percent-encoding in {raw:?}"
+        )));
     }
-    String::from_utf8(out)
+    percent_decode_str(&raw.replace('+', " "))
+        .decode_utf8()
+        .map(Cow::into_owned)
         .map_err(|_| ApiError::bad_request(format!("percent-decoded value is not UTF-8: {raw:?}")))
 }
 
-/// Percent-encodes in the minimal form: letters, digits, `/` and `! $ ' ( ) * - . : ; = @ _ ~`
-/// stay literal; everything else (space included) becomes `%XX`.
+/// Percent-encodes in the minimal form (see [`ENCODED`]).
 pub fn encode(value: &str) -> String {
-    const LITERAL: &[u8] = b"!$'()*-./:;=@_~";
-    let mut out = String::with_capacity(value.len());
-    for &b in value.as_bytes() {
-        if b.is_ascii_alphanumeric() || LITERAL.contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(value, ENCODED).to_string()
 }
 
 /// Parses a query string into decoded key/value pairs.
@@ -207,35 +208,12 @@ pub fn successor(prefix: &str) -> Option<String> {
     None
 }
 
-/// Content type for `b2/x-auto`, from the file extension.
+/// Content type for `b2/x-auto`, from the file extension (`application/octet-stream`
+/// when there is none or it is unknown).
 pub fn content_type_for(name: &str) -> &'static str {
-    let ext = name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "txt" | "log" | "md" => "text/plain",
-        "html" | "htm" => "text/html",
-        "css" => "text/css",
-        "csv" => "text/csv",
-        "js" => "application/javascript",
-        "json" => "application/json",
-        "xml" => "application/xml",
-        "pdf" => "application/pdf",
-        "zip" => "application/zip",
-        "gz" | "tgz" => "application/gzip",
-        "tar" => "application/x-tar",
-        "jpg" | "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        "gif" => "image/gif",
-        "svg" => "image/svg+xml",
-        "webp" => "image/webp",
-        "mp3" => "audio/mpeg",
-        "wav" => "audio/wav",
-        "mp4" => "video/mp4",
-        "mov" => "video/quicktime",
-        _ => "application/octet-stream",
-    }
+    mime_guess::from_path(name)
+        .first_raw()
+        .unwrap_or("application/octet-stream")
 }
 
 /// The content type to store: `b2/x-auto` picks one from the file name's extension.
@@ -291,6 +269,28 @@ mod tests {
         assert_eq!(decode("%2B").unwrap(), "+");
         assert!(decode("%G1").is_err());
         assert!(decode("%4").is_err());
+        assert!(decode("100%").is_err());
+        assert!(decode("%FF").is_err());
+    }
+
+    #[test]
+    fn encode_keeps_the_minimal_set_literal() {
+        assert_eq!(encode("!$'()*-./:;=@_~"), "!$'()*-./:;=@_~");
+        assert_eq!(encode("a+b&c é"), "a%2Bb%26c%20%C3%A9");
+    }
+
+    #[test]
+    fn auto_content_types_come_from_the_extension() {
+        for (name, want) in [
+            ("notes/a.txt", "text/plain"),
+            ("IMG_1.JPG", "image/jpeg"),
+            ("site/index.html", "text/html"),
+            ("README", "application/octet-stream"),
+            ("v1.2/file", "application/octet-stream"),
+            ("disk.unknownext", "application/octet-stream"),
+        ] {
+            assert_eq!(content_type_for(name), want, "{name}");
+        }
     }
 
     #[test]

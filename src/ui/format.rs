@@ -46,24 +46,15 @@ fn is_unsafe(c: char) -> bool {
 /// Fits `s` into `width` terminal cells: unchanged when it fits, else cut with a trailing `…`
 /// so that a cut name never passes for a whole one.
 pub fn fit(s: &str, width: usize) -> Cow<'_, str> {
-    use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
+    use unicode_truncate::UnicodeTruncateStr as _;
+    use unicode_width::UnicodeWidthStr as _;
     if s.width() <= width {
         return Cow::Borrowed(s);
     }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        used += w;
-        out.push(c);
+    match width.checked_sub(1) {
+        Some(room) => Cow::Owned(format!("{}…", s.unicode_truncate(room).0)),
+        None => Cow::Borrowed(""),
     }
-    if width > 0 {
-        out.push('…');
-    }
-    Cow::Owned(out)
 }
 
 /// Makes untrusted text (file names from the server) safe to draw: each control or bidi
@@ -139,5 +130,7 @@ mod tests {
         assert_eq!(fit("report.txt", 7), "report…");
         assert_eq!(fit("日本語/", 5), "日本…");
         assert_eq!(fit("abc", 0), "");
+        assert_eq!(fit("日本語", 4), "日…");
+        assert_eq!(fit("e\u{301}tés", 3), "e\u{301}t…");
     }
 }

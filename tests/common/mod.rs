@@ -4,6 +4,8 @@
 
 pub mod app;
 pub mod raw;
+pub mod recordings;
+pub mod wait;
 
 use std::time::Duration;
 

@@ -2,11 +2,14 @@
 //! clients (b2 CLI, rclone) that the compatibility tests drive against it.
 #![allow(dead_code)]
 
+#[path = "../common/wait.rs"]
+pub mod wait;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::sync::mpsc::{Receiver, channel};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use sha1::{Digest, Sha1};
 
@@ -98,18 +101,14 @@ impl Served {
             .status()
             .expect("run kill");
         assert!(sent.success(), "kill -TERM {pid}");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                let mut rest = Vec::new();
-                while let Ok(line) = self.stdout.recv_timeout(Duration::from_secs(10)) {
-                    rest.push(line);
-                }
-                return (status, rest);
-            }
-            assert!(Instant::now() < deadline, "serve ignored SIGTERM");
-            std::thread::sleep(Duration::from_millis(20));
+        let status = wait::until(Duration::from_secs(20), "serve to exit on SIGTERM", || {
+            self.child.try_wait().expect("wait")
+        });
+        let mut rest = Vec::new();
+        while let Ok(line) = self.stdout.recv_timeout(Duration::from_secs(10)) {
+            rest.push(line);
         }
+        (status, rest)
     }
 
     /// SIGKILL, as a crash would.

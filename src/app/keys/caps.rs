@@ -1,63 +1,7 @@
-//! Capabilities (§9.4): the full list, which of them a bucket-restricted key may hold, the
-//! form's presets, and the one-line summary the keys list shows. Pure data.
+//! Capabilities (§9.4): the form's presets and the one-line summary the keys list shows.
+//! The lists themselves are B2's, in `b2::vocabulary`. Pure data.
 
-/// Every capability `b2_create_key` accepts, grouped: keys, buckets, files.
-pub const ALL_CAPABILITIES: [&str; 26] = [
-    "listKeys",
-    "writeKeys",
-    "deleteKeys",
-    "listAllBucketNames",
-    "listBuckets",
-    "readBuckets",
-    "writeBuckets",
-    "deleteBuckets",
-    "readBucketRetentions",
-    "writeBucketRetentions",
-    "readBucketEncryption",
-    "writeBucketEncryption",
-    "readBucketNotifications",
-    "writeBucketNotifications",
-    "readBucketReplications",
-    "writeBucketReplications",
-    "listFiles",
-    "readFiles",
-    "shareFiles",
-    "writeFiles",
-    "deleteFiles",
-    "readFileLegalHolds",
-    "writeFileLegalHolds",
-    "readFileRetentions",
-    "writeFileRetentions",
-    "bypassGovernance",
-];
-
-/// Capabilities a bucket-restricted key may hold (§2.22).
-pub const BUCKET_LEVEL: [&str; 19] = [
-    "listAllBucketNames",
-    "listBuckets",
-    "readBuckets",
-    "readBucketEncryption",
-    "writeBucketEncryption",
-    "readBucketNotifications",
-    "writeBucketNotifications",
-    "readBucketRetentions",
-    "writeBucketRetentions",
-    "listFiles",
-    "readFiles",
-    "shareFiles",
-    "writeFiles",
-    "deleteFiles",
-    "readFileLegalHolds",
-    "writeFileLegalHolds",
-    "readFileRetentions",
-    "writeFileRetentions",
-    "bypassGovernance",
-];
-
-/// True for capabilities a key restricted to buckets may hold.
-pub fn is_bucket_level(cap: &str) -> bool {
-    BUCKET_LEVEL.contains(&cap)
-}
+pub use crate::b2::vocabulary::{ALL_CAPABILITIES, BUCKET_LEVEL, is_bucket_level};
 
 /// A starting set of capabilities in the create form.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -9,18 +9,7 @@ use serde_json::Value;
 use super::forms::{Field, FieldError, Form, FormKind};
 use super::{JsonTarget, SettingsModal};
 use crate::app::{Action, App, Edited, Effect, Effects, Level, Modal};
-
-const CORS_OPERATIONS: [&str; 9] = [
-    "b2_download_file_by_name",
-    "b2_download_file_by_id",
-    "b2_upload_file",
-    "b2_upload_part",
-    "s3_delete",
-    "s3_get",
-    "s3_head",
-    "s3_post",
-    "s3_put",
-];
+use crate::b2::vocabulary::{CORS_OPERATIONS, MAX_CORS_AGE_SECS, MAX_CORS_RULES};
 
 impl Form {
     /// The built-in JSON editor: one line input per line.
@@ -43,8 +32,8 @@ pub fn validate_cors(text: &str) -> Result<Vec<Value>, String> {
     let Value::Array(rules) = value else {
         return Err("CORS rules are a JSON array of rule objects".into());
     };
-    if rules.len() > 100 {
-        return Err("at most 100 CORS rules".into());
+    if rules.len() > MAX_CORS_RULES {
+        return Err(format!("at most {MAX_CORS_RULES} CORS rules"));
     }
     let mut names: Vec<String> = Vec::new();
     for (i, rule) in rules.iter().enumerate() {
@@ -112,7 +101,7 @@ pub fn validate_cors(text: &str) -> Result<Vec<Value>, String> {
         strings("allowedHeaders", false)?;
         strings("exposeHeaders", false)?;
         match map.get("maxAgeSeconds") {
-            Some(Value::Number(v)) if v.as_u64().is_some_and(|s| s <= 86_400) => {}
+            Some(Value::Number(v)) if v.as_u64().is_some_and(|s| s <= MAX_CORS_AGE_SECS) => {}
             None => return Err(format!("rule {n} ({name}): maxAgeSeconds is required")),
             Some(_) => {
                 return Err(format!(

@@ -40,34 +40,23 @@ pub fn parse_when(text: &str, now_ms: i64) -> Result<i64, String> {
 
 /// `3d`, `2h30m`, `1w` → milliseconds.
 fn parse_age(text: &str) -> Result<i64, String> {
-    let mut total: i64 = 0;
-    let mut digits = String::new();
-    for c in text.chars() {
-        if c.is_ascii_digit() {
-            digits.push(c);
-            continue;
+    // humantime also reads longer units (`ms`, `min`, `y`); the prompt takes one letter each.
+    let mut units = text.split(|c: char| c.is_ascii_digit());
+    if let Some(unit) = units.find(|u| !matches!(*u, "" | "w" | "d" | "h" | "m" | "s")) {
+        return Err(format!("unknown unit {unit:?} (use w d h m s)"));
+    }
+    let age = humantime::parse_duration(text).map_err(|err| match err {
+        humantime::DurationError::NumberExpected(_) => {
+            "a number must come before each unit".to_owned()
         }
-        let unit: i64 = match c {
-            'w' => 7 * 86_400_000,
-            'd' => 86_400_000,
-            'h' => 3_600_000,
-            'm' => 60_000,
-            's' => 1000,
-            _ => return Err(format!("unknown unit {c:?} (use w d h m s)")),
-        };
-        let n: i64 = digits
-            .parse()
-            .map_err(|_| format!("a number must come before {c:?}"))?;
-        total = n
-            .checked_mul(unit)
-            .and_then(|x| total.checked_add(x))
-            .ok_or("too far back")?;
-        digits.clear();
+        humantime::DurationError::NumberOverflow => "too far back".to_owned(),
+        _ => "an age needs a unit, like -3d or -12h".to_owned(),
+    })?;
+    match i64::try_from(age.as_millis()) {
+        Ok(0) => Err("an age needs a unit, like -3d or -12h".to_owned()),
+        Ok(ms) => Ok(ms),
+        Err(_) => Err("too far back".to_owned()),
     }
-    if !digits.is_empty() || total == 0 {
-        return Err("an age needs a unit, like -3d or -12h".to_owned());
-    }
-    Ok(total)
 }
 
 #[cfg(test)]
@@ -97,5 +86,10 @@ mod tests {
         assert!(parse_when("-3", NOW).is_err());
         assert!(parse_when("-d", NOW).is_err());
         assert!(parse_when("-3y", NOW).is_err());
+        assert!(parse_when("-3ms", NOW).is_err());
+        assert!(parse_when("-2h 30m", NOW).is_err());
+        assert!(parse_when("-0d", NOW).is_err());
+        assert!(parse_when("-", NOW).is_err());
+        assert!(parse_when("-99999999999999999999w", NOW).is_err());
     }
 }

@@ -1,18 +1,16 @@
 //! b2_list_buckets, b2_create_bucket, b2_update_bucket, b2_delete_bucket.
 
-use std::sync::Arc;
-
 use serde_json::{Value, json};
 
 use super::shapes::bucket_json;
 use super::{Call, check_account};
-use crate::emulator::State;
-use crate::emulator::auth::{Need, authorize, require};
+use crate::emulator::auth::{Need, require};
 use crate::emulator::error::ApiError;
 use crate::emulator::names;
+use crate::emulator::store::Db;
 
 use super::lock::parse_default_retention;
-use crate::emulator::store::{BucketUpdate, KeyRow, NewBucket, TokenKind};
+use crate::emulator::store::{BucketUpdate, KeyRow, NewBucket};
 
 const DEFAULT_TYPES: [&str; 3] = ["allPublic", "allPrivate", "snapshot"];
 const KNOWN_TYPES: [&str; 5] = [
@@ -46,53 +44,49 @@ fn bucket_types(call: &Call) -> Result<Option<Vec<String>>, ApiError> {
     Ok(Some(types))
 }
 
-pub async fn list_buckets(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
-    state
-        .db(move |db, now| {
-            let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, Need::capability("listBuckets"))?;
-            check_account(db, &call)?;
-            let by_id = call.params.opt_str("bucketId")?;
-            let by_name = call.params.opt_str("bucketName")?;
-            // None = default types; Some(empty) = every type.
-            let types = bucket_types(&call)?;
-            // A single-bucket key must name its bucket (v2+); a multi-bucket key (v4) may
-            // list all of its buckets or name one of them.
-            if let Some(allowed) = &key.buckets
-                && call.version >= 2
-            {
-                let names_it = match (&by_id, &by_name) {
-                    (Some(id), _) => key.allows_bucket(id),
-                    (None, Some(name)) => {
-                        let mut found = false;
-                        for id in allowed {
-                            found |= db.bucket(id)?.is_some_and(|b| &b.name == name);
-                        }
-                        found
-                    }
-                    (None, None) => key.is_multi_bucket(),
-                };
-                if !names_it {
-                    return Err(ApiError::unauthorized(
-                        "unauthorized: this key is restricted to one bucket; pass its bucketId or bucketName",
-                    ));
+pub fn list_buckets(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {
+    let key = call.authorize(db, now, Need::capability("listBuckets"))?;
+    check_account(db, &call)?;
+    let by_id = call.params.opt_str("bucketId")?;
+    let by_name = call.params.opt_str("bucketName")?;
+    // None = default types; Some(empty) = every type.
+    let types = bucket_types(&call)?;
+    // A single-bucket key must name its bucket (v2+); a multi-bucket key (v4) may
+    // list all of its buckets or name one of them.
+    if let Some(allowed) = &key.buckets
+        && call.version >= 2
+    {
+        let names_it = match (&by_id, &by_name) {
+            (Some(id), _) => key.allows_bucket(id),
+            (None, Some(name)) => {
+                let mut found = false;
+                for id in allowed {
+                    found |= db.bucket(id)?.is_some_and(|b| &b.name == name);
                 }
+                found
             }
-            let buckets: Vec<Value> = db
-                .buckets()?
-                .into_iter()
-                .filter(|b| key.allows_bucket(&b.bucket_id))
-                .filter(|b| by_id.as_ref().is_none_or(|id| *id == b.bucket_id))
-                .filter(|b| by_name.as_ref().is_none_or(|name| *name == b.name))
-                .filter(|b| match &types {
-                    None => DEFAULT_TYPES.contains(&b.bucket_type.as_str()),
-                    Some(list) if list.is_empty() => true,
-                    Some(list) => list.contains(&b.bucket_type),
-                })
-                .map(|b| bucket_json(&b, db.account_id(), call.viewer(&key)))
-                .collect();
-            Ok(json!({ "buckets": buckets }))
+            (None, None) => key.is_multi_bucket(),
+        };
+        if !names_it {
+            return Err(ApiError::unauthorized(
+                "unauthorized: this key is restricted to one bucket; pass its bucketId or bucketName",
+            ));
+        }
+    }
+    let buckets: Vec<Value> = db
+        .buckets()?
+        .into_iter()
+        .filter(|b| key.allows_bucket(&b.bucket_id))
+        .filter(|b| by_id.as_ref().is_none_or(|id| *id == b.bucket_id))
+        .filter(|b| by_name.as_ref().is_none_or(|name| *name == b.name))
+        .filter(|b| match &types {
+            None => DEFAULT_TYPES.contains(&b.bucket_type.as_str()),
+            Some(list) if list.is_empty() => true,
+            Some(list) => list.contains(&b.bucket_type),
         })
-        .await
+        .map(|b| bucket_json(&b, db.account_id(), call.viewer(&key)))
+        .collect();
+    Ok(json!({ "buckets": buckets }))
 }
 
 fn bucket_type(call: &Call, required: bool) -> Result<Option<String>, ApiError> {
@@ -199,90 +193,72 @@ fn encryption(call: &Call, key: &KeyRow) -> Result<Option<Value>, ApiError> {
     }
 }
 
-pub async fn create_bucket(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
-    state
-        .db(move |db, now| {
-            let file_lock = call.params.opt_bool("fileLockEnabled")?.unwrap_or(false);
-            let retentions: &[&str] = if file_lock {
-                &["writeBucketRetentions"]
-            } else {
-                &[]
-            };
-            let key = authorize(
-                db,
-                call.token.as_deref(),
-                &TokenKind::Account,
-                now,
-                Need::capability("writeBuckets").also(retentions),
-            )?;
-            check_account(db, &call)?;
-            if key.buckets.is_some() {
-                return Err(ApiError::unauthorized(
-                    "unauthorized: a bucket-restricted key cannot create buckets",
-                ));
-            }
-            let name = call.params.str("bucketName")?;
-            names::validate_bucket_name(&name)?;
-            let new = NewBucket {
-                name,
-                bucket_type: bucket_type(&call, true)?.unwrap_or_default(),
-                info: string_map(&call, "bucketInfo")?,
-                cors: super::cors::cors_rules(&call)?,
-                lifecycle: lifecycle_rules(&call)?,
-                sse: encryption(&call, &key)?,
-                file_lock,
-            };
-            let row = db.create_bucket(new)?;
-            Ok(bucket_json(&row, db.account_id(), call.viewer(&key)))
-        })
-        .await
+pub fn create_bucket(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {
+    let file_lock = call.params.opt_bool("fileLockEnabled")?.unwrap_or(false);
+    let retentions: &[&str] = if file_lock {
+        &["writeBucketRetentions"]
+    } else {
+        &[]
+    };
+    let key = call.authorize(db, now, Need::capability("writeBuckets").also(retentions))?;
+    check_account(db, &call)?;
+    if key.buckets.is_some() {
+        return Err(ApiError::unauthorized(
+            "unauthorized: a bucket-restricted key cannot create buckets",
+        ));
+    }
+    let name = call.params.str("bucketName")?;
+    names::validate_bucket_name(&name)?;
+    let new = NewBucket {
+        name,
+        bucket_type: bucket_type(&call, true)?.unwrap_or_default(),
+        info: string_map(&call, "bucketInfo")?,
+        cors: super::cors::cors_rules(&call)?,
+        lifecycle: lifecycle_rules(&call)?,
+        sse: encryption(&call, &key)?,
+        file_lock,
+    };
+    let row = db.create_bucket(new)?;
+    Ok(bucket_json(&row, db.account_id(), call.viewer(&key)))
 }
 
-pub async fn update_bucket(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
-    state
-        .db(move |db, now| {
-            let bucket_id = call.params.str("bucketId")?;
-            let file_lock = call.params.opt_bool("fileLockEnabled")?;
-            let default_retention = call
-                .params
-                .opt_json("defaultRetention")?
-                .map(|v| parse_default_retention(&v))
-                .transpose()?;
-            let retentions: &[&str] = if file_lock.is_some() || default_retention.is_some() {
-                &["writeBucketRetentions"]
-            } else {
-                &[]
-            };
-            let need = Need::capability("writeBuckets")
-                .also(retentions)
-                .bucket(&bucket_id);
-            let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
-            check_account(db, &call)?;
-            let update = BucketUpdate {
-                bucket_type: bucket_type(&call, false)?,
-                info: string_map(&call, "bucketInfo")?,
-                cors: super::cors::cors_rules(&call)?,
-                lifecycle: lifecycle_rules(&call)?,
-                sse: encryption(&call, &key)?,
-                file_lock,
-                default_retention,
-                if_revision_is: call.params.opt_i64("ifRevisionIs")?,
-            };
-            let row = db.update_bucket(&bucket_id, update)?;
-            Ok(bucket_json(&row, db.account_id(), call.viewer(&key)))
-        })
-        .await
+pub fn update_bucket(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {
+    let bucket_id = call.params.str("bucketId")?;
+    let file_lock = call.params.opt_bool("fileLockEnabled")?;
+    let default_retention = call
+        .params
+        .opt_json("defaultRetention")?
+        .map(|v| parse_default_retention(&v))
+        .transpose()?;
+    let retentions: &[&str] = if file_lock.is_some() || default_retention.is_some() {
+        &["writeBucketRetentions"]
+    } else {
+        &[]
+    };
+    let need = Need::capability("writeBuckets")
+        .also(retentions)
+        .bucket(&bucket_id);
+    let key = call.authorize(db, now, need)?;
+    check_account(db, &call)?;
+    let update = BucketUpdate {
+        bucket_type: bucket_type(&call, false)?,
+        info: string_map(&call, "bucketInfo")?,
+        cors: super::cors::cors_rules(&call)?,
+        lifecycle: lifecycle_rules(&call)?,
+        sse: encryption(&call, &key)?,
+        file_lock,
+        default_retention,
+        if_revision_is: call.params.opt_i64("ifRevisionIs")?,
+    };
+    let row = db.update_bucket(&bucket_id, update)?;
+    Ok(bucket_json(&row, db.account_id(), call.viewer(&key)))
 }
 
-pub async fn delete_bucket(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
-    state
-        .db(move |db, now| {
-            let bucket_id = call.params.str("bucketId")?;
-            let need = Need::capability("deleteBuckets").bucket(&bucket_id);
-            let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
-            check_account(db, &call)?;
-            let row = db.delete_bucket(&bucket_id)?;
-            Ok(bucket_json(&row, db.account_id(), call.viewer(&key)))
-        })
-        .await
+pub fn delete_bucket(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {
+    let bucket_id = call.params.str("bucketId")?;
+    let need = Need::capability("deleteBuckets").bucket(&bucket_id);
+    let key = call.authorize(db, now, need)?;
+    check_account(db, &call)?;
+    let row = db.delete_bucket(&bucket_id)?;
+    Ok(bucket_json(&row, db.account_id(), call.viewer(&key)))
 }

@@ -4,23 +4,8 @@
 use serde_json::Value;
 
 use super::Call;
+use crate::b2::vocabulary::{CORS_OPERATIONS, MAX_CORS_AGE_SECS, MAX_CORS_RULES};
 use crate::emulator::error::ApiError;
-
-/// Operations a CORS rule may allow.
-const OPERATIONS: [&str; 9] = [
-    "b2_download_file_by_name",
-    "b2_download_file_by_id",
-    "b2_upload_file",
-    "b2_upload_part",
-    "s3_delete",
-    "s3_get",
-    "s3_head",
-    "s3_post",
-    "s3_put",
-];
-
-/// Rules per bucket.
-const MAX_RULES: usize = 100;
 
 fn bad(message: String) -> ApiError {
     ApiError::bad_request(message)
@@ -33,8 +18,10 @@ pub fn cors_rules(call: &Call) -> Result<Option<Value>, ApiError> {
         Some(Value::Array(rules)) => rules,
         Some(_) => return Err(bad("corsRules must be an array".into())),
     };
-    if rules.len() > MAX_RULES {
-        return Err(bad(format!("at most {MAX_RULES} CORS rules are allowed")));
+    if rules.len() > MAX_CORS_RULES {
+        return Err(bad(format!(
+            "at most {MAX_CORS_RULES} CORS rules are allowed"
+        )));
     }
     let mut names: Vec<String> = Vec::new();
     for rule in &rules {
@@ -100,7 +87,7 @@ fn check_rule(rule: &Value) -> Result<String, ApiError> {
             "CORS rule {name}: allowedOperations must not be empty"
         )));
     }
-    if let Some(op) = operations.iter().find(|op| !OPERATIONS.contains(op)) {
+    if let Some(op) = operations.iter().find(|op| !CORS_OPERATIONS.contains(op)) {
         return Err(bad(format!("CORS rule {name}: unknown operation {op:?}")));
     }
     for field in ["allowedHeaders", "exposeHeaders"] {
@@ -110,8 +97,8 @@ fn check_rule(rule: &Value) -> Result<String, ApiError> {
             )));
         }
     }
-    match rule.get("maxAgeSeconds").and_then(Value::as_i64) {
-        Some(age) if (0..=86_400).contains(&age) => Ok(name),
+    match rule.get("maxAgeSeconds").and_then(Value::as_u64) {
+        Some(age) if age <= MAX_CORS_AGE_SECS => Ok(name),
         _ => Err(bad(format!(
             "CORS rule {name}: maxAgeSeconds must be an integer from 0 to 86400"
         ))),

@@ -16,7 +16,7 @@ use crate::emulator::blobs::Segment;
 use crate::emulator::error::ApiError;
 use crate::emulator::names;
 use crate::emulator::sse;
-use crate::emulator::store::{Action, Db, KeyRow, TokenKind, VersionRow};
+use crate::emulator::store::{Action, BucketRow, Db, KeyRow, TokenKind, VersionRow};
 
 /// Query parameters that override response headers.
 pub(super) const OVERRIDES: [(&str, &str); 6] = [
@@ -36,6 +36,24 @@ struct Found {
     bucket_lock: bool,
     /// The key behind the token, if any (public buckets need none).
     viewer: Option<KeyRow>,
+}
+
+impl Found {
+    /// The version with its content pieces, for a viewer of `bucket`.
+    fn new(
+        db: &Db,
+        version: VersionRow,
+        bucket: &BucketRow,
+        viewer: Option<KeyRow>,
+    ) -> Result<Found, ApiError> {
+        let segments = db.segments(&version)?;
+        Ok(Found {
+            version,
+            segments,
+            bucket_lock: bucket.file_lock,
+            viewer,
+        })
+    }
 }
 
 /// The `b2*` header overrides of a download query; each must be a valid header value.
@@ -64,7 +82,7 @@ fn check_read(
     db: &Db,
     token: Option<&str>,
     now: i64,
-    bucket: &crate::emulator::store::BucketRow,
+    bucket: &BucketRow,
     name: &str,
     given: Option<&Map<String, Value>>,
 ) -> Result<Option<KeyRow>, ApiError> {
@@ -104,13 +122,7 @@ pub async fn by_name(AxumState(state): AxumState<Arc<State>>, request: Request) 
                     .newest_version(&bucket.bucket_id, &name)?
                     .filter(|v| v.action == Action::Upload)
                     .ok_or_else(|| no_such_file(&name))?;
-                let segments = db.segments(&version)?;
-                Ok(Found {
-                    version,
-                    segments,
-                    bucket_lock: bucket.file_lock,
-                    viewer,
-                })
+                Found::new(db, version, &bucket, viewer)
             })
             .await?;
         Ok::<_, ApiError>((found, params))
@@ -153,13 +165,7 @@ pub async fn by_id(state: Arc<State>, _version: u8, request: Request) -> Respons
                 };
                 let bucket = db.require_bucket(&version.bucket_id)?;
                 let viewer = check_read(db, token.as_deref(), now, &bucket, &version.name, None)?;
-                let segments = db.segments(&version)?;
-                Ok(Found {
-                    version,
-                    segments,
-                    bucket_lock: bucket.file_lock,
-                    viewer,
-                })
+                Found::new(db, version, &bucket, viewer)
             })
             .await?;
         Ok::<_, ApiError>((found, params, parts.headers))
@@ -186,6 +192,7 @@ fn token_of(headers: &HeaderMap, params: &Params) -> Result<Option<String>, ApiE
 }
 
 /// Parses a single `Range` against `size`: Some((start, inclusive end)), None = whole file.
+/// Several ranges, or none that fits (an empty file has none), are not satisfiable.
 fn parse_range(value: Option<&str>, size: u64) -> Result<Option<(u64, u64)>, ApiError> {
     let Some(value) = value else { return Ok(None) };
     let unsatisfiable = || {
@@ -195,31 +202,13 @@ fn parse_range(value: Option<&str>, size: u64) -> Result<Option<(u64, u64)>, Api
             format!("The range {value} is not satisfiable for a file of {size} bytes"),
         )
     };
-    let spec = value
-        .trim()
-        .strip_prefix("bytes=")
-        .ok_or_else(unsatisfiable)?;
-    let (a, b) = spec.split_once('-').ok_or_else(unsatisfiable)?;
-    let (a, b) = (a.trim(), b.trim());
-    let range = if a.is_empty() {
-        let n: u64 = b.parse().map_err(|_| unsatisfiable())?;
-        if n == 0 || size == 0 {
-            return Err(unsatisfiable());
-        }
-        (size.saturating_sub(n), size - 1)
-    } else {
-        let start: u64 = a.parse().map_err(|_| unsatisfiable())?;
-        let end: u64 = if b.is_empty() {
-            u64::MAX
-        } else {
-            b.parse().map_err(|_| unsatisfiable())?
-        };
-        if start > end || start >= size {
-            return Err(unsatisfiable());
-        }
-        (start, end.min(size - 1))
-    };
-    Ok(Some(range))
+    let ranges = http_range_header::parse_range_header(value.trim())
+        .and_then(|parsed| parsed.validate(size))
+        .map_err(|_| unsatisfiable())?;
+    match ranges.as_slice() {
+        [only] => Ok(Some((*only.start(), *only.end()))),
+        _ => Err(unsatisfiable()),
+    }
 }
 
 fn insert(headers: &mut HeaderMap, name: &str, value: &str) {
@@ -366,6 +355,11 @@ mod tests {
         assert!(parse_range(Some("bytes=8-5"), 10).is_err());
         assert!(parse_range(Some("lines=1-2"), 10).is_err());
         assert!(parse_range(Some("bytes=0-0"), 0).is_err());
+        assert!(parse_range(Some("bytes=-1"), 0).is_err());
+        assert!(parse_range(Some("bytes=-0"), 10).is_err());
+        assert!(parse_range(Some("bytes=0-1,3-4"), 10).is_err());
+        assert_eq!(parse_range(Some(" bytes=2-3 "), 10).unwrap(), Some((2, 3)));
+        assert_eq!(parse_range(Some("bytes=-30"), 10).unwrap(), Some((0, 9)));
         assert_eq!(parse_range(None, 10).unwrap(), None);
     }
 }

@@ -9,17 +9,19 @@ use axum::http::Method;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::files::{MAX_FILE_SIZE, check_copy_size, check_file_id, copy_range};
+use super::copy::{check_copy_size, check_source_readable, copy_blob_range, copy_range};
+use super::files::{MAX_FILE_SIZE, check_file_id};
 use super::lock::LockRequest;
 use super::shapes::{file_json, part_json};
 use super::upload::{InFlight, receive};
-use super::{Call, auth_header, parse_version, respond};
+use super::{Call, auth_header, page_and_next, parse_version, respond};
 use crate::emulator::State;
 use crate::emulator::auth::{Need, authorize};
 use crate::emulator::error::ApiError;
 use crate::emulator::events::EventType;
 use crate::emulator::names;
 use crate::emulator::sse::{self, Sse};
+use crate::emulator::store::Db;
 use crate::emulator::store::{Action, NewVersion, PartRow, TokenKind};
 
 const MAX_PART_NUMBER: i64 = 10_000;
@@ -36,66 +38,62 @@ fn part_number(value: Option<i64>, field: &str) -> Result<i64, ApiError> {
     Ok(number)
 }
 
-pub async fn start_large_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
-    state
-        .db(move |db, now| {
-            let bucket_id = call.params.str("bucketId")?;
-            let name = call.params.str("fileName")?;
-            let lock_request = LockRequest::from_params(&call.params)?;
-            let need = Need::capability("writeFiles")
-                .also(lock_request.capabilities())
-                .bucket(&bucket_id)
-                .file(&name);
-            let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
-            let bucket = db.require_bucket(&bucket_id)?;
-            names::validate_file_name(&name)?;
-            let content_type = call.params.str("contentType")?;
-            let content_type = names::resolve_content_type(&content_type, &name)?;
-            let info = names::file_info_from_json(call.params.opt_json("fileInfo")?)?;
-            names::check_header_budget(&name, &info)?;
-            if bucket.file_lock {
-                names::check_header_budget_within(&name, &info, names::LOCK_HEADER_BUDGET)?;
-            }
-            let lock = lock_request.resolve(&bucket, now)?;
-            let sse = Sse::from_request_json(
-                call.params.opt_json("serverSideEncryption")?.as_ref(),
-                Sse::bucket_default(&bucket.sse),
-            )?;
-            let upload_ts = match call.params.opt_i64("customUploadTimestamp")? {
-                Some(ts) if ts > now => {
-                    return Err(ApiError::bad_request(
-                        "customUploadTimestamp is in the future",
-                    ));
-                }
-                Some(ts) if ts < 0 => {
-                    return Err(ApiError::bad_request(
-                        "customUploadTimestamp must not be negative",
-                    ));
-                }
-                Some(ts) => ts,
-                None => now,
-            };
-            let mut row = db.insert_version(NewVersion {
-                bucket_id,
-                name,
-                action: Action::Start,
-                upload_ts,
-                size: 0,
-                sha1: None,
-                md5: None,
-                content_type,
-                info,
-                blob: None,
-                large: true,
-                sse,
-            })?;
-            if lock != row.lock {
-                db.set_file_lock(&row.file_id, &lock)?;
-                row.lock = lock;
-            }
-            Ok(file_json(&row, db.account_id(), call.viewer(&key)))
-        })
-        .await
+pub fn start_large_file(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {
+    let bucket_id = call.params.str("bucketId")?;
+    let name = call.params.str("fileName")?;
+    let lock_request = LockRequest::from_params(&call.params)?;
+    let need = Need::capability("writeFiles")
+        .also(lock_request.capabilities())
+        .bucket(&bucket_id)
+        .file(&name);
+    let key = call.authorize(db, now, need)?;
+    let bucket = db.require_bucket(&bucket_id)?;
+    names::validate_file_name(&name)?;
+    let content_type = call.params.str("contentType")?;
+    let content_type = names::resolve_content_type(&content_type, &name)?;
+    let info = names::file_info_from_json(call.params.opt_json("fileInfo")?)?;
+    names::check_header_budget(&name, &info)?;
+    if bucket.file_lock {
+        names::check_header_budget_within(&name, &info, names::LOCK_HEADER_BUDGET)?;
+    }
+    let lock = lock_request.resolve(&bucket, now)?;
+    let sse = Sse::from_request_json(
+        call.params.opt_json("serverSideEncryption")?.as_ref(),
+        Sse::bucket_default(&bucket.sse),
+    )?;
+    let upload_ts = match call.params.opt_i64("customUploadTimestamp")? {
+        Some(ts) if ts > now => {
+            return Err(ApiError::bad_request(
+                "customUploadTimestamp is in the future",
+            ));
+        }
+        Some(ts) if ts < 0 => {
+            return Err(ApiError::bad_request(
+                "customUploadTimestamp must not be negative",
+            ));
+        }
+        Some(ts) => ts,
+        None => now,
+    };
+    let mut row = db.insert_version(NewVersion {
+        bucket_id,
+        name,
+        action: Action::Start,
+        upload_ts,
+        size: 0,
+        sha1: None,
+        md5: None,
+        content_type,
+        info,
+        blob: None,
+        large: true,
+        sse,
+    })?;
+    if lock != row.lock {
+        db.set_file_lock(&row.file_id, &lock)?;
+        row.lock = lock;
+    }
+    Ok(file_json(&row, db.account_id(), call.viewer(&key)))
 }
 
 pub async fn get_upload_part_url(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
@@ -219,7 +217,7 @@ fn started_for_call(
     if let Ok(v) = &started {
         need = need.bucket(&v.bucket_id).file(&v.name);
     }
-    let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+    let key = call.authorize(db, now, need)?;
     Ok((started?, key))
 }
 
@@ -239,88 +237,67 @@ pub async fn finish_large_file(state: &Arc<State>, call: Call) -> Result<Value, 
         .await
 }
 
-pub async fn cancel_large_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
-    state
-        .db(move |db, now| {
-            let (started, _) = started_for_call(db, &call, now, "writeFiles")?;
-            let gone = db.cancel_large_file(&started.file_id)?;
-            Ok(json!({
-                "accountId": db.account_id(),
-                "bucketId": gone.bucket_id,
-                "fileId": gone.file_id,
-                "fileName": gone.name,
-            }))
-        })
-        .await
+pub fn cancel_large_file(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {
+    let (started, _) = started_for_call(db, &call, now, "writeFiles")?;
+    let gone = db.cancel_large_file(&started.file_id)?;
+    Ok(json!({
+        "accountId": db.account_id(),
+        "bucketId": gone.bucket_id,
+        "fileId": gone.file_id,
+        "fileName": gone.name,
+    }))
 }
 
-pub async fn list_parts(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
-    state
-        .db(move |db, now| {
-            let (started, _) = started_for_call(db, &call, now, "writeFiles")?;
-            let start = call.params.opt_i64("startPartNumber")?.unwrap_or(1);
-            if !(1..=MAX_PART_NUMBER).contains(&start) {
-                return Err(ApiError::bad_request(format!(
-                    "startPartNumber out of range: {start}"
-                )));
-            }
-            let max = call.params.count("maxPartCount", 100, 1000)?;
-            let max_u32 = u32::try_from(max).unwrap_or(1000);
-            let mut parts = db.parts(
-                &started.file_id,
-                u32::try_from(start).unwrap_or(1),
-                max_u32 + 1,
-            )?;
-            let next = if parts.len() > max {
-                parts.pop().map(|p| p.part_number)
-            } else {
-                None
-            };
-            let parts: Vec<Value> = parts.iter().map(|p| part_json(p, &started.sse)).collect();
-            Ok(json!({"nextPartNumber": next, "parts": parts}))
-        })
-        .await
+pub fn list_parts(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {
+    let (started, _) = started_for_call(db, &call, now, "writeFiles")?;
+    let start = call.params.opt_i64("startPartNumber")?.unwrap_or(1);
+    if !(1..=MAX_PART_NUMBER).contains(&start) {
+        return Err(ApiError::bad_request(format!(
+            "startPartNumber out of range: {start}"
+        )));
+    }
+    let max = call.params.count("maxPartCount", 100, 1000)?;
+    let max_u32 = u32::try_from(max).unwrap_or(1000);
+    let (parts, next) = page_and_next(
+        db.parts(
+            &started.file_id,
+            u32::try_from(start).unwrap_or(1),
+            max_u32 + 1,
+        )?,
+        max,
+    );
+    let parts: Vec<Value> = parts.iter().map(|p| part_json(p, &started.sse)).collect();
+    Ok(json!({"nextPartNumber": next.map(|p| p.part_number), "parts": parts}))
 }
 
-pub async fn list_unfinished_large_files(
-    state: &Arc<State>,
-    call: Call,
-) -> Result<Value, ApiError> {
-    state
-        .db(move |db, now| {
-            let bucket_id = call.params.str("bucketId")?;
-            let prefix = call.params.opt_str("namePrefix")?.unwrap_or_default();
-            let need = Need::capability("listFiles")
-                .bucket(&bucket_id)
-                .listing(&prefix);
-            let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
-            db.require_bucket(&bucket_id)?;
-            let max = call.params.count("maxFileCount", 100, 100)?;
-            let start_seq = match call.params.opt_str("startFileId")? {
-                None => 0,
-                Some(id) => {
-                    check_file_id(&id)?;
-                    db.version(&id)?
-                        .filter(|v| v.action == Action::Start && v.bucket_id == bucket_id)
-                        .map(|v| v.seq)
-                        .ok_or_else(|| {
-                            ApiError::bad_request(format!("Invalid startFileId: {id}"))
-                        })?
-                }
-            };
-            let mut files = db.unfinished_files(&bucket_id, &prefix, start_seq, max + 1)?;
-            let next = if files.len() > max {
-                files.pop().map(|f| f.file_id)
-            } else {
-                None
-            };
-            let files: Vec<Value> = files
-                .iter()
-                .map(|f| file_json(f, db.account_id(), call.viewer(&key)))
-                .collect();
-            Ok(json!({"files": files, "nextFileId": next}))
-        })
-        .await
+pub fn list_unfinished_large_files(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {
+    let bucket_id = call.params.str("bucketId")?;
+    let prefix = call.params.opt_str("namePrefix")?.unwrap_or_default();
+    let need = Need::capability("listFiles")
+        .bucket(&bucket_id)
+        .listing(&prefix);
+    let key = call.authorize(db, now, need)?;
+    db.require_bucket(&bucket_id)?;
+    let max = call.params.count("maxFileCount", 100, 100)?;
+    let start_seq = match call.params.opt_str("startFileId")? {
+        None => 0,
+        Some(id) => {
+            check_file_id(&id)?;
+            db.version(&id)?
+                .filter(|v| v.action == Action::Start && v.bucket_id == bucket_id)
+                .map(|v| v.seq)
+                .ok_or_else(|| ApiError::bad_request(format!("Invalid startFileId: {id}")))?
+        }
+    };
+    let (files, next) = page_and_next(
+        db.unfinished_files(&bucket_id, &prefix, start_seq, max + 1)?,
+        max,
+    );
+    let files: Vec<Value> = files
+        .iter()
+        .map(|f| file_json(f, db.account_id(), call.viewer(&key)))
+        .collect();
+    Ok(json!({"files": files, "nextFileId": next.map(|f| f.file_id)}))
 }
 
 /// `b2_copy_part`: bytes of an existing file (or a range of them) become a part of an
@@ -343,7 +320,7 @@ pub async fn copy_part(state: &Arc<State>, call: Call) -> Result<Value, ApiError
                 if let Ok(v) = &started {
                     need = need.bucket(&v.bucket_id).file(&v.name);
                 }
-                authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+                call.authorize(db, now, need)?;
                 let started = started?;
                 // A destination setting must agree with the large file's encryption.
                 if let Sse::Customer(_) = &started.sse {
@@ -361,13 +338,7 @@ pub async fn copy_part(state: &Arc<State>, call: Call) -> Result<Value, ApiError
                     .ok_or_else(|| {
                         ApiError::bad_request(format!("Invalid sourceFileId: {source_id}"))
                     })?;
-                let source_bucket = db.require_bucket(&source.bucket_id)?;
-                if !source_bucket.is_public() {
-                    let need = Need::capability("readFiles")
-                        .bucket(&source.bucket_id)
-                        .file(&source.name);
-                    authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
-                }
+                check_source_readable(db, now, &call, &source)?;
                 source.sse.check_customer_key(source_key.as_deref())?;
                 let (start, end) = match &range {
                     Some(r) => copy_range(r, source.size)?,
@@ -395,15 +366,7 @@ pub async fn copy_part(state: &Arc<State>, call: Call) -> Result<Value, ApiError
         // Small-file blobs are named by their SHA-1.
         Some((blob, md5)) => (blob.clone(), blob, md5),
         None => {
-            let blob_state = Arc::clone(state);
-            let (key, digests) = tokio::task::spawn_blocking(move || {
-                blob_state
-                    .store
-                    .blobs()
-                    .copy_range(&segments, start, end, length)
-            })
-            .await
-            .map_err(|err| ApiError::internal(format!("copy task failed: {err}")))??;
+            let (key, digests) = copy_blob_range(state, segments, start, end, length).await?;
             (key, digests.sha1, digests.md5)
         }
     };

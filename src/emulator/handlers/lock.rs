@@ -3,17 +3,14 @@
 //! `fileRetention` / `legalHold` in b2_start_large_file and b2_copy_file), the bucket's
 //! default retention, and the rule that protected versions cannot be deleted.
 
-use std::sync::Arc;
-
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Value, json};
 
 use super::files::check_file_id;
 use super::{Call, Params};
-use crate::emulator::State;
-use crate::emulator::auth::{Need, authorize, require};
+use crate::emulator::auth::{Need, require};
 use crate::emulator::error::ApiError;
-use crate::emulator::store::{Action, BucketRow, Db, FileLock, KeyRow, TokenKind, VersionRow};
+use crate::emulator::store::{Action, BucketRow, Db, FileLock, KeyRow, VersionRow};
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -265,7 +262,7 @@ fn locked_target(
         .unwrap_or_default()
         .to_string();
     let need = Need::capability(capability).bucket(&bucket_id).file(&name);
-    let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+    let key = call.authorize(db, now, need)?;
     check_file_id(&file_id)?;
     let version = db
         .version(&file_id)?
@@ -289,83 +286,75 @@ fn locked_target(
     Ok((version, key))
 }
 
-pub async fn update_file_retention(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
-    state
-        .db(move |db, now| {
-            let requested = match call.params.opt_json("fileRetention")? {
-                Some(value) => parse_retention(&value)?,
-                None => {
-                    return Err(ApiError::bad_request(
-                        "required field fileRetention is missing",
-                    ));
-                }
-            };
-            let bypass = call.params.opt_bool("bypassGovernance")?.unwrap_or(false);
-            let (version, key) = locked_target(db, &call, now, "writeFileRetentions")?;
-            if let Some((_, until)) = &requested
-                && *until <= now
-            {
-                return Err(ApiError::bad_request(format!(
-                    "retainUntilTimestamp {until} is not in the future"
-                )));
-            }
-            let current_until = version.lock.retain_until.unwrap_or(0);
-            let keeps_or_extends = requested
+pub fn update_file_retention(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {
+    let requested = match call.params.opt_json("fileRetention")? {
+        Some(value) => parse_retention(&value)?,
+        None => {
+            return Err(ApiError::bad_request(
+                "required field fileRetention is missing",
+            ));
+        }
+    };
+    let bypass = call.params.opt_bool("bypassGovernance")?.unwrap_or(false);
+    let (version, key) = locked_target(db, &call, now, "writeFileRetentions")?;
+    if let Some((_, until)) = &requested
+        && *until <= now
+    {
+        return Err(ApiError::bad_request(format!(
+            "retainUntilTimestamp {until} is not in the future"
+        )));
+    }
+    let current_until = version.lock.retain_until.unwrap_or(0);
+    let keeps_or_extends = requested
+        .as_ref()
+        .is_some_and(|(_, until)| *until >= current_until);
+    match version.lock.active_mode(now) {
+        Some("compliance") => {
+            let still_compliance = requested
                 .as_ref()
-                .is_some_and(|(_, until)| *until >= current_until);
-            match version.lock.active_mode(now) {
-                Some("compliance") => {
-                    let still_compliance = requested
-                        .as_ref()
-                        .is_some_and(|(mode, _)| mode == "compliance");
-                    if !(still_compliance && keeps_or_extends) {
-                        return Err(access_denied());
-                    }
-                }
-                Some(_) if !keeps_or_extends => {
-                    if !bypass {
-                        return Err(access_denied());
-                    }
-                    require(&key, "bypassGovernance")?;
-                }
-                _ => {}
+                .is_some_and(|(mode, _)| mode == "compliance");
+            if !(still_compliance && keeps_or_extends) {
+                return Err(access_denied());
             }
-            let (mode, until) = match requested {
-                Some((mode, until)) => (Some(mode), Some(until)),
-                None => (None, None),
-            };
-            let lock = FileLock {
-                mode: mode.clone(),
-                retain_until: until,
-                legal_hold: version.lock.legal_hold.clone(),
-            };
-            db.set_file_lock(&version.file_id, &lock)?;
-            Ok(json!({
-                "fileId": version.file_id,
-                "fileName": version.name,
-                "fileRetention": {"mode": mode, "retainUntilTimestamp": until},
-            }))
-        })
-        .await
+        }
+        Some(_) if !keeps_or_extends => {
+            if !bypass {
+                return Err(access_denied());
+            }
+            require(&key, "bypassGovernance")?;
+        }
+        _ => {}
+    }
+    let (mode, until) = match requested {
+        Some((mode, until)) => (Some(mode), Some(until)),
+        None => (None, None),
+    };
+    let lock = FileLock {
+        mode: mode.clone(),
+        retain_until: until,
+        legal_hold: version.lock.legal_hold.clone(),
+    };
+    db.set_file_lock(&version.file_id, &lock)?;
+    Ok(json!({
+        "fileId": version.file_id,
+        "fileName": version.name,
+        "fileRetention": {"mode": mode, "retainUntilTimestamp": until},
+    }))
 }
 
-pub async fn update_file_legal_hold(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
-    state
-        .db(move |db, now| {
-            let hold = parse_legal_hold(&call.params.str("legalHold")?)?;
-            let (version, _) = locked_target(db, &call, now, "writeFileLegalHolds")?;
-            let lock = FileLock {
-                legal_hold: Some(hold.clone()),
-                ..version.lock.clone()
-            };
-            db.set_file_lock(&version.file_id, &lock)?;
-            Ok(json!({
-                "fileId": version.file_id,
-                "fileName": version.name,
-                "legalHold": hold,
-            }))
-        })
-        .await
+pub fn update_file_legal_hold(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {
+    let hold = parse_legal_hold(&call.params.str("legalHold")?)?;
+    let (version, _) = locked_target(db, &call, now, "writeFileLegalHolds")?;
+    let lock = FileLock {
+        legal_hold: Some(hold.clone()),
+        ..version.lock.clone()
+    };
+    db.set_file_lock(&version.file_id, &lock)?;
+    Ok(json!({
+        "fileId": version.file_id,
+        "fileName": version.name,
+        "legalHold": hold,
+    }))
 }
 
 #[cfg(test)]

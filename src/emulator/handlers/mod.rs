@@ -1,9 +1,12 @@
 //! HTTP handlers. `api` parses a JSON call (POST body or GET query) into `Call` and
-//! dispatches by endpoint name; uploads, downloads and admin calls have their own routes.
+//! dispatches by endpoint name: calls answered from the store alone are plain functions of
+//! `(db, now, call)` run by `in_db`; the rest (blobs, config, tokens) are async. Uploads,
+//! downloads and admin calls have their own routes.
 
 pub mod account;
 pub mod admin;
 pub mod buckets;
+pub mod copy;
 mod cors;
 pub mod download;
 pub mod files;
@@ -19,14 +22,16 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Path, Request, State as AxumState};
-use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use serde_json::{Map, Value};
 
 use crate::emulator::State;
-use crate::emulator::error::ApiError;
+use crate::emulator::auth::{Need, authorize};
+use crate::emulator::error::{self, ApiError};
 use crate::emulator::names;
+use crate::emulator::store::{Db, KeyRow, TokenKind};
 
 pub use shapes::Viewer;
 
@@ -168,7 +173,12 @@ pub struct Call {
 }
 
 impl Call {
-    pub fn viewer<'a>(&self, key: &'a crate::emulator::store::KeyRow) -> Viewer<'a> {
+    /// The one authorization check ([`authorize`]) for this call's account token.
+    pub fn authorize(&self, db: &Db, now_ms: i64, need: Need) -> Result<KeyRow, ApiError> {
+        authorize(db, self.token.as_deref(), &TokenKind::Account, now_ms, need)
+    }
+
+    pub fn viewer<'a>(&self, key: &'a KeyRow) -> Viewer<'a> {
         Viewer {
             version: self.version,
             key: Some(key),
@@ -224,7 +234,7 @@ pub fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
 }
 
 /// Checks the `accountId` field against the account (401 `unauthorized` otherwise).
-pub fn check_account(db: &crate::emulator::store::Db, call: &Call) -> Result<(), ApiError> {
+pub fn check_account(db: &Db, call: &Call) -> Result<(), ApiError> {
     let account = call.params.str("accountId")?;
     if account != db.account_id() {
         return Err(ApiError::unauthorized(format!(
@@ -232,6 +242,21 @@ pub fn check_account(db: &crate::emulator::store::Db, call: &Call) -> Result<(),
         )));
     }
     Ok(())
+}
+
+/// A call answered from the store alone.
+type DbHandler = fn(&Db, i64, Call) -> Result<Value, ApiError>;
+
+/// Runs `handler` on the store's blocking thread with the clock's now.
+async fn in_db(state: &Arc<State>, call: Call, handler: DbHandler) -> Result<Value, ApiError> {
+    state.db(move |db, now| handler(db, now, call)).await
+}
+
+/// Splits rows read with one extra (`max + 1`) into the page and that extra row, which
+/// names where the next page starts (`nextFileId`, `nextPartNumber`, ...).
+pub fn page_and_next<T>(mut rows: Vec<T>, max: usize) -> (Vec<T>, Option<T>) {
+    let next = if rows.len() > max { rows.pop() } else { None };
+    (rows, next)
 }
 
 /// Parses method, query and body into a `Call`.
@@ -273,34 +298,38 @@ pub async fn api(
         Err(err) => return err.into_response(),
     };
     let result = match endpoint.as_str() {
-        "b2_list_buckets" => buckets::list_buckets(&state, call).await,
-        "b2_create_bucket" => buckets::create_bucket(&state, call).await,
-        "b2_update_bucket" => buckets::update_bucket(&state, call).await,
-        "b2_delete_bucket" => buckets::delete_bucket(&state, call).await,
+        "b2_list_buckets" => in_db(&state, call, buckets::list_buckets).await,
+        "b2_create_bucket" => in_db(&state, call, buckets::create_bucket).await,
+        "b2_update_bucket" => in_db(&state, call, buckets::update_bucket).await,
+        "b2_delete_bucket" => in_db(&state, call, buckets::delete_bucket).await,
         "b2_get_upload_url" => upload::get_upload_url(&state, call).await,
         "b2_list_file_names" => return respond_text(files::list_file_names(&state, call).await),
         "b2_list_file_versions" => {
             return respond_text(files::list_file_versions(&state, call).await);
         }
-        "b2_get_file_info" => files::get_file_info(&state, call).await,
-        "b2_hide_file" => files::hide_file(&state, call).await,
-        "b2_delete_file_version" => files::delete_file_version(&state, call).await,
-        "b2_copy_file" => files::copy_file(&state, call).await,
-        "b2_start_large_file" => large::start_large_file(&state, call).await,
+        "b2_get_file_info" => in_db(&state, call, files::get_file_info).await,
+        "b2_hide_file" => in_db(&state, call, files::hide_file).await,
+        "b2_delete_file_version" => in_db(&state, call, files::delete_file_version).await,
+        "b2_copy_file" => copy::copy_file(&state, call).await,
+        "b2_start_large_file" => in_db(&state, call, large::start_large_file).await,
         "b2_get_upload_part_url" => large::get_upload_part_url(&state, call).await,
         "b2_finish_large_file" => large::finish_large_file(&state, call).await,
-        "b2_cancel_large_file" => large::cancel_large_file(&state, call).await,
-        "b2_list_parts" => large::list_parts(&state, call).await,
-        "b2_list_unfinished_large_files" => large::list_unfinished_large_files(&state, call).await,
-        "b2_create_key" => keys::create_key(&state, call).await,
-        "b2_list_keys" => keys::list_keys(&state, call).await,
-        "b2_delete_key" => keys::delete_key(&state, call).await,
+        "b2_cancel_large_file" => in_db(&state, call, large::cancel_large_file).await,
+        "b2_list_parts" => in_db(&state, call, large::list_parts).await,
+        "b2_list_unfinished_large_files" => {
+            in_db(&state, call, large::list_unfinished_large_files).await
+        }
+        "b2_create_key" => in_db(&state, call, keys::create_key).await,
+        "b2_list_keys" => in_db(&state, call, keys::list_keys).await,
+        "b2_delete_key" => in_db(&state, call, keys::delete_key).await,
         "b2_copy_part" => large::copy_part(&state, call).await,
-        "b2_get_download_authorization" => share::get_download_authorization(&state, call).await,
-        "b2_update_file_retention" => lock::update_file_retention(&state, call).await,
-        "b2_update_file_legal_hold" => lock::update_file_legal_hold(&state, call).await,
-        "b2_get_bucket_notification_rules" => notifications::get_rules(&state, call).await,
-        "b2_set_bucket_notification_rules" => notifications::set_rules(&state, call).await,
+        "b2_get_download_authorization" => {
+            in_db(&state, call, share::get_download_authorization).await
+        }
+        "b2_update_file_retention" => in_db(&state, call, lock::update_file_retention).await,
+        "b2_update_file_legal_hold" => in_db(&state, call, lock::update_file_legal_hold).await,
+        "b2_get_bucket_notification_rules" => in_db(&state, call, notifications::get_rules).await,
+        "b2_set_bucket_notification_rules" => in_db(&state, call, notifications::set_rules).await,
         _ => Err(ApiError::not_found(format!("unknown endpoint {endpoint}"))),
     };
     respond(result)
@@ -369,15 +398,5 @@ pub fn json_response(value: &Value) -> Response {
 }
 
 fn json_text_response(text: Vec<u8>) -> Response {
-    let mut response = Response::new(Body::from(text));
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json;charset=UTF-8"),
-    );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("max-age=0, no-cache, no-store"),
-    );
-    response
+    error::json_text_response(StatusCode::OK, text, "application/json;charset=UTF-8")
 }

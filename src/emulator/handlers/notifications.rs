@@ -1,15 +1,12 @@
 //! b2_get_bucket_notification_rules and b2_set_bucket_notification_rules (§2.29, §5.1).
 
-use std::sync::Arc;
-
 use serde_json::{Value, json};
 
 use super::Call;
-use crate::emulator::State;
-use crate::emulator::auth::{Need, authorize};
+use crate::emulator::auth::Need;
 use crate::emulator::error::ApiError;
 use crate::emulator::events::rules::{rule_json, validate};
-use crate::emulator::store::{Db, TokenKind};
+use crate::emulator::store::Db;
 
 fn rules_answer(db: &Db, bucket_id: &str) -> Result<Value, ApiError> {
     let rules: Vec<Value> = db
@@ -20,36 +17,26 @@ fn rules_answer(db: &Db, bucket_id: &str) -> Result<Value, ApiError> {
     Ok(json!({"bucketId": bucket_id, "eventNotificationRules": rules}))
 }
 
-pub async fn get_rules(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
-    state
-        .db(move |db, now| {
-            let bucket_id = call.params.str("bucketId")?;
-            let need = Need::capability("readBucketNotifications").bucket(&bucket_id);
-            authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
-            db.require_bucket(&bucket_id)?;
-            rules_answer(db, &bucket_id)
-        })
-        .await
+pub fn get_rules(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {
+    let bucket_id = call.params.str("bucketId")?;
+    let need = Need::capability("readBucketNotifications").bucket(&bucket_id);
+    call.authorize(db, now, need)?;
+    db.require_bucket(&bucket_id)?;
+    rules_answer(db, &bucket_id)
 }
 
 /// Replaces all rules of the bucket; `isSuspended`/`suspensionReason` in the request are
 /// ignored and every rule starts unsuspended.
-pub async fn set_rules(state: &Arc<State>, call: Call) -> Result<Value, ApiError> {
-    state
-        .db(move |db, now| {
-            let bucket_id = call.params.str("bucketId")?;
-            let need = Need::capability("writeBucketNotifications").bucket(&bucket_id);
-            authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
-            db.require_bucket(&bucket_id)?;
-            let rules = call
-                .params
-                .opt_json("eventNotificationRules")?
-                .ok_or_else(|| {
-                    ApiError::bad_request("required field eventNotificationRules is missing")
-                })?;
-            let rules = validate(&rules)?;
-            db.set_notification_rules(&bucket_id, &rules)?;
-            rules_answer(db, &bucket_id)
-        })
-        .await
+pub fn set_rules(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {
+    let bucket_id = call.params.str("bucketId")?;
+    let need = Need::capability("writeBucketNotifications").bucket(&bucket_id);
+    call.authorize(db, now, need)?;
+    db.require_bucket(&bucket_id)?;
+    let rules = call
+        .params
+        .opt_json("eventNotificationRules")?
+        .ok_or_else(|| ApiError::bad_request("required field eventNotificationRules is missing"))?;
+    let rules = validate(&rules)?;
+    db.set_notification_rules(&bucket_id, &rules)?;
+    rules_answer(db, &bucket_id)
 }

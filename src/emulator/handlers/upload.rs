@@ -39,7 +39,7 @@ pub async fn get_upload_url(state: &Arc<State>, call: Call) -> Result<Value, Api
         .db(move |db, now| {
             let bucket_id = call.params.str("bucketId")?;
             let need = Need::capability("writeFiles").bucket(&bucket_id);
-            let key = authorize(db, call.token.as_deref(), &TokenKind::Account, now, need)?;
+            let key = call.authorize(db, now, need)?;
             db.require_bucket(&bucket_id)?;
             let n = db.reserve("upload_url", 1)?;
             let token = db.issue_token(

@@ -104,9 +104,18 @@ impl Db<'_> {
             default_retention: serde_json::json!({"mode": null, "period": null}),
             revision: 1,
         };
+        self.save_bucket(&row)?;
+        Ok(row)
+    }
+
+    /// Writes `row` whole: a new bucket, or every column of a stored one but its name.
+    fn save_bucket(&self, row: &BucketRow) -> Result<(), ApiError> {
         self.conn.execute(
             &format!(
-                "INSERT INTO buckets ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+                "INSERT INTO buckets ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                 ON CONFLICT(bucket_id) DO UPDATE SET bucket_type = ?3, info = ?4, cors = ?5,
+                    lifecycle = ?6, sse = ?7, file_lock = ?8, default_retention = ?9,
+                    revision = ?10"
             ),
             params![
                 row.bucket_id,
@@ -121,7 +130,7 @@ impl Db<'_> {
                 row.revision
             ],
         )?;
-        Ok(row)
+        Ok(())
     }
 
     pub fn bucket(&self, bucket_id: &str) -> Result<Option<BucketRow>, ApiError> {
@@ -206,21 +215,7 @@ impl Db<'_> {
             row.default_retention = v;
         }
         row.revision += 1;
-        self.conn.execute(
-            "UPDATE buckets SET bucket_type = ?2, info = ?3, cors = ?4, lifecycle = ?5, sse = ?6,
-                file_lock = ?7, default_retention = ?8, revision = ?9 WHERE bucket_id = ?1",
-            params![
-                row.bucket_id,
-                row.bucket_type,
-                json_text(&row.info),
-                json_text(&row.cors),
-                json_text(&row.lifecycle),
-                json_text(&row.sse),
-                row.file_lock,
-                json_text(&row.default_retention),
-                row.revision
-            ],
-        )?;
+        self.save_bucket(&row)?;
         Ok(row)
     }
 

@@ -6,36 +6,6 @@ use super::Db;
 use crate::emulator::error::ApiError;
 use crate::emulator::ids;
 
-/// Every capability the master key holds (§9.4 plus replications).
-pub const ALL_CAPABILITIES: [&str; 26] = [
-    "listKeys",
-    "writeKeys",
-    "deleteKeys",
-    "listAllBucketNames",
-    "listBuckets",
-    "readBuckets",
-    "writeBuckets",
-    "deleteBuckets",
-    "readBucketRetentions",
-    "writeBucketRetentions",
-    "readBucketEncryption",
-    "writeBucketEncryption",
-    "readBucketNotifications",
-    "writeBucketNotifications",
-    "readBucketReplications",
-    "writeBucketReplications",
-    "listFiles",
-    "readFiles",
-    "shareFiles",
-    "writeFiles",
-    "deleteFiles",
-    "readFileLegalHolds",
-    "writeFileLegalHolds",
-    "readFileRetentions",
-    "writeFileRetentions",
-    "bypassGovernance",
-];
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyRow {
     pub key_id: String,

@@ -20,7 +20,7 @@ use tokio::sync::Notify;
 pub use buckets::{BucketRow, BucketUpdate, NewBucket};
 pub use events::{AfterFailure, PendingRule};
 pub use files::{Action, NewVersion, VersionRow};
-pub use keys::{ALL_CAPABILITIES as ALL_CAPABILITIES_LIST, KeyRow, NewKey, TokenKind};
+pub use keys::{KeyRow, NewKey, TokenKind};
 pub use large::PartRow;
 pub use listing::{Entry, ListPage, ListRequest};
 pub use locks::{DownloadGrant, FileLock};
@@ -135,7 +135,7 @@ impl Store {
             params![
                 master_key_id,
                 ids::secret_hash(master_key_id, master_key),
-                serde_json::to_string(&keys::ALL_CAPABILITIES).unwrap_or_default()
+                serde_json::to_string(&crate::b2::vocabulary::ALL_CAPABILITIES).unwrap_or_default()
             ],
         )?;
         Ok(Store {

@@ -6,16 +6,11 @@ use ratatui::text::{Line, Span};
 use super::kv;
 use crate::app::App;
 use crate::app::settings::{RulesState, SettingsView};
-use crate::ui::format::sanitize;
+use crate::ui::format::{fit, sanitize};
 
+/// Untrusted text made safe and cut to `width` cells.
 fn cut(s: &str, width: usize) -> String {
-    let s = sanitize(s);
-    if s.chars().count() <= width {
-        return s.into_owned();
-    }
-    let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
-    out.push('…');
-    out
+    fit(&sanitize(s), width).into_owned()
 }
 
 /// Event types without the `b2:` prefix, joined.
