@@ -35,15 +35,12 @@ impl B2Client {
         part_number: u32,
         body: UploadBody,
     ) -> Result<Part, B2Error> {
-        let mut req = self
+        let req = self
             .http()
             .post(&url.upload_url)
             .header("Authorization", &url.authorization_token)
             .header("X-Bz-Part-Number", part_number);
-        if let Some(mode) = self.test_mode() {
-            req = req.header("X-Bz-Test-Mode", mode);
-        }
-        read_json(body.attach(req).send().await?).await
+        read_json(body.attach(self.with_test_mode(req)).send().await?).await
     }
 
     /// `b2_finish_large_file`: `part_sha1s[0]` is part 1's SHA-1.

@@ -786,9 +786,9 @@ impl Engine {
 
     /// The client's retry policy with the transfer budget of tries.
     fn transfer_policy(&self) -> RetryPolicy {
-        let mut policy = self.client.retry_policy().clone();
-        policy.max_attempts = policy.max_attempts.max(self.options.transfer_attempts);
-        policy
+        self.client
+            .retry_policy()
+            .with_attempts_at_least(self.options.transfer_attempts)
     }
 
     fn take_upload_url(&self, bucket: &BucketId) -> Option<UploadUrl> {
@@ -843,18 +843,4 @@ async fn report_progress(
         }
         last = (now, done);
     }
-}
-
-/// The wait before retry `tries + 1` of an upload, per the client's policy. Upload failures
-/// that only call for a new upload URL (401, `auth_token_limit`) are retried at once.
-fn upload_retry_delay(
-    policy: &RetryPolicy,
-    tries: u32,
-    started: Instant,
-    err: &B2Error,
-) -> Option<Duration> {
-    if err.needs_new_upload_url() && !err.is_retryable() {
-        return (tries < policy.max_attempts).then_some(Duration::ZERO);
-    }
-    policy.next_delay(tries, started, err)
 }

@@ -7,13 +7,14 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
-use std::time::{Instant, UNIX_EPOCH};
+use std::time::UNIX_EPOCH;
 
 use bytes::Bytes;
 use futures::stream::{FuturesUnordered, StreamExt};
 
 use super::io::{self, CHUNK};
-use super::{BucketRef, JobCtx, Outcome, TransferError, lock, upload_retry_delay};
+use super::{BucketRef, JobCtx, Outcome, TransferError, lock};
+use crate::b2::retry::{self, Call, Failure};
 use crate::b2::{
     B2Error, FileAction, FileId, FileVersion, Part, StartLargeFileRequest, UploadBody, UploadMeta,
     UploadPartUrl,
@@ -91,49 +92,42 @@ async fn upload_small(
         file_info,
         test_mode: None,
     };
-    let policy = engine.transfer_policy();
-    let started = Instant::now();
-    let mut tries = 1;
-    loop {
+    // b2_upload_file: after any failure the URL is dropped and a new one taken.
+    let (file, meta) = (&file, &meta);
+    retry::run(&engine.transfer_policy(), Call::Upload, |_| async move {
         let url = match engine.take_upload_url(&bucket.id) {
             Some(u) => u,
-            None => client.get_upload_url(&bucket.id).await?,
+            None => client
+                .get_upload_url(&bucket.id)
+                .await
+                .map_err(Failure::stop)?,
         };
         let tally = io::Tally::new(&ctx.progress.done);
         let body = if size <= IN_MEMORY_LIMIT {
-            let file = Arc::clone(&file);
+            let file = Arc::clone(file);
             let buf = io::blocking(move || {
                 let mut buf = vec![0u8; size as usize];
                 io::read_exact_at(&file, &mut buf, 0)?;
                 Ok(buf)
             })
             .await
-            .map_err(TransferError::io(format!("reading for {file_name}")))?;
+            .map_err(|e| Failure::Stop(TransferError::io(format!("reading for {file_name}"))(e)))?;
             tally.add(size);
             UploadBody::Bytes(Bytes::from(buf))
         } else {
             UploadBody::HexAtEnd {
                 content_length: size,
-                stream: io::hex_at_end_stream(Arc::clone(&file), 0, size, tally.clone()),
+                stream: io::hex_at_end_stream(Arc::clone(file), 0, size, tally.clone()),
             }
         };
-        let err = match client.upload_file_body(&url, &meta, body).await {
-            Ok(v) => {
-                engine.return_upload_url(&bucket.id, url);
-                return Ok(v);
-            }
-            Err(e) => e,
-        };
-        tally.undo();
-        // b2_upload_file: after any failure the URL is dropped and a new one taken.
-        match upload_retry_delay(&policy, tries, started, &err) {
-            Some(d) => {
-                tokio::time::sleep(d).await;
-                tries += 1;
-            }
-            None => return Err(err.into()),
-        }
-    }
+        let uploaded = client
+            .upload_file_body(&url, meta, body)
+            .await
+            .inspect_err(|_| tally.undo())?;
+        engine.return_upload_url(&bucket.id, url);
+        Ok(uploaded)
+    })
+    .await
 }
 
 struct LocalFile<'a> {
@@ -309,35 +303,27 @@ async fn upload_part(
         .acquire_owned()
         .await
         .map_err(|_| TransferError::Invalid("engine stopped".into()))?;
-    let policy = engine.transfer_policy();
-    let started = Instant::now();
-    let mut tries = 1;
-    loop {
+    // b2_upload_part: a failed try drops its URL; the next takes a fresh one.
+    retry::run(&engine.transfer_policy(), Call::Upload, |_| async move {
         let url = lock(urls).pop();
         let url = match url {
             Some(u) => u,
-            None => client.get_upload_part_url(file_id).await?,
+            None => client
+                .get_upload_part_url(file_id)
+                .await
+                .map_err(Failure::stop)?,
         };
         let tally = io::Tally::new(&ctx.progress.done);
         let body = UploadBody::HexAtEnd {
             content_length: p.len,
             stream: io::hex_at_end_stream(Arc::clone(file), p.offset, p.len, tally.clone()),
         };
-        let err = match client.upload_part(&url, p.number, body).await {
-            Ok(part) => {
-                lock(urls).push(url);
-                return Ok(part);
-            }
-            Err(e) => e,
-        };
-        tally.undo();
-        // b2_upload_part: a failed try drops its URL; the next takes a fresh one.
-        match upload_retry_delay(&policy, tries, started, &err) {
-            Some(d) => {
-                tokio::time::sleep(d).await;
-                tries += 1;
-            }
-            None => return Err(err.into()),
-        }
-    }
+        let part = client
+            .upload_part(&url, p.number, body)
+            .await
+            .inspect_err(|_| tally.undo())?;
+        lock(urls).push(url);
+        Ok(part)
+    })
+    .await
 }
