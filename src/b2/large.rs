@@ -1,6 +1,6 @@
 //! Large-file calls (b2_start_large_file … b2_finish_large_file, b2_list_parts,
 //! b2_list_unfinished_large_files, b2_cancel_large_file). Each JSON call retries through
-//! `call`; `upload_part` is one try on one URL, like `upload_file`.
+//! `call`; `upload_part` is one try on one URL, like `upload_file`. Paging is in `paginate`.
 
 use super::client::{B2Client, read_json};
 use super::error::B2Error;
@@ -77,20 +77,6 @@ impl B2Client {
             body["maxPartCount"] = n.into();
         }
         self.call("list_parts", &body).await
-    }
-
-    /// Every part uploaded so far, across pages.
-    pub async fn list_all_parts(&self, file_id: &FileId) -> Result<Vec<Part>, B2Error> {
-        let mut parts = Vec::new();
-        let mut start = None;
-        loop {
-            let page = self.list_parts(file_id, start, Some(1000)).await?;
-            parts.extend(page.parts);
-            match page.next_part_number {
-                Some(n) => start = Some(n),
-                None => return Ok(parts),
-            }
-        }
     }
 
     /// `b2_list_unfinished_large_files`: one page.

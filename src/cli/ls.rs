@@ -76,17 +76,17 @@ async fn print_all(
     }
 }
 
-async fn drain<S>(
+async fn drain<S, C>(
     pages: S,
     printer: &mut Printer<'_, impl Write>,
     keep: impl Fn(&FileVersion) -> bool,
 ) -> Result<()>
 where
-    S: Stream<Item = Result<Vec<FileVersion>, crate::b2::B2Error>>,
+    S: Stream<Item = Result<paginate::Page<FileVersion, C>, crate::b2::B2Error>>,
 {
     let mut pages = std::pin::pin!(pages);
     while let Some(page) = pages.try_next().await? {
-        for f in page.iter().filter(|f| keep(f)) {
+        for f in page.items.iter().filter(|f| keep(f)) {
             printer.print(f)?;
         }
     }

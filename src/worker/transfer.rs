@@ -445,7 +445,7 @@ impl TransferEngine {
         ));
         let mut ids = Vec::new();
         while let Some(page) = pages.try_next().await? {
-            for version in page {
+            for version in page.items {
                 let relative = version.file_name[prefix.len()..].to_owned();
                 let target = paths::local_path_for(&dir, &relative);
                 let spec = JobSpec::Download {

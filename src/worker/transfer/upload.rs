@@ -10,10 +10,11 @@ use std::sync::{Arc, Mutex};
 use std::time::UNIX_EPOCH;
 
 use bytes::Bytes;
-use futures::stream::{FuturesUnordered, StreamExt};
+use futures::stream::{FuturesUnordered, StreamExt, TryStreamExt};
 
 use super::io::{self, CHUNK};
 use super::{BucketRef, JobCtx, Outcome, TransferError, lock};
+use crate::b2::paginate;
 use crate::b2::retry::{self, Call, Failure};
 use crate::b2::{
     B2Error, FileAction, FileId, FileVersion, Part, StartLargeFileRequest, UploadBody, UploadMeta,
@@ -182,7 +183,10 @@ async fn upload_large(
     let (file_id, existing) =
         match find_unfinished(ctx, bucket, file_name, size, &whole_sha1).await? {
             Some(id) => {
-                let parts = client.list_all_parts(&id).await?;
+                let parts = paginate::parts(client.clone(), id.clone())
+                    .map_ok(|page| page.items)
+                    .try_concat()
+                    .await?;
                 (id, parts)
             }
             None => {
@@ -258,33 +262,32 @@ async fn find_unfinished(
     size: u64,
     sha1: &str,
 ) -> Result<Option<FileId>, TransferError> {
-    let client = &ctx.engine.client;
-    let mut start: Option<FileId> = None;
-    let mut best: Option<FileVersion> = None;
-    loop {
-        let page = client
-            .list_unfinished_large_files(&bucket.id, Some(file_name), start.as_ref())
-            .await?;
-        for f in page.files {
-            let matches = f.file_name == file_name
-                && f.action == FileAction::Start
-                && f.file_info.get(SRC_SIZE_INFO).map(String::as_str) == Some(&size.to_string())
-                && f.file_info
-                    .get("large_file_sha1")
-                    .is_some_and(|s| s.eq_ignore_ascii_case(sha1));
-            if matches
-                && best
-                    .as_ref()
-                    .is_none_or(|b| f.upload_timestamp > b.upload_timestamp)
-            {
-                best = Some(f);
+    let pages = paginate::unfinished_large_files(
+        ctx.engine.client.clone(),
+        bucket.id.clone(),
+        Some(file_name.to_owned()),
+    );
+    let best = pages
+        .try_fold(None::<FileVersion>, |mut best, page| async move {
+            for f in page.items {
+                let matches = f.file_name == file_name
+                    && f.action == FileAction::Start
+                    && f.file_info.get(SRC_SIZE_INFO).map(String::as_str)
+                        == Some(&size.to_string())
+                    && f.file_info
+                        .get("large_file_sha1")
+                        .is_some_and(|s| s.eq_ignore_ascii_case(sha1));
+                if matches
+                    && best
+                        .as_ref()
+                        .is_none_or(|b| f.upload_timestamp > b.upload_timestamp)
+                {
+                    best = Some(f);
+                }
             }
-        }
-        match page.next_file_id {
-            Some(next) => start = Some(next),
-            None => break,
-        }
-    }
+            Ok(best)
+        })
+        .await?;
     Ok(best.and_then(|f| f.file_id))
 }
 
