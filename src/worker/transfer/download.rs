@@ -16,7 +16,7 @@ use sha1::{Digest, Sha1};
 
 use super::io::{self, CHUNK};
 use super::paths::{TempFile, keep_both_path};
-use super::{BucketRef, ConflictPolicy, JobCtx, Outcome, RemoteFile, TransferError};
+use super::{BucketRef, ConflictPolicy, JobCtx, Outcome, RemoteFile, SkipReason, TransferError};
 use crate::b2::retry::{self, Call, Failure};
 use crate::b2::{B2Error, FileId, FileVersion, ListFileNamesRequest, Range};
 
@@ -35,7 +35,7 @@ pub(super) async fn run(
     let size = version.content_length;
     ctx.progress.total.store(size, Ordering::Relaxed);
     if conflict == ConflictPolicy::Skip && tokio::fs::symlink_metadata(local).await.is_ok() {
-        return Ok(Outcome::Skipped(format!("{} exists", local.display())));
+        return Ok(Outcome::Skipped(SkipReason::Exists(local.to_path_buf())));
     }
     if tokio::fs::metadata(local).await.is_ok_and(|m| m.is_dir()) {
         return Err(TransferError::Invalid(format!(
