@@ -362,14 +362,7 @@ async fn cancel_leaves_nothing_half_written() {
 
     // An upload stalled after b2_start_large_file: Discard cancels the large file on B2…
     for (mode, left) in [(CancelMode::Discard, 0), (CancelMode::KeepForResume, 1)] {
-        local
-            .admin(
-                "fail_next",
-                json!({"count": 1, "status": 429, "code": "too_many_requests",
-                       "message": "wait", "retryAfterSeconds": 10,
-                       "endpoint": "b2_upload_part"}),
-            )
-            .await;
+        stall_next_part(&local).await;
         let id = engine.upload_file(path.clone(), bucket.clone(), format!("{mode:?}.bin"));
         large_file_started(&local, &bucket.id).await;
         engine.cancel(id, mode);
@@ -388,13 +381,7 @@ async fn a_cancel_that_b2_refuses_is_reported() {
     let path = src.path().join("big.bin");
     std::fs::write(&path, pattern(4 * PART as usize, 9)).unwrap();
     // The upload stalls after b2_start_large_file; then B2 refuses the cancel.
-    local
-        .admin(
-            "fail_next",
-            json!({"count": 1, "status": 429, "code": "too_many_requests", "message": "wait",
-                   "retryAfterSeconds": 10, "endpoint": "b2_upload_part"}),
-        )
-        .await;
+    stall_next_part(&local).await;
     let id = engine.upload_file(path, bucket.clone(), "big.bin".into());
     large_file_started(&local, &bucket.id).await;
     local
@@ -420,6 +407,18 @@ async fn a_cancel_that_b2_refuses_is_reported() {
     .await;
     assert!(matches!(event, TransferEvent::Failed { reason: r, .. } if r == *reason));
     assert_eq!(unfinished(&local, &bucket.id).await, 1, "still on B2");
+}
+
+/// The next b2_upload_part answers 429 with a 10 s `Retry-After`: an upload stalls right
+/// after b2_start_large_file.
+async fn stall_next_part(local: &common::Local) {
+    local
+        .admin(
+            "fail_next",
+            json!({"count": 1, "status": 429, "code": "too_many_requests", "message": "wait",
+                   "retryAfterSeconds": 10, "endpoint": "b2_upload_part"}),
+        )
+        .await;
 }
 
 /// Waits (8 s at most) until an upload has started its large file on B2.
@@ -623,13 +622,7 @@ async fn pauses_and_resumes_a_large_upload_without_starting_over() {
     let path = src.path().join("big.bin");
     let data = pattern(4 * PART as usize + 1, 5);
     std::fs::write(&path, &data).unwrap();
-    local
-        .admin(
-            "fail_next",
-            json!({"count": 1, "status": 429, "code": "too_many_requests", "message": "wait",
-                   "retryAfterSeconds": 10, "endpoint": "b2_upload_part"}),
-        )
-        .await;
+    stall_next_part(&local).await;
     let id = engine.upload_file(path, bucket.clone(), "big.bin".into());
     large_file_started(&local, &bucket.id).await;
     engine.pause(id);

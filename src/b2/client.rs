@@ -236,7 +236,16 @@ impl B2Client {
 
     /// `b2_get_file_info`.
     pub async fn get_file_info(&self, file_id: &FileId) -> Result<FileVersion, B2Error> {
-        self.call("get_file_info", &serde_json::json!({ "fileId": file_id }))
+        self.call_on_file("get_file_info", file_id).await
+    }
+
+    /// A call whose body is only `{"fileId": …}`.
+    pub(crate) async fn call_on_file<Resp: DeserializeOwned>(
+        &self,
+        name: &str,
+        file_id: &FileId,
+    ) -> Result<Resp, B2Error> {
+        self.call(name, &serde_json::json!({ "fileId": file_id }))
             .await
     }
 

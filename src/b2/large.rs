@@ -21,11 +21,7 @@ impl B2Client {
 
     /// `b2_get_upload_part_url`: one URL per parallel part uploader.
     pub async fn get_upload_part_url(&self, file_id: &FileId) -> Result<UploadPartUrl, B2Error> {
-        self.call(
-            "get_upload_part_url",
-            &serde_json::json!({ "fileId": file_id }),
-        )
-        .await
+        self.call_on_file("get_upload_part_url", file_id).await
     }
 
     /// `b2_upload_part` on a given part URL, once (no retry).
@@ -55,11 +51,7 @@ impl B2Client {
 
     /// `b2_cancel_large_file`: drops the unfinished file and its parts.
     pub async fn cancel_large_file(&self, file_id: &FileId) -> Result<CancelledLargeFile, B2Error> {
-        self.call(
-            "cancel_large_file",
-            &serde_json::json!({ "fileId": file_id }),
-        )
-        .await
+        self.call_on_file("cancel_large_file", file_id).await
     }
 
     /// `b2_list_parts`: one page from `start_part` (1-based).

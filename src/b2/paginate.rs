@@ -11,7 +11,7 @@ use super::client::B2Client;
 use super::error::B2Error;
 use super::keys::ApplicationKey;
 use super::types::{
-    BucketId, FileId, FileVersion, ListFileNamesRequest, ListFileVersionsRequest, Part,
+    BucketId, FileId, FileVersion, FilesPage, ListFileNamesRequest, ListFileVersionsRequest, Part,
 };
 
 /// One page of a listing, and where the next one starts (`None` on the last page).
@@ -43,31 +43,31 @@ pub struct VersionCursor {
     pub file_id: Option<FileId>,
 }
 
-/// A listing that pages: one call for one page, and the request of the page after.
-pub trait Listing: Sized + Send + 'static {
+/// A listing that pages: the call for one page, from the start or from a cursor.
+pub trait Listing: Send + Sync + 'static {
     type Item: Send + 'static;
-    type Cursor: Clone + Send + 'static;
-    /// Makes the call for this page.
+    type Cursor: Clone + Send + Sync + 'static;
+    /// Makes the call for the page at `start` (`None`: the first page).
     fn fetch(
         &self,
         client: &B2Client,
+        start: Option<&Self::Cursor>,
     ) -> impl Future<Output = Result<Page<Self::Item, Self::Cursor>, B2Error>> + Send;
-    /// The request of the page that starts at `cursor`.
-    fn resume(self, cursor: Self::Cursor) -> Self;
 }
 
-/// Every page of `first` on, lazily: a call is made only when the previous page has been
+/// Every page of `listing`, lazily: a call is made only when the previous page has been
 /// consumed, so a caller that stops early (or drops the stream) makes no further calls.
 pub fn pages<L: Listing>(
     client: B2Client,
-    first: L,
+    listing: L,
 ) -> impl Stream<Item = Result<Page<L::Item, L::Cursor>, B2Error>> + Send {
-    futures::stream::try_unfold(Some(first), move |state| {
-        let client = client.clone();
+    let listing = std::sync::Arc::new(listing);
+    futures::stream::try_unfold(Some(None), move |state| {
+        let (client, listing) = (client.clone(), std::sync::Arc::clone(&listing));
         async move {
-            let Some(req) = state else { return Ok(None) };
-            let page = req.fetch(&client).await?;
-            let following = page.next.clone().map(|cursor| req.resume(cursor));
+            let Some(start) = state else { return Ok(None) };
+            let page = listing.fetch(&client, start.as_ref()).await?;
+            let following = page.next.clone().map(Some);
             Ok(Some((page, following)))
         }
     })
@@ -106,7 +106,6 @@ pub fn unfinished_large_files(
     let req = Unfinished {
         bucket_id,
         name_prefix,
-        start: None,
     };
     pages(client, req)
 }
@@ -116,13 +115,7 @@ pub fn parts(
     client: B2Client,
     file_id: FileId,
 ) -> impl Stream<Item = Result<Page<Part, u32>, B2Error>> + Send {
-    pages(
-        client,
-        Parts {
-            file_id,
-            start: None,
-        },
-    )
+    pages(client, Parts(file_id))
 }
 
 /// Every page of `b2_list_keys` on API `version` (3, or 4 for multi-bucket keys).
@@ -131,55 +124,87 @@ pub fn keys(
     version: u8,
     page_size: u32,
 ) -> impl Stream<Item = Result<Page<ApplicationKey, String>, B2Error>> + Send {
-    let req = Keys {
-        version,
-        page_size,
-        start: None,
-    };
-    pages(client, req)
+    pages(client, Keys { version, page_size })
+}
+
+impl<T> FilesPage<T> {
+    /// This page, continued at `nextFileName`.
+    fn by_name(self) -> Page<T, String> {
+        Page {
+            items: self.files,
+            next: self.next_file_name,
+        }
+    }
+
+    /// This page, continued at `nextFileName` and `nextFileId`.
+    fn by_version(self) -> Page<T, VersionCursor> {
+        let next = self.next_file_name.map(|file_name| VersionCursor {
+            file_name,
+            file_id: self.next_file_id,
+        });
+        Page {
+            items: self.files,
+            next,
+        }
+    }
+
+    /// This page, continued at `nextFileId`.
+    fn by_id(self) -> Page<T, FileId> {
+        Page {
+            items: self.files,
+            next: self.next_file_id,
+        }
+    }
 }
 
 impl Listing for ListFileNamesRequest {
     type Item = FileVersion;
     type Cursor = String;
-    async fn fetch(&self, client: &B2Client) -> Result<Page<FileVersion, String>, B2Error> {
-        let page = client.list_file_names(self).await?;
-        Ok(Page {
-            items: page.files,
-            next: page.next_file_name,
-        })
-    }
-    fn resume(self, name: String) -> Self {
-        Self {
-            start_file_name: Some(name),
-            ..self
-        }
+    async fn fetch(
+        &self,
+        client: &B2Client,
+        start: Option<&String>,
+    ) -> Result<Page<FileVersion, String>, B2Error> {
+        let resumed;
+        let req = match start {
+            None => self,
+            Some(name) => {
+                resumed = Self {
+                    start_file_name: Some(name.clone()),
+                    ..self.clone()
+                };
+                &resumed
+            }
+        };
+        Ok(client.list_file_names(req).await?.by_name())
     }
 }
 
-fn version_cursor(name: Option<String>, id: Option<FileId>) -> Option<VersionCursor> {
-    name.map(|file_name| VersionCursor {
-        file_name,
-        file_id: id,
-    })
+/// `b2_list_file_versions` from `start`, or as asked.
+fn versions_from(
+    req: &ListFileVersionsRequest,
+    start: Option<&VersionCursor>,
+) -> ListFileVersionsRequest {
+    match start {
+        None => req.clone(),
+        Some(c) => ListFileVersionsRequest {
+            start_file_name: Some(c.file_name.clone()),
+            start_file_id: c.file_id.clone(),
+            ..req.clone()
+        },
+    }
 }
 
 impl Listing for ListFileVersionsRequest {
     type Item = FileVersion;
     type Cursor = VersionCursor;
-    async fn fetch(&self, client: &B2Client) -> Result<Page<FileVersion, VersionCursor>, B2Error> {
-        let page = client.list_file_versions(self).await?;
-        Ok(Page {
-            items: page.files,
-            next: version_cursor(page.next_file_name, page.next_file_id),
-        })
-    }
-    fn resume(self, cursor: VersionCursor) -> Self {
-        Self {
-            start_file_name: Some(cursor.file_name),
-            start_file_id: cursor.file_id,
-            ..self
-        }
+    async fn fetch(
+        &self,
+        client: &B2Client,
+        start: Option<&VersionCursor>,
+    ) -> Result<Page<FileVersion, VersionCursor>, B2Error> {
+        let req = versions_from(self, start);
+        Ok(client.list_file_versions(&req).await?.by_version())
     }
 }
 
@@ -192,95 +217,74 @@ impl Listing for Locked {
     async fn fetch(
         &self,
         client: &B2Client,
+        start: Option<&VersionCursor>,
     ) -> Result<Page<LockedVersion, VersionCursor>, B2Error> {
-        let page = client.list_locked_versions(&self.0).await?;
-        Ok(Page {
-            items: page.files,
-            next: version_cursor(page.next_file_name, page.next_file_id),
-        })
-    }
-    fn resume(self, cursor: VersionCursor) -> Self {
-        Self(self.0.resume(cursor))
+        let req = versions_from(&self.0, start);
+        Ok(client.list_locked_versions(&req).await?.by_version())
     }
 }
 
 struct Unfinished {
     bucket_id: BucketId,
     name_prefix: Option<String>,
-    start: Option<FileId>,
 }
 
 impl Listing for Unfinished {
     type Item = FileVersion;
     type Cursor = FileId;
-    async fn fetch(&self, client: &B2Client) -> Result<Page<FileVersion, FileId>, B2Error> {
+    async fn fetch(
+        &self,
+        client: &B2Client,
+        start: Option<&FileId>,
+    ) -> Result<Page<FileVersion, FileId>, B2Error> {
+        let prefix = self.name_prefix.as_deref();
         let page = client
-            .list_unfinished_large_files(
-                &self.bucket_id,
-                self.name_prefix.as_deref(),
-                self.start.as_ref(),
-            )
+            .list_unfinished_large_files(&self.bucket_id, prefix, start)
             .await?;
-        Ok(Page {
-            items: page.files,
-            next: page.next_file_id,
-        })
-    }
-    fn resume(self, id: FileId) -> Self {
-        Self {
-            start: Some(id),
-            ..self
-        }
+        Ok(page.by_id())
     }
 }
 
-struct Parts {
-    file_id: FileId,
-    start: Option<u32>,
-}
+struct Parts(FileId);
 
 impl Listing for Parts {
     type Item = Part;
     type Cursor = u32;
-    async fn fetch(&self, client: &B2Client) -> Result<Page<Part, u32>, B2Error> {
+    async fn fetch(
+        &self,
+        client: &B2Client,
+        start: Option<&u32>,
+    ) -> Result<Page<Part, u32>, B2Error> {
         let page = client
-            .list_parts(&self.file_id, self.start, Some(1000))
+            .list_parts(&self.0, start.copied(), Some(1000))
             .await?;
         Ok(Page {
             items: page.parts,
             next: page.next_part_number,
         })
     }
-    fn resume(self, part: u32) -> Self {
-        Self {
-            start: Some(part),
-            ..self
-        }
-    }
 }
 
 struct Keys {
     version: u8,
     page_size: u32,
-    start: Option<String>,
 }
 
 impl Listing for Keys {
     type Item = ApplicationKey;
     type Cursor = String;
-    async fn fetch(&self, client: &B2Client) -> Result<Page<ApplicationKey, String>, B2Error> {
+    async fn fetch(
+        &self,
+        client: &B2Client,
+        start: Option<&String>,
+    ) -> Result<Page<ApplicationKey, String>, B2Error> {
+        let start = start.map(String::as_str);
         let page = client
-            .list_keys(self.version, self.start.as_deref(), self.page_size)
+            .list_keys(self.version, start, self.page_size)
             .await?;
         Ok(Page {
             items: page.keys,
             next: page.next_application_key_id,
         })
-    }
-    fn resume(self, id: String) -> Self {
-        Self {
-            start: Some(id),
-            ..self
-        }
     }
 }

@@ -211,6 +211,20 @@ pub struct ListFileNamesRequest {
     pub delimiter: Option<String>,
 }
 
+impl ListFileNamesRequest {
+    /// The same listing as `b2_list_file_versions` (every version, not the newest).
+    pub fn into_versions(self) -> ListFileVersionsRequest {
+        ListFileVersionsRequest {
+            bucket_id: self.bucket_id,
+            start_file_name: self.start_file_name,
+            start_file_id: None,
+            max_file_count: self.max_file_count,
+            prefix: self.prefix,
+            delimiter: self.delimiter,
+        }
+    }
+}
+
 /// One page of a file listing (`b2_list_file_names`, `b2_list_file_versions`,
 /// `b2_list_unfinished_large_files`) with B2's continuation; absent fields stay `None`.
 #[derive(Clone, Debug, Deserialize)]
