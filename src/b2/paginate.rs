@@ -4,7 +4,8 @@
 
 use std::future::Future;
 
-use futures::Stream;
+use futures::StreamExt;
+use futures::stream::BoxStream;
 
 use super::buckets::LockedVersion;
 use super::client::B2Client;
@@ -55,12 +56,12 @@ pub trait Listing: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Page<Self::Item, Self::Cursor>, B2Error>> + Send;
 }
 
+/// A stream of pages, as every function of this module returns it.
+pub type Pages<T, C> = BoxStream<'static, Result<Page<T, C>, B2Error>>;
+
 /// Every page of `listing`, lazily: a call is made only when the previous page has been
 /// consumed, so a caller that stops early (or drops the stream) makes no further calls.
-pub fn pages<L: Listing>(
-    client: B2Client,
-    listing: L,
-) -> impl Stream<Item = Result<Page<L::Item, L::Cursor>, B2Error>> + Send {
+pub fn pages<L: Listing>(client: B2Client, listing: L) -> Pages<L::Item, L::Cursor> {
     let listing = std::sync::Arc::new(listing);
     futures::stream::try_unfold(Some(None), move |state| {
         let (client, listing) = (client.clone(), std::sync::Arc::clone(&listing));
@@ -71,13 +72,11 @@ pub fn pages<L: Listing>(
             Ok(Some((page, following)))
         }
     })
+    .boxed()
 }
 
 /// Every page of `b2_list_file_names` from `req` on.
-pub fn file_names(
-    client: B2Client,
-    req: ListFileNamesRequest,
-) -> impl Stream<Item = Result<Page<FileVersion, String>, B2Error>> + Send {
+pub fn file_names(client: B2Client, req: ListFileNamesRequest) -> Pages<FileVersion, String> {
     pages(client, req)
 }
 
@@ -85,7 +84,7 @@ pub fn file_names(
 pub fn file_versions(
     client: B2Client,
     req: ListFileVersionsRequest,
-) -> impl Stream<Item = Result<Page<FileVersion, VersionCursor>, B2Error>> + Send {
+) -> Pages<FileVersion, VersionCursor> {
     pages(client, req)
 }
 
@@ -93,7 +92,7 @@ pub fn file_versions(
 pub fn locked_versions(
     client: B2Client,
     req: ListFileVersionsRequest,
-) -> impl Stream<Item = Result<Page<LockedVersion, VersionCursor>, B2Error>> + Send {
+) -> Pages<LockedVersion, VersionCursor> {
     pages(client, Locked(req))
 }
 
@@ -102,7 +101,7 @@ pub fn unfinished_large_files(
     client: B2Client,
     bucket_id: BucketId,
     name_prefix: Option<String>,
-) -> impl Stream<Item = Result<Page<FileVersion, FileId>, B2Error>> + Send {
+) -> Pages<FileVersion, FileId> {
     let req = Unfinished {
         bucket_id,
         name_prefix,
@@ -111,19 +110,12 @@ pub fn unfinished_large_files(
 }
 
 /// Every page of `b2_list_parts` of an unfinished large file (1000 parts a page).
-pub fn parts(
-    client: B2Client,
-    file_id: FileId,
-) -> impl Stream<Item = Result<Page<Part, u32>, B2Error>> + Send {
+pub fn parts(client: B2Client, file_id: FileId) -> Pages<Part, u32> {
     pages(client, Parts(file_id))
 }
 
 /// Every page of `b2_list_keys` on API `version` (3, or 4 for multi-bucket keys).
-pub fn keys(
-    client: B2Client,
-    version: u8,
-    page_size: u32,
-) -> impl Stream<Item = Result<Page<ApplicationKey, String>, B2Error>> + Send {
+pub fn keys(client: B2Client, version: u8, page_size: u32) -> Pages<ApplicationKey, String> {
     pages(client, Keys { version, page_size })
 }
 

@@ -1,12 +1,10 @@
 //! Paged restore listings: version scans grouped by name (folders, hidden files, plans) and
 //! visible names under prefixes, all over `b2::paginate` streams, sent page by page.
 
-use std::pin::Pin;
-
-use futures::{Stream, TryStreamExt};
+use futures::TryStreamExt;
 
 use super::RestoreEvent;
-use crate::b2::paginate::{self, Page, VersionCursor};
+use crate::b2::paginate::{self, Pages, VersionCursor};
 use crate::b2::{
     B2Client, B2Error, BucketId, FileAction, FileVersion, ListFileNamesRequest,
     ListFileVersionsRequest,
@@ -14,19 +12,16 @@ use crate::b2::{
 use crate::worker::RequestId;
 use crate::worker::history::{self, NameGroup, VersionGrouper};
 
-type VersionPages =
-    Pin<Box<dyn Stream<Item = Result<Page<FileVersion, VersionCursor>, B2Error>> + Send>>;
-
 /// Pages through `b2_list_file_versions`, handing out the name groups each page completes.
 pub(super) struct Scan {
-    pages: VersionPages,
+    pages: Pages<FileVersion, VersionCursor>,
     grouper: VersionGrouper,
 }
 
 impl Scan {
     pub(super) fn new(client: &B2Client, req: ListFileVersionsRequest) -> Self {
         Self {
-            pages: Box::pin(paginate::file_versions(client.clone(), req)),
+            pages: paginate::file_versions(client.clone(), req),
             grouper: VersionGrouper::default(),
         }
     }
