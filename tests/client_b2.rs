@@ -285,6 +285,7 @@ async fn pages_names_across_boundaries_with_and_without_delimiter() {
                 ..Default::default()
             };
             let pages: Vec<Vec<_>> = paginate::file_names(c.clone(), req)
+                .map_ok(|page| page.items)
                 .try_collect()
                 .await
                 .unwrap();
@@ -564,6 +565,7 @@ async fn survives_a_server_that_randomly_answers_503_and_429() {
         ..Default::default()
     };
     let pages: Vec<Vec<_>> = paginate::file_names(c.clone(), req)
+        .map_ok(|page| page.items)
         .try_collect()
         .await
         .unwrap();
@@ -652,4 +654,110 @@ async fn cors_rules_are_validated_as_b2_documents_them() {
             "case {i}: {message:?} should name {needle:?}"
         );
     }
+}
+
+#[tokio::test]
+async fn paging_streams_cover_unfinished_files_parts_keys_and_stop_early() {
+    let local = common::start().await;
+    let c = &local.client;
+    let bucket = local.create_bucket("paged-streams", "allPrivate").await;
+
+    // 120 unfinished large files: two pages of b2_list_unfinished_large_files (100 a page).
+    let mut started = Vec::new();
+    for i in 0..120 {
+        let f = c
+            .start_large_file(&b2tui::b2::StartLargeFileRequest {
+                bucket_id: bucket.clone(),
+                file_name: format!("big/{i:03}.bin"),
+                content_type: "b2/x-auto".into(),
+                file_info: BTreeMap::new(),
+            })
+            .await
+            .unwrap();
+        started.push(f.file_id.unwrap());
+    }
+    let pages: Vec<_> = paginate::unfinished_large_files(c.clone(), bucket.clone(), None)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(pages.len(), 2);
+    assert!(!pages[0].is_last() && pages[1].is_last());
+    let listed: Vec<_> = pages
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f.file_id)
+        .collect();
+    assert_eq!(listed.len(), 120);
+    let under = paginate::unfinished_large_files(c.clone(), bucket.clone(), Some("big/11".into()))
+        .map_ok(|p| p.items)
+        .try_concat()
+        .await
+        .unwrap();
+    assert_eq!(under.len(), 10, "the name prefix is kept on every page");
+
+    // Parts of one of them.
+    let file_id = started[0].clone();
+    for n in 1..=3u32 {
+        let url = c.get_upload_part_url(&file_id).await.unwrap();
+        let body = b2tui::b2::UploadBody::Bytes(Bytes::from(vec![n as u8; 10]));
+        c.upload_part(&url, n, body).await.unwrap();
+    }
+    let parts: Vec<u32> = paginate::parts(c.clone(), file_id)
+        .map_ok(|p| p.items)
+        .try_concat()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.part_number)
+        .collect();
+    assert_eq!(parts, [1, 2, 3]);
+
+    // Keys, two a page: every key once, the last page says so.
+    for i in 0..5 {
+        c.create_key(&b2tui::b2::CreateKeyRequest {
+            key_name: format!("paged-{i}"),
+            capabilities: vec!["listFiles".into()],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    }
+    let pages: Vec<_> = paginate::keys(c.clone(), 3, 2).try_collect().await.unwrap();
+    assert!(pages.len() >= 3, "{} pages", pages.len());
+    assert!(pages.iter().all(|p| p.items.len() <= 2));
+    assert!(pages.last().unwrap().is_last());
+    let names: Vec<String> = pages.into_iter().flatten().map(|k| k.key_name).collect();
+    for i in 0..5 {
+        assert_eq!(
+            names.iter().filter(|n| **n == format!("paged-{i}")).count(),
+            1
+        );
+    }
+
+    // Versions (plain and with lock state) carry their cursor; a consumer that stops after
+    // one page makes exactly one call.
+    for i in 0..6 {
+        put(c, &bucket, &format!("v/{}", i % 2), "x").await;
+    }
+    let req = ListFileVersionsRequest {
+        bucket_id: bucket.clone(),
+        prefix: Some("v/".into()),
+        max_file_count: Some(4),
+        ..Default::default()
+    };
+    let before = local.calls("b2_list_file_versions").await;
+    let mut pages = std::pin::pin!(paginate::file_versions(c.clone(), req.clone()));
+    let first = pages.try_next().await.unwrap().unwrap();
+    assert_eq!(first.items.len(), 4);
+    let cursor = first.next.clone().expect("more to come");
+    assert_eq!(cursor.file_name, "v/1");
+    assert!(cursor.file_id.is_some());
+    assert_eq!(local.calls("b2_list_file_versions").await - before, 1);
+    let locked: Vec<_> = paginate::locked_versions(c.clone(), req)
+        .map_ok(|p| p.items)
+        .try_concat()
+        .await
+        .unwrap();
+    assert_eq!(locked.len(), 6);
+    assert!(locked.iter().all(|v| !v.is_held()));
 }

@@ -310,7 +310,7 @@ async fn completes_and_verifies_under_injected_failures() {
 async fn cancel_leaves_nothing_half_written() {
     let local = local_b2().await;
     let bucket = bucket(&local, "cancel").await;
-    let (engine, _events) = TransferEngine::new(
+    let (engine, mut events) = TransferEngine::new(
         local.client.clone(),
         TransferOptions {
             part_concurrency: 2,
@@ -343,14 +343,16 @@ async fn cancel_leaves_nothing_half_written() {
         target.clone(),
         ConflictPolicy::Overwrite,
     );
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(8);
-    while engine.job(id).unwrap().bytes_done < 9 * PART {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "other ranges arrive"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    next_event(
+        &mut events,
+        "other ranges arrive",
+        Duration::from_secs(8),
+        |e| {
+            matches!(e, TransferEvent::Progressed { id: job, bytes_done, .. }
+            if *job == id && *bytes_done >= 9 * PART)
+        },
+    )
+    .await;
     let entries = all_entries(dst.path());
     assert_eq!(entries.len(), 1, "one temp file while running: {entries:?}");
     assert!(!target.exists());
@@ -360,25 +362,71 @@ async fn cancel_leaves_nothing_half_written() {
 
     // An upload stalled after b2_start_large_file: Discard cancels the large file on B2…
     for (mode, left) in [(CancelMode::Discard, 0), (CancelMode::KeepForResume, 1)] {
-        local
-            .admin(
-                "fail_next",
-                json!({"count": 1, "status": 429, "code": "too_many_requests",
-                       "message": "wait", "retryAfterSeconds": 10,
-                       "endpoint": "b2_upload_part"}),
-            )
-            .await;
+        stall_next_part(&local).await;
         let id = engine.upload_file(path.clone(), bucket.clone(), format!("{mode:?}.bin"));
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(8);
-        while unfinished(&local, &bucket.id).await == 0 {
-            assert!(tokio::time::Instant::now() < deadline, "large file started");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        large_file_started(&local, &bucket.id).await;
         engine.cancel(id, mode);
         assert_eq!(engine.wait(id).await, Some(JobState::Cancelled));
         // …or keeps it for a resume.
         assert_eq!(unfinished(&local, &bucket.id).await, left, "{mode:?}");
     }
+}
+
+#[tokio::test]
+async fn a_cancel_that_b2_refuses_is_reported() {
+    let local = local_b2().await;
+    let bucket = bucket(&local, "cancel-refused").await;
+    let (engine, mut events) = engine(&local);
+    let src = tempfile::tempdir().unwrap();
+    let path = src.path().join("big.bin");
+    std::fs::write(&path, pattern(4 * PART as usize, 9)).unwrap();
+    // The upload stalls after b2_start_large_file; then B2 refuses the cancel.
+    stall_next_part(&local).await;
+    let id = engine.upload_file(path, bucket.clone(), "big.bin".into());
+    large_file_started(&local, &bucket.id).await;
+    local
+        .admin(
+            "fail_next",
+            json!({"count": 1, "status": 400, "code": "bad_request",
+                   "message": "injected", "endpoint": "b2_cancel_large_file"}),
+        )
+        .await;
+    engine.cancel(id, CancelMode::Discard);
+    let state = engine.wait(id).await.unwrap();
+    let JobState::Failed { reason } = &state else {
+        panic!("a refused cancel is not a clean cancel: {state:?}");
+    };
+    assert!(reason.contains("could not be removed"), "{reason}");
+    assert!(reason.contains("injected"), "{reason}");
+    let event = next_event(
+        &mut events,
+        "the failure event",
+        Duration::from_secs(5),
+        |e| matches!(e, TransferEvent::Failed { id: job, .. } if *job == id),
+    )
+    .await;
+    assert!(matches!(event, TransferEvent::Failed { reason: r, .. } if r == *reason));
+    assert_eq!(unfinished(&local, &bucket.id).await, 1, "still on B2");
+}
+
+/// The next b2_upload_part answers 429 with a 10 s `Retry-After`: an upload stalls right
+/// after b2_start_large_file.
+async fn stall_next_part(local: &common::Local) {
+    local
+        .admin(
+            "fail_next",
+            json!({"count": 1, "status": 429, "code": "too_many_requests", "message": "wait",
+                   "retryAfterSeconds": 10, "endpoint": "b2_upload_part"}),
+        )
+        .await;
+}
+
+/// Waits (8 s at most) until an upload has started its large file on B2.
+async fn large_file_started(local: &common::Local, bucket: &b2tui::b2::BucketId) {
+    eventually("large file started", Duration::from_secs(8), || async {
+        unfinished(local, bucket).await > 0
+    })
+    .await;
 }
 
 async fn unfinished(local: &common::Local, bucket: &b2tui::b2::BucketId) -> usize {
@@ -486,6 +534,10 @@ async fn skips_remote_names_that_would_escape_the_folder() {
             JobState::Done => {}
             JobState::Skipped { reason } => {
                 assert!(reason.starts_with("unsafe name"), "{reason}");
+                assert!(matches!(
+                    engine.skip_reason(id),
+                    Some(b2tui::worker::transfer::SkipReason::UnsafeName(_))
+                ));
                 skipped += 1;
             }
             other => panic!("{other:?}"),
@@ -570,19 +622,9 @@ async fn pauses_and_resumes_a_large_upload_without_starting_over() {
     let path = src.path().join("big.bin");
     let data = pattern(4 * PART as usize + 1, 5);
     std::fs::write(&path, &data).unwrap();
-    local
-        .admin(
-            "fail_next",
-            json!({"count": 1, "status": 429, "code": "too_many_requests", "message": "wait",
-                   "retryAfterSeconds": 10, "endpoint": "b2_upload_part"}),
-        )
-        .await;
+    stall_next_part(&local).await;
     let id = engine.upload_file(path, bucket.clone(), "big.bin".into());
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(8);
-    while unfinished(&local, &bucket.id).await == 0 {
-        assert!(tokio::time::Instant::now() < deadline, "large file started");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    large_file_started(&local, &bucket.id).await;
     engine.pause(id);
     assert_eq!(engine.wait(id).await, Some(JobState::Paused));
     assert_eq!(

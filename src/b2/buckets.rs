@@ -9,8 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::client::B2Client;
 use super::error::B2Error;
 use super::types::{
-    Bucket, BucketId, FileId, FileVersion, LifecycleRule, ListBucketsRequest,
-    ListFileVersionsRequest,
+    Bucket, BucketId, FileVersion, LifecycleRule, ListBucketsRequest, ListFileVersionsRequest,
 };
 
 /// A value B2 only shows to keys with the matching read capability (§3.2).
@@ -184,15 +183,7 @@ impl LockedVersion {
 }
 
 /// A `b2_list_file_versions` page with Object Lock state.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LockedVersionsPage {
-    pub files: Vec<LockedVersion>,
-    #[serde(default)]
-    pub next_file_name: Option<String>,
-    #[serde(default)]
-    pub next_file_id: Option<FileId>,
-}
+pub type LockedVersionsPage = super::types::FilesPage<LockedVersion>;
 
 #[derive(Deserialize)]
 struct BucketList {

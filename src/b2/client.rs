@@ -3,7 +3,7 @@
 //! errors; uploads go through `upload_bytes`, which takes a fresh upload URL after failures.
 
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
 use serde::Serialize;
@@ -13,7 +13,7 @@ use super::auth::{Credentials, Session};
 use super::download::{Download, Range};
 use super::encode;
 use super::error::B2Error;
-use super::retry::RetryPolicy;
+use super::retry::{self, Call, Failure, Reauthorize, RetryPolicy};
 use super::types::{
     AuthorizeResponse, Bucket, BucketId, DeletedFileVersion, FileId, FileVersion,
     ListBucketsRequest, ListBucketsResponse, ListFileNamesRequest, ListFileNamesResponse,
@@ -160,37 +160,6 @@ impl B2Client {
         Ok(())
     }
 
-    /// Runs `attempt` with the session's token under the retry policy, re-authorizing once
-    /// on 401 `expired_auth_token`/`bad_auth_token`.
-    async fn with_retry<T, F, Fut>(&self, mut attempt: F) -> Result<T, B2Error>
-    where
-        F: FnMut(Arc<Session>) -> Fut,
-        Fut: std::future::Future<Output = Result<T, B2Error>>,
-    {
-        let started = Instant::now();
-        let mut tries = 1;
-        let mut reauthorized = false;
-        loop {
-            let session = self.session();
-            let err = match attempt(Arc::clone(&session)).await {
-                Ok(v) => return Ok(v),
-                Err(e) => e,
-            };
-            if err.is_expired_auth() && !reauthorized {
-                reauthorized = true;
-                self.reauthorize(&session.token).await?;
-                continue;
-            }
-            match self.inner.options.retry.next_delay(tries, started, &err) {
-                Some(delay) => {
-                    tokio::time::sleep(delay).await;
-                    tries += 1;
-                }
-                None => return Err(err),
-            }
-        }
-    }
-
     /// One JSON call to `{apiUrl}/b2api/v3/b2_{name}`. Other files of `b2` add their calls
     /// on top of it (one `impl B2Client` block per family of calls).
     pub(crate) async fn call<Req, Resp>(&self, name: &str, body: &Req) -> Result<Resp, B2Error>
@@ -198,24 +167,12 @@ impl B2Client {
         Req: Serialize + ?Sized,
         Resp: DeserializeOwned,
     {
-        self.with_retry(|session| async move {
-            let url = format!("{}/b2api/v3/b2_{name}", session.api_url);
-            let mut req = self
-                .inner
-                .http
-                .post(url)
-                .header("Authorization", &session.token)
-                .json(body);
-            if let Some(mode) = &self.inner.options.test_mode {
-                req = req.header("X-Bz-Test-Mode", mode);
-            }
-            read_json(req.send().await?).await
-        })
-        .await
+        self.call_version(3, name, body).await
     }
 
     /// [`B2Client::call`] on another API version, `{apiUrl}/b2api/v{version}/b2_{name}`
-    /// (v4 for multi-bucket application keys).
+    /// (v4 for multi-bucket application keys). Retried, re-authorizing once on an expired
+    /// token.
     pub(crate) async fn call_version<Req, Resp>(
         &self,
         version: u8,
@@ -226,20 +183,26 @@ impl B2Client {
         Req: Serialize + ?Sized,
         Resp: DeserializeOwned,
     {
-        self.with_retry(|session| async move {
+        retry::run(self.retry_policy(), Call::Api(self), |_| async move {
+            let session = self.session();
             let url = format!("{}/b2api/v{version}/b2_{name}", session.api_url);
-            let mut req = self
+            let req = self
                 .inner
                 .http
                 .post(url)
                 .header("Authorization", &session.token)
                 .json(body);
-            if let Some(mode) = &self.inner.options.test_mode {
-                req = req.header("X-Bz-Test-Mode", mode);
-            }
-            read_json(req.send().await?).await
+            Ok(read_json(self.with_test_mode(req).send().await?).await?)
         })
         .await
+    }
+
+    /// Adds the configured `X-Bz-Test-Mode`, if any.
+    pub(super) fn with_test_mode(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match self.test_mode() {
+            Some(mode) => req.header("X-Bz-Test-Mode", mode),
+            None => req,
+        }
     }
 
     /// `b2_list_buckets` for the account (or the key's one bucket).
@@ -273,7 +236,16 @@ impl B2Client {
 
     /// `b2_get_file_info`.
     pub async fn get_file_info(&self, file_id: &FileId) -> Result<FileVersion, B2Error> {
-        self.call("get_file_info", &serde_json::json!({ "fileId": file_id }))
+        self.call_on_file("get_file_info", file_id).await
+    }
+
+    /// A call whose body is only `{"fileId": …}`.
+    pub(crate) async fn call_on_file<Resp: DeserializeOwned>(
+        &self,
+        name: &str,
+        file_id: &FileId,
+    ) -> Result<Resp, B2Error> {
+        self.call(name, &serde_json::json!({ "fileId": file_id }))
             .await
     }
 
@@ -356,29 +328,15 @@ impl B2Client {
         meta: &UploadMeta,
         body: Bytes,
     ) -> Result<FileVersion, B2Error> {
-        let started = Instant::now();
-        let mut tries = 1;
-        loop {
-            let url = self.get_upload_url(bucket_id).await?;
-            let err = match self.upload_file(&url, meta, body.clone()).await {
-                Ok(v) => return Ok(v),
-                Err(e) => e,
-            };
+        retry::run(self.retry_policy(), Call::Upload, |_| async {
             // b2_upload_file: 401/408/5xx/connection errors → new upload URL, then retry.
-            let retry_anyway = err.needs_new_upload_url() && err.status() == Some(401);
-            let delay = if retry_anyway && tries < self.inner.options.retry.max_attempts {
-                Some(Duration::ZERO)
-            } else {
-                self.inner.options.retry.next_delay(tries, started, &err)
-            };
-            match delay {
-                Some(d) => {
-                    tokio::time::sleep(d).await;
-                    tries += 1;
-                }
-                None => return Err(err),
-            }
-        }
+            let url = self
+                .get_upload_url(bucket_id)
+                .await
+                .map_err(Failure::Stop)?;
+            Ok(self.upload_file(&url, meta, body.clone()).await?)
+        })
+        .await
     }
 
     /// Downloads a version by id; `range` asks for part of it.
@@ -421,7 +379,8 @@ impl B2Client {
         F: Fn(&Session) -> String,
     {
         let url = &url;
-        self.with_retry(|session| async move {
+        retry::run(self.retry_policy(), Call::Api(self), |_| async move {
+            let session = self.session();
             let mut req = self
                 .inner
                 .http
@@ -433,11 +392,24 @@ impl B2Client {
             let resp = req.send().await?;
             let status = resp.status().as_u16();
             if !(200..300).contains(&status) {
-                return Err(error_from(resp).await);
+                return Err(error_from(resp).await.into());
             }
-            Download::from_response(resp, range)
+            Ok(Download::from_response(resp, range)?)
         })
         .await
+    }
+}
+
+impl Reauthorize for B2Client {
+    fn current_token(&self) -> String {
+        self.session().token.clone()
+    }
+
+    fn reauthorize<'a>(
+        &'a self,
+        stale: &'a str,
+    ) -> futures::future::BoxFuture<'a, Result<(), B2Error>> {
+        Box::pin(B2Client::reauthorize(self, stale))
     }
 }
 
@@ -448,30 +420,17 @@ async fn fetch_session(
     creds: &Credentials,
     options: &ClientOptions,
 ) -> Result<Session, B2Error> {
-    let started = Instant::now();
-    let mut tries = 1;
-    loop {
+    retry::run(&options.retry, Call::Plain, |_| async {
         let mut req = http
             .get(format!("{endpoint}/b2api/v3/b2_authorize_account"))
             .header("Authorization", creds.basic_auth());
         if let Some(mode) = &options.test_mode {
             req = req.header("X-Bz-Test-Mode", mode);
         }
-        let result = match req.send().await {
-            Ok(resp) => read_json::<AuthorizeResponse>(resp).await,
-            Err(e) => Err(e.into()),
-        };
-        match result {
-            Ok(r) => return Ok(Session::from_response(r)),
-            Err(err) => match options.retry.next_delay(tries, started, &err) {
-                Some(d) => {
-                    tokio::time::sleep(d).await;
-                    tries += 1;
-                }
-                None => return Err(err),
-            },
-        }
-    }
+        let resp: AuthorizeResponse = read_json(req.send().await?).await?;
+        Ok(Session::from_response(resp))
+    })
+    .await
 }
 
 pub(super) async fn read_json<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T, B2Error> {

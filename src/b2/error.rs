@@ -101,6 +101,12 @@ impl B2Error {
         }
     }
 
+    /// A download body that broke: retryable failures and bodies cut short or garbled
+    /// (`Decode`) are worth a range request from where it stopped.
+    pub fn is_resumable(&self) -> bool {
+        self.is_retryable() || matches!(self, Self::Decode(_))
+    }
+
     /// `Retry-After` sent with the error, if any.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {

@@ -1,6 +1,6 @@
 //! Large-file calls (b2_start_large_file … b2_finish_large_file, b2_list_parts,
 //! b2_list_unfinished_large_files, b2_cancel_large_file). Each JSON call retries through
-//! `call`; `upload_part` is one try on one URL, like `upload_file`.
+//! `call`; `upload_part` is one try on one URL, like `upload_file`. Paging is in `paginate`.
 
 use super::client::{B2Client, read_json};
 use super::error::B2Error;
@@ -21,11 +21,7 @@ impl B2Client {
 
     /// `b2_get_upload_part_url`: one URL per parallel part uploader.
     pub async fn get_upload_part_url(&self, file_id: &FileId) -> Result<UploadPartUrl, B2Error> {
-        self.call(
-            "get_upload_part_url",
-            &serde_json::json!({ "fileId": file_id }),
-        )
-        .await
+        self.call_on_file("get_upload_part_url", file_id).await
     }
 
     /// `b2_upload_part` on a given part URL, once (no retry).
@@ -35,15 +31,12 @@ impl B2Client {
         part_number: u32,
         body: UploadBody,
     ) -> Result<Part, B2Error> {
-        let mut req = self
+        let req = self
             .http()
             .post(&url.upload_url)
             .header("Authorization", &url.authorization_token)
             .header("X-Bz-Part-Number", part_number);
-        if let Some(mode) = self.test_mode() {
-            req = req.header("X-Bz-Test-Mode", mode);
-        }
-        read_json(body.attach(req).send().await?).await
+        read_json(body.attach(self.with_test_mode(req)).send().await?).await
     }
 
     /// `b2_finish_large_file`: `part_sha1s[0]` is part 1's SHA-1.
@@ -58,11 +51,7 @@ impl B2Client {
 
     /// `b2_cancel_large_file`: drops the unfinished file and its parts.
     pub async fn cancel_large_file(&self, file_id: &FileId) -> Result<CancelledLargeFile, B2Error> {
-        self.call(
-            "cancel_large_file",
-            &serde_json::json!({ "fileId": file_id }),
-        )
-        .await
+        self.call_on_file("cancel_large_file", file_id).await
     }
 
     /// `b2_list_parts`: one page from `start_part` (1-based).
@@ -80,20 +69,6 @@ impl B2Client {
             body["maxPartCount"] = n.into();
         }
         self.call("list_parts", &body).await
-    }
-
-    /// Every part uploaded so far, across pages.
-    pub async fn list_all_parts(&self, file_id: &FileId) -> Result<Vec<Part>, B2Error> {
-        let mut parts = Vec::new();
-        let mut start = None;
-        loop {
-            let page = self.list_parts(file_id, start, Some(1000)).await?;
-            parts.extend(page.parts);
-            match page.next_part_number {
-                Some(n) => start = Some(n),
-                None => return Ok(parts),
-            }
-        }
     }
 
     /// `b2_list_unfinished_large_files`: one page.

@@ -1,7 +1,10 @@
-//! Retry policy: exponential backoff with jitter, honouring `Retry-After`, bounded both in
-//! attempts and in total time. The classification of errors lives in `error.rs`.
+//! The one retry loop of the crate: [`run`] tries a call under a [`RetryPolicy`]
+//! (exponential backoff with jitter, `Retry-After`, bounded attempts and total time).
+//! What each error calls for is decided by `error.rs` and the kind of [`Call`].
 
 use std::time::{Duration, Instant};
+
+use futures::future::BoxFuture;
 
 use super::error::B2Error;
 
@@ -31,10 +34,29 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// The same policy with at least `attempts` tries (data transfers see more transient
+    /// failures than JSON calls).
+    pub fn with_attempts_at_least(&self, attempts: u32) -> Self {
+        Self {
+            max_attempts: self.max_attempts.max(attempts),
+            ..self.clone()
+        }
+    }
+
     /// The wait before try number `attempt + 1` (attempt counts from 1), or `None` when the
     /// error is final or the budget is spent.
     pub fn next_delay(&self, attempt: u32, started: Instant, err: &B2Error) -> Option<Duration> {
-        if !err.is_retryable() || attempt >= self.max_attempts {
+        self.delay(err.is_retryable(), attempt, started, err)
+    }
+
+    fn delay(
+        &self,
+        retryable: bool,
+        attempt: u32,
+        started: Instant,
+        err: &B2Error,
+    ) -> Option<Duration> {
+        if !retryable || attempt >= self.max_attempts {
             return None;
         }
         let delay = match err.retry_after() {
@@ -60,8 +82,122 @@ impl RetryPolicy {
     }
 }
 
+/// Authorizing again after a 401 `expired_auth_token`/`bad_auth_token` (the client).
+pub trait Reauthorize: Sync {
+    /// The token the next try will use.
+    fn current_token(&self) -> String;
+    /// Authorizes again, unless that already happened since `stale` was issued.
+    fn reauthorize<'a>(&'a self, stale: &'a str) -> BoxFuture<'a, Result<(), B2Error>>;
+}
+
+/// What kind of call is retried; it decides what a failure calls for besides a wait.
+#[derive(Clone, Copy)]
+pub enum Call<'a> {
+    /// A call without a token to renew (`b2_authorize_account`).
+    Plain,
+    /// A call with the account token: an expired or bad token re-authorizes once, at once.
+    Api(&'a dyn Reauthorize),
+    /// `b2_upload_file` / `b2_upload_part`: every try takes a fresh upload URL (the closure
+    /// drops the URL of a failed try), and failures that need only that (401,
+    /// `auth_token_limit`) are tried again at once.
+    Upload,
+    /// A download body that broke: retryable failures and bodies cut short are tried again
+    /// (the closure resumes from the last byte it kept).
+    Resume,
+}
+
+/// How a try failed: worth another try as `Call` and the policy say, or final.
+#[derive(Debug)]
+pub enum Failure<E> {
+    /// Classified by [`run`] (`B2Error::is_retryable` and friends).
+    Retry(B2Error),
+    /// Ends [`run`] at once (local I/O, or a call that already retried on its own).
+    Stop(E),
+}
+
+impl<E> From<B2Error> for Failure<E> {
+    fn from(e: B2Error) -> Self {
+        Self::Retry(e)
+    }
+}
+
+impl<E> From<reqwest::Error> for Failure<E> {
+    fn from(e: reqwest::Error) -> Self {
+        Self::Retry(e.into())
+    }
+}
+
+impl<E> Failure<E> {
+    /// A final failure, converted into the caller's error type.
+    pub fn stop(e: impl Into<E>) -> Self {
+        Self::Stop(e.into())
+    }
+}
+
+/// Runs `op(attempt)` (attempt counts from 1) until it succeeds, fails with
+/// [`Failure::Stop`], or the policy gives up, waiting between tries as the error and
+/// `call` ask. This is the only retry loop: the client, uploads and downloads use it.
+pub async fn run<T, E, Op, Fut>(policy: &RetryPolicy, call: Call<'_>, mut op: Op) -> Result<T, E>
+where
+    E: From<B2Error>,
+    Op: FnMut(u32) -> Fut,
+    Fut: Future<Output = Result<T, Failure<E>>>,
+{
+    let started = Instant::now();
+    let mut attempt = 1;
+    let mut reauthorized = false;
+    loop {
+        let token = match call {
+            Call::Api(auth) => Some(auth.current_token()),
+            _ => None,
+        };
+        let err = match op(attempt).await {
+            Ok(v) => return Ok(v),
+            Err(Failure::Stop(e)) => return Err(e),
+            Err(Failure::Retry(e)) => e,
+        };
+        if let (Call::Api(auth), Some(stale)) = (call, &token)
+            && err.is_expired_auth()
+            && !reauthorized
+        {
+            reauthorized = true;
+            auth.reauthorize(stale).await?;
+            continue;
+        }
+        match wait_before_next(policy, call, attempt, started, &err) {
+            Some(d) => {
+                if !d.is_zero() {
+                    tokio::time::sleep(d).await;
+                }
+                attempt += 1;
+            }
+            None => return Err(err.into()),
+        }
+    }
+}
+
+/// The wait before the try after `attempt`, or `None` to give up.
+fn wait_before_next(
+    policy: &RetryPolicy,
+    call: Call<'_>,
+    attempt: u32,
+    started: Instant,
+    err: &B2Error,
+) -> Option<Duration> {
+    match call {
+        Call::Upload if err.needs_new_upload_url() && !err.is_retryable() => {
+            (attempt < policy.max_attempts).then_some(Duration::ZERO)
+        }
+        Call::Resume => policy.delay(err.is_resumable(), attempt, started, err),
+        _ => policy.next_delay(attempt, started, err),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
     use super::*;
 
     fn api(status: u16, retry_after: Option<Duration>) -> B2Error {
@@ -71,6 +207,40 @@ mod tests {
             message: String::new(),
             retry_after,
         }
+    }
+
+    fn many(n: usize, e: impl Fn() -> B2Error) -> Vec<B2Error> {
+        (0..n).map(|_| e()).collect()
+    }
+
+    fn fast(max_attempts: u32) -> RetryPolicy {
+        RetryPolicy {
+            max_attempts,
+            initial_backoff: Duration::from_millis(1),
+            max_backoff: Duration::from_millis(4),
+            max_elapsed: Duration::from_secs(5),
+        }
+    }
+
+    /// Runs `op` with errors from `errors` (then success), returning the result and tries.
+    async fn tries(
+        policy: &RetryPolicy,
+        call: Call<'_>,
+        errors: Vec<B2Error>,
+    ) -> (Result<u32, B2Error>, u32) {
+        let errors = Mutex::new(errors.into_iter());
+        let count = AtomicU32::new(0);
+        let (errors, count_ref) = (&errors, &count);
+        let r = run(policy, call, move |attempt| async move {
+            count_ref.fetch_add(1, Ordering::Relaxed);
+            let next = errors.lock().expect("lock").next();
+            match next {
+                Some(e) => Err(Failure::Retry(e)),
+                None => Ok(attempt),
+            }
+        })
+        .await;
+        (r, count.load(Ordering::Relaxed))
     }
 
     #[test]
@@ -94,5 +264,129 @@ mod tests {
         assert_eq!(p.next_delay(1, now, &api(400, None)), None, "400 is final");
         let long = api(503, Some(Duration::from_secs(1000)));
         assert_eq!(p.next_delay(1, now, &long), None, "total time is bounded");
+    }
+
+    #[tokio::test]
+    async fn run_waits_as_retry_after_says() {
+        let p = fast(5);
+        let started = Instant::now();
+        let (r, n) = tries(
+            &p,
+            Call::Plain,
+            vec![api(429, Some(Duration::from_millis(300)))],
+        )
+        .await;
+        assert_eq!(r.expect("second try works"), 2);
+        assert_eq!(n, 2);
+        assert!(started.elapsed() >= Duration::from_millis(300));
+    }
+
+    #[tokio::test]
+    async fn run_bounds_attempts_and_time() {
+        let (r, n) = tries(&fast(3), Call::Plain, many(10, || api(503, None))).await;
+        assert_eq!(r.expect_err("gives up").status(), Some(503));
+        assert_eq!(n, 3, "three tries, no more");
+
+        let p = RetryPolicy {
+            max_elapsed: Duration::from_millis(200),
+            ..fast(100)
+        };
+        let started = Instant::now();
+        let (r, n) = tries(
+            &p,
+            Call::Plain,
+            many(100, || api(503, Some(Duration::from_millis(80)))),
+        )
+        .await;
+        assert!(r.is_err());
+        assert!(n <= 3, "{n} tries within 200 ms of 80 ms waits");
+        assert!(started.elapsed() < Duration::from_millis(400));
+
+        let (r, n) = tries(&fast(5), Call::Plain, vec![api(400, None)]).await;
+        assert!(r.is_err());
+        assert_eq!(n, 1, "a final error is not tried again");
+    }
+
+    #[tokio::test]
+    async fn run_stops_at_once_on_a_final_failure() {
+        let count = AtomicU32::new(0);
+        let count_ref = &count;
+        let r: Result<(), B2Error> = run(&fast(5), Call::Plain, move |_| async move {
+            count_ref.fetch_add(1, Ordering::Relaxed);
+            Err(Failure::stop(B2Error::Http("already retried".into())))
+        })
+        .await;
+        assert!(r.is_err());
+        assert_eq!(count.load(Ordering::Relaxed), 1);
+    }
+
+    struct FakeAuth {
+        token: Mutex<String>,
+        renewals: AtomicU32,
+    }
+
+    impl Reauthorize for FakeAuth {
+        fn current_token(&self) -> String {
+            self.token.lock().expect("lock").clone()
+        }
+        fn reauthorize<'a>(&'a self, stale: &'a str) -> BoxFuture<'a, Result<(), B2Error>> {
+            Box::pin(async move {
+                let mut token = self.token.lock().expect("lock");
+                if *token == stale {
+                    self.renewals.fetch_add(1, Ordering::Relaxed);
+                    *token = format!("{stale}+");
+                }
+                Ok(())
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn run_reauthorizes_once_per_call() {
+        let auth = FakeAuth {
+            token: Mutex::new("t".into()),
+            renewals: AtomicU32::new(0),
+        };
+        let expired = || B2Error::from_response(401, br#"{"code":"expired_auth_token"}"#, None);
+        let (r, n) = tries(&fast(5), Call::Api(&auth), vec![expired()]).await;
+        assert_eq!(r.expect("works after one re-authorization"), 1);
+        assert_eq!(n, 2);
+        assert_eq!(auth.renewals.load(Ordering::Relaxed), 1);
+
+        let (r, n) = tries(&fast(5), Call::Api(&auth), vec![expired(), expired()]).await;
+        assert!(r.expect_err("second expiry is final").is_expired_auth());
+        assert_eq!(n, 2, "one re-authorization per call");
+        assert_eq!(auth.renewals.load(Ordering::Relaxed), 2);
+
+        let (r, _) = tries(&fast(5), Call::Plain, vec![expired()]).await;
+        assert!(r.is_err(), "only API calls re-authorize");
+    }
+
+    #[tokio::test]
+    async fn uploads_retry_url_failures_at_once_and_resumes_retry_cut_bodies() {
+        let unauthorized = || B2Error::from_response(401, br#"{"code":"unauthorized"}"#, None);
+        let p = RetryPolicy {
+            initial_backoff: Duration::from_secs(10),
+            ..fast(3)
+        };
+        let started = Instant::now();
+        let (r, n) = tries(&p, Call::Upload, vec![unauthorized(), unauthorized()]).await;
+        assert_eq!(r.expect("third URL works"), 3);
+        assert_eq!(n, 3);
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "no backoff wait"
+        );
+        let (r, _) = tries(&p, Call::Upload, many(3, unauthorized)).await;
+        assert!(r.is_err(), "still bounded by attempts");
+        let (r, _) = tries(&p, Call::Plain, vec![unauthorized()]).await;
+        assert!(r.is_err(), "a JSON call does not retry 401");
+
+        let cut = || B2Error::Decode("body cut short".into());
+        let (r, n) = tries(&fast(3), Call::Resume, vec![cut(), cut()]).await;
+        assert_eq!(r.expect("resumed"), 3);
+        assert_eq!(n, 3);
+        let (r, _) = tries(&fast(3), Call::Plain, vec![cut()]).await;
+        assert!(r.is_err(), "a garbled JSON answer is final");
     }
 }

@@ -211,14 +211,34 @@ pub struct ListFileNamesRequest {
     pub delimiter: Option<String>,
 }
 
-/// `b2_list_file_names` response.
+impl ListFileNamesRequest {
+    /// The same listing as `b2_list_file_versions` (every version, not the newest).
+    pub fn into_versions(self) -> ListFileVersionsRequest {
+        ListFileVersionsRequest {
+            bucket_id: self.bucket_id,
+            start_file_name: self.start_file_name,
+            start_file_id: None,
+            max_file_count: self.max_file_count,
+            prefix: self.prefix,
+            delimiter: self.delimiter,
+        }
+    }
+}
+
+/// One page of a file listing (`b2_list_file_names`, `b2_list_file_versions`,
+/// `b2_list_unfinished_large_files`) with B2's continuation; absent fields stay `None`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ListFileNamesResponse {
-    pub files: Vec<FileVersion>,
+pub struct FilesPage<T = FileVersion> {
+    pub files: Vec<T>,
     #[serde(default)]
     pub next_file_name: Option<String>,
+    #[serde(default)]
+    pub next_file_id: Option<FileId>,
 }
+
+/// `b2_list_file_names` response (`nextFileName` only).
+pub type ListFileNamesResponse = FilesPage;
 
 /// `b2_list_file_versions` request.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -238,15 +258,7 @@ pub struct ListFileVersionsRequest {
 }
 
 /// `b2_list_file_versions` response.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListFileVersionsResponse {
-    pub files: Vec<FileVersion>,
-    #[serde(default)]
-    pub next_file_name: Option<String>,
-    #[serde(default)]
-    pub next_file_id: Option<FileId>,
-}
+pub type ListFileVersionsResponse = FilesPage;
 
 /// `b2_get_upload_url` response (also usable for `b2_get_upload_part_url`).
 #[derive(Clone, Debug, Deserialize)]
@@ -322,14 +334,8 @@ pub struct ListPartsResponse {
     pub next_part_number: Option<u32>,
 }
 
-/// `b2_list_unfinished_large_files` response.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListUnfinishedLargeFilesResponse {
-    pub files: Vec<FileVersion>,
-    #[serde(default)]
-    pub next_file_id: Option<FileId>,
-}
+/// `b2_list_unfinished_large_files` response (`nextFileId` only).
+pub type ListUnfinishedLargeFilesResponse = FilesPage;
 
 /// `b2_cancel_large_file` response.
 #[derive(Clone, Debug, Deserialize)]

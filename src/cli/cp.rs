@@ -12,8 +12,8 @@ use super::Location;
 use crate::b2::B2Client;
 use crate::worker::transfer::paths::local_path_for;
 use crate::worker::transfer::{
-    CancelMode, ConflictPolicy, JobId, JobState, RemoteFile, TransferEngine, TransferEvent,
-    TransferOptions,
+    CancelMode, ConflictPolicy, JobId, JobState, RemoteFile, SkipReason, TransferEngine,
+    TransferEvent, TransferOptions,
 };
 
 /// How `cp` runs.
@@ -101,9 +101,7 @@ pub async fn run(
                 summary.done += 1;
                 summary.bytes += job.bytes_total;
             }
-            JobState::Skipped { reason } if reason.starts_with("unsafe name") => {
-                summary.failed += 1;
-            }
+            JobState::Skipped { .. } if is_unsafe(&engine, job.id) => summary.failed += 1,
             JobState::Skipped { .. } => summary.skipped += 1,
             _ => summary.failed += 1,
         }
@@ -183,6 +181,11 @@ fn local_target(to: &Path, remote: &str) -> Result<PathBuf> {
         .map_err(|why| anyhow::anyhow!("b2 name {remote:?}: unsafe name: {why}"))
 }
 
+/// A remote name that must not be written locally is a failure of `cp`, not a skip.
+fn is_unsafe(engine: &TransferEngine, id: JobId) -> bool {
+    matches!(engine.skip_reason(id), Some(SkipReason::UnsafeName(_)))
+}
+
 /// Prints one line per failed or unsafe file as it happens, and a progress line at most
 /// five times a second when stderr is a terminal, until `stop`.
 async fn report(
@@ -208,7 +211,7 @@ async fn report(
                     TransferEvent::Failed { id, reason } => engine.job(id).map(|j| {
                         format!("b2tui: failed: {} → {}: {reason}", j.source, j.destination)
                     }),
-                    TransferEvent::Skipped { id, reason } if reason.starts_with("unsafe name") => {
+                    TransferEvent::Skipped { id, reason } if is_unsafe(&engine, id) => {
                         engine.job(id).map(|j| format!("b2tui: skipped {}: {reason}", j.source))
                     }
                     _ => None,

@@ -6,9 +6,7 @@ use std::io::Write;
 use anyhow::Result;
 use futures::{Stream, TryStreamExt};
 
-use crate::b2::{
-    B2Client, FileAction, FileVersion, ListFileNamesRequest, ListFileVersionsRequest, paginate,
-};
+use crate::b2::{B2Client, FileAction, FileVersion, ListFileNamesRequest, paginate};
 use crate::worker::listing::PAGE_SIZE;
 use crate::worker::transfer::{find_bucket, paths::as_folder_prefix};
 
@@ -54,39 +52,32 @@ async fn print_all(
     printer: &mut Printer<'_, impl Write>,
     keep: impl Fn(&FileVersion) -> bool,
 ) -> Result<()> {
-    let delimiter = (!opts.recursive).then(|| "/".to_owned());
+    let req = ListFileNamesRequest {
+        bucket_id: bucket.clone(),
+        max_file_count: Some(PAGE_SIZE),
+        prefix: Some(prefix.to_owned()),
+        delimiter: (!opts.recursive).then(|| "/".to_owned()),
+        ..Default::default()
+    };
     if opts.versions {
-        let req = ListFileVersionsRequest {
-            bucket_id: bucket.clone(),
-            max_file_count: Some(PAGE_SIZE),
-            prefix: Some(prefix.to_owned()),
-            delimiter,
-            ..Default::default()
-        };
-        drain(paginate::file_versions(client.clone(), req), printer, keep).await
+        let pages = paginate::file_versions(client.clone(), req.into_versions());
+        drain(pages, printer, keep).await
     } else {
-        let req = ListFileNamesRequest {
-            bucket_id: bucket.clone(),
-            max_file_count: Some(PAGE_SIZE),
-            prefix: Some(prefix.to_owned()),
-            delimiter,
-            ..Default::default()
-        };
         drain(paginate::file_names(client.clone(), req), printer, keep).await
     }
 }
 
-async fn drain<S>(
+async fn drain<S, C>(
     pages: S,
     printer: &mut Printer<'_, impl Write>,
     keep: impl Fn(&FileVersion) -> bool,
 ) -> Result<()>
 where
-    S: Stream<Item = Result<Vec<FileVersion>, crate::b2::B2Error>>,
+    S: Stream<Item = Result<paginate::Page<FileVersion, C>, crate::b2::B2Error>>,
 {
     let mut pages = std::pin::pin!(pages);
     while let Some(page) = pages.try_next().await? {
-        for f in page.iter().filter(|f| keep(f)) {
+        for f in page.items.iter().filter(|f| keep(f)) {
             printer.print(f)?;
         }
     }

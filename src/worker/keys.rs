@@ -3,11 +3,12 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use futures::TryStreamExt;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::{Failure, RequestId, WorkerEvent};
 use crate::b2::keys::KEYS_PAGE_SIZE;
-use crate::b2::{ApplicationKey, B2Client, B2Error, CreateKeyRequest, CreatedKey};
+use crate::b2::{ApplicationKey, B2Client, B2Error, CreateKeyRequest, CreatedKey, paginate};
 
 /// A key request to the worker.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -108,13 +109,11 @@ pub async fn execute(client: &B2Client, cmd: KeyCommand, tx: &UnboundedSender<Wo
 /// merges the two by key id. A v4 failure after a good v3 listing only ends the listing.
 async fn list_keys(client: &B2Client, req: RequestId, send: &impl Fn(KeysEvent) -> bool) {
     for version in [3u8, 4] {
-        let mut start: Option<String> = None;
+        let mut pages = std::pin::pin!(paginate::keys(client.clone(), version, KEYS_PAGE_SIZE));
         loop {
-            let page = match client
-                .list_keys(version, start.as_deref(), KEYS_PAGE_SIZE)
-                .await
-            {
-                Ok(page) => page,
+            let page = match pages.try_next().await {
+                Ok(Some(page)) => page,
+                Ok(None) => break,
                 Err(_) if version == 4 => {
                     send(KeysEvent::KeysListed {
                         req,
@@ -129,19 +128,15 @@ async fn list_keys(client: &B2Client, req: RequestId, send: &impl Fn(KeysEvent) 
                     return;
                 }
             };
-            start = page.next_application_key_id;
-            let done = version == 4 && start.is_none();
+            let done = version == 4 && page.is_last();
             let ok = send(KeysEvent::KeysListed {
                 req,
-                keys: page.keys,
+                keys: page.items,
                 done,
                 now_ms: now_ms(),
             });
             if !ok || done {
                 return;
-            }
-            if start.is_none() {
-                break;
             }
         }
     }

@@ -1,10 +1,12 @@
 //! Listing commands: buckets, one folder page, and all versions of one name.
-//! Each function sends its results as `WorkerEvent`s; none of them retries (the client does).
+//! Each function sends its results as `WorkerEvent`s; none of them retries (the client does)
+//! or pages by hand (`b2::paginate` does).
 
+use futures::TryStreamExt;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::{Command, RequestId, WorkerEvent};
-use crate::b2::{B2Client, BucketId, ListFileNamesRequest, ListFileVersionsRequest};
+use crate::b2::{B2Client, BucketId, ListFileNamesRequest, ListFileVersionsRequest, paginate};
 
 /// Names per `b2_list_file_names` / `b2_list_file_versions` call: one billed transaction.
 pub const PAGE_SIZE: u32 = 1000;
@@ -77,7 +79,7 @@ async fn list_versions(
     file_name: String,
     tx: &UnboundedSender<WorkerEvent>,
 ) {
-    let mut request = ListFileVersionsRequest {
+    let request = ListFileVersionsRequest {
         bucket_id: bucket,
         start_file_name: Some(file_name.clone()),
         start_file_id: None,
@@ -85,42 +87,32 @@ async fn list_versions(
         prefix: Some(file_name.clone()),
         delimiter: None,
     };
+    let mut pages = std::pin::pin!(paginate::file_versions(client.clone(), request));
     loop {
-        let resp = match client.list_file_versions(&request).await {
-            Ok(resp) => resp,
+        let page = match pages.try_next().await {
+            Ok(Some(page)) => page,
+            Ok(None) => return,
             Err(e) => {
                 let _ = tx.send(WorkerEvent::failed(req, &e));
                 return;
             }
         };
-        let total = resp.files.len();
-        let versions: Vec<_> = resp
-            .files
+        let total = page.items.len();
+        let versions: Vec<_> = page
+            .items
             .into_iter()
             .take_while(|v| v.file_name == file_name)
             .collect();
         let other_name_seen = versions.len() < total;
-        let next = match (resp.next_file_name, resp.next_file_id) {
-            (Some(name), id) if name == file_name && !other_name_seen => Some((name, id)),
-            _ => None,
-        };
-        let done = next.is_none();
-        if tx
-            .send(WorkerEvent::VersionsListed {
-                req,
-                versions,
-                done,
-            })
-            .is_err()
-        {
+        // The next page is fetched only while it can still hold this name.
+        let done = other_name_seen || page.next.is_none_or(|c| c.file_name != file_name);
+        let sent = tx.send(WorkerEvent::VersionsListed {
+            req,
+            versions,
+            done,
+        });
+        if sent.is_err() || done {
             return;
-        }
-        match next {
-            Some((name, id)) => {
-                request.start_file_name = Some(name);
-                request.start_file_id = id;
-            }
-            None => return,
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use futures::TryStreamExt;
 use tokio::sync::mpsc::UnboundedSender;
 
 mod rules;
@@ -12,11 +13,11 @@ pub use rules::LockChange;
 use super::listing::PAGE_SIZE;
 use super::{RequestId, WorkerEvent};
 use crate::b2::buckets::{BucketSettings, CreateBucketRequest, LockedVersion, UpdateBucketRequest};
-use crate::b2::encode;
 use crate::b2::notifications::NotificationRule;
 use crate::b2::{
     B2Client, B2Error, BucketId, FileAction, FileId, LifecycleRule, ListFileVersionsRequest,
 };
+use crate::b2::{encode, paginate};
 use crate::lifecycle_sim::{self, EntryKind, SimEntry, SimReport};
 
 /// A settings request to the worker.
@@ -350,22 +351,17 @@ async fn run(
 /// Pages through every version and unfinished large file of a bucket.
 async fn inspect(client: &B2Client, bucket: &BucketId) -> Result<BucketContents, B2Error> {
     let mut contents = BucketContents::default();
-    let mut request = versions_request(bucket);
-    loop {
-        let page = client.list_file_versions(&request).await?;
-        for v in &page.files {
+    let mut pages = std::pin::pin!(paginate::file_versions(
+        client.clone(),
+        versions_request(bucket)
+    ));
+    while let Some(page) = pages.try_next().await? {
+        for v in &page.items {
             match v.action {
                 FileAction::Hide => contents.hide_markers += 1,
                 FileAction::Start | FileAction::Folder => {}
                 _ => contents.versions += 1,
             }
-        }
-        match page.next_file_name {
-            Some(name) => {
-                request.start_file_name = Some(name);
-                request.start_file_id = page.next_file_id;
-            }
-            None => break,
         }
     }
     contents.unfinished = unfinished(client, bucket).await?.len();
@@ -384,18 +380,10 @@ async fn unfinished(
     client: &B2Client,
     bucket: &BucketId,
 ) -> Result<Vec<crate::b2::FileVersion>, B2Error> {
-    let mut out = Vec::new();
-    let mut start = None;
-    loop {
-        let page = client
-            .list_unfinished_large_files(bucket, None, start.as_ref())
-            .await?;
-        out.extend(page.files);
-        match page.next_file_id {
-            Some(id) => start = Some(id),
-            None => return Ok(out),
-        }
-    }
+    paginate::unfinished_large_files(client.clone(), bucket.clone(), None)
+        .map_ok(|page| page.items)
+        .try_concat()
+        .await
 }
 
 /// The bucket as the simulation sees it: versions with their lock state (listing order),
@@ -407,10 +395,12 @@ async fn sim_entries(
     tx: &UnboundedSender<WorkerEvent>,
 ) -> Result<Vec<SimEntry>, B2Error> {
     let mut entries = Vec::new();
-    let mut request = versions_request(bucket);
-    loop {
-        let page = client.list_locked_versions(&request).await?;
-        for v in &page.files {
+    let mut pages = std::pin::pin!(paginate::locked_versions(
+        client.clone(),
+        versions_request(bucket)
+    ));
+    while let Some(page) = pages.try_next().await? {
+        for v in &page.items {
             let kind = match v.version.action {
                 FileAction::Hide => EntryKind::Hide,
                 FileAction::Start | FileAction::Folder => continue,
@@ -433,13 +423,6 @@ async fn sim_entries(
                 scanned: entries.len(),
             },
         );
-        match page.next_file_name {
-            Some(name) => {
-                request.start_file_name = Some(name);
-                request.start_file_id = page.next_file_id;
-            }
-            None => break,
-        }
     }
     for f in unfinished(client, bucket).await? {
         entries.push(SimEntry {

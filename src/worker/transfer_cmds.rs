@@ -343,16 +343,9 @@ async fn list_unfinished(
     client: &B2Client,
     bucket: &BucketRef,
 ) -> Result<Vec<FileVersion>, crate::b2::B2Error> {
-    let mut files = Vec::new();
-    let mut start: Option<FileId> = None;
-    loop {
-        let page = client
-            .list_unfinished_large_files(&bucket.id, None, start.as_ref())
-            .await?;
-        files.extend(page.files);
-        match page.next_file_id {
-            Some(next) => start = Some(next),
-            None => return Ok(files),
-        }
-    }
+    use futures::TryStreamExt;
+    crate::b2::paginate::unfinished_large_files(client.clone(), bucket.id.clone(), None)
+        .map_ok(|page| page.items)
+        .try_concat()
+        .await
 }

@@ -65,6 +65,48 @@ pub fn pattern(len: usize, seed: u8) -> Vec<u8> {
         .collect()
 }
 
+/// Waits until `cond` holds, checking it every 20 ms; panics with `what` after `limit`.
+pub async fn eventually<F, Fut>(what: &str, limit: std::time::Duration, mut cond: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let poll = async {
+        let mut tick = tokio::time::interval(std::time::Duration::from_millis(20));
+        loop {
+            tick.tick().await;
+            if cond().await {
+                return;
+            }
+        }
+    };
+    if tokio::time::timeout(limit, poll).await.is_err() {
+        panic!("not within {limit:?}: {what}");
+    }
+}
+
+/// Waits for the first event that `want` accepts; panics with `what` after `limit`.
+pub async fn next_event(
+    events: &mut UnboundedReceiver<TransferEvent>,
+    what: &str,
+    limit: std::time::Duration,
+    want: impl Fn(&TransferEvent) -> bool,
+) -> TransferEvent {
+    let found = async {
+        while let Some(e) = events.recv().await {
+            if want(&e) {
+                return Some(e);
+            }
+        }
+        None
+    };
+    match tokio::time::timeout(limit, found).await {
+        Ok(Some(e)) => e,
+        Ok(None) => panic!("events ended before: {what}"),
+        Err(_) => panic!("not within {limit:?}: {what}"),
+    }
+}
+
 pub async fn wait_done(engine: &TransferEngine, id: JobId) {
     let state = engine.wait(id).await.expect("job exists");
     assert_eq!(state, JobState::Done, "job {id}: {:?}", engine.job(id));

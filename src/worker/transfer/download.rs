@@ -8,7 +8,7 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use bytes::BytesMut;
 use futures::stream::{FuturesUnordered, StreamExt};
@@ -16,7 +16,8 @@ use sha1::{Digest, Sha1};
 
 use super::io::{self, CHUNK};
 use super::paths::{TempFile, keep_both_path};
-use super::{BucketRef, ConflictPolicy, JobCtx, Outcome, RemoteFile, TransferError};
+use super::{BucketRef, ConflictPolicy, JobCtx, Outcome, RemoteFile, SkipReason, TransferError};
+use crate::b2::retry::{self, Call, Failure};
 use crate::b2::{B2Error, FileId, FileVersion, ListFileNamesRequest, Range};
 
 pub(super) async fn run(
@@ -34,7 +35,7 @@ pub(super) async fn run(
     let size = version.content_length;
     ctx.progress.total.store(size, Ordering::Relaxed);
     if conflict == ConflictPolicy::Skip && tokio::fs::symlink_metadata(local).await.is_ok() {
-        return Ok(Outcome::Skipped(format!("{} exists", local.display())));
+        return Ok(Outcome::Skipped(SkipReason::Exists(local.to_path_buf())));
     }
     if tokio::fs::metadata(local).await.is_ok_and(|m| m.is_dir()) {
         return Err(TransferError::Invalid(format!(
@@ -161,58 +162,78 @@ async fn fetch(
     out: &Arc<File>,
     start: u64,
     end: u64,
-    mut hasher: Option<Sha1>,
+    hasher: Option<Sha1>,
 ) -> Result<Option<Sha1>, TransferError> {
-    let client = &ctx.engine.client;
-    let policy = ctx.engine.transfer_policy();
-    let started = Instant::now();
-    let mut tries = 1;
-    let mut offset = start;
-    while offset < end {
-        let range = Range {
-            start: offset,
-            end: end - 1,
-        };
-        let mut download = client.download_file_by_id(file_id, Some(range)).await?;
-        let mut buf = BytesMut::with_capacity(CHUNK);
-        let failure = loop {
-            match download.next_chunk().await {
-                Ok(Some(chunk)) => {
-                    buf.extend_from_slice(&chunk);
-                    if buf.len() >= CHUNK {
-                        hasher = write(ctx, out, &mut buf, &mut offset, hasher).await?;
-                    }
-                }
-                Ok(None) => break None,
-                Err(e) => break Some(e),
-            }
-        };
-        hasher = write(ctx, out, &mut buf, &mut offset, hasher).await?;
-        let Some(err) = failure else {
-            if offset != end {
-                return Err(B2Error::Decode(format!(
-                    "range ended at byte {offset}, expected {end}"
-                ))
-                .into());
-            }
-            break;
-        };
-        // A body cut short is worth another range request from where it stopped.
-        let resumable = err.is_retryable() || matches!(err, B2Error::Decode(_));
-        let delay = if resumable {
-            policy.next_delay(tries, started, &B2Error::Http(String::new()))
-        } else {
-            None
-        };
-        match delay {
-            Some(d) => {
-                tokio::time::sleep(d).await;
-                tries += 1;
-            }
-            None => return Err(err.into()),
-        }
+    if start >= end {
+        return Ok(hasher);
     }
+    // Where the range stands between tries: the next byte to fetch, and the hash so far.
+    let state = std::sync::Mutex::new((start, hasher));
+    let state = &state;
+    // A body cut short is worth another range request from where it stopped.
+    retry::run(
+        &ctx.engine.transfer_policy(),
+        Call::Resume,
+        |_| async move {
+            let (mut offset, mut hasher) = {
+                let mut st = super::lock(state);
+                (st.0, st.1.take())
+            };
+            let result = fetch_once(ctx, file_id, out, &mut offset, end, &mut hasher).await;
+            *super::lock(state) = (offset, hasher);
+            result
+        },
+    )
+    .await?;
+    let hasher = super::lock(state).1.take();
     Ok(hasher)
+}
+
+/// One range request from `*offset` to `end`, written as it arrives. A broken body is a
+/// [`Failure::Retry`]; `*offset` and `hasher` tell how far it got.
+async fn fetch_once(
+    ctx: &JobCtx,
+    file_id: &FileId,
+    out: &Arc<File>,
+    offset: &mut u64,
+    end: u64,
+    hasher: &mut Option<Sha1>,
+) -> Result<(), Failure<TransferError>> {
+    let range = Range {
+        start: *offset,
+        end: end - 1,
+    };
+    let mut download = ctx
+        .engine
+        .client
+        .download_file_by_id(file_id, Some(range))
+        .await
+        .map_err(Failure::stop)?;
+    let mut buf = BytesMut::with_capacity(CHUNK);
+    let failure = loop {
+        match download.next_chunk().await {
+            Ok(Some(chunk)) => {
+                buf.extend_from_slice(&chunk);
+                if buf.len() >= CHUNK {
+                    *hasher = write(ctx, out, &mut buf, offset, hasher.take())
+                        .await
+                        .map_err(Failure::Stop)?;
+                }
+            }
+            Ok(None) => break None,
+            Err(e) => break Some(e),
+        }
+    };
+    *hasher = write(ctx, out, &mut buf, offset, hasher.take())
+        .await
+        .map_err(Failure::Stop)?;
+    match failure {
+        Some(err) => Err(Failure::Retry(err)),
+        None if *offset != end => Err(Failure::stop(B2Error::Decode(format!(
+            "range ended at byte {offset}, expected {end}"
+        )))),
+        None => Ok(()),
+    }
 }
 
 /// Writes (and hashes) `buf` at `offset` on the blocking pool, then advances.

@@ -166,38 +166,35 @@ pub type WalkProblems = Vec<(PathBuf, String)>;
 pub fn walk(root: &Path) -> std::io::Result<(Vec<LocalEntry>, WalkProblems)> {
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    let mut stack = vec![PathBuf::new()];
-    while let Some(rel) = stack.pop() {
-        let dir = root.join(&rel);
-        let mut entries: Vec<_> = match std::fs::read_dir(&dir) {
-            Ok(rd) => rd.filter_map(Result::ok).collect(),
-            Err(e) if rel.as_os_str().is_empty() => return Err(e),
+    for entry in walkdir::WalkDir::new(root).min_depth(1) {
+        let entry = match entry {
+            Ok(entry) => entry,
+            // The folder itself cannot be read: nothing to upload.
+            Err(e) if e.depth() == 0 => return Err(e.into()),
             Err(e) => {
-                problems.push((dir, e.to_string()));
+                let path = e.path().unwrap_or(root).to_path_buf();
+                let why = e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), ToString::to_string);
+                problems.push((path, why));
                 continue;
             }
         };
-        entries.sort_by_key(std::fs::DirEntry::file_name);
-        for entry in entries.into_iter().rev() {
-            let relative = rel.join(entry.file_name());
-            let path = entry.path();
-            let Ok(kind) = entry.file_type() else {
-                problems.push((path, "cannot read its type".into()));
-                continue;
-            };
-            if kind.is_dir() {
-                stack.push(relative);
-            } else {
-                match std::fs::metadata(&path) {
-                    Ok(m) if m.is_file() => files.push(LocalEntry {
-                        path,
-                        relative,
-                        size: m.len(),
-                    }),
-                    Ok(_) => {}
-                    Err(e) => problems.push((path, e.to_string())),
-                }
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let path = entry.into_path();
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_file() => {
+                let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+                files.push(LocalEntry {
+                    path,
+                    relative,
+                    size: m.len(),
+                });
             }
+            Ok(_) => {}
+            Err(e) => problems.push((path, e.to_string())),
         }
     }
     files.sort_by(|a, b| a.relative.cmp(&b.relative));
@@ -205,65 +202,107 @@ pub fn walk(root: &Path) -> std::io::Result<(Vec<LocalEntry>, WalkProblems)> {
 }
 
 /// A file being written under a hidden temporary name next to its destination; removed
-/// when dropped unless [`TempFile::persist`] renamed it into place.
-pub struct TempFile {
-    path: PathBuf,
-    kept: bool,
-}
+/// when dropped unless [`TempFile::persist`] renamed it into place. A cut download resumes
+/// within its job through the open handle, so the name need not be stable.
+pub struct TempFile(tempfile::TempPath);
 
 impl TempFile {
-    /// Creates `.<name>.<random>.b2tui-tmp` beside `dest`.
+    /// Creates `.<name>.<random>.b2tui-tmp` beside `dest`, with the permissions an
+    /// ordinary new file gets (the umask applies), since it becomes the download.
     pub fn create(dest: &Path) -> std::io::Result<(Self, std::fs::File)> {
         let parent = dest.parent().unwrap_or(Path::new("."));
         let name = dest
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        loop {
-            let path = parent.join(format!(
-                ".{name}.{:08x}{TEMP_SUFFIX}",
-                rand::random::<u32>()
-            ));
-            match std::fs::OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(file) => return Ok((Self { path, kept: false }, file)),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(e),
-            }
-        }
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(TEMP_SUFFIX).rand_bytes(8);
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let (file, path) = builder.tempfile_in(parent)?.into_parts();
+        Ok((Self(path), file))
     }
 
     /// Where the bytes are being written.
     pub fn path(&self) -> &Path {
-        &self.path
+        &self.0
     }
 
     /// Renames the file to `dest` (replacing it).
-    pub fn persist(mut self, dest: &Path) -> std::io::Result<()> {
-        std::fs::rename(&self.path, dest)?;
-        self.kept = true;
-        Ok(())
+    pub fn persist(self, dest: &Path) -> std::io::Result<()> {
+        self.0.persist(dest).map_err(|e| e.error)
     }
 }
 
 /// Suffix of every temporary download file.
 pub const TEMP_SUFFIX: &str = ".b2tui-tmp";
 
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        if !self.kept {
-            let _ = std::fs::remove_file(&self.path);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn temp_files_are_hidden_removed_on_drop_and_persist_like_new_files() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let dest = dir.path().join("report.pdf");
+        let (temp, _file) = TempFile::create(&dest)?;
+        let name = temp
+            .path()
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy();
+        assert!(
+            name.starts_with(".report.pdf.") && name.ends_with(TEMP_SUFFIX),
+            "{name}"
+        );
+        let dropped = temp.path().to_path_buf();
+        drop(temp);
+        assert!(!dropped.exists(), "removed when dropped");
+
+        let (temp, _file) = TempFile::create(&dest)?;
+        temp.persist(&dest)?;
+        assert!(dest.exists());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let plain = dir.path().join("plain");
+            std::fs::File::create(&plain)?;
+            let mode = |p: &Path| std::fs::metadata(p).map(|m| m.permissions().mode() & 0o777);
+            assert_eq!(
+                mode(&dest)?,
+                mode(&plain)?,
+                "same mode as an ordinary new file"
+            );
+        }
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn walks_in_name_order_following_file_links_only() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("b/c"))?;
+        std::fs::write(root.join("b/c/deep.txt"), "d")?;
+        std::fs::write(root.join("a.txt"), "a")?;
+        std::os::unix::fs::symlink(root.join("a.txt"), root.join("link.txt"))?;
+        // A link back up would loop if folder links were followed.
+        std::os::unix::fs::symlink(root, root.join("b/loop"))?;
+        std::os::unix::fs::symlink(root.join("gone"), root.join("dangling"))?;
+        let (files, problems) = walk(root)?;
+        let names: Vec<_> = files.iter().map(|f| f.relative.clone()).collect();
+        let expected: Vec<PathBuf> = ["a.txt", "b/c/deep.txt", "link.txt"]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
+        assert_eq!(names, expected);
+        assert_eq!(files[2].size, 1, "a file link is read through");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].0, root.join("dangling"));
+        assert!(walk(&root.join("missing")).is_err());
+        Ok(())
+    }
 
     #[test]
     fn keeps_both_with_a_counter() {

@@ -7,13 +7,15 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
-use std::time::{Instant, UNIX_EPOCH};
+use std::time::UNIX_EPOCH;
 
 use bytes::Bytes;
-use futures::stream::{FuturesUnordered, StreamExt};
+use futures::stream::{FuturesUnordered, StreamExt, TryStreamExt};
 
 use super::io::{self, CHUNK};
-use super::{BucketRef, JobCtx, Outcome, TransferError, lock, upload_retry_delay};
+use super::{BucketRef, JobCtx, Outcome, TransferError, lock};
+use crate::b2::paginate;
+use crate::b2::retry::{self, Call, Failure};
 use crate::b2::{
     B2Error, FileAction, FileId, FileVersion, Part, StartLargeFileRequest, UploadBody, UploadMeta,
     UploadPartUrl,
@@ -91,49 +93,42 @@ async fn upload_small(
         file_info,
         test_mode: None,
     };
-    let policy = engine.transfer_policy();
-    let started = Instant::now();
-    let mut tries = 1;
-    loop {
+    // b2_upload_file: after any failure the URL is dropped and a new one taken.
+    let (file, meta) = (&file, &meta);
+    retry::run(&engine.transfer_policy(), Call::Upload, |_| async move {
         let url = match engine.take_upload_url(&bucket.id) {
             Some(u) => u,
-            None => client.get_upload_url(&bucket.id).await?,
+            None => client
+                .get_upload_url(&bucket.id)
+                .await
+                .map_err(Failure::stop)?,
         };
         let tally = io::Tally::new(&ctx.progress.done);
         let body = if size <= IN_MEMORY_LIMIT {
-            let file = Arc::clone(&file);
+            let file = Arc::clone(file);
             let buf = io::blocking(move || {
                 let mut buf = vec![0u8; size as usize];
                 io::read_exact_at(&file, &mut buf, 0)?;
                 Ok(buf)
             })
             .await
-            .map_err(TransferError::io(format!("reading for {file_name}")))?;
+            .map_err(|e| Failure::Stop(TransferError::io(format!("reading for {file_name}"))(e)))?;
             tally.add(size);
             UploadBody::Bytes(Bytes::from(buf))
         } else {
             UploadBody::HexAtEnd {
                 content_length: size,
-                stream: io::hex_at_end_stream(Arc::clone(&file), 0, size, tally.clone()),
+                stream: io::hex_at_end_stream(Arc::clone(file), 0, size, tally.clone()),
             }
         };
-        let err = match client.upload_file_body(&url, &meta, body).await {
-            Ok(v) => {
-                engine.return_upload_url(&bucket.id, url);
-                return Ok(v);
-            }
-            Err(e) => e,
-        };
-        tally.undo();
-        // b2_upload_file: after any failure the URL is dropped and a new one taken.
-        match upload_retry_delay(&policy, tries, started, &err) {
-            Some(d) => {
-                tokio::time::sleep(d).await;
-                tries += 1;
-            }
-            None => return Err(err.into()),
-        }
-    }
+        let uploaded = client
+            .upload_file_body(&url, meta, body)
+            .await
+            .inspect_err(|_| tally.undo())?;
+        engine.return_upload_url(&bucket.id, url);
+        Ok(uploaded)
+    })
+    .await
 }
 
 struct LocalFile<'a> {
@@ -188,7 +183,10 @@ async fn upload_large(
     let (file_id, existing) =
         match find_unfinished(ctx, bucket, file_name, size, &whole_sha1).await? {
             Some(id) => {
-                let parts = client.list_all_parts(&id).await?;
+                let parts = paginate::parts(client.clone(), id.clone())
+                    .map_ok(|page| page.items)
+                    .try_concat()
+                    .await?;
                 (id, parts)
             }
             None => {
@@ -264,33 +262,32 @@ async fn find_unfinished(
     size: u64,
     sha1: &str,
 ) -> Result<Option<FileId>, TransferError> {
-    let client = &ctx.engine.client;
-    let mut start: Option<FileId> = None;
-    let mut best: Option<FileVersion> = None;
-    loop {
-        let page = client
-            .list_unfinished_large_files(&bucket.id, Some(file_name), start.as_ref())
-            .await?;
-        for f in page.files {
-            let matches = f.file_name == file_name
-                && f.action == FileAction::Start
-                && f.file_info.get(SRC_SIZE_INFO).map(String::as_str) == Some(&size.to_string())
-                && f.file_info
-                    .get("large_file_sha1")
-                    .is_some_and(|s| s.eq_ignore_ascii_case(sha1));
-            if matches
-                && best
-                    .as_ref()
-                    .is_none_or(|b| f.upload_timestamp > b.upload_timestamp)
-            {
-                best = Some(f);
+    let pages = paginate::unfinished_large_files(
+        ctx.engine.client.clone(),
+        bucket.id.clone(),
+        Some(file_name.to_owned()),
+    );
+    let best = pages
+        .try_fold(None::<FileVersion>, |mut best, page| async move {
+            for f in page.items {
+                let matches = f.file_name == file_name
+                    && f.action == FileAction::Start
+                    && f.file_info.get(SRC_SIZE_INFO).map(String::as_str)
+                        == Some(&size.to_string())
+                    && f.file_info
+                        .get("large_file_sha1")
+                        .is_some_and(|s| s.eq_ignore_ascii_case(sha1));
+                if matches
+                    && best
+                        .as_ref()
+                        .is_none_or(|b| f.upload_timestamp > b.upload_timestamp)
+                {
+                    best = Some(f);
+                }
             }
-        }
-        match page.next_file_id {
-            Some(next) => start = Some(next),
-            None => break,
-        }
-    }
+            Ok(best)
+        })
+        .await?;
     Ok(best.and_then(|f| f.file_id))
 }
 
@@ -309,35 +306,27 @@ async fn upload_part(
         .acquire_owned()
         .await
         .map_err(|_| TransferError::Invalid("engine stopped".into()))?;
-    let policy = engine.transfer_policy();
-    let started = Instant::now();
-    let mut tries = 1;
-    loop {
+    // b2_upload_part: a failed try drops its URL; the next takes a fresh one.
+    retry::run(&engine.transfer_policy(), Call::Upload, |_| async move {
         let url = lock(urls).pop();
         let url = match url {
             Some(u) => u,
-            None => client.get_upload_part_url(file_id).await?,
+            None => client
+                .get_upload_part_url(file_id)
+                .await
+                .map_err(Failure::stop)?,
         };
         let tally = io::Tally::new(&ctx.progress.done);
         let body = UploadBody::HexAtEnd {
             content_length: p.len,
             stream: io::hex_at_end_stream(Arc::clone(file), p.offset, p.len, tally.clone()),
         };
-        let err = match client.upload_part(&url, p.number, body).await {
-            Ok(part) => {
-                lock(urls).push(url);
-                return Ok(part);
-            }
-            Err(e) => e,
-        };
-        tally.undo();
-        // b2_upload_part: a failed try drops its URL; the next takes a fresh one.
-        match upload_retry_delay(&policy, tries, started, &err) {
-            Some(d) => {
-                tokio::time::sleep(d).await;
-                tries += 1;
-            }
-            None => return Err(err.into()),
-        }
-    }
+        let part = client
+            .upload_part(&url, p.number, body)
+            .await
+            .inspect_err(|_| tally.undo())?;
+        lock(urls).push(url);
+        Ok(part)
+    })
+    .await
 }

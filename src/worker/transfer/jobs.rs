@@ -1,0 +1,275 @@
+//! The job model of the transfer engine: ids, specs, states, snapshots, events, options and
+//! errors, and the typed reason a job was skipped.
+
+use std::path::PathBuf;
+
+use crate::b2::{B2Error, BucketId, FileVersion};
+
+/// Identifies one job for the life of the engine.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct JobId(pub u64);
+
+impl std::fmt::Display for JobId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// Direction of a job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum JobKind {
+    Upload,
+    Download,
+}
+
+/// Where a job stands. `Done`, `Failed`, `Cancelled` and `Skipped` are final until a retry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JobState {
+    /// Waiting for a free slot.
+    Queued,
+    Running,
+    /// Stopped by the user; [`TransferEngine::resume`] starts it again (a large upload keeps
+    /// its parts and resumes).
+    Paused,
+    Done,
+    Failed {
+        reason: String,
+    },
+    Cancelled,
+    /// Not transferred on purpose: the conflict policy, or an unsafe remote name.
+    Skipped {
+        reason: String,
+    },
+}
+
+impl JobState {
+    /// True once the job will not move without a retry or resume.
+    pub fn is_final(&self) -> bool {
+        !matches!(self, Self::Queued | Self::Running)
+    }
+}
+
+/// Why a job was not transferred on purpose. Its text is the `reason` of
+/// [`JobState::Skipped`]; callers decide on the variant, never on the text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SkipReason {
+    /// The conflict policy `Skip` found the local file already there.
+    Exists(PathBuf),
+    /// The remote name must not be written locally.
+    UnsafeName(super::paths::UnsafeName),
+    /// The local path cannot become a B2 name (not UTF-8, odd components).
+    NoRemoteName(String),
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Exists(path) => write!(f, "{} exists", path.display()),
+            Self::UnsafeName(why) => write!(f, "unsafe name: {why}"),
+            Self::NoRemoteName(why) => f.write_str(why),
+        }
+    }
+}
+
+/// What to do when a download's local file already exists.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ConflictPolicy {
+    /// Leave the local file alone; the job ends `Skipped`.
+    Skip,
+    /// Replace it (atomically, by rename, once the download is verified).
+    #[default]
+    Overwrite,
+    /// Write beside it as `name (1).ext`.
+    KeepBoth,
+}
+
+/// How a cancelled upload leaves B2.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CancelMode {
+    /// `b2_cancel_large_file`: the parts uploaded so far are deleted.
+    #[default]
+    Discard,
+    /// Keep the unfinished large file so that a later upload of the same file resumes it.
+    KeepForResume,
+}
+
+/// A bucket as transfers need it: the id for calls, the name for URLs and labels.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BucketRef {
+    pub id: BucketId,
+    pub name: String,
+}
+
+/// The remote side of a download.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RemoteFile {
+    /// The newest version of a name (looked up when the job starts).
+    Name(String),
+    /// A version already listed.
+    Version(Box<FileVersion>),
+}
+
+impl RemoteFile {
+    pub(super) fn name(&self) -> &str {
+        match self {
+            Self::Name(n) => n,
+            Self::Version(v) => &v.file_name,
+        }
+    }
+}
+
+/// What a job does; kept so that a failed job can be retried as it was.
+#[derive(Clone, Debug, PartialEq)]
+pub enum JobSpec {
+    Upload {
+        local: PathBuf,
+        bucket: BucketRef,
+        file_name: String,
+    },
+    Download {
+        bucket: BucketRef,
+        file: RemoteFile,
+        local: PathBuf,
+        conflict: ConflictPolicy,
+    },
+}
+
+impl JobSpec {
+    pub(super) fn kind(&self) -> JobKind {
+        match self {
+            Self::Upload { .. } => JobKind::Upload,
+            Self::Download { .. } => JobKind::Download,
+        }
+    }
+
+    /// (source, destination) labels, `b2://bucket/name` for the remote side.
+    pub(super) fn labels(&self) -> (String, String) {
+        match self {
+            Self::Upload {
+                local,
+                bucket,
+                file_name,
+            } => (
+                local.display().to_string(),
+                format!("b2://{}/{file_name}", bucket.name),
+            ),
+            Self::Download {
+                bucket,
+                file,
+                local,
+                ..
+            } => (
+                format!("b2://{}/{}", bucket.name, file.name()),
+                local.display().to_string(),
+            ),
+        }
+    }
+}
+
+/// One row of the job table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JobSnapshot {
+    pub id: JobId,
+    pub kind: JobKind,
+    pub source: String,
+    pub destination: String,
+    pub bytes_done: u64,
+    /// 0 until known (a download by name learns it when it starts).
+    pub bytes_total: u64,
+    /// Recent throughput, bytes per second.
+    pub bytes_per_sec: u64,
+    pub state: JobState,
+}
+
+/// What the engine reports, in order per job. Progress comes at most 10 times a second per
+/// job, and once more before the job's final event.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TransferEvent {
+    /// A new row.
+    Queued {
+        job: JobSnapshot,
+    },
+    Started {
+        id: JobId,
+    },
+    Progressed {
+        id: JobId,
+        bytes_done: u64,
+        bytes_total: u64,
+        bytes_per_sec: u64,
+    },
+    Finished {
+        id: JobId,
+        bytes: u64,
+        /// False when B2 had no SHA-1 to check a download against (a large file uploaded
+        /// without `large_file_sha1`).
+        verified: bool,
+    },
+    Failed {
+        id: JobId,
+        reason: String,
+    },
+    Skipped {
+        id: JobId,
+        reason: String,
+    },
+    Cancelled {
+        id: JobId,
+    },
+    Paused {
+        id: JobId,
+    },
+}
+
+/// Limits and sizes. The defaults suit real B2.
+#[derive(Clone, Debug)]
+pub struct TransferOptions {
+    /// Files transferred at once.
+    pub file_concurrency: usize,
+    /// Parts (uploads) and ranges (downloads) in flight at once, across all files.
+    pub part_concurrency: usize,
+    /// Uploads above this size become large files.
+    pub large_file_cutoff: u64,
+    /// Part and range size; `None` = the account's `recommendedPartSize`. Never below
+    /// `absoluteMinimumPartSize`.
+    pub part_size: Option<u64>,
+    /// Downloads above this size are fetched as parallel ranges.
+    pub parallel_download_cutoff: u64,
+    /// Tries per upload, part or range (at least the client's `max_attempts`): data
+    /// transfers see more transient failures than JSON calls.
+    pub transfer_attempts: u32,
+}
+
+impl Default for TransferOptions {
+    fn default() -> Self {
+        Self {
+            file_concurrency: 4,
+            part_concurrency: 4,
+            large_file_cutoff: 200_000_000,
+            part_size: None,
+            parallel_download_cutoff: 200_000_000,
+            transfer_attempts: 10,
+        }
+    }
+}
+
+/// Why a job failed.
+#[derive(Debug, thiserror::Error)]
+pub enum TransferError {
+    #[error(transparent)]
+    B2(#[from] B2Error),
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl TransferError {
+    pub(super) fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> Self {
+        let context = context.into();
+        move |source| Self::Io { context, source }
+    }
+}
