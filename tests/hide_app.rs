@@ -12,7 +12,7 @@ use b2tui::app::{App, Modal, Msg};
 use b2tui::b2::FileAction;
 use b2tui::ui;
 use b2tui::worker::restore::{Op, OpFailure, RestoreCommand, RestoreEvent};
-use b2tui::worker::{Command, WorkerEvent};
+use b2tui::worker::{Command, Failure, WorkerEvent};
 use crossterm::event::KeyCode;
 
 /// `photos-2026` opened, root listed.
@@ -97,8 +97,11 @@ fn marked_files_are_hidden_together_and_the_folder_reloads() {
         succeeded: 1,
         failures: vec![OpFailure {
             name: "sunset.jpg".into(),
-            code: Some("unauthorized".into()),
-            message: "not allowed".into(),
+            error: Failure::B2 {
+                status: 401,
+                code: "unauthorized".into(),
+                message: "not allowed".into(),
+            },
         }],
     }));
     assert!(app.restore.jobs.is_empty());

@@ -13,7 +13,7 @@ use b2tui::app::{App, Focus, Modal, Msg};
 use b2tui::b2::{FileAction, FileId};
 use b2tui::worker::history::{HiddenFile, NameAt};
 use b2tui::worker::restore::{Op, OpFailure, PlanScope, RestoreCommand, RestoreEvent};
-use b2tui::worker::{Command, WorkerEvent};
+use b2tui::worker::{Command, Failure, WorkerEvent};
 use crossterm::event::KeyCode;
 
 /// `photos-2026` opened, root listed.
@@ -170,8 +170,11 @@ fn marked_entries_unhide_together_and_jobs_report_failures() {
         succeeded: 2,
         failures: vec![OpFailure {
             name: "trips/x.jpg".into(),
-            code: Some("unauthorized".into()),
-            message: "not allowed".into(),
+            error: Failure::B2 {
+                status: 401,
+                code: "unauthorized".into(),
+                message: "not allowed".into(),
+            },
         }],
     }));
     assert!(app.restore.jobs.is_empty());

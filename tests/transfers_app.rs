@@ -18,7 +18,7 @@ use b2tui::worker::transfer::{
     CancelMode, ConflictPolicy, JobId, JobKind, JobSnapshot, JobState, TransferEvent,
 };
 use b2tui::worker::transfer_cmds::{DownloadItem, LocalEntry, TransferCommand, TransferNote};
-use b2tui::worker::{Command, KeyCommand, RequestId, WorkerEvent};
+use b2tui::worker::{Command, Failure, KeyCommand, RequestId, WorkerEvent};
 use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -779,13 +779,30 @@ fn a_path_that_cannot_start_shows_why() {
     app.send(Msg::Worker(WorkerEvent::Transfer(
         TransferNote::NotStarted {
             req,
-            error: "/nope: No such file or directory".into(),
+            error: Failure::Local("/nope: No such file or directory".into()),
         },
     )));
     assert!(
         matches!(app.modals.last(), Some(Modal::Error { title, .. }) if title == "Transfer not started")
     );
     let _ = RequestId::default();
+}
+
+#[test]
+fn items_that_could_not_start_beside_queued_ones_are_reported() {
+    let mut app = browsing();
+    app.send(Msg::Worker(WorkerEvent::Transfer(TransferNote::Queued {
+        req: RequestId(77),
+        jobs: 2,
+        problems: vec![
+            Failure::Local("../evil: unsafe name".into()),
+            Failure::Local("x/: no such folder".into()),
+        ],
+    })));
+    let note = app.notification.as_ref().expect("a note, not silence");
+    assert!(note.text.contains("2 queued"), "{}", note.text);
+    assert!(note.text.contains("../evil: unsafe name"), "{}", note.text);
+    assert!(note.text.contains("and 1 more"), "{}", note.text);
 }
 
 // ---------------------------------------------------------------------------------------

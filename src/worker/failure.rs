@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use super::transfer::TransferError;
 use crate::b2::B2Error;
 
 /// A failed request, after the client's own retries.
@@ -67,6 +68,15 @@ impl From<&B2Error> for Failure {
                 message: message.clone(),
             },
             B2Error::Http(_) | B2Error::Decode(_) => Failure::Network(err.to_string()),
+            other => Failure::Local(other.to_string()),
+        }
+    }
+}
+
+impl From<&TransferError> for Failure {
+    fn from(err: &TransferError) -> Self {
+        match err {
+            TransferError::B2(e) => Failure::from(e),
             other => Failure::Local(other.to_string()),
         }
     }

@@ -8,7 +8,7 @@ mod scan;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::history::{self, HiddenFile, NameAt};
-use super::{RequestId, WorkerEvent};
+use super::{Failure, RequestId, WorkerEvent};
 use crate::b2::{B2Client, BucketId, CopyOptions, FileId, FileVersion};
 use scan::{Scan, versions_under};
 
@@ -111,9 +111,7 @@ impl RestoreCommand {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpFailure {
     pub name: String,
-    /// B2's error code, when B2 answered (`unauthorized`, `not_hidden`…).
-    pub code: Option<String>,
-    pub message: String,
+    pub error: Failure,
 }
 
 /// What this module reports.

@@ -10,7 +10,7 @@ use super::transfer::{
     BucketRef, CancelMode, ConflictPolicy, JobId, RemoteFile, TransferEngine, TransferEvent,
     local_path_for,
 };
-use super::{RequestId, WorkerEvent};
+use super::{Failure, RequestId, WorkerEvent};
 use crate::b2::{B2Client, FileId, FileVersion};
 
 /// One remote entry to download.
@@ -115,12 +115,13 @@ pub enum TransferNote {
     /// A command could not queue anything (no such local path, listing failed…).
     NotStarted {
         req: RequestId,
-        error: String,
+        error: Failure,
     },
-    /// The jobs a command queued.
+    /// The jobs a command queued, and the items it could not queue (each with its name).
     Queued {
         req: RequestId,
         jobs: usize,
+        problems: Vec<Failure>,
     },
     LocalListed {
         req: RequestId,
@@ -170,7 +171,7 @@ pub async fn execute(
             bucket,
             prefix,
         } => match upload(engine, local, bucket, &prefix).await {
-            Ok(jobs) => note(tx, TransferNote::Queued { req, jobs }),
+            Ok(jobs) => note(tx, queued(req, jobs)),
             Err(error) => note(tx, TransferNote::NotStarted { req, error }),
         },
         TransferCommand::UploadAs {
@@ -181,14 +182,14 @@ pub async fn execute(
         } => match tokio::fs::metadata(&local).await {
             Ok(m) if m.is_file() => {
                 engine.upload_file(local, bucket, file_name);
-                note(tx, TransferNote::Queued { req, jobs: 1 });
+                note(tx, queued(req, 1));
             }
             Ok(_) => {
-                let error = format!("{} is not a file", local.display());
+                let error = Failure::Local(format!("{} is not a file", local.display()));
                 note(tx, TransferNote::NotStarted { req, error });
             }
             Err(e) => {
-                let error = format!("{}: {e}", local.display());
+                let error = Failure::Local(format!("{}: {e}", local.display()));
                 note(tx, TransferNote::NotStarted { req, error });
             }
         },
@@ -200,7 +201,14 @@ pub async fn execute(
             dir,
             conflict,
         } => match download(engine, bucket, &base, items, &dir, conflict).await {
-            Ok(jobs) => note(tx, TransferNote::Queued { req, jobs }),
+            Ok((jobs, problems)) => note(
+                tx,
+                TransferNote::Queued {
+                    req,
+                    jobs,
+                    problems,
+                },
+            ),
             Err(error) => note(tx, TransferNote::NotStarted { req, error }),
         },
         TransferCommand::Cancel { id, mode } => engine.cancel(id, mode),
@@ -215,7 +223,7 @@ pub async fn execute(
         TransferCommand::ListLocal { req, dir } => match list_local(&dir).await {
             Ok(entries) => note(tx, TransferNote::LocalListed { req, dir, entries }),
             Err(e) => {
-                let error = format!("{}: {e}", dir.display());
+                let error = Failure::Local(format!("{}: {e}", dir.display()));
                 note(tx, TransferNote::NotStarted { req, error });
             }
         },
@@ -238,21 +246,30 @@ pub async fn execute(
     }
 }
 
+/// Everything a command asked for was queued.
+fn queued(req: RequestId, jobs: usize) -> TransferNote {
+    TransferNote::Queued {
+        req,
+        jobs,
+        problems: Vec::new(),
+    }
+}
+
 async fn upload(
     engine: &TransferEngine,
     local: PathBuf,
     bucket: BucketRef,
     prefix: &str,
-) -> Result<usize, String> {
+) -> Result<usize, Failure> {
     let meta = tokio::fs::metadata(&local)
         .await
-        .map_err(|e| format!("{}: {e}", local.display()))?;
-    let base = base_name(&local)?;
+        .map_err(|e| Failure::Local(format!("{}: {e}", local.display())))?;
+    let base = base_name(&local).map_err(Failure::Local)?;
     if meta.is_dir() {
         let ids = engine
             .upload_folder(local, bucket, &format!("{prefix}{base}/"))
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| Failure::from(&e))?;
         Ok(ids.len())
     } else {
         engine.upload_file(local, bucket, format!("{prefix}{base}"));
@@ -276,10 +293,10 @@ async fn download(
     items: Vec<DownloadItem>,
     dir: &Path,
     conflict: ConflictPolicy,
-) -> Result<usize, String> {
+) -> Result<(usize, Vec<Failure>), Failure> {
     tokio::fs::create_dir_all(dir)
         .await
-        .map_err(|e| format!("{}: {e}", dir.display()))?;
+        .map_err(|e| Failure::Local(format!("{}: {e}", dir.display())))?;
     let mut queued = 0;
     let mut problems = Vec::new();
     for item in items {
@@ -291,7 +308,7 @@ async fn download(
         let target = match local_path_for(dir, relative.trim_end_matches('/')) {
             Ok(t) => t,
             Err(why) => {
-                problems.push(format!("{name}: {why}"));
+                problems.push(Failure::Local(format!("{name}: {why}")));
                 continue;
             }
         };
@@ -302,7 +319,7 @@ async fn download(
                     .await
                 {
                     Ok(ids) => queued += ids.len(),
-                    Err(e) => problems.push(format!("{prefix}: {e}")),
+                    Err(e) => problems.push(Failure::Local(format!("{prefix}: {e}"))),
                 }
             }
             DownloadItem::File(v) => {
@@ -316,9 +333,10 @@ async fn download(
         }
     }
     if queued == 0 && !problems.is_empty() {
-        return Err(problems.join("; "));
+        let all: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        return Err(Failure::Local(all.join("; ")));
     }
-    Ok(queued)
+    Ok((queued, problems))
 }
 
 /// Entries of one local folder, sorted by name (unreadable entries are left out).

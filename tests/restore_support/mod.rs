@@ -154,7 +154,12 @@ pub async fn job_with(
             *succeeded,
             failures
                 .iter()
-                .map(|f| (f.name.clone(), f.code.clone().unwrap_or_default()))
+                .map(|f| {
+                    (
+                        f.name.clone(),
+                        f.error.code().unwrap_or_default().to_owned(),
+                    )
+                })
                 .collect(),
         ),
         other => panic!("no JobFinished: {other:?}"),

@@ -85,16 +85,13 @@ impl App {
 fn job_failed(what: &str, succeeded: usize, failures: &[OpFailure]) -> Modal {
     let mut message = format!("{succeeded} succeeded, {} failed.\n", failures.len());
     for f in failures.iter().take(SHOWN_FAILURES) {
-        let code = f.code.as_deref().unwrap_or("error");
-        message.push_str(&format!("\n{}: {code} — {}", f.name, f.message));
+        let code = f.error.code().unwrap_or("error");
+        message.push_str(&format!("\n{}: {code} — {}", f.name, f.error.message()));
     }
     if failures.len() > SHOWN_FAILURES {
         message.push_str(&format!("\n…and {} more", failures.len() - SHOWN_FAILURES));
     }
-    if failures
-        .iter()
-        .any(|f| f.code.as_deref() == Some("unauthorized"))
-    {
+    if failures.iter().any(|f| f.error.is_denied()) {
         message.push_str(
             "\n\nThe application key may lack a capability (deleteFiles, writeFiles) for these names.",
         );

@@ -2,6 +2,7 @@
 //! queueing results, and the files pane reload after uploads into the folder shown.
 
 use super::TransferModal;
+use crate::app::modal::said;
 use crate::app::{App, Effects, Level, Modal};
 use crate::worker::transfer::{self, JobKind, JobState, TransferEvent};
 use crate::worker::transfer_cmds::TransferNote;
@@ -16,18 +17,32 @@ impl App {
                     self.transfers.queueing.remove(i);
                     self.modals.push(Modal::Error {
                         title: "Transfer not started".to_owned(),
-                        message: error,
+                        message: said(&error),
                     });
                 } else if let Some(TransferModal::Path(p)) = self.top_transfer_modal()
                     && p.completing.as_ref().is_some_and(|(r, _)| *r == req)
                 {
                     p.completing = None;
-                    p.error = Some(error);
+                    p.error = Some(error.message().to_owned());
                 }
             }
-            TransferNote::Queued { req, jobs } => {
+            TransferNote::Queued {
+                req,
+                jobs,
+                problems,
+            } => {
                 self.transfers.queueing.retain(|r| *r != req);
-                if jobs == 0 {
+                if let Some(first) = problems.first() {
+                    // Some items queued, some could not start: say so, never drop it.
+                    let more = match problems.len() {
+                        1 => String::new(),
+                        n => format!(" (and {} more)", n - 1),
+                    };
+                    self.notify(
+                        Level::Warn,
+                        format!("{jobs} queued; not started: {}{more}", first.message()),
+                    );
+                } else if jobs == 0 {
                     self.notify(Level::Warn, "Nothing to transfer");
                 }
             }

@@ -8,6 +8,7 @@ use futures::StreamExt;
 use super::scan::{Scan, versions_under};
 use super::{Op, OpFailure, RestoreEvent};
 use crate::b2::{B2Client, B2Error, BucketId, CopyOptions, FileAction, ListFileVersionsRequest};
+use crate::worker::Failure;
 use crate::worker::RequestId;
 use crate::worker::history::{self, HiddenFile};
 
@@ -79,14 +80,9 @@ pub(super) async fn run_job(
 }
 
 fn failure(name: &str, e: &B2Error) -> OpFailure {
-    let message = match e {
-        B2Error::Api { message, .. } if !message.is_empty() => message.clone(),
-        other => other.to_string(),
-    };
     OpFailure {
         name: name.to_owned(),
-        code: e.code().map(str::to_owned),
-        message,
+        error: Failure::from(e),
     }
 }
 
