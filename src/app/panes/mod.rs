@@ -83,46 +83,18 @@ mod tests {
     fn cursor_moves_and_scrolls() {
         let mut c = Cursor::default();
         assert!(!c.apply(Motion::Up, 10, 4));
-        assert!(c.apply(Motion::PageDown, 10, 4));
-        assert_eq!(
-            c,
-            Cursor {
-                selected: 4,
-                offset: 1
-            }
-        );
-        c.apply(Motion::Bottom, 10, 4);
-        assert_eq!(
-            c,
-            Cursor {
-                selected: 9,
-                offset: 6
-            }
-        );
-        c.apply(Motion::Up, 10, 4);
-        assert_eq!(
-            c,
-            Cursor {
-                selected: 8,
-                offset: 6
-            }
-        );
-        c.apply(Motion::PageUp, 10, 4);
-        assert_eq!(
-            c,
-            Cursor {
-                selected: 4,
-                offset: 4
-            }
-        );
-        c.apply(Motion::Top, 10, 4);
-        assert_eq!(
-            c,
-            Cursor {
-                selected: 0,
-                offset: 0
-            }
-        );
+        // (motion, then selected and offset) over 10 rows, 4 visible.
+        let steps = [
+            (Motion::PageDown, 4, 1),
+            (Motion::Bottom, 9, 6),
+            (Motion::Up, 8, 6),
+            (Motion::PageUp, 4, 4),
+            (Motion::Top, 0, 0),
+        ];
+        for (motion, selected, offset) in steps {
+            assert!(c.apply(motion, 10, 4), "{motion:?} moves");
+            assert_eq!(c, Cursor { selected, offset }, "after {motion:?}");
+        }
         c.apply(Motion::Down, 0, 4);
         assert_eq!(c.selected, 0);
     }

@@ -8,7 +8,7 @@ mod view;
 
 use ratatui::Frame;
 use ratatui::text::Line;
-use ratatui::widgets::{Padding, Paragraph, Wrap};
+use ratatui::widgets::Padding;
 
 pub use view::render_view;
 
@@ -58,11 +58,5 @@ pub(super) fn popup(
         (app.theme.modal_border, app.theme.title)
     };
     let block = dialog::block(title, title_style, border).padding(Padding::new(1, 1, 1, 0));
-    dialog::show(
-        frame,
-        area,
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block),
-    );
+    dialog::show_wrapped(frame, area, lines, block);
 }

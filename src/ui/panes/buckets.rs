@@ -48,16 +48,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ])
         })
         .collect();
-    let style = if focused {
-        app.theme.selected
-    } else {
-        app.theme.selected_unfocused
-    };
-    let selection = Selection {
-        row: pane.cursor.selected.checked_sub(offset),
-        style,
-        marker: true,
-    };
+    let selection = Selection::of(pane.cursor.selected, offset, focused, &app.theme);
     let widths = [Constraint::Fill(1), Constraint::Length(4)];
     render_table(frame, area, block, rows, &widths, selection);
 }

@@ -86,16 +86,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         };
         render_message(frame, list_area, Block::new(), text, t.hidden);
     } else {
-        let style = if focused {
-            t.selected
-        } else {
-            t.selected_unfocused
-        };
-        let selection = Selection {
-            row: pane.cursor.selected.checked_sub(offset),
-            style,
-            marker: true,
-        };
+        let selection = Selection::of(pane.cursor.selected, offset, focused, t);
         let widths = [
             Constraint::Fill(1),
             Constraint::Length(8),

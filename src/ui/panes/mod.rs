@@ -11,6 +11,8 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, HighlightSpacing, Paragraph, Row, Table, TableState};
 
+use crate::config::Theme;
+
 use crate::app::panes::Cursor;
 
 /// The row range to draw for `len` rows in `height` lines.
@@ -27,6 +29,22 @@ pub(crate) struct Selection {
     pub style: Style,
     /// Draw the `▸` column (narrow panes rely on the style alone).
     pub marker: bool,
+}
+
+impl Selection {
+    /// The cursor's row among the drawn rows (from `offset` on), in the focused or the
+    /// unfocused selection style.
+    pub(crate) fn of(selected: usize, offset: usize, focused: bool, theme: &Theme) -> Self {
+        Self {
+            row: selected.checked_sub(offset),
+            style: if focused {
+                theme.selected
+            } else {
+                theme.selected_unfocused
+            },
+            marker: true,
+        }
+    }
 }
 
 /// Draws `rows` (already cut to the visible window) as a table.

@@ -94,16 +94,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             }
         })
         .collect();
-    let style = if focused {
-        t.selected
-    } else {
-        t.selected_unfocused
-    };
     // No ▸ column: the pane is narrow and the ● column leads each row.
     let selection = Selection {
-        row: pane.cursor.selected.checked_sub(offset),
-        style,
         marker: false,
+        ..Selection::of(pane.cursor.selected, offset, focused, t)
     };
     let widths = [
         Constraint::Length(1),

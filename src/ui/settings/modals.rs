@@ -4,7 +4,7 @@
 
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Padding, Paragraph, Wrap};
+use ratatui::widgets::Padding;
 
 use super::{bucket, form, lifecycle, lock, notifications, save, share, simulate};
 use crate::app::App;
@@ -74,11 +74,5 @@ pub(super) fn dialog(
         app.theme.modal_border,
     )
     .padding(Padding::new(1, 1, 1, 0));
-    dialog::show(
-        frame,
-        area,
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block),
-    );
+    dialog::show_wrapped(frame, area, lines, block);
 }

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, BorderType, Clear, Padding, Widget};
+use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph, Widget, Wrap};
 
 /// A `width` × `height` rect centred in `area`, shrunk to fit.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -43,4 +43,15 @@ pub fn block_with_keys<'a>(
 pub fn show(frame: &mut Frame, area: Rect, widget: impl Widget) {
     frame.render_widget(Clear, area);
     frame.render_widget(widget, area);
+}
+
+/// Clears `area` and draws `lines`, wrapped, inside `block`.
+pub fn show_wrapped<'a>(frame: &mut Frame, area: Rect, lines: Vec<Line<'a>>, block: Block<'a>) {
+    show(
+        frame,
+        area,
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
+    );
 }
