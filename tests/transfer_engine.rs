@@ -393,11 +393,12 @@ async fn a_cancel_that_b2_refuses_is_reported() {
         .await;
     engine.cancel(id, CancelMode::Discard);
     let state = engine.wait(id).await.unwrap();
-    let JobState::Failed { reason } = &state else {
+    let JobState::Failed { error } = &state else {
         panic!("a refused cancel is not a clean cancel: {state:?}");
     };
-    assert!(reason.contains("could not be removed"), "{reason}");
-    assert!(reason.contains("injected"), "{reason}");
+    assert!(error.message().contains("could not be removed"), "{error}");
+    assert!(error.message().contains("injected"), "{error}");
+    assert_eq!(error.code(), Some("bad_request"), "B2's answer stays typed");
     let event = next_event(
         &mut events,
         "the failure event",
@@ -405,7 +406,7 @@ async fn a_cancel_that_b2_refuses_is_reported() {
         |e| matches!(e, TransferEvent::Failed { id: job, .. } if *job == id),
     )
     .await;
-    assert!(matches!(event, TransferEvent::Failed { reason: r, .. } if r == *reason));
+    assert!(matches!(event, TransferEvent::Failed { error: e, .. } if e == *error));
     assert_eq!(unfinished(&local, &bucket.id).await, 1, "still on B2");
 }
 
@@ -489,7 +490,9 @@ async fn rejects_a_download_whose_sha1_does_not_match() {
             ConflictPolicy::Overwrite,
         );
         match engine.wait(id).await.unwrap() {
-            JobState::Failed { reason } => assert!(reason.contains("SHA-1 mismatch"), "{reason}"),
+            JobState::Failed { error } => {
+                assert!(error.message().contains("SHA-1 mismatch"), "{error}");
+            }
             other => panic!("expected a failure, got {other:?}"),
         }
         assert_eq!(std::fs::read(&target).unwrap(), b"previous contents");
@@ -533,10 +536,10 @@ async fn skips_remote_names_that_would_escape_the_folder() {
         match engine.wait(id).await.unwrap() {
             JobState::Done => {}
             JobState::Skipped { reason } => {
-                assert!(reason.starts_with("unsafe name"), "{reason}");
+                assert!(reason.to_string().starts_with("unsafe name"), "{reason}");
                 assert!(matches!(
-                    engine.skip_reason(id),
-                    Some(b2tui::worker::transfer::SkipReason::UnsafeName(_))
+                    reason,
+                    b2tui::worker::transfer::SkipReason::UnsafeName(_)
                 ));
                 skipped += 1;
             }

@@ -15,7 +15,7 @@ use b2tui::b2::{AccountId, Bucket, BucketId, FileAction, FileId, FileVersion};
 use b2tui::ui;
 use b2tui::worker::settings::SettingsCommand;
 use b2tui::worker::transfer::{
-    CancelMode, ConflictPolicy, JobId, JobKind, JobSnapshot, JobState, TransferEvent,
+    CancelMode, ConflictPolicy, JobId, JobKind, JobSnapshot, JobState, SkipReason, TransferEvent,
 };
 use b2tui::worker::transfer_cmds::{DownloadItem, LocalEntry, TransferCommand, TransferNote};
 use b2tui::worker::{Command, Failure, KeyCommand, RequestId, WorkerEvent};
@@ -223,14 +223,14 @@ fn with_jobs(app: &mut App) {
         app,
         TransferEvent::Failed {
             id: JobId(3),
-            reason: "notes.md: permission denied".into(),
+            error: Failure::Local("notes.md: permission denied".into()),
         },
     );
     engine(
         app,
         TransferEvent::Skipped {
             id: JobId(4),
-            reason: "exists locally".into(),
+            reason: SkipReason::Exists(PathBuf::from("/home/me/backups/sunrise.jpg")),
         },
     );
     engine(app, TransferEvent::Started { id: JobId(5) });
@@ -311,7 +311,7 @@ fn job_table_follows_engine_events() {
     assert_eq!(jobs[&JobId(1)].bytes_done, 369_000_000);
     assert_eq!(jobs[&JobId(2)].state, JobState::Done);
     assert!(
-        matches!(&jobs[&JobId(3)].state, JobState::Failed { reason } if reason.contains("permission"))
+        matches!(&jobs[&JobId(3)].state, JobState::Failed { error } if error.message().contains("permission"))
     );
     assert!(matches!(jobs[&JobId(4)].state, JobState::Skipped { .. }));
     assert_eq!(jobs[&JobId(5)].state, JobState::Paused);

@@ -101,7 +101,7 @@ pub async fn run(
                 summary.done += 1;
                 summary.bytes += job.bytes_total;
             }
-            JobState::Skipped { .. } if is_unsafe(&engine, job.id) => summary.failed += 1,
+            JobState::Skipped { reason } if is_unsafe(&reason) => summary.failed += 1,
             JobState::Skipped { .. } => summary.skipped += 1,
             _ => summary.failed += 1,
         }
@@ -182,8 +182,8 @@ fn local_target(to: &Path, remote: &str) -> Result<PathBuf> {
 }
 
 /// A remote name that must not be written locally is a failure of `cp`, not a skip.
-fn is_unsafe(engine: &TransferEngine, id: JobId) -> bool {
-    matches!(engine.skip_reason(id), Some(SkipReason::UnsafeName(_)))
+fn is_unsafe(reason: &SkipReason) -> bool {
+    matches!(reason, SkipReason::UnsafeName(_))
 }
 
 /// Prints one line per failed or unsafe file as it happens, and a progress line at most
@@ -208,10 +208,10 @@ async fn report(
             ev = events.recv() => {
                 let Some(ev) = ev else { break };
                 let line = match ev {
-                    TransferEvent::Failed { id, reason } => engine.job(id).map(|j| {
-                        format!("b2tui: failed: {} → {}: {reason}", j.source, j.destination)
+                    TransferEvent::Failed { id, error } => engine.job(id).map(|j| {
+                        format!("b2tui: failed: {} → {}: {error}", j.source, j.destination)
                     }),
-                    TransferEvent::Skipped { id, reason } if is_unsafe(&engine, id) => {
+                    TransferEvent::Skipped { id, reason } if is_unsafe(&reason) => {
                         engine.job(id).map(|j| format!("b2tui: skipped {}: {reason}", j.source))
                     }
                     _ => None,

@@ -3,7 +3,6 @@
 
 use std::fmt;
 
-use super::transfer::TransferError;
 use crate::b2::B2Error;
 
 /// A failed request, after the client's own retries.
@@ -48,6 +47,23 @@ impl Failure {
         }
     }
 
+    /// The same failure, its message led by `what` (what was being done when it failed).
+    pub fn context(self, what: &str) -> Self {
+        match self {
+            Failure::B2 {
+                status,
+                code,
+                message,
+            } => Failure::B2 {
+                status,
+                code,
+                message: format!("{what}: {message}"),
+            },
+            Failure::Network(m) => Failure::Network(format!("{what}: {m}")),
+            Failure::Local(m) => Failure::Local(format!("{what}: {m}")),
+        }
+    }
+
     /// True when the key lacks a capability, or the bucket or name prefix it needs.
     pub fn is_denied(&self) -> bool {
         matches!(self.code(), Some("unauthorized" | "access_denied"))
@@ -68,15 +84,6 @@ impl From<&B2Error> for Failure {
                 message: message.clone(),
             },
             B2Error::Http(_) | B2Error::Decode(_) => Failure::Network(err.to_string()),
-            other => Failure::Local(other.to_string()),
-        }
-    }
-}
-
-impl From<&TransferError> for Failure {
-    fn from(err: &TransferError) -> Self {
-        match err {
-            TransferError::B2(e) => Failure::from(e),
             other => Failure::Local(other.to_string()),
         }
     }

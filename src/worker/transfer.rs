@@ -19,6 +19,7 @@ use tokio::sync::{Semaphore, mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
 use crate::b2::B2Client;
+use crate::worker::Failure;
 use engine::{Engine, JobCtx, JobEntry, Outcome, Progress, Stop};
 pub use jobs::{
     BucketRef, CancelMode, ConflictPolicy, JobId, JobKind, JobSnapshot, JobSpec, JobState,
@@ -141,11 +142,6 @@ impl TransferEngine {
             .collect()
     }
 
-    /// Why a job was skipped, when it was (the typed form of its `Skipped` reason).
-    pub fn skip_reason(&self, id: JobId) -> Option<SkipReason> {
-        lock(&self.inner.jobs).get(&id)?.skipped.clone()
-    }
-
     /// One row of the job table.
     pub fn job(&self, id: JobId) -> Option<JobSnapshot> {
         lock(&self.inner.jobs)
@@ -172,9 +168,9 @@ impl TransferEngine {
         id
     }
 
-    fn add_failed(&self, spec: JobSpec, reason: String) -> JobId {
+    fn add_failed(&self, spec: JobSpec, error: Failure) -> JobId {
         let id = self.add(spec, JobState::Queued);
-        self.inner.settle(id, JobState::Failed { reason });
+        self.inner.settle(id, JobState::Failed { error });
         id
     }
 
@@ -206,7 +202,6 @@ impl TransferEngine {
             progress,
             state: watch::Sender::new(state),
             control: None,
-            skipped: None,
         };
         lock(&self.inner.jobs).insert(id, entry);
         let _ = self
@@ -237,7 +232,6 @@ impl TransferEngine {
             }
             job.snapshot.state = JobState::Queued;
             job.state.send_replace(JobState::Queued);
-            job.skipped = None;
             job.progress.done.store(0, Ordering::Relaxed);
             let _ = self.inner.events.send(TransferEvent::Queued {
                 job: job.current_snapshot(),

@@ -87,9 +87,7 @@ impl App {
                     self.transfers.refresh_files = true;
                 }
             }
-            TransferEvent::Failed { id, reason } => {
-                set_state(jobs, id, JobState::Failed { reason })
-            }
+            TransferEvent::Failed { id, error } => set_state(jobs, id, JobState::Failed { error }),
             TransferEvent::Skipped { id, reason } => {
                 set_state(jobs, id, JobState::Skipped { reason });
             }

@@ -11,7 +11,7 @@ use crate::app::App;
 use crate::app::transfers::{eta_secs, percent};
 use crate::ui::format::{sanitize, size};
 use crate::ui::pane_block;
-use crate::worker::transfer::{JobKind, JobSnapshot, JobState};
+use crate::worker::transfer::{JobKind, JobSnapshot, JobState, SkipReason};
 
 /// A speed: `112 MB/s`, `0 B/s`.
 pub fn speed(bytes_per_sec: u64) -> String {
@@ -124,15 +124,28 @@ fn job_item(app: &App, j: &JobSnapshot, width: usize) -> ListItem<'static> {
         state_label(&j.state),
         state_style(app, &j.state),
     ));
-    if let JobState::Failed { reason } | JobState::Skipped { reason } = &j.state {
+    let reason = match &j.state {
+        JobState::Failed { error } => Some(error.to_string()),
+        JobState::Skipped { reason } => Some(skip_text(reason)),
+        _ => None,
+    };
+    if let Some(reason) = reason {
         let room = width.saturating_sub(60).max(20);
-        let reason: String = sanitize(reason).chars().take(room).collect();
+        let reason: String = sanitize(&reason).chars().take(room).collect();
         second.push(Span::styled(
             format!(": {reason}"),
             state_style(app, &j.state),
         ));
     }
     ListItem::new(vec![first, Line::from(second)])
+}
+
+/// Why a job was skipped, as its row says it (the row already shows the local path).
+fn skip_text(reason: &SkipReason) -> String {
+    match reason {
+        SkipReason::Exists(_) => "exists locally".to_owned(),
+        other => other.to_string(),
+    }
 }
 
 fn totals_lines(app: &App) -> Vec<Line<'static>> {

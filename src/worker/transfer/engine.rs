@@ -16,6 +16,7 @@ use super::jobs::{
 };
 use super::{download, lock, upload};
 use crate::b2::{B2Client, BucketId, FileId, RetryPolicy, UploadUrl};
+use crate::worker::Failure;
 
 /// How a job ended, when it was not stopped.
 pub(super) enum Outcome {
@@ -44,8 +45,6 @@ pub(super) struct JobEntry {
     pub(super) progress: Arc<Progress>,
     pub(super) state: watch::Sender<JobState>,
     pub(super) control: Option<(CancellationToken, Arc<Mutex<Option<Stop>>>)>,
-    /// Why the job was skipped, when it was.
-    pub(super) skipped: Option<SkipReason>,
 }
 
 pub(super) struct Engine {
@@ -144,7 +143,7 @@ impl Engine {
             }
             Some(Ok(Outcome::Skipped(reason))) => return self.skip(id, reason),
             Some(Err(e)) => JobState::Failed {
-                reason: e.to_string(),
+                error: Failure::from(&e),
             },
             None => {
                 let why = lock(&stop).unwrap_or(Stop::Cancel(CancelMode::Discard));
@@ -168,21 +167,17 @@ impl Engine {
         match self.client.cancel_large_file(file_id).await {
             Ok(_) => JobState::Cancelled,
             Err(e) => JobState::Failed {
-                reason: format!(
-                    "cancelled, but the unfinished large file {file_id} could not be \
-                     removed from B2 ({e}); it keeps its parts until cancelled or resumed"
-                ),
+                error: Failure::from(&e).context(&format!(
+                    "cancelled, but the unfinished large file {file_id} could not be removed \
+                     from B2 and keeps its parts until cancelled or resumed"
+                )),
             },
         }
     }
 
     /// Records why a job was skipped and settles it as `Skipped`.
     pub(super) fn skip(&self, id: JobId, reason: SkipReason) {
-        let text = reason.to_string();
-        if let Some(job) = lock(&self.jobs).get_mut(&id) {
-            job.skipped = Some(reason);
-        }
-        self.settle(id, JobState::Skipped { reason: text });
+        self.settle(id, JobState::Skipped { reason });
     }
 
     pub(super) fn set_state(&self, id: JobId, state: JobState) {
@@ -195,9 +190,9 @@ impl Engine {
     /// Records a final state and reports it (`Finished` is sent by `run`, with its bytes).
     pub(super) fn settle(&self, id: JobId, state: JobState) {
         let event = match &state {
-            JobState::Failed { reason } => Some(TransferEvent::Failed {
+            JobState::Failed { error } => Some(TransferEvent::Failed {
                 id,
-                reason: reason.clone(),
+                error: error.clone(),
             }),
             JobState::Skipped { reason } => Some(TransferEvent::Skipped {
                 id,

@@ -10,6 +10,7 @@ use super::jobs::{
 };
 use super::{TransferEngine, io, paths};
 use crate::b2::paginate;
+use crate::worker::Failure;
 
 impl TransferEngine {
     /// Queues an upload of every file under `dir` as `prefix` + its relative path (`/`
@@ -43,7 +44,7 @@ impl TransferEngine {
                 bucket: bucket.clone(),
                 file_name: String::new(),
             };
-            ids.push(self.add_failed(spec, reason));
+            ids.push(self.add_failed(spec, Failure::Local(reason)));
         }
         Ok(ids)
     }

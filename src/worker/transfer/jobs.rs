@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use crate::b2::{B2Error, BucketId, FileVersion};
+use crate::worker::Failure;
 
 /// Identifies one job for the life of the engine.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -33,12 +34,12 @@ pub enum JobState {
     Paused,
     Done,
     Failed {
-        reason: String,
+        error: Failure,
     },
     Cancelled,
     /// Not transferred on purpose: the conflict policy, or an unsafe remote name.
     Skipped {
-        reason: String,
+        reason: SkipReason,
     },
 }
 
@@ -49,8 +50,8 @@ impl JobState {
     }
 }
 
-/// Why a job was not transferred on purpose. Its text is the `reason` of
-/// [`JobState::Skipped`]; callers decide on the variant, never on the text.
+/// Why a job was not transferred on purpose ([`JobState::Skipped`]); callers decide on
+/// the variant, never on the text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SkipReason {
     /// The conflict policy `Skip` found the local file already there.
@@ -207,11 +208,11 @@ pub enum TransferEvent {
     },
     Failed {
         id: JobId,
-        reason: String,
+        error: Failure,
     },
     Skipped {
         id: JobId,
-        reason: String,
+        reason: SkipReason,
     },
     Cancelled {
         id: JobId,
@@ -271,5 +272,14 @@ impl TransferError {
     pub(super) fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> Self {
         let context = context.into();
         move |source| Self::Io { context, source }
+    }
+}
+
+impl From<&TransferError> for Failure {
+    fn from(err: &TransferError) -> Self {
+        match err {
+            TransferError::B2(e) => Failure::from(e),
+            other => Failure::Local(other.to_string()),
+        }
     }
 }
