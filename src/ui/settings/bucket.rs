@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::text::Line;
 
-use super::modals::dialog;
+use super::frame::dialog;
 use crate::app::{App, BucketRef};
 use crate::ui::format::sanitize;
 

@@ -3,6 +3,7 @@
 
 mod bucket;
 mod form;
+mod frame;
 mod lifecycle;
 mod lock;
 mod modals;

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 
-use super::modals::dialog;
+use super::frame::dialog;
 use crate::app::App;
 use crate::ui::format::sanitize;
 

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::text::Line;
 
-use super::modals::{dialog, diff_lines};
+use super::frame::{dialog, diff_lines};
 use crate::app::App;
 use crate::lifecycle_sim::DiffLine;
 

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::text::Line;
 
-use super::modals::dialog;
+use super::frame::dialog;
 use crate::app::App;
 use crate::app::settings::Simulation;
 use crate::lifecycle_sim::Outcome;

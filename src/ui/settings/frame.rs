@@ -1,0 +1,50 @@
+//! What the settings dialogs share: their frame (`ui/widgets/dialog.rs` with one blank row
+//! above the text) and the before/after lines of a diff.
+
+use ratatui::Frame;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Padding;
+
+use crate::app::App;
+use crate::lifecycle_sim::DiffLine;
+use crate::ui::format::sanitize;
+use crate::ui::widgets::dialog;
+
+/// Before/after lines: removed in the error colour, added in the info colour.
+pub(super) fn diff_lines(app: &App, diff: &[DiffLine]) -> Vec<Line<'static>> {
+    diff.iter()
+        .map(|l| match l {
+            DiffLine::Same(s) => Line::from(format!("  {}", sanitize(s))),
+            DiffLine::Removed(s) => {
+                Line::from(Span::styled(format!("- {}", sanitize(s)), app.theme.error))
+            }
+            DiffLine::Added(s) => {
+                Line::from(Span::styled(format!("+ {}", sanitize(s)), app.theme.info))
+            }
+        })
+        .collect()
+}
+
+/// A dialog of `lines` (wrapped), as tall as they are, with `keys` at the bottom right.
+pub(super) fn dialog(
+    app: &App,
+    title: &str,
+    lines: Vec<Line<'static>>,
+    keys: &str,
+    frame: &mut Frame,
+) {
+    let outer = frame.area();
+    let width = 76.min(outer.width.saturating_sub(4)).max(20);
+    let height = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(3);
+    let area = dialog::centered(outer, width, height.min(outer.height.saturating_sub(2)));
+    let block = dialog::block_with_keys(
+        title.to_owned(),
+        keys.to_owned(),
+        app.theme.title,
+        app.theme.modal_border,
+    )
+    .padding(Padding::new(1, 1, 1, 0));
+    dialog::show_wrapped(frame, area, lines, block);
+}
