@@ -7,8 +7,7 @@ use ratatui::text::{Line, Span};
 use crate::app::App;
 use crate::app::files::hide::ConfirmHide;
 use crate::ui::format::{count, sanitize};
-use crate::ui::restore::{buttons, show_lines};
-use crate::ui::widgets::dialog::block_with_keys;
+use crate::ui::widgets::dialog::{buttons, show_delete};
 
 /// Draws the dialog.
 pub fn render(app: &App, c: &ConfirmHide, frame: &mut Frame) {
@@ -50,12 +49,10 @@ pub fn render(app: &App, c: &ConfirmHide, frame: &mut Frame) {
         "versions, so it can be recovered. H shows hidden files, U unhides them.",
     ));
     lines.push(Line::default());
-    lines.push(buttons(app, format!("Delete {}", count(n)), c.hide_chosen));
-    let block = block_with_keys(
-        " Delete (hide) files ",
-        " y delete  n/Esc cancel  Tab switch ",
-        t.title,
-        t.error_border,
-    );
-    show_lines(frame, 90, lines, block);
+    lines.push(buttons(
+        &app.theme,
+        format!("Delete {}", count(n)),
+        c.hide_chosen,
+    ));
+    show_delete(&app.theme, frame, " Delete (hide) files ", 90, lines);
 }

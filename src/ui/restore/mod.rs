@@ -3,16 +3,13 @@
 //! the "as of" header. Each dialog is drawn in `ui/versions/`, `ui/files/`, `ui/time_travel/`.
 
 use ratatui::Frame;
-use ratatui::style::Style;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::text::Span;
 
 pub use super::files::{file_row, is_decorated};
 pub use super::time_travel::as_of_span;
 use crate::app::App;
 use crate::app::restore::RestoreModal;
 use crate::ui::format::sanitize;
-use crate::ui::widgets::dialog::{centered, show};
 use crate::ui::{files, time_travel, versions};
 
 /// Header notes: hidden files shown, and jobs running.
@@ -40,28 +37,4 @@ pub fn render_modal(app: &App, m: &RestoreModal, frame: &mut Frame) {
         RestoreModal::Hidden(h) => files::deleted::render(app, h, frame),
         RestoreModal::Info(i) => versions::info::render(app, i, frame),
     }
-}
-
-/// The answers of a restore dialog: ` Cancel ` and ` {yes} `, the chosen one highlighted.
-pub(crate) fn buttons(app: &App, yes: String, yes_chosen: bool) -> Line<'static> {
-    let t = &app.theme;
-    let (c, y) = if yes_chosen {
-        (Style::new(), t.selected)
-    } else {
-        (t.selected, Style::new())
-    };
-    Line::from(vec![
-        Span::styled(" Cancel ".to_owned(), c),
-        Span::raw("   "),
-        Span::styled(format!(" {yes} "), y),
-    ])
-}
-
-/// Shows `lines` in `block`, centred, `width` wide and as tall as the lines and the border.
-pub(crate) fn show_lines(frame: &mut Frame, width: u16, lines: Vec<Line>, block: Block) {
-    let height = u16::try_from(lines.len())
-        .unwrap_or(u16::MAX)
-        .saturating_add(2);
-    let area = centered(frame.area(), width, height);
-    show(frame, area, Paragraph::new(lines).block(block));
 }

@@ -9,8 +9,7 @@ use ratatui::widgets::Paragraph;
 use crate::app::App;
 use crate::app::time_travel::plan::{PlanModal, Step};
 use crate::ui::format::{count, sanitize, size, time};
-use crate::ui::restore::buttons;
-use crate::ui::widgets::dialog::{block_with_keys, centered, show};
+use crate::ui::widgets::dialog::{block_with_keys, buttons, centered, show};
 
 fn step_label(s: &Step) -> &'static str {
     match s {
@@ -86,7 +85,7 @@ pub fn render(app: &App, p: &PlanModal, frame: &mut Frame) {
     while lines.len() < usize::from(area.height.saturating_sub(3)) {
         lines.push(Line::default());
     }
-    lines.push(buttons(app, "Apply".to_owned(), p.apply_chosen));
+    lines.push(buttons(&app.theme, "Apply".to_owned(), p.apply_chosen));
     let block = block_with_keys(
         " Restore plan ",
         " y apply  n/Esc cancel  h hide missing  j/k scroll ",

@@ -8,8 +8,7 @@ use crate::app::App;
 use crate::app::versions::delete::ConfirmDelete;
 use crate::b2::{FileAction, FileVersion};
 use crate::ui::format::{sanitize, size, time};
-use crate::ui::restore::{buttons, show_lines};
-use crate::ui::widgets::dialog::block_with_keys;
+use crate::ui::widgets::dialog::{buttons, show_delete};
 
 fn version_line(v: &FileVersion) -> String {
     let action = match v.action {
@@ -67,14 +66,8 @@ pub fn render(app: &App, c: &ConfirmDelete, frame: &mut Frame) {
         lines.push(Line::from("The current version stays as it is."));
     }
     lines.push(Line::default());
-    lines.push(buttons(app, format!("Delete {n}"), c.delete_chosen));
-    let block = block_with_keys(
-        " Delete versions ",
-        " y delete  n/Esc cancel  Tab switch ",
-        t.title,
-        t.error_border,
-    );
-    show_lines(frame, 96, lines, block);
+    lines.push(buttons(&app.theme, format!("Delete {n}"), c.delete_chosen));
+    show_delete(&app.theme, frame, " Delete versions ", 96, lines);
 }
 
 #[cfg(test)]

@@ -7,8 +7,7 @@ use ratatui::text::{Line, Span};
 use crate::app::App;
 use crate::app::versions::info::InfoModal;
 use crate::ui::format::{sanitize, size, time};
-use crate::ui::restore::show_lines;
-use crate::ui::widgets::dialog::block_with_keys;
+use crate::ui::widgets::dialog::{block_with_keys, show_lines};
 
 /// Draws the dialog.
 pub fn render(app: &App, i: &InfoModal, frame: &mut Frame) {

@@ -1,11 +1,14 @@
 //! The frame of every dialog: a rect centred over the screen, cleared, with a rounded
-//! border, a title and the dialog's keys at the bottom right.
+//! border, a title and the dialog's keys at the bottom right; and the Cancel/yes buttons of
+//! a confirmation.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph, Widget, Wrap};
+
+use crate::config::Theme;
 
 /// A `width` × `height` rect centred in `area`, shrunk to fit.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -54,4 +57,39 @@ pub fn show_wrapped<'a>(frame: &mut Frame, area: Rect, lines: Vec<Line<'a>>, blo
             .wrap(Wrap { trim: false })
             .block(block),
     );
+}
+
+/// The answers of a confirmation: ` Cancel ` and ` {yes} `, the chosen one highlighted.
+pub fn buttons(t: &Theme, yes: String, yes_chosen: bool) -> Line<'static> {
+    let (c, y) = if yes_chosen {
+        (Style::new(), t.selected)
+    } else {
+        (t.selected, Style::new())
+    };
+    Line::from(vec![
+        Span::styled(" Cancel ".to_owned(), c),
+        Span::raw("   "),
+        Span::styled(format!(" {yes} "), y),
+    ])
+}
+
+/// A deletion to confirm: `lines` ending in the buttons, titled `title`, in the error
+/// colours, `width` wide.
+pub fn show_delete(theme: &Theme, frame: &mut Frame, title: &str, width: u16, lines: Vec<Line>) {
+    let block = block_with_keys(
+        title,
+        " y delete  n/Esc cancel  Tab switch ",
+        theme.title,
+        theme.error_border,
+    );
+    show_lines(frame, width, lines, block);
+}
+
+/// Shows `lines` in `block`, centred, `width` wide and as tall as the lines and the border.
+pub fn show_lines(frame: &mut Frame, width: u16, lines: Vec<Line>, block: Block) {
+    let height = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+    let area = centered(frame.area(), width, height);
+    show(frame, area, Paragraph::new(lines).block(block));
 }
