@@ -68,17 +68,26 @@ impl App {
         let purpose = p.purpose.clone();
         self.modals.pop();
         let local = PathBuf::from(&value);
-        match purpose {
+        let (command, note) = match purpose {
             PromptPurpose::Upload { bucket, prefix } => {
-                self.transfers.queueing.push(req);
-                cmds.push(cmd(TransferCommand::Upload {
+                let to = format!("b2://{}/{prefix}", bucket.name);
+                let command = TransferCommand::Upload {
                     req,
                     local,
                     bucket: engine_bucket(&bucket),
-                    prefix: prefix.clone(),
-                }));
-                let to = format!("b2://{}/{prefix}", bucket.name);
-                self.notify(Level::Info, format!("Uploading {value} to {to}"));
+                    prefix,
+                };
+                (command, format!("Uploading {value} to {to}"))
+            }
+            PromptPurpose::Resume { bucket, file_name } => {
+                let note = format!("Resuming {file_name} from {value}");
+                let command = TransferCommand::UploadAs {
+                    req,
+                    local,
+                    bucket: engine_bucket(&bucket),
+                    file_name,
+                };
+                (command, note)
             }
             PromptPurpose::DownloadTo => {
                 self.transfers.download_dir = Some(value.clone());
@@ -89,17 +98,11 @@ impl App {
                     };
                     self.modals.push(Modal::Transfer(Box::new(m)));
                 }
+                return;
             }
-            PromptPurpose::Resume { bucket, file_name } => {
-                self.transfers.queueing.push(req);
-                cmds.push(cmd(TransferCommand::UploadAs {
-                    req,
-                    local,
-                    bucket: engine_bucket(&bucket),
-                    file_name: file_name.clone(),
-                }));
-                self.notify(Level::Info, format!("Resuming {file_name} from {value}"));
-            }
-        }
+        };
+        self.transfers.queueing.push(req);
+        cmds.push(cmd(command));
+        self.notify(Level::Info, note);
     }
 }
