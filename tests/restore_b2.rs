@@ -271,10 +271,15 @@ async fn point_in_time_listing_across_pages() {
     put(&local, &b, "d/a.txt", "a2").await;
     put(&local, &b, "d/b.txt", "b1").await;
     put(&local, &b, "d/sub/z.txt", "z").await;
+    // A folder whose only file was hidden before t1 did not exist at t1 either.
+    put(&local, &b, "d/gone/y.txt", "y").await;
+    hide(&local, &b, "d/gone/y.txt").await;
     let t1 = now(&local).await;
     put(&local, &b, "d/a.txt", "a3").await;
     hide(&local, &b, "d/b.txt").await;
     put(&local, &b, "d/c.txt", "c1").await;
+    // A folder made after t1 did not exist at t1.
+    put(&local, &b, "d/new/x.txt", "x").await;
     let list = |at| RestoreCommand::ListFolder {
         req: RequestId(3),
         bucket: b.clone(),
@@ -290,7 +295,8 @@ async fn point_in_time_listing_across_pages() {
             ("d/a.txt".to_owned(), FileAction::Upload),
             ("d/b.txt".to_owned(), FileAction::Upload),
             ("d/sub/".to_owned(), FileAction::Folder),
-        ]
+        ],
+        "folders exist at a moment only if a file under them did"
     );
     let (now_hidden, _) = folder_entries(&run(c, list(None)).await);
     assert_eq!(
@@ -299,6 +305,8 @@ async fn point_in_time_listing_across_pages() {
             ("d/a.txt".to_owned(), FileAction::Upload),
             ("d/b.txt".to_owned(), FileAction::Hide),
             ("d/c.txt".to_owned(), FileAction::Upload),
+            ("d/gone/".to_owned(), FileAction::Folder),
+            ("d/new/".to_owned(), FileAction::Folder),
             ("d/sub/".to_owned(), FileAction::Folder),
         ]
     );
@@ -322,7 +330,7 @@ async fn point_in_time_listing_across_pages() {
             _ => Vec::new(),
         })
         .collect();
-    assert_eq!(hidden, vec!["d/b.txt"]);
+    assert_eq!(hidden, vec!["d/b.txt", "d/gone/y.txt"]);
 }
 
 #[tokio::test]

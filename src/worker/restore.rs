@@ -166,15 +166,7 @@ pub async fn execute(client: &B2Client, cmd: RestoreCommand, tx: &UnboundedSende
             at,
             page_size,
         } => {
-            let scan = Scan::new(client, versions_under(&bucket, &prefix, true, page_size));
-            let listed = scan::each_page(scan, &send, |groups, done| {
-                let entries = groups
-                    .iter()
-                    .filter(|g| g.name != prefix)
-                    .filter_map(|g| history::entry_for(g, at))
-                    .collect();
-                RestoreEvent::FolderListed { req, entries, done }
-            });
+            let listed = scan::list_folder(client, &bucket, &prefix, at, page_size, req, &send);
             (req, listed.await)
         }
         RestoreCommand::ListHidden {

@@ -1,7 +1,7 @@
 //! Paged restore listings: version scans grouped by name (folders, hidden files, plans) and
 //! visible names under prefixes, all over `b2::paginate` streams, sent page by page.
 
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 
 use super::RestoreEvent;
 use crate::b2::paginate::{self, Pages, VersionCursor};
@@ -38,6 +38,88 @@ impl Scan {
         }
         Ok(Some((groups, done)))
     }
+}
+
+/// Subfolders checked at once while a past folder level is listed.
+const FOLDER_CHECKS: usize = 4;
+/// Pages of a subfolder read at most to learn whether it existed at a moment; a larger
+/// subfolder is shown (it cannot be told cheaply, and showing it loses nothing).
+const FOLDER_CHECK_PAGES: usize = 10;
+
+/// One folder level, page by page: each name as it is now, or as it was at `at`. At a past
+/// moment a subfolder is listed only if a name under it was visible then: B2 has no
+/// folders, so a folder exists exactly while a file under it does.
+pub(super) async fn list_folder(
+    client: &B2Client,
+    bucket: &BucketId,
+    prefix: &str,
+    at: Option<i64>,
+    page_size: u32,
+    req: RequestId,
+    send: &impl Fn(RestoreEvent) -> bool,
+) -> Result<(), B2Error> {
+    let mut scan = Scan::new(client, versions_under(bucket, prefix, true, page_size));
+    while let Some((groups, done)) = scan.next().await? {
+        let rows: Vec<(bool, FileVersion)> = groups
+            .iter()
+            .filter(|g| g.name != prefix)
+            .filter_map(|g| Some((g.is_folder(), history::entry_for(g, at)?)))
+            .collect();
+        let checks: Vec<_> = rows
+            .iter()
+            .map(|(is_folder, row)| {
+                let (client, bucket) = (client.clone(), bucket.clone());
+                let (folder, name) = (*is_folder, row.file_name.clone());
+                async move {
+                    match at {
+                        Some(t) if folder => existed_at(&client, &bucket, &name, t).await,
+                        _ => Ok(true),
+                    }
+                }
+            })
+            .collect();
+        let kept: Vec<bool> = futures::stream::iter(checks)
+            .buffered(FOLDER_CHECKS)
+            .try_collect()
+            .await?;
+        let entries = rows
+            .into_iter()
+            .zip(kept)
+            .filter_map(|((_, row), keep)| keep.then_some(row))
+            .collect();
+        if !send(RestoreEvent::FolderListed { req, entries, done }) || done {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// True when some name under `folder` had a visible version at `t` (or the folder is too
+/// large to tell within [`FOLDER_CHECK_PAGES`]).
+async fn existed_at(
+    client: &B2Client,
+    bucket: &BucketId,
+    folder: &str,
+    t: i64,
+) -> Result<bool, B2Error> {
+    let mut scan = Scan::new(client, versions_under(bucket, folder, false, 1000));
+    let mut pages = 0;
+    while let Some((groups, done)) = scan.next().await? {
+        if groups
+            .iter()
+            .any(|g| history::version_at(&g.versions, Some(t)).is_some())
+        {
+            return Ok(true);
+        }
+        pages += 1;
+        if done {
+            return Ok(false);
+        }
+        if pages >= FOLDER_CHECK_PAGES {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Sends `event(groups, done)` for each page of `scan` until the last page or until the
