@@ -289,11 +289,14 @@ fn share_link_modal_copies_the_link() {
         panic!()
     };
     assert_eq!(valid_seconds, 86_400);
-    let url = "http://127.0.0.1:8090/file/photos-2026/trips/?Authorization=3_20261120_tok";
+    let url = "http://127.0.0.1:8090/file/photos-2026/trips/alps.jpg?Authorization=3_20261120_tok";
+    let pattern =
+        "http://127.0.0.1:8090/file/photos-2026/trips/{name}?Authorization=3_20261120_tok";
     let copied = app.update(event(SettingsEvent::ShareLinkReady {
         req,
         link: ShareLink {
             url: url.into(),
+            pattern: Some(pattern.into()),
             prefix: "trips/".into(),
             is_folder: true,
             valid_until: Some(T0 + DAY),

@@ -452,17 +452,30 @@ async fn share_links_open_exactly_their_prefix() {
     };
     let ShareLink {
         url,
+        pattern,
         prefix,
         valid_until,
         ..
     } = link;
     assert_eq!(prefix, "docs/");
     assert!(valid_until.is_some());
-    let (base, token) = url.split_once('?').expect("query");
-    let file_url = format!("{base}a%20b.txt?{token}");
     let http = reqwest::Client::new();
+    // The link given for a folder opens (its first file), and so does the pattern.
+    let ok = http.get(&url).send().await.expect("get");
+    assert_eq!(ok.status().as_u16(), 200, "{url}");
+    let pattern = pattern.expect("a folder's pattern");
+    let (base, token) = pattern.split_once("{name}?").expect("pattern");
+    assert!(base.ends_with("/docs/"), "{base}");
+    let file_url = format!("{base}a%20b.txt?{token}");
     let ok = http.get(&file_url).send().await.expect("get");
     assert_eq!(ok.status().as_u16(), 200, "{file_url}");
+    // The bare prefix is no page on B2.
+    let folder = http
+        .get(format!("{base}?{token}"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(folder.status().as_u16(), 404, "a folder has no page");
     let outside = format!("{}secret.txt?{token}", base.trim_end_matches("docs/"));
     let refused = http.get(&outside).send().await.expect("get");
     assert_eq!(refused.status().as_u16(), 401, "{outside}");

@@ -17,7 +17,7 @@ use crate::b2::notifications::NotificationRule;
 use crate::b2::{
     B2Client, B2Error, BucketId, FileAction, FileId, LifecycleRule, ListFileVersionsRequest,
 };
-use crate::b2::{encode, paginate};
+use crate::b2::{ListFileNamesRequest, encode, paginate};
 use crate::lifecycle_sim::{self, EntryKind, SimEntry, SimReport};
 
 /// A settings request to the worker.
@@ -130,7 +130,11 @@ impl BucketContents {
 /// A ready share link.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ShareLink {
+    /// A link that opens: the file's, or for a folder the link of its first file (B2
+    /// authorizes a name prefix, and `/file/<bucket>/<prefix>` itself is no page: 404).
     pub url: String,
+    /// For a folder: every file's link, with `{name}` where the rest of its name goes.
+    pub pattern: Option<String>,
     /// What it opens: the file name or folder prefix.
     pub prefix: String,
     pub is_folder: bool,
@@ -283,30 +287,35 @@ async fn run(
                 client.session().download_url,
                 encode::encode_value(&bucket_name)
             );
-            let link = if is_public {
-                ShareLink {
-                    url: format!("{base}{}", encode::encode_name(&prefix)),
-                    prefix,
-                    is_folder,
-                    valid_until: None,
-                }
+            let (query, valid_until) = if is_public {
+                (String::new(), None)
             } else {
                 let started = now_ms();
                 let auth = client
                     .get_download_authorization(&bucket, &prefix, valid_seconds)
                     .await?;
-                // A folder link opens any name under the prefix; show where it starts.
-                let url = format!(
-                    "{base}{}?Authorization={}",
-                    encode::encode_name(&auth.file_name_prefix),
+                let query = format!(
+                    "?Authorization={}",
                     encode::encode_value(&auth.authorization_token)
                 );
-                ShareLink {
-                    url,
-                    prefix: auth.file_name_prefix,
-                    is_folder,
-                    valid_until: Some(started + i64::from(valid_seconds) * 1000),
-                }
+                (query, Some(started + i64::from(valid_seconds) * 1000))
+            };
+            let link_to = |name: &str| format!("{base}{}{query}", encode::encode_name(name));
+            let (url, pattern) = if is_folder {
+                // The first file under the prefix makes an example that opens.
+                let first = first_file_under(client, &bucket, &prefix).await?;
+                let url = link_to(first.as_deref().unwrap_or(&prefix));
+                let pattern = format!("{base}{}{{name}}{query}", encode::encode_name(&prefix));
+                (url, Some(pattern))
+            } else {
+                (link_to(&prefix), None)
+            };
+            let link = ShareLink {
+                url,
+                pattern,
+                prefix,
+                is_folder,
+                valid_until,
             };
             SettingsEvent::ShareLinkReady { req, link }
         }
@@ -438,4 +447,21 @@ async fn sim_entries(
     // Listing order (name, then newest first) for the simulation's grouping.
     entries.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(entries)
+}
+
+/// The first file name under `prefix` (one `b2_list_file_names` call), if any.
+async fn first_file_under(
+    client: &B2Client,
+    bucket: &BucketId,
+    prefix: &str,
+) -> Result<Option<String>, B2Error> {
+    let request = ListFileNamesRequest {
+        bucket_id: bucket.clone(),
+        start_file_name: None,
+        max_file_count: Some(1),
+        prefix: Some(prefix.to_owned()),
+        delimiter: None,
+    };
+    let page = client.list_file_names(&request).await?;
+    Ok(page.files.into_iter().next().map(|f| f.file_name))
 }

@@ -25,7 +25,8 @@ pub(super) fn diff_lines(app: &App, diff: &[DiffLine]) -> Vec<Line<'static>> {
         .collect()
 }
 
-/// A dialog of `lines` (wrapped), as tall as they are, with `keys` at the bottom right.
+/// A dialog of `lines` (wrapped), as tall as they are once wrapped, with `keys` at the
+/// bottom right.
 pub(super) fn dialog(
     app: &App,
     title: &str,
@@ -35,9 +36,10 @@ pub(super) fn dialog(
 ) {
     let outer = frame.area();
     let width = 76.min(outer.width.saturating_sub(4)).max(20);
-    let height = u16::try_from(lines.len())
-        .unwrap_or(u16::MAX)
-        .saturating_add(3);
+    // As tall as the text once wrapped (borders and padding take 4 columns, 3 rows).
+    let inner = usize::from(width.saturating_sub(4)).max(1);
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let height = u16::try_from(rows).unwrap_or(u16::MAX).saturating_add(3);
     let area = dialog::centered(outer, width, height.min(outer.height.saturating_sub(2)));
     let block = dialog::block_with_keys(
         title.to_owned(),

@@ -1,5 +1,6 @@
-//! Draws the share link dialog: what the link opens, how long it is valid, the URL. The
-//! share form is drawn by `form.rs`.
+//! Draws the share link dialog: what the link opens, how long it is valid, the URL (for a
+//! folder: the pattern every file's link follows, and one that opens). The share form is
+//! drawn by `form.rs`.
 
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
@@ -22,17 +23,29 @@ pub(super) fn share_link(app: &App, link: &ShareLink, frame: &mut Frame) {
         Some(ms) => format!("until {} UTC", time(ms)),
         None => "for as long as the bucket stays public".to_owned(),
     };
-    let lines = vec![
+    let url = |u: &str| Line::from(Span::styled(sanitize(u).into_owned(), app.theme.breadcrumb));
+    let mut lines = vec![
         Line::from(format!("Opens {opens}")),
         Line::from(format!("Valid {until}")),
         Line::default(),
-        Line::from(Span::styled(
-            sanitize(&link.url).into_owned(),
-            app.theme.breadcrumb,
-        )),
-        Line::default(),
-        Line::from("Copied to the clipboard."),
     ];
+    match &link.pattern {
+        Some(pattern) => {
+            // B2 authorizes a name prefix: there is no folder page to open, only its files.
+            lines.push(Line::from(
+                "B2 shares a prefix, not a page. Each file opens at:",
+            ));
+            lines.push(url(pattern));
+            lines.push(Line::default());
+            lines.push(Line::from("For example (copied to the clipboard):"));
+            lines.push(url(&link.url));
+        }
+        None => {
+            lines.push(url(&link.url));
+            lines.push(Line::default());
+            lines.push(Line::from("Copied to the clipboard."));
+        }
+    }
     dialog(
         app,
         " Share link ",
