@@ -639,3 +639,47 @@ fn delete_bucket_checks_then_confirms() {
     }));
     assert!(matches!(cmds.as_slice(), [Command::ListBuckets { .. }]));
 }
+
+fn screen_text(t: &Terminal<TestBackend>) -> String {
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn json_editor_scrolls_sideways_and_drops_a_fixed_error() {
+    let (mut app, _) = opened(false, Tab::Info);
+    app.update(key('e'));
+    app.send(Msg::Edited {
+        target: JsonTarget::BucketInfo,
+        result: Edited::NoEditor {
+            text: "{}".to_owned(),
+        },
+    });
+    app.send(code(KeyCode::Backspace));
+    app.send(code(KeyCode::Backspace));
+    // One line far wider than the editor, typed to its end.
+    let long = format!("{{\"note\": \"{}END\"", "x".repeat(150));
+    typed(&mut app, &long);
+    let shown = screen_text(&draw(&app));
+    assert!(
+        shown.contains("xxEND\""),
+        "the cursor's end of the line is in view:\n{shown}"
+    );
+    // Not valid yet (no closing brace): an error under the text.
+    assert!(app.send(ctrl('s')).is_empty());
+    assert_eq!(form_errors(&app).len(), 1);
+    // Fixing the text drops the error at once, not at the next save.
+    typed(&mut app, "}");
+    assert!(form_errors(&app).is_empty(), "{:?}", form_errors(&app));
+    let SettingsCommand::UpdateBucket { update, .. } = settings_cmd(app.send(ctrl('s'))) else {
+        panic!("saves once valid");
+    };
+    assert_eq!(update.bucket_info.map(|i| i.len()), Some(1));
+}

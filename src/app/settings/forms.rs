@@ -206,6 +206,11 @@ impl Form {
     /// Gives a key to the focused text field; returns whether the value changed.
     pub fn input(&mut self, key: KeyEvent) -> bool {
         if let Some(changed) = self.lines_input(key) {
+            if changed {
+                // The text the error spoke of is gone: the next save checks it again.
+                let field = self.focus;
+                self.errors.retain(|e| e.field != field);
+            }
             return changed;
         }
         let Some(Field {

@@ -2,9 +2,10 @@
 //! notification rule, retention, JSON editor): fields with inline errors, and the cursor.
 
 use ratatui::Frame;
-use ratatui::layout::Position;
+use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Padding, Paragraph};
+use unicode_width::UnicodeWidthChar;
 
 use crate::app::App;
 use crate::app::settings::{FieldKind, Form, FormKind};
@@ -73,17 +74,20 @@ pub(super) fn render_form(app: &App, form: &Form, frame: &mut Frame) {
                 if !field.label.is_empty() {
                     lines.push(Line::from(vec![label, hint]));
                 }
-                // Long texts (JSON) scroll to keep the cursor's line in view.
+                // Long texts (JSON) scroll to keep the cursor's line in view, and sideways
+                // (every line together, as editors do) to keep the cursor's column in view.
                 let room = usize::from(outer.height.saturating_sub(12)).max(3);
                 let first = line.saturating_sub(room.saturating_sub(1));
+                let columns = usize::from(form_width(outer).saturating_sub(4 + 6)).max(8);
+                let scroll = text.get(*line).map_or(0, |l| l.0.visual_scroll(columns));
                 for (j, l) in text.iter().enumerate().skip(first).take(room) {
                     if focused && j == *line {
-                        cursor = Some((lines.len(), 6 + l.0.visual_cursor()));
+                        cursor = Some((lines.len(), 6 + l.0.visual_cursor() - scroll));
                     }
                     let mark = if focused && j == *line { "▸" } else { " " };
                     lines.push(Line::from(vec![
                         Span::styled(format!("   {mark}│"), t.footer_desc),
-                        Span::raw(format!(" {}", sanitize(l.value()))),
+                        Span::raw(format!(" {}", skip_columns(&sanitize(l.value()), scroll))),
                     ]));
                 }
                 if text.len() > first + room {
@@ -101,7 +105,7 @@ pub(super) fn render_form(app: &App, form: &Form, frame: &mut Frame) {
             )));
         }
     }
-    let width = 96.min(outer.width.saturating_sub(2)).max(20);
+    let width = form_width(outer);
     let height = u16::try_from(lines.len())
         .unwrap_or(u16::MAX)
         .saturating_add(3);
@@ -123,4 +127,23 @@ pub(super) fn render_form(app: &App, form: &Form, frame: &mut Frame) {
             frame.set_cursor_position(Position::new(x, y));
         }
     }
+}
+
+/// The width of a form dialog on a screen of `outer`.
+fn form_width(outer: Rect) -> u16 {
+    96.min(outer.width.saturating_sub(2)).max(20)
+}
+
+/// `s` without its first `columns` columns of display width.
+fn skip_columns(s: &str, columns: usize) -> String {
+    let mut skipped = 0;
+    s.chars()
+        .skip_while(|c| {
+            if skipped >= columns {
+                return false;
+            }
+            skipped += UnicodeWidthChar::width(*c).unwrap_or(0);
+            true
+        })
+        .collect()
 }
