@@ -825,3 +825,20 @@ fn tiny_terminals_do_not_panic() {
         draw_sized(&app, w, h);
     }
 }
+
+#[test]
+fn long_bucket_names_end_in_an_ellipsis() {
+    let mut app = app();
+    let req = only_req(&app.begin());
+    app.send(Msg::Worker(WorkerEvent::BucketsListed {
+        req,
+        buckets: vec![bucket("nightly-database-backups-eu-central", "allPrivate")],
+    }));
+    let term = draw_sized(&app, 120, 40);
+    let buf = term.backend().buffer();
+    let row: String = (0..buf.area.width)
+        .map(|x| buf[(x, 2)].symbol().to_owned())
+        .collect();
+    assert!(row.contains("nightly-databa…"), "{row}");
+    assert!(row.contains("priv"), "the type column stays: {row}");
+}

@@ -7,7 +7,7 @@ use ratatui::widgets::{Cell, Row};
 
 use super::{Selection, render_message, render_table, window};
 use crate::app::{App, Focus};
-use crate::ui::format::{count, sanitize};
+use crate::ui::format::{count, fit, sanitize};
 use crate::ui::pane_block;
 
 /// Short form of B2's `bucketType` (four columns: the pane is narrow).
@@ -38,11 +38,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let height = usize::from(area.height.saturating_sub(2));
     let range = window(&pane.cursor, pane.buckets.len(), height);
     let offset = range.start;
+    // Borders, the ▸ column, the spacing and the four type columns leave this for names.
+    let name_width = usize::from(area.width).saturating_sub(2 + 2 + 1 + 4);
     let rows = pane.buckets[range]
         .iter()
         .map(|b| {
             Row::new(vec![
-                Cell::from(sanitize(&b.bucket_name).into_owned()),
+                Cell::from(fit(&sanitize(&b.bucket_name), name_width).into_owned()),
                 Cell::from(Line::from(bucket_type(&b.bucket_type).to_owned()).right_aligned())
                     .style(app.theme.hidden),
             ])
