@@ -512,3 +512,19 @@ fn a_key_without_list_keys_is_told_which_capability_is_missing() {
     };
     assert!(message.contains("Press R to try again"), "{message}");
 }
+
+#[test]
+fn the_secret_dialog_fits_an_80_by_24_terminal() {
+    let app = created();
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    term.draw(|f| ui::render(&app, f)).unwrap();
+    let shown = screen(&term);
+    assert!(
+        shown.contains(SECRET),
+        "the whole secret is on screen:\n{shown}"
+    );
+    assert!(
+        shown.contains("y copy settings"),
+        "its keys are on screen:\n{shown}"
+    );
+}

@@ -50,7 +50,8 @@ pub(super) fn popup(
     width: u16,
     alarm: bool,
 ) {
-    let height = u16::try_from(lines.len()).unwrap_or(20).saturating_add(3);
+    let width = width.min(frame.area().width);
+    let height = dialog::wrapped_height(&lines, width, 3);
     let area = dialog::centered(frame.area(), width, height);
     let (border, title_style) = if alarm {
         (app.theme.error_border, app.theme.error)

@@ -36,10 +36,8 @@ pub(super) fn dialog(
 ) {
     let outer = frame.area();
     let width = 76.min(outer.width.saturating_sub(4)).max(20);
-    // As tall as the text once wrapped (borders and padding take 4 columns, 3 rows).
-    let inner = usize::from(width.saturating_sub(4)).max(1);
-    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
-    let height = u16::try_from(rows).unwrap_or(u16::MAX).saturating_add(3);
+    // As tall as the text once wrapped (borders and padding take 3 rows).
+    let height = dialog::wrapped_height(&lines, width, 3);
     let area = dialog::centered(outer, width, height.min(outer.height.saturating_sub(2)));
     let block = dialog::block_with_keys(
         title.to_owned(),

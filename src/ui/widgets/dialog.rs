@@ -48,6 +48,19 @@ pub fn show(frame: &mut Frame, area: Rect, widget: impl Widget) {
     frame.render_widget(widget, area);
 }
 
+/// How tall a dialog `width` columns wide (border and one column of padding each side
+/// included) must be to show all of `lines` wrapped, with `extra` rows for its border and
+/// padding.
+pub fn wrapped_height(lines: &[Line<'_>], width: u16, extra: u16) -> u16 {
+    let inner = width.saturating_sub(4).max(1);
+    let rows = Paragraph::new(lines.to_vec())
+        .wrap(Wrap { trim: false })
+        .line_count(inner);
+    u16::try_from(rows)
+        .unwrap_or(u16::MAX)
+        .saturating_add(extra)
+}
+
 /// Clears `area` and draws `lines`, wrapped, inside `block`.
 pub fn show_wrapped<'a>(frame: &mut Frame, area: Rect, lines: Vec<Line<'a>>, block: Block<'a>) {
     show(
