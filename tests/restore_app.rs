@@ -193,6 +193,23 @@ fn marked_entries_unhide_together_and_jobs_report_failures() {
 }
 
 #[test]
+fn marking_a_file_moves_down_and_the_versions_pane_follows() {
+    let mut app = browsing();
+    select(&mut app, "report.txt");
+    let shown = |app: &App| app.versions.target.as_ref().map(|t| t.file_name.clone());
+    assert_eq!(shown(&app).as_deref(), Some("report.txt"));
+    app.send(key(' '));
+    assert!(app.restore.marks.contains("report.txt"));
+    assert_eq!(app.files.selected_name(), Some("sunset.jpg"));
+    assert_eq!(shown(&app).as_deref(), Some("sunset.jpg"));
+    assert!(app.versions.wanted, "the new file's versions are asked for");
+    // Marking the last row stays there: the pane still shows it.
+    app.send(key(' '));
+    assert_eq!(app.files.selected_name(), Some("sunset.jpg"));
+    assert_eq!(shown(&app).as_deref(), Some("sunset.jpg"));
+}
+
+#[test]
 fn recently_deleted_lists_newest_hide_first_and_unhides() {
     let mut app = browsing();
     let cmds = app.send(key('W'));
