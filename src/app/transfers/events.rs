@@ -65,6 +65,11 @@ impl App {
                     j.state = JobState::Running;
                 }
             }
+            TransferEvent::LargeFileStarted { id } => {
+                if let Some(j) = jobs.get_mut(&id) {
+                    j.large_file = true;
+                }
+            }
             TransferEvent::Progressed {
                 id,
                 bytes_done,
