@@ -573,7 +573,9 @@ fn cancel_asks_how_and_pause_retry_clear_steer_the_engine() {
     let mut app = browsing();
     with_jobs(&mut app);
     app.send(key('2'));
-    // Job 1: a running upload.
+    // The job queued last has the cursor; job 1: a running upload.
+    assert_eq!(app.transfers.selected().map(|j| j.id), Some(JobId(6)));
+    app.send(key('g'));
     app.send(key('c'));
     assert!(matches!(
         top(&app),
@@ -964,4 +966,51 @@ fn the_unfinished_file_question_lists_only_its_keys() {
     assert!(matches!(top(&app), TransferModal::CancelUnfinished { .. }));
     app.send(code(KeyCode::Esc));
     assert_eq!(top(&app), &TransferModal::Unfinished);
+}
+
+#[test]
+fn a_queued_job_takes_the_cursor() {
+    let mut app = browsing();
+    with_jobs(&mut app);
+    app.send(key('2'));
+    app.send(key('g'));
+    assert_eq!(app.transfers.selected().map(|j| j.id), Some(JobId(1)));
+    // New rows, enough to scroll: each takes the cursor as it is queued.
+    for id in 7..40 {
+        engine(
+            &mut app,
+            TransferEvent::Queued {
+                job: job(
+                    id,
+                    JobKind::Upload,
+                    &format!("/home/me/shot-{id}.jpg"),
+                    &format!("b2://photos-2026/shot-{id}.jpg"),
+                    2_000,
+                ),
+            },
+        );
+        assert_eq!(app.transfers.selected().map(|j| j.id), Some(JobId(id)));
+    }
+    // and it is on screen.
+    let selected = rows(&draw(&app))
+        .into_iter()
+        .find(|r| r.contains("shot-39.jpg"))
+        .expect("the new job is shown");
+    assert!(selected.contains('▸'), "{selected}");
+    // A retried job is queued again: it takes the cursor too.
+    app.send(key('g'));
+    app.send(key('j'));
+    app.send(key('j'));
+    assert_eq!(app.transfers.selected().map(|j| j.id), Some(JobId(3)));
+    app.send(key('G'));
+    let mut again = job(
+        3,
+        JobKind::Upload,
+        "/home/me/notes.md",
+        "b2://photos-2026/notes.md",
+        4_000,
+    );
+    again.state = JobState::Queued;
+    engine(&mut app, TransferEvent::Queued { job: again });
+    assert_eq!(app.transfers.selected().map(|j| j.id), Some(JobId(3)));
 }
