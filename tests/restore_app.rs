@@ -193,6 +193,92 @@ fn marked_entries_unhide_together_and_jobs_report_failures() {
 }
 
 #[test]
+fn marking_a_file_moves_down_and_the_versions_pane_follows() {
+    let mut app = browsing();
+    select(&mut app, "report.txt");
+    let shown = |app: &App| app.versions.target.as_ref().map(|t| t.file_name.clone());
+    assert_eq!(shown(&app).as_deref(), Some("report.txt"));
+    app.send(key(' '));
+    assert!(app.restore.marks.contains("report.txt"));
+    assert_eq!(app.files.selected_name(), Some("sunset.jpg"));
+    assert_eq!(shown(&app).as_deref(), Some("sunset.jpg"));
+    assert!(app.versions.wanted, "the new file's versions are asked for");
+    // Marking the last row stays there: the pane still shows it.
+    app.send(key(' '));
+    assert_eq!(app.files.selected_name(), Some("sunset.jpg"));
+    assert_eq!(shown(&app).as_deref(), Some("sunset.jpg"));
+}
+
+/// `movie.mkv`, a large file, selected and its two versions listed: the newest with a
+/// `src_last_modified_millis` that parses, the older with one that does not.
+fn large_file_versions() -> App {
+    let mut app = browsing_with(vec![file("movie.mkv", 750_000_000, T0)]);
+    select(&mut app, "movie.mkv");
+    app.send(Msg::Tick {
+        now: std::time::Instant::now(),
+    });
+    let req = app.versions.pending.expect("versions requested");
+    let large = |id: &str, ts: i64, src: &str| {
+        let mut v = version("movie.mkv", FileAction::Upload, 750_000_000, ts, id);
+        // b2_list_file_versions: a large file's contentSha1 is "none".
+        v.content_sha1 = Some("none".into());
+        v.file_info
+            .insert("large_file_sha1".into(), format!("{:a>40}", id));
+        v.file_info
+            .insert("src_last_modified_millis".into(), src.into());
+        v
+    };
+    app.send(Msg::Worker(WorkerEvent::VersionsListed {
+        req,
+        versions: vec![
+            large("big2", T0, &(T0 - DAY).to_string()),
+            large("big1", T0 - 3 * DAY, "yesterday-ish"),
+        ],
+        done: true,
+    }));
+    app.send(code(KeyCode::Tab));
+    assert_eq!(app.focus, Focus::Versions);
+    app
+}
+
+#[test]
+fn large_file_details_show_its_sha1_and_source_time() {
+    let mut app = large_file_versions();
+    app.send(key('i'));
+    let term = draw(&app);
+    let shown = rows(&term);
+    let line = |label: &str| {
+        shown
+            .iter()
+            .find(|r| r.contains(label))
+            .unwrap_or_else(|| panic!("no {label} line:\n{}", shown.join("\n")))
+            .clone()
+    };
+    let sha1 = line("SHA-1 ");
+    assert!(
+        sha1.contains(&format!("{:a>40} (large_file_sha1)", "big2")),
+        "{sha1}"
+    );
+    assert!(!sha1.contains("none"), "{sha1}");
+    // 2026-11-19 14:02 UTC, in the format of "uploaded".
+    let src = line("src_last_modified_millis");
+    assert!(src.contains("2026-11-19 14:02 UTC"), "{src}");
+    assert!(!src.contains(&(T0 - DAY).to_string()), "{src}");
+    assert!(line("uploaded").contains("2026-11-20 14:02 UTC"));
+    insta::assert_snapshot!("restore_info_large_file", term.backend());
+
+    // A value that is no number stays as it was.
+    app.send(key('i'));
+    app.send(key('j'));
+    app.send(key('i'));
+    let src = rows(&draw(&app))
+        .into_iter()
+        .find(|r| r.contains("src_last_modified_millis"))
+        .expect("src line");
+    assert!(src.contains("yesterday-ish"), "{src}");
+}
+
+#[test]
 fn recently_deleted_lists_newest_hide_first_and_unhides() {
     let mut app = browsing();
     let cmds = app.send(key('W'));

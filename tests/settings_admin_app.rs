@@ -476,6 +476,44 @@ fn version_legal_hold_and_retention_from_the_versions_pane() {
 }
 
 #[test]
+fn version_lock_shows_the_legal_hold_with_a_real_file_id() {
+    // A file id as B2 gives them: longer than the dialog is wide.
+    const ID: &str =
+        "4_z27c88f1d182b150646ff0b16_f1004ba650fe24e6b_d20180816_m220111_c002_v0001107_t0025";
+    let mut app = app();
+    app.versions.versions = vec![version(ID)];
+    app.focus = Focus::Versions;
+    let SettingsCommand::LoadVersionLock { req, .. } = settings_cmd(app.send(key('L'))) else {
+        panic!("L reads the version's lock");
+    };
+    let mut v = locked("on", Some(("governance", T0 + 3 * DAY)));
+    v.version = version(ID);
+    app.send(event(SettingsEvent::VersionLockLoaded {
+        req,
+        version: v,
+        changed: false,
+    }));
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        terminal.draw(|f| ui::render(&app, f)).expect("draw");
+        let buf = terminal.backend().buffer();
+        let rows: Vec<String> = (0..h)
+            .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect())
+            .collect();
+        let screen = rows.join("\n");
+        let at = |text: &str| rows.iter().position(|r| r.contains(text));
+        let hold = at("Legal hold  on").unwrap_or_else(|| panic!("{w}x{h}:\n{screen}"));
+        let keys = at("h legal hold on/off").unwrap_or_else(|| panic!("{w}x{h}:\n{screen}"));
+        assert!(hold < keys, "inside the box, {w}x{h}:\n{screen}");
+        assert!(at("Retention   governance").is_some(), "{w}x{h}:\n{screen}");
+        // The id is cut on its one line, not wrapped over the lines below.
+        let id = at(&ID[..40]).unwrap_or_else(|| panic!("{w}x{h}:\n{screen}"));
+        assert!(rows[id].contains('…'), "{w}x{h}:\n{screen}");
+        assert!(!rows[id + 1].contains("_t0025"), "{w}x{h}:\n{screen}");
+    }
+}
+
+#[test]
 fn cors_editor_validates_before_sending() {
     let (mut app, _) = opened(false, Tab::Cors);
     let effects = app.update(key('e'));

@@ -39,8 +39,14 @@ async fn round_trips_every_size_class() {
         std::fs::write(&path, pattern(*size as usize, i as u8)).unwrap();
         uploads.push(engine.upload_file(path, bucket.clone(), format!("d/{name}")));
     }
-    for id in uploads {
+    for (id, (name, size)) in uploads.into_iter().zip(&sizes) {
         wait_done(&engine, id).await;
+        // The job says whether it went as a large file (a cancel could keep its parts).
+        assert_eq!(
+            engine.job(id).unwrap().large_file,
+            *size > 300_000,
+            "{name}"
+        );
     }
     let listed = local
         .client
@@ -657,6 +663,7 @@ async fn pauses_and_resumes_a_large_upload_without_starting_over() {
         let name = match e {
             TransferEvent::Queued { .. } => "queued",
             TransferEvent::Started { .. } => "started",
+            TransferEvent::LargeFileStarted { .. } => "large file",
             TransferEvent::Progressed { .. } => continue,
             TransferEvent::Paused { .. } => "paused",
             TransferEvent::Finished { .. } => "finished",
@@ -667,7 +674,14 @@ async fn pauses_and_resumes_a_large_upload_without_starting_over() {
     assert_eq!(
         kinds,
         [
-            "queued", "started", "paused", "queued", "started", "finished"
+            "queued",
+            "started",
+            "large file",
+            "paused",
+            "queued",
+            "started",
+            "large file",
+            "finished"
         ]
     );
 }

@@ -133,6 +133,7 @@ fn job(id: u64, kind: JobKind, source: &str, destination: &str, total: u64) -> J
         bytes_total: total,
         bytes_per_sec: 0,
         state: JobState::Queued,
+        large_file: false,
     }
 }
 
@@ -207,6 +208,7 @@ fn with_jobs(app: &mut App) {
         );
     }
     engine(app, TransferEvent::Started { id: JobId(1) });
+    engine(app, TransferEvent::LargeFileStarted { id: JobId(1) });
     engine(app, progressed(1, 369_000_000, 900_000_000, 112_000_000));
     engine(app, TransferEvent::Started { id: JobId(2) });
     engine(app, progressed(2, 1_200_000, 1_200_000, 2_000_000));
@@ -571,7 +573,9 @@ fn cancel_asks_how_and_pause_retry_clear_steer_the_engine() {
     let mut app = browsing();
     with_jobs(&mut app);
     app.send(key('2'));
-    // Job 1: a running upload.
+    // The job queued last has the cursor; job 1: a running upload.
+    assert_eq!(app.transfers.selected().map(|j| j.id), Some(JobId(6)));
+    app.send(key('g'));
     app.send(key('c'));
     assert!(matches!(
         top(&app),
@@ -864,4 +868,149 @@ fn snapshot_download_prompt_and_conflict() {
     insta::assert_snapshot!("download_prompt", draw(&app).backend());
     app.send(code(KeyCode::Enter));
     insta::assert_snapshot!("download_conflict", draw(&app).backend());
+}
+
+/// The screen's rows as text.
+fn rows(term: &Terminal<TestBackend>) -> Vec<String> {
+    let buf = term.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect())
+        .collect()
+}
+
+#[test]
+fn only_a_large_upload_is_asked_about_parts_and_keeping_them() {
+    let mut app = browsing();
+    with_jobs(&mut app);
+    app.send(key('2'));
+    // A small upload under way: one b2_upload_file, no parts to discard or keep.
+    engine(
+        &mut app,
+        TransferEvent::Queued {
+            job: job(
+                7,
+                JobKind::Upload,
+                "/home/me/todo.txt",
+                "b2://photos-2026/todo.txt",
+                2_000,
+            ),
+        },
+    );
+    engine(&mut app, TransferEvent::Started { id: JobId(7) });
+    app.send(key('G'));
+    app.send(key('c'));
+    assert!(matches!(
+        top(&app),
+        TransferModal::Cancel {
+            id: JobId(7),
+            can_keep: false,
+            ..
+        }
+    ));
+    let screen = rows(&draw(&app)).join("\n");
+    for wrong in ["keep for resume", "keep an unfinished", "parts", "large"] {
+        assert!(!screen.contains(wrong), "{wrong}:\n{screen}");
+    }
+    assert!(
+        screen.contains("Cancel b2://photos-2026/todo.txt?"),
+        "{screen}"
+    );
+    assert!(transfer_cmds(app.send(key('k'))).is_empty());
+    assert_eq!(
+        transfer_cmds(app.send(key('d'))),
+        [TransferCommand::Cancel {
+            id: JobId(7),
+            mode: CancelMode::Discard
+        }]
+    );
+    // The large upload (job 1) gets both, in the dialog and in the footer.
+    app.send(key('g'));
+    app.send(key('c'));
+    let shown = rows(&draw(&app));
+    let screen = shown.join("\n");
+    assert!(
+        screen.contains("b2_cancel_large_file drops uploaded parts"),
+        "{screen}"
+    );
+    assert!(shown[29].contains("k cancel, keep for resume"), "{screen}");
+}
+
+#[test]
+fn the_unfinished_file_question_lists_only_its_keys() {
+    let mut app = browsing();
+    let cmds = transfer_cmds(app.send(key('L')));
+    let [TransferCommand::ListUnfinished { req, .. }] = &cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    let mut big = file("backups/disk.img", 0);
+    big.action = FileAction::Start;
+    app.send(Msg::Worker(WorkerEvent::Transfer(
+        TransferNote::UnfinishedListed {
+            req: *req,
+            files: vec![big],
+        },
+    )));
+    // The list: its own keys in the footer.
+    let footer = rows(&draw(&app)).pop().unwrap();
+    for hint in ["j down", "k up", "r resume", "c cancel"] {
+        assert!(footer.contains(hint), "{hint}: {footer}");
+    }
+    app.send(key('c'));
+    assert!(matches!(top(&app), TransferModal::CancelUnfinished { .. }));
+    let footer = rows(&draw(&app)).pop().unwrap();
+    assert!(!footer.contains("keep for resume"), "{footer}");
+    assert!(footer.contains("d cancel"), "{footer}");
+    assert!(footer.contains("Esc"), "{footer}");
+    // k offers nothing here; Esc keeps the file.
+    assert!(transfer_cmds(app.send(key('k'))).is_empty());
+    assert!(matches!(top(&app), TransferModal::CancelUnfinished { .. }));
+    app.send(code(KeyCode::Esc));
+    assert_eq!(top(&app), &TransferModal::Unfinished);
+}
+
+#[test]
+fn a_queued_job_takes_the_cursor() {
+    let mut app = browsing();
+    with_jobs(&mut app);
+    app.send(key('2'));
+    app.send(key('g'));
+    assert_eq!(app.transfers.selected().map(|j| j.id), Some(JobId(1)));
+    // New rows, enough to scroll: each takes the cursor as it is queued.
+    for id in 7..40 {
+        engine(
+            &mut app,
+            TransferEvent::Queued {
+                job: job(
+                    id,
+                    JobKind::Upload,
+                    &format!("/home/me/shot-{id}.jpg"),
+                    &format!("b2://photos-2026/shot-{id}.jpg"),
+                    2_000,
+                ),
+            },
+        );
+        assert_eq!(app.transfers.selected().map(|j| j.id), Some(JobId(id)));
+    }
+    // and it is on screen.
+    let selected = rows(&draw(&app))
+        .into_iter()
+        .find(|r| r.contains("shot-39.jpg"))
+        .expect("the new job is shown");
+    assert!(selected.contains('▸'), "{selected}");
+    // A retried job is queued again: it takes the cursor too.
+    app.send(key('g'));
+    app.send(key('j'));
+    app.send(key('j'));
+    assert_eq!(app.transfers.selected().map(|j| j.id), Some(JobId(3)));
+    app.send(key('G'));
+    let mut again = job(
+        3,
+        JobKind::Upload,
+        "/home/me/notes.md",
+        "b2://photos-2026/notes.md",
+        4_000,
+    );
+    again.state = JobState::Queued;
+    engine(&mut app, TransferEvent::Queued { job: again });
+    assert_eq!(app.transfers.selected().map(|j| j.id), Some(JobId(3)));
 }

@@ -39,11 +39,13 @@ pub enum Scope {
     Conflict,
     /// The bucket's unfinished large files.
     Unfinished,
+    /// Cancel with nothing to keep (a download, a small upload, an unfinished large file).
+    ConfirmCancel,
 }
 
 impl Scope {
     /// Every scope, in help-overlay order.
-    pub const ALL: [Scope; 26] = [
+    pub const ALL: [Scope; 27] = [
         Scope::Global,
         Scope::Buckets,
         Scope::Files,
@@ -70,6 +72,7 @@ impl Scope {
         Scope::CancelJob,
         Scope::Conflict,
         Scope::Unfinished,
+        Scope::ConfirmCancel,
     ];
 
     /// The section name in the keymap file.
@@ -101,6 +104,7 @@ impl Scope {
             Scope::CancelJob => "cancel_job",
             Scope::Conflict => "conflict",
             Scope::Unfinished => "unfinished",
+            Scope::ConfirmCancel => "confirm_cancel",
         }
     }
 

@@ -50,6 +50,7 @@ fn scope_title(scope: Scope) -> &'static str {
         Scope::CancelJob => "Cancel transfer",
         Scope::Conflict => "Existing local files",
         Scope::Unfinished => "Unfinished large files",
+        Scope::ConfirmCancel => "Cancel",
     }
 }
 

@@ -195,6 +195,7 @@ impl TransferEngine {
             bytes_total: total,
             bytes_per_sec: 0,
             state: state.clone(),
+            large_file: false,
         };
         let entry = JobEntry {
             spec,

@@ -80,8 +80,9 @@ impl App {
         self.reload_folder(cmds);
     }
 
-    /// `Space` in the files pane: marks or unmarks the selected entry, then moves down.
-    pub(crate) fn toggle_file_mark(&mut self) {
+    /// `Space` in the files pane: marks or unmarks the selected entry, then moves down; the
+    /// versions pane follows the new selection as after any other cursor move.
+    pub(crate) fn toggle_file_mark(&mut self, cmds: &mut Effects) {
         let page = self.list_height();
         let Some(Row::Entry(e)) = self.files.selected() else {
             return;
@@ -90,6 +91,8 @@ impl App {
         if !self.restore.marks.remove(&name) {
             self.restore.marks.insert(name);
         }
-        self.files.move_cursor(crate::app::Motion::Down, page);
+        if self.files.move_cursor(crate::app::Motion::Down, page) {
+            self.sync_files(cmds);
+        }
     }
 }

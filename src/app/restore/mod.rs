@@ -68,7 +68,7 @@ impl App {
     pub(crate) fn on_restore_action(&mut self, action: Action, cmds: &mut Effects) -> bool {
         match action {
             Action::ToggleMark => match self.focus {
-                Focus::Files => self.toggle_file_mark(),
+                Focus::Files => self.toggle_file_mark(cmds),
                 Focus::Versions => self.toggle_version_mark(),
                 Focus::Buckets => {}
             },

@@ -1,5 +1,5 @@
-//! The two cancel questions: cancelling a job of the transfers view (uploads may keep an
-//! unfinished large file for resume), and `b2_cancel_large_file` of an unfinished file.
+//! The two cancel questions: cancelling a job of the transfers view (uploads that are large
+//! files may keep the unfinished large file for resume), and `b2_cancel_large_file` of an unfinished file.
 
 use super::{TransferModal, cmd};
 use crate::app::{Action, App, Effects, Level, Modal};
@@ -24,7 +24,7 @@ impl App {
         let m = TransferModal::Cancel {
             id: j.id,
             label,
-            can_keep: j.kind == JobKind::Upload,
+            can_keep: j.kind == JobKind::Upload && j.large_file,
         };
         self.modals.push(Modal::Transfer(Box::new(m)));
     }

@@ -4,7 +4,7 @@
 use super::TransferModal;
 use crate::app::modal::said;
 use crate::app::{App, Effects, Level, Modal};
-use crate::worker::transfer::{self, JobKind, JobState, TransferEvent};
+use crate::worker::transfer::{self, JobKind, JobSnapshot, JobState, TransferEvent};
 use crate::worker::transfer_cmds::TransferNote;
 
 impl App {
@@ -55,14 +55,22 @@ impl App {
     }
 
     fn on_engine_event(&mut self, ev: TransferEvent) {
+        if let TransferEvent::Queued { job } = ev {
+            self.on_job_queued(job);
+            return;
+        }
         let jobs = &mut self.transfers.jobs;
         match ev {
-            TransferEvent::Queued { job } => {
-                jobs.insert(job.id, job);
-            }
+            // Taken above: it moves the cursor, which needs more than the table.
+            TransferEvent::Queued { .. } => {}
             TransferEvent::Started { id } => {
                 if let Some(j) = jobs.get_mut(&id) {
                     j.state = JobState::Running;
+                }
+            }
+            TransferEvent::LargeFileStarted { id } => {
+                if let Some(j) = jobs.get_mut(&id) {
+                    j.large_file = true;
                 }
             }
             TransferEvent::Progressed {
@@ -93,6 +101,18 @@ impl App {
             }
             TransferEvent::Cancelled { id } => set_state(jobs, id, JobState::Cancelled),
             TransferEvent::Paused { id } => set_state(jobs, id, JobState::Paused),
+        }
+    }
+
+    /// A new row, or a job queued again (retry, resume): it takes the cursor, so that the
+    /// keys of the transfers view act on the transfer just started.
+    fn on_job_queued(&mut self, job: JobSnapshot) {
+        let id = job.id;
+        let jobs = &mut self.transfers.jobs;
+        jobs.insert(id, job);
+        if let Some(row) = jobs.keys().position(|k| *k == id) {
+            let page = self.list_height().saturating_sub(2) / 2;
+            self.transfers.cursor.select(row, page);
         }
     }
 

@@ -104,7 +104,8 @@ pub enum TransferModal {
     Conflict {
         choice: ConflictPolicy,
     },
-    /// Cancel one job; `can_keep` for uploads (an unfinished large file stays resumable).
+    /// Cancel one job; `can_keep` for uploads that are large files (their unfinished large
+    /// file stays resumable).
     Cancel {
         id: JobId,
         label: String,
@@ -124,8 +125,9 @@ impl TransferModal {
         match self {
             TransferModal::Path(_) => Scope::PathPrompt,
             TransferModal::Conflict { .. } => Scope::Conflict,
+            TransferModal::Cancel { can_keep: true, .. } => Scope::CancelJob,
             TransferModal::Cancel { .. } | TransferModal::CancelUnfinished { .. } => {
-                Scope::CancelJob
+                Scope::ConfirmCancel
             }
             TransferModal::Unfinished => Scope::Unfinished,
         }
@@ -277,7 +279,7 @@ impl TransfersState {
         self.jobs.values().nth(self.cursor.selected)
     }
 
-    /// True for uploads (the cancel question offers keep-for-resume).
+    /// True for uploads.
     pub fn is_upload(&self, id: JobId) -> bool {
         self.jobs
             .get(&id)

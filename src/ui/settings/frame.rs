@@ -2,6 +2,7 @@
 //! above the text) and the before/after lines of a diff.
 
 use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Padding;
 
@@ -25,6 +26,17 @@ pub(super) fn diff_lines(app: &App, diff: &[DiffLine]) -> Vec<Line<'static>> {
         .collect()
 }
 
+/// The width of a [`dialog`] on `outer`.
+fn dialog_width(outer: Rect) -> u16 {
+    76.min(outer.width.saturating_sub(4)).max(20)
+}
+
+/// The cells a line of [`dialog`] has on this frame (inside the border and the padding);
+/// a line cut to it (`format::fit`) is never wrapped.
+pub(super) fn text_width(frame: &Frame) -> usize {
+    usize::from(dialog_width(frame.area()).saturating_sub(4))
+}
+
 /// A dialog of `lines` (wrapped), as tall as they are once wrapped, with `keys` at the
 /// bottom right.
 pub(super) fn dialog(
@@ -35,7 +47,7 @@ pub(super) fn dialog(
     frame: &mut Frame,
 ) {
     let outer = frame.area();
-    let width = 76.min(outer.width.saturating_sub(4)).max(20);
+    let width = dialog_width(outer);
     // As tall as the text once wrapped (borders and padding take 3 rows).
     let height = dialog::wrapped_height(&lines, width, 3);
     let area = dialog::centered(outer, width, height.min(outer.height.saturating_sub(2)));

@@ -4,10 +4,10 @@
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 
-use super::frame::dialog;
+use super::frame::{dialog, text_width};
 use crate::app::App;
 use crate::app::settings::VersionLock;
-use crate::ui::format::{sanitize, time};
+use crate::ui::format::{fit, sanitize, time};
 
 pub(super) fn confirm_enable_lock(app: &App, frame: &mut Frame) {
     dialog(
@@ -24,10 +24,17 @@ pub(super) fn confirm_enable_lock(app: &App, frame: &mut Frame) {
     );
 }
 
+/// One version's retention and legal hold. The name and the file id (B2's ids are longer
+/// than the dialog is wide) are cut to one line each, so that the legal hold line, which
+/// `h` toggles, always shows.
 pub(super) fn version_lock(app: &App, lock: &VersionLock, frame: &mut Frame) {
+    let width = text_width(frame);
     let mut lines = vec![
-        Line::from(format!("{}", sanitize(&lock.file_name))),
-        Line::from(Span::styled(lock.file_id.clone(), app.theme.footer_desc)),
+        Line::from(fit(&sanitize(&lock.file_name), width).into_owned()),
+        Line::from(Span::styled(
+            fit(&sanitize(&lock.file_id), width).into_owned(),
+            app.theme.footer_desc,
+        )),
         Line::default(),
     ];
     if !lock.loaded {

@@ -1,5 +1,5 @@
-//! Draws the two cancel questions: cancelling a job (uploads may keep an unfinished large
-//! file for resume) and `b2_cancel_large_file` of an unfinished file.
+//! Draws the two cancel questions: cancelling a job (uploads that are large files may keep
+//! the unfinished large file for resume) and `b2_cancel_large_file` of an unfinished file.
 
 use ratatui::Frame;
 use ratatui::text::Line;
@@ -8,9 +8,17 @@ use ratatui::widgets::Paragraph;
 use crate::app::App;
 use crate::ui::format::sanitize;
 use crate::ui::widgets::dialog;
+use crate::worker::transfer::JobKind;
 
-/// The cancel-job question for `label`; `can_keep` offers keep-for-resume.
-pub(super) fn render_cancel(app: &App, label: &str, can_keep: bool, frame: &mut Frame) {
+/// The cancel-job question for `label`; `can_keep` (a large upload) talks about its parts
+/// and offers keep-for-resume.
+pub(super) fn render_cancel(
+    app: &App,
+    label: &str,
+    kind: JobKind,
+    can_keep: bool,
+    frame: &mut Frame,
+) {
     let mut lines = vec![
         Line::from(format!("Cancel {}?", sanitize(label))),
         Line::default(),
@@ -22,6 +30,8 @@ pub(super) fn render_cancel(app: &App, label: &str, can_keep: bool, frame: &mut 
         lines.push(Line::from(
             "k  cancel but keep an unfinished large file to resume later",
         ));
+    } else if kind == JobKind::Upload {
+        lines.push(Line::from("d  cancel the upload"));
     } else {
         lines.push(Line::from("d  cancel and remove the partial download"));
     }

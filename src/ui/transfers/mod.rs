@@ -13,6 +13,7 @@ pub use view::{bar, eta, render_view, speed, state_label, summary_spans};
 
 use crate::app::App;
 use crate::app::transfers::TransferModal;
+use crate::worker::transfer::JobKind;
 
 /// Draws one transfers modal.
 pub fn render_modal(app: &App, modal: &TransferModal, frame: &mut Frame) {
@@ -20,8 +21,17 @@ pub fn render_modal(app: &App, modal: &TransferModal, frame: &mut Frame) {
         TransferModal::Path(p) => prompt::render_prompt(app, p, frame),
         TransferModal::Conflict { choice } => download::render_conflict(app, *choice, frame),
         TransferModal::Cancel {
-            label, can_keep, ..
-        } => cancel::render_cancel(app, label, *can_keep, frame),
+            id,
+            label,
+            can_keep,
+        } => {
+            let kind = app
+                .transfers
+                .jobs
+                .get(id)
+                .map_or(JobKind::Download, |j| j.kind);
+            cancel::render_cancel(app, label, kind, *can_keep, frame);
+        }
         TransferModal::CancelUnfinished { file_name, .. } => {
             cancel::render_cancel_unfinished(app, file_name, frame);
         }

@@ -73,6 +73,7 @@ impl JobEntry {
 
 /// What the work of one job can reach.
 pub(super) struct JobCtx {
+    pub(super) id: JobId,
     pub(super) engine: Arc<Engine>,
     pub(super) progress: Arc<Progress>,
     /// The unfinished large file of an upload, so that a cancel can drop it.
@@ -94,6 +95,7 @@ impl Engine {
             () = token.cancelled() => None,
         };
         let ctx = JobCtx {
+            id,
             engine: Arc::clone(&self),
             progress: Arc::clone(&progress),
             large_file: Mutex::new(None),
@@ -178,6 +180,14 @@ impl Engine {
     /// Records why a job was skipped and settles it as `Skipped`.
     pub(super) fn skip(&self, id: JobId, reason: SkipReason) {
         self.settle(id, JobState::Skipped { reason });
+    }
+
+    /// Records and reports that the upload `id` goes as a large file.
+    pub(super) fn mark_large_file(&self, id: JobId) {
+        if let Some(job) = lock(&self.jobs).get_mut(&id) {
+            job.snapshot.large_file = true;
+        }
+        let _ = self.events.send(TransferEvent::LargeFileStarted { id });
     }
 
     pub(super) fn set_state(&self, id: JobId, state: JobState) {

@@ -180,6 +180,10 @@ pub struct JobSnapshot {
     /// Recent throughput, bytes per second.
     pub bytes_per_sec: u64,
     pub state: JobState,
+    /// True once an upload goes as a large file (above
+    /// [`TransferOptions::large_file_cutoff`]): only then has a cancel parts to discard or
+    /// keep for resume.
+    pub large_file: bool,
 }
 
 /// What the engine reports, in order per job. Progress comes at most 10 times a second per
@@ -191,6 +195,10 @@ pub enum TransferEvent {
         job: JobSnapshot,
     },
     Started {
+        id: JobId,
+    },
+    /// The upload goes as a large file (b2_start_large_file, or an unfinished one resumed).
+    LargeFileStarted {
         id: JobId,
     },
     Progressed {
