@@ -218,3 +218,34 @@ async fn reports_each_failure_and_exits_non_zero() {
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("B2_APPLICATION_KEY_ID"));
 }
+
+#[tokio::test]
+async fn keep_both_says_where_the_download_went() {
+    let local = local_b2().await;
+    let bucket = bucket(&local, "cli-keep").await;
+    let meta = b2tui::b2::UploadMeta {
+        file_name: "big.bin".into(),
+        ..Default::default()
+    };
+    local
+        .client
+        .upload_bytes(&bucket.id, &meta, Bytes::from_static(b"remote"))
+        .await
+        .unwrap();
+    let down = tempfile::tempdir().unwrap();
+    std::fs::write(down.path().join("big.bin"), b"local").unwrap();
+    let src = format!("b2://{}/big.bin", bucket.name);
+    let out = b2tui(
+        &local,
+        &["cp", "--on-conflict", "keep-both", &src, path(down.path())],
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let kept = down.path().join("big (1).bin");
+    assert_eq!(std::fs::read(&kept).unwrap(), b"remote");
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(&format!("{src} → {}", kept.display())),
+        "{stderr}"
+    );
+}

@@ -620,6 +620,67 @@ async fn applies_the_conflict_policy() {
     assert_eq!(std::fs::read(&target).unwrap(), b"remote");
 }
 
+#[tokio::test]
+async fn keep_both_reports_where_the_bytes_went() {
+    let local = local_b2().await;
+    let bucket = bucket(&local, "keepboth").await;
+    let meta = b2tui::b2::UploadMeta {
+        file_name: "big.bin".into(),
+        ..Default::default()
+    };
+    local
+        .client
+        .upload_bytes(&bucket.id, &meta, Bytes::from_static(b"remote"))
+        .await
+        .unwrap();
+    let (engine, mut events) = engine(&local);
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("big.bin");
+    std::fs::write(&target, b"local").unwrap();
+    let id = engine.download_file(
+        bucket.clone(),
+        RemoteFile::Name("big.bin".into()),
+        target.clone(),
+        ConflictPolicy::KeepBoth,
+    );
+    wait_done(&engine, id).await;
+    let kept = dir.path().join("big (1).bin");
+    assert_eq!(std::fs::read(&kept).unwrap(), b"remote");
+    let shown = kept.display().to_string();
+    assert_eq!(engine.job(id).unwrap().destination, shown);
+    let mut changed = None;
+    let mut finished_after = false;
+    while let Ok(e) = events.try_recv() {
+        match e {
+            TransferEvent::DestinationChanged { id: i, destination } if i == id => {
+                changed = Some(destination);
+            }
+            TransferEvent::Finished { id: i, .. } if i == id => {
+                finished_after = changed.is_some();
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(changed.as_deref(), Some(shown.as_str()));
+    assert!(finished_after, "the new destination comes before Finished");
+
+    // Overwrite writes where it was asked to: no change reported.
+    let id = engine.download_file(
+        bucket.clone(),
+        RemoteFile::Name("big.bin".into()),
+        target.clone(),
+        ConflictPolicy::Overwrite,
+    );
+    wait_done(&engine, id).await;
+    assert_eq!(
+        engine.job(id).unwrap().destination,
+        target.display().to_string()
+    );
+    while let Ok(e) = events.try_recv() {
+        assert!(!matches!(e, TransferEvent::DestinationChanged { .. }));
+    }
+}
+
 use b2tui::worker::transfer::TransferEngine;
 
 #[tokio::test]

@@ -1014,3 +1014,46 @@ fn a_queued_job_takes_the_cursor() {
     engine(&mut app, TransferEvent::Queued { job: again });
     assert_eq!(app.transfers.selected().map(|j| j.id), Some(JobId(3)));
 }
+
+#[test]
+fn a_kept_both_download_shows_where_the_bytes_went() {
+    let mut app = browsing();
+    engine(
+        &mut app,
+        TransferEvent::Queued {
+            job: job(
+                1,
+                JobKind::Download,
+                "b2://photos-2026/big.bin",
+                "/home/me/big.bin",
+                2_000,
+            ),
+        },
+    );
+    engine(&mut app, TransferEvent::Started { id: JobId(1) });
+    engine(
+        &mut app,
+        TransferEvent::DestinationChanged {
+            id: JobId(1),
+            destination: "/home/me/big (1).bin".into(),
+        },
+    );
+    engine(
+        &mut app,
+        TransferEvent::Finished {
+            id: JobId(1),
+            bytes: 2_000,
+            verified: true,
+        },
+    );
+    assert_eq!(
+        app.transfers.jobs[&JobId(1)].destination,
+        "/home/me/big (1).bin"
+    );
+    app.send(key('2'));
+    let screen = rows(&draw(&app)).join("\n");
+    assert!(
+        screen.contains("b2://photos-2026/big.bin → /home/me/big (1).bin"),
+        "{screen}"
+    );
+}

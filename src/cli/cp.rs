@@ -211,6 +211,14 @@ async fn report(
                     TransferEvent::Failed { id, error } => engine.job(id).map(|j| {
                         format!("b2tui: failed: {} → {}: {error}", j.source, j.destination)
                     }),
+                    TransferEvent::DestinationChanged { id, destination } => {
+                        engine.job(id).map(|j| {
+                            format!(
+                                "b2tui: {} → {destination} (the file existed; kept both)",
+                                j.source
+                            )
+                        })
+                    }
                     TransferEvent::Skipped { id, reason } if is_unsafe(&reason) => {
                         engine.job(id).map(|j| format!("b2tui: skipped {}: {reason}", j.source))
                     }

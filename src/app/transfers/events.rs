@@ -73,6 +73,11 @@ impl App {
                     j.large_file = true;
                 }
             }
+            TransferEvent::DestinationChanged { id, destination } => {
+                if let Some(j) = jobs.get_mut(&id) {
+                    j.destination = destination;
+                }
+            }
             TransferEvent::Progressed {
                 id,
                 bytes_done,

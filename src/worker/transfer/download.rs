@@ -91,7 +91,7 @@ pub(super) async fn run(
         .map(|ms| SystemTime::UNIX_EPOCH + Duration::from_millis(ms));
     let dest = local.to_path_buf();
     let what = format!("writing {}", local.display());
-    io::blocking(move || {
+    let target = io::blocking(move || {
         if let Some(t) = mtime {
             // Best effort: some file systems refuse times.
             let _ = handle.set_modified(t);
@@ -102,10 +102,15 @@ pub(super) async fn run(
         } else {
             dest
         };
-        temp.persist(&target)
+        temp.persist(&target)?;
+        Ok(target)
     })
     .await
     .map_err(TransferError::io(what))?;
+    if target != local {
+        ctx.engine
+            .set_destination(ctx.id, target.display().to_string());
+    }
     Ok(Outcome::Done {
         bytes: size,
         verified: hashing,

@@ -190,6 +190,17 @@ impl Engine {
         let _ = self.events.send(TransferEvent::LargeFileStarted { id });
     }
 
+    /// Records and reports where a job's bytes went, when not where it was asked to
+    /// write them (a download kept beside an existing file as `name (1).ext`).
+    pub(super) fn set_destination(&self, id: JobId, destination: String) {
+        if let Some(job) = lock(&self.jobs).get_mut(&id) {
+            job.snapshot.destination.clone_from(&destination);
+        }
+        let _ = self
+            .events
+            .send(TransferEvent::DestinationChanged { id, destination });
+    }
+
     pub(super) fn set_state(&self, id: JobId, state: JobState) {
         if let Some(job) = lock(&self.jobs).get_mut(&id) {
             job.snapshot.state = state.clone();

@@ -201,6 +201,13 @@ pub enum TransferEvent {
     LargeFileStarted {
         id: JobId,
     },
+    /// The bytes went elsewhere than the job's destination said: a download under the
+    /// conflict policy keep-both, written beside the existing file as `name (1).ext`. The
+    /// job's destination is now `destination` (a local path). Comes before `Finished`.
+    DestinationChanged {
+        id: JobId,
+        destination: String,
+    },
     Progressed {
         id: JobId,
         bytes_done: u64,
