@@ -681,6 +681,60 @@ async fn keep_both_reports_where_the_bytes_went() {
     }
 }
 
+#[tokio::test]
+async fn a_large_upload_reports_hashing_before_its_bytes() {
+    let local = local_b2().await;
+    let bucket = bucket(&local, "hashing").await;
+    let (engine, mut events) = engine(&local);
+    let src = tempfile::tempdir().unwrap();
+    let path = src.path().join("big.bin");
+    let size = 4 * PART as usize + 1;
+    std::fs::write(&path, pattern(size, 9)).unwrap();
+    let id = engine.upload_file(path, bucket.clone(), "big.bin".into());
+    wait_done(&engine, id).await;
+    let size = size as u64;
+    let mut hashing = Vec::new();
+    let mut bytes_before_hashed = false;
+    let mut hashed_all = false;
+    while let Ok(e) = events.try_recv() {
+        match e {
+            TransferEvent::Hashing {
+                id: i,
+                bytes_hashed,
+                bytes_total,
+            } if i == id => {
+                assert_eq!(bytes_total, size);
+                assert!(!hashed_all, "nothing after every byte is hashed");
+                hashed_all = bytes_hashed == size;
+                hashing.push(bytes_hashed);
+            }
+            TransferEvent::Progressed {
+                id: i, bytes_done, ..
+            } if i == id && bytes_done > 0 => {
+                bytes_before_hashed |= !hashed_all;
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(hashing.first(), Some(&0), "{hashing:?}");
+    assert_eq!(hashing.last(), Some(&size), "{hashing:?}");
+    assert!(hashing.is_sorted(), "{hashing:?}");
+    assert!(
+        !bytes_before_hashed,
+        "no byte goes up before the SHA-1 is known"
+    );
+    assert_eq!(engine.job(id).unwrap().hashing, None);
+
+    // A small upload has no whole-file SHA-1 to compute first.
+    let small = src.path().join("small.bin");
+    std::fs::write(&small, pattern(1_000, 3)).unwrap();
+    let id = engine.upload_file(small, bucket.clone(), "small.bin".into());
+    wait_done(&engine, id).await;
+    while let Ok(e) = events.try_recv() {
+        assert!(!matches!(e, TransferEvent::Hashing { .. }), "{e:?}");
+    }
+}
+
 use b2tui::worker::transfer::TransferEngine;
 
 #[tokio::test]
@@ -725,7 +779,7 @@ async fn pauses_and_resumes_a_large_upload_without_starting_over() {
             TransferEvent::Queued { .. } => "queued",
             TransferEvent::Started { .. } => "started",
             TransferEvent::LargeFileStarted { .. } => "large file",
-            TransferEvent::Progressed { .. } => continue,
+            TransferEvent::Progressed { .. } | TransferEvent::Hashing { .. } => continue,
             TransferEvent::Paused { .. } => "paused",
             TransferEvent::Finished { .. } => "finished",
             other => panic!("{other:?}"),

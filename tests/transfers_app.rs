@@ -134,6 +134,7 @@ fn job(id: u64, kind: JobKind, source: &str, destination: &str, total: u64) -> J
         bytes_per_sec: 0,
         state: JobState::Queued,
         large_file: false,
+        hashing: None,
     }
 }
 
@@ -1056,4 +1057,66 @@ fn a_kept_both_download_shows_where_the_bytes_went() {
         screen.contains("b2://photos-2026/big.bin → /home/me/big (1).bin"),
         "{screen}"
     );
+}
+
+#[test]
+fn a_large_upload_says_hashing_until_its_bytes_go_up() {
+    let mut app = browsing();
+    engine(
+        &mut app,
+        TransferEvent::Queued {
+            job: job(
+                1,
+                JobKind::Upload,
+                "/home/me/big.iso",
+                "b2://photos-2026/big.iso",
+                0,
+            ),
+        },
+    );
+    engine(&mut app, TransferEvent::Started { id: JobId(1) });
+    engine(
+        &mut app,
+        TransferEvent::Hashing {
+            id: JobId(1),
+            bytes_hashed: 1_066_000_000,
+            bytes_total: 2_600_000_000,
+        },
+    );
+    assert_eq!(app.transfers.jobs[&JobId(1)].hashing, Some(1_066_000_000));
+    app.send(key('2'));
+    let screen = rows(&draw(&app)).join("\n");
+    assert!(screen.contains("hashing 41%  1.1 GB / 2.6 GB"), "{screen}");
+    assert!(!screen.contains("ETA"), "{screen}");
+
+    // Every byte hashed: the upload proper.
+    engine(
+        &mut app,
+        TransferEvent::Hashing {
+            id: JobId(1),
+            bytes_hashed: 2_600_000_000,
+            bytes_total: 2_600_000_000,
+        },
+    );
+    engine(&mut app, TransferEvent::LargeFileStarted { id: JobId(1) });
+    engine(
+        &mut app,
+        progressed(1, 200_000_000, 2_600_000_000, 100_000_000),
+    );
+    assert_eq!(app.transfers.jobs[&JobId(1)].hashing, None);
+    let screen = rows(&draw(&app)).join("\n");
+    assert!(!screen.contains("hashing"), "{screen}");
+    assert!(screen.contains("/ 2.6 GB  100 MB/s"), "{screen}");
+
+    // Stopped while hashing: the row says why, not hashing.
+    engine(
+        &mut app,
+        TransferEvent::Hashing {
+            id: JobId(1),
+            bytes_hashed: 0,
+            bytes_total: 2_600_000_000,
+        },
+    );
+    engine(&mut app, TransferEvent::Paused { id: JobId(1) });
+    assert_eq!(app.transfers.jobs[&JobId(1)].hashing, None);
 }

@@ -196,6 +196,7 @@ impl TransferEngine {
             bytes_per_sec: 0,
             state: state.clone(),
             large_file: false,
+            hashing: None,
         };
         let entry = JobEntry {
             spec,

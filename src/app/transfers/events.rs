@@ -73,6 +73,16 @@ impl App {
                     j.large_file = true;
                 }
             }
+            TransferEvent::Hashing {
+                id,
+                bytes_hashed,
+                bytes_total,
+            } => {
+                if let Some(j) = jobs.get_mut(&id) {
+                    j.hashing = (bytes_hashed < bytes_total).then_some(bytes_hashed);
+                    j.bytes_total = bytes_total;
+                }
+            }
             TransferEvent::DestinationChanged { id, destination } => {
                 if let Some(j) = jobs.get_mut(&id) {
                     j.destination = destination;
@@ -93,6 +103,7 @@ impl App {
             TransferEvent::Finished { id, bytes, .. } => {
                 let Some(j) = jobs.get_mut(&id) else { return };
                 j.state = JobState::Done;
+                j.hashing = None;
                 j.bytes_done = bytes;
                 j.bytes_total = j.bytes_total.max(bytes);
                 j.bytes_per_sec = 0;
@@ -157,5 +168,6 @@ fn set_state(
     if let Some(j) = jobs.get_mut(&id) {
         j.state = state;
         j.bytes_per_sec = 0;
+        j.hashing = None;
     }
 }

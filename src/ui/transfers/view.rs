@@ -102,6 +102,20 @@ fn job_item(app: &App, j: &JobSnapshot, width: usize) -> ListItem<'static> {
         size(j.bytes_total)
     };
     let moving = j.state == JobState::Running;
+    if let Some(hashed) = j.hashing.filter(|_| moving) {
+        // The whole-file SHA-1 first: no byte moves until it is known.
+        let second = vec![
+            Span::raw("       "),
+            Span::styled(bar(hashed, j.bytes_total, 20), app.theme.marked),
+            Span::raw(format!(
+                " hashing {}%  {} / {}",
+                percent(hashed, j.bytes_total),
+                size(hashed),
+                total
+            )),
+        ];
+        return ListItem::new(vec![first, Line::from(second)]);
+    }
     let mut second = vec![
         Span::raw("       "),
         Span::styled(bar(j.bytes_done, j.bytes_total, 20), app.theme.marked),

@@ -37,6 +37,19 @@ pub(super) struct Progress {
     pub(super) done: Arc<AtomicU64>,
     pub(super) total: AtomicU64,
     pub(super) speed: AtomicU64,
+    /// Bytes of the whole-file SHA-1 computed so far (a large upload, before its parts).
+    pub(super) hashed: Arc<AtomicU64>,
+    /// True while that SHA-1 is computed; `Hashing` events are sent under this lock so that
+    /// the last one (all bytes hashed) is never overtaken by a tick.
+    pub(super) hashing: Mutex<bool>,
+}
+
+impl Progress {
+    /// Bytes hashed so far, while the whole-file SHA-1 is computed.
+    pub(super) fn hashing(&self) -> Option<u64> {
+        let hashing = *lock(&self.hashing);
+        hashing.then(|| self.hashed.load(Ordering::Relaxed))
+    }
 }
 
 pub(super) struct JobEntry {
@@ -66,6 +79,7 @@ impl JobEntry {
             bytes_done: self.progress.done.load(Ordering::Relaxed),
             bytes_total: self.progress.total.load(Ordering::Relaxed),
             bytes_per_sec: self.progress.speed.load(Ordering::Relaxed),
+            hashing: self.progress.hashing(),
             ..self.snapshot.clone()
         }
     }
@@ -130,6 +144,8 @@ impl Engine {
                     () = token.cancelled() => None,
                 };
                 ticker.abort();
+                // Stopped while hashing: no more `Hashing`; the final event says why.
+                *lock(&progress.hashing) = false;
                 self.send_progress(id, &progress);
                 result
             }
@@ -199,6 +215,33 @@ impl Engine {
         let _ = self
             .events
             .send(TransferEvent::DestinationChanged { id, destination });
+    }
+
+    /// The whole-file SHA-1 of the upload `id` is being computed: reports `Hashing` from 0
+    /// now, then from the progress ticker.
+    pub(super) fn start_hashing(&self, id: JobId, p: &Progress) {
+        let mut hashing = lock(&p.hashing);
+        *hashing = true;
+        p.hashed.store(0, Ordering::Relaxed);
+        let _ = self.events.send(TransferEvent::Hashing {
+            id,
+            bytes_hashed: 0,
+            bytes_total: p.total.load(Ordering::Relaxed),
+        });
+    }
+
+    /// The SHA-1 is known (or hashing stopped): a last `Hashing` with every byte hashed.
+    pub(super) fn end_hashing(&self, id: JobId, p: &Progress) {
+        let mut hashing = lock(&p.hashing);
+        if !std::mem::replace(&mut *hashing, false) {
+            return;
+        }
+        let total = p.total.load(Ordering::Relaxed);
+        let _ = self.events.send(TransferEvent::Hashing {
+            id,
+            bytes_hashed: total,
+            bytes_total: total,
+        });
     }
 
     pub(super) fn set_state(&self, id: JobId, state: JobState) {
@@ -285,8 +328,26 @@ async fn report_progress(
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut last = (Instant::now(), progress.done.load(Ordering::Relaxed));
     let mut speed = 0.0f64;
+    let mut last_hashed = None;
     loop {
         interval.tick().await;
+        {
+            let hashing = lock(&progress.hashing);
+            let hashed = progress.hashed.load(Ordering::Relaxed);
+            let total = progress.total.load(Ordering::Relaxed);
+            // The last one, every byte hashed, is `end_hashing`'s.
+            if *hashing && hashed < total && last_hashed != Some(hashed) {
+                let sent = events.send(TransferEvent::Hashing {
+                    id,
+                    bytes_hashed: hashed,
+                    bytes_total: total,
+                });
+                if sent.is_err() {
+                    return;
+                }
+                last_hashed = Some(hashed);
+            }
+        }
         let now = Instant::now();
         let done = progress.done.load(Ordering::Relaxed);
         let dt = now.duration_since(last.0).as_secs_f64();

@@ -91,6 +91,27 @@ pub async fn sha1_of_range(file: Arc<File>, offset: u64, len: u64) -> std::io::R
     .await
 }
 
+/// Hex SHA-1 of the first `len` bytes of `file`, on a blocking thread, adding each chunk's
+/// length to `hashed` as it goes (the job's hashing progress).
+pub async fn sha1_counting(
+    file: Arc<File>,
+    len: u64,
+    hashed: Arc<AtomicU64>,
+) -> std::io::Result<String> {
+    blocking(move || {
+        let mut h = Sha1::new();
+        let mut done = 0u64;
+        while done < len {
+            let n = (CHUNK as u64).min(len - done);
+            hash_range(&file, done, n, &mut h)?;
+            done += n;
+            hashed.fetch_add(n, Ordering::Relaxed);
+        }
+        Ok(hex::encode(h.finalize()))
+    })
+    .await
+}
+
 /// Runs blocking file work on tokio's blocking pool.
 pub async fn blocking<T, F>(f: F) -> std::io::Result<T>
 where

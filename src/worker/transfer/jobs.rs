@@ -184,6 +184,9 @@ pub struct JobSnapshot {
     /// [`TransferOptions::large_file_cutoff`]): only then has a cancel parts to discard or
     /// keep for resume.
     pub large_file: bool,
+    /// Bytes hashed so far while a large upload computes its whole-file SHA-1
+    /// (`large_file_sha1`) before any byte goes up; `None` otherwise.
+    pub hashing: Option<u64>,
 }
 
 /// What the engine reports, in order per job. Progress comes at most 10 times a second per
@@ -200,6 +203,14 @@ pub enum TransferEvent {
     /// The upload goes as a large file (b2_start_large_file, or an unfinished one resumed).
     LargeFileStarted {
         id: JobId,
+    },
+    /// A large upload computes its whole-file SHA-1 before any part goes up: `bytes_hashed`
+    /// of `bytes_total` so far. Throttled like `Progressed`; the last one has every byte
+    /// hashed (the upload proper starts).
+    Hashing {
+        id: JobId,
+        bytes_hashed: u64,
+        bytes_total: u64,
     },
     /// The bytes went elsewhere than the job's destination said: a download under the
     /// conflict policy keep-both, written beside the existing file as `name (1).ext`. The

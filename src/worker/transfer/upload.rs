@@ -172,12 +172,13 @@ async fn upload_large(
     let client = &engine.client;
     let size = local.size;
     let file = Arc::clone(&local.file);
-    let whole_sha1 = io::sha1_of_range(file, 0, size)
-        .await
-        .map_err(TransferError::io(format!(
-            "reading {}",
-            local.path.display()
-        )))?;
+    engine.start_hashing(ctx.id, &ctx.progress);
+    let whole_sha1 = io::sha1_counting(file, size, Arc::clone(&ctx.progress.hashed)).await;
+    engine.end_hashing(ctx.id, &ctx.progress);
+    let whole_sha1 = whole_sha1.map_err(TransferError::io(format!(
+        "reading {}",
+        local.path.display()
+    )))?;
     file_info.insert("large_file_sha1".to_owned(), whole_sha1.clone());
     file_info.insert(SRC_SIZE_INFO.to_owned(), size.to_string());
 
