@@ -1120,3 +1120,101 @@ fn a_large_upload_says_hashing_until_its_bytes_go_up() {
     engine(&mut app, TransferEvent::Paused { id: JobId(1) });
     assert_eq!(app.transfers.jobs[&JobId(1)].hashing, None);
 }
+
+/// `L` then the unfinished `backups/disk.img` listed; the resume prompt open.
+fn resume_prompt(app: &mut App) -> String {
+    let cmds = transfer_cmds(app.send(key('L')));
+    let [TransferCommand::ListUnfinished { req, .. }] = &cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    let mut big = file("backups/disk.img", 0);
+    big.action = FileAction::Start;
+    app.send(Msg::Worker(WorkerEvent::Transfer(
+        TransferNote::UnfinishedListed {
+            req: *req,
+            files: vec![big],
+        },
+    )));
+    app.send(key('r'));
+    let TransferModal::Path(p) = top(app) else {
+        panic!()
+    };
+    p.input.value().to_owned()
+}
+
+#[test]
+fn resume_offers_the_file_this_session_uploaded() {
+    let mut app = browsing();
+    engine(
+        &mut app,
+        TransferEvent::Queued {
+            job: job(
+                1,
+                JobKind::Upload,
+                "/data/exports/disk.img",
+                "b2://photos-2026/backups/disk.img",
+                900_000_000,
+            ),
+        },
+    );
+    engine(&mut app, TransferEvent::Cancelled { id: JobId(1) });
+    // Cleared from the job table, still known to the session.
+    app.transfers.jobs.clear();
+    assert_eq!(resume_prompt(&mut app), "/data/exports/disk.img");
+    let cmds = transfer_cmds(app.send(code(KeyCode::Enter)));
+    assert!(matches!(
+        &cmds[..],
+        [TransferCommand::UploadAs { local, .. }]
+            if local == &PathBuf::from("/data/exports/disk.img")
+    ));
+}
+
+#[test]
+fn a_resume_that_cannot_start_replaces_resuming_with_why() {
+    let mut app = browsing();
+    assert_eq!(resume_prompt(&mut app), "/home/me/disk.img");
+    let cmds = transfer_cmds(app.send(code(KeyCode::Enter)));
+    let note = app.notification.as_ref().unwrap();
+    assert!(note.text.starts_with("Resuming"), "{}", note.text);
+    app.send(Msg::Worker(WorkerEvent::Transfer(
+        TransferNote::NotStarted {
+            req: cmds[0].req(),
+            error: Failure::Local("/home/me/disk.img: No such file or directory".into()),
+        },
+    )));
+    let note = app.notification.as_ref().unwrap();
+    assert!(!note.text.contains("Resuming"), "{}", note.text);
+    assert!(note.text.contains("No such file"), "{}", note.text);
+}
+
+#[test]
+fn a_resume_that_fails_replaces_resuming_with_why() {
+    let mut app = browsing();
+    resume_prompt(&mut app);
+    app.send(code(KeyCode::Enter));
+    engine(
+        &mut app,
+        TransferEvent::Queued {
+            job: job(
+                1,
+                JobKind::Upload,
+                "/home/me/disk.img",
+                "b2://photos-2026/backups/disk.img",
+                900_000_000,
+            ),
+        },
+    );
+    engine(&mut app, TransferEvent::Started { id: JobId(1) });
+    let note = app.notification.as_ref().unwrap();
+    assert!(note.text.starts_with("Resuming"), "{}", note.text);
+    engine(
+        &mut app,
+        TransferEvent::Failed {
+            id: JobId(1),
+            error: Failure::Local("reading /home/me/disk.img: Input/output error".into()),
+        },
+    );
+    let note = app.notification.as_ref().unwrap();
+    assert!(!note.text.starts_with("Resuming"), "{}", note.text);
+    assert!(note.text.contains("Input/output error"), "{}", note.text);
+}

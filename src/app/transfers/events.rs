@@ -15,6 +15,15 @@ impl App {
             TransferNote::NotStarted { req, error } => {
                 if let Some(i) = self.transfers.queueing.iter().position(|r| *r == req) {
                     self.transfers.queueing.remove(i);
+                    if self
+                        .transfers
+                        .resuming
+                        .as_ref()
+                        .is_some_and(|(r, _)| *r == req)
+                    {
+                        self.transfers.resuming = None;
+                        self.notify(Level::Error, format!("Resume failed: {}", said(&error)));
+                    }
                     self.modals.push(Modal::Error {
                         title: "Transfer not started".to_owned(),
                         message: said(&error),
@@ -59,6 +68,7 @@ impl App {
             self.on_job_queued(job);
             return;
         }
+        self.on_resume_event(&ev);
         let jobs = &mut self.transfers.jobs;
         match ev {
             // Taken above: it moves the cursor, which needs more than the table.
@@ -124,12 +134,41 @@ impl App {
     /// keys of the transfers view act on the transfer just started.
     fn on_job_queued(&mut self, job: JobSnapshot) {
         let id = job.id;
+        if job.kind == JobKind::Upload {
+            let sources = &mut self.transfers.upload_sources;
+            sources.insert(job.destination.clone(), job.source.clone());
+        }
         let jobs = &mut self.transfers.jobs;
         jobs.insert(id, job);
         if let Some(row) = jobs.keys().position(|k| *k == id) {
             let page = self.list_height().saturating_sub(2) / 2;
             self.transfers.cursor.select(row, page);
         }
+    }
+
+    /// The job of the resume asked for last ended: a failure replaces "Resuming…".
+    fn on_resume_event(&mut self, ev: &TransferEvent) {
+        let id = match ev {
+            TransferEvent::Finished { id, .. }
+            | TransferEvent::Failed { id, .. }
+            | TransferEvent::Cancelled { id }
+            | TransferEvent::Skipped { id, .. } => *id,
+            _ => return,
+        };
+        let Some((_, label)) = &self.transfers.resuming else {
+            return;
+        };
+        let Some(job) = self.transfers.jobs.get(&id) else {
+            return;
+        };
+        if job.kind != JobKind::Upload || job.destination != *label {
+            return;
+        }
+        if let TransferEvent::Failed { error, .. } = ev {
+            let text = format!("Resume of {label} failed: {}", said(error));
+            self.notify(Level::Error, text);
+        }
+        self.transfers.resuming = None;
     }
 
     /// True when the job's remote name lies under the folder the files pane shows.

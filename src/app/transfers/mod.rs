@@ -179,6 +179,17 @@ pub struct TransfersState {
     pub(crate) queueing: Vec<RequestId>,
     /// `b2_cancel_large_file` calls in flight.
     pub(crate) cancelling: Vec<RequestId>,
+    /// The local file of every upload queued this session, by its `b2://bucket/name`: a
+    /// resume of the unfinished large file offers it (B2 keeps no local path).
+    pub upload_sources: BTreeMap<String, String>,
+    /// The resume asked for last (its request and `b2://bucket/name`) until it is done or
+    /// failed: a failure replaces the "Resuming…" note.
+    pub(crate) resuming: Option<(RequestId, String)>,
+}
+
+/// How a job names a remote file: `b2://bucket/name`.
+fn remote_label(bucket: &BucketRef, file_name: &str) -> String {
+    format!("b2://{}/{file_name}", bucket.name)
 }
 
 /// Batch totals over the job table.

@@ -81,6 +81,7 @@ impl App {
             }
             PromptPurpose::Resume { bucket, file_name } => {
                 let note = format!("Resuming {file_name} from {value}");
+                self.transfers.resuming = Some((req, super::remote_label(&bucket, &file_name)));
                 let command = TransferCommand::UploadAs {
                     req,
                     local,

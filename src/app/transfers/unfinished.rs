@@ -5,6 +5,7 @@ use std::path::Path;
 
 use super::{
     PathPrompt, PromptPurpose, TransferModal, UnfinishedList, base_label, cmd, engine_bucket,
+    remote_label,
 };
 use crate::app::panes::Motion;
 use crate::app::{Action, App, BucketRef, Effects, Focus, Level, Modal, View};
@@ -49,6 +50,7 @@ impl App {
 
     pub(super) fn on_unfinished_action(&mut self, action: Action, page: usize, cmds: &mut Effects) {
         let default_dir = self.default_download_dir();
+        let sources = &self.transfers.upload_sources;
         let Some(list) = self.transfers.unfinished.as_mut() else {
             return;
         };
@@ -70,12 +72,19 @@ impl App {
             Action::Refresh => self.show_unfinished(cmds),
             Action::ResumeUpload => {
                 let Some(f) = list.selected() else { return };
-                let local = Path::new(&default_dir).join(base_label(&f.file_name));
+                // The file this session uploaded under that name, else a guess.
+                let local = sources
+                    .get(&remote_label(&list.bucket, &f.file_name))
+                    .cloned()
+                    .unwrap_or_else(|| {
+                        let path = Path::new(&default_dir).join(base_label(&f.file_name));
+                        path.display().to_string()
+                    });
                 let purpose = PromptPurpose::Resume {
                     bucket: list.bucket.clone(),
                     file_name: f.file_name.clone(),
                 };
-                let p = PathPrompt::new(purpose, &local.display().to_string());
+                let p = PathPrompt::new(purpose, &local);
                 self.modals
                     .push(Modal::Transfer(Box::new(TransferModal::Path(p))));
             }
