@@ -1218,3 +1218,44 @@ fn a_resume_that_fails_replaces_resuming_with_why() {
     assert!(!note.text.starts_with("Resuming"), "{}", note.text);
     assert!(note.text.contains("Input/output error"), "{}", note.text);
 }
+
+#[test]
+fn unfinished_files_show_their_whole_start_time() {
+    for (w, h) in [(100, 30), (80, 24)] {
+        let mut app = browsing();
+        app.send(Msg::Resize {
+            width: w,
+            height: h,
+        });
+        let cmds = transfer_cmds(app.send(key('L')));
+        let [TransferCommand::ListUnfinished { req, .. }] = &cmds[..] else {
+            panic!("{cmds:?}")
+        };
+        let mut big = file(
+            "backups/2026/november/full-disk-image-of-the-workstation.img",
+            0,
+        );
+        big.action = FileAction::Start;
+        big.file_info.insert("src_size".into(), "2600000000".into());
+        app.send(Msg::Worker(WorkerEvent::Transfer(
+            TransferNote::UnfinishedListed {
+                req: *req,
+                files: vec![big],
+            },
+        )));
+        let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+        term.draw(|f| ui::render(&app, f)).unwrap();
+        let screen = rows(&term).join("\n");
+        let started = format!("started {}", ui::format::time(T0));
+        assert!(screen.contains(&started), "{w}x{h}:\n{screen}");
+        assert!(screen.contains("2.6 GB"), "{w}x{h}:\n{screen}");
+        assert!(
+            screen.contains("backups/2026/november/"),
+            "{w}x{h}:\n{screen}"
+        );
+        assert!(
+            screen.contains('…'),
+            "a cut name says so: {w}x{h}:\n{screen}"
+        );
+    }
+}

@@ -6,8 +6,13 @@ use ratatui::text::Line;
 use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 
 use crate::app::App;
-use crate::ui::format::{sanitize, size, time};
+use unicode_width::UnicodeWidthStr as _;
+
+use crate::ui::format::{fit, sanitize, size, time};
 use crate::ui::widgets::dialog;
+
+/// The name column never gets narrower than this (a very small terminal cuts the time).
+const MIN_NAME: usize = 12;
 
 pub(super) fn render_unfinished(app: &App, frame: &mut Frame) {
     let t = &app.theme;
@@ -43,11 +48,17 @@ pub(super) fn render_unfinished(app: &App, frame: &mut Frame) {
                 .and_then(|s| s.parse::<u64>().ok())
                 .map(size)
                 .unwrap_or_else(|| "?".to_owned());
+            let started = time(f.upload_timestamp);
+            // The name takes what the size and start time leave (the `▸` takes a cell).
+            let rest = 1 + 10 + 2 + "started ".len() + started.width();
+            let name_width = usize::from(inner.width)
+                .saturating_sub(1 + rest)
+                .max(MIN_NAME);
+            let name = sanitize(&f.file_name);
+            let name = fit(&name, name_width);
+            let pad = " ".repeat(name_width.saturating_sub(name.width()));
             ListItem::new(Line::from(format!(
-                "{:<50} {:>10}  started {}",
-                sanitize(&f.file_name),
-                size,
-                time(f.upload_timestamp)
+                "{name}{pad} {size:>10}  started {started}"
             )))
         })
         .collect();
