@@ -13,6 +13,7 @@ use b2tui::b2::Secret;
 use b2tui::b2::buckets::{BucketSettings, FileLockConfig, FileRetention, LockedVersion, Readable};
 use b2tui::b2::notifications::{NotificationRule, TargetConfiguration};
 use b2tui::b2::{AccountId, Bucket, BucketId, FileAction, FileId, FileVersion};
+use b2tui::lifecycle_sim::DiffLine;
 use b2tui::ui;
 use b2tui::worker::settings::{BucketContents, LockChange, SettingsCommand, SettingsEvent};
 use b2tui::worker::{Command, Failure, WorkerEvent};
@@ -244,15 +245,40 @@ fn adding_a_rule_sends_every_rule_and_asks_for_a_secret() {
     typed(&mut app, "Authorization: Bearer abc");
     app.send(code(KeyCode::Tab));
     app.send(code(KeyCode::Right)); // generate a new secret
+    assert!(
+        app.send(code(KeyCode::Enter)).is_empty(),
+        "nothing is sent before the review"
+    );
+    let SettingsModal::ConfirmNotificationRules { diff, removes, .. } = top(&app) else {
+        panic!("Enter shows the rules before → after");
+    };
+    assert!(!removes);
+    assert_eq!(diff.len(), 3, "{diff:?}");
+    assert!(matches!(&diff[0], DiffLine::Same(s) if s.starts_with("uploads-hook")));
+    assert!(
+        matches!(&diff[2], DiffLine::Added(s) if s.starts_with("new-uploads (on): b2:ObjectCreated:Upload on in/*")),
+        "{diff:?}"
+    );
+    let screen = screen_text(&draw(&app));
+    assert!(screen.contains("Save notification rules?"), "{screen}");
+    assert!(screen.contains("+ new-uploads"), "{screen}");
+    // n goes back to the form, as it was.
+    assert!(app.send(key('n')).is_empty());
+    assert!(matches!(
+        top(&app),
+        SettingsModal::Form(f) if matches!(f.kind, FormKind::NotificationRule { index: None })
+    ));
+    app.send(code(KeyCode::Enter));
     let SettingsCommand::SetNotificationRules {
         req,
         rules,
         generate_secret_for,
         ..
-    } = settings_cmd(app.send(code(KeyCode::Enter)))
+    } = settings_cmd(app.send(key('y')))
     else {
-        panic!("Enter sends the rules");
+        panic!("y in the review sends the rules");
     };
+    assert!(app.modals.is_empty(), "the review and the form are closed");
     assert_eq!(rules.len(), 3);
     let new = &rules[2];
     assert_eq!(new.event_types, vec!["b2:ObjectCreated:Upload".to_owned()]);
@@ -288,15 +314,31 @@ fn adding_a_rule_sends_every_rule_and_asks_for_a_secret() {
 #[test]
 fn toggle_and_delete_rules() {
     let mut app = with_rules();
-    let SettingsCommand::SetNotificationRules { rules, .. } = settings_cmd(app.send(key(' ')))
+    assert!(app.send(key(' ')).is_empty(), "Space asks first");
+    let SettingsModal::ConfirmNotificationRules { diff, .. } = top(&app) else {
+        panic!("Space shows the rules before → after");
+    };
+    assert!(matches!(&diff[0], DiffLine::Removed(s) if s.starts_with("uploads-hook (on)")));
+    assert!(matches!(&diff[1], DiffLine::Added(s) if s.starts_with("uploads-hook (disabled)")));
+    assert!(matches!(&diff[2], DiffLine::Same(s) if s.starts_with("audit-trail")));
+    let SettingsCommand::SetNotificationRules { rules, .. } = settings_cmd(app.send(key('y')))
     else {
-        panic!("Space sends the rules");
+        panic!("y sends the rules");
     };
     assert!(!rules[0].is_enabled);
     assert!(rules[1].is_enabled);
     app.send(key('j'));
     assert!(app.send(key('d')).is_empty());
-    assert!(matches!(top(&app), SettingsModal::ConfirmRuleDelete { .. }));
+    let SettingsModal::ConfirmNotificationRules { diff, removes, .. } = top(&app) else {
+        panic!("d shows the rules before → after");
+    };
+    assert!(removes);
+    assert!(matches!(&diff[1], DiffLine::Removed(s) if s.starts_with("audit-trail")));
+    let screen = screen_text(&draw(&app));
+    assert!(screen.contains("gets no more events"), "{screen}");
+    assert!(app.send(key('n')).is_empty(), "n sends nothing");
+    assert!(app.modals.is_empty());
+    app.send(key('d'));
     let SettingsCommand::SetNotificationRules { rules, .. } = settings_cmd(app.send(key('y')))
     else {
         panic!("y deletes");
