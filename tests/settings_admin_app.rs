@@ -605,6 +605,80 @@ fn cors_editor_validates_before_sending() {
 }
 
 #[test]
+fn cors_presets_are_reviewed_and_saved_with_the_revision() {
+    let (mut app, _) = opened(false, Tab::Cors);
+    assert!(screen_text(&draw(&app)).contains("a picks a preset"));
+    assert!(app.send(key('a')).is_empty());
+    assert!(matches!(top(&app), SettingsModal::Form(f) if f.kind == FormKind::CorsPreset));
+    // "share with one origin" needs the origin.
+    app.send(code(KeyCode::Right));
+    assert!(app.send(code(KeyCode::Enter)).is_empty());
+    assert!(form_errors(&app)[0].1.contains("https://app.example.com"));
+    typed(&mut app, "app.example.com/path");
+    assert!(app.send(code(KeyCode::Enter)).is_empty());
+    assert!(form_errors(&app)[0].1.contains("expected scheme://host"));
+    for _ in 0.."app.example.com/path".len() {
+        app.send(code(KeyCode::Backspace));
+    }
+    typed(&mut app, "https://app.example.com");
+    assert!(app.send(code(KeyCode::Enter)).is_empty(), "reviewed first");
+    let SettingsModal::ConfirmCors { diff, .. } = top(&app) else {
+        panic!("the preset is reviewed");
+    };
+    assert_eq!(
+        diff,
+        &[DiffLine::Added(
+            "downloadFromOneOrigin: origins https://app.example.com · b2_download_file_by_name, \
+             b2_download_file_by_id, s3_get, s3_head"
+                .to_owned()
+        )]
+    );
+    let screen = screen_text(&draw(&app));
+    assert!(screen.contains("Save CORS rules?"), "{screen}");
+    assert!(app.send(key('n')).is_empty(), "n saves nothing");
+    assert!(app.modals.is_empty());
+    // Every origin.
+    app.send(key('a'));
+    app.send(code(KeyCode::Enter));
+    let SettingsCommand::UpdateBucket { req, update } = settings_cmd(app.send(key('y'))) else {
+        panic!("y saves");
+    };
+    assert_eq!(update.if_revision_is, Some(4));
+    let cors = update.cors_rules.expect("cors sent");
+    assert_eq!(cors.len(), 1);
+    assert_eq!(cors[0]["allowedOrigins"], serde_json::json!(["*"]));
+    assert_eq!(
+        cors[0]["allowedOperations"],
+        serde_json::json!([
+            "b2_download_file_by_name",
+            "b2_download_file_by_id",
+            "s3_get",
+            "s3_head"
+        ])
+    );
+    let mut saved = settings("photos-2026", 5, false);
+    saved.cors_rules = cors;
+    app.send(event(SettingsEvent::BucketUpdated { req, bucket: saved }));
+    // None clears them, after the review.
+    app.send(key('a'));
+    app.send(code(KeyCode::Left));
+    app.send(code(KeyCode::Enter));
+    let SettingsModal::ConfirmCors { diff, rules } = top(&app) else {
+        panic!("none is reviewed");
+    };
+    assert!(rules.is_empty());
+    assert!(
+        matches!(&diff[..], [DiffLine::Removed(s)] if s.starts_with("downloadFromAnyOrigin: origins *"))
+    );
+    assert!(screen_text(&draw(&app)).contains("no longer call this bucket"));
+    let SettingsCommand::UpdateBucket { update, .. } = settings_cmd(app.send(key('y'))) else {
+        panic!("y saves");
+    };
+    assert_eq!(update.if_revision_is, Some(5));
+    assert_eq!(update.cors_rules, Some(Vec::new()));
+}
+
+#[test]
 fn bucket_info_from_editor_and_errors_reopen_the_text() {
     let (mut app, _) = opened(false, Tab::Info);
     let effects = app.update(key('e'));

@@ -96,6 +96,7 @@ impl App {
             FormKind::DefaultRetention => self.submit_default_retention(&form, cmds),
             FormKind::FileRetention { .. } => self.submit_file_retention(&form, cmds),
             FormKind::Json { target } => self.submit_json(&form, *target, cmds),
+            FormKind::CorsPreset => self.submit_cors_preset(&form),
             FormKind::LifecycleRule { index } => self.submit_lifecycle_rule(&form, *index),
             FormKind::Simulate => self.submit_simulate(&form, cmds),
             FormKind::CreateBucket => self.submit_create_bucket(&form, cmds),
@@ -138,6 +139,11 @@ impl App {
                     self.modals.pop();
                 }
                 self.send_rules(rules, generate, cmds);
+            }
+            (SettingsModal::ConfirmCors { rules, .. }, Action::Confirm) => {
+                let rules = rules.clone();
+                self.modals.pop();
+                self.save_cors(rules, cmds);
             }
             (SettingsModal::ConfirmEnableLock, Action::Confirm) => {
                 self.modals.pop();

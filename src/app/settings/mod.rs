@@ -174,6 +174,11 @@ pub enum SettingsModal {
         diff: Vec<DiffLine>,
     },
     Simulation(Simulation),
+    /// Before/after of the CORS rules a preset sets; `y` saves them.
+    ConfirmCors {
+        diff: Vec<DiffLine>,
+        rules: Vec<serde_json::Value>,
+    },
     /// The update met 409: someone else changed the bucket since it was read.
     Conflict {
         from_revision: u64,

@@ -11,6 +11,9 @@ pub fn render_modal(app: &App, m: &SettingsModal, frame: &mut Frame) {
     match m {
         SettingsModal::Form(f) => form::render_form(app, f, frame),
         SettingsModal::ConfirmRules { diff } => lifecycle::confirm_rules(app, diff, frame),
+        SettingsModal::ConfirmCors { diff, rules } => {
+            save::confirm_cors(app, diff, rules.is_empty(), frame);
+        }
         SettingsModal::Simulation(sim) => simulate::render_simulation(app, sim, frame),
         SettingsModal::ConfirmNotificationRules { diff, removes, .. } => {
             notifications::confirm_rules(app, diff, *removes, frame);

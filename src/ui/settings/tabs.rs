@@ -202,7 +202,7 @@ pub fn cors_lines(app: &App, view: &SettingsView) -> Vec<Line<'static>> {
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
-        "  e edits the rules as JSON ($EDITOR, or the built-in editor)",
+        "  e edits the rules as JSON ($EDITOR, or the built-in editor) · a picks a preset",
         app.theme.footer_desc,
     )));
     lines
