@@ -149,6 +149,17 @@ pub fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
     // In the panes, help and quit always show at the end; the pane's own keys fill what is
     // left of the line, in keymap order.
     let mut pinned: Vec<(String, String)> = Vec::new();
+    // Browsing the past: first of all, how to get back (Esc in the files pane).
+    let mut first: Vec<(String, String)> = Vec::new();
+    if scope == Scope::Files
+        && app.restore.as_of.is_some()
+        && let Some((key, _)) = app
+            .keymap
+            .binding_for(Scope::Global, Action::Close)
+            .and_then(label)
+    {
+        first.push((key, "back to the present".to_owned()));
+    }
     if scope.is_pane() {
         for action in [Action::NextPane, Action::Refresh] {
             if let Some(hint) = app
@@ -172,8 +183,8 @@ pub fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
     let width = |(key, desc): &(String, String)| key.chars().count() + desc.chars().count() + 3;
     let mut room = usize::from(area.width)
         .saturating_sub(1)
-        .saturating_sub(pinned.iter().map(width).sum());
-    let mut shown = Vec::new();
+        .saturating_sub(pinned.iter().chain(&first).map(width).sum());
+    let mut shown = first;
     for hint in hints {
         let w = width(&hint);
         if w > room {
