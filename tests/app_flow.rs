@@ -875,3 +875,28 @@ fn browsing_the_past_the_footer_says_esc_returns_to_the_present() {
     assert_eq!(app.restore.as_of, None);
     assert!(!footer_row(&draw(&app)).contains("back to the present"));
 }
+
+#[test]
+fn files_footer_shows_the_main_keys_first() {
+    let app = browsing();
+    assert_eq!(app.focus, Focus::Files);
+    let main = " ⏎ open  u upload  d download  D delete (hide)  s share  T time travel  ? help  ";
+    let footer = footer_row(&draw_sized(&app, 120, 30));
+    assert!(footer.starts_with(main), "{footer}");
+    // The rest as room allows, quit last.
+    assert!(
+        footer.starts_with(&format!("{main}⌫ up a level  / filter")),
+        "{footer}"
+    );
+    assert!(footer.trim_end().ends_with("q quit"), "{footer}");
+    // At 80 columns help and quit still show.
+    let footer = footer_row(&draw_sized(&app, 80, 24));
+    assert!(
+        footer.contains("? help") && footer.contains("q quit"),
+        "{footer}"
+    );
+    assert!(
+        footer.starts_with(" ⏎ open  u upload  d download"),
+        "{footer}"
+    );
+}
