@@ -29,11 +29,7 @@ impl Form {
 }
 
 /// The presets of the CORS tab, in the order of the form's choice.
-pub const CORS_PRESETS: [&str; 3] = [
-    "share everything in this bucket with every origin",
-    "share everything in this bucket with one origin",
-    "none (no CORS rules)",
-];
+pub const CORS_PRESETS: [&str; 3] = ["every origin", "one origin", "none (no CORS rules)"];
 const PRESET_CHOICE: usize = 0;
 const PRESET_ORIGIN: usize = 1;
 
@@ -123,11 +119,11 @@ impl Form {
             title: " CORS preset ".to_owned(),
             fields: vec![
                 Field::choice("Preset", CORS_PRESETS.to_vec(), 0),
-                Field::text("Origin", "", "for one origin, e.g. https://app.example.com"),
+                Field::text("Origin", "", "e.g. https://app.example.com"),
             ],
             focus: 0,
             errors: Vec::new(),
-            note: "Replaces the bucket's CORS rules (reviewed before saving).".to_owned(),
+            note: "Lets browsers download this bucket's files; reviewed before saving.".to_owned(),
         }
     }
 }

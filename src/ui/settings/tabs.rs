@@ -202,7 +202,11 @@ pub fn cors_lines(app: &App, view: &SettingsView) -> Vec<Line<'static>> {
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
-        "  e edits the rules as JSON ($EDITOR, or the built-in editor) · a picks a preset",
+        "  e edits the rules as JSON ($EDITOR, or the built-in editor)",
+        app.theme.footer_desc,
+    )));
+    lines.push(Line::from(Span::styled(
+        "  a picks a preset: share with every origin, with one origin, or none",
         app.theme.footer_desc,
     )));
     lines
