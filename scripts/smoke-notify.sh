@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end for event notifications: on the demo, opens a bucket's Notifications tab, adds
-# a webhook rule with the form, and sees it listed (as the local B2 stored it) after the
+# a webhook rule with the form (reviewed before it is saved), and sees it listed (as the local B2 stored it) after the
 # view is closed and opened again; then edits the bucket info through $EDITOR (the terminal
 # is suspended and restored). Usage: scripts/smoke-notify.sh [path/to/b2tui]
 set -euo pipefail
@@ -29,6 +29,8 @@ keys -l smoke-hook
 keys Tab Space Tab Tab
 keys -l https://hooks.example.com/b2
 keys Enter
+step "the rules are shown before → after" wait_for "Save notification rules?"
+keys y
 step "the rule is saved" wait_for "Saved 1 notification rules"
 step "the rule is listed" wait_for "smoke-hook"
 keys Escape
@@ -38,6 +40,9 @@ step "reopening reads the bucket again" wait_for "Bucket settings  demo-backups"
 keys Tab Tab
 step "the stored rule is there" wait_for "https://hooks.example.com/b2"
 keys Space
+step "Space asks before disabling it" wait_for "smoke-hook (disabled)"
+keys y
+step "y closes the review" wait_gone "Save notification rules?"
 step "Space disables it" wait_for "disabled"
 keys BTab BTab e
 step "e on Info saves the bucket info from \$EDITOR" wait_for "team: smoke"

@@ -842,3 +842,61 @@ fn long_bucket_names_end_in_an_ellipsis() {
     assert!(row.contains("nightly-databa…"), "{row}");
     assert!(row.contains("priv"), "the type column stays: {row}");
 }
+
+/// The footer row of a screen, as text.
+fn footer_row(term: &Terminal<TestBackend>) -> String {
+    let buf = term.backend().buffer();
+    let y = buf.area.height - 1;
+    (0..buf.area.width)
+        .map(|x| buf[(x, y)].symbol())
+        .collect::<String>()
+}
+
+#[test]
+fn browsing_the_past_the_footer_says_esc_returns_to_the_present() {
+    let mut app = browsing();
+    app.send(key('T'));
+    type_text(&mut app, "2026-11-01 08:00");
+    app.send(code(KeyCode::Enter));
+    assert!(app.restore.as_of.is_some());
+    for (w, h) in [(80, 24), (100, 30), (120, 30)] {
+        let footer = footer_row(&draw_sized(&app, w, h));
+        assert!(
+            footer.trim_start().starts_with("Esc back to the present"),
+            "{w}x{h}: {footer}"
+        );
+    }
+    // Only in the files pane, where Esc does it.
+    app.send(code(KeyCode::Tab));
+    assert_ne!(app.focus, Focus::Files);
+    assert!(!footer_row(&draw(&app)).contains("back to the present"));
+    app.focus = Focus::Files;
+    app.send(code(KeyCode::Esc));
+    assert_eq!(app.restore.as_of, None);
+    assert!(!footer_row(&draw(&app)).contains("back to the present"));
+}
+
+#[test]
+fn files_footer_shows_the_main_keys_first() {
+    let app = browsing();
+    assert_eq!(app.focus, Focus::Files);
+    let main = " ⏎ open  u upload  d download  D delete (hide)  s share  T time travel  ? help  ";
+    let footer = footer_row(&draw_sized(&app, 120, 30));
+    assert!(footer.starts_with(main), "{footer}");
+    // The rest as room allows, quit last.
+    assert!(
+        footer.starts_with(&format!("{main}⌫ up a level  / filter")),
+        "{footer}"
+    );
+    assert!(footer.trim_end().ends_with("q quit"), "{footer}");
+    // At 80 columns help and quit still show.
+    let footer = footer_row(&draw_sized(&app, 80, 24));
+    assert!(
+        footer.contains("? help") && footer.contains("q quit"),
+        "{footer}"
+    );
+    assert!(
+        footer.starts_with(" ⏎ open  u upload  d download"),
+        "{footer}"
+    );
+}

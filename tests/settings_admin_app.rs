@@ -13,6 +13,7 @@ use b2tui::b2::Secret;
 use b2tui::b2::buckets::{BucketSettings, FileLockConfig, FileRetention, LockedVersion, Readable};
 use b2tui::b2::notifications::{NotificationRule, TargetConfiguration};
 use b2tui::b2::{AccountId, Bucket, BucketId, FileAction, FileId, FileVersion};
+use b2tui::lifecycle_sim::DiffLine;
 use b2tui::ui;
 use b2tui::worker::settings::{BucketContents, LockChange, SettingsCommand, SettingsEvent};
 use b2tui::worker::{Command, Failure, WorkerEvent};
@@ -244,15 +245,40 @@ fn adding_a_rule_sends_every_rule_and_asks_for_a_secret() {
     typed(&mut app, "Authorization: Bearer abc");
     app.send(code(KeyCode::Tab));
     app.send(code(KeyCode::Right)); // generate a new secret
+    assert!(
+        app.send(code(KeyCode::Enter)).is_empty(),
+        "nothing is sent before the review"
+    );
+    let SettingsModal::ConfirmNotificationRules { diff, removes, .. } = top(&app) else {
+        panic!("Enter shows the rules before → after");
+    };
+    assert!(!removes);
+    assert_eq!(diff.len(), 3, "{diff:?}");
+    assert!(matches!(&diff[0], DiffLine::Same(s) if s.starts_with("uploads-hook")));
+    assert!(
+        matches!(&diff[2], DiffLine::Added(s) if s.starts_with("new-uploads (on): b2:ObjectCreated:Upload on in/*")),
+        "{diff:?}"
+    );
+    let screen = screen_text(&draw(&app));
+    assert!(screen.contains("Save notification rules?"), "{screen}");
+    assert!(screen.contains("+ new-uploads"), "{screen}");
+    // n goes back to the form, as it was.
+    assert!(app.send(key('n')).is_empty());
+    assert!(matches!(
+        top(&app),
+        SettingsModal::Form(f) if matches!(f.kind, FormKind::NotificationRule { index: None })
+    ));
+    app.send(code(KeyCode::Enter));
     let SettingsCommand::SetNotificationRules {
         req,
         rules,
         generate_secret_for,
         ..
-    } = settings_cmd(app.send(code(KeyCode::Enter)))
+    } = settings_cmd(app.send(key('y')))
     else {
-        panic!("Enter sends the rules");
+        panic!("y in the review sends the rules");
     };
+    assert!(app.modals.is_empty(), "the review and the form are closed");
     assert_eq!(rules.len(), 3);
     let new = &rules[2];
     assert_eq!(new.event_types, vec!["b2:ObjectCreated:Upload".to_owned()]);
@@ -288,15 +314,31 @@ fn adding_a_rule_sends_every_rule_and_asks_for_a_secret() {
 #[test]
 fn toggle_and_delete_rules() {
     let mut app = with_rules();
-    let SettingsCommand::SetNotificationRules { rules, .. } = settings_cmd(app.send(key(' ')))
+    assert!(app.send(key(' ')).is_empty(), "Space asks first");
+    let SettingsModal::ConfirmNotificationRules { diff, .. } = top(&app) else {
+        panic!("Space shows the rules before → after");
+    };
+    assert!(matches!(&diff[0], DiffLine::Removed(s) if s.starts_with("uploads-hook (on)")));
+    assert!(matches!(&diff[1], DiffLine::Added(s) if s.starts_with("uploads-hook (disabled)")));
+    assert!(matches!(&diff[2], DiffLine::Same(s) if s.starts_with("audit-trail")));
+    let SettingsCommand::SetNotificationRules { rules, .. } = settings_cmd(app.send(key('y')))
     else {
-        panic!("Space sends the rules");
+        panic!("y sends the rules");
     };
     assert!(!rules[0].is_enabled);
     assert!(rules[1].is_enabled);
     app.send(key('j'));
     assert!(app.send(key('d')).is_empty());
-    assert!(matches!(top(&app), SettingsModal::ConfirmRuleDelete { .. }));
+    let SettingsModal::ConfirmNotificationRules { diff, removes, .. } = top(&app) else {
+        panic!("d shows the rules before → after");
+    };
+    assert!(removes);
+    assert!(matches!(&diff[1], DiffLine::Removed(s) if s.starts_with("audit-trail")));
+    let screen = screen_text(&draw(&app));
+    assert!(screen.contains("gets no more events"), "{screen}");
+    assert!(app.send(key('n')).is_empty(), "n sends nothing");
+    assert!(app.modals.is_empty());
+    app.send(key('d'));
     let SettingsCommand::SetNotificationRules { rules, .. } = settings_cmd(app.send(key('y')))
     else {
         panic!("y deletes");
@@ -560,6 +602,80 @@ fn cors_editor_validates_before_sending() {
     let cors = update.cors_rules.expect("cors sent");
     assert_eq!(cors[0]["corsRuleName"], "downloads");
     assert!(app.modals.is_empty());
+}
+
+#[test]
+fn cors_presets_are_reviewed_and_saved_with_the_revision() {
+    let (mut app, _) = opened(false, Tab::Cors);
+    assert!(screen_text(&draw(&app)).contains("a picks a preset"));
+    assert!(app.send(key('a')).is_empty());
+    assert!(matches!(top(&app), SettingsModal::Form(f) if f.kind == FormKind::CorsPreset));
+    // "share with one origin" needs the origin.
+    app.send(code(KeyCode::Right));
+    assert!(app.send(code(KeyCode::Enter)).is_empty());
+    assert!(form_errors(&app)[0].1.contains("https://app.example.com"));
+    typed(&mut app, "app.example.com/path");
+    assert!(app.send(code(KeyCode::Enter)).is_empty());
+    assert!(form_errors(&app)[0].1.contains("expected scheme://host"));
+    for _ in 0.."app.example.com/path".len() {
+        app.send(code(KeyCode::Backspace));
+    }
+    typed(&mut app, "https://app.example.com");
+    assert!(app.send(code(KeyCode::Enter)).is_empty(), "reviewed first");
+    let SettingsModal::ConfirmCors { diff, .. } = top(&app) else {
+        panic!("the preset is reviewed");
+    };
+    assert_eq!(
+        diff,
+        &[DiffLine::Added(
+            "downloadFromOneOrigin: origins https://app.example.com · b2_download_file_by_name, \
+             b2_download_file_by_id, s3_get, s3_head"
+                .to_owned()
+        )]
+    );
+    let screen = screen_text(&draw(&app));
+    assert!(screen.contains("Save CORS rules?"), "{screen}");
+    assert!(app.send(key('n')).is_empty(), "n saves nothing");
+    assert!(app.modals.is_empty());
+    // Every origin.
+    app.send(key('a'));
+    app.send(code(KeyCode::Enter));
+    let SettingsCommand::UpdateBucket { req, update } = settings_cmd(app.send(key('y'))) else {
+        panic!("y saves");
+    };
+    assert_eq!(update.if_revision_is, Some(4));
+    let cors = update.cors_rules.expect("cors sent");
+    assert_eq!(cors.len(), 1);
+    assert_eq!(cors[0]["allowedOrigins"], serde_json::json!(["*"]));
+    assert_eq!(
+        cors[0]["allowedOperations"],
+        serde_json::json!([
+            "b2_download_file_by_name",
+            "b2_download_file_by_id",
+            "s3_get",
+            "s3_head"
+        ])
+    );
+    let mut saved = settings("photos-2026", 5, false);
+    saved.cors_rules = cors;
+    app.send(event(SettingsEvent::BucketUpdated { req, bucket: saved }));
+    // None clears them, after the review.
+    app.send(key('a'));
+    app.send(code(KeyCode::Left));
+    app.send(code(KeyCode::Enter));
+    let SettingsModal::ConfirmCors { diff, rules } = top(&app) else {
+        panic!("none is reviewed");
+    };
+    assert!(rules.is_empty());
+    assert!(
+        matches!(&diff[..], [DiffLine::Removed(s)] if s.starts_with("downloadFromAnyOrigin: origins *"))
+    );
+    assert!(screen_text(&draw(&app)).contains("no longer call this bucket"));
+    let SettingsCommand::UpdateBucket { update, .. } = settings_cmd(app.send(key('y'))) else {
+        panic!("y saves");
+    };
+    assert_eq!(update.if_revision_is, Some(5));
+    assert_eq!(update.cors_rules, Some(Vec::new()));
 }
 
 #[test]

@@ -140,49 +140,63 @@ pub fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let scope = app.scope();
     let label = |b: &crate::config::Binding| Some((b.keys.first()?.label(), b.desc.clone()));
-    let mut hints: Vec<(String, String)> = app
+    // A hint and whether it always shows (help and quit in the panes).
+    let mut hints: Vec<((String, String), bool)> = app
         .keymap
         .bindings(scope)
         .iter()
-        .filter_map(label)
+        .filter_map(|b| Some((label(b)?, scope.is_pane() && b.action == Action::ShowHelp)))
         .collect();
-    // In the panes, help and quit always show at the end; the pane's own keys fill what is
-    // left of the line, in keymap order.
-    let mut pinned: Vec<(String, String)> = Vec::new();
+    // Browsing the past: first of all, how to get back (Esc in the files pane).
+    if scope == Scope::Files
+        && app.restore.as_of.is_some()
+        && let Some((key, _)) = app
+            .keymap
+            .binding_for(Scope::Global, Action::Close)
+            .and_then(label)
+    {
+        hints.insert(0, ((key, "back to the present".to_owned()), true));
+    }
+    // In the panes, the pane's own keys come in keymap order (its main keys first, help
+    // where the pane lists it), then the pane switch and refresh as room allows; help (at
+    // the end unless the pane lists it) and quit always show.
     if scope.is_pane() {
+        let listed = |action| {
+            app.keymap
+                .binding_for(Scope::Global, action)
+                .and_then(label)
+        };
         for action in [Action::NextPane, Action::Refresh] {
-            if let Some(hint) = app
-                .keymap
-                .binding_for(Scope::Global, action)
-                .and_then(label)
-            {
-                hints.push(hint);
-            }
+            hints.extend(listed(action).map(|h| (h, false)));
         }
-        for action in [Action::ShowHelp, Action::Quit] {
-            if let Some(hint) = app
-                .keymap
-                .binding_for(Scope::Global, action)
-                .and_then(label)
-            {
-                pinned.push(hint);
-            }
+        if app.keymap.binding_for(scope, Action::ShowHelp).is_none() {
+            hints.extend(listed(Action::ShowHelp).map(|h| (h, true)));
         }
+        hints.extend(listed(Action::Quit).map(|h| (h, true)));
     }
     let width = |(key, desc): &(String, String)| key.chars().count() + desc.chars().count() + 3;
-    let mut room = usize::from(area.width)
-        .saturating_sub(1)
-        .saturating_sub(pinned.iter().map(width).sum());
+    let mut room = usize::from(area.width).saturating_sub(1).saturating_sub(
+        hints
+            .iter()
+            .filter(|(_, always)| *always)
+            .map(|(h, _)| width(h))
+            .sum(),
+    );
     let mut shown = Vec::new();
-    for hint in hints {
+    let mut full = false;
+    for (hint, always) in hints {
+        if always {
+            shown.push(hint);
+            continue;
+        }
         let w = width(&hint);
-        if w > room {
-            break;
+        if full || w > room {
+            full = true;
+            continue;
         }
         room -= w;
         shown.push(hint);
     }
-    shown.extend(pinned);
     let mut spans = vec![Span::raw(" ")];
     for (key, desc) in shown {
         spans.push(Span::styled(key, t.footer_key));

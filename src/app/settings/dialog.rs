@@ -91,11 +91,12 @@ impl App {
     fn submit_form(&mut self, form: Form, cmds: &mut Effects) {
         match &form.kind {
             FormKind::NotificationRule { index } => {
-                self.submit_notification_rule(&form, *index, cmds);
+                self.submit_notification_rule(&form, *index);
             }
             FormKind::DefaultRetention => self.submit_default_retention(&form, cmds),
             FormKind::FileRetention { .. } => self.submit_file_retention(&form, cmds),
             FormKind::Json { target } => self.submit_json(&form, *target, cmds),
+            FormKind::CorsPreset => self.submit_cors_preset(&form),
             FormKind::LifecycleRule { index } => self.submit_lifecycle_rule(&form, *index),
             FormKind::Simulate => self.submit_simulate(&form, cmds),
             FormKind::CreateBucket => self.submit_create_bucket(&form, cmds),
@@ -121,10 +122,28 @@ impl App {
             (_, Action::Close | Action::Quit) => {
                 self.modals.pop();
             }
-            (SettingsModal::ConfirmRuleDelete { index, .. }, Action::Confirm) => {
-                let index = *index;
+            (
+                SettingsModal::ConfirmNotificationRules {
+                    rules,
+                    generate_secret_for,
+                    ..
+                },
+                Action::Confirm,
+            ) => {
+                let (rules, generate) = (rules.clone(), generate_secret_for.clone());
                 self.modals.pop();
-                self.delete_rule(index, cmds);
+                // The rule form the review came from is done.
+                if let Some(SettingsModal::Form(f)) = self.top_settings_modal()
+                    && matches!(f.kind, FormKind::NotificationRule { .. })
+                {
+                    self.modals.pop();
+                }
+                self.send_rules(rules, generate, cmds);
+            }
+            (SettingsModal::ConfirmCors { rules, .. }, Action::Confirm) => {
+                let rules = rules.clone();
+                self.modals.pop();
+                self.save_cors(rules, cmds);
             }
             (SettingsModal::ConfirmEnableLock, Action::Confirm) => {
                 self.modals.pop();

@@ -122,6 +122,8 @@ pub enum FormKind {
     CreateBucket,
     /// Days to simulate the draft rules for.
     Simulate,
+    /// A CORS preset (as in the web console) for the CORS tab.
+    CorsPreset,
     /// A share link for a file name or a folder prefix.
     Share {
         prefix: String,

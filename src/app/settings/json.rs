@@ -1,5 +1,6 @@
 //! CORS rules (§3.4) and bucket info edited as JSON: in `$EDITOR` (an effect the loop
-//! performs, suspending the terminal) or in the built-in editor when it is unset. Validated
+//! performs, suspending the terminal) or in the built-in editor when it is unset; CORS
+//! rules also from the web console's presets (reviewed before they are saved). Validated
 //! here before `b2_update_bucket` with `ifRevisionIs`.
 
 use std::collections::BTreeMap;
@@ -10,6 +11,7 @@ use super::forms::{Field, FieldError, Form, FormKind};
 use super::{JsonTarget, SettingsModal};
 use crate::app::{Action, App, Edited, Effect, Effects, Level, Modal};
 use crate::b2::vocabulary::{CORS_OPERATIONS, MAX_CORS_AGE_SECS, MAX_CORS_RULES};
+use crate::lifecycle_sim::DiffLine;
 
 impl Form {
     /// The built-in JSON editor: one line input per line.
@@ -22,6 +24,106 @@ impl Form {
             focus: 0,
             errors: Vec::new(),
             note: "⏎ new line · ↑/↓ lines · Ctrl-S save · Esc cancel ($EDITOR is unset)".to_owned(),
+        }
+    }
+}
+
+/// The presets of the CORS tab, in the order of the form's choice.
+pub const CORS_PRESETS: [&str; 3] = ["every origin", "one origin", "none (no CORS rules)"];
+const PRESET_CHOICE: usize = 0;
+const PRESET_ORIGIN: usize = 1;
+
+/// The operations a preset allows: downloads, by the B2 API and the S3 API.
+const PRESET_OPERATIONS: [&str; 4] = [
+    "b2_download_file_by_name",
+    "b2_download_file_by_id",
+    "s3_get",
+    "s3_head",
+];
+
+/// The rules of preset `choice` (an index of [`CORS_PRESETS`]) as JSON text; `origin` is
+/// the one origin of the second.
+pub fn cors_preset_text(choice: usize, origin: &str) -> String {
+    let rule = |name: &str, origin: &str| {
+        serde_json::json!({
+            "corsRuleName": name,
+            "allowedOrigins": [origin],
+            "allowedOperations": PRESET_OPERATIONS,
+            "allowedHeaders": ["range"],
+            "exposeHeaders": ["x-bz-content-sha1"],
+            "maxAgeSeconds": 3600,
+        })
+    };
+    let rules = match choice {
+        0 => vec![rule("downloadFromAnyOrigin", "*")],
+        1 => vec![rule("downloadFromOneOrigin", origin.trim())],
+        _ => Vec::new(),
+    };
+    serde_json::to_string_pretty(&rules).unwrap_or_default()
+}
+
+/// One line of a CORS rule in a review: name, origins, operations.
+fn describe_cors(rule: &Value) -> String {
+    let list = |key: &str| {
+        rule.get(key)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default()
+    };
+    let name = rule
+        .get("corsRuleName")
+        .and_then(Value::as_str)
+        .unwrap_or("?");
+    format!(
+        "{name}: origins {} · {}",
+        list("allowedOrigins"),
+        list("allowedOperations")
+    )
+}
+
+/// CORS rules before → after, matched by name.
+pub fn cors_diff(before: &[Value], after: &[Value]) -> Vec<DiffLine> {
+    let name = |r: &Value| r.get("corsRuleName").cloned();
+    let mut out = Vec::new();
+    for b in before {
+        match after.iter().find(|a| name(a) == name(b)) {
+            Some(a) if a == b => out.push(DiffLine::Same(describe_cors(b))),
+            Some(a) => {
+                out.push(DiffLine::Removed(describe_cors(b)));
+                out.push(DiffLine::Added(describe_cors(a)));
+            }
+            None => out.push(DiffLine::Removed(describe_cors(b))),
+        }
+    }
+    for a in after {
+        if !before.iter().any(|b| name(b) == name(a)) {
+            out.push(DiffLine::Added(describe_cors(a)));
+        }
+    }
+    if out.is_empty() {
+        out.push(DiffLine::Same("no CORS rules".to_owned()));
+    }
+    out
+}
+
+impl Form {
+    /// The CORS presets form: which preset, and the origin of "one origin".
+    pub fn cors_preset() -> Self {
+        Self {
+            kind: FormKind::CorsPreset,
+            title: " CORS preset ".to_owned(),
+            fields: vec![
+                Field::choice("Preset", CORS_PRESETS.to_vec(), 0),
+                Field::text("Origin", "", "e.g. https://app.example.com"),
+            ],
+            focus: 0,
+            errors: Vec::new(),
+            note: "Lets browsers download this bucket's files; reviewed before saving.".to_owned(),
         }
     }
 }
@@ -199,6 +301,61 @@ impl App {
         true
     }
 
+    /// `a` on the CORS tab: the presets form.
+    pub(super) fn open_cors_presets(&mut self) -> bool {
+        if self
+            .view
+            .settings()
+            .and_then(|v| v.stored.as_ref())
+            .is_some()
+            && !self.unavailable("change CORS rules", &["writeBuckets"])
+        {
+            self.push_settings(SettingsModal::Form(Form::cors_preset()));
+        }
+        true
+    }
+
+    /// The presets form sent: the preset's rules are validated as the JSON editor's are,
+    /// then reviewed (before → after); nothing is sent before `y`.
+    pub(super) fn submit_cors_preset(&mut self, form: &Form) {
+        let Some(stored) = self.view.settings().and_then(|v| v.stored.as_ref()) else {
+            return;
+        };
+        let choice = form.choice(PRESET_CHOICE);
+        let origin = form.value(PRESET_ORIGIN).trim();
+        if choice == 1 && origin.is_empty() {
+            return self.set_form_errors(vec![FieldError {
+                field: PRESET_ORIGIN,
+                message: "the origin to share with, e.g. https://app.example.com".to_owned(),
+            }]);
+        }
+        let rules = match validate_cors(&cors_preset_text(choice, origin)) {
+            Ok(rules) => rules,
+            Err(message) => {
+                return self.set_form_errors(vec![FieldError {
+                    field: PRESET_ORIGIN,
+                    message,
+                }]);
+            }
+        };
+        if rules == stored.cors_rules {
+            self.modals.pop();
+            self.notify(Level::Info, "No CORS changes to save");
+            return;
+        }
+        let diff = cors_diff(&stored.cors_rules, &rules);
+        self.modals.pop();
+        self.push_settings(SettingsModal::ConfirmCors { diff, rules });
+    }
+
+    /// `y` in the CORS review: `b2_update_bucket` with `ifRevisionIs`.
+    pub(super) fn save_cors(&mut self, rules: Vec<Value>, cmds: &mut Effects) {
+        if let Some(mut update) = self.update_request() {
+            update.cors_rules = Some(rules);
+            self.send_update(update, cmds);
+        }
+    }
+
     /// The built-in editor, opened when `$EDITOR` is unset.
     fn open_json_editor(&mut self, target: JsonTarget, text: &str) {
         self.push_settings(SettingsModal::Form(Form::json_editor(target, text)));
@@ -290,6 +447,24 @@ mod tests {
         assert!(validate_cors(&rule("downloads", r#"["*"]"#, ops, 86_401)).is_err());
         assert!(validate_cors(&rule("downloads", r#"["https://*.example.com"]"#, ops, 0)).is_ok());
         assert!(validate_cors("{}").is_err());
+    }
+
+    #[test]
+    fn presets_are_valid_rules() {
+        let every = validate_cors(&cors_preset_text(0, "")).expect("every origin");
+        assert_eq!(every[0]["allowedOrigins"], serde_json::json!(["*"]));
+        assert_eq!(
+            every[0]["allowedOperations"],
+            serde_json::json!(PRESET_OPERATIONS)
+        );
+        let one =
+            validate_cors(&cors_preset_text(1, " https://app.example.com ")).expect("one origin");
+        assert_eq!(
+            one[0]["allowedOrigins"],
+            serde_json::json!(["https://app.example.com"])
+        );
+        assert!(validate_cors(&cors_preset_text(1, "app.example.com/x")).is_err());
+        assert_eq!(validate_cors(&cors_preset_text(2, "")), Ok(Vec::new()));
     }
 
     #[test]

@@ -174,6 +174,11 @@ pub enum SettingsModal {
         diff: Vec<DiffLine>,
     },
     Simulation(Simulation),
+    /// Before/after of the CORS rules a preset sets; `y` saves them.
+    ConfirmCors {
+        diff: Vec<DiffLine>,
+        rules: Vec<serde_json::Value>,
+    },
     /// The update met 409: someone else changed the bucket since it was read.
     Conflict {
         from_revision: u64,
@@ -190,10 +195,14 @@ pub enum SettingsModal {
         bucket_type: String,
     },
     ShareLink(ShareLink),
-    /// `y` deletes the notification rule.
-    ConfirmRuleDelete {
-        index: usize,
-        name: String,
+    /// Before/after of the notification rules; `y` sends `rules` (the whole list).
+    ConfirmNotificationRules {
+        diff: Vec<DiffLine>,
+        rules: Vec<NotificationRule>,
+        /// The rule a new signing secret is generated for.
+        generate_secret_for: Option<String>,
+        /// True when a rule is removed (its webhook gets no more events).
+        removes: bool,
     },
     /// A newly generated signing secret (shown so it can be given to the receiver).
     Secret {

@@ -1,6 +1,6 @@
 //! The Notifications tab: read the rules when the tab is first shown, add / edit /
-//! enable-disable / delete (confirmed), each change sent as the whole list with
-//! `b2_set_bucket_notification_rules`, and the signing secret dialog. The rule form is in
+//! enable-disable / delete, each change reviewed (rules before → after) and then sent as the
+//! whole list with `b2_set_bucket_notification_rules`, and the signing secret dialog. The rule form is in
 //! `notify_form.rs`. No I/O; a new signing secret is the worker's job.
 
 use super::cmd;
@@ -10,6 +10,7 @@ use super::{Pending, RulesState, SettingsModal, Tab};
 use crate::app::{Action, App, Effect, Effects, Level, Motion};
 use crate::b2::Secret;
 use crate::b2::notifications::NotificationRule;
+use crate::lifecycle_sim::DiffLine;
 use crate::worker::RequestId;
 use crate::worker::settings::SettingsCommand;
 
@@ -79,16 +80,14 @@ impl App {
                 if !self.unavailable("change notification rules", &[WRITE]) {
                     let mut rules = rules.unwrap_or_default();
                     rules[i].is_enabled = !rules[i].is_enabled;
-                    self.send_rules(rules, None, cmds);
+                    self.review_rules(rules, None);
                 }
             }
             Action::RemoveItem if i < n => {
                 if !self.unavailable("change notification rules", &[WRITE]) {
-                    let name = rules
-                        .as_ref()
-                        .map(|r| r[i].name.clone())
-                        .unwrap_or_default();
-                    self.push_settings(SettingsModal::ConfirmRuleDelete { index: i, name });
+                    let mut rules = rules.unwrap_or_default();
+                    rules.remove(i);
+                    self.review_rules(rules, None);
                 }
             }
             _ => return false,
@@ -96,13 +95,8 @@ impl App {
         true
     }
 
-    /// The rule form was sent: validate, then set the whole list with the rule in it.
-    pub(super) fn submit_notification_rule(
-        &mut self,
-        form: &Form,
-        index: Option<usize>,
-        cmds: &mut Effects,
-    ) {
+    /// The rule form was sent: validate, then review the whole list with the rule in it.
+    pub(super) fn submit_notification_rule(&mut self, form: &Form, index: Option<usize>) {
         let Some(rules) = self
             .view
             .settings()
@@ -126,34 +120,40 @@ impl App {
         match form.validate_notification_rule(&others, current_secret) {
             Err(errors) => self.set_form_errors(errors),
             Ok((rule, secret)) => {
-                self.modals.pop();
+                // The form stays below the review: n goes back to it.
                 let generate = (secret == SecretChoice::Generate).then(|| rule.name.clone());
                 let mut rules = rules;
                 match index {
                     Some(i) => rules[i] = rule,
                     None => rules.push(rule),
                 }
-                self.send_rules(rules, generate, cmds);
+                self.review_rules(rules, generate);
             }
         }
     }
 
-    /// `y` in the delete confirmation.
-    pub(super) fn delete_rule(&mut self, index: usize, cmds: &mut Effects) {
-        let Some(mut rules) = self
+    /// The review before a set: the rules as stored and as they would be; `y` sends them.
+    fn review_rules(&mut self, rules: Vec<NotificationRule>, generate_secret_for: Option<String>) {
+        let Some(before) = self
             .view
             .settings()
             .and_then(|v| v.notifications.rules().map(<[_]>::to_vec))
         else {
             return;
         };
-        if index < rules.len() {
-            rules.remove(index);
-            self.send_rules(rules, None, cmds);
-        }
+        let removes = before
+            .iter()
+            .any(|b| !rules.iter().any(|a| a.name == b.name));
+        let diff = rules_diff(&before, &rules);
+        self.push_settings(SettingsModal::ConfirmNotificationRules {
+            diff,
+            rules,
+            generate_secret_for,
+            removes,
+        });
     }
 
-    fn send_rules(
+    pub(super) fn send_rules(
         &mut self,
         rules: Vec<NotificationRule>,
         generate_secret_for: Option<String>,
@@ -225,4 +225,50 @@ impl App {
         cmds.push(Effect::Clipboard(Secret::new(secret)));
         self.notify(Level::Info, "Secret copied to the clipboard");
     }
+}
+
+/// One line of a notification rule in the review: name, state, events, prefix and webhook.
+pub fn describe_rule(rule: &NotificationRule) -> String {
+    let state = if rule.is_enabled { "on" } else { "disabled" };
+    let prefix = if rule.object_name_prefix.is_empty() {
+        "every file".to_owned()
+    } else {
+        format!("{}*", rule.object_name_prefix)
+    };
+    format!(
+        "{} ({state}): {} on {prefix} → {}",
+        rule.name,
+        rule.event_types.join(", "),
+        rule.target_configuration.url
+    )
+}
+
+/// The notification rules before → after, matched by name.
+pub fn rules_diff(before: &[NotificationRule], after: &[NotificationRule]) -> Vec<DiffLine> {
+    let mut out = Vec::new();
+    for b in before {
+        match after.iter().find(|a| a.name == b.name) {
+            Some(a) if same_rule(a, b) => out.push(DiffLine::Same(describe_rule(b))),
+            Some(a) => {
+                out.push(DiffLine::Removed(describe_rule(b)));
+                out.push(DiffLine::Added(describe_rule(a)));
+            }
+            None => out.push(DiffLine::Removed(describe_rule(b))),
+        }
+    }
+    for a in after {
+        if !before.iter().any(|b| b.name == a.name) {
+            out.push(DiffLine::Added(describe_rule(a)));
+        }
+    }
+    out
+}
+
+/// Equal as sent (B2's suspension fields are never sent).
+fn same_rule(a: &NotificationRule, b: &NotificationRule) -> bool {
+    a.name == b.name
+        && a.event_types == b.event_types
+        && a.object_name_prefix == b.object_name_prefix
+        && a.is_enabled == b.is_enabled
+        && a.target_configuration == b.target_configuration
 }

@@ -69,6 +69,7 @@ impl App {
             Some(Tab::Lifecycle) => self.on_lifecycle_tab_action(action),
             Some(Tab::Notifications) => self.on_rules_action(action, cmds),
             Some(Tab::ObjectLock) => self.on_lock_tab_action(action),
+            Some(Tab::Cors) if action == Action::AddItem => self.open_cors_presets(),
             Some(Tab::Cors) => self.on_json_action(JsonTarget::CorsRules, action, cmds),
             Some(Tab::Info) => self.on_json_action(JsonTarget::BucketInfo, action, cmds),
             _ => false,

@@ -11,9 +11,12 @@ pub fn render_modal(app: &App, m: &SettingsModal, frame: &mut Frame) {
     match m {
         SettingsModal::Form(f) => form::render_form(app, f, frame),
         SettingsModal::ConfirmRules { diff } => lifecycle::confirm_rules(app, diff, frame),
+        SettingsModal::ConfirmCors { diff, rules } => {
+            save::confirm_cors(app, diff, rules.is_empty(), frame);
+        }
         SettingsModal::Simulation(sim) => simulate::render_simulation(app, sim, frame),
-        SettingsModal::ConfirmRuleDelete { name, .. } => {
-            notifications::confirm_rule_delete(app, name, frame);
+        SettingsModal::ConfirmNotificationRules { diff, removes, .. } => {
+            notifications::confirm_rules(app, diff, *removes, frame);
         }
         SettingsModal::Secret { rule, secret } => notifications::secret(app, rule, secret, frame),
         SettingsModal::ConfirmEnableLock => lock::confirm_enable_lock(app, frame),

@@ -1,22 +1,32 @@
-//! Draws the dialogs of the Notifications tab: the delete-rule confirmation and a new
-//! signing secret. The rule form is drawn by `form.rs`, the tab by `tabs.rs`.
+//! Draws the dialogs of the Notifications tab: the review of the rules before they are set
+//! and a new signing secret. The rule form is drawn by `form.rs`, the tab by `tabs.rs`.
 
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 
-use super::frame::dialog;
+use super::frame::{dialog, diff_lines};
 use crate::app::App;
+use crate::lifecycle_sim::DiffLine;
 use crate::ui::format::sanitize;
 
-pub(super) fn confirm_rule_delete(app: &App, name: &str, frame: &mut Frame) {
+/// The review before the rules are set: before → after, `y` sends them.
+pub(super) fn confirm_rules(app: &App, diff: &[DiffLine], removes: bool, frame: &mut Frame) {
+    let mut lines = vec![
+        Line::from("Notification rules, before → after:"),
+        Line::default(),
+    ];
+    lines.extend(diff_lines(app, diff));
+    if removes {
+        lines.push(Line::default());
+        lines.push(Line::from(
+            "A removed rule's webhook gets no more events; queued ones are dropped.",
+        ));
+    }
     dialog(
         app,
-        " Delete notification rule? ",
-        vec![
-            Line::from(format!("Delete the rule {}?", sanitize(name))),
-            Line::from("Its webhook gets no more events; queued ones are dropped."),
-        ],
-        " y delete  n keep ",
+        " Save notification rules? ",
+        lines,
+        " y save  n cancel ",
         frame,
     );
 }

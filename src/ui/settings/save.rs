@@ -1,5 +1,5 @@
-//! Draws the revision conflict dialog: a save met 409 because the bucket changed since it
-//! was read; shows what the other change did.
+//! Draws the revision conflict dialog (a save met 409 because the bucket changed since it
+//! was read; shows what the other change did) and the review of a CORS preset.
 
 use ratatui::Frame;
 use ratatui::text::Line;
@@ -32,6 +32,25 @@ pub(super) fn conflict(
         " Changed meanwhile (409 conflict) ",
         lines,
         " ⏎ keep edits  Esc close ",
+        frame,
+    );
+}
+
+/// The review of the CORS rules a preset sets: before → after, `y` saves them.
+pub(super) fn confirm_cors(app: &App, diff: &[DiffLine], none: bool, frame: &mut Frame) {
+    let mut lines = vec![Line::from("CORS rules, before → after:"), Line::default()];
+    lines.extend(diff_lines(app, diff));
+    lines.push(Line::default());
+    lines.push(Line::from(if none {
+        "Browsers on other sites can then no longer call this bucket."
+    } else {
+        "Browsers on the allowed origins may then download this bucket's files."
+    }));
+    dialog(
+        app,
+        " Save CORS rules? ",
+        lines,
+        " y save  n cancel ",
         frame,
     );
 }

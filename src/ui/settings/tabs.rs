@@ -205,6 +205,10 @@ pub fn cors_lines(app: &App, view: &SettingsView) -> Vec<Line<'static>> {
         "  e edits the rules as JSON ($EDITOR, or the built-in editor)",
         app.theme.footer_desc,
     )));
+    lines.push(Line::from(Span::styled(
+        "  a picks a preset: share with every origin, with one origin, or none",
+        app.theme.footer_desc,
+    )));
     lines
 }
 
