@@ -6,7 +6,6 @@ mod transfer_support;
 use std::path::Path;
 use std::process::Output;
 
-use bytes::Bytes;
 use transfer_support::*;
 
 /// Runs the binary with the local B2's endpoint and master key in the environment.
@@ -159,15 +158,7 @@ async fn reports_each_failure_and_exits_non_zero() {
     let local = local_b2().await;
     let bucket = bucket(&local, "cli-fail").await;
     for name in ["p/good.txt", "p/../evil.txt"] {
-        let meta = b2tui::b2::UploadMeta {
-            file_name: name.into(),
-            ..Default::default()
-        };
-        local
-            .client
-            .upload_bytes(&bucket.id, &meta, Bytes::from_static(b"data"))
-            .await
-            .unwrap();
+        put(&local, &bucket, name, b"data").await;
     }
     let dir = tempfile::tempdir().unwrap();
     let out = b2tui(
@@ -223,15 +214,7 @@ async fn reports_each_failure_and_exits_non_zero() {
 async fn keep_both_says_where_the_download_went() {
     let local = local_b2().await;
     let bucket = bucket(&local, "cli-keep").await;
-    let meta = b2tui::b2::UploadMeta {
-        file_name: "big.bin".into(),
-        ..Default::default()
-    };
-    local
-        .client
-        .upload_bytes(&bucket.id, &meta, Bytes::from_static(b"remote"))
-        .await
-        .unwrap();
+    put(&local, &bucket, "big.bin", b"remote").await;
     let down = tempfile::tempdir().unwrap();
     std::fs::write(down.path().join("big.bin"), b"local").unwrap();
     let src = format!("b2://{}/big.bin", bucket.name);

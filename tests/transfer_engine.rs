@@ -578,15 +578,7 @@ async fn skips_remote_names_that_would_escape_the_folder() {
 async fn applies_the_conflict_policy() {
     let local = local_b2().await;
     let bucket = bucket(&local, "conflicts").await;
-    let meta = b2tui::b2::UploadMeta {
-        file_name: "report.pdf".into(),
-        ..Default::default()
-    };
-    local
-        .client
-        .upload_bytes(&bucket.id, &meta, Bytes::from_static(b"remote"))
-        .await
-        .unwrap();
+    put(&local, &bucket, "report.pdf", b"remote").await;
     let (engine, _events) = engine(&local);
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("report.pdf");
@@ -624,15 +616,7 @@ async fn applies_the_conflict_policy() {
 async fn keep_both_reports_where_the_bytes_went() {
     let local = local_b2().await;
     let bucket = bucket(&local, "keepboth").await;
-    let meta = b2tui::b2::UploadMeta {
-        file_name: "big.bin".into(),
-        ..Default::default()
-    };
-    local
-        .client
-        .upload_bytes(&bucket.id, &meta, Bytes::from_static(b"remote"))
-        .await
-        .unwrap();
+    put(&local, &bucket, "big.bin", b"remote").await;
     let (engine, mut events) = engine(&local);
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("big.bin");

@@ -55,6 +55,19 @@ pub async fn bucket(local: &Local, name: &str) -> BucketRef {
     BucketRef { id, name }
 }
 
+/// Uploads `body` as `name` straight through the client (a remote file to download).
+pub async fn put(local: &Local, bucket: &BucketRef, name: &str, body: &'static [u8]) {
+    let meta = b2tui::b2::UploadMeta {
+        file_name: name.to_owned(),
+        ..Default::default()
+    };
+    local
+        .client
+        .upload_bytes(&bucket.id, &meta, bytes::Bytes::from_static(body))
+        .await
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+}
+
 /// Bytes that differ at every offset (a shifted or dropped block shows).
 pub fn pattern(len: usize, seed: u8) -> Vec<u8> {
     (0..len)
