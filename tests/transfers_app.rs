@@ -727,19 +727,10 @@ fn an_upload_into_the_folder_shown_refreshes_it_once() {
 #[test]
 fn unfinished_large_files_resume_asks_for_the_local_file() {
     let mut app = browsing();
-    let cmds = transfer_cmds(app.send(key('L')));
-    let [TransferCommand::ListUnfinished { req, bucket }] = &cmds[..] else {
-        panic!("{cmds:?}")
-    };
-    assert_eq!(bucket.name, "photos-2026");
     let mut big = file("backups/disk.img", 0);
     big.action = FileAction::Start;
-    app.send(Msg::Worker(WorkerEvent::Transfer(
-        TransferNote::UnfinishedListed {
-            req: *req,
-            files: vec![big],
-        },
-    )));
+    let bucket = list_unfinished(&mut app, vec![big]);
+    assert_eq!(bucket.name, "photos-2026");
     assert_eq!(top(&app), &TransferModal::Unfinished);
     app.send(key('r'));
     let TransferModal::Path(p) = top(&app) else {
@@ -939,18 +930,9 @@ fn only_a_large_upload_is_asked_about_parts_and_keeping_them() {
 #[test]
 fn the_unfinished_file_question_lists_only_its_keys() {
     let mut app = browsing();
-    let cmds = transfer_cmds(app.send(key('L')));
-    let [TransferCommand::ListUnfinished { req, .. }] = &cmds[..] else {
-        panic!("{cmds:?}")
-    };
     let mut big = file("backups/disk.img", 0);
     big.action = FileAction::Start;
-    app.send(Msg::Worker(WorkerEvent::Transfer(
-        TransferNote::UnfinishedListed {
-            req: *req,
-            files: vec![big],
-        },
-    )));
+    list_unfinished(&mut app, vec![big]);
     // The list: its own keys in the footer.
     let footer = rows(&draw(&app)).pop().unwrap();
     for hint in ["j down", "k up", "r resume", "c cancel"] {
@@ -1121,20 +1103,24 @@ fn a_large_upload_says_hashing_until_its_bytes_go_up() {
     assert_eq!(app.transfers.jobs[&JobId(1)].hashing, None);
 }
 
-/// `L` then the unfinished `backups/disk.img` listed; the resume prompt open.
-fn resume_prompt(app: &mut App) -> String {
+/// `L` in the files pane, answered with `files`; the bucket it listed.
+fn list_unfinished(app: &mut App, files: Vec<FileVersion>) -> b2tui::worker::transfer::BucketRef {
     let cmds = transfer_cmds(app.send(key('L')));
-    let [TransferCommand::ListUnfinished { req, .. }] = &cmds[..] else {
+    let [TransferCommand::ListUnfinished { req, bucket }] = &cmds[..] else {
         panic!("{cmds:?}")
     };
+    let bucket = bucket.clone();
+    app.send(Msg::Worker(WorkerEvent::Transfer(
+        TransferNote::UnfinishedListed { req: *req, files },
+    )));
+    bucket
+}
+
+/// `L` then the unfinished `backups/disk.img` listed; the resume prompt open.
+fn resume_prompt(app: &mut App) -> String {
     let mut big = file("backups/disk.img", 0);
     big.action = FileAction::Start;
-    app.send(Msg::Worker(WorkerEvent::Transfer(
-        TransferNote::UnfinishedListed {
-            req: *req,
-            files: vec![big],
-        },
-    )));
+    list_unfinished(app, vec![big]);
     app.send(key('r'));
     let TransferModal::Path(p) = top(app) else {
         panic!()
@@ -1227,22 +1213,13 @@ fn unfinished_files_show_their_whole_start_time() {
             width: w,
             height: h,
         });
-        let cmds = transfer_cmds(app.send(key('L')));
-        let [TransferCommand::ListUnfinished { req, .. }] = &cmds[..] else {
-            panic!("{cmds:?}")
-        };
         let mut big = file(
             "backups/2026/november/full-disk-image-of-the-workstation.img",
             0,
         );
         big.action = FileAction::Start;
         big.file_info.insert("src_size".into(), "2600000000".into());
-        app.send(Msg::Worker(WorkerEvent::Transfer(
-            TransferNote::UnfinishedListed {
-                req: *req,
-                files: vec![big],
-            },
-        )));
+        list_unfinished(&mut app, vec![big]);
         let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
         term.draw(|f| ui::render(&app, f)).unwrap();
         let screen = rows(&term).join("\n");
