@@ -2,7 +2,7 @@
 //! and validation, the one-time secret, delete confirmations) and render snapshots.
 
 mod common;
-use common::app::{Drive, code, key, session};
+use common::app::{Drive, code, key, screen, session};
 use std::collections::BTreeMap;
 
 use b2tui::app::keys::{CurrentKey, FormField, KeysModal};
@@ -129,18 +129,6 @@ fn render(app: &App) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
     t.draw(|f| ui::render(app, f)).unwrap();
     t
-}
-
-fn screen(t: &Terminal<TestBackend>) -> String {
-    let b = t.backend().buffer();
-    let mut s = String::new();
-    for y in 0..b.area.height {
-        for x in 0..b.area.width {
-            s.push_str(b[(x, y)].symbol());
-        }
-        s.push('\n');
-    }
-    s
 }
 
 fn form(app: &App) -> &b2tui::app::keys::KeyForm {

@@ -5,7 +5,7 @@
 mod common;
 mod restore_support;
 
-use common::app::Drive;
+use common::app::{Drive, rows};
 use restore_support::*;
 
 use b2tui::app::restore::RestoreModal;

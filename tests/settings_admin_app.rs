@@ -4,7 +4,7 @@
 //! create and delete bucket flows. Snapshots on a 100×30 test terminal.
 
 mod common;
-use common::app::{Drive, code, ctrl, key};
+use common::app::{Drive, code, ctrl, key, screen as screen_text};
 use std::collections::BTreeMap;
 
 use b2tui::app::settings::{FormKind, JsonTarget, RulesState, SettingsModal, Tab};
@@ -792,18 +792,6 @@ fn delete_bucket_checks_then_confirms() {
         bucket_name: "photos-2026".into(),
     }));
     assert!(matches!(cmds.as_slice(), [Command::ListBuckets { .. }]));
-}
-
-fn screen_text(t: &Terminal<TestBackend>) -> String {
-    let buf = t.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
 }
 
 #[test]

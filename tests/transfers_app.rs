@@ -4,7 +4,7 @@
 //! an upload; and snapshots of the transfers view and prompts on a 100×30 test terminal.
 
 mod common;
-use common::app::{Drive, app_with, code, key, session};
+use common::app::{Drive, app_with, code, key, rows, session};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -860,14 +860,6 @@ fn snapshot_download_prompt_and_conflict() {
     insta::assert_snapshot!("download_prompt", draw(&app).backend());
     app.send(code(KeyCode::Enter));
     insta::assert_snapshot!("download_conflict", draw(&app).backend());
-}
-
-/// The screen's rows as text.
-fn rows(term: &Terminal<TestBackend>) -> Vec<String> {
-    let buf = term.backend().buffer();
-    (0..buf.area.height)
-        .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect())
-        .collect()
 }
 
 #[test]

@@ -6,6 +6,8 @@ use b2tui::app::{App, Msg, SessionInfo};
 use b2tui::config::{Keymap, Theme};
 use b2tui::worker::{Command, RequestId};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 
 /// The session every app test starts from: a fixed account and endpoint, no spinner.
 pub fn session() -> SessionInfo {
@@ -46,6 +48,19 @@ pub fn ctrl(c: char) -> Msg {
 pub fn only_req(cmds: &[Command]) -> RequestId {
     assert_eq!(cmds.len(), 1, "expected one command, got {cmds:?}");
     cmds[0].req()
+}
+
+/// The screen's rows as text.
+pub fn rows(term: &Terminal<TestBackend>) -> Vec<String> {
+    let buf = term.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect())
+        .collect()
+}
+
+/// The whole screen as text, one line per row.
+pub fn screen(term: &Terminal<TestBackend>) -> String {
+    rows(term).join("\n")
 }
 
 /// Drives an app the way the event loop does, keeping the worker commands.

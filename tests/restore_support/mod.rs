@@ -95,14 +95,6 @@ pub fn draw(app: &App) -> Terminal<TestBackend> {
     t
 }
 
-/// The screen's rows as text.
-pub fn rows(term: &Terminal<TestBackend>) -> Vec<String> {
-    let buf = term.backend().buffer();
-    (0..buf.area.height)
-        .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect())
-        .collect()
-}
-
 pub fn select(app: &mut App, name: &str) {
     app.send(key('g'));
     for _ in 0..app.files.row_count() {
