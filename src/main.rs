@@ -237,6 +237,7 @@ fn run_options(endpoint: &str, deterministic: bool) -> b2tui::tui::RunOptions {
     b2tui::tui::RunOptions {
         endpoint_label: endpoint.to_owned(),
         deterministic,
+        ..Default::default()
     }
 }
 

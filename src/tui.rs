@@ -25,6 +25,16 @@ pub struct RunOptions {
     pub deterministic: bool,
     /// The endpoint as the user gave it, for the header.
     pub endpoint_label: String,
+    /// Where the credentials came from, for the header: `env`, `profile work`,
+    /// `b2 CLI login`, `demo`.
+    pub source_label: String,
+    /// Where to open: `b2://bucket/prefix/` or `prefix/` (a profile's start bucket and
+    /// prefix); None = the key's own scope.
+    pub start_path: Option<String>,
+    /// Show times in UTC instead of local time.
+    pub utc: bool,
+    /// Profile names from the config file, for the profile picker.
+    pub profiles: Vec<String>,
 }
 
 /// Runs the UI on an authorized client until the user quits.
