@@ -35,6 +35,8 @@ pub struct RunOptions {
     pub utc: bool,
     /// Profile names from the config file, for the profile picker.
     pub profiles: Vec<String>,
+    /// Problems found while reading the configuration (shown once at start).
+    pub warnings: Vec<String>,
 }
 
 /// Runs the UI on an authorized client until the user quits.
@@ -49,6 +51,12 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
     };
     let mut app = App::new(keymap, Theme::from_env(), session);
     app.set_capabilities(client.session().capabilities.clone());
+    if !opts.warnings.is_empty() {
+        app.modals.push(Modal::Error {
+            title: "Configuration".to_owned(),
+            message: opts.warnings.join("\n\n"),
+        });
+    }
     if let Some(e) = keymap_error {
         app.modals.push(Modal::Error {
             title: "Keymap not loaded".to_owned(),
