@@ -45,12 +45,19 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
     let session = SessionInfo {
         account_id: client.account_id(),
         endpoint_label: opts.endpoint_label,
+        source_label: opts.source_label,
+        time_zone: {
+            // Scripted runs keep UTC so that their screens do not depend on the machine.
+            ui::format::set_local_time(!opts.utc && !opts.deterministic);
+            ui::format::zone_label()
+        },
         deterministic: opts.deterministic,
         key: current_key(&client),
         cwd: std::env::current_dir().unwrap_or_default(),
     };
     let mut app = App::new(keymap, Theme::from_env(), session);
     app.set_capabilities(client.session().capabilities.clone());
+    app.set_start_path(opts.start_path);
     if !opts.warnings.is_empty() {
         app.modals.push(Modal::Error {
             title: "Configuration".to_owned(),
@@ -139,7 +146,7 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
 }
 
 /// The key the client uses, with the scope `b2_authorize_account` reported.
-fn current_key(client: &B2Client) -> CurrentKey {
+pub fn current_key(client: &B2Client) -> CurrentKey {
     let s = client.session();
     CurrentKey {
         key_id: client.key_id().to_owned(),
@@ -149,6 +156,7 @@ fn current_key(client: &B2Client) -> CurrentKey {
         name_prefix: s.name_prefix.clone(),
         expiration: s.key_expiration,
         s3_api_url: s.s3_api_url.clone(),
+        allowed_buckets: s.allowed_buckets.clone(),
     }
 }
 

@@ -149,6 +149,7 @@ impl App {
         }
     }
 
+    /// Opens the selected bucket at the key's floor (its name prefix's folder).
     fn open_bucket(&mut self, cmds: &mut Effects) {
         let Some(b) = self.buckets.selected() else {
             return;
@@ -161,7 +162,18 @@ impl App {
         if self.files.bucket.as_ref() == Some(&bucket) {
             return;
         }
-        self.open_folder_of(bucket, String::new(), cmds);
+        let floor = self.session.key.folder_floor().to_owned();
+        self.open_folder_of(bucket, floor, cmds);
+    }
+
+    /// A key restricted to buckets that sees only one opens it at once.
+    pub(super) fn open_only_bucket(&mut self, cmds: &mut Effects) {
+        if self.session.key.allowed_buckets.is_some()
+            && self.buckets.buckets.len() == 1
+            && self.files.bucket.is_none()
+        {
+            self.open_bucket(cmds);
+        }
     }
 
     fn open_folder(&mut self, prefix: String, cmds: &mut Effects) {
@@ -170,10 +182,16 @@ impl App {
         }
     }
 
-    fn open_folder_of(&mut self, bucket: BucketRef, prefix: String, cmds: &mut Effects) {
+    /// Shows `prefix` of `bucket`, listing it unless the key lacks `listFiles` (then the
+    /// pane says so, and uploads and go-to still work).
+    pub(crate) fn open_folder_of(&mut self, bucket: BucketRef, prefix: String, cmds: &mut Effects) {
         let req = self.new_req();
-        cmds.push(self.folder_command(req, bucket.id.clone(), prefix.clone()));
-        self.files.open(bucket, prefix, req);
+        if self.admin.missing(&["listFiles"]).is_some() {
+            self.files.open_unlisted(bucket, prefix);
+        } else {
+            cmds.push(self.folder_command(req, bucket.id.clone(), prefix.clone()));
+            self.files.open(bucket, prefix, req);
+        }
         self.versions.clear();
     }
 

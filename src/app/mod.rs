@@ -2,8 +2,10 @@
 //! reads, no spawning; time arrives in `Msg::Tick`. Drawing lives in `ui`.
 
 mod browse;
+pub mod caps;
 mod effect;
 pub mod files;
+pub mod goto;
 pub mod keys;
 pub mod modal;
 pub mod notify;
@@ -117,6 +119,10 @@ pub enum Msg {
 pub struct SessionInfo {
     pub account_id: String,
     pub endpoint_label: String,
+    /// Where the credentials came from (`env`, `profile work`, `b2 CLI login`); "" = not said.
+    pub source_label: String,
+    /// The zone times are shown in (`UTC`, `UTC+01:00`), for the header; "" = not said.
+    pub time_zone: String,
     /// No spinner animation (for scripted terminal tests).
     pub deterministic: bool,
     /// The application key b2tui is using, with its scope.
@@ -157,18 +163,22 @@ pub struct App {
     /// Keys typed in the files pane while its folder's first page was on its way; they
     /// are applied, in order, once it arrives (`router.rs`).
     deferred: Vec<KeyEvent>,
+    /// A path to open once the buckets have arrived (a profile's start, or one typed
+    /// before them): `goto.rs`.
+    start_path: Option<String>,
 }
 
 impl App {
     /// A fresh app; call [`App::start`] for the first commands.
     pub fn new(keymap: Keymap, theme: Theme, session: SessionInfo) -> Self {
+        let floor = session.key.folder_floor().to_owned();
         Self {
             keymap,
             theme,
             session,
             focus: Focus::Buckets,
             buckets: BucketsPane::default(),
-            files: FilesPane::default(),
+            files: FilesPane::with_floor(floor),
             versions: VersionsPane::default(),
             view: View::Browse,
             keys: keys::KeysView::default(),
@@ -181,7 +191,14 @@ impl App {
             transfers: TransfersState::default(),
             next_req: 0,
             deferred: Vec::new(),
+            start_path: None,
         }
+    }
+
+    /// Opens `path` (`b2://bucket/folder/`) instead of the key's own start once the
+    /// buckets arrive.
+    pub fn set_start_path(&mut self, path: Option<String>) {
+        self.start_path = path;
     }
 
     /// The first commands: list the buckets.
@@ -259,7 +276,11 @@ impl App {
         match ev {
             WorkerEvent::BucketsListed { req, buckets } => {
                 if self.buckets.pending == Some(req) {
+                    let first = !self.buckets.loaded;
                     self.buckets.set_buckets(buckets, height);
+                    if first && !self.open_start_path(cmds) {
+                        self.open_only_bucket(cmds);
+                    }
                 }
             }
             WorkerEvent::FilesListed { req, entries, next } => {

@@ -20,6 +20,8 @@ pub enum Modal {
     Settings(Box<crate::app::settings::SettingsModal>),
     /// Upload and download prompts, cancel and conflict questions (`app/transfers`).
     Transfer(Box<crate::app::transfers::TransferModal>),
+    /// The go-to-path prompt (`app/goto.rs`).
+    GoTo(Box<crate::app::goto::GoToPrompt>),
 }
 
 impl Modal {
@@ -32,6 +34,7 @@ impl Modal {
             Modal::Restore(m) => m.scope(),
             Modal::Settings(m) => m.scope(),
             Modal::Transfer(m) => m.scope(),
+            Modal::GoTo(_) => Scope::GoTo,
         }
     }
 

@@ -53,6 +53,7 @@ impl App {
             Some(Modal::Restore(_)) => self.on_restore_modal_key(scope, key, action, fx),
             Some(Modal::Settings(_)) => self.on_settings_modal_key(scope, key, action, fx),
             Some(Modal::Transfer(_)) => self.on_transfer_modal_key(scope, key, action, fx),
+            Some(Modal::GoTo(_)) => self.on_goto_key(key, action, fx),
             None => self.on_screen_key(scope, key, action, fx),
         }
     }
@@ -109,6 +110,11 @@ impl App {
         {
             return;
         }
+        if let Some(a) = action
+            && self.refuse_unavailable(scope, a)
+        {
+            return;
+        }
         match (&self.view, action) {
             (View::Browse, _) => self.on_browse_key(scope, key, action, fx),
             (View::Keys, Some(a)) => self.on_keys_action(a, fx),
@@ -130,6 +136,11 @@ impl App {
                     Action::ShowTransfers => self.view = View::Transfers,
                     _ => {}
                 }
+            }
+            Action::GoToPath => {
+                self.leave_settings();
+                self.view = View::Browse;
+                self.open_goto_prompt();
             }
             Action::OpenBucketSettings if matches!(self.view, View::Keys | View::Transfers) => {
                 self.view = View::Browse;

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::types::{AccountId, AuthorizeResponse, BucketId};
+use super::types::{AccountId, AllowedBucket, AuthorizeResponse, BucketId};
 
 /// An application key id and its secret.
 #[derive(Clone)]
@@ -68,6 +68,9 @@ pub struct Session {
     pub recommended_part_size: u64,
     pub absolute_minimum_part_size: u64,
     pub capabilities: Vec<String>,
+    /// The buckets the key is restricted to; None = every bucket of the account.
+    pub allowed_buckets: Option<Vec<AllowedBucket>>,
+    /// The key's one bucket, when it is restricted to exactly one.
     pub bucket_id: Option<BucketId>,
     pub bucket_name: Option<String>,
     pub name_prefix: Option<String>,
@@ -75,9 +78,34 @@ pub struct Session {
 }
 
 impl Session {
-    /// Reads the v3 authorize answer.
+    /// Reads the authorize answer: v4's `allowed`, else v3's fields beside it.
     pub fn from_response(r: AuthorizeResponse) -> Self {
         let s = r.api_info.storage_api;
+        let (capabilities, allowed_buckets, name_prefix) = match s.allowed {
+            Some(a) => (
+                if a.capabilities.is_empty() {
+                    s.capabilities
+                } else {
+                    a.capabilities
+                },
+                a.buckets,
+                a.name_prefix.or(s.name_prefix),
+            ),
+            None => (
+                s.capabilities,
+                s.bucket_id.map(|id| {
+                    vec![AllowedBucket {
+                        id,
+                        name: s.bucket_name,
+                    }]
+                }),
+                s.name_prefix,
+            ),
+        };
+        let one = match allowed_buckets.as_deref() {
+            Some([only]) => Some(only.clone()),
+            _ => None,
+        };
         Self {
             account_id: r.account_id,
             token: r.authorization_token,
@@ -86,11 +114,23 @@ impl Session {
             s3_api_url: s.s3_api_url,
             recommended_part_size: s.recommended_part_size,
             absolute_minimum_part_size: s.absolute_minimum_part_size,
-            capabilities: s.capabilities,
-            bucket_id: s.bucket_id,
-            bucket_name: s.bucket_name,
-            name_prefix: s.name_prefix,
+            capabilities,
+            bucket_id: one.as_ref().map(|b| b.id.clone()),
+            bucket_name: one.and_then(|b| b.name),
+            allowed_buckets,
+            name_prefix: name_prefix.filter(|p| !p.is_empty()),
             key_expiration: r.application_key_expiration_timestamp,
+        }
+    }
+
+    /// `prefix` narrowed to the key's name prefix: a listing of a folder above the key's
+    /// prefix (`docs/` for `docs/rep`) lists only what the key may see, so it is never
+    /// refused. None when the key has no prefix and none was asked.
+    pub fn scoped_prefix(&self, prefix: Option<&str>) -> Option<String> {
+        let asked = prefix.unwrap_or("");
+        match &self.name_prefix {
+            Some(key) if key.starts_with(asked) => Some(key.clone()),
+            _ => prefix.map(str::to_owned),
         }
     }
 

@@ -205,32 +205,79 @@ impl B2Client {
         }
     }
 
-    /// `b2_list_buckets` for the account (or the key's one bucket).
+    /// The buckets the key can see: `b2_list_buckets` for the account, or for each bucket
+    /// a restricted key allows (v4 for a key with several). A restricted key without
+    /// `listBuckets` still sees its buckets, from what `b2_authorize_account` named
+    /// (`bucketType` is then empty: unknown). Deleted buckets are left out.
     pub async fn list_buckets(&self) -> Result<Vec<Bucket>, B2Error> {
         let session = self.session();
-        let req = ListBucketsRequest {
-            account_id: session.account_id.0.clone(),
-            // A bucket-restricted key must name its bucket (b2_list_buckets, v2+).
-            bucket_id: session.bucket_id.clone(),
-            bucket_name: None,
+        let account_id = session.account_id.0.clone();
+        let Some(allowed) = &session.allowed_buckets else {
+            let req = ListBucketsRequest {
+                account_id,
+                ..Default::default()
+            };
+            let resp: ListBucketsResponse = self.call("list_buckets", &req).await?;
+            return Ok(resp.buckets);
         };
-        let resp: ListBucketsResponse = self.call("list_buckets", &req).await?;
-        Ok(resp.buckets)
+        if !session.has_capability("listBuckets") {
+            return Ok(allowed
+                .iter()
+                .filter_map(|b| {
+                    Some(Bucket::named(
+                        session.account_id.clone(),
+                        b.id.clone(),
+                        b.name.clone()?,
+                    ))
+                })
+                .collect());
+        }
+        let version = if allowed.len() > 1 { 4 } else { 3 };
+        let mut buckets = Vec::new();
+        for b in allowed {
+            // A bucket-restricted key must name its bucket (b2_list_buckets, v2+).
+            let req = ListBucketsRequest {
+                account_id: account_id.clone(),
+                bucket_id: Some(b.id.clone()),
+                bucket_name: None,
+            };
+            let resp: ListBucketsResponse =
+                self.call_version(version, "list_buckets", &req).await?;
+            buckets.extend(resp.buckets);
+        }
+        Ok(buckets)
     }
 
-    /// `b2_list_file_names`: one page.
+    /// `b2_list_file_names`: one page. A prefix above the key's name prefix is narrowed
+    /// to it ([`Session::scoped_prefix`]).
     pub async fn list_file_names(
         &self,
         req: &ListFileNamesRequest,
     ) -> Result<ListFileNamesResponse, B2Error> {
+        let prefix = self.session().scoped_prefix(req.prefix.as_deref());
+        if prefix != req.prefix {
+            let req = ListFileNamesRequest {
+                prefix,
+                ..req.clone()
+            };
+            return self.call("list_file_names", &req).await;
+        }
         self.call("list_file_names", req).await
     }
 
-    /// `b2_list_file_versions`: one page.
+    /// `b2_list_file_versions`: one page, its prefix narrowed like `list_file_names`.
     pub async fn list_file_versions(
         &self,
         req: &ListFileVersionsRequest,
     ) -> Result<ListFileVersionsResponse, B2Error> {
+        let prefix = self.session().scoped_prefix(req.prefix.as_deref());
+        if prefix != req.prefix {
+            let req = ListFileVersionsRequest {
+                prefix,
+                ..req.clone()
+            };
+            return self.call("list_file_versions", &req).await;
+        }
         self.call("list_file_versions", req).await
     }
 
@@ -413,7 +460,8 @@ impl Reauthorize for B2Client {
     }
 }
 
-/// `b2_authorize_account` (v3), retried on transient failures.
+/// `b2_authorize_account` (v4, the version every kind of key may use, multi-bucket keys
+/// included), retried on transient failures.
 async fn fetch_session(
     http: &reqwest::Client,
     endpoint: &str,
@@ -422,7 +470,7 @@ async fn fetch_session(
 ) -> Result<Session, B2Error> {
     retry::run(&options.retry, Call::Plain, |_| async {
         let mut req = http
-            .get(format!("{endpoint}/b2api/v3/b2_authorize_account"))
+            .get(format!("{endpoint}/b2api/v4/b2_authorize_account"))
             .header("Authorization", creds.basic_auth());
         if let Some(mode) = &options.test_mode {
             req = req.header("X-Bz-Test-Mode", mode);

@@ -79,7 +79,7 @@ impl B2Client {
         start_file_id: Option<&FileId>,
     ) -> Result<ListUnfinishedLargeFilesResponse, B2Error> {
         let mut body = serde_json::json!({ "bucketId": bucket_id, "maxFileCount": 100 });
-        if let Some(p) = name_prefix {
+        if let Some(p) = self.session().scoped_prefix(name_prefix) {
             body["namePrefix"] = p.into();
         }
         if let Some(id) = start_file_id {

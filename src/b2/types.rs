@@ -58,14 +58,15 @@ pub struct AuthorizeResponse {
     pub api_info: ApiInfo,
 }
 
-/// The `apiInfo` object of the v3 authorize response.
+/// The `apiInfo` object of the authorize response.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiInfo {
     pub storage_api: StorageApi,
 }
 
-/// Where to send calls, and what the key may do.
+/// Where to send calls, and what the key may do. v4 puts the key's scope in `allowed`
+/// (buckets as a list); v3 put it directly here (one `bucketId`); both are read.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StorageApi {
@@ -76,6 +77,8 @@ pub struct StorageApi {
     pub absolute_minimum_part_size: u64,
     pub recommended_part_size: u64,
     #[serde(default)]
+    pub allowed: Option<Allowed>,
+    #[serde(default)]
     pub capabilities: Vec<String>,
     #[serde(default)]
     pub bucket_id: Option<BucketId>,
@@ -83,6 +86,26 @@ pub struct StorageApi {
     pub bucket_name: Option<String>,
     #[serde(default)]
     pub name_prefix: Option<String>,
+}
+
+/// v4 `storageApi.allowed`: the key's capabilities, buckets (None = all) and name prefix.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Allowed {
+    #[serde(default)]
+    pub buckets: Option<Vec<AllowedBucket>>,
+    #[serde(default)]
+    pub capabilities: Vec<String>,
+    #[serde(default)]
+    pub name_prefix: Option<String>,
+}
+
+/// One bucket a key is restricted to; `name` is None once the bucket was deleted.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct AllowedBucket {
+    pub id: BucketId,
+    #[serde(default)]
+    pub name: Option<String>,
 }
 
 /// A bucket as `b2_list_buckets` returns it.
@@ -103,6 +126,24 @@ pub struct Bucket {
     pub options: Vec<String>,
     #[serde(default)]
     pub revision: u64,
+}
+
+impl Bucket {
+    /// A bucket known only by id and name (a restricted key without `listBuckets`);
+    /// its type is unknown (empty).
+    pub fn named(account_id: AccountId, bucket_id: BucketId, bucket_name: String) -> Self {
+        Self {
+            account_id,
+            bucket_id,
+            bucket_name,
+            bucket_type: String::new(),
+            bucket_info: BTreeMap::new(),
+            cors_rules: Vec::new(),
+            lifecycle_rules: Vec::new(),
+            options: Vec::new(),
+            revision: 0,
+        }
+    }
 }
 
 /// One lifecycle rule of a bucket.

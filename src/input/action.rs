@@ -146,4 +146,6 @@ pub enum Action {
     ShowVersionLock,
     /// Put the version under legal hold, or release it.
     ToggleLegalHold,
+    /// Open a typed path: `b2://bucket/folder/`, or `folder/` in the open bucket.
+    GoToPath,
 }

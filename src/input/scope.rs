@@ -41,11 +41,13 @@ pub enum Scope {
     Unfinished,
     /// Cancel with nothing to keep (a download, a small upload, an unfinished large file).
     ConfirmCancel,
+    /// The go-to-path prompt (`:`).
+    GoTo,
 }
 
 impl Scope {
     /// Every scope, in help-overlay order.
-    pub const ALL: [Scope; 27] = [
+    pub const ALL: [Scope; 28] = [
         Scope::Global,
         Scope::Buckets,
         Scope::Files,
@@ -73,6 +75,7 @@ impl Scope {
         Scope::Conflict,
         Scope::Unfinished,
         Scope::ConfirmCancel,
+        Scope::GoTo,
     ];
 
     /// The section name in the keymap file.
@@ -105,6 +108,7 @@ impl Scope {
             Scope::Conflict => "conflict",
             Scope::Unfinished => "unfinished",
             Scope::ConfirmCancel => "confirm_cancel",
+            Scope::GoTo => "go_to",
         }
     }
 

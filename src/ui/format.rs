@@ -4,7 +4,9 @@
 use std::borrow::Cow;
 use std::fmt::Write;
 
-use chrono::DateTime;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use chrono::{DateTime, Local};
 use humansize::{DECIMAL, format_size};
 
 /// Bytes in decimal units with one decimal place: `0 B`, `512 B`, `1.2 MB`.
@@ -12,15 +14,43 @@ pub fn size(bytes: u64) -> String {
     format_size(bytes, DECIMAL.decimal_places(1))
 }
 
-/// A B2 `uploadTimestamp` (ms since the epoch) as UTC `YYYY-MM-DD HH:MM`; empty for 0
-/// (folders) or a value out of range.
+/// Times in local time instead of UTC: set once at start from the configuration
+/// (UTC until then, so tests and scripted runs see the same screens everywhere).
+static LOCAL_TIME: AtomicBool = AtomicBool::new(false);
+
+/// Shows times in local time (`true`) or UTC from now on.
+pub fn set_local_time(local: bool) {
+    LOCAL_TIME.store(local, Ordering::Relaxed);
+}
+
+/// The zone times are shown in: `UTC`, or `UTC+01:00` for local time.
+pub fn zone_label() -> String {
+    if !LOCAL_TIME.load(Ordering::Relaxed) {
+        return "UTC".to_owned();
+    }
+    let offset = Local::now().offset().local_minus_utc();
+    if offset == 0 {
+        return "UTC".to_owned();
+    }
+    let sign = if offset < 0 { '-' } else { '+' };
+    let m = offset.abs() / 60;
+    format!("UTC{sign}{:02}:{:02}", m / 60, m % 60)
+}
+
+/// A B2 `uploadTimestamp` (ms since the epoch) as `YYYY-MM-DD HH:MM`, in UTC or local
+/// time ([`set_local_time`]); empty for 0 (folders) or a value out of range.
 pub fn time(millis: i64) -> String {
     if millis == 0 {
         return String::new();
     }
-    DateTime::from_timestamp_millis(millis)
-        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_default()
+    let Some(t) = DateTime::from_timestamp_millis(millis) else {
+        return String::new();
+    };
+    if LOCAL_TIME.load(Ordering::Relaxed) {
+        t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
+    } else {
+        t.format("%Y-%m-%d %H:%M").to_string()
+    }
 }
 
 /// A count with thousands separators: `50,000`.

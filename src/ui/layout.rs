@@ -3,6 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -96,13 +97,34 @@ pub fn render_header(app: &App, frame: &mut Frame, area: Rect) {
             format!(" acct {acct}  {}", app.session.endpoint_label),
             t.header,
         ),
-        Span::raw("   "),
     ];
-    if let Some(b) = &app.files.bucket {
+    if !app.session.source_label.is_empty() {
         spans.push(Span::styled(
-            format!("b2://{}/{}", sanitize(&b.name), sanitize(&app.files.prefix)),
-            t.breadcrumb,
+            format!(" · {}", sanitize(&app.session.source_label)),
+            t.header,
         ));
+    }
+    if !app.session.time_zone.is_empty() {
+        spans.push(Span::styled(
+            format!(" · times {}", app.session.time_zone),
+            t.header,
+        ));
+    }
+    spans.extend(expiry_span(app));
+    spans.push(Span::raw("   "));
+    if let Some(b) = &app.files.bucket {
+        // A prefix-restricted key's floor is the fixed part of the path.
+        let floor = &app.files.floor;
+        let rest = app.files.prefix.strip_prefix(floor.as_str()).unwrap_or("");
+        spans.push(Span::styled(
+            format!("b2://{}/{}", sanitize(&b.name), sanitize(floor)),
+            if floor.is_empty() {
+                t.breadcrumb
+            } else {
+                t.breadcrumb.add_modifier(Modifier::UNDERLINED)
+            },
+        ));
+        spans.push(Span::styled(sanitize(rest).into_owned(), t.breadcrumb));
     }
     spans.extend(super::restore::as_of_span(app));
     spans.extend(super::restore::status_spans(app));
@@ -116,6 +138,25 @@ pub fn render_header(app: &App, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(format!("   {spin} loading"), t.header));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// `! key expires in 3 d` when the application key expires within 7 days.
+fn expiry_span(app: &App) -> Option<Span<'static>> {
+    const WEEK_MS: i64 = 7 * 86_400_000;
+    let expires = app.session.key.expiration?;
+    let now = app.restore.now_ms;
+    let left = expires - now;
+    if now == 0 || left > WEEK_MS {
+        return None;
+    }
+    let text = if left <= 0 {
+        "  ! key expired".to_owned()
+    } else if left < 86_400_000 {
+        format!("  ! key expires in {} h", (left / 3_600_000).max(1))
+    } else {
+        format!("  ! key expires in {} d", left / 86_400_000)
+    };
+    Some(Span::styled(text, app.theme.warn))
 }
 
 /// The current notification, if any.
@@ -135,38 +176,73 @@ pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
+/// One footer hint: the key, what it does, and whether the application key lacks a
+/// capability for it (then it is dimmed and names the capability).
+struct Hint {
+    key: String,
+    desc: String,
+    unavailable: bool,
+}
+
+impl Hint {
+    fn width(&self) -> usize {
+        self.key.chars().count() + self.desc.chars().count() + 3
+    }
+}
+
 /// The keys that matter where the keyboard is, from the keymap.
 pub fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let scope = app.scope();
-    let label = |b: &crate::config::Binding| Some((b.keys.first()?.label(), b.desc.clone()));
+    let hint = |b: &crate::config::Binding, scope| {
+        let key = b.keys.first()?.label();
+        // An action the key cannot do stays listed, dimmed, naming what it needs.
+        Some(match app.missing_for(scope, b.action) {
+            Some(cap) => Hint {
+                key,
+                desc: format!("{} (needs {cap})", b.desc),
+                unavailable: true,
+            },
+            None => Hint {
+                key,
+                desc: b.desc.clone(),
+                unavailable: false,
+            },
+        })
+    };
     // A hint and whether it always shows (help and quit in the panes).
-    let mut hints: Vec<((String, String), bool)> = app
+    let mut hints: Vec<(Hint, bool)> = app
         .keymap
         .bindings(scope)
         .iter()
-        .filter_map(|b| Some((label(b)?, scope.is_pane() && b.action == Action::ShowHelp)))
+        .filter_map(|b| {
+            Some((
+                hint(b, scope)?,
+                scope.is_pane() && b.action == Action::ShowHelp,
+            ))
+        })
         .collect();
+    let listed = |action| {
+        app.keymap
+            .binding_for(Scope::Global, action)
+            .and_then(|b| hint(b, Scope::Global))
+    };
     // Browsing the past: first of all, how to get back (Esc in the files pane).
     if scope == Scope::Files
         && app.restore.as_of.is_some()
-        && let Some((key, _)) = app
-            .keymap
-            .binding_for(Scope::Global, Action::Close)
-            .and_then(label)
+        && let Some(h) = listed(Action::Close)
     {
-        hints.insert(0, ((key, "back to the present".to_owned()), true));
+        let back = Hint {
+            desc: "back to the present".to_owned(),
+            ..h
+        };
+        hints.insert(0, (back, true));
     }
     // In the panes, the pane's own keys come in keymap order (its main keys first, help
-    // where the pane lists it), then the pane switch and refresh as room allows; help (at
-    // the end unless the pane lists it) and quit always show.
+    // where the pane lists it), then the pane switch, refresh and go-to as room allows;
+    // help (at the end unless the pane lists it) and quit always show.
     if scope.is_pane() {
-        let listed = |action| {
-            app.keymap
-                .binding_for(Scope::Global, action)
-                .and_then(label)
-        };
-        for action in [Action::NextPane, Action::Refresh] {
+        for action in [Action::NextPane, Action::Refresh, Action::GoToPath] {
             hints.extend(listed(action).map(|h| (h, false)));
         }
         if app.keymap.binding_for(scope, Action::ShowHelp).is_none() {
@@ -174,12 +250,11 @@ pub fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
         }
         hints.extend(listed(Action::Quit).map(|h| (h, true)));
     }
-    let width = |(key, desc): &(String, String)| key.chars().count() + desc.chars().count() + 3;
     let mut room = usize::from(area.width).saturating_sub(1).saturating_sub(
         hints
             .iter()
             .filter(|(_, always)| *always)
-            .map(|(h, _)| width(h))
+            .map(|(h, _)| h.width())
             .sum(),
     );
     let mut shown = Vec::new();
@@ -189,7 +264,7 @@ pub fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
             shown.push(hint);
             continue;
         }
-        let w = width(&hint);
+        let w = hint.width();
         if full || w > room {
             full = true;
             continue;
@@ -198,9 +273,14 @@ pub fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
         shown.push(hint);
     }
     let mut spans = vec![Span::raw(" ")];
-    for (key, desc) in shown {
-        spans.push(Span::styled(key, t.footer_key));
-        spans.push(Span::styled(format!(" {desc}  "), t.footer_desc));
+    for h in shown {
+        let (key, desc) = if h.unavailable {
+            (t.hidden, t.hidden)
+        } else {
+            (t.footer_key, t.footer_desc)
+        };
+        spans.push(Span::styled(h.key, key));
+        spans.push(Span::styled(format!(" {}  ", h.desc), desc));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

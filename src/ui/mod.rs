@@ -3,6 +3,7 @@
 
 pub mod files;
 pub mod format;
+pub mod goto;
 pub mod keys;
 pub mod layout;
 pub mod modal;

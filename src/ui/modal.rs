@@ -19,6 +19,7 @@ pub fn render(app: &App, modal: &Modal, frame: &mut Frame) {
         Modal::Restore(m) => super::restore::render_modal(app, m, frame),
         Modal::Settings(m) => crate::ui::settings::render_modal(app, m, frame),
         Modal::Transfer(m) => super::transfers::render_modal(app, m, frame),
+        Modal::GoTo(p) => super::goto::render(app, p, frame),
     }
 }
 
@@ -51,6 +52,7 @@ fn scope_title(scope: Scope) -> &'static str {
         Scope::Conflict => "Existing local files",
         Scope::Unfinished => "Unfinished large files",
         Scope::ConfirmCancel => "Cancel",
+        Scope::GoTo => "Go to a path",
     }
 }
 
@@ -62,10 +64,17 @@ pub fn help_lines(app: &App) -> Vec<Line<'static>> {
         let bindings = app.keymap.bindings(scope);
         lines.push(Line::from(Span::styled(scope_title(scope), t.breadcrumb)));
         for b in bindings {
-            lines.push(Line::from(vec![
+            let mut line = vec![
                 Span::styled(format!("  {:<18}", b.keys_label()), t.footer_key),
                 Span::raw(b.desc.clone()),
-            ]));
+            ];
+            if let Some(cap) = app.missing_for(scope, b.action) {
+                line.push(Span::styled(
+                    format!("  unavailable: needs {cap}"),
+                    t.hidden,
+                ));
+            }
+            lines.push(Line::from(line));
         }
         lines.push(Line::default());
     }

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod app;
+pub mod live;
 pub mod raw;
 pub mod recordings;
 pub mod wait;

@@ -19,7 +19,7 @@ impl App {
             .collect();
         let form = KeyForm::new(self.session.key.clone(), buckets);
         self.modals
-            .push(Modal::Keys(Box::new(KeysModal::Form(form))));
+            .push(Modal::Keys(Box::new(KeysModal::Form(Box::new(form)))));
     }
 
     /// An action while the create form is on top.

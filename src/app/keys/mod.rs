@@ -36,6 +36,17 @@ pub struct CurrentKey {
     pub expiration: Option<i64>,
     /// `s3ApiUrl` of the authorization.
     pub s3_api_url: Option<String>,
+    /// The buckets the key is restricted to (id, name); None = every bucket.
+    pub allowed_buckets: Option<Vec<crate::b2::AllowedBucket>>,
+}
+
+impl CurrentKey {
+    /// The folder a prefix-restricted key starts in and cannot go above: its name prefix
+    /// up to the last `/` (`docs/rep` → `docs/`); "" without a prefix.
+    pub fn folder_floor(&self) -> &str {
+        let prefix = self.name_prefix.as_deref().unwrap_or("");
+        &prefix[..prefix.rfind('/').map_or(0, |i| i + 1)]
+    }
 }
 
 /// The Keys view's state.
@@ -64,7 +75,7 @@ impl KeysView {
 /// A modal of the Keys view.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum KeysModal {
-    Form(KeyForm),
+    Form(Box<KeyForm>),
     Secret(SecretModal),
     /// Delete confirmation; `typed` is the second step for the key b2tui uses.
     ConfirmDelete {

@@ -32,7 +32,12 @@ impl App {
         }
     }
 
+    /// Lists the keys, unless the key may not: then the view says which capability it
+    /// lacks, without a call that B2 would refuse.
     fn request_keys(&mut self, cmds: &mut Effects) {
+        if self.unavailable("list application keys", &["listKeys"]) {
+            return;
+        }
         let req = self.new_req();
         self.keys.pending = Some(req);
         self.keys.keys.clear();

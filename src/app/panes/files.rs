@@ -61,6 +61,11 @@ pub struct FilesPane {
     matches: Option<Vec<usize>>,
     /// Select this name when it arrives (the folder we came up from, or the refreshed row).
     reselect: Option<String>,
+    /// The folder a prefix-restricted key cannot go above ("" for other keys); kept
+    /// across folders.
+    pub floor: String,
+    /// The folder is not listed: the key lacks this capability (`listFiles`).
+    pub unlisted: Option<&'static str>,
 }
 
 impl FilesPane {
@@ -70,8 +75,33 @@ impl FilesPane {
             bucket: Some(bucket),
             prefix,
             pending: Some(req),
+            floor: std::mem::take(&mut self.floor),
             ..Self::default()
         };
+    }
+
+    /// An empty pane whose folders cannot go above `floor` (a prefix-restricted key).
+    pub fn with_floor(floor: String) -> Self {
+        Self {
+            floor,
+            ..Self::default()
+        }
+    }
+
+    /// Shows `prefix` of `bucket` without listing it: the key may not list files.
+    pub fn open_unlisted(&mut self, bucket: BucketRef, prefix: String) {
+        *self = Self {
+            bucket: Some(bucket),
+            prefix,
+            floor: std::mem::take(&mut self.floor),
+            unlisted: Some("listFiles"),
+            ..Self::default()
+        };
+    }
+
+    /// Selects `name` once the page holding it arrives (a path typed to a file).
+    pub fn select_when_loaded(&mut self, name: String) {
+        self.reselect = Some(name);
     }
 
     /// Reloads the same folder from its first page, trying to keep the selected name.
@@ -90,7 +120,7 @@ impl FilesPane {
     /// Leaves the folder for its parent, selecting the folder we left once it loads.
     /// Returns false at the bucket root.
     pub fn go_up(&mut self, req: RequestId) -> bool {
-        if self.prefix.is_empty() {
+        if self.prefix.len() <= self.floor.len() {
             return false;
         }
         let Some(bucket) = self.bucket.clone() else {
@@ -189,7 +219,7 @@ impl FilesPane {
     }
 
     fn parent_rows(&self) -> usize {
-        usize::from(!self.prefix.is_empty())
+        usize::from(self.prefix.len() > self.floor.len())
     }
 
     /// Rows shown: `..` (when inside a folder) plus the entries passing the filter.

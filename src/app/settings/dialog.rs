@@ -37,21 +37,6 @@ impl App {
         self.modals.push(Modal::Settings(Box::new(m)));
     }
 
-    /// Shows "unavailable" naming the missing capability; true when something is missing.
-    pub(super) fn unavailable(&mut self, what: &str, caps: &[&str]) -> bool {
-        let Some(cap) = self.admin.missing(caps) else {
-            return false;
-        };
-        self.modals.push(Modal::Error {
-            title: "Not available with this key".to_owned(),
-            message: format!(
-                "This application key cannot {what}: it lacks the {cap} capability.\n\n\
-                 Use a key that has {cap}."
-            ),
-        });
-        true
-    }
-
     fn on_form_key(&mut self, action: Option<Action>, key: KeyEvent, cmds: &mut Effects) {
         let Some(SettingsModal::Form(form)) = self.top_settings_modal() else {
             return;

@@ -75,7 +75,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         })
         .collect();
     if rows.is_empty() {
-        let text = if pane.pending.is_some() {
+        let text = if let Some(cap) = pane.unlisted {
+            &format!("this key cannot list files (it lacks {cap}); u uploads here, : opens a path")
+        } else if pane.pending.is_some() {
             "loading…"
         } else if pane.stalled {
             "listing failed; R to retry"
