@@ -21,6 +21,8 @@ pub fn needs(scope: Scope, action: Action) -> &'static [&'static str] {
             A::DeleteVersions | A::DeleteOlderVersions => &["deleteFiles"],
             A::ShowDeleted | A::ToggleHidden | A::TimeTravel | A::ShowUnfinished => &["listFiles"],
             A::ShareLink => &["shareFiles"],
+            // Settings are read with b2_list_buckets (bucket info, lifecycle, CORS).
+            A::OpenBucketSettings => &["listBuckets"],
             A::CreateBucket => &["writeBuckets"],
             A::DeleteBucket => &["deleteBuckets"],
             A::ToggleLegalHold => &["writeFileLegalHolds"],

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# End-to-end with a key restricted to one bucket and a name prefix (what backup tools tell
+# people to create): runs `b2tui serve` with the demo data, creates such a key through the
+# API, and drives the real binary with it in a private tmux server: it opens at the
+# prefix, cannot go above it, marks what the key cannot do, and refuses a path outside it.
+# Usage: scripts/smoke-prefix-key.sh [path/to/b2tui]
+set -euo pipefail
+BIN=${1:-target/release/b2tui}
+SUITE=prefix-key
+# shellcheck source=scripts/tmux-lib.sh
+source "$(dirname "$0")/tmux-lib.sh"
+SERVE_LOG=$(mktemp)
+CLEANUP+=("$SERVE_LOG")
+env -u B2_APPLICATION_KEY_ID -u B2_APPLICATION_KEY \
+  "$BIN" serve --seed-demo --listen 127.0.0.1:0 >"$SERVE_LOG" 2>&1 &
+SERVE_PID=$!
+stop_serve() { kill "$SERVE_PID" 2>/dev/null || true; cleanup; }
+trap stop_serve EXIT
+
+# until_ok CMD...: polls CMD for up to 30 s.
+until_ok() {
+  local deadline=$((SECONDS + 30))
+  while [ $SECONDS -lt $deadline ]; do
+    if "$@"; then return 0; fi
+    sleep 0.1
+  done
+  return 1
+}
+serving() { grep -q "^master key:" "$SERVE_LOG"; }
+step "the local B2 starts" until_ok serving
+URL=$(sed -n 's/^listening on //p' "$SERVE_LOG")
+MASTER_ID=$(sed -n 's/^master key id: *//p' "$SERVE_LOG")
+MASTER_KEY=$(sed -n 's/^master key: *//p' "$SERVE_LOG")
+
+# A read-only key for demo-photos, names under trips/ only, without listBuckets.
+read -r KEY_ID KEY < <(python3 - "$URL" "$MASTER_ID" "$MASTER_KEY" <<'PY'
+import base64, json, sys, urllib.request
+url, kid, key = sys.argv[1:4]
+auth = base64.b64encode(f"{kid}:{key}".encode()).decode()
+req = urllib.request.Request(f"{url}/b2api/v3/b2_authorize_account",
+                             headers={"Authorization": f"Basic {auth}"})
+a = json.load(urllib.request.urlopen(req))
+def call(name, body):
+    r = urllib.request.Request(f"{url}/b2api/v3/{name}", data=json.dumps(body).encode(),
+                               headers={"Authorization": a["authorizationToken"]})
+    return json.load(urllib.request.urlopen(r))
+b = call("b2_list_buckets", {"accountId": a["accountId"], "bucketName": "demo-photos"})
+k = call("b2_create_key", {"accountId": a["accountId"], "keyName": "trips-reader",
+                           "capabilities": ["listFiles", "readFiles"],
+                           "bucketId": b["buckets"][0]["bucketId"], "namePrefix": "trips/"})
+print(k["applicationKeyId"], k["applicationKey"])
+PY
+)
+step "a prefix-restricted key is created" test -n "$KEY"
+
+tmux -L "$SOCK" -f /dev/null new-session -d -s "$SESSION" -x 120 -y 36 -c "$PWD" \
+  "env B2_APPLICATION_KEY_ID=$KEY_ID B2_APPLICATION_KEY=$KEY $BIN --endpoint $URL --deterministic; echo b2tui-exited-\$?; sleep 30"
+
+step "the only bucket opens at the key's prefix" wait_for "b2://demo-photos/trips/" 30
+step "the prefix's folders are listed" wait_for "2025/"
+step "the footer marks what the key cannot do" wait_for "(needs writeFiles)"
+keys l
+step "a subfolder opens" wait_for "b2://demo-photos/trips/2024/"
+keys h
+step "up returns to the prefix" wait_gone "b2://demo-photos/trips/2024/"
+keys h
+step "up again stays at the prefix, in the buckets pane" wait_for "new bucket (needs writeBuckets)"
+keys l
+step "opening the bucket again lands at the prefix" wait_for "upload (needs writeFiles)"
+keys u
+step "u is refused before anything starts, naming the capability" wait_for "cannot upload: it lacks the writeFiles"
+keys Escape
+step "the dialog closes" wait_gone "cannot upload: it lacks"
+keys :
+step ": opens the go-to prompt" wait_for "Go to"
+PREFILLED="b2://demo-photos/trips/"
+for _ in $(seq 1 ${#PREFILLED}); do keys BSpace; done
+keys -l "b2://demo-photos/docs/"
+keys Enter
+step "a path outside the prefix is refused with the way in" wait_for "only sees names starting with trips/"
+keys Escape
+keys q
+step "q quits with status 0" wait_for "b2tui-exited-0"
+summary
