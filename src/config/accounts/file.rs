@@ -463,3 +463,24 @@ key_command = "pass show b2/home"
         assert_eq!(e.to_string(), "/etc/x.toml, line 7: bad");
     }
 }
+
+#[cfg(test)]
+mod readme {
+    /// The example in the README's "The config file" section is a valid config file.
+    #[test]
+    fn the_readme_example_parses() {
+        let readme = include_str!("../../../README.md");
+        let section = readme
+            .split("### The config file")
+            .nth(1)
+            .expect("README has the config file section");
+        let example = section
+            .split("```toml\n")
+            .nth(1)
+            .and_then(|s| s.split("```").next())
+            .expect("the section has a toml example");
+        let config = super::parse(example).expect("the README example parses");
+        assert_eq!(config.default_profile.as_deref(), Some("work"));
+        assert_eq!(config.profile_names(), ["backup", "work"]);
+    }
+}
