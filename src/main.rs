@@ -169,9 +169,10 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 async fn run(cli: Cli) -> Result<()> {
+    // An empty B2TUI_PROFILE or B2TUI_ENDPOINT counts as unset.
     let request = accounts::Request {
-        profile: cli.profile.clone(),
-        endpoint: cli.endpoint.clone(),
+        profile: cli.profile.clone().filter(|p| !p.is_empty()),
+        endpoint: cli.endpoint.clone().filter(|e| !e.is_empty()),
     };
     match cli.command {
         Some(Command::Serve(args)) => serve(args).await,

@@ -180,6 +180,55 @@ async fn profiles_are_chosen_by_flag_variable_or_default() {
     // The flag beats the default.
     let out = sb.run(&["ls", "b2://", "--profile", "a"]).await;
     assert_eq!(lines(&out), ["acct-a"]);
+    // An empty variable is no choice.
+    let out = sb
+        .b2tui()
+        .env("B2TUI_PROFILE", "")
+        .env("B2TUI_ENDPOINT", "")
+        .args(["ls", "b2://"])
+        .output()
+        .await
+        .unwrap();
+    assert_ok(&out);
+    assert_eq!(lines(&out), ["acct-b"]);
+}
+
+#[tokio::test]
+async fn cp_takes_the_profile_too() {
+    let w = world().await;
+    let bucket = w.local.create_bucket("acct-c", "allPrivate").await;
+    let meta = UploadMeta {
+        file_name: "hello.txt".to_owned(),
+        ..Default::default()
+    };
+    w.local
+        .client
+        .upload_bytes(&bucket, &meta, bytes::Bytes::from_static(b"hello"))
+        .await
+        .unwrap();
+    let c = key_for(&w.local, &bucket, "key-c").await;
+    let sb = Sandbox::new();
+    sb.write_config(
+        &format!(
+            "[profiles.c]\nkey_id = \"{}\"\nkey = \"{}\"\nendpoint = \"{}\"\n",
+            c.0,
+            c.1,
+            w.url()
+        ),
+        0o600,
+    );
+    let dest = sb.dir.path().join("hello.txt");
+    let out = sb
+        .run(&[
+            "cp",
+            "--profile",
+            "c",
+            "b2://acct-c/hello.txt",
+            dest.to_str().unwrap(),
+        ])
+        .await;
+    assert_ok(&out);
+    assert_eq!(std::fs::read(&dest).unwrap(), b"hello");
 }
 
 #[tokio::test]
