@@ -241,6 +241,9 @@ async fn ls(request: &accounts::Request, args: LsArgs) -> Result<()> {
         json: args.json,
     };
     if args.location == "b2://" {
+        if args.recursive || args.versions {
+            bail!("-r and --versions list files; b2:// lists buckets (give b2://BUCKET)");
+        }
         let client = connect_headless(request).await?;
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         return b2tui::cli::ls::buckets(&client, opts, &mut out).await;

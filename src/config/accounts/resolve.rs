@@ -41,10 +41,10 @@ impl Source {
         }
     }
 
-    /// For messages: "the environment (B2_APPLICATION_KEY_ID)", "profile work (FILE)", ...
+    /// For messages: "the environment", "profile work (FILE)", "the b2 CLI login (FILE)".
     pub fn describe(&self) -> String {
         match self {
-            Self::Env => "the environment (B2_APPLICATION_KEY_ID, B2_APPLICATION_KEY)".to_owned(),
+            Self::Env => "the environment".to_owned(),
             Self::Profile { name, path } => format!("profile {name} ({})", display_path(path)),
             Self::B2Cli { path } => format!("the b2 CLI login ({})", display_path(path)),
         }
