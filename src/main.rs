@@ -1,17 +1,19 @@
 //! b2tui entry point: parses the command line, then runs the TUI, the demo, or the local B2.
 //! Errors end here as one clear line on stderr and a non-zero exit, never a stack trace.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
-use b2tui::b2::{B2Client, B2Error, Credentials, DEFAULT_ENDPOINT};
+use b2tui::b2::{B2Client, B2Error, Credentials};
 use b2tui::cli::Location;
 use b2tui::cli::cp::CpOptions;
 use b2tui::cli::ls::LsOptions;
+use b2tui::config::accounts::{self, Setup, Source};
 use b2tui::emulator;
 use b2tui::worker::transfer::ConflictPolicy;
 
@@ -19,9 +21,13 @@ use b2tui::worker::transfer::ConflictPolicy;
 #[derive(Parser, Debug)]
 #[command(name = "b2tui", version, about)]
 struct Cli {
-    /// B2 API base URL.
-    #[arg(long, global = true, default_value = DEFAULT_ENDPOINT, env = "B2TUI_ENDPOINT")]
-    endpoint: String,
+    /// B2 API base URL [default: the profile's, else the b2 CLI login's, else
+    /// https://api.backblazeb2.com].
+    #[arg(long, global = true, env = "B2TUI_ENDPOINT")]
+    endpoint: Option<String>,
+    /// Use this profile of the config file (~/.config/b2tui/config.toml).
+    #[arg(long, global = true, env = "B2TUI_PROFILE")]
+    profile: Option<String>,
     /// Open the TUI on a local B2 seeded with demo data (no account needed).
     #[arg(long)]
     demo: bool,
@@ -39,10 +45,17 @@ struct Cli {
 enum Command {
     /// Run the local B2 server (B2 Native API over HTTP).
     Serve(ServeArgs),
-    /// List files under b2://BUCKET[/PREFIX] (credentials from B2_APPLICATION_KEY_ID/_KEY).
+    /// List the buckets (b2://) or the files under b2://BUCKET[/PREFIX].
     Ls(LsArgs),
     /// Copy files between the local disk and b2://BUCKET/PATH, either way.
     Cp(CpArgs),
+    /// Print a shell completion script (e.g. `b2tui completions bash > ~/.local/share/bash-completion/completions/b2tui`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `b2tui man > ~/.local/share/man/man1/b2tui.1`.
+    Man,
 }
 
 #[derive(Args, Debug)]
@@ -53,10 +66,10 @@ struct LsArgs {
     /// Every version and hide marker, with time, size, action and file id.
     #[arg(long)]
     versions: bool,
-    /// One JSON array of B2 file version objects.
+    /// One JSON array of B2 file version objects (of bucket objects for b2://).
     #[arg(long)]
     json: bool,
-    /// b2://BUCKET[/PREFIX]
+    /// b2://BUCKET[/PREFIX], or b2:// for the buckets.
     location: String,
 }
 
@@ -138,6 +151,8 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`b2tui ls | head`): it has what it wanted.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("b2tui: {e:#}");
             ExitCode::FAILURE
@@ -145,54 +160,112 @@ fn main() -> ExitCode {
     }
 }
 
+/// Whether the error is a write to a closed pipe.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
 async fn run(cli: Cli) -> Result<()> {
+    // An empty B2TUI_PROFILE or B2TUI_ENDPOINT counts as unset.
+    let request = accounts::Request {
+        profile: cli.profile.clone().filter(|p| !p.is_empty()),
+        endpoint: cli.endpoint.clone().filter(|e| !e.is_empty()),
+    };
     match cli.command {
         Some(Command::Serve(args)) => serve(args).await,
-        Some(Command::Ls(args)) => ls(&cli.endpoint, args).await,
-        Some(Command::Cp(args)) => cp(&cli.endpoint, args).await,
+        Some(Command::Ls(args)) => ls(&request, args).await,
+        Some(Command::Cp(args)) => cp(&request, args).await,
+        Some(Command::Completions { shell }) => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "b2tui", &mut script);
+            print_bytes(&script)
+        }
+        Some(Command::Man) => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+            print_bytes(&page)
+        }
         None if cli.demo => demo(cli.data, cli.deterministic).await,
-        None => browse(&cli.endpoint, cli.deterministic).await,
+        None => browse(&request, cli.deterministic).await,
     }
 }
 
-async fn browse(endpoint: &str, deterministic: bool) -> Result<()> {
-    let hint = " (or try `b2tui --demo` to explore a local B2 without an account)";
-    let client = authorized_client(endpoint, hint).await?;
-    b2tui::tui::run(client, run_options(endpoint, deterministic)).await
+fn print_bytes(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)?;
+    out.flush()?;
+    Ok(())
 }
 
-/// A client authorized with the key from the environment (the `b2` CLI's variable names);
-/// `hint` ends the message when they are missing.
-async fn authorized_client(endpoint: &str, hint: &str) -> Result<B2Client> {
-    let Some(creds) = Credentials::from_env() else {
-        bail!("no credentials: set B2_APPLICATION_KEY_ID and B2_APPLICATION_KEY{hint}");
+async fn browse(request: &accounts::Request, deterministic: bool) -> Result<()> {
+    let (client, setup) = connect(request).await?;
+    let opts = b2tui::tui::RunOptions {
+        endpoint_label: setup.resolved.endpoint.clone(),
+        deterministic,
+        source_label: setup.resolved.source.label(),
+        start_path: setup.resolved.start_path,
+        utc: setup.utc,
+        profiles: setup.profiles,
+        warnings: setup.warnings,
     };
-    B2Client::authorize(endpoint, creds)
+    b2tui::tui::run(client, opts).await
+}
+
+/// Credentials from the first source that has them (environment, profile, b2 CLI login),
+/// and a client authorized with them.
+async fn connect(request: &accounts::Request) -> Result<(B2Client, Setup)> {
+    let setup = accounts::resolve(request)?;
+    let resolved = &setup.resolved;
+    let client = B2Client::authorize(&resolved.endpoint, resolved.creds.clone())
         .await
-        .map_err(explain_auth_error)
+        .map_err(|e| explain_auth_error(e, &resolved.source))?;
+    Ok((client, setup))
 }
 
-async fn ls(endpoint: &str, args: LsArgs) -> Result<()> {
-    let Location::Remote { bucket, path } =
-        Location::parse(&args.location).map_err(anyhow::Error::msg)?
-    else {
-        bail!("ls takes b2://BUCKET[/PREFIX], got {:?}", args.location);
-    };
-    let client = authorized_client(endpoint, "").await?;
+/// [`connect`] for the headless commands: warnings go to stderr.
+async fn connect_headless(request: &accounts::Request) -> Result<B2Client> {
+    let (client, setup) = connect(request).await?;
+    for w in &setup.warnings {
+        eprintln!("b2tui: warning: {w}");
+    }
+    Ok(client)
+}
+
+async fn ls(request: &accounts::Request, args: LsArgs) -> Result<()> {
     let opts = LsOptions {
         recursive: args.recursive,
         versions: args.versions,
         json: args.json,
     };
+    if args.location == "b2://" {
+        if args.recursive || args.versions {
+            bail!("-r and --versions list files; b2:// lists buckets (give b2://BUCKET)");
+        }
+        let client = connect_headless(request).await?;
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        return b2tui::cli::ls::buckets(&client, opts, &mut out).await;
+    }
+    let Location::Remote { bucket, path } =
+        Location::parse(&args.location).map_err(anyhow::Error::msg)?
+    else {
+        bail!(
+            "ls takes b2://BUCKET[/PREFIX] (or b2:// for the buckets), got {:?}",
+            args.location
+        );
+    };
+    let client = connect_headless(request).await?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     b2tui::cli::ls::run(&client, &bucket, &path, opts, &mut out).await
 }
 
 /// Per-file failures were printed as they happened; the count ends the output.
-async fn cp(endpoint: &str, args: CpArgs) -> Result<()> {
+async fn cp(request: &accounts::Request, args: CpArgs) -> Result<()> {
     let src = Location::parse(&args.source).map_err(anyhow::Error::msg)?;
     let dst = Location::parse(&args.destination).map_err(anyhow::Error::msg)?;
-    let client = authorized_client(endpoint, "").await?;
+    let client = connect_headless(request).await?;
     let opts = CpOptions {
         recursive: args.recursive,
         threads: usize::from(args.threads),
@@ -226,28 +299,31 @@ async fn demo(data: Option<PathBuf>, deterministic: bool) -> Result<()> {
     let creds = Credentials::new(&server.master_key_id, &server.master_key);
     let client = B2Client::authorize(&server.url, creds)
         .await
-        .map_err(explain_auth_error)?;
-    let label = format!("{} (demo)", server.url);
-    let result = b2tui::tui::run(client, run_options(&label, deterministic)).await;
+        .map_err(|e| anyhow::anyhow!("could not authorize with the demo's local B2: {e}"))?;
+    let opts = b2tui::tui::RunOptions {
+        endpoint_label: format!("{} (demo)", server.url),
+        source_label: "demo".to_owned(),
+        deterministic,
+        ..Default::default()
+    };
+    let result = b2tui::tui::run(client, opts).await;
     server.shutdown().await;
     result
 }
 
-fn run_options(endpoint: &str, deterministic: bool) -> b2tui::tui::RunOptions {
-    b2tui::tui::RunOptions {
-        endpoint_label: endpoint.to_owned(),
-        deterministic,
-        ..Default::default()
-    }
-}
-
-fn explain_auth_error(e: B2Error) -> anyhow::Error {
+/// Names where the refused key came from and what to check there.
+fn explain_auth_error(e: B2Error, source: &Source) -> anyhow::Error {
     match e.code() {
         // b2_authorize_account answers a wrong key with 401 bad_auth_token (or unauthorized).
         Some("unauthorized" | "bad_auth_token") => anyhow::anyhow!(
-            "B2 refused the application key ({e}); check B2_APPLICATION_KEY_ID and B2_APPLICATION_KEY"
+            "B2 refused the application key from {} ({e}); {}",
+            source.describe(),
+            source.fix_hint()
         ),
-        _ => anyhow::anyhow!("could not authorize with B2: {e}"),
+        _ => anyhow::anyhow!(
+            "could not authorize with B2 using the key from {}: {e}",
+            source.describe()
+        ),
     }
 }
 

@@ -9,7 +9,10 @@ fn b2tui() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_b2tui"));
     cmd.env_remove("B2_APPLICATION_KEY_ID")
         .env_remove("B2_APPLICATION_KEY");
-    cmd.env_remove("B2TUI_ENDPOINT");
+    cmd.env_remove("B2TUI_ENDPOINT").env_remove("B2TUI_PROFILE");
+    // No config file and no b2 CLI login of the machine's user.
+    cmd.env("XDG_CONFIG_HOME", "/nonexistent/b2tui-test")
+        .env("B2_ACCOUNT_INFO", "/nonexistent/b2tui-test/account_info");
     cmd
 }
 

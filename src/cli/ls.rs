@@ -1,5 +1,6 @@
-//! `b2tui ls`: names under a prefix (a folder level, or all of them with `-r`), optionally
-//! every version, as text or JSON, page by page through `b2::paginate`.
+//! `b2tui ls`: the buckets (`b2://`), or names under a prefix (a folder level, or all of
+//! them with `-r`), optionally every version, as text or JSON, page by page through
+//! `b2::paginate`.
 
 use std::io::Write;
 
@@ -19,6 +20,24 @@ pub struct LsOptions {
     pub versions: bool,
     /// One JSON array of file version objects.
     pub json: bool,
+}
+
+/// Lists the buckets the key can see to `out`: one name a line, or (`json`) one JSON array
+/// of B2 bucket objects.
+pub async fn buckets(client: &B2Client, opts: LsOptions, out: &mut impl Write) -> Result<()> {
+    let mut buckets = client.list_buckets().await?;
+    buckets.sort_by(|a, b| a.bucket_name.cmp(&b.bucket_name));
+    if opts.json {
+        // Into a string first, so that a closed pipe stays an I/O error.
+        let text = serde_json::to_string_pretty(&buckets)?;
+        writeln!(out, "{text}")?;
+    } else {
+        for b in &buckets {
+            writeln!(out, "{}", b.bucket_name)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
 }
 
 /// Lists `b2://bucket/prefix` to `out`. A prefix without a trailing `/` is a folder; when

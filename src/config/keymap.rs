@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::input::{Action, Scope};
 
@@ -158,19 +159,11 @@ impl Binding {
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum RawAction {
-    /// Unbinds the keys (user files only).
-    None,
-    #[serde(untagged)]
-    Act(Action),
-}
-
-#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawBinding {
-    keys: Vec<String>,
-    action: RawAction,
+    keys: Vec<Spanned<String>>,
+    /// An action's name, or `none` to unbind the keys (user files only).
+    action: Spanned<String>,
     #[serde(default)]
     desc: String,
 }
@@ -208,7 +201,7 @@ impl Keymap {
                 let mut candidate = map.clone();
                 candidate
                     .merge_str(&text)
-                    .with_context(|| format!("in {}", path.display()))?;
+                    .with_context(|| crate::config::accounts::display_path(&path))?;
                 Ok(candidate)
             });
         match merged {
@@ -222,28 +215,58 @@ impl Keymap {
 
     /// Merges keymap text over this map: each binding's keys leave any earlier binding of
     /// the same scope, then the binding is added (unless its action is `none`).
+    /// Errors start with the line they are about (`line 3: unknown action "fly"`).
     pub fn merge_str(&mut self, text: &str) -> anyhow::Result<()> {
-        let raw: HashMap<String, Vec<RawBinding>> = toml::from_str(text)?;
+        let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+        let raw: HashMap<String, Vec<RawBinding>> = toml::from_str(text).map_err(|e| {
+            let message = e.message().trim().replace("unknown field", "unknown key");
+            match e.span() {
+                Some(span) => anyhow::anyhow!("line {}: {message}", line_of(span.start)),
+                None => anyhow::anyhow!("{message}"),
+            }
+        })?;
         let mut sections: Vec<_> = raw.into_iter().collect();
         sections.sort_by(|a, b| a.0.cmp(&b.0));
         for (name, bindings) in sections {
             let Some(scope) = Scope::from_name(&name) else {
-                bail!("unknown keymap section [{name}]");
+                let header = format!("[[{name}]]");
+                let line = text
+                    .lines()
+                    .position(|l| l.trim_start().starts_with(&header))
+                    .map(|i| format!("line {}: ", i + 1))
+                    .unwrap_or_default();
+                bail!("{line}unknown keymap section {header}");
             };
             for rb in bindings {
                 let keys = rb
                     .keys
                     .iter()
                     .map(|k| {
-                        KeyChord::parse(k).with_context(|| format!("unknown key {k:?} in [{name}]"))
+                        KeyChord::parse(k.get_ref()).with_context(|| {
+                            format!(
+                                "line {}: unknown key {:?} in [[{name}]]",
+                                line_of(k.span().start),
+                                k.get_ref()
+                            )
+                        })
                     })
                     .collect::<anyhow::Result<Vec<_>>>()?;
+                let action = match rb.action.get_ref().as_str() {
+                    "none" => None,
+                    other => Some(parse_action(other).with_context(|| {
+                        format!(
+                            "line {}: unknown action {other:?} (the actions are the ones in \
+                             the default keymap, or \"none\" to unbind)",
+                            line_of(rb.action.span().start)
+                        )
+                    })?),
+                };
                 let list = self.scopes.entry(scope).or_default();
                 for b in list.iter_mut() {
                     b.keys.retain(|k| !keys.contains(k));
                 }
                 list.retain(|b| !b.keys.is_empty());
-                if let RawAction::Act(action) = rb.action {
+                if let Some(action) = action {
                     list.push(Binding {
                         keys,
                         action,
@@ -287,6 +310,14 @@ impl Keymap {
     pub fn binding_for(&self, scope: Scope, action: Action) -> Option<&Binding> {
         self.bindings(scope).iter().find(|b| b.action == action)
     }
+}
+
+/// An action by its keymap name (`move_down`).
+fn parse_action(name: &str) -> Option<Action> {
+    use serde::de::IntoDeserializer as _;
+    let de: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
+        name.into_deserializer();
+    Action::deserialize(de).ok()
 }
 
 /// `$XDG_CONFIG_HOME/b2tui/keymap.toml`, else `~/.config/b2tui/keymap.toml`.
@@ -420,5 +451,32 @@ mod tests {
             map.merge_str("[[files]]\nkeys=[\"j\"]\naction=\"fly\"\n")
                 .is_err()
         );
+    }
+
+    #[test]
+    fn errors_name_the_line_and_the_value_in_plain_words() {
+        let mut map = Keymap::default_keymap();
+        let err = |map: &mut Keymap, text: &str| format!("{:#}", map.merge_str(text).unwrap_err());
+        let e = err(&mut map, "\n[[files]]\nkeys = [\"j\"]\naction = \"fly\"\n");
+        assert!(e.starts_with("line 4: unknown action \"fly\""), "{e}");
+        assert!(!e.contains("RawAction") && !e.contains("variant"), "{e}");
+        let e = err(
+            &mut map,
+            "[[files]]\nkeys = [\"j\", \"hyper-j\"]\naction = \"quit\"\n",
+        );
+        assert!(e.starts_with("line 2: unknown key \"hyper-j\""), "{e}");
+        let e = err(&mut map, "\n\n[[nowhere]]\nkeys=[\"j\"]\naction=\"quit\"\n");
+        assert!(
+            e.starts_with("line 3: unknown keymap section [[nowhere]]"),
+            "{e}"
+        );
+        let e = err(
+            &mut map,
+            "[[files]]\nkeys=[\"j\"]\naction=\"quit\"\ncolour = 1\n",
+        );
+        assert!(e.starts_with("line 4: unknown key `colour`"), "{e}");
+        // "none" still unbinds.
+        map.merge_str("[[global]]\nkeys=[\"j\"]\naction=\"none\"\n")
+            .expect("none unbinds");
     }
 }
