@@ -135,6 +135,7 @@ fn job(id: u64, kind: JobKind, source: &str, destination: &str, total: u64) -> J
         state: JobState::Queued,
         large_file: false,
         hashing: None,
+        retry: None,
     }
 }
 

@@ -1,7 +1,10 @@
 //! The one retry loop of the crate: [`run`] tries a call under a [`RetryPolicy`]
 //! (exponential backoff with jitter, `Retry-After`, bounded attempts and total time).
-//! What each error calls for is decided by `error.rs` and the kind of [`Call`].
+//! What each error calls for is decided by `error.rs` and the kind of [`Call`]. Whoever
+//! wants to see the waits (the transfer engine, for a job's row) runs its work under
+//! [`observed`]; every retry inside that task is then told to it as a [`Retrying`].
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
@@ -134,9 +137,41 @@ impl<E> Failure<E> {
     }
 }
 
+/// A retry about to wait, as [`run`] tells it to the observer of its task.
+#[derive(Debug)]
+pub struct Retrying<'a> {
+    /// The try that comes after the wait (2 for the first retry).
+    pub attempt: u32,
+    /// The policy's tries in all, the first included.
+    pub max_attempts: u32,
+    /// Why the last try failed.
+    pub error: &'a B2Error,
+    /// The wait before the next try (zero when it goes at once, e.g. on a fresh upload URL).
+    pub delay: Duration,
+}
+
+/// Told about every retry of the task it observes.
+pub type RetryObserver = Arc<dyn Fn(&Retrying<'_>) + Send + Sync>;
+
+tokio::task_local! {
+    static OBSERVER: RetryObserver;
+}
+
+/// Runs `work` with every retry [`run`] makes inside it (in this task, nested calls
+/// included) told to `observer` before its wait. Calls made elsewhere are not observed.
+pub async fn observed<F: Future>(observer: RetryObserver, work: F) -> F::Output {
+    OBSERVER.scope(observer, work).await
+}
+
+fn tell(retrying: &Retrying<'_>) {
+    // Outside `observed` there is nobody to tell.
+    let _ = OBSERVER.try_with(|observer| observer(retrying));
+}
+
 /// Runs `op(attempt)` (attempt counts from 1) until it succeeds, fails with
 /// [`Failure::Stop`], or the policy gives up, waiting between tries as the error and
 /// `call` ask. This is the only retry loop: the client, uploads and downloads use it.
+/// Each wait is told to the task's observer, if any (see [`observed`]).
 pub async fn run<T, E, Op, Fut>(policy: &RetryPolicy, call: Call<'_>, mut op: Op) -> Result<T, E>
 where
     E: From<B2Error>,
@@ -166,6 +201,12 @@ where
         }
         match wait_before_next(policy, call, attempt, started, &err) {
             Some(d) => {
+                tell(&Retrying {
+                    attempt: attempt + 1,
+                    max_attempts: policy.max_attempts,
+                    error: &err,
+                    delay: d,
+                });
                 if !d.is_zero() {
                     tokio::time::sleep(d).await;
                 }
@@ -318,6 +359,32 @@ mod tests {
         .await;
         assert!(r.is_err());
         assert_eq!(count.load(Ordering::Relaxed), 1);
+    }
+
+    #[tokio::test]
+    async fn observers_see_each_wait_of_their_own_task() {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&seen);
+        let observer: RetryObserver = Arc::new(move |r: &Retrying<'_>| {
+            let status = r.error.status();
+            sink.lock()
+                .expect("lock")
+                .push((r.attempt, r.max_attempts, status, r.delay));
+        });
+        let after = Duration::from_millis(30);
+        let errors = vec![api(503, None), api(429, Some(after))];
+        let (r, n) = observed(observer, tries(&fast(4), Call::Plain, errors)).await;
+        assert_eq!(r.expect("third try works"), 3);
+        assert_eq!(n, 3);
+        let seen = seen.lock().expect("lock").clone();
+        assert_eq!(seen.len(), 2, "{seen:?}");
+        assert_eq!((seen[0].0, seen[0].1, seen[0].2), (2, 4, Some(503)));
+        assert!(seen[0].3 <= Duration::from_millis(1), "{seen:?}");
+        assert_eq!(seen[1], (3, 4, Some(429), after), "Retry-After is the wait");
+
+        // Unobserved work retries the same, telling nobody.
+        let (r, _) = tries(&fast(4), Call::Plain, vec![api(503, None)]).await;
+        assert!(r.is_ok());
     }
 
     struct FakeAuth {

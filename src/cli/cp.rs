@@ -1,6 +1,6 @@
 //! `b2tui cp`: one file or a tree, local → B2 or B2 → local, on the transfer engine. A
-//! progress line goes to stderr when it is a terminal; each failed file gets one line; the
-//! exit status says whether everything arrived.
+//! progress line goes to stderr when it is a terminal; each failed file and each retry gets
+//! one line; the exit status says whether everything arrived.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -10,9 +10,10 @@ use anyhow::{Result, bail};
 
 use super::Location;
 use crate::b2::B2Client;
+use crate::ui::format::sanitize;
 use crate::worker::transfer::paths::local_path_for;
 use crate::worker::transfer::{
-    CancelMode, ConflictPolicy, JobId, JobState, RemoteFile, SkipReason, TransferEngine,
+    CancelMode, ConflictPolicy, JobId, JobState, RemoteFile, RetryWait, SkipReason, TransferEngine,
     TransferEvent, TransferOptions,
 };
 
@@ -186,7 +187,23 @@ fn is_unsafe(reason: &SkipReason) -> bool {
     matches!(reason, SkipReason::UnsafeName(_))
 }
 
-/// Prints one line per failed or unsafe file as it happens, and a progress line at most
+/// `retrying NAME in 4 s (attempt 3/8): 503 service_unavailable`, the name escaped so that
+/// no control character reaches the terminal raw.
+fn retry_line(name: &str, wait: &RetryWait) -> String {
+    let when = match wait.secs_left(None) {
+        0 => "now".to_owned(),
+        secs => format!("in {secs} s"),
+    };
+    format!(
+        "b2tui: retrying {} {when} (attempt {}/{}): {}",
+        sanitize(name),
+        wait.attempt,
+        wait.max_attempts,
+        sanitize(&wait.cause())
+    )
+}
+
+/// Prints one line per failed or unsafe file and per retry as it happens, and a progress line at most
 /// five times a second when stderr is a terminal, until `stop`.
 async fn report(
     engine: TransferEngine,
@@ -218,6 +235,9 @@ async fn report(
                                 j.source
                             )
                         })
+                    }
+                    TransferEvent::Retrying { id, retry, .. } => {
+                        engine.job(id).map(|j| retry_line(&j.source, &retry))
                     }
                     TransferEvent::Skipped { id, reason } if is_unsafe(&reason) => {
                         engine.job(id).map(|j| format!("b2tui: skipped {}: {reason}", j.source))

@@ -23,7 +23,7 @@ use crate::worker::Failure;
 use engine::{Engine, JobCtx, JobEntry, Outcome, Progress, Stop};
 pub use jobs::{
     BucketRef, CancelMode, ConflictPolicy, JobId, JobKind, JobSnapshot, JobSpec, JobState,
-    RemoteFile, SkipReason, TransferError, TransferEvent, TransferOptions,
+    RemoteFile, RetryWait, SkipReason, TransferError, TransferEvent, TransferOptions,
 };
 pub use paths::{UnsafeName, local_path_for};
 
@@ -197,6 +197,7 @@ impl TransferEngine {
             state: state.clone(),
             large_file: false,
             hashing: None,
+            retry: None,
         };
         let entry = JobEntry {
             spec,

@@ -76,6 +76,17 @@ impl App {
             TransferEvent::Started { id } => {
                 if let Some(j) = jobs.get_mut(&id) {
                     j.state = JobState::Running;
+                    j.retry = None;
+                }
+            }
+            TransferEvent::Retrying {
+                id,
+                retry,
+                bytes_done,
+            } => {
+                if let Some(j) = jobs.get_mut(&id) {
+                    j.retry = Some(retry);
+                    j.bytes_done = bytes_done;
                 }
             }
             TransferEvent::LargeFileStarted { id } => {
@@ -105,6 +116,10 @@ impl App {
                 bytes_per_sec,
             } => {
                 if let Some(j) = jobs.get_mut(&id) {
+                    // A byte beyond where the wait began: the retry is under way.
+                    if bytes_done > j.bytes_done {
+                        j.retry = None;
+                    }
                     j.bytes_done = bytes_done;
                     j.bytes_total = bytes_total;
                     j.bytes_per_sec = bytes_per_sec;
@@ -114,6 +129,7 @@ impl App {
                 let Some(j) = jobs.get_mut(&id) else { return };
                 j.state = JobState::Done;
                 j.hashing = None;
+                j.retry = None;
                 j.bytes_done = bytes;
                 j.bytes_total = j.bytes_total.max(bytes);
                 j.bytes_per_sec = 0;
@@ -208,5 +224,6 @@ fn set_state(
         j.state = state;
         j.bytes_per_sec = 0;
         j.hashing = None;
+        j.retry = None;
     }
 }

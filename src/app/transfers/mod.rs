@@ -198,6 +198,8 @@ pub struct Totals {
     pub jobs: usize,
     pub queued: usize,
     pub running: usize,
+    /// Running jobs waiting to try a failed call again.
+    pub retrying: usize,
     pub paused: usize,
     pub done: usize,
     pub failed: usize,
@@ -238,6 +240,16 @@ pub fn eta_secs(done: u64, total: u64, bytes_per_sec: u64) -> Option<u64> {
     Some((total - done).div_ceil(bytes_per_sec))
 }
 
+/// True when enough of a job has moved for its speed to say when it ends: some bytes
+/// (at least 1 % of the size, or 1 MB) at a measured speed, with bytes left.
+pub fn eta_is_meaningful(done: u64, total: u64, bytes_per_sec: u64) -> bool {
+    const ENOUGH: u64 = 1_000_000;
+    bytes_per_sec > 0
+        && done > 0
+        && done < total
+        && (done >= ENOUGH || u128::from(done) * 100 >= u128::from(total))
+}
+
 impl TransfersState {
     /// Counts and bytes over every job.
     pub fn totals(&self) -> Totals {
@@ -253,6 +265,7 @@ impl TransfersState {
                 }
                 JobState::Running => {
                     t.running += 1;
+                    t.retrying += usize::from(j.retry.is_some());
                     t.bytes_per_sec += j.bytes_per_sec;
                     true
                 }

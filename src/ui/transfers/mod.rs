@@ -9,7 +9,7 @@ mod view;
 
 use ratatui::Frame;
 
-pub use view::{bar, eta, render_view, speed, state_label, summary_spans};
+pub use view::{bar, eta, render_view, retry_text, speed, state_label, summary_spans};
 
 use crate::app::App;
 use crate::app::transfers::TransferModal;

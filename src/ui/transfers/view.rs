@@ -1,5 +1,6 @@
-//! Draws the Transfers view (every job with a bar, bytes, speed, ETA and state, plus batch
-//! totals) and the header's transfer summary, with the speed, ETA and bar text they use.
+//! Draws the Transfers view (every job with a bar, bytes, speed, ETA and state, or why it
+//! waits, plus batch totals) and the header's transfer summary, with the speed, ETA, retry
+//! and bar text they use.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -8,10 +9,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 
 use crate::app::App;
-use crate::app::transfers::{eta_secs, percent};
-use crate::ui::format::{sanitize, size};
+use crate::app::transfers::{eta_is_meaningful, eta_secs, percent};
+use crate::ui::format::{fit, sanitize, size};
 use crate::ui::pane_block;
-use crate::worker::transfer::{JobKind, JobSnapshot, JobState, SkipReason};
+use crate::worker::transfer::{JobKind, JobSnapshot, JobState, RetryWait, SkipReason};
 
 /// A speed: `112 MB/s`, `0 B/s`.
 pub fn speed(bytes_per_sec: u64) -> String {
@@ -27,6 +28,28 @@ pub fn eta(secs: Option<u64>) -> String {
         Some(s) if s < 100 * 3600 => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
         Some(_) => ">99h".to_owned(),
     }
+}
+
+/// Why a running job waits: `retrying in 4 s (attempt 3/8) after 503 service_unavailable`,
+/// counting down to `retrying now` at `now_unix_ms` (the whole wait when `None`).
+pub fn retry_text(wait: &RetryWait, now_unix_ms: Option<i64>) -> String {
+    let when = match wait.secs_left(now_unix_ms) {
+        0 => "now".to_owned(),
+        secs => format!("in {secs} s"),
+    };
+    format!(
+        "retrying {when} (attempt {}/{}) after {}",
+        wait.attempt,
+        wait.max_attempts,
+        wait.cause()
+    )
+}
+
+/// The clock a retry counts down on: the last tick's wall clock, none in deterministic
+/// mode (the wait shows whole, so that the screen stays the same).
+fn countdown_clock(app: &App) -> Option<i64> {
+    let now = app.restore.now_ms;
+    (!app.session.deterministic && now > 0).then_some(now)
 }
 
 /// A bar of `width` cells: `█████░░░░░`.
@@ -63,8 +86,12 @@ pub fn summary_spans(app: &App) -> Vec<Span<'static>> {
     if !t.is_active() {
         return Vec::new();
     }
+    let retrying = match t.retrying {
+        0 => String::new(),
+        n => format!(" ({n} retrying)"),
+    };
     let mut text = format!(
-        "   ⇅ {} running {}% {}",
+        "   ⇅ {} running{retrying} {}% {}",
         t.running,
         t.percent(),
         speed(t.bytes_per_sec)
@@ -116,22 +143,45 @@ fn job_item(app: &App, j: &JobSnapshot, width: usize) -> ListItem<'static> {
         ];
         return ListItem::new(vec![first, Line::from(second)]);
     }
+    const INDENT: &str = "       ";
+    const BAR: usize = 20;
+    let pct = percent(j.bytes_done, j.bytes_total);
+    let amounts = format!(" {pct:>3}%  {} / {}", size(j.bytes_done), total);
+    if let Some(wait) = j.retry.as_ref().filter(|_| moving) {
+        // Waiting, not moving: why, and when it tries again, instead of a speed. The
+        // reason wins over the byte counts when the row is narrow.
+        let text = sanitize(&retry_text(wait, countdown_clock(app))).into_owned();
+        // The list's highlight symbol takes a cell.
+        let room = width.saturating_sub(1 + INDENT.len() + BAR);
+        let amounts = if amounts.chars().count() + 2 + text.chars().count() <= room {
+            amounts
+        } else {
+            format!(" {pct:>3}%")
+        };
+        let left = room.saturating_sub(amounts.chars().count() + 2);
+        let second = vec![
+            Span::raw(INDENT),
+            Span::styled(bar(j.bytes_done, j.bytes_total, BAR), app.theme.marked),
+            Span::raw(amounts),
+            Span::raw("  "),
+            Span::styled(fit(&text, left).into_owned(), app.theme.warn),
+        ];
+        return ListItem::new(vec![first, Line::from(second)]);
+    }
     let mut second = vec![
-        Span::raw("       "),
-        Span::styled(bar(j.bytes_done, j.bytes_total, 20), app.theme.marked),
-        Span::raw(format!(
-            " {:>3}%  {} / {}",
-            percent(j.bytes_done, j.bytes_total),
-            size(j.bytes_done),
-            total
-        )),
+        Span::raw(INDENT),
+        Span::styled(bar(j.bytes_done, j.bytes_total, BAR), app.theme.marked),
+        Span::raw(amounts),
     ];
-    if moving {
-        second.push(Span::raw(format!(
-            "  {}  ETA {}",
-            speed(j.bytes_per_sec),
-            eta(eta_secs(j.bytes_done, j.bytes_total, j.bytes_per_sec))
-        )));
+    // No speed before the first byte, and an ETA only once enough has moved to estimate.
+    if moving && (j.bytes_done > 0 || j.bytes_per_sec > 0) {
+        second.push(Span::raw(format!("  {}", speed(j.bytes_per_sec))));
+        if eta_is_meaningful(j.bytes_done, j.bytes_total, j.bytes_per_sec) {
+            second.push(Span::raw(format!(
+                "  ETA {}",
+                eta(eta_secs(j.bytes_done, j.bytes_total, j.bytes_per_sec))
+            )));
+        }
     }
     second.push(Span::raw("  "));
     second.push(Span::styled(
@@ -167,6 +217,7 @@ fn totals_lines(app: &App) -> Vec<Line<'static>> {
     let mut parts = vec![format!("{} jobs", t.jobs)];
     for (n, word) in [
         (t.running, "running"),
+        (t.retrying, "retrying"),
         (t.queued, "queued"),
         (t.paused, "paused"),
         (t.done, "done"),

@@ -1,8 +1,9 @@
 //! The engine behind [`TransferEngine`](super::TransferEngine): the job table, the run of
 //! one job under the file limit, final states and events (including a failed cancel of a
-//! large upload), throttled progress, part sizes and the pool of upload URLs.
+//! large upload), throttled progress with a moving-average speed, the retries a job waits
+//! for, part sizes and the pool of upload URLs.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -11,10 +12,11 @@ use tokio::sync::{Semaphore, mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
 use super::jobs::{
-    BucketRef, CancelMode, JobId, JobSnapshot, JobSpec, JobState, SkipReason, TransferEvent,
-    TransferOptions,
+    BucketRef, CancelMode, JobId, JobSnapshot, JobSpec, JobState, RetryWait, SkipReason,
+    TransferEvent, TransferOptions,
 };
 use super::{download, lock, upload};
+use crate::b2::retry::{self, RetryObserver, Retrying};
 use crate::b2::{B2Client, BucketId, FileId, RetryPolicy, UploadUrl};
 use crate::worker::Failure;
 
@@ -42,6 +44,10 @@ pub(super) struct Progress {
     /// True while that SHA-1 is computed; `Hashing` events are sent under this lock so that
     /// the last one (all bytes hashed) is never overtaken by a tick.
     pub(super) hashing: Mutex<bool>,
+    /// The retry the job waits for, with `done` when the wait began: a byte beyond that
+    /// ends it. `Retrying` and `Progressed` are sent under this lock, so that a
+    /// `Progressed` after a `Retrying` never carries bytes read before the wait began.
+    pub(super) retry: Mutex<Option<(Box<RetryWait>, u64)>>,
 }
 
 impl Progress {
@@ -49,6 +55,11 @@ impl Progress {
     pub(super) fn hashing(&self) -> Option<u64> {
         let hashing = *lock(&self.hashing);
         hashing.then(|| self.hashed.load(Ordering::Relaxed))
+    }
+
+    /// The retry the job waits for, if any.
+    pub(super) fn retry(&self) -> Option<Box<RetryWait>> {
+        lock(&self.retry).as_ref().map(|(wait, _)| wait.clone())
     }
 }
 
@@ -80,6 +91,7 @@ impl JobEntry {
             bytes_total: self.progress.total.load(Ordering::Relaxed),
             bytes_per_sec: self.progress.speed.load(Ordering::Relaxed),
             hashing: self.progress.hashing(),
+            retry: self.progress.retry(),
             ..self.snapshot.clone()
         }
     }
@@ -124,7 +136,8 @@ impl Engine {
                     Arc::clone(&progress),
                     self.events.clone(),
                 ));
-                let work = async {
+                let observer = retry_observer(id, Arc::clone(&progress), self.events.clone());
+                let work = retry::observed(observer, async {
                     match &spec {
                         JobSpec::Upload {
                             local,
@@ -138,14 +151,15 @@ impl Engine {
                             conflict,
                         } => download::run(&ctx, bucket, file, local, *conflict).await,
                     }
-                };
+                });
                 let result = tokio::select! {
                     r = work => Some(r),
                     () = token.cancelled() => None,
                 };
                 ticker.abort();
-                // Stopped while hashing: no more `Hashing`; the final event says why.
+                // Stopped while hashing or waiting: the final event says why.
                 *lock(&progress.hashing) = false;
+                *lock(&progress.retry) = None;
                 self.send_progress(id, &progress);
                 result
             }
@@ -317,17 +331,82 @@ impl Engine {
     }
 }
 
-/// Sends `Progressed` at most every 100 ms while bytes move, with a smoothed speed.
+/// Tells the job's row about each retry of its calls (`Retrying`), and remembers the wait
+/// until the next byte moves.
+fn retry_observer(
+    id: JobId,
+    progress: Arc<Progress>,
+    events: mpsc::UnboundedSender<TransferEvent>,
+) -> RetryObserver {
+    Arc::new(move |r: &Retrying<'_>| {
+        let since_unix_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        let retry = Box::new(RetryWait {
+            attempt: r.attempt,
+            max_attempts: r.max_attempts,
+            error: Failure::from(r.error),
+            delay: r.delay,
+            since_unix_ms,
+        });
+        let mut slot = lock(&progress.retry);
+        let bytes_done = progress.done.load(Ordering::Relaxed);
+        *slot = Some((retry.clone(), bytes_done));
+        let _ = events.send(TransferEvent::Retrying {
+            id,
+            retry,
+            bytes_done,
+        });
+    })
+}
+
+/// How far back the speed looks: a moving average over the last seconds.
+const SPEED_WINDOW: Duration = Duration::from_secs(3);
+
+/// Bytes moved over the last [`SPEED_WINDOW`], from samples of the job's count.
+#[derive(Debug, Default)]
+struct Speed {
+    samples: VecDeque<(Instant, u64)>,
+}
+
+impl Speed {
+    /// Adds a sample; returns bytes per second over the window (0 until two samples).
+    fn sample(&mut self, now: Instant, done: u64) -> u64 {
+        self.samples.push_back((now, done));
+        while self.samples.len() > 2
+            && self
+                .samples
+                .get(1)
+                .is_some_and(|(t, _)| now.duration_since(*t) >= SPEED_WINDOW)
+        {
+            self.samples.pop_front();
+        }
+        let Some(&(first_t, first_done)) = self.samples.front() else {
+            return 0;
+        };
+        let dt = now.duration_since(first_t).as_secs_f64();
+        if dt <= 0.0 {
+            return 0;
+        }
+        // Bytes a failed try took back are not counted as negative speed.
+        (done.saturating_sub(first_done) as f64 / dt) as u64
+    }
+}
+
+/// Sends `Progressed` at most every 100 ms while bytes move (and once a second when only
+/// the speed changes, so that a stall shows), with the speed averaged over the last
+/// seconds. A byte beyond where a retry's wait began ends the wait.
 async fn report_progress(
     id: JobId,
     progress: Arc<Progress>,
     events: mpsc::UnboundedSender<TransferEvent>,
 ) {
     const TICK: Duration = Duration::from_millis(100);
+    const QUIET: Duration = Duration::from_secs(1);
     let mut interval = tokio::time::interval(TICK);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut last = (Instant::now(), progress.done.load(Ordering::Relaxed));
-    let mut speed = 0.0f64;
+    let mut speed = Speed::default();
+    let mut last_sent = (Instant::now(), progress.done.load(Ordering::Relaxed), 0u64);
     let mut last_hashed = None;
     loop {
         interval.tick().await;
@@ -348,31 +427,49 @@ async fn report_progress(
                 last_hashed = Some(hashed);
             }
         }
+        let mut retry = lock(&progress.retry);
         let now = Instant::now();
         let done = progress.done.load(Ordering::Relaxed);
-        let dt = now.duration_since(last.0).as_secs_f64();
-        if dt <= 0.0 {
-            continue;
+        let bytes_per_sec = speed.sample(now, done);
+        progress.speed.store(bytes_per_sec, Ordering::Relaxed);
+        if retry.as_ref().is_some_and(|(_, at)| done > *at) {
+            *retry = None;
         }
-        let rate = done.saturating_sub(last.1) as f64 / dt;
-        // Exponential smoothing over roughly a second.
-        speed = if speed == 0.0 {
-            rate
-        } else {
-            speed * 0.8 + rate * 0.2
-        };
-        progress.speed.store(speed as u64, Ordering::Relaxed);
-        if done != last.1 {
+        let (sent_at, sent_done, sent_speed) = last_sent;
+        let quiet_change = bytes_per_sec != sent_speed && now.duration_since(sent_at) >= QUIET;
+        if done != sent_done || quiet_change {
             let sent = events.send(TransferEvent::Progressed {
                 id,
                 bytes_done: done,
                 bytes_total: progress.total.load(Ordering::Relaxed),
-                bytes_per_sec: speed as u64,
+                bytes_per_sec,
             });
             if sent.is_err() {
                 return;
             }
+            last_sent = (now, done, bytes_per_sec);
         }
-        last = (now, done);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn speed_is_averaged_over_the_last_seconds() {
+        let t0 = Instant::now();
+        let at = |ms: u64| t0 + Duration::from_millis(ms);
+        let mut speed = Speed::default();
+        assert_eq!(speed.sample(at(0), 0), 0, "one sample says nothing");
+        assert_eq!(speed.sample(at(500), 0), 0);
+        // A burst counts over the whole window so far, not the last tick alone.
+        assert_eq!(speed.sample(at(1_000), 3_000), 3_000);
+        assert_eq!(speed.sample(at(2_000), 3_000), 1_500);
+        // The window moves on: samples older than 3 s fall out, a stall reaches 0.
+        assert_eq!(speed.sample(at(4_000), 6_000), 1_000, "3,000 B since 1 s");
+        assert_eq!(speed.sample(at(8_000), 6_000), 0);
+        // Bytes a failed try took back are no negative speed.
+        assert_eq!(speed.sample(at(8_500), 1_000), 0);
     }
 }

@@ -2,6 +2,7 @@
 //! errors, and the typed reason a job was skipped.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::b2::{B2Error, BucketId, FileVersion};
 use crate::worker::Failure;
@@ -187,6 +188,49 @@ pub struct JobSnapshot {
     /// Bytes hashed so far while a large upload computes its whole-file SHA-1
     /// (`large_file_sha1`) before any byte goes up; `None` otherwise.
     pub hashing: Option<u64>,
+    /// The wait before the next try while a running job retries a failed call; cleared
+    /// by the next byte moved or the next state.
+    pub retry: Option<Box<RetryWait>>,
+}
+
+/// A job waiting to try a call again after a failure that may go away by itself (429, 5xx,
+/// the network).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryWait {
+    /// The try that comes after the wait (2 for the first retry).
+    pub attempt: u32,
+    /// Tries in all, the first included.
+    pub max_attempts: u32,
+    /// Why the last try failed.
+    pub error: Failure,
+    /// The wait before the next try.
+    pub delay: Duration,
+    /// When the wait began (wall clock, ms since the epoch), so that a view can count down.
+    pub since_unix_ms: i64,
+}
+
+impl RetryWait {
+    /// The failure in a few words: `503 service_unavailable`, or the network's reason.
+    pub fn cause(&self) -> String {
+        match &self.error {
+            Failure::B2 { status, code, .. } => format!("{status} {code}"),
+            other => other.message().to_owned(),
+        }
+    }
+
+    /// Whole seconds left of the wait (rounded up) at `now_unix_ms`; the whole wait when
+    /// the time is not known.
+    pub fn secs_left(&self, now_unix_ms: Option<i64>) -> u64 {
+        let total = u64::try_from(self.delay.as_millis()).unwrap_or(u64::MAX);
+        let left = match now_unix_ms {
+            Some(now) => {
+                let passed = u64::try_from(now.saturating_sub(self.since_unix_ms)).unwrap_or(0);
+                total.saturating_sub(passed)
+            }
+            None => total,
+        };
+        left.div_ceil(1000)
+    }
 }
 
 /// What the engine reports, in order per job. Progress comes at most 10 times a second per
@@ -224,6 +268,14 @@ pub enum TransferEvent {
         bytes_done: u64,
         bytes_total: u64,
         bytes_per_sec: u64,
+    },
+    /// A call of the job failed and is tried again after `retry.delay`; `bytes_done` is
+    /// where the job stands while it waits (bytes of the failed try taken back). The next
+    /// `Progressed` with more bytes, or the next state, ends the wait.
+    Retrying {
+        id: JobId,
+        retry: Box<RetryWait>,
+        bytes_done: u64,
     },
     Finished {
         id: JobId,
