@@ -53,10 +53,28 @@ PY
 )
 step "a prefix-restricted key is created" test -n "$KEY"
 
+# Two profiles: the restricted key (started with) and the master key (switched to).
+CONFIG_HOME=$(mktemp -d)
+CLEANUP+=("$CONFIG_HOME")
+mkdir -p "$CONFIG_HOME/b2tui"
+cat >"$CONFIG_HOME/b2tui/config.toml" <<TOML
+[profiles.trips]
+key_id = "$KEY_ID"
+key = "$KEY"
+endpoint = "$URL"
+
+[profiles.admin]
+key_id = "$MASTER_ID"
+key_command = "echo $MASTER_KEY"
+endpoint = "$URL"
+TOML
+chmod 600 "$CONFIG_HOME/b2tui/config.toml"
+
 tmux -L "$SOCK" -f /dev/null new-session -d -s "$SESSION" -x 120 -y 36 -c "$PWD" \
-  "env B2_APPLICATION_KEY_ID=$KEY_ID B2_APPLICATION_KEY=$KEY $BIN --endpoint $URL --deterministic; echo b2tui-exited-\$?; sleep 30"
+  "env -u B2_APPLICATION_KEY_ID -u B2_APPLICATION_KEY XDG_CONFIG_HOME=$CONFIG_HOME $BIN --profile trips --deterministic; echo b2tui-exited-\$?; sleep 30"
 
 step "the only bucket opens at the key's prefix" wait_for "b2://demo-photos/trips/" 30
+step "the header names the profile" wait_for "profile trips"
 step "the prefix's folders are listed" wait_for "2025/"
 step "the footer marks what the key cannot do" wait_for "(needs writeFiles)"
 keys l
@@ -79,6 +97,12 @@ keys -l "b2://demo-photos/docs/"
 keys Enter
 step "a path outside the prefix is refused with the way in" wait_for "only sees names starting with trips/"
 keys Escape
+keys P
+step "P lists the profiles" wait_for "Switch profile"
+keys k Enter
+step "switching to the admin profile authorizes with it" wait_for "Switched to profile admin"
+step "the admin key sees every bucket" wait_for "demo-backups"
+step "the header names the new profile" wait_for "profile admin"
 keys q
 step "q quits with status 0" wait_for "b2tui-exited-0"
 summary

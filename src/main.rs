@@ -209,6 +209,10 @@ async fn browse(request: &accounts::Request, deterministic: bool) -> Result<()> 
         start_path: setup.resolved.start_path,
         utc: setup.utc,
         profiles: setup.profiles,
+        profile: match &setup.resolved.source {
+            accounts::Source::Profile { name, .. } => Some(name.clone()),
+            _ => None,
+        },
         warnings: setup.warnings,
     };
     b2tui::tui::run(client, opts).await

@@ -35,6 +35,8 @@ pub struct RunOptions {
     pub utc: bool,
     /// Profile names from the config file, for the profile picker.
     pub profiles: Vec<String>,
+    /// The profile in use, if the credentials came from one.
+    pub profile: Option<String>,
     /// Problems found while reading the configuration (shown once at start).
     pub warnings: Vec<String>,
 }
@@ -42,22 +44,9 @@ pub struct RunOptions {
 /// Runs the UI on an authorized client until the user quits.
 pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
     let (keymap, keymap_error) = Keymap::load();
-    let session = SessionInfo {
-        account_id: client.account_id(),
-        endpoint_label: opts.endpoint_label,
-        source_label: opts.source_label,
-        time_zone: {
-            // Scripted runs keep UTC so that their screens do not depend on the machine.
-            ui::format::set_local_time(!opts.utc && !opts.deterministic);
-            ui::format::zone_label()
-        },
-        deterministic: opts.deterministic,
-        key: current_key(&client),
-        cwd: std::env::current_dir().unwrap_or_default(),
-    };
-    let mut app = App::new(keymap, Theme::from_env(), session);
-    app.set_capabilities(client.session().capabilities.clone());
-    app.set_start_path(opts.start_path);
+    // Scripted runs keep UTC so that their screens do not depend on the machine.
+    ui::format::set_local_time(!opts.utc && !opts.deterministic);
+    let mut app = new_app(&client, &opts, keymap);
     if !opts.warnings.is_empty() {
         app.modals.push(Modal::Error {
             title: "Configuration".to_owned(),
@@ -71,19 +60,15 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
         });
     }
 
-    let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
-    let (evt_tx, mut evt_rx) = mpsc::unbounded_channel();
-    let worker = worker::spawn(client, cmd_rx, evt_tx);
-
+    let mut conn = Connection::start(client);
     let (mut term, _guard) = init()?;
     let size = term.size()?;
     app.update(Msg::Resize {
         width: size.width,
         height: size.height,
     });
-    for cmd in app.start().into_commands() {
-        cmd_tx.send(cmd)?;
-    }
+    let first = app.start().into_commands();
+    conn.send_all(&mut app, first);
 
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
@@ -101,7 +86,7 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
                 Some(Err(e)) => break Err(e.into()),
                 None => break Ok(()),
             },
-            Some(ev) = evt_rx.recv() => Msg::Worker(ev),
+            Some(ev) = conn.evt_rx.recv() => Msg::Worker(ev),
             _ = tick.tick() => {
                 // The wall clock never produces effects; it only dates relative times.
                 app.update(Msg::WallClock { unix_ms: chrono::Utc::now().timestamp_millis() });
@@ -110,14 +95,10 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
         };
         let mut pending = VecDeque::from([msg]);
         let mut quit = false;
-        while let Some(msg) = pending.pop_front() {
+        'turn: while let Some(msg) = pending.pop_front() {
             for effect in app.update(msg) {
                 match effect {
-                    Effect::Worker(cmd) => {
-                        if cmd_tx.send(cmd).is_err() {
-                            app.notify(Level::Error, "The background worker stopped");
-                        }
-                    }
+                    Effect::Worker(cmd) => conn.send(&mut app, cmd),
                     Effect::Clipboard(text) => effects::copy_to_clipboard(text.expose()),
                     Effect::Edit { target, text } => {
                         // A fresh stream stops the old one's reader, so the editor gets every key.
@@ -126,12 +107,40 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
                         let _ = term.clear();
                         pending.push_back(Msg::Edited { target, result });
                     }
+                    Effect::SwitchProfile { name } => {
+                        events = EventStream::new();
+                        let switched = switch_profile(&name, &opts).await;
+                        let _ = term.clear();
+                        match switched {
+                            Ok((client, next_opts)) => {
+                                // The old account's worker and screen go; nothing of
+                                // them carries over (no transfer runs: the app checked).
+                                let mut next = new_app(&client, &next_opts, app.keymap.clone());
+                                next.update(Msg::Resize {
+                                    width: app.size.0,
+                                    height: app.size.1,
+                                });
+                                next.notify(Level::Info, format!("Switched to profile {name}"));
+                                conn.stop();
+                                conn = Connection::start(client);
+                                app = next;
+                                let first = app.start().into_commands();
+                                conn.send_all(&mut app, first);
+                                pending.clear();
+                                break 'turn;
+                            }
+                            Err(e) => app.modals.push(Modal::Error {
+                                title: format!("Cannot switch to profile {name}"),
+                                message: format!("{e:#}\n\nStill on the current account."),
+                            }),
+                        }
+                    }
                     Effect::Quit => quit = true,
                 }
             }
             // Drain what else arrived, so a burst of pages costs one draw.
             if pending.is_empty()
-                && let Ok(ev) = evt_rx.try_recv()
+                && let Ok(ev) = conn.evt_rx.try_recv()
             {
                 pending.push_back(Msg::Worker(ev));
             }
@@ -140,9 +149,93 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
             break Ok(());
         }
     };
-    drop(cmd_tx);
-    worker.abort();
+    conn.stop();
     result
+}
+
+/// A fresh app on `client`'s account, as `opts` says.
+fn new_app(client: &B2Client, opts: &RunOptions, keymap: Keymap) -> App {
+    let session = SessionInfo {
+        account_id: client.account_id(),
+        endpoint_label: opts.endpoint_label.clone(),
+        source_label: opts.source_label.clone(),
+        time_zone: ui::format::zone_label(),
+        profiles: opts.profiles.clone(),
+        profile: opts.profile.clone(),
+        deterministic: opts.deterministic,
+        key: current_key(client),
+        cwd: std::env::current_dir().unwrap_or_default(),
+    };
+    let mut app = App::new(keymap, Theme::from_env(), session);
+    app.set_capabilities(client.session().capabilities.clone());
+    app.set_start_path(opts.start_path.clone());
+    app
+}
+
+/// Authorizes with profile `name` (its `key_command` may ask for a passphrase: the
+/// terminal is handed back to it meanwhile), and the options of a run on it.
+async fn switch_profile(
+    name: &str,
+    current: &RunOptions,
+) -> anyhow::Result<(B2Client, RunOptions)> {
+    crate::terminal::restore()?;
+    let resolved = crate::config::accounts::resolve_profile(name);
+    crate::terminal::reenter()?;
+    let resolved = resolved?;
+    let client = B2Client::authorize(&resolved.endpoint, resolved.creds.clone())
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "B2 refused {} at {}: {e}",
+                resolved.source.describe(),
+                resolved.endpoint
+            )
+        })?;
+    let opts = RunOptions {
+        endpoint_label: resolved.endpoint.clone(),
+        source_label: resolved.source.label(),
+        start_path: resolved.start_path.clone(),
+        profile: Some(name.to_owned()),
+        warnings: Vec::new(),
+        ..current.clone()
+    };
+    Ok((client, opts))
+}
+
+/// The worker of one account, and the channels to it.
+struct Connection {
+    cmd_tx: mpsc::UnboundedSender<crate::worker::Command>,
+    evt_rx: mpsc::UnboundedReceiver<crate::worker::WorkerEvent>,
+    worker: tokio::task::JoinHandle<()>,
+}
+
+impl Connection {
+    fn start(client: B2Client) -> Self {
+        let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
+        let (evt_tx, evt_rx) = mpsc::unbounded_channel();
+        let worker = worker::spawn(client, cmd_rx, evt_tx);
+        Self {
+            cmd_tx,
+            evt_rx,
+            worker,
+        }
+    }
+
+    fn send(&self, app: &mut App, cmd: crate::worker::Command) {
+        if self.cmd_tx.send(cmd).is_err() {
+            app.notify(Level::Error, "The background worker stopped");
+        }
+    }
+
+    fn send_all(&self, app: &mut App, cmds: Vec<crate::worker::Command>) {
+        for cmd in cmds {
+            self.send(app, cmd);
+        }
+    }
+
+    fn stop(&self) {
+        self.worker.abort();
+    }
 }
 
 /// The key the client uses, with the scope `b2_authorize_account` reported.

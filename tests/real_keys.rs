@@ -463,3 +463,42 @@ async fn a_key_that_expires_within_a_week_is_flagged_in_the_header() {
     let shown = draw(&live);
     assert!(shown.contains("! key expires in 3 d"), "{shown}");
 }
+
+#[test]
+fn the_profile_picker_asks_the_loop_to_switch_and_marks_the_profile_in_use() {
+    use b2tui::app::Effect;
+    let mut app = common::app::app_with(b2tui::app::SessionInfo {
+        profiles: vec!["home".to_owned(), "work".to_owned()],
+        profile: Some("home".to_owned()),
+        ..common::app::session()
+    });
+    app.update(key('P'));
+    let Some(Modal::Profiles(p)) = app.modals.last() else {
+        panic!("the picker opens: {:?}", app.modals);
+    };
+    assert_eq!(p.cursor, 0, "on the profile in use");
+    // The one in use: nothing to do.
+    let fx: Vec<Effect> = app.update(code(KeyCode::Enter)).into_iter().collect();
+    assert!(fx.is_empty(), "{fx:?}");
+    app.update(key('P'));
+    app.update(key('j'));
+    let fx: Vec<Effect> = app.update(code(KeyCode::Enter)).into_iter().collect();
+    assert_eq!(
+        fx,
+        [Effect::SwitchProfile {
+            name: "work".to_owned()
+        }]
+    );
+    assert!(app.modals.is_empty());
+    // Without profiles, P says where they come from.
+    let mut app = common::app::app();
+    app.update(key('P'));
+    assert!(app.modals.is_empty());
+    assert!(
+        app.notification
+            .as_ref()
+            .is_some_and(|n| n.text.contains("config.toml")),
+        "{:?}",
+        app.notification
+    );
+}

@@ -18,6 +18,8 @@ pub enum Effect {
     /// Suspend the terminal and edit `text` in `$EDITOR`; the loop answers with
     /// [`super::Msg::Edited`].
     Edit { target: JsonTarget, text: String },
+    /// Authorize with the config file's profile `name` and start over on that account.
+    SwitchProfile { name: String },
     /// Leave b2tui.
     Quit,
 }

@@ -10,6 +10,7 @@ pub mod keys;
 pub mod modal;
 pub mod notify;
 pub mod panes;
+pub mod profiles;
 pub mod restore;
 mod router;
 pub mod settings;
@@ -123,6 +124,9 @@ pub struct SessionInfo {
     pub source_label: String,
     /// The zone times are shown in (`UTC`, `UTC+01:00`), for the header; "" = not said.
     pub time_zone: String,
+    /// The config file's profiles (for the picker), and the one in use, if any.
+    pub profiles: Vec<String>,
+    pub profile: Option<String>,
     /// No spinner animation (for scripted terminal tests).
     pub deterministic: bool,
     /// The application key b2tui is using, with its scope.

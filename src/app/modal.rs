@@ -22,6 +22,8 @@ pub enum Modal {
     Transfer(Box<crate::app::transfers::TransferModal>),
     /// The go-to-path prompt (`app/goto.rs`).
     GoTo(Box<crate::app::goto::GoToPrompt>),
+    /// The profile picker (`app/profiles.rs`).
+    Profiles(crate::app::profiles::ProfilePicker),
 }
 
 impl Modal {
@@ -35,6 +37,7 @@ impl Modal {
             Modal::Settings(m) => m.scope(),
             Modal::Transfer(m) => m.scope(),
             Modal::GoTo(_) => Scope::GoTo,
+            Modal::Profiles(_) => Scope::Profiles,
         }
     }
 

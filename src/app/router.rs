@@ -54,6 +54,7 @@ impl App {
             Some(Modal::Settings(_)) => self.on_settings_modal_key(scope, key, action, fx),
             Some(Modal::Transfer(_)) => self.on_transfer_modal_key(scope, key, action, fx),
             Some(Modal::GoTo(_)) => self.on_goto_key(key, action, fx),
+            Some(Modal::Profiles(_)) => self.on_profiles_action(action, fx),
             None => self.on_screen_key(scope, key, action, fx),
         }
     }
@@ -137,6 +138,7 @@ impl App {
                     _ => {}
                 }
             }
+            Action::SwitchProfile => self.open_profile_picker(),
             Action::GoToPath => {
                 self.leave_settings();
                 self.view = View::Browse;

@@ -148,4 +148,6 @@ pub enum Action {
     ToggleLegalHold,
     /// Open a typed path: `b2://bucket/folder/`, or `folder/` in the open bucket.
     GoToPath,
+    /// Pick another profile of the config file (another account or key).
+    SwitchProfile,
 }

@@ -43,11 +43,13 @@ pub enum Scope {
     ConfirmCancel,
     /// The go-to-path prompt (`:`).
     GoTo,
+    /// The profile picker (`P`).
+    Profiles,
 }
 
 impl Scope {
     /// Every scope, in help-overlay order.
-    pub const ALL: [Scope; 28] = [
+    pub const ALL: [Scope; 29] = [
         Scope::Global,
         Scope::Buckets,
         Scope::Files,
@@ -76,6 +78,7 @@ impl Scope {
         Scope::Unfinished,
         Scope::ConfirmCancel,
         Scope::GoTo,
+        Scope::Profiles,
     ];
 
     /// The section name in the keymap file.
@@ -109,6 +112,7 @@ impl Scope {
             Scope::Unfinished => "unfinished",
             Scope::ConfirmCancel => "confirm_cancel",
             Scope::GoTo => "go_to",
+            Scope::Profiles => "profiles",
         }
     }
 

@@ -8,6 +8,7 @@ pub mod keys;
 pub mod layout;
 pub mod modal;
 pub mod panes;
+pub mod profiles;
 pub mod restore;
 pub mod settings;
 pub mod time_travel;

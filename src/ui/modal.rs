@@ -20,6 +20,7 @@ pub fn render(app: &App, modal: &Modal, frame: &mut Frame) {
         Modal::Settings(m) => crate::ui::settings::render_modal(app, m, frame),
         Modal::Transfer(m) => super::transfers::render_modal(app, m, frame),
         Modal::GoTo(p) => super::goto::render(app, p, frame),
+        Modal::Profiles(p) => super::profiles::render(app, p, frame),
     }
 }
 
@@ -53,6 +54,7 @@ fn scope_title(scope: Scope) -> &'static str {
         Scope::Unfinished => "Unfinished large files",
         Scope::ConfirmCancel => "Cancel",
         Scope::GoTo => "Go to a path",
+        Scope::Profiles => "Profiles",
     }
 }
 
