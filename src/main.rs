@@ -317,6 +317,14 @@ async fn demo(data: Option<PathBuf>, deterministic: bool) -> Result<()> {
 
 /// Names where the refused key came from and what to check there.
 fn explain_auth_error(e: B2Error, source: &Source) -> anyhow::Error {
+    let expired = matches!(&e, B2Error::Api { message, .. } if message.to_lowercase().contains("expired"));
+    if expired && e.code() == Some("unauthorized") {
+        return anyhow::anyhow!(
+            "the application key from {} has expired ({e}); create a new key and {}",
+            source.describe(),
+            source.fix_hint()
+        );
+    }
     match e.code() {
         // b2_authorize_account answers a wrong key with 401 bad_auth_token (or unauthorized).
         Some("unauthorized" | "bad_auth_token") => anyhow::anyhow!(

@@ -502,3 +502,35 @@ fn the_profile_picker_asks_the_loop_to_switch_and_marks_the_profile_in_use() {
         app.notification
     );
 }
+
+#[tokio::test]
+async fn an_expired_key_gets_a_clear_message_at_start() {
+    let acct = account().await;
+    let created = acct
+        .local
+        .client
+        .create_key(&CreateKeyRequest {
+            key_name: "brief".to_owned(),
+            capabilities: caps(&["listBuckets"]).iter().map(|c| (*c).to_owned()).collect(),
+            bucket_ids: vec![acct.alpha.clone()],
+            name_prefix: None,
+            valid_duration_secs: Some(1),
+        })
+        .await
+        .expect("create key");
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_b2tui"))
+        .args(["--endpoint", &acct.local.server.url, "ls", "b2://alpha-1"])
+        .env("B2_APPLICATION_KEY_ID", &created.key.application_key_id)
+        .env("B2_APPLICATION_KEY", created.secret.expose())
+        .env("XDG_CONFIG_HOME", "/nonexistent-b2tui-test")
+        .output()
+        .await
+        .expect("run b2tui");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("the application key from the environment has expired"),
+        "{err}"
+    );
+}
