@@ -206,6 +206,7 @@ mod tests {
             code: "x".into(),
             message: String::new(),
             retry_after,
+            call: None,
         }
     }
 
