@@ -145,6 +145,21 @@ async fn a_web_server_is_not_a_b2_api() {
     assert!(!e.is_retryable(), "a wrong endpoint is not tried again");
     assert!(matches!(Failure::from(&e), Failure::NotB2(_)));
 
+    // Another JSON service answering authorization is not B2 either.
+    let url = answering(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\
+         Connection: close\r\n\r\n{\"status\":\"ok\"}",
+    )
+    .await;
+    let e = authorize_err(&url).await;
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "{url}/ does not look like a B2 API: b2_authorize_account answered 200 OK \
+             (application/json), not B2's JSON; check --endpoint"
+        )
+    );
+
     // A 200 that is not JSON is not B2 either.
     let url = answering(
         "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 14\r\n\
@@ -361,4 +376,31 @@ async fn a_key_that_cannot_read_retention_hears_both_possible_causes() {
     );
     assert!(message.contains("deleteFiles"), "{message}");
     assert!(message.contains("bypassGovernance"), "{message}");
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_times_out() {
+    // Accepts connections and reads, never answers.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((sock, _)) = listener.accept().await {
+            open.push(sock);
+        }
+    });
+    let e = reqwest::Client::builder()
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap()
+        .post(format!("{url}/b2api/v3/b2_list_buckets?token=secret"))
+        .send()
+        .await
+        .unwrap_err();
+    let e = B2Error::from(e);
+    assert_eq!(
+        e.to_string(),
+        format!("cannot reach {url} (b2_list_buckets): timed out")
+    );
+    assert!(e.is_retryable());
 }

@@ -444,12 +444,17 @@ pub(super) async fn read_json<T: DeserializeOwned>(resp: reqwest::Response) -> R
     let content_type = content_type(&resp);
     let body = resp.bytes().await?;
     serde_json::from_slice(&body).map_err(|e| {
-        let call = super::advice::call_of_path(url.path()).unwrap_or("the call");
-        match serde_json::from_slice::<serde_json::Value>(&body) {
-            Ok(serde_json::Value::Object(_)) => {
-                B2Error::Decode(format!("{call} answered JSON b2tui cannot read: {e}"))
-            }
-            _ => B2Error::not_b2(&url, status, content_type.as_deref()),
+        let call = super::advice::call_of_path(url.path());
+        let object = matches!(
+            serde_json::from_slice::<serde_json::Value>(&body),
+            Ok(serde_json::Value::Object(_))
+        );
+        // Any B2 answers authorization with its account; other JSON is another service.
+        if object && call != Some("b2_authorize_account") {
+            let call = call.unwrap_or("the call");
+            B2Error::Decode(format!("{call} answered JSON b2tui cannot read: {e}"))
+        } else {
+            B2Error::not_b2(&url, status, content_type.as_deref())
         }
     })
 }
