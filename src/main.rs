@@ -108,13 +108,17 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8787")]
     listen: String,
-    /// Keep data in this folder (kept across restarts); in memory when absent.
+    /// Keep data in this folder (kept across restarts); in memory when absent. Without
+    /// --key-id/--key or the environment's key, the master key is kept there too: made and
+    /// printed on the first start, the same on every restart.
     #[arg(long)]
     data: Option<PathBuf>,
-    /// Master application key id (else B2_APPLICATION_KEY_ID, else generated).
+    /// Master application key id (else B2_APPLICATION_KEY_ID, else the one kept in --data,
+    /// else generated).
     #[arg(long, requires = "key")]
     key_id: Option<String>,
-    /// Master application key (else B2_APPLICATION_KEY, else generated).
+    /// Master application key (else B2_APPLICATION_KEY, else the one kept in --data, else
+    /// generated).
     #[arg(long, requires = "key_id")]
     key: Option<String>,
     /// Seconds an authorization token lives.
@@ -339,9 +343,27 @@ fn explain_auth_error(e: B2Error, source: &Source) -> anyhow::Error {
     }
 }
 
+/// Where `serve`'s master key came from.
+enum MasterKey {
+    /// --key-id/--key or the environment.
+    Chosen,
+    /// Kept in the --data folder.
+    Kept(emulator::master_key::StoredKey),
+    /// Made for this run only.
+    Generated,
+}
+
 async fn serve(args: ServeArgs) -> Result<()> {
+    for (name, rate) in [
+        ("--fail-rate-429", args.fail_rate_429),
+        ("--fail-rate-503", args.fail_rate_503),
+    ] {
+        if !(0.0..=1.0).contains(&rate) {
+            bail!("{name} must be between 0 and 1, got {rate}");
+        }
+    }
     let mut config = emulator::Config {
-        data_dir: args.data,
+        data_dir: args.data.clone(),
         token_lifetime: Duration::from_secs(args.token_lifetime),
         recommended_part_size: args.recommended_part_size,
         absolute_minimum_part_size: args.min_part_size,
@@ -352,23 +374,27 @@ async fn serve(args: ServeArgs) -> Result<()> {
         },
         ..emulator::Config::default()
     };
+    // The master key: the flags, else the environment (neither is ever printed or
+    // stored), else the one kept in --data (made and printed on the first start there),
+    // else a fresh one for this run, printed.
     let flags = args.key_id.zip(args.key);
     let env = Credentials::from_env();
-    let generated = flags.is_none() && env.is_none();
-    if let Some((id, key)) = flags {
+    let source = if let Some((id, key)) = flags {
         (config.master_key_id, config.master_key) = (id, key);
+        MasterKey::Chosen
     } else if let Some(creds) = env {
         config.master_key_id = creds.key_id.clone();
         config.master_key = creds.secret().to_owned();
-    }
-    for (name, rate) in [
-        ("--fail-rate-429", args.fail_rate_429),
-        ("--fail-rate-503", args.fail_rate_503),
-    ] {
-        if !(0.0..=1.0).contains(&rate) {
-            bail!("{name} must be between 0 and 1, got {rate}");
-        }
-    }
+        MasterKey::Chosen
+    } else if let Some(dir) = &args.data {
+        let kept = emulator::master_key::load_or_create(dir)
+            .context("keeping the master key in the data folder")?;
+        config.master_key_id = kept.key_id.clone();
+        config.master_key = kept.key.clone();
+        MasterKey::Kept(kept)
+    } else {
+        MasterKey::Generated
+    };
     let key_id = config.master_key_id.clone();
     let key = config.master_key.clone();
     let emu = emulator::Emulator::open(config).context("opening the local B2's store")?;
@@ -380,10 +406,33 @@ async fn serve(args: ServeArgs) -> Result<()> {
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr()?;
     println!("listening on http://{addr}");
-    if generated {
-        // Generated keys are printed once so that the user can connect; chosen keys never are.
-        println!("master key id: {key_id}");
-        println!("master key:    {key}");
+    match &source {
+        // Chosen keys are never printed.
+        MasterKey::Chosen => {}
+        // Generated keys are printed so that the user can connect: a kept one only on the
+        // start that made it, then its id and where it is kept.
+        MasterKey::Generated => {
+            println!("master key id: {key_id}");
+            println!("master key:    {key}");
+        }
+        MasterKey::Kept(kept) if kept.created => {
+            println!("master key id: {key_id}");
+            println!("master key:    {key}");
+            println!(
+                "master key kept in {} (printed only this once)",
+                kept.path.display()
+            );
+        }
+        MasterKey::Kept(kept) => {
+            println!("master key id: {key_id}");
+            println!("master key kept in {}", kept.path.display());
+            if kept.readable_by_others {
+                eprintln!(
+                    "b2tui serve: warning: {} can be read by other users; chmod 600 it",
+                    kept.path.display()
+                );
+            }
+        }
     }
     use std::io::Write as _;
     std::io::stdout().flush()?;

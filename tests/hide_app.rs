@@ -169,6 +169,7 @@ fn a_failed_folder_listing_closes_the_question() {
             code: "unauthorized".into(),
             message: "no listFiles".into(),
             retry_after: None,
+            call: None,
         },
     )));
     assert!(

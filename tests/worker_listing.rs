@@ -146,7 +146,8 @@ async fn buckets_are_sorted_and_failures_carry_the_b2_code() {
         events,
         [WorkerEvent::RequestFailed {
             req: RequestId(4),
-            error: Failure::B2 {
+            error: Failure::Refused {
+                call: "b2_list_buckets",
                 status: 401,
                 code: "unauthorized".into(),
                 message: "no listBuckets".into(),

@@ -2,6 +2,7 @@
 //! `ui/modal.rs` draws them.
 
 use super::keys::KeysModal;
+use crate::b2::advice;
 use crate::input::Scope;
 use crate::worker::Failure;
 
@@ -45,37 +46,51 @@ impl Modal {
     pub fn listing_error(what: &str, error: &Failure) -> Self {
         Modal::Error {
             title: format!("Could not list {what}"),
-            message: format!("{}\n\n{}", said(error), hint(error.code())),
+            message: format!("{}\n\n{}", said(error), hint(what, error)),
         }
     }
 }
 
-/// A failure as the error dialogs word it: `B2 answered <code>: <message>`, or the reason
-/// when B2 never answered.
+/// A failure as the error dialogs word it: `B2 answered <code> to <call>: <message>`, or
+/// the reason when B2 never answered.
 pub fn said(error: &Failure) -> String {
-    match error.code() {
-        Some(code) => format!("B2 answered {code}: {}", error.message()),
-        None => error.message().to_owned(),
+    match (error.code(), error.call()) {
+        (Some(code), Some(call)) => format!("B2 answered {code} to {call}: {}", error.message()),
+        (Some(code), None) => format!("B2 answered {code}: {}", error.message()),
+        _ => error.message().to_owned(),
     }
 }
 
-/// What the user can do about an error code.
-fn hint(code: Option<&str>) -> &'static str {
-    match code {
-        Some("unauthorized" | "access_denied") => {
-            "The application key may lack the listBuckets/listFiles capability, or be \
-             restricted to another bucket or name prefix. Use a key that allows it."
+/// What the user can do about a failed listing of `what` (`buckets`, `files`, ...): the
+/// advice for B2's code (`b2::advice`, naming the capability the listing call needs), else
+/// what fits the kind of failure.
+pub fn hint(what: &str, error: &Failure) -> String {
+    let listing_call = match what {
+        "buckets" => Some("b2_list_buckets"),
+        "files" => Some("b2_list_file_names"),
+        "hidden files" | "files to delete" | "versions" | "versions for the restore plan" => {
+            Some("b2_list_file_versions")
         }
-        Some("bad_auth_token" | "expired_auth_token") => {
-            "The authorization is no longer valid. Restart b2tui to authorize again."
+        _ => None,
+    };
+    let advice = match (error.code(), error.call().or(listing_call)) {
+        (Some(code), call) => {
+            let message = Some(error.message()).filter(|m| *m != code).unwrap_or("");
+            advice::advice(call, code, message)
         }
-        Some("invalid_bucket_id" | "bad_bucket_id" | "not_found") => {
-            "The bucket may have been deleted. Press R in the buckets pane to refresh."
+        (None, _) => error.advice(),
+    };
+    match (advice, error) {
+        (Some(a), e) if e.is_retryable() => format!("{a} Press R to try again."),
+        (Some(a), _) => a,
+        (None, Failure::Network(_)) => {
+            "Check the network connection, then press R to try again.".to_owned()
         }
-        Some("cap_exceeded" | "transaction_cap_exceeded") => {
-            "The account reached a transaction cap. Raise it in the Backblaze web console."
+        (None, Failure::NotB2(_)) => {
+            "The endpoint b2tui was started with does not answer as B2 does; start b2tui \
+             with the right --endpoint."
+                .to_owned()
         }
-        None => "Check the network connection, then press R to try again.",
-        Some(_) => "Press R to try again.",
+        (None, _) => "Press R to try again.".to_owned(),
     }
 }

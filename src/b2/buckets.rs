@@ -204,6 +204,7 @@ impl B2Client {
             code: "bad_bucket_id".into(),
             message: format!("bucket {bucket_id} no longer exists"),
             retry_after: None,
+            call: Some("b2_list_buckets"),
         })
     }
 

@@ -481,17 +481,37 @@ async fn fetch_session(
     .await
 }
 
+/// A success's JSON body as `T`. A failure becomes B2's error (or, without B2's JSON, a
+/// server that is not B2); a success that is not JSON at all is not B2 either.
 pub(super) async fn read_json<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T, B2Error> {
     if !resp.status().is_success() {
         return Err(error_from(resp).await);
     }
+    let url = resp.url().clone();
+    let status = resp.status();
+    let content_type = content_type(&resp);
     let body = resp.bytes().await?;
-    serde_json::from_slice(&body).map_err(|e| B2Error::Decode(e.to_string()))
+    serde_json::from_slice(&body).map_err(|e| {
+        let call = super::advice::call_of_path(url.path());
+        let object = matches!(
+            serde_json::from_slice::<serde_json::Value>(&body),
+            Ok(serde_json::Value::Object(_))
+        );
+        // Any B2 answers authorization with its account; other JSON is another service.
+        if object && call != Some("b2_authorize_account") {
+            let call = call.unwrap_or("the call");
+            B2Error::Decode(format!("{call} answered JSON b2tui cannot read: {e}"))
+        } else {
+            B2Error::not_b2(&url, status, content_type.as_deref())
+        }
+    })
 }
 
 /// Reads B2's error body and `Retry-After` from a failed response.
 pub(crate) async fn error_from(resp: reqwest::Response) -> B2Error {
-    let status = resp.status().as_u16();
+    let status = resp.status();
+    let url = resp.url().clone();
+    let content_type = content_type(&resp);
     let retry_after = resp
         .headers()
         .get("Retry-After")
@@ -499,7 +519,14 @@ pub(crate) async fn error_from(resp: reqwest::Response) -> B2Error {
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(Duration::from_secs);
     match resp.bytes().await {
-        Ok(body) => B2Error::from_response(status, &body, retry_after),
+        Ok(body) => B2Error::from_answer(&url, status, content_type.as_deref(), &body, retry_after),
         Err(e) => e.into(),
     }
+}
+
+fn content_type(resp: &reqwest::Response) -> Option<String> {
+    resp.headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
 }

@@ -1,6 +1,7 @@
 //! The B2 Native API client: wire types, one error type, retries and re-authorization.
 //! Knows nothing of the terminal; `anyhow` stays out (typed errors only).
 
+pub mod advice;
 pub mod auth;
 pub mod buckets;
 pub mod client;

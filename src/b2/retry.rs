@@ -247,6 +247,7 @@ mod tests {
             code: "x".into(),
             message: String::new(),
             retry_after,
+            call: None,
         }
     }
 

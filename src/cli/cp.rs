@@ -226,7 +226,8 @@ async fn report(
                 let Some(ev) = ev else { break };
                 let line = match ev {
                     TransferEvent::Failed { id, error } => engine.job(id).map(|j| {
-                        format!("b2tui: failed: {} → {}: {error}", j.source, j.destination)
+                        let advice = error.advice().map(|a| format!(" ({a})")).unwrap_or_default();
+                        format!("b2tui: failed: {} → {}: {error}{advice}", j.source, j.destination)
                     }),
                     TransferEvent::DestinationChanged { id, destination } => {
                         engine.job(id).map(|j| {

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use serde::Deserialize;
 use toml::Spanned;
@@ -158,14 +157,150 @@ impl Binding {
     }
 }
 
+/// One binding as written in a keymap file, with where each value sits (for errors).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawBinding {
     keys: Vec<Spanned<String>>,
-    /// An action's name, or `none` to unbind the keys (user files only).
     action: Spanned<String>,
     #[serde(default)]
     desc: String,
+}
+
+/// A keymap file's sections, each a list of bindings.
+type RawKeymap = HashMap<Spanned<String>, Vec<RawBinding>>;
+
+/// What is wrong in a keymap file, in plain words, and on which line (when known).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeymapError {
+    pub problem: String,
+    pub line: Option<usize>,
+}
+
+impl KeymapError {
+    fn at(problem: String, text: &str, offset: usize) -> Self {
+        Self {
+            problem,
+            line: Some(line_of(text, offset)),
+        }
+    }
+
+    /// The error as the user reads it: `unknown action "quitt" at line 3 of PATH`.
+    pub fn in_file(&self, path: &str) -> String {
+        match self.line {
+            Some(line) => format!("{} at line {line} of {path}", self.problem),
+            None => format!("{} in {path}", self.problem),
+        }
+    }
+}
+
+impl fmt::Display for KeymapError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{} at line {line}", self.problem),
+            None => f.write_str(&self.problem),
+        }
+    }
+}
+
+impl std::error::Error for KeymapError {}
+
+/// The 1-based line of byte `offset` in `text`.
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset).unwrap_or(text).matches('\n').count() + 1
+}
+
+/// A TOML or shape error of a keymap file, reworded where serde's words are not plain.
+fn parse_error(e: &toml::de::Error, text: &str) -> KeymapError {
+    let message = e.message().trim();
+    let quoted = |prefix: &str| {
+        let rest = message.strip_prefix(prefix)?;
+        let rest = rest.strip_prefix('`')?;
+        Some(rest[..rest.find('`')?].to_owned())
+    };
+    let problem = if let Some(field) = quoted("unknown field ") {
+        format!("unknown setting \"{field}\" in a binding (a binding has keys, action and desc)")
+    } else if let Some(field) = quoted("missing field ") {
+        format!("a binding without \"{field}\" (a binding needs keys and action)")
+    } else if message.starts_with("invalid type: map, expected a sequence") {
+        let header = e
+            .span()
+            .and_then(|span| text.get(span.start..)?.lines().next())
+            .map(str::trim)
+            .filter(|h| h.starts_with('[') && !h.starts_with("[["))
+            .unwrap_or("[section]");
+        format!("a section must be a list of bindings: write [{header}], not {header}")
+    } else if message.contains("expected a sequence") {
+        "keys must be a list, like keys = [\"j\", \"down\"]".to_owned()
+    } else if message.contains("expected a string") {
+        "keys, action and desc are text in quotes, like action = \"quit\"".to_owned()
+    } else if message.starts_with("invalid type") {
+        format!("a value of the wrong kind ({message})")
+    } else {
+        format!("not valid TOML: {message}")
+    };
+    match e.span() {
+        Some(span) => KeymapError::at(problem, text, span.start),
+        None => KeymapError {
+            problem,
+            line: None,
+        },
+    }
+}
+
+/// `action = "..."`: an action's snake_case name.
+fn parse_action(name: &str) -> Option<Action> {
+    use serde::de::IntoDeserializer;
+    let de: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
+        name.into_deserializer();
+    Action::deserialize(de).ok()
+}
+
+/// The known name closest to `wrong` (a typo of one or two letters), for "did you mean".
+fn closest<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .into_iter()
+        .map(|k| (edit_distance(wrong, k), k))
+        .filter(|(d, k)| *d <= 2.min(k.len() / 2))
+        .min()
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(here + 1);
+            prev = here;
+        }
+    }
+    row[b.len()]
+}
+
+/// Every action name the default keymap uses (the names a user file can bind).
+fn known_actions() -> Vec<String> {
+    let raw: RawKeymap = toml::from_str(DEFAULT_KEYMAP).unwrap_or_default();
+    let mut names: Vec<String> = raw
+        .into_values()
+        .flatten()
+        .map(|b| b.action.into_inner())
+        .collect();
+    names.push("none".to_owned());
+    names.sort();
+    names.dedup();
+    names
+}
+
+fn did_you_mean(wrong: &str, known: &[String]) -> String {
+    closest(wrong, known.iter().map(String::as_str))
+        .map(|k| format!(" (did you mean \"{k}\"?)"))
+        .unwrap_or_default()
 }
 
 /// Bindings by scope, in file order (which is also help and footer order).
@@ -186,93 +321,97 @@ impl Keymap {
     }
 
     /// The defaults with the user's file merged over them, if it exists. A broken user file
-    /// yields the defaults and the error, so the caller can tell the user.
+    /// yields the defaults and the error (naming the file, the line and the bad value), so
+    /// the caller can tell the user.
     pub fn load() -> (Self, Option<anyhow::Error>) {
-        let mut map = Self::default_keymap();
-        let Some(path) = user_keymap_path() else {
-            return (map, None);
-        };
+        match user_keymap_path() {
+            Some(path) => Self::load_from(&path),
+            None => (Self::default_keymap(), None),
+        }
+    }
+
+    /// [`Keymap::load`] with the user file at `path` (none there: the defaults).
+    pub fn load_from(path: &Path) -> (Self, Option<anyhow::Error>) {
+        let map = Self::default_keymap();
         if !path.exists() {
             return (map, None);
         }
-        let merged = std::fs::read_to_string(&path)
-            .with_context(|| format!("reading {}", path.display()))
-            .and_then(|text| {
-                let mut candidate = map.clone();
-                candidate
-                    .merge_str(&text)
-                    .with_context(|| crate::config::accounts::display_path(&path))?;
-                Ok(candidate)
-            });
-        match merged {
-            Ok(m) => {
-                map = m;
-                (map, None)
-            }
-            Err(e) => (map, Some(e)),
+        let shown = display_path(path);
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) => return (map, Some(anyhow::anyhow!("cannot read {shown}: {e}"))),
+        };
+        let mut candidate = map.clone();
+        match candidate.merge_str(&text) {
+            Ok(()) => (candidate, None),
+            Err(e) => (map, Some(anyhow::anyhow!(e.in_file(&shown)))),
         }
     }
 
     /// Merges keymap text over this map: each binding's keys leave any earlier binding of
-    /// the same scope, then the binding is added (unless its action is `none`).
-    /// Errors start with the line they are about (`line 3: unknown action "fly"`).
-    pub fn merge_str(&mut self, text: &str) -> anyhow::Result<()> {
-        let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
-        let raw: HashMap<String, Vec<RawBinding>> = toml::from_str(text).map_err(|e| {
-            let message = e.message().trim().replace("unknown field", "unknown key");
-            match e.span() {
-                Some(span) => anyhow::anyhow!("line {}: {message}", line_of(span.start)),
-                None => anyhow::anyhow!("{message}"),
-            }
-        })?;
+    /// the same scope, then the binding is added (unless its action is `none`). Nothing is
+    /// merged when the text has an error.
+    pub fn merge_str(&mut self, text: &str) -> Result<(), KeymapError> {
+        let raw: RawKeymap = toml::from_str(text).map_err(|e| parse_error(&e, text))?;
         let mut sections: Vec<_> = raw.into_iter().collect();
-        sections.sort_by(|a, b| a.0.cmp(&b.0));
+        sections.sort_by_key(|(name, _)| name.span().start);
+        // Check everything first, so a bad file changes nothing.
+        let mut parsed = Vec::new();
         for (name, bindings) in sections {
-            let Some(scope) = Scope::from_name(&name) else {
-                let header = format!("[[{name}]]");
-                let line = text
-                    .lines()
-                    .position(|l| l.trim_start().starts_with(&header))
-                    .map(|i| format!("line {}: ", i + 1))
-                    .unwrap_or_default();
-                bail!("{line}unknown keymap section {header}");
+            let Some(scope) = Scope::from_name(name.get_ref()) else {
+                let known: Vec<String> = Scope::ALL.iter().map(|s| s.name().to_owned()).collect();
+                return Err(KeymapError::at(
+                    format!(
+                        "unknown section [[{}]]{} (sections: {})",
+                        name.get_ref(),
+                        did_you_mean(name.get_ref(), &known),
+                        known.join(", ")
+                    ),
+                    text,
+                    name.span().start,
+                ));
             };
             for rb in bindings {
-                let keys = rb
-                    .keys
-                    .iter()
-                    .map(|k| {
-                        KeyChord::parse(k.get_ref()).with_context(|| {
+                let mut keys = Vec::new();
+                for k in &rb.keys {
+                    let chord = KeyChord::parse(k.get_ref()).ok_or_else(|| {
+                        KeymapError::at(
                             format!(
-                                "line {}: unknown key {:?} in [[{name}]]",
-                                line_of(k.span().start),
-                                k.get_ref()
-                            )
-                        })
-                    })
-                    .collect::<anyhow::Result<Vec<_>>>()?;
+                                "unknown key \"{}\" in [[{}]] (key names: letters, enter, \
+                                 esc, tab, up, pgdn, f1, ctrl-x, ...)",
+                                k.get_ref(),
+                                name.get_ref()
+                            ),
+                            text,
+                            k.span().start,
+                        )
+                    })?;
+                    keys.push(chord);
+                }
                 let action = match rb.action.get_ref().as_str() {
                     "none" => None,
-                    other => Some(parse_action(other).with_context(|| {
-                        format!(
-                            "line {}: unknown action {other:?} (the actions are the ones in \
-                             the default keymap, or \"none\" to unbind)",
-                            line_of(rb.action.span().start)
+                    other => Some(parse_action(other).ok_or_else(|| {
+                        KeymapError::at(
+                            format!(
+                                "unknown action \"{other}\"{}",
+                                did_you_mean(other, &known_actions())
+                            ),
+                            text,
+                            rb.action.span().start,
                         )
                     })?),
                 };
-                let list = self.scopes.entry(scope).or_default();
-                for b in list.iter_mut() {
-                    b.keys.retain(|k| !keys.contains(k));
-                }
-                list.retain(|b| !b.keys.is_empty());
-                if let Some(action) = action {
-                    list.push(Binding {
-                        keys,
-                        action,
-                        desc: rb.desc,
-                    });
-                }
+                parsed.push((scope, keys, action, rb.desc));
+            }
+        }
+        for (scope, keys, action, desc) in parsed {
+            let list = self.scopes.entry(scope).or_default();
+            for b in list.iter_mut() {
+                b.keys.retain(|k| !keys.contains(k));
+            }
+            list.retain(|b| !b.keys.is_empty());
+            if let Some(action) = action {
+                list.push(Binding { keys, action, desc });
             }
         }
         Ok(())
@@ -312,12 +451,13 @@ impl Keymap {
     }
 }
 
-/// An action by its keymap name (`move_down`).
-fn parse_action(name: &str) -> Option<Action> {
-    use serde::de::IntoDeserializer as _;
-    let de: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
-        name.into_deserializer();
-    Action::deserialize(de).ok()
+/// `path` with the home folder written `~`.
+fn display_path(path: &Path) -> String {
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty());
+    match home.and_then(|h| path.strip_prefix(&h).ok().map(Path::to_owned)) {
+        Some(rest) => format!("~/{}", rest.display()),
+        None => path.display().to_string(),
+    }
 }
 
 /// `$XDG_CONFIG_HOME/b2tui/keymap.toml`, else `~/.config/b2tui/keymap.toml`.
@@ -453,30 +593,87 @@ mod tests {
         );
     }
 
-    #[test]
-    fn errors_name_the_line_and_the_value_in_plain_words() {
+    /// The error for `text`, as the user reads it.
+    fn error(text: &str) -> String {
         let mut map = Keymap::default_keymap();
-        let err = |map: &mut Keymap, text: &str| format!("{:#}", map.merge_str(text).unwrap_err());
-        let e = err(&mut map, "\n[[files]]\nkeys = [\"j\"]\naction = \"fly\"\n");
-        assert!(e.starts_with("line 4: unknown action \"fly\""), "{e}");
-        assert!(!e.contains("RawAction") && !e.contains("variant"), "{e}");
-        let e = err(
-            &mut map,
-            "[[files]]\nkeys = [\"j\", \"hyper-j\"]\naction = \"quit\"\n",
+        map.merge_str(text).expect_err("a bad file").to_string()
+    }
+
+    #[test]
+    fn errors_name_the_line_and_the_bad_value_in_plain_words() {
+        assert_eq!(
+            error("# mine\n[[global]]\nkeys = [\"x\"]\naction = \"quitt\"\n"),
+            "unknown action \"quitt\" (did you mean \"quit\"?) at line 4"
         );
-        assert!(e.starts_with("line 2: unknown key \"hyper-j\""), "{e}");
-        let e = err(&mut map, "\n\n[[nowhere]]\nkeys=[\"j\"]\naction=\"quit\"\n");
+        assert_eq!(
+            error("[[files]]\nkeys = [\"j\", \"hyper-j\"]\naction = \"quit\"\n"),
+            "unknown key \"hyper-j\" in [[files]] (key names: letters, enter, esc, tab, up, \
+             pgdn, f1, ctrl-x, ...) at line 2"
+        );
+        let e = error("\n\n[[filez]]\nkeys = [\"j\"]\naction = \"quit\"\n");
         assert!(
-            e.starts_with("line 3: unknown keymap section [[nowhere]]"),
+            e.starts_with("unknown section [[filez]] (did you mean \"files\"?) (sections: "),
             "{e}"
         );
-        let e = err(
-            &mut map,
-            "[[files]]\nkeys=[\"j\"]\naction=\"quit\"\ncolour = 1\n",
+        assert!(e.ends_with(" at line 3"), "{e}");
+        let e = error("[[files]]\nkeys = [\"j\"]\nacton = \"quit\"\n");
+        assert!(
+            e.starts_with("unknown setting \"acton\" in a binding"),
+            "{e}"
         );
-        assert!(e.starts_with("line 4: unknown key `colour`"), "{e}");
-        // "none" still unbinds.
-        map.merge_str("[[global]]\nkeys=[\"j\"]\naction=\"none\"\n")
-            .expect("none unbinds");
+        let e = error("[files]\nkeys = [\"j\"]\naction = \"quit\"\n");
+        assert_eq!(
+            e,
+            "a section must be a list of bindings: write [[files]], not [files] at line 1"
+        );
+        let e = error("[[files]]\nkeys = [3]\naction = \"quit\"\n");
+        assert!(
+            e.starts_with("keys, action and desc are text in quotes"),
+            "{e}"
+        );
+        let e = error("[[files]]\nkeys = \"j\"\naction = \"quit\"\n");
+        assert!(e.starts_with("keys must be a list"), "{e}");
+        assert!(e.ends_with("at line 2"), "{e}");
+        let e = error("[[files]]\nkeys = [\"j\"\naction = \"quit\"\n");
+        assert!(e.starts_with("not valid TOML: "), "{e}");
+        assert!(!e.contains("variant"), "no serde words: {e}");
+    }
+
+    #[test]
+    fn a_bad_file_changes_nothing_and_load_names_it() {
+        let mut map = Keymap::default_keymap();
+        let bad = "[[global]]\nkeys = [\"z\"]\naction = \"quit\"\n\n\
+                   [[global]]\nkeys = [\"y\"]\naction = \"jump\"\n";
+        assert!(map.merge_str(bad).is_err());
+        let z = key(KeyCode::Char('z'), KeyModifiers::NONE);
+        assert_eq!(
+            map.resolve(Scope::Files, &z),
+            None,
+            "the good half is not merged"
+        );
+
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("keymap.toml");
+        std::fs::write(&path, bad).expect("write");
+        let (loaded, err) = Keymap::load_from(&path);
+        let err = format!("{:#}", err.expect("an error"));
+        assert_eq!(
+            err,
+            format!("unknown action \"jump\" at line 7 of {}", path.display())
+        );
+        assert_eq!(loaded.resolve(Scope::Files, &z), None, "the defaults");
+        assert_eq!(
+            loaded.resolve(Scope::Files, &key(KeyCode::Char('q'), KeyModifiers::NONE)),
+            Some(Action::Quit)
+        );
+        std::fs::write(&path, "[[global]]\nkeys = [\"z\"]\naction = \"quit\"\n").expect("write");
+        let (loaded, err) = Keymap::load_from(&path);
+        assert!(err.is_none());
+        assert_eq!(loaded.resolve(Scope::Files, &z), Some(Action::Quit));
+        assert!(
+            Keymap::load_from(&dir.path().join("absent.toml"))
+                .1
+                .is_none()
+        );
     }
 }

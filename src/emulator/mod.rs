@@ -11,6 +11,7 @@ mod faults;
 mod handlers;
 mod ids;
 mod lifecycle;
+pub mod master_key;
 mod names;
 pub mod seed;
 mod sse;

@@ -3,7 +3,7 @@
 
 use crate::app::{App, Effects, Level, Modal};
 use crate::worker::restore::{Op, OpFailure, RestoreCommand};
-use crate::worker::{Command, RequestId};
+use crate::worker::{Command, Failure, RequestId};
 
 /// Failures listed in the job report; the rest are counted.
 const SHOWN_FAILURES: usize = 12;
@@ -81,20 +81,39 @@ impl App {
     }
 }
 
-/// The report of a job with failures: counts, then each failure with B2's code.
+/// The report of a job with failures: counts, then each failure with B2's code (or the
+/// Object Lock that refused it), then what to do about them.
 fn job_failed(what: &str, succeeded: usize, failures: &[OpFailure]) -> Modal {
     let mut message = format!("{succeeded} succeeded, {} failed.\n", failures.len());
     for f in failures.iter().take(SHOWN_FAILURES) {
-        let code = f.error.code().unwrap_or("error");
-        message.push_str(&format!("\n{}: {code} — {}", f.name, f.error.message()));
+        match f.error.code() {
+            Some(code) => {
+                message.push_str(&format!("\n{}: {code} — {}", f.name, f.error.message()))
+            }
+            None => message.push_str(&format!("\n{}: {}", f.name, f.error.message())),
+        }
     }
     if failures.len() > SHOWN_FAILURES {
         message.push_str(&format!("\n…and {} more", failures.len() - SHOWN_FAILURES));
     }
-    if failures.iter().any(|f| f.error.is_denied()) {
-        message.push_str(
-            "\n\nThe application key may lack a capability (deleteFiles, writeFiles) for these names.",
-        );
+    let mut advice: Vec<String> = Vec::new();
+    // A refusal without its call (the worker names it) is about the job's own calls.
+    let advise = |f: &Failure| match f.call() {
+        None if f.is_denied() => Some(
+            "The application key may lack a capability (deleteFiles, writeFiles) for these \
+             names, or be restricted to another bucket or name prefix."
+                .to_owned(),
+        ),
+        _ => f.advice(),
+    };
+    for a in failures.iter().filter_map(|f| advise(&f.error)) {
+        if !advice.contains(&a) {
+            advice.push(a);
+        }
+    }
+    for a in advice.iter().take(3) {
+        message.push_str("\n\n");
+        message.push_str(a);
     }
     Modal::Error {
         title: format!("Some steps failed: {what}"),

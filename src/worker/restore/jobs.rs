@@ -7,9 +7,12 @@ use futures::StreamExt;
 
 use super::scan::{Scan, versions_under};
 use super::{Op, OpFailure, RestoreEvent};
-use crate::b2::{B2Client, B2Error, BucketId, CopyOptions, FileAction, ListFileVersionsRequest};
+use crate::b2::{
+    B2Client, B2Error, BucketId, CopyOptions, FileAction, FileId, ListFileVersionsRequest,
+};
 use crate::worker::Failure;
 use crate::worker::RequestId;
+use crate::worker::failure::Lock;
 use crate::worker::history::{self, HiddenFile};
 
 /// At most this many B2 calls of one job at a time.
@@ -113,10 +116,37 @@ async fn run_op(
         Op::Unhide { name } => unhide(client, bucket, name).await,
         Op::Copy { name, source } => client.copy_version(source, name, copy).await.map(drop),
         Op::Hide { name } => client.hide_file(bucket, name).await.map(drop),
-        Op::Delete { name, id } => client.delete_file_version(name, id).await.map(drop),
+        Op::Delete { name, id } => match client.delete_file_version(name, id).await {
+            Err(e) if Failure::from(&e).is_denied() => {
+                return Err(OpFailure {
+                    name: name.to_owned(),
+                    error: refused_delete(client, id, &e).await,
+                });
+            }
+            r => r.map(drop),
+        },
         Op::UnhideFolder { .. } => Ok(()),
     };
     r.map_err(|e| failure(name, &e))
+}
+
+/// A refused delete: Object Lock when the version's retention or legal hold (as far as
+/// the key may read them) protects it, else B2's refusal as it came.
+async fn refused_delete(client: &B2Client, id: &FileId, e: &B2Error) -> Failure {
+    let Ok(v) = client.get_locked_file_info(id).await else {
+        return Failure::from(e);
+    };
+    let now = chrono::Utc::now().timestamp_millis();
+    let retention = v
+        .file_retention
+        .as_ref()
+        .and_then(|r| r.value.as_ref())
+        .and_then(|r| Some((r.mode.clone()?, r.retain_until_timestamp?)))
+        .filter(|(_, until)| *until > now);
+    match Lock::new(retention, v.is_held()) {
+        Some(lock) => Failure::Locked(lock),
+        None => Failure::from(e),
+    }
 }
 
 /// Unhides a name the way b2sdk does: the newest entry must be a hide marker, which is
@@ -143,6 +173,7 @@ async fn unhide(client: &B2Client, bucket: &BucketId, name: &str) -> Result<(), 
             code: "not_hidden".to_owned(),
             message: format!("{name} is not hidden"),
             retry_after: None,
+            call: None,
         }),
     }
 }
