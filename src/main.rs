@@ -321,7 +321,8 @@ async fn demo(data: Option<PathBuf>, deterministic: bool) -> Result<()> {
 
 /// Names where the refused key came from and what to check there.
 fn explain_auth_error(e: B2Error, source: &Source) -> anyhow::Error {
-    let expired = matches!(&e, B2Error::Api { message, .. } if message.to_lowercase().contains("expired"));
+    let expired =
+        matches!(&e, B2Error::Api { message, .. } if message.to_lowercase().contains("expired"));
     if expired && e.code() == Some("unauthorized") {
         return anyhow::anyhow!(
             "the application key from {} has expired ({e}); create a new key and {}",

@@ -511,7 +511,10 @@ async fn an_expired_key_gets_a_clear_message_at_start() {
         .client
         .create_key(&CreateKeyRequest {
             key_name: "brief".to_owned(),
-            capabilities: caps(&["listBuckets"]).iter().map(|c| (*c).to_owned()).collect(),
+            capabilities: caps(&["listBuckets"])
+                .iter()
+                .map(|c| (*c).to_owned())
+                .collect(),
             bucket_ids: vec![acct.alpha.clone()],
             name_prefix: None,
             valid_duration_secs: Some(1),

@@ -81,7 +81,9 @@ async fn retries_until_finished(
 
 fn b2_failure(f: &Failure) -> (u16, &str) {
     match f {
-        Failure::B2 { status, code, .. } => (*status, code.as_str()),
+        Failure::B2 { status, code, .. } | Failure::Refused { status, code, .. } => {
+            (*status, code.as_str())
+        }
         other => panic!("expected a B2 answer, got {other:?}"),
     }
 }

@@ -213,7 +213,9 @@ impl RetryWait {
     /// The failure in a few words: `503 service_unavailable`, or the network's reason.
     pub fn cause(&self) -> String {
         match &self.error {
-            Failure::B2 { status, code, .. } => format!("{status} {code}"),
+            Failure::B2 { status, code, .. } | Failure::Refused { status, code, .. } => {
+                format!("{status} {code}")
+            }
             other => other.message().to_owned(),
         }
     }
