@@ -1229,3 +1229,58 @@ fn unfinished_files_show_their_whole_start_time() {
         );
     }
 }
+
+/// The footer of the transfers view with job `id` under the cursor.
+fn footer_for(app: &mut App, id: u64) -> String {
+    app.send(key('g'));
+    for _ in 0..app.transfers.jobs.len() {
+        if app.transfers.selected().map(|j| j.id) == Some(JobId(id)) {
+            break;
+        }
+        app.send(key('j'));
+    }
+    assert_eq!(app.transfers.selected().map(|j| j.id), Some(JobId(id)));
+    rows(&draw(app)).last().cloned().unwrap_or_default()
+}
+
+#[test]
+fn the_transfers_footer_offers_the_keys_of_the_job_under_the_cursor() {
+    let mut app = browsing();
+    with_jobs(&mut app);
+    app.send(key('t'));
+    // Running: cancel and pause; no retry.
+    let running = footer_for(&mut app, 1);
+    assert!(
+        running.contains("c cancel") && running.contains("p pause"),
+        "{running}"
+    );
+    assert!(!running.contains("r retry"), "{running}");
+    // Done: nothing to cancel, pause or retry; clearing finished jobs is offered.
+    let done = footer_for(&mut app, 2);
+    assert!(
+        !done.contains("c cancel") && !done.contains("p pause"),
+        "{done}"
+    );
+    assert!(
+        !done.contains("r retry") && done.contains("x clear"),
+        "{done}"
+    );
+    // Failed: retry.
+    let failed = footer_for(&mut app, 3);
+    assert!(
+        failed.contains("r retry") && !failed.contains("c cancel"),
+        "{failed}"
+    );
+    // Paused: resume and cancel.
+    let paused = footer_for(&mut app, 5);
+    assert!(
+        paused.contains("p resume") && paused.contains("c cancel"),
+        "{paused}"
+    );
+    // Queued: cancel and pause.
+    let queued = footer_for(&mut app, 6);
+    assert!(
+        queued.contains("c cancel") && queued.contains("p pause"),
+        "{queued}"
+    );
+}

@@ -196,16 +196,25 @@ pub fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
     let scope = app.scope();
     let hint = |b: &crate::config::Binding, scope| {
         let key = b.keys.first()?.label();
+        // The transfers view offers only what applies to the job under the cursor.
+        let desc = if scope == Scope::Transfers {
+            match app.offered_for_job(b.action)? {
+                Some(words) => words.to_owned(),
+                None => b.desc.clone(),
+            }
+        } else {
+            b.desc.clone()
+        };
         // An action the key cannot do stays listed, dimmed, naming what it needs.
         Some(match app.missing_for(scope, b.action) {
             Some(cap) => Hint {
                 key,
-                desc: format!("{} (needs {cap})", b.desc),
+                desc: format!("{desc} (needs {cap})"),
                 unavailable: true,
             },
             None => Hint {
                 key,
-                desc: b.desc.clone(),
+                desc,
                 unavailable: false,
             },
         })

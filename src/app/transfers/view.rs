@@ -68,6 +68,33 @@ impl App {
         }
     }
 
+    /// Whether the view offers `action` for the job under the cursor, so the footer shows
+    /// only the keys that do something to it: None = not now; `Some(None)` = as the keymap
+    /// words it; `Some(Some(words))` = in these words (`p` pauses or resumes).
+    pub fn offered_for_job(&self, action: Action) -> Option<Option<&'static str>> {
+        let state = self.transfers.selected().map(|j| &j.state);
+        let finished = |s: &JobState| s.is_final() && *s != JobState::Paused;
+        match action {
+            Action::CancelJob => state.filter(|s| !finished(s)).map(|_| None),
+            Action::PauseJob => match state? {
+                JobState::Queued | JobState::Running => Some(Some("pause")),
+                JobState::Paused => Some(Some("resume")),
+                _ => None,
+            },
+            Action::RetryJob => match state? {
+                JobState::Failed { .. } | JobState::Cancelled => Some(None),
+                _ => None,
+            },
+            Action::ClearFinished => self
+                .transfers
+                .jobs
+                .values()
+                .any(|j| finished(&j.state))
+                .then_some(None),
+            _ => Some(None),
+        }
+    }
+
     fn clamp_job_cursor(&mut self) {
         let len = self.transfers.jobs.len();
         let c = &mut self.transfers.cursor;
