@@ -43,12 +43,17 @@ keys Enter
 keys d
 step "d asks for the folder, defaulting to the start directory" wait_for "path $DST"
 keys Enter
-step "the conflict policy is asked once" wait_for "keep both"
-keys s
-step "the download lands in the folder" wait_file "$DST/$NAME"
+step "into an empty folder nothing is asked: the download lands" wait_file "$DST/$NAME"
 keys 2
 step "2 shows both transfers done" wait_for "2 done"
 step "the downloaded bytes match" cmp "$SRC/$NAME" "$DST/$NAME"
+keys 1
+keys d
+step "d again asks for the folder" wait_for "path $DST"
+keys Enter
+step "now that the file exists, the question is asked once" wait_for "1 target already exists"
+keys b
+step "keep both writes beside it" wait_file "$DST/${NAME%.bin} (1).bin"
 keys q
 step "q quits with status 0" wait_for "b2tui-exited-0"
 summary

@@ -497,11 +497,13 @@ fn download_prompt_defaults_to_cwd_then_remembers() {
         app.send(code(KeyCode::Backspace));
     }
     type_text(&mut app, "/tmp/dl");
-    assert!(transfer_cmds(app.send(code(KeyCode::Enter))).is_empty());
+    let check = transfer_cmds(app.send(code(KeyCode::Enter)));
+    found_existing(&mut app, &check, 1);
     assert_eq!(
         top(&app),
         &TransferModal::Conflict {
-            choice: ConflictPolicy::Skip
+            choice: ConflictPolicy::Skip,
+            remember: false,
         }
     );
     let cmds = transfer_cmds(app.send(key('o')));
@@ -537,6 +539,66 @@ fn download_prompt_defaults_to_cwd_then_remembers() {
     assert!(app.transfers.plan.is_none());
 }
 
+/// The worker's answer to the `CheckExisting` in `cmds`: `count` targets exist.
+fn found_existing(app: &mut App, cmds: &[TransferCommand], count: usize) -> Vec<Command> {
+    let [TransferCommand::CheckExisting { req, dir, .. }] = cmds else {
+        panic!("expected the existing-files check, got {cmds:?}")
+    };
+    let note = TransferNote::Existing {
+        req: *req,
+        count,
+        examples: (0..count.min(3))
+            .map(|i| dir.join(format!("f{i}")))
+            .collect(),
+    };
+    app.send(Msg::Worker(WorkerEvent::Transfer(note)))
+}
+
+#[test]
+fn nothing_is_asked_when_nothing_exists_and_an_answer_can_be_kept() {
+    let mut app = browsing();
+    select(&mut app, "report.txt");
+    app.send(key('d'));
+    let check = transfer_cmds(app.send(code(KeyCode::Enter)));
+    let started = transfer_cmds(found_existing(&mut app, &check, 0));
+    assert!(app.modals.is_empty(), "no question: {:?}", app.modals);
+    let [TransferCommand::Download { conflict, .. }] = &started[..] else {
+        panic!("{started:?}")
+    };
+    assert_eq!(*conflict, ConflictPolicy::Skip, "nothing is overwritten");
+    // Something exists: asked; Space keeps the answer for the session.
+    select(&mut app, "sunset.jpg");
+    app.send(key('d'));
+    let check = transfer_cmds(app.send(code(KeyCode::Enter)));
+    found_existing(&mut app, &check, 1);
+    let shown = rows(&draw(&app)).join("\n");
+    assert!(shown.contains("1 target already exists"), "{shown}");
+    app.send(key(' '));
+    let started = transfer_cmds(app.send(key('b')));
+    assert!(matches!(
+        &started[..],
+        [TransferCommand::Download {
+            conflict: ConflictPolicy::KeepBoth,
+            ..
+        }]
+    ));
+    // The next batch starts at once with the kept answer, without a check.
+    select(&mut app, "report.txt");
+    app.send(key('d'));
+    let started = transfer_cmds(app.send(code(KeyCode::Enter)));
+    assert!(
+        matches!(
+            &started[..],
+            [TransferCommand::Download {
+                conflict: ConflictPolicy::KeepBoth,
+                ..
+            }]
+        ),
+        "{started:?}"
+    );
+    assert!(app.modals.is_empty());
+}
+
 #[test]
 fn conflict_policy_is_asked_once_per_batch() {
     let mut app = browsing();
@@ -545,8 +607,12 @@ fn conflict_policy_is_asked_once_per_batch() {
         app.send(key(' '));
     }
     app.send(key('d'));
-    let cmds = transfer_cmds(app.send(code(KeyCode::Enter)));
-    assert!(cmds.is_empty());
+    let check = transfer_cmds(app.send(code(KeyCode::Enter)));
+    let [TransferCommand::CheckExisting { names, .. }] = &check[..] else {
+        panic!("{check:?}")
+    };
+    assert_eq!(names.len(), 3, "every target is checked");
+    found_existing(&mut app, &check, 2);
     assert!(matches!(top(&app), TransferModal::Conflict { .. }));
     // Enter takes the highlighted answer; right moves it.
     app.send(code(KeyCode::Right));
@@ -859,7 +925,8 @@ fn snapshot_download_prompt_and_conflict() {
     app.send(key(' '));
     app.send(key('d'));
     insta::assert_snapshot!("download_prompt", draw(&app).backend());
-    app.send(code(KeyCode::Enter));
+    let check = transfer_cmds(app.send(code(KeyCode::Enter)));
+    found_existing(&mut app, &check, 2);
     insta::assert_snapshot!("download_conflict", draw(&app).backend());
 }
 

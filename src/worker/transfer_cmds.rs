@@ -79,6 +79,14 @@ pub enum TransferCommand {
         req: RequestId,
         file_id: FileId,
     },
+    /// Before a download: which of its local targets already exist (a file, or a folder
+    /// with something in it), so that the existing-files question is asked only then.
+    CheckExisting {
+        req: RequestId,
+        base: String,
+        names: Vec<String>,
+        dir: PathBuf,
+    },
 }
 
 impl TransferCommand {
@@ -90,7 +98,8 @@ impl TransferCommand {
             | Self::Download { req, .. }
             | Self::ListLocal { req, .. }
             | Self::ListUnfinished { req, .. }
-            | Self::CancelUnfinished { req, .. } => *req,
+            | Self::CancelUnfinished { req, .. }
+            | Self::CheckExisting { req, .. } => *req,
             Self::Cancel { .. }
             | Self::Pause { .. }
             | Self::Resume { .. }
@@ -135,6 +144,12 @@ pub enum TransferNote {
     UnfinishedCancelled {
         req: RequestId,
         file_id: FileId,
+    },
+    /// The local targets of a planned download that exist: how many, and the first few.
+    Existing {
+        req: RequestId,
+        count: usize,
+        examples: Vec<PathBuf>,
     },
 }
 
@@ -234,6 +249,22 @@ pub async fn execute(
                     let _ = tx.send(WorkerEvent::failed(req, &e));
                 }
             }
+        }
+        TransferCommand::CheckExisting {
+            req,
+            base,
+            names,
+            dir,
+        } => {
+            let (count, examples) = existing_targets(&base, &names, &dir).await;
+            note(
+                tx,
+                TransferNote::Existing {
+                    req,
+                    count,
+                    examples,
+                },
+            );
         }
         TransferCommand::CancelUnfinished { req, file_id } => {
             match client.cancel_large_file(&file_id).await {
@@ -339,6 +370,34 @@ async fn download(
     Ok((queued, problems))
 }
 
+/// How many of the local targets of `names` (relative to `base`, under `dir`) exist: a
+/// file, or a folder holding anything (what a folder download could meet); the first three.
+async fn existing_targets(base: &str, names: &[String], dir: &Path) -> (usize, Vec<PathBuf>) {
+    let mut count = 0;
+    let mut examples = Vec::new();
+    for name in names {
+        let relative = name.strip_prefix(base).unwrap_or(name);
+        let Ok(target) = local_path_for(dir, relative.trim_end_matches('/')) else {
+            continue;
+        };
+        let exists = if name.ends_with('/') {
+            match tokio::fs::read_dir(&target).await {
+                Ok(mut rd) => rd.next_entry().await.ok().flatten().is_some(),
+                Err(_) => false,
+            }
+        } else {
+            tokio::fs::symlink_metadata(&target).await.is_ok()
+        };
+        if exists {
+            count += 1;
+            if examples.len() < 3 {
+                examples.push(target);
+            }
+        }
+    }
+    (count, examples)
+}
+
 /// Entries of one local folder, sorted by name (unreadable entries are left out).
 async fn list_local(dir: &Path) -> std::io::Result<Vec<LocalEntry>> {
     let mut rd = tokio::fs::read_dir(dir).await?;
@@ -366,4 +425,34 @@ async fn list_unfinished(
         .map_ok(|page| page.items)
         .try_concat()
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn existing_targets_are_files_and_folders_with_something_in_them() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        std::fs::write(root.join("report.txt"), b"x").expect("file");
+        std::fs::create_dir_all(root.join("empty")).expect("folder");
+        std::fs::create_dir_all(root.join("alps")).expect("folder");
+        std::fs::write(root.join("alps/a.jpg"), b"x").expect("file");
+        let names: Vec<String> = [
+            "docs/report.txt",
+            "docs/new.txt",
+            "docs/empty/",
+            "docs/alps/",
+            "docs/missing/",
+        ]
+        .map(str::to_owned)
+        .into();
+        let (count, examples) = existing_targets("docs/", &names, root).await;
+        assert_eq!(count, 2);
+        assert_eq!(examples, [root.join("report.txt"), root.join("alps")]);
+        // A name that would escape the folder is never looked at.
+        let (count, _) = existing_targets("", &["../etc/passwd".to_owned()], root).await;
+        assert_eq!(count, 0);
+    }
 }

@@ -8,6 +8,7 @@ use super::{
 };
 use crate::app::{Action, App, Effects, Level, Modal, Row};
 use crate::b2::FileAction;
+use crate::worker::RequestId;
 use crate::worker::transfer::ConflictPolicy;
 use crate::worker::transfer_cmds::{DownloadItem, TransferCommand};
 
@@ -69,10 +70,69 @@ impl App {
             items,
             label,
             dir: None,
+            checking: None,
+            existing: (0, Vec::new()),
         });
         let p = PathPrompt::new(PromptPurpose::DownloadTo, &self.default_download_dir());
         self.modals
             .push(Modal::Transfer(Box::new(TransferModal::Path(p))));
+    }
+
+    /// The download folder was chosen: start at once when the session has an answer to
+    /// the existing-files question, else ask the worker what exists there first.
+    pub(super) fn on_download_dir(&mut self, cmds: &mut Effects) {
+        if let Some(policy) = self.transfers.conflict_default {
+            self.start_download(policy, cmds);
+            return;
+        }
+        let req = self.new_req();
+        let Some(plan) = self.transfers.plan.as_mut() else {
+            return;
+        };
+        let Some(dir) = plan.dir.clone() else { return };
+        plan.checking = Some(req);
+        let names = plan
+            .items
+            .iter()
+            .map(|i| match i {
+                DownloadItem::File(v) => v.file_name.clone(),
+                DownloadItem::Name(n) | DownloadItem::Folder(n) => n.clone(),
+            })
+            .collect();
+        cmds.push(cmd(TransferCommand::CheckExisting {
+            req,
+            base: plan.base.clone(),
+            names,
+            dir: PathBuf::from(dir),
+        }));
+    }
+
+    /// What exists where the download goes: nothing starts it at once (nothing can be
+    /// overwritten, and a file that appears meanwhile is left alone); something asks.
+    pub(super) fn on_existing(
+        &mut self,
+        req: RequestId,
+        count: usize,
+        examples: Vec<PathBuf>,
+        cmds: &mut Effects,
+    ) {
+        let Some(plan) = self.transfers.plan.as_mut() else {
+            return;
+        };
+        if plan.checking != Some(req) {
+            return;
+        }
+        plan.checking = None;
+        if count == 0 {
+            self.start_download(ConflictPolicy::Skip, cmds);
+            return;
+        }
+        plan.existing = (count, examples);
+        let m = TransferModal::Conflict {
+            choice: ConflictPolicy::Skip,
+            remember: false,
+        };
+        self.modals.push(Modal::Transfer(Box::new(m)));
     }
 
     /// A key in the existing-files question, `choice` highlighted.
@@ -82,6 +142,12 @@ impl App {
         a: Action,
         cmds: &mut Effects,
     ) {
+        if a == Action::Toggle {
+            if let Some(TransferModal::Conflict { remember, .. }) = self.top_transfer_modal() {
+                *remember = !*remember;
+            }
+            return;
+        }
         let pick = match a {
             Action::Skip => Some(ConflictPolicy::Skip),
             Action::Overwrite => Some(ConflictPolicy::Overwrite),
@@ -95,7 +161,7 @@ impl App {
                 ];
                 let i = order.iter().position(|c| *c == choice).unwrap_or(0);
                 let step = if a == Action::NextChoice { 1 } else { 2 };
-                if let Some(TransferModal::Conflict { choice }) = self.top_transfer_modal() {
+                if let Some(TransferModal::Conflict { choice, .. }) = self.top_transfer_modal() {
                     *choice = order[(i + step) % 3];
                 }
                 None
@@ -103,6 +169,10 @@ impl App {
             _ => None,
         };
         if let Some(conflict) = pick {
+            if let Some(TransferModal::Conflict { remember: true, .. }) = self.top_transfer_modal()
+            {
+                self.transfers.conflict_default = Some(conflict);
+            }
             self.modals.pop();
             self.start_download(conflict, cmds);
         }

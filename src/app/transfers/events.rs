@@ -9,7 +9,7 @@ use crate::worker::transfer_cmds::TransferNote;
 
 impl App {
     /// A transfer result from the worker.
-    pub(crate) fn on_transfer_note(&mut self, note: TransferNote, _cmds: &mut Effects) {
+    pub(crate) fn on_transfer_note(&mut self, note: TransferNote, cmds: &mut Effects) {
         match note {
             TransferNote::Engine(ev) => self.on_engine_event(ev),
             TransferNote::NotStarted { req, error } => {
@@ -60,6 +60,11 @@ impl App {
             TransferNote::UnfinishedCancelled { req, file_id } => {
                 self.on_unfinished_cancelled(req, file_id);
             }
+            TransferNote::Existing {
+                req,
+                count,
+                examples,
+            } => self.on_existing(req, count, examples, cmds),
         }
     }
 

@@ -99,10 +99,12 @@ impl PathPrompt {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TransferModal {
     Path(PathPrompt),
-    /// Existing local files: asked once per download batch (the plan is in
-    /// [`TransfersState::plan`]); `choice` is highlighted.
+    /// Existing local files: asked once per download batch, only when something exists
+    /// (the plan is in [`TransfersState::plan`]); `choice` is highlighted, `remember`
+    /// keeps the answer for the rest of the session.
     Conflict {
         choice: ConflictPolicy,
+        remember: bool,
     },
     /// Cancel one job; `can_keep` for uploads that are large files (their unfinished large
     /// file stays resumable).
@@ -145,6 +147,10 @@ pub struct DownloadPlan {
     pub label: String,
     /// Chosen in the prompt.
     pub dir: Option<String>,
+    /// The check for existing local targets in flight.
+    pub checking: Option<RequestId>,
+    /// What the check found: how many targets exist, and the first few.
+    pub existing: (usize, Vec<std::path::PathBuf>),
 }
 
 /// The unfinished large files of one bucket.
@@ -185,6 +191,8 @@ pub struct TransfersState {
     /// The resume asked for last (its request and `b2://bucket/name`) until it is done or
     /// failed: a failure replaces the "Resuming…" note.
     pub(crate) resuming: Option<(RequestId, String)>,
+    /// The existing-files answer kept for the session ("don't ask again").
+    pub conflict_default: Option<ConflictPolicy>,
 }
 
 /// How a job names a remote file: `b2://bucket/name`.

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use super::{PathPrompt, PromptPurpose, TransferModal, cmd, complete, dir_to_list, engine_bucket};
 use crate::app::{App, Effects, Level, Modal};
 use crate::worker::RequestId;
-use crate::worker::transfer::ConflictPolicy;
 use crate::worker::transfer_cmds::{LocalEntry, TransferCommand};
 
 impl App {
@@ -94,10 +93,7 @@ impl App {
                 self.transfers.download_dir = Some(value.clone());
                 if let Some(plan) = self.transfers.plan.as_mut() {
                     plan.dir = Some(value);
-                    let m = TransferModal::Conflict {
-                        choice: ConflictPolicy::Skip,
-                    };
-                    self.modals.push(Modal::Transfer(Box::new(m)));
+                    self.on_download_dir(cmds);
                 }
                 return;
             }

@@ -75,7 +75,9 @@ impl App {
                 self.modals.pop();
                 self.transfers.plan = None;
             }
-            (TransferModal::Conflict { choice }, a) => self.on_conflict_action(choice, a, cmds),
+            (TransferModal::Conflict { choice, .. }, a) => {
+                self.on_conflict_action(choice, a, cmds);
+            }
             (TransferModal::Cancel { id, can_keep, .. }, a) => {
                 self.on_cancel_action(id, can_keep, a, cmds);
             }

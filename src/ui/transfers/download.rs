@@ -11,7 +11,12 @@ use crate::ui::format::sanitize;
 use crate::ui::widgets::dialog;
 use crate::worker::transfer::ConflictPolicy;
 
-pub(super) fn render_conflict(app: &App, choice: ConflictPolicy, frame: &mut Frame) {
+pub(super) fn render_conflict(
+    app: &App,
+    choice: ConflictPolicy,
+    remember: bool,
+    frame: &mut Frame,
+) {
     let t = &app.theme;
     let plan = app.transfers.plan.as_ref();
     let label = plan.map(|p| p.label.clone()).unwrap_or_default();
@@ -24,17 +29,26 @@ pub(super) fn render_conflict(app: &App, choice: ConflictPolicy, frame: &mut Fra
         };
         Span::styled(text, style)
     };
+    let (count, examples) = plan.map(|p| p.existing.clone()).unwrap_or_default();
+    let what = match count {
+        1 => "1 target already exists".to_owned(),
+        n => format!("{n} targets already exist"),
+    };
+    let example = examples
+        .first()
+        .map(|p| format!(", e.g. {}", sanitize(&p.display().to_string())))
+        .unwrap_or_default();
     let lines = vec![
         Line::from(format!(
             "Download {} into {}",
             sanitize(&label),
             sanitize(&dir)
         )),
+        Line::from(Span::styled(format!("{what}{example}"), t.warn)),
         Line::from(Span::styled(
             "When a local file already exists (for the whole batch):",
             t.footer_desc,
         )),
-        Line::default(),
         Line::from(vec![
             button(ConflictPolicy::Skip, " s skip "),
             Span::raw("   "),
@@ -42,8 +56,16 @@ pub(super) fn render_conflict(app: &App, choice: ConflictPolicy, frame: &mut Fra
             Span::raw("   "),
             button(ConflictPolicy::KeepBoth, " b keep both "),
         ]),
+        Line::default(),
+        Line::from(Span::styled(
+            format!(
+                "[{}] Space: don't ask again this session",
+                if remember { "x" } else { " " }
+            ),
+            t.footer_desc,
+        )),
     ];
-    let area = dialog::centered(frame.area(), 76, 7);
+    let area = dialog::centered(frame.area(), 76, 9);
     let block = dialog::block_with_keys(
         " Existing files ",
         " ⏎ choose  Esc cancel ",

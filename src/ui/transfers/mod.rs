@@ -19,7 +19,9 @@ use crate::worker::transfer::JobKind;
 pub fn render_modal(app: &App, modal: &TransferModal, frame: &mut Frame) {
     match modal {
         TransferModal::Path(p) => prompt::render_prompt(app, p, frame),
-        TransferModal::Conflict { choice } => download::render_conflict(app, *choice, frame),
+        TransferModal::Conflict { choice, remember } => {
+            download::render_conflict(app, *choice, *remember, frame);
+        }
         TransferModal::Cancel {
             id,
             label,
