@@ -19,6 +19,8 @@ pub fn needs(scope: Scope, action: Action) -> &'static [&'static str] {
             // There is no b2_unhide_file: the hide marker is listed, then deleted.
             A::Unhide => &["listFiles", "deleteFiles"],
             A::DeleteVersions | A::DeleteOlderVersions => &["deleteFiles"],
+            // Listed, deleted, and unfinished large files cancelled.
+            A::Purge => &["listFiles", "deleteFiles", "writeFiles"],
             A::ShowDeleted | A::ToggleHidden | A::TimeTravel | A::ShowUnfinished => &["listFiles"],
             A::ShareLink => &["shareFiles"],
             // Settings are read with b2_list_buckets (bucket info, lifecycle, CORS).

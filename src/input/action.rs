@@ -150,4 +150,6 @@ pub enum Action {
     GoToPath,
     /// Pick another profile of the config file (another account or key).
     SwitchProfile,
+    /// Empty the selected bucket, or delete the selected folder with all its versions.
+    Purge,
 }

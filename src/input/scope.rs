@@ -45,11 +45,13 @@ pub enum Scope {
     GoTo,
     /// The profile picker (`P`).
     Profiles,
+    /// Empty a bucket or delete a folder with all its versions (`E`).
+    Purge,
 }
 
 impl Scope {
     /// Every scope, in help-overlay order.
-    pub const ALL: [Scope; 29] = [
+    pub const ALL: [Scope; 30] = [
         Scope::Global,
         Scope::Buckets,
         Scope::Files,
@@ -79,6 +81,7 @@ impl Scope {
         Scope::ConfirmCancel,
         Scope::GoTo,
         Scope::Profiles,
+        Scope::Purge,
     ];
 
     /// The section name in the keymap file.
@@ -113,6 +116,7 @@ impl Scope {
             Scope::ConfirmCancel => "confirm_cancel",
             Scope::GoTo => "go_to",
             Scope::Profiles => "profiles",
+            Scope::Purge => "purge",
         }
     }
 

@@ -55,6 +55,7 @@ fn scope_title(scope: Scope) -> &'static str {
         Scope::ConfirmCancel => "Cancel",
         Scope::GoTo => "Go to a path",
         Scope::Profiles => "Profiles",
+        Scope::Purge => "Empty a bucket or folder",
     }
 }
 

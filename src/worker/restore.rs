@@ -3,6 +3,7 @@
 //! jobs; listings live in `scan.rs`, bulk jobs (unhide, copy back, hide, delete) in `jobs.rs`.
 
 mod jobs;
+pub mod purge;
 mod scan;
 
 use tokio::sync::mpsc::UnboundedSender;
@@ -92,6 +93,20 @@ pub enum RestoreCommand {
         ops: Vec<Op>,
         copy: CopyOptions,
     },
+    /// Counts what emptying `prefix` (every version, hide marker and unfinished large
+    /// file under it) would delete; emits `PurgeSurveyed` as pages arrive.
+    SurveyPurge {
+        req: RequestId,
+        bucket: BucketId,
+        prefix: String,
+    },
+    /// Deletes all of it; emits `JobProgressed` (against `total`) and one `JobFinished`.
+    Purge {
+        job: RequestId,
+        bucket: BucketId,
+        prefix: String,
+        total: usize,
+    },
 }
 
 impl RestoreCommand {
@@ -101,8 +116,9 @@ impl RestoreCommand {
             Self::ListFolder { req, .. }
             | Self::ListHidden { req, .. }
             | Self::PlanRestore { req, .. }
-            | Self::ListVisible { req, .. } => *req,
-            Self::RunJob { job, .. } => *job,
+            | Self::ListVisible { req, .. }
+            | Self::SurveyPurge { req, .. } => *req,
+            Self::RunJob { job, .. } | Self::Purge { job, .. } => *job,
         }
     }
 }
@@ -152,6 +168,12 @@ pub enum RestoreEvent {
         job: RequestId,
         succeeded: usize,
         failures: Vec<OpFailure>,
+    },
+    /// What a purge would delete, so far (`done` once counted).
+    PurgeSurveyed {
+        req: RequestId,
+        survey: purge::PurgeSurvey,
+        done: bool,
     },
 }
 
@@ -215,6 +237,23 @@ pub async fn execute(client: &B2Client, cmd: RestoreCommand, tx: &UnboundedSende
             copy,
         } => {
             jobs::run_job(client, job, &bucket, ops, copy, &send).await;
+            return;
+        }
+        RestoreCommand::SurveyPurge {
+            req,
+            bucket,
+            prefix,
+        } => (
+            req,
+            purge::survey(client, req, &bucket, &prefix, &send).await,
+        ),
+        RestoreCommand::Purge {
+            job,
+            bucket,
+            prefix,
+            total,
+        } => {
+            purge::run(client, job, &bucket, &prefix, total, &send).await;
             return;
         }
     };

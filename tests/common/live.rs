@@ -84,6 +84,23 @@ impl Live {
         }
     }
 
+    /// Feeds worker events until `done` holds for the app (at most 15 s).
+    pub async fn until(&mut self, what: &str, done: impl Fn(&App) -> bool) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+        while !done(&self.app) {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let Ok(Some(ev)) = tokio::time::timeout(left, self.evt_rx.recv()).await else {
+                panic!("waited 15 s for {what}");
+            };
+            if let WorkerEvent::RequestFailed { error, .. } = &ev {
+                self.failures.push(error.clone());
+            }
+            let fx = self.app.update(Msg::Worker(ev));
+            self.perform(fx.into_iter().collect());
+        }
+        self.settle().await;
+    }
+
     /// Feeds worker events until nothing is loading and nothing arrived for a moment.
     pub async fn settle(&mut self) {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(15);

@@ -4,6 +4,7 @@
 
 mod jobs;
 pub mod modal;
+pub mod purge;
 
 use std::collections::BTreeSet;
 
@@ -88,6 +89,7 @@ impl App {
             Action::HideFiles => self.confirm_hide(cmds),
             Action::TimeTravel => self.open_time_prompt(),
             Action::ShowInfo => self.show_info(),
+            Action::Purge => self.start_purge(cmds),
             _ => return false,
         }
         true
@@ -104,6 +106,7 @@ impl App {
         match action {
             Some(a) => self.on_restore_modal_action(a, cmds),
             None if scope == Scope::TimeTravel => self.on_time_input(key),
+            None if scope == Scope::Purge => self.on_purge_input(key),
             None => {}
         }
     }
@@ -120,6 +123,7 @@ impl App {
             RestoreModal::Plan(_) => self.on_plan_action(action, cmds),
             RestoreModal::Hidden(_) => self.on_hidden_view_action(action, cmds),
             RestoreModal::Info(_) => self.on_info_action(action),
+            RestoreModal::Purge(_) => self.on_purge_action(action, cmds),
         }
     }
 
@@ -147,6 +151,9 @@ impl App {
                 succeeded,
                 failures,
             } => self.on_job_finished(job, succeeded, &failures, cmds),
+            RestoreEvent::PurgeSurveyed { req, survey, done } => {
+                self.on_purge_surveyed(req, survey, done);
+            }
         }
     }
 
@@ -159,6 +166,7 @@ impl App {
         let what = match self.modals.remove(i) {
             Modal::Restore(RestoreModal::Hidden(_)) => "hidden files",
             Modal::Restore(RestoreModal::ConfirmHide(_)) => "files to delete",
+            Modal::Restore(RestoreModal::Purge(_)) => "what to delete",
             _ => "versions for the restore plan",
         };
         Some(what)

@@ -20,6 +20,7 @@ pub enum RestoreModal {
     Plan(Box<PlanModal>),
     Hidden(Box<HiddenView>),
     Info(Box<InfoModal>),
+    Purge(Box<crate::app::restore::purge::PurgeDialog>),
 }
 
 // No floats inside: equality is total.
@@ -35,6 +36,7 @@ impl RestoreModal {
             Self::Plan(_) => Scope::RestorePlan,
             Self::Hidden(_) => Scope::HiddenFiles,
             Self::Info(_) => Scope::FileInfo,
+            Self::Purge(_) => Scope::Purge,
         }
     }
     /// True when this modal waits for the results of the listing `req`.
@@ -43,6 +45,7 @@ impl RestoreModal {
             Self::Hidden(h) => h.req == req,
             Self::Plan(p) => p.req == req,
             Self::ConfirmHide(c) => c.req == Some(req),
+            Self::Purge(d) => d.req == req,
             _ => false,
         }
     }

@@ -2,6 +2,8 @@
 //! modal, the header notes, and (re-exported) the files pane's hidden and marked rows and
 //! the "as of" header. Each dialog is drawn in `ui/versions/`, `ui/files/`, `ui/time_travel/`.
 
+mod purge;
+
 use ratatui::Frame;
 use ratatui::text::Span;
 
@@ -36,5 +38,6 @@ pub fn render_modal(app: &App, m: &RestoreModal, frame: &mut Frame) {
         RestoreModal::Plan(p) => time_travel::plan::render(app, p, frame),
         RestoreModal::Hidden(h) => files::deleted::render(app, h, frame),
         RestoreModal::Info(i) => versions::info::render(app, i, frame),
+        RestoreModal::Purge(d) => purge::render(app, d, frame),
     }
 }
