@@ -537,3 +537,48 @@ async fn an_expired_key_gets_a_clear_message_at_start() {
         "{err}"
     );
 }
+
+/// `b2tui ls` with the key in the environment.
+async fn ls(acct: &Account, id_and_key: (&str, &str), what: &str) -> String {
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_b2tui"))
+        .args(["--endpoint", &acct.local.server.url, "ls", what])
+        .env("B2_APPLICATION_KEY_ID", id_and_key.0)
+        .env("B2_APPLICATION_KEY", id_and_key.1)
+        .env("XDG_CONFIG_HOME", "/nonexistent-b2tui-test")
+        .output()
+        .await
+        .expect("run b2tui");
+    assert!(
+        out.status.success(),
+        "ls {what}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test]
+async fn ls_works_with_a_prefix_key_that_cannot_list_buckets() {
+    let acct = account().await;
+    let created = acct
+        .local
+        .client
+        .create_key(&CreateKeyRequest {
+            key_name: "cli".to_owned(),
+            capabilities: vec!["listFiles".to_owned(), "readFiles".to_owned()],
+            bucket_ids: vec![acct.alpha.clone()],
+            name_prefix: Some("docs/".to_owned()),
+            valid_duration_secs: None,
+        })
+        .await
+        .expect("create key");
+    let pair = (
+        created.key.application_key_id.as_str(),
+        created.secret.expose(),
+    );
+    assert_eq!(ls(&acct, pair, "b2://").await.trim(), "alpha-1");
+    let listed = ls(&acct, pair, "b2://alpha-1/docs/").await;
+    assert!(listed.contains("docs/report.pdf"), "{listed}");
+    // The bucket root narrows to the key's prefix instead of being refused.
+    let listed = ls(&acct, pair, "b2://alpha-1").await;
+    assert!(listed.contains("docs/"), "{listed}");
+}
