@@ -8,7 +8,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use b2tui::app::{Focus, Modal, Msg, View};
-use b2tui::b2::{B2Client, BucketId, CreateKeyRequest, Credentials, UploadMeta};
+use b2tui::b2::{B2Client, BucketId, CreateKeyRequest, CreatedKey, Credentials, UploadMeta};
 use b2tui::worker::Command;
 use bytes::Bytes;
 use common::app::{code, key, screen};
@@ -55,20 +55,29 @@ async fn put(client: &B2Client, bucket: &BucketId, name: &str) {
 }
 
 impl Account {
-    /// A client authorized with a new key of these capabilities, buckets and prefix.
-    async fn key(&self, caps: &[&str], buckets: &[&BucketId], prefix: Option<&str>) -> B2Client {
-        let created = self
-            .local
+    /// A new key of these capabilities, buckets, prefix and lifetime.
+    async fn create(
+        &self,
+        caps: &[&str],
+        buckets: &[&BucketId],
+        prefix: Option<&str>,
+        valid_secs: Option<u64>,
+    ) -> CreatedKey {
+        self.local
             .client
             .create_key(&CreateKeyRequest {
                 key_name: "matrix".to_owned(),
                 capabilities: caps.iter().map(|c| (*c).to_owned()).collect(),
                 bucket_ids: buckets.iter().map(|b| (*b).clone()).collect(),
                 name_prefix: prefix.map(str::to_owned),
-                valid_duration_secs: None,
+                valid_duration_secs: valid_secs,
             })
             .await
-            .expect("create key");
+            .expect("create key")
+    }
+
+    /// A client authorized with `created`.
+    async fn authorize(&self, created: &CreatedKey) -> B2Client {
         let creds = Credentials::new(
             created.key.application_key_id.clone(),
             created.secret.expose(),
@@ -76,6 +85,12 @@ impl Account {
         B2Client::authorize_with(&self.local.server.url, creds, common::fast_retry())
             .await
             .expect("every kind of key authorizes")
+    }
+
+    /// A client authorized with a new key of these capabilities, buckets and prefix.
+    async fn key(&self, caps: &[&str], buckets: &[&BucketId], prefix: Option<&str>) -> B2Client {
+        let created = self.create(caps, buckets, prefix, None).await;
+        self.authorize(&created).await
     }
 }
 
@@ -348,22 +363,40 @@ async fn a_key_without_list_keys_says_so_in_the_keys_view_without_asking() {
     );
 }
 
+/// `:` with the prefilled path cleared, then `typed` (no Enter).
+async fn type_path(live: &mut Live, typed: &str) {
+    live.send(key(':')).await;
+    let filled = match live.app.modals.last() {
+        Some(Modal::GoTo(p)) => p.input.value().chars().count(),
+        other => panic!("the go-to prompt opens: {other:?}"),
+    };
+    for _ in 0..filled {
+        live.send(code(KeyCode::Backspace)).await;
+    }
+    live.type_text(typed).await;
+}
+
+/// The prompt's error after Enter on `path`; the prompt must stay open.
+async fn refused_path(live: &mut Live, path: &str) -> String {
+    type_path(live, path).await;
+    live.send(code(KeyCode::Enter)).await;
+    match live.app.modals.last() {
+        Some(Modal::GoTo(p)) => p.error.clone().unwrap_or_default(),
+        other => panic!("the prompt stays open on {path}: {other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn go_to_opens_a_typed_path_and_names_what_a_key_cannot_see() {
     let acct = account().await;
     let mut live = Live::start(acct.local.client.clone()).await;
-    live.send(key(':')).await;
-    live.type_text("b2://alpha-1/docs/report.pdf").await;
+    type_path(&mut live, "b2://alpha-1/docs/report.pdf").await;
     live.send(code(KeyCode::Enter)).await;
     assert!(live.app.modals.is_empty(), "{:?}", live.app.modals);
     assert_eq!(live.app.files.prefix, "docs/");
     assert_eq!(live.app.files.selected_name(), Some("docs/report.pdf"));
     // Tab completes bucket names; an unknown bucket is named.
-    live.send(key(':')).await;
-    for _ in 0.."b2://alpha-1/docs/".len() {
-        live.send(code(KeyCode::Backspace)).await;
-    }
-    live.type_text("b2://bet").await;
+    type_path(&mut live, "b2://bet").await;
     live.send(code(KeyCode::Tab)).await;
     let Some(Modal::GoTo(p)) = live.app.modals.last() else {
         panic!("prompt open");
@@ -375,22 +408,8 @@ async fn go_to_opens_a_typed_path_and_names_what_a_key_cannot_see() {
         live.app.files.bucket.as_ref().map(|b| b.name.as_str()),
         Some("beta-22")
     );
-    live.send(key(':')).await;
-    for _ in 0.."b2://beta-22/".len() {
-        live.send(code(KeyCode::Backspace)).await;
-    }
-    live.type_text("b2://nope/").await;
-    live.send(code(KeyCode::Enter)).await;
-    let Some(Modal::GoTo(p)) = live.app.modals.last() else {
-        panic!("prompt stays open");
-    };
-    assert!(
-        p.error
-            .as_deref()
-            .is_some_and(|e| e.contains("no bucket named nope")),
-        "{:?}",
-        p.error
-    );
+    let error = refused_path(&mut live, "b2://nope/").await;
+    assert!(error.contains("no bucket named nope"), "{error}");
     no_refusal(&live, "go to");
 
     // A prefix key: a path outside its prefix is refused in the prompt, with the way in.
@@ -398,22 +417,8 @@ async fn go_to_opens_a_typed_path_and_names_what_a_key_cannot_see() {
         .key(&caps(&["listBuckets"]), &[&acct.alpha], Some("docs/"))
         .await;
     let mut live = Live::start(client).await;
-    live.send(key(':')).await;
-    for _ in 0.."b2://alpha-1/docs/".len() {
-        live.send(code(KeyCode::Backspace)).await;
-    }
-    live.type_text("b2://alpha-1/other/").await;
-    live.send(code(KeyCode::Enter)).await;
-    let Some(Modal::GoTo(p)) = live.app.modals.last() else {
-        panic!("prompt stays open");
-    };
-    assert!(
-        p.error
-            .as_deref()
-            .is_some_and(|e| e.contains("starting with docs/")),
-        "{:?}",
-        p.error
-    );
+    let error = refused_path(&mut live, "b2://alpha-1/other/").await;
+    assert!(error.contains("starting with docs/"), "{error}");
     no_refusal(&live, "go to outside the prefix");
 }
 
@@ -435,28 +440,15 @@ async fn a_profile_start_path_opens_once_the_buckets_arrive() {
 #[tokio::test]
 async fn a_key_that_expires_within_a_week_is_flagged_in_the_header() {
     let acct = account().await;
-    let created = acct
-        .local
-        .client
-        .create_key(&CreateKeyRequest {
-            key_name: "soon".to_owned(),
-            capabilities: caps(&["listBuckets"])
-                .iter()
-                .map(|c| (*c).to_owned())
-                .collect(),
-            bucket_ids: vec![acct.alpha.clone()],
-            name_prefix: None,
-            valid_duration_secs: Some(3 * 86_400 + 600),
-        })
-        .await
-        .expect("create key");
-    let creds = Credentials::new(
-        created.key.application_key_id.clone(),
-        created.secret.expose(),
-    );
-    let client = B2Client::authorize_with(&acct.local.server.url, creds, common::fast_retry())
-        .await
-        .expect("authorize");
+    let soon = acct
+        .create(
+            &caps(&["listBuckets"]),
+            &[&acct.alpha],
+            None,
+            Some(3 * 86_400 + 600),
+        )
+        .await;
+    let client = acct.authorize(&soon).await;
     let mut live = Live::start(client).await;
     let now = chrono::Utc::now().timestamp_millis();
     live.send(Msg::WallClock { unix_ms: now }).await;
@@ -507,20 +499,8 @@ fn the_profile_picker_asks_the_loop_to_switch_and_marks_the_profile_in_use() {
 async fn an_expired_key_gets_a_clear_message_at_start() {
     let acct = account().await;
     let created = acct
-        .local
-        .client
-        .create_key(&CreateKeyRequest {
-            key_name: "brief".to_owned(),
-            capabilities: caps(&["listBuckets"])
-                .iter()
-                .map(|c| (*c).to_owned())
-                .collect(),
-            bucket_ids: vec![acct.alpha.clone()],
-            name_prefix: None,
-            valid_duration_secs: Some(1),
-        })
-        .await
-        .expect("create key");
+        .create(&caps(&["listBuckets"]), &[&acct.alpha], None, Some(1))
+        .await;
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_b2tui"))
         .args(["--endpoint", &acct.local.server.url, "ls", "b2://alpha-1"])
@@ -560,17 +540,13 @@ async fn ls(acct: &Account, id_and_key: (&str, &str), what: &str) -> String {
 async fn ls_works_with_a_prefix_key_that_cannot_list_buckets() {
     let acct = account().await;
     let created = acct
-        .local
-        .client
-        .create_key(&CreateKeyRequest {
-            key_name: "cli".to_owned(),
-            capabilities: vec!["listFiles".to_owned(), "readFiles".to_owned()],
-            bucket_ids: vec![acct.alpha.clone()],
-            name_prefix: Some("docs/".to_owned()),
-            valid_duration_secs: None,
-        })
-        .await
-        .expect("create key");
+        .create(
+            &["listFiles", "readFiles"],
+            &[&acct.alpha],
+            Some("docs/"),
+            None,
+        )
+        .await;
     let pair = (
         created.key.application_key_id.as_str(),
         created.secret.expose(),

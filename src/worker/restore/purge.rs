@@ -145,10 +145,7 @@ pub(super) async fn run(
             Ok(Some(page)) => page,
             Ok(None) => break,
             Err(e) => {
-                failures.push(OpFailure {
-                    name: prefix.to_owned(),
-                    error: Failure::from(&e),
-                });
+                failures.push(failed(prefix, &e));
                 break;
             }
         };
@@ -166,10 +163,7 @@ pub(super) async fn run(
         while let Some((name, r)) = results.next().await {
             match r {
                 Ok(_) => succeeded += 1,
-                Err(e) => failures.push(OpFailure {
-                    name,
-                    error: Failure::from(&e),
-                }),
+                Err(e) => failures.push(failed(&name, &e)),
             }
             progress(succeeded, &failures, &mut last, false);
         }
@@ -188,20 +182,14 @@ pub(super) async fn run(
                     let Some(id) = f.file_id else { continue };
                     match client.cancel_large_file(&id).await {
                         Ok(_) => succeeded += 1,
-                        Err(e) => failures.push(OpFailure {
-                            name: f.file_name,
-                            error: Failure::from(&e),
-                        }),
+                        Err(e) => failures.push(failed(&f.file_name, &e)),
                     }
                     progress(succeeded, &failures, &mut last, false);
                 }
             }
             Ok(None) => break,
             Err(e) => {
-                failures.push(OpFailure {
-                    name: prefix.to_owned(),
-                    error: Failure::from(&e),
-                });
+                failures.push(failed(prefix, &e));
                 break;
             }
         }
@@ -212,4 +200,11 @@ pub(super) async fn run(
         succeeded,
         failures,
     });
+}
+
+fn failed(name: &str, e: &B2Error) -> OpFailure {
+    OpFailure {
+        name: name.to_owned(),
+        error: Failure::from(e),
+    }
 }
