@@ -11,21 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use served::{Api, Served, block_on, pseudo_random, sha1_hex, wait};
-
-/// Authorizes with `id:key`; the HTTP status.
-fn authorize_status(url: &str, id: &str, key: &str) -> u16 {
-    block_on(async {
-        reqwest::Client::new()
-            .get(format!("{url}/b2api/v3/b2_authorize_account"))
-            .basic_auth(id, Some(key))
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16()
-    })
-}
+use served::{Api, Served, authorize_status, pseudo_random, sha1_hex, wait};
 
 #[test]
 fn first_line_sigterm_and_chosen_keys() {

@@ -9,21 +9,7 @@ mod served;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use served::{Served, block_on};
-
-/// Authorizes with `id:key`; the HTTP status.
-fn authorize_status(url: &str, id: &str, key: &str) -> u16 {
-    block_on(async {
-        reqwest::Client::new()
-            .get(format!("{url}/b2api/v3/b2_authorize_account"))
-            .basic_auth(id, Some(key))
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16()
-    })
-}
+use served::{Served, authorize_status};
 
 /// The next `n` stdout lines after `listening on`.
 fn lines(served: &Served, n: usize) -> Vec<String> {

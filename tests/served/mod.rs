@@ -328,3 +328,17 @@ impl Api {
             .to_owned()
     }
 }
+
+/// Authorizes with `id:key`; the HTTP status.
+pub fn authorize_status(url: &str, id: &str, key: &str) -> u16 {
+    block_on(async {
+        reqwest::Client::new()
+            .get(format!("{url}/b2api/v3/b2_authorize_account"))
+            .basic_auth(id, Some(key))
+            .send()
+            .await
+            .expect("authorize request")
+            .status()
+            .as_u16()
+    })
+}
