@@ -73,6 +73,13 @@ async fn emptying_a_bucket_counts_asks_for_its_name_and_deletes_everything() {
     let local = common::start().await;
     let bucket = seeded(&local).await;
     let mut live = Live::start(local.client.clone()).await;
+    // D on a bucket that is not empty says what is left and that E empties it.
+    live.send(key('D')).await;
+    let Some(Modal::Error { message, .. }) = live.app.modals.last() else {
+        panic!("D says the bucket is not empty: {:?}", live.app.modals);
+    };
+    assert!(message.contains("E empties it"), "{message}");
+    live.send(code(KeyCode::Esc)).await;
     live.send(key('E')).await;
     live.until("the survey", |app| {
         matches!(app.modals.last(), Some(Modal::Restore(RestoreModal::Purge(d))) if d.counted)

@@ -183,8 +183,9 @@ fn not_empty(name: &str, c: BucketContents) -> Modal {
     Modal::Error {
         title: format!("{name} is not empty"),
         message: format!(
-            "B2 deletes only empty buckets. Still in {name}:\n{}\n\nDelete them (or let a \
-             lifecycle rule do it), then try again.",
+            "B2 deletes only empty buckets. Still in {name}:\n{}\n\nE empties it (every \
+             version, hide marker and unfinished large file, after a count and your \
+             confirmation); then D deletes it.",
             left.join("\n")
         ),
     }

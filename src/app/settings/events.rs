@@ -115,10 +115,13 @@ impl App {
             self.version_lock_failed(req);
         }
         let hint = match error.code() {
-            Some("unauthorized") => "\n\nThe application key lacks a capability this needs.",
-            Some("duplicate_bucket_name") => "\n\nBucket names are global across B2; pick another.",
-            Some("cannot_delete_non_empty_bucket") => "\n\nDelete every version first.",
-            _ => "",
+            Some("cannot_delete_non_empty_bucket") => {
+                "\n\nEmpty it first: E in the buckets pane deletes every version.".to_owned()
+            }
+            _ => error
+                .advice()
+                .map(|a| format!("\n\n{a}"))
+                .unwrap_or_default(),
         };
         self.modals.push(Modal::Error {
             title: title.to_owned(),
