@@ -150,4 +150,6 @@ pub enum Action {
     GoToPath,
     /// Pick another profile of the config file (another account or key).
     SwitchProfile,
+    /// Search every name under the folder shown for a pattern (substring, glob or regex).
+    SearchBucket,
 }

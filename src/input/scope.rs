@@ -45,11 +45,15 @@ pub enum Scope {
     GoTo,
     /// The profile picker (`P`).
     Profiles,
+    /// The search results (`F`).
+    Search,
+    /// The search pattern being typed.
+    SearchPrompt,
 }
 
 impl Scope {
     /// Every scope, in help-overlay order.
-    pub const ALL: [Scope; 29] = [
+    pub const ALL: [Scope; 31] = [
         Scope::Global,
         Scope::Buckets,
         Scope::Files,
@@ -79,6 +83,8 @@ impl Scope {
         Scope::ConfirmCancel,
         Scope::GoTo,
         Scope::Profiles,
+        Scope::Search,
+        Scope::SearchPrompt,
     ];
 
     /// The section name in the keymap file.
@@ -113,6 +119,8 @@ impl Scope {
             Scope::ConfirmCancel => "confirm_cancel",
             Scope::GoTo => "go_to",
             Scope::Profiles => "profiles",
+            Scope::Search => "search",
+            Scope::SearchPrompt => "search_prompt",
         }
     }
 
