@@ -34,7 +34,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     let keys = if editing {
         " ⏎ search  ↓ results  Esc close "
     } else {
-        " ⏎ open folder  v versions  Space mark  d download  D delete  c stop  / edit  Esc close "
+        " ⏎ open folder  v versions  d download  Esc stop/close "
     };
     let block = block_with_keys(title, keys, t.title, t.modal_border);
     let inner = block.inner(area);
@@ -65,10 +65,7 @@ fn kind_line(app: &App, s: &Search) -> Line<'static> {
         Err(_) => String::new(),
     };
     Line::from(Span::styled(
-        format!(
-            "{read}text: substring (any case unless it has capitals) · * ? [ ] or glob: a glob \
-             (** crosses folders) · re: a regex"
-        ),
+        format!("{read}text = substring (capitals: exact case) · * ? [ ] = glob · re: = regex"),
         t.footer_desc,
     ))
 }
@@ -101,10 +98,11 @@ fn progress_line(app: &App, s: &Search) -> Line<'static> {
         )
     };
     let mut text = format!(
-        "{under}{state} · scanned {} names · {}/s · {} matches",
+        "{under}{state} · scanned {} names · {}/s · {} {}",
         count(usize::try_from(s.scanned).unwrap_or(usize::MAX)),
         count(usize::try_from(s.rate()).unwrap_or(usize::MAX)),
         count(usize::try_from(s.matched).unwrap_or(usize::MAX)),
+        if s.matched == 1 { "match" } else { "matches" },
     );
     if s.capped() {
         text.push_str(&format!(" · showing the first {}", count(s.hits.len())));
