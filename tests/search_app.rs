@@ -194,3 +194,23 @@ fn marks_choose_what_is_downloaded_and_enter_opens_the_folder() {
             .any(|c| matches!(c, Command::ListFiles { prefix, .. } if prefix == "b/c/"))
     );
 }
+
+#[test]
+fn more_matches_than_kept_are_counted_and_said() {
+    let mut app = browsing();
+    let req = start(&mut app, "log");
+    app.send(batch(
+        req,
+        1_000_000,
+        150_000,
+        vec![hit("a.log", 1), hit("b.log", 2)],
+        Some(SearchEnd::Done),
+    ));
+    let s = app.search.as_ref().unwrap();
+    assert!(s.capped());
+    let screen = common::app::screen(&draw(&app));
+    assert!(
+        screen.contains("150,000 matches · showing the first 2"),
+        "{screen}"
+    );
+}

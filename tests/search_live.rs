@@ -472,3 +472,38 @@ async fn marked_results_download_with_their_sha1_and_hide() {
     let left = all_names(&s.local.client, &s.bucket, "docs/").await;
     assert_eq!(left, ["docs/Report Final.txt", "docs/été/crème brûlée.txt"]);
 }
+
+#[tokio::test]
+async fn past_the_limit_matches_are_counted_not_kept() {
+    let s = seeded(0).await;
+    let all = all_names(&s.local.client, &s.bucket, "").await;
+    let want = expected(&all, "", |n| n.contains(".dat"));
+    let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
+    let (evt_tx, mut evt_rx) = mpsc::unbounded_channel();
+    worker::spawn(s.local.client.clone(), cmd_rx, evt_tx);
+    cmd_tx
+        .send(Command::Search(SearchCommand::Start {
+            req: b2tui::worker::RequestId(1),
+            bucket: s.bucket.clone(),
+            prefix: String::new(),
+            pattern: ".dat".to_owned(),
+            limit: 10,
+        }))
+        .unwrap();
+    let mut kept = Vec::new();
+    let last = loop {
+        match evt_rx.recv().await.unwrap() {
+            WorkerEvent::Search(p) => {
+                kept.extend(p.hits.iter().map(|h| h.name.clone()));
+                if p.end.is_some() {
+                    break p;
+                }
+            }
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(last.end, Some(SearchEnd::Done));
+    assert_eq!(last.scanned, all.len() as u64);
+    assert_eq!(last.matched, want.len() as u64);
+    assert_eq!(kept, want[..10]);
+}

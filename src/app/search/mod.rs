@@ -56,17 +56,6 @@ pub struct Search {
     pub limit: usize,
 }
 
-impl PartialEq for Search {
-    fn eq(&self, other: &Self) -> bool {
-        self.bucket == other.bucket
-            && self.prefix == other.prefix
-            && self.input.value() == other.input.value()
-            && self.pattern == other.pattern
-            && self.req == other.req
-            && self.hits == other.hits
-    }
-}
-
 impl Search {
     fn new(bucket: BucketRef, prefix: String, text: &str) -> Self {
         Self {
