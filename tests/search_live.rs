@@ -116,15 +116,20 @@ async fn app_at(s: &Seeded, folder: &str) -> Live {
     live.send(code(KeyCode::Enter)).await;
     assert_eq!(live.app.files.bucket.as_ref().unwrap().name, BUCKET);
     if !folder.is_empty() {
-        live.send(key(':')).await;
-        for _ in 0..64 {
-            live.send(code(KeyCode::Backspace)).await;
-        }
-        live.type_text(&format!("b2://{BUCKET}/{folder}")).await;
-        live.send(code(KeyCode::Enter)).await;
-        assert_eq!(live.app.files.prefix, folder);
+        go_to(&mut live, folder).await;
     }
     live
+}
+
+/// `:` to `folder` of the bucket.
+async fn go_to(live: &mut Live, folder: &str) {
+    live.send(key(':')).await;
+    for _ in 0..64 {
+        live.send(code(KeyCode::Backspace)).await;
+    }
+    live.type_text(&format!("b2://{BUCKET}/{folder}")).await;
+    live.send(code(KeyCode::Enter)).await;
+    assert_eq!(live.app.files.prefix, folder);
 }
 
 /// Opens the search, types `pattern` over whatever was there and runs it to the end.
@@ -400,6 +405,19 @@ async fn a_result_opens_its_folder_on_the_name_and_its_versions() {
     let versions = &live.app.versions.versions;
     assert_eq!(versions.len(), 1, "{versions:?}");
     assert_eq!(versions[0].file_name, "photos/00000150.dat");
+    // A name past the folder's first page (1,000 names) is landed on too.
+    go_to(&mut live, "").await;
+    search(&mut live, "00001400").await;
+    assert_eq!(
+        found(&live),
+        ["logs/2025/00001400.dat", "logs/2026/app/00001400.dat"]
+    );
+    live.send(code(KeyCode::Enter)).await;
+    assert_eq!(live.app.files.prefix, "logs/2025/");
+    assert_eq!(
+        live.app.files.selected_name(),
+        Some("logs/2025/00001400.dat")
+    );
 }
 
 #[tokio::test]

@@ -61,11 +61,11 @@ fn kind_line(app: &App, s: &Search) -> Line<'static> {
     }
     let text = s.input.value();
     let read = match NamePattern::parse(text) {
-        Ok(p) => format!("{} · ", p.kind().label()),
+        Ok(p) => format!("as {}  ·  ", p.kind().label()),
         Err(_) => String::new(),
     };
     Line::from(Span::styled(
-        format!("{read}text = substring (capitals: exact case) · * ? [ ] = glob · re: = regex"),
+        format!("{read}plain text: substring (capitals: exact case) · * ? [ ]: glob · re: regex"),
         t.footer_desc,
     ))
 }
