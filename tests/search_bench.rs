@@ -1,7 +1,8 @@
 //! Search speed (run by `scripts/bench-search.sh`; ignored in the normal suite): one local
 //! B2 with BENCH_NAMES (default 1,000,000) names in one folder, put straight into its
 //! store; then, on the same names, the time of
-//! - a raw paging loop (`b2_list_file_names`, 10,000 a call, no delimiter, names counted);
+//! - a raw paging loop (`b2_list_file_names`, 10,000 a call, no delimiter, names counted),
+//!   in a task of the runtime as the search's own task;
 //! - b2tui's search for one name (the worker's scan, as the `F` overlay runs it);
 //! - `rclone lsf -R | grep` for the same name (when rclone is on PATH or in RCLONE).
 //!
@@ -157,7 +158,11 @@ async fn search_among_many_names() {
     let mut rclone = Vec::new();
     let tool = rclone_path();
     for run in 0..runs {
-        let (t, names) = raw_loop(&local.client, &bucket).await;
+        // On the runtime's workers, as the search's task runs (not on the test's thread).
+        let (client, b) = (local.client.clone(), bucket.clone());
+        let (t, names) = tokio::spawn(async move { raw_loop(&client, &b).await })
+            .await
+            .unwrap();
         assert_eq!(names, count as u64);
         raw.push(t);
         let (t, scanned, hits) = b2tui_search(&local.client, &bucket, &needle, run as u64).await;
