@@ -13,6 +13,7 @@ pub mod panes;
 pub mod profiles;
 pub mod restore;
 mod router;
+pub mod search;
 pub mod settings;
 pub mod time_travel;
 pub mod transfers;
@@ -170,6 +171,8 @@ pub struct App {
     /// A path to open once the buckets have arrived (a profile's start, or one typed
     /// before them): `goto.rs`.
     start_path: Option<String>,
+    /// The last search and its results (`app/search`), kept when its overlay closes.
+    pub search: Option<Box<search::Search>>,
 }
 
 impl App {
@@ -196,6 +199,7 @@ impl App {
             next_req: 0,
             deferred: Vec::new(),
             start_path: None,
+            search: None,
         }
     }
 
@@ -224,6 +228,7 @@ impl App {
             || self.files.pending.is_some()
             || self.versions.pending.is_some()
             || self.admin.is_loading()
+            || self.search_running()
     }
 
     /// Shows a transient message in the status line.
@@ -304,6 +309,7 @@ impl App {
             WorkerEvent::Restore(ev) => self.on_restore_event(ev, cmds),
             WorkerEvent::Settings(ev) => self.on_settings_event(*ev, cmds),
             WorkerEvent::Transfer(note) => self.on_transfer_note(note, cmds),
+            WorkerEvent::Search(p) => self.on_search_progress(p),
         }
     }
 
@@ -317,7 +323,10 @@ impl App {
             "versions"
         } else if let Some(what) = self.restore_failed(req) {
             what
-        } else if self.on_settings_failed(req, error) || self.on_transfer_failed(req, error) {
+        } else if self.on_settings_failed(req, error)
+            || self.on_transfer_failed(req, error)
+            || self.on_search_failed(req, error)
+        {
             return;
         } else {
             return; // an answer for a view the user already left

@@ -25,6 +25,9 @@ pub enum Modal {
     GoTo(Box<crate::app::goto::GoToPrompt>),
     /// The profile picker (`app/profiles.rs`).
     Profiles(crate::app::profiles::ProfilePicker),
+    /// Search the bucket (`app/search`; the state is `App::search`): typing the pattern
+    /// while `editing`, else the results.
+    Search { editing: bool },
 }
 
 impl Modal {
@@ -39,6 +42,8 @@ impl Modal {
             Modal::Transfer(m) => m.scope(),
             Modal::GoTo(_) => Scope::GoTo,
             Modal::Profiles(_) => Scope::Profiles,
+            Modal::Search { editing: true } => Scope::SearchPrompt,
+            Modal::Search { editing: false } => Scope::Search,
         }
     }
 

@@ -55,6 +55,7 @@ impl App {
             Some(Modal::Transfer(_)) => self.on_transfer_modal_key(scope, key, action, fx),
             Some(Modal::GoTo(_)) => self.on_goto_key(key, action, fx),
             Some(Modal::Profiles(_)) => self.on_profiles_action(action, fx),
+            Some(Modal::Search { .. }) => self.on_search_modal_key(scope, key, action, fx),
             None => self.on_screen_key(scope, key, action, fx),
         }
     }

@@ -152,4 +152,6 @@ pub enum Action {
     SwitchProfile,
     /// Empty the selected bucket, or delete the selected folder with all its versions.
     Purge,
+    /// Search every name under the folder shown for a pattern (substring, glob or regex).
+    SearchBucket,
 }

@@ -47,11 +47,15 @@ pub enum Scope {
     Profiles,
     /// Empty a bucket or delete a folder with all its versions (`E`).
     Purge,
+    /// The search results (`F`).
+    Search,
+    /// The search pattern being typed.
+    SearchPrompt,
 }
 
 impl Scope {
     /// Every scope, in help-overlay order.
-    pub const ALL: [Scope; 30] = [
+    pub const ALL: [Scope; 32] = [
         Scope::Global,
         Scope::Buckets,
         Scope::Files,
@@ -82,6 +86,8 @@ impl Scope {
         Scope::GoTo,
         Scope::Profiles,
         Scope::Purge,
+        Scope::Search,
+        Scope::SearchPrompt,
     ];
 
     /// The section name in the keymap file.
@@ -117,6 +123,8 @@ impl Scope {
             Scope::GoTo => "go_to",
             Scope::Profiles => "profiles",
             Scope::Purge => "purge",
+            Scope::Search => "search",
+            Scope::SearchPrompt => "search_prompt",
         }
     }
 

@@ -10,6 +10,7 @@ pub mod modal;
 pub mod panes;
 pub mod profiles;
 pub mod restore;
+pub mod search;
 pub mod settings;
 pub mod time_travel;
 pub mod transfers;

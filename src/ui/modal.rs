@@ -21,6 +21,7 @@ pub fn render(app: &App, modal: &Modal, frame: &mut Frame) {
         Modal::Transfer(m) => super::transfers::render_modal(app, m, frame),
         Modal::GoTo(p) => super::goto::render(app, p, frame),
         Modal::Profiles(p) => super::profiles::render(app, p, frame),
+        Modal::Search { .. } => super::search::render(app, frame),
     }
 }
 
@@ -56,6 +57,8 @@ fn scope_title(scope: Scope) -> &'static str {
         Scope::GoTo => "Go to a path",
         Scope::Profiles => "Profiles",
         Scope::Purge => "Empty a bucket or folder",
+        Scope::Search => "Search results",
+        Scope::SearchPrompt => "Search pattern",
     }
 }
 

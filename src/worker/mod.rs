@@ -6,6 +6,7 @@ pub mod history;
 pub mod keys;
 pub mod listing;
 pub mod restore;
+pub mod search;
 pub mod settings;
 pub mod transfer;
 pub mod transfer_cmds;
@@ -48,6 +49,8 @@ pub enum Command {
     Settings(settings::SettingsCommand),
     /// Uploads, downloads and their jobs (`transfer_cmds.rs`).
     Transfer(transfer_cmds::TransferCommand),
+    /// Search the bucket: scan names under a folder for a pattern (`search.rs`).
+    Search(search::SearchCommand),
 }
 
 impl Command {
@@ -61,6 +64,7 @@ impl Command {
             Self::Restore(c) => c.req(),
             Self::Settings(cmd) => cmd.req(),
             Self::Transfer(cmd) => cmd.req(),
+            Self::Search(cmd) => cmd.req(),
         }
     }
 }
@@ -95,6 +99,8 @@ pub enum WorkerEvent {
     Settings(Box<settings::SettingsEvent>),
     /// Transfer jobs and their helpers (`transfer_cmds.rs`).
     Transfer(transfer_cmds::TransferNote),
+    /// A batch of search progress and matches (`search.rs`).
+    Search(search::SearchProgress),
 }
 
 impl WorkerEvent {
@@ -127,16 +133,19 @@ pub fn spawn_with(
     tokio::spawn(async move {
         let (engine, events) = transfer::TransferEngine::new(client.clone(), options);
         let forward = tokio::spawn(transfer_cmds::forward(events, evt_tx.clone()));
+        let searches = search::Searches::default();
         while let Some(cmd) = cmd_rx.recv().await {
             let client = client.clone();
             let engine = engine.clone();
             let tx = evt_tx.clone();
+            let searches = searches.clone();
             tokio::spawn(async move {
                 match cmd {
                     Command::Transfer(cmd) => {
                         transfer_cmds::execute(&engine, &client, cmd, &tx).await;
                     }
                     Command::Keys(cmd) => keys::execute(&client, cmd, &tx).await,
+                    Command::Search(cmd) => search::execute(&client, &searches, cmd, &tx).await,
                     cmd => listing::execute(&client, cmd, &tx).await,
                 }
             });
