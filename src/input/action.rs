@@ -150,4 +150,10 @@ pub enum Action {
     GoToPath,
     /// Pick another profile of the config file (another account or key).
     SwitchProfile,
+    /// Files pane: the next sort order (name, size, time; ascending or descending).
+    SortFiles,
+    /// Files pane: load the whole folder in the background, then sort all of it.
+    SortWholeFolder,
+    /// Filter line: list the names starting with the text from the server, loaded or not.
+    FilterOnServer,
 }

@@ -48,6 +48,16 @@ pub enum Command {
     Settings(settings::SettingsCommand),
     /// Uploads, downloads and their jobs (`transfer_cmds.rs`).
     Transfer(transfer_cmds::TransferCommand),
+    /// The folder's names just before `before` (None: its last names), found by seeking
+    /// (B2 lists only forward; see `listing::list_files_before`). Answered by one
+    /// `FilesListed` whose `next` is the start point reached: the names before it are not
+    /// listed (None: the folder's first names were reached).
+    ListFilesBefore {
+        req: RequestId,
+        bucket: BucketId,
+        prefix: String,
+        before: Option<String>,
+    },
 }
 
 impl Command {
@@ -56,7 +66,8 @@ impl Command {
         match self {
             Self::ListBuckets { req }
             | Self::ListFiles { req, .. }
-            | Self::ListVersions { req, .. } => *req,
+            | Self::ListVersions { req, .. }
+            | Self::ListFilesBefore { req, .. } => *req,
             Self::Keys(cmd) => cmd.req(),
             Self::Restore(c) => c.req(),
             Self::Settings(cmd) => cmd.req(),
