@@ -477,3 +477,59 @@ async fn sorting_the_loaded_names_and_the_whole_folder() {
     assert_eq!(row_name(&l, BIG), Some(big(0)));
     assert!(l.failures.is_empty(), "{:?}", l.failures);
 }
+
+/// Filter timing over 1,000,000 loaded names: run by `scripts/bench-huge-folder.sh`
+/// (release build); it prints the time per keystroke and checks only the counts.
+#[test]
+#[ignore = "a timing run: scripts/bench-huge-folder.sh"]
+fn filter_timing_over_a_million_loaded_names() {
+    use b2tui::app::panes::FilesPane;
+    use b2tui::b2::FileAction;
+    use std::time::Instant;
+
+    let n = 1_000_000;
+    let mut pane = FilesPane::default();
+    pane.entries = (0..n)
+        .map(|i| FileVersion {
+            account_id: None,
+            action: FileAction::Upload,
+            bucket_id: None,
+            content_length: 1,
+            content_sha1: None,
+            content_md5: None,
+            content_type: None,
+            file_id: None,
+            file_info: Default::default(),
+            file_name: format!("big/n{i:08}.dat"),
+            upload_timestamp: 0,
+        })
+        .collect();
+    pane.prefix = "big/".to_owned();
+    let mut text = String::new();
+    for c in "n0099".chars() {
+        text.push(c);
+        pane.filter.input = tui_input::Input::new(text.clone());
+        let started = Instant::now();
+        pane.refilter();
+        let took = started.elapsed();
+        let want = (0..n)
+            .filter(|i| format!("n{i:08}.dat").contains(&text))
+            .count();
+        assert_eq!(pane.match_count(), want, "{text}");
+        println!(
+            "filter {text:>6}: {:>7} matches in {:.1} ms",
+            want,
+            took.as_secs_f64() * 1e3
+        );
+    }
+    // A fresh text (no narrowing): the full scan.
+    pane.filter.input = tui_input::Input::new("DAT".to_owned());
+    let started = Instant::now();
+    pane.refilter();
+    println!(
+        "filter    DAT: {:>7} matches in {:.1} ms (full scan)",
+        pane.match_count(),
+        started.elapsed().as_secs_f64() * 1e3
+    );
+    assert_eq!(pane.match_count(), n);
+}
