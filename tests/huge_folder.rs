@@ -343,6 +343,20 @@ async fn jumps_around_slashes_and_multibyte_names() {
     l.send(key('k')).await;
     assert_eq!(selected(&l), "mix/a/");
     assert_contiguous(&l, &reference);
+    // The real end of a folder whose last names are not ASCII.
+    go_to(&mut l, "b2://huge/mix/").await;
+    l.send(key('G')).await;
+    l.send(key('G')).await;
+    assert_eq!(selected(&l), "mix/日本.txt");
+    assert_eq!(
+        row_name(&l, l.app.files.cursor.selected - 1).as_deref(),
+        Some("mix/é-1")
+    );
+    assert_contiguous(&l, &reference);
+    go_to(&mut l, "b2://huge/mix/a").await;
+    l.send(key('j')).await;
+    l.send(key('j')).await;
+    assert_eq!(selected(&l), "mix/a/");
     // Open the folder from the window.
     l.send(code(KeyCode::Enter)).await;
     assert_eq!(row_name(&l, 1).as_deref(), Some("mix/a/inner.txt"));

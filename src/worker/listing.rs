@@ -156,19 +156,56 @@ pub async fn list_files_before(
         }
         Err(next) => next.unwrap_or_default(),
     };
+    let mut best: Option<Before> = None;
     let mut hi = match before {
         Some(b) => b.to_owned(),
-        // The end: past every ASCII name, unless names go on past ASCII (one call to see).
         None => {
-            let past_ascii = page(Some(format!("{prefix}\u{A0}"))).await?;
-            if past_ascii.files.is_empty() {
-                format!("{prefix}\u{7F}")
-            } else {
-                format!("{prefix}\u{10FFFF}")
+            // The end: bound it by the successors of the beginnings of `lo` (`n00001000`
+            // gives `o`, `n1`, `n01`, ... decreasing): a binary search finds the longest
+            // beginning whose successor starts no name.
+            let rest: Vec<char> = lo.get(prefix.len()..).unwrap_or("").chars().collect();
+            let successors: Vec<String> = (0..rest.len())
+                .filter_map(|k| {
+                    let next = alphabet.iter().copied().find(|&a| a > rest[k])?;
+                    let head: String = rest[..k].iter().collect();
+                    Some(format!("{prefix}{head}{next}"))
+                })
+                .collect();
+            let mut hi = format!("{prefix}\u{10FFFF}");
+            let (mut a, mut b) = (0, successors.len());
+            while a < b {
+                let m = (a + b) / 2;
+                let at = successors[m].clone();
+                let resp = page(Some(at.clone())).await?;
+                match (resp.files.is_empty(), resp.next_file_name) {
+                    (true, _) => {
+                        hi = at;
+                        a = m + 1;
+                    }
+                    (false, None) => {
+                        // This page holds the end.
+                        let found = Before {
+                            start: Some(at.clone()),
+                            entries: resp.files,
+                        };
+                        if found.entries.len() >= MIN_BEFORE {
+                            return Ok(found);
+                        }
+                        best = Some(found);
+                        hi = at;
+                        break;
+                    }
+                    (false, Some(next)) => {
+                        if next > lo {
+                            lo = next;
+                        }
+                        b = m;
+                    }
+                }
             }
+            hi
         }
     };
-    let mut best: Option<Before> = None;
     for _ in 0..MAX_PROBES {
         let Some(mid) = midpoint_in(&lo, &hi, &alphabet).or_else(|| midpoint(&lo, &hi)) else {
             break;
