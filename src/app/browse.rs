@@ -1,7 +1,7 @@
 //! The browse panes (buckets, files, versions): navigation, opening buckets and folders,
 //! paging ahead as the cursor moves (and back, by a seek, above a jumped-to window), the
-//! filter line (on the loaded names, or asked of the server), sort and refresh. Other features' pane
-//! actions (restore, settings, transfers) are offered to them first.
+//! filter line (on the loaded names, or asked of the server), sort and refresh. Other
+//! features' pane actions (restore, settings, transfers) are offered to them first.
 
 use crossterm::event::{Event, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
@@ -363,7 +363,7 @@ impl App {
         if !self.lists_names() {
             return self.notify(
                 Level::Warn,
-                "Asking the server works on the current names only (not with hidden files or the past)",
+                "The server is asked for current names only (not with hidden files or the past)",
             );
         }
         let req = self.new_req();

@@ -2,8 +2,9 @@
 //! `folder/` or `folder/name` (in the open bucket, from its root), or a bare `name` (in the
 //! folder shown), and opens that folder. A name (or its beginning) is jumped to: the folder
 //! is listed from it (`startFileName`), so the spot shows at once however many names lie
-//! before it, with the first name at or after it selected. Paths are held to what the key may see: another bucket than
-//! the key's is refused, a folder above a prefix-restricted key's floor opens the floor.
+//! before it, with the first name at or after it selected. Paths are held to what the key
+//! may see: another bucket than the key's is refused, a folder above a prefix-restricted
+//! key's floor opens the floor.
 //! The same prompt opens the start path of a profile. No I/O.
 
 use crossterm::event::{Event, KeyEvent};
