@@ -34,6 +34,48 @@ impl Needle {
     }
 }
 
+impl Needle {
+    /// True when `lower` (a name already lowercased, see [`LowerNames`]) holds the needle.
+    pub fn matches_lower(&self, lower: &str) -> bool {
+        lower.contains(self.lower.as_str())
+    }
+}
+
+/// The shown names of the loaded entries, lowercased once as they arrive, end to end in
+/// one buffer: a keystroke scans this memory in order instead of a million separate names.
+#[derive(Clone, Debug, Default)]
+pub struct LowerNames {
+    buf: String,
+    ends: Vec<usize>,
+}
+
+impl LowerNames {
+    pub fn push(&mut self, name: &str) {
+        let start = self.buf.len();
+        if name.is_ascii() {
+            self.buf.push_str(name);
+            self.buf[start..].make_ascii_lowercase();
+        } else {
+            self.buf.push_str(&name.to_lowercase());
+        }
+        self.ends.push(self.buf.len());
+    }
+
+    /// The lowercased name of entry `i`.
+    pub fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.buf[start..self.ends[i]]
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+}
+
 /// `needle` (already lowercase ASCII) in `hay`, ASCII case ignored.
 fn ascii_icase_contains(hay: &[u8], needle: &[u8]) -> bool {
     let Some((&first, rest)) = needle.split_first() else {
@@ -65,6 +107,26 @@ mod tests {
         assert!(u.matches("über.txt"));
         assert!(!u.matches("uber.txt"));
         assert!(Needle::new("").matches("anything"));
+    }
+
+    #[test]
+    fn lowercased_names_match_like_the_names() {
+        let names = ["Report.PDF", "Über-Report", "a", ""];
+        let mut lower = LowerNames::default();
+        for n in names {
+            lower.push(n);
+        }
+        assert_eq!(lower.len(), names.len());
+        for text in ["rep", "ÜBER", "A", "pdf", "x"] {
+            let needle = Needle::new(text);
+            for (i, n) in names.iter().enumerate() {
+                assert_eq!(
+                    needle.matches_lower(lower.get(i)),
+                    needle.matches(n),
+                    "{text} {n}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use tui_input::Input;
 
 use super::{Cursor, Motion};
-use crate::app::files::find::Needle;
+use crate::app::files::find::{LowerNames, Needle};
 use crate::app::files::sort::Sort;
 use crate::b2::{BucketId, FileVersion};
 use crate::worker::RequestId;
@@ -86,6 +86,8 @@ pub struct FilesPane {
     order: Option<Vec<usize>>,
     /// The filter text `matches` was computed for.
     needle: Needle,
+    /// The entries' shown names, lowercased, for the filter (kept as entries arrive).
+    lower: LowerNames,
     /// Names listed start with `prefix` + this (a filter asked of the server); "" for all.
     pub server_prefix: String,
     /// Loading the whole folder (to sort all of it): no load-ahead limit.
@@ -254,6 +256,9 @@ impl FilesPane {
 
     /// Brings the sort and the filter up to date with the entries from `first_new` on.
     fn on_appended(&mut self, first_new: usize) {
+        for e in &self.entries[first_new..] {
+            self.lower.push(display_name(e, &self.prefix));
+        }
         if self.load_all && self.order.is_some() {
             // Sorted once the whole folder is in (`finish_load_all`).
             return;
@@ -280,6 +285,7 @@ impl FilesPane {
         match seek {
             Seek::End => {
                 self.entries = entries;
+                self.lower = LowerNames::default();
                 self.head = start;
                 self.next = None;
                 self.rebuild_view();
@@ -297,6 +303,7 @@ impl FilesPane {
                 let added = entries.len();
                 entries.append(&mut self.entries);
                 self.entries = entries;
+                self.lower = LowerNames::default();
                 self.head = start;
                 self.rebuild_view();
                 let row = keep
@@ -316,9 +323,20 @@ impl FilesPane {
 
     /// The sort permutation and the filter's matches, computed again from all entries.
     fn rebuild_view(&mut self) {
+        self.sync_lower();
         self.order = self.sort.permutation(&self.entries);
         if self.matches.is_some() {
             self.matches = Some(self.filtered(self.base()));
+        }
+    }
+
+    /// Lowercases the names again when they are not those of the entries.
+    fn sync_lower(&mut self) {
+        if self.lower.len() != self.entries.len() {
+            self.lower = LowerNames::default();
+            for e in &self.entries {
+                self.lower.push(display_name(e, &self.prefix));
+            }
         }
     }
 
@@ -333,10 +351,7 @@ impl FilesPane {
     /// The indices from `indices` whose shown name holds the filter text.
     fn filtered(&self, indices: impl Iterator<Item = usize>) -> Vec<usize> {
         indices
-            .filter(|&i| {
-                self.needle
-                    .matches(display_name(&self.entries[i], &self.prefix))
-            })
+            .filter(|&i| self.needle.matches_lower(self.lower.get(i)))
             .collect()
     }
 
@@ -505,6 +520,7 @@ impl FilesPane {
     /// Recomputes the rows after the filter text changed and puts the cursor on the first
     /// match. When the text only grew, the new matches are sought among the old ones.
     pub fn refilter(&mut self) {
+        self.sync_lower();
         let needle = Needle::new(self.filter.input.value());
         self.matches = if needle.is_empty() {
             None
@@ -512,12 +528,12 @@ impl FilesPane {
             && needle.narrows(&self.needle)
         {
             let mut kept = old;
-            kept.retain(|&i| needle.matches(display_name(&self.entries[i], &self.prefix)));
+            kept.retain(|&i| needle.matches_lower(self.lower.get(i)));
             Some(kept)
         } else {
             let base = self.base();
             Some(
-                base.filter(|&i| needle.matches(display_name(&self.entries[i], &self.prefix)))
+                base.filter(|&i| needle.matches_lower(self.lower.get(i)))
                     .collect(),
             )
         };
