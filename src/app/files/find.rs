@@ -59,12 +59,36 @@ impl LowerNames {
             self.buf.push_str(&name.to_lowercase());
         }
         self.ends.push(self.buf.len());
+        // A separator no name holds: a match never runs from one name into the next.
+        self.buf.push('\0');
     }
 
     /// The lowercased name of entry `i`.
     pub fn get(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        let start = if i == 0 { 0 } else { self.ends[i - 1] + 1 };
         &self.buf[start..self.ends[i]]
+    }
+
+    /// The indices of every name holding `needle`, in order: one search through the whole
+    /// buffer rather than one per name.
+    pub fn find_all(&self, needle: &Needle) -> Vec<usize> {
+        let text = needle.lower.as_str();
+        if text.is_empty() || text.contains('\0') {
+            return (0..self.len())
+                .filter(|&i| needle.matches_lower(self.get(i)))
+                .collect();
+        }
+        let mut out: Vec<usize> = Vec::new();
+        let mut i = 0;
+        for (pos, _) in self.buf.match_indices(text) {
+            while self.ends[i] < pos + text.len() {
+                i += 1;
+            }
+            if out.last() != Some(&i) {
+                out.push(i);
+            }
+        }
+        out
     }
 
     pub fn len(&self) -> usize {
@@ -111,14 +135,18 @@ mod tests {
 
     #[test]
     fn lowercased_names_match_like_the_names() {
-        let names = ["Report.PDF", "Über-Report", "a", ""];
+        let names = ["Report.PDF", "Über-Report", "a", "", "aa", "t", "a"];
         let mut lower = LowerNames::default();
         for n in names {
             lower.push(n);
         }
         assert_eq!(lower.len(), names.len());
-        for text in ["rep", "ÜBER", "A", "pdf", "x"] {
+        for text in ["rep", "ÜBER", "A", "pdf", "x", "", "ta"] {
             let needle = Needle::new(text);
+            let all: Vec<usize> = (0..names.len())
+                .filter(|&i| needle.matches(names[i]))
+                .collect();
+            assert_eq!(lower.find_all(&needle), all, "{text}");
             for (i, n) in names.iter().enumerate() {
                 assert_eq!(
                     needle.matches_lower(lower.get(i)),
