@@ -1,11 +1,12 @@
 //! The browse panes (buckets, files, versions): navigation, opening buckets and folders,
-//! paging ahead as the cursor moves, the filter line and refresh. Other features' pane
-//! actions (restore, settings, transfers) are offered to them first.
+//! paging ahead as the cursor moves (and back, by a seek, above a jumped-to window), the
+//! filter line (on the loaded names, or asked of the server), sort and refresh. Other
+//! features' pane actions (restore, settings, transfers) are offered to them first.
 
 use crossterm::event::{Event, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 
-use super::{Action, App, BucketRef, Effects, Focus, Modal, Motion, Row};
+use super::{Action, App, BucketRef, Effects, Focus, Level, Modal, Motion, Row};
 use crate::input::Scope;
 use crate::worker::Command;
 
@@ -67,14 +68,32 @@ impl App {
                     self.files.clear_filter(page);
                 }
             }
-            Action::ClearFilter => {
-                self.files.clear_filter(page);
+            Action::ClearFilter => self.clear_filter(cmds),
+            Action::FilterOnServer => self.filter_on_server(cmds),
+            Action::SortFiles if self.files.bucket.is_some() => {
+                self.focus = Focus::Files;
+                let sort = self.files.sort.cycle();
+                self.files.set_sort(sort, page);
+                let note = if self.files.is_partial() {
+                    format!(
+                        "Sorted by {} ({} loaded names; O sorts the whole folder)",
+                        sort.label(),
+                        self.files.entries.len()
+                    )
+                } else {
+                    format!("Sorted by {}", sort.label())
+                };
+                self.notify(Level::Info, note);
                 self.sync_files(cmds);
             }
+            Action::SortWholeFolder if self.files.bucket.is_some() => self.sort_whole_folder(cmds),
             Action::Close => {
-                if scope == Scope::Files && self.files.filter.is_active() {
-                    self.files.clear_filter(page);
-                    self.sync_files(cmds);
+                if scope == Scope::Files && self.files.load_all {
+                    self.files.finish_load_all(page);
+                    let n = self.files.entries.len();
+                    self.notify(Level::Info, format!("Stopped loading: {n} names sorted"));
+                } else if scope == Scope::Files && self.files.filter.is_active() {
+                    self.clear_filter(cmds);
                 } else if scope == Scope::Files {
                     self.leave_time_travel(cmds);
                 }
@@ -95,7 +114,22 @@ impl App {
                 self.buckets.move_cursor(motion, page);
             }
             Focus::Files => {
-                if self.files.move_cursor(motion, page) || motion == Motion::Bottom {
+                let window = self.files.head.is_some();
+                if motion == Motion::Top && window && self.lists_names() {
+                    // `g` in a jumped-to window: the folder's real top.
+                    return self.reopen_folder(cmds);
+                }
+                let again =
+                    std::mem::replace(&mut self.files.bottom_pressed, motion == Motion::Bottom);
+                if again && motion == Motion::Bottom && self.more_after() {
+                    // `G` twice: the folder's real end, by a seek.
+                    return self.seek_folder_end(cmds);
+                }
+                let moved = self.files.move_cursor(motion, page);
+                if !moved && matches!(motion, Motion::Up | Motion::PageUp) {
+                    self.files.note_top_reached();
+                }
+                if moved || motion == Motion::Bottom || window {
                     self.sync_files(cmds);
                 }
             }
@@ -117,9 +151,27 @@ impl App {
             cmds.push(Command::ListFiles {
                 req,
                 bucket: bucket.id.clone(),
-                prefix: self.files.prefix.clone(),
+                prefix: self.files.list_prefix(),
                 start: Some(start),
             });
+        }
+        let req = self.new_req();
+        if let Some(before) = self.files.take_earlier_seek(req) {
+            cmds.push(Command::ListFilesBefore {
+                req,
+                bucket: bucket.id.clone(),
+                prefix: self.files.list_prefix(),
+                before: Some(before),
+            });
+        }
+        if self.files.load_all && self.files.next.is_none() && self.files.pending.is_none() {
+            let page = self.list_height();
+            self.files.finish_load_all(page);
+            let n = self.files.entries.len();
+            self.notify(
+                Level::Info,
+                format!("Sorted all {n} names by {}", self.files.sort.label()),
+            );
         }
         match self.files.selected_file() {
             Some(f) => self.versions.show(bucket.id, &f.file_name),
@@ -215,9 +267,153 @@ impl App {
         }
     }
 
+    /// True while the folder is listed by name (`b2_list_file_names`): jumps, seeks and
+    /// server filters need it; the version listings (hidden files, the past) do not page
+    /// by start name.
+    fn lists_names(&self) -> bool {
+        !self.restore.lists_versions() && self.files.unlisted.is_none()
+    }
+
+    /// More names follow the loaded ones (and they can be sought).
+    fn more_after(&self) -> bool {
+        self.files.next.is_some()
+            && !self.files.stalled
+            && self.files.server_prefix.is_empty()
+            && self.lists_names()
+    }
+
+    /// Opens the shown folder again from its first name (sort and filter kept).
+    fn reopen_folder(&mut self, cmds: &mut Effects) {
+        let Some(bucket) = self.files.bucket.clone() else {
+            return;
+        };
+        let (sort, prefix) = (self.files.sort, self.files.prefix.clone());
+        let filter = std::mem::take(&mut self.files.filter);
+        self.open_folder_of(bucket, prefix, cmds);
+        self.files.sort = sort;
+        self.files.filter = filter;
+        self.files.refilter();
+    }
+
+    /// Shows the folder's last names: a seek, since B2 lists only forward.
+    fn seek_folder_end(&mut self, cmds: &mut Effects) {
+        let Some(bucket) = self.files.bucket.clone() else {
+            return;
+        };
+        let req = self.new_req();
+        let (sort, prefix) = (self.files.sort, self.files.prefix.clone());
+        let filter = std::mem::take(&mut self.files.filter);
+        self.files.open_end(bucket.clone(), prefix.clone(), req);
+        self.files.sort = sort;
+        self.files.filter = filter;
+        self.files.refilter();
+        self.versions.clear();
+        cmds.push(Command::ListFilesBefore {
+            req,
+            bucket: bucket.id,
+            prefix,
+            before: None,
+        });
+    }
+
+    /// Opens the shown folder at `name` (the folder + a name or its beginning): lists from
+    /// there, selecting the first name at or after it.
+    pub(crate) fn jump_to_name(
+        &mut self,
+        bucket: BucketRef,
+        folder: String,
+        name: String,
+        cmds: &mut Effects,
+    ) {
+        let req = self.new_req();
+        self.restore.marks.clear();
+        cmds.push(Command::ListFiles {
+            req,
+            bucket: bucket.id.clone(),
+            prefix: folder.clone(),
+            start: Some(name.clone()),
+        });
+        self.files.open_at(bucket, folder, name, req);
+        self.versions.clear();
+    }
+
+    /// Esc in the filter line (or on a kept filter): drops it; a filter that was asked of
+    /// the server lists the whole folder again.
+    fn clear_filter(&mut self, cmds: &mut Effects) {
+        let page = self.list_height();
+        let asked = !self.files.server_prefix.is_empty();
+        self.files.clear_filter(page);
+        if asked {
+            self.reopen_folder(cmds);
+        } else {
+            self.sync_files(cmds);
+        }
+    }
+
+    /// `Tab` in the filter line: lists the names of the folder starting with the typed
+    /// text from the server (found whether loaded or not). The text is a plain beginning
+    /// of a name: B2 lists by prefix, not by pattern.
+    fn filter_on_server(&mut self, cmds: &mut Effects) {
+        let text = self.files.filter.input.value().to_owned();
+        let Some(bucket) = self.files.bucket.clone() else {
+            return;
+        };
+        if text.is_empty() {
+            return self.notify(Level::Info, "Type the beginning of a name first");
+        }
+        if !self.lists_names() {
+            return self.notify(
+                Level::Warn,
+                "The server is asked for current names only (not with hidden files or the past)",
+            );
+        }
+        let req = self.new_req();
+        self.restore.marks.clear();
+        self.files.open_server_prefix(text, req);
+        self.versions.clear();
+        cmds.push(Command::ListFiles {
+            req,
+            bucket: bucket.id,
+            prefix: self.files.list_prefix(),
+            start: None,
+        });
+    }
+
+    /// `O`: loads the whole folder in the background (from its top), then sorts it; Esc
+    /// stops and sorts what is loaded.
+    fn sort_whole_folder(&mut self, cmds: &mut Effects) {
+        if !self.lists_names() && self.files.head.is_some() {
+            return;
+        }
+        if self.files.sort.is_natural() {
+            let page = self.list_height();
+            self.files.set_sort(self.files.sort.cycle(), page);
+        }
+        if self.files.head.is_some() {
+            self.reopen_folder(cmds);
+        }
+        self.files.load_all = true;
+        let label = self.files.sort.label();
+        self.notify(
+            Level::Info,
+            format!("Loading the whole folder to sort by {label}; Esc stops"),
+        );
+        self.sync_files(cmds);
+    }
+
     fn refresh(&mut self, cmds: &mut Effects) {
         match self.focus {
             Focus::Buckets => cmds.push(self.request_buckets()),
+            Focus::Files if self.files.head.is_some() && self.lists_names() => {
+                // A jumped-to window: list again from where it starts.
+                let (Some(bucket), Some(head)) =
+                    (self.files.bucket.clone(), self.files.head.clone())
+                else {
+                    return;
+                };
+                let prefix = self.files.prefix.clone();
+                self.jump_to_name(bucket, prefix, head, cmds);
+            }
             Focus::Files => self.reload_folder(cmds),
             Focus::Versions => {
                 self.versions.reload();

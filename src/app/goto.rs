@@ -1,7 +1,10 @@
-//! Go to a path (`:`): a prompt that takes `b2://bucket/folder/`, `b2://bucket/folder/name`
-//! or `folder/` (in the open bucket, from its root) and opens that folder, selecting the
-//! name when one was typed. Paths are held to what the key may see: another bucket than
-//! the key's is refused, a folder above a prefix-restricted key's floor opens the floor.
+//! Go to a path (`:`): a prompt that takes `b2://bucket/folder/`, `b2://bucket/folder/name`,
+//! `folder/` or `folder/name` (in the open bucket, from its root), or a bare `name` (in the
+//! folder shown), and opens that folder. A name (or its beginning) is jumped to: the folder
+//! is listed from it (`startFileName`), so the spot shows at once however many names lie
+//! before it, with the first name at or after it selected. Paths are held to what the key
+//! may see: another bucket than the key's is refused, a folder above a prefix-restricted
+//! key's floor opens the floor.
 //! The same prompt opens the start path of a profile. No I/O.
 
 use crossterm::event::{Event, KeyEvent};
@@ -113,7 +116,12 @@ impl App {
     /// Opens `text` (see [`parse`]), or says why it cannot. Before the buckets have
     /// arrived, a path with a bucket waits for them.
     pub fn go_to(&mut self, text: &str, fx: &mut Effects) -> Result<(), String> {
-        let target = parse(text)?;
+        let mut target = parse(text)?;
+        let bare = !text.contains('/') && !text.trim().starts_with("b2://");
+        if bare && self.files.bucket.is_some() {
+            // A bare name: in the folder shown.
+            target.folder = self.files.prefix.clone();
+        }
         let bucket = match &target.bucket {
             None => self
                 .files
@@ -150,8 +158,13 @@ impl App {
             target.folder
         };
         self.focus = Focus::Files;
+        let jump = !target.name.is_empty() && full.len() > folder.len();
+        if jump && !self.restore.lists_versions() && self.admin.missing(&["listFiles"]).is_none() {
+            self.jump_to_name(bucket, folder, full, fx);
+            return Ok(());
+        }
         self.open_folder_of(bucket, folder.clone(), fx);
-        if !target.name.is_empty() && full.len() > folder.len() {
+        if jump {
             self.files.select_when_loaded(full);
         }
         Ok(())

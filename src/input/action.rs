@@ -154,4 +154,10 @@ pub enum Action {
     Purge,
     /// Search every name under the folder shown for a pattern (substring, glob or regex).
     SearchBucket,
+    /// Files pane: the next sort order (name, size, time; ascending or descending).
+    SortFiles,
+    /// Files pane: load the whole folder in the background, then sort all of it.
+    SortWholeFolder,
+    /// Filter line: list the names starting with the text from the server, loaded or not.
+    FilterOnServer,
 }

@@ -35,7 +35,7 @@ pub fn render(app: &App, p: &GoToPrompt, frame: &mut Frame) {
             Span::raw(sanitize(p.input.value()).into_owned()),
         ]),
         Line::from(Span::styled(
-            "b2://bucket/folder/ · b2://bucket/folder/name · folder/ (in this bucket)",
+            "b2://bucket/folder/name · folder/name (this bucket) · name (this folder)",
             t.footer_desc,
         )),
         Line::from(Span::styled(scope, t.footer_desc)),

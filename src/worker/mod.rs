@@ -51,6 +51,16 @@ pub enum Command {
     Transfer(transfer_cmds::TransferCommand),
     /// Search the bucket: scan names under a folder for a pattern (`search.rs`).
     Search(search::SearchCommand),
+    /// The folder's names just before `before` (None: its last names), found by seeking
+    /// (B2 lists only forward; see `listing::list_files_before`). Answered by one
+    /// `FilesListed` whose `next` is the start point reached: the names before it are not
+    /// listed (None: the folder's first names were reached).
+    ListFilesBefore {
+        req: RequestId,
+        bucket: BucketId,
+        prefix: String,
+        before: Option<String>,
+    },
 }
 
 impl Command {
@@ -59,7 +69,8 @@ impl Command {
         match self {
             Self::ListBuckets { req }
             | Self::ListFiles { req, .. }
-            | Self::ListVersions { req, .. } => *req,
+            | Self::ListVersions { req, .. }
+            | Self::ListFilesBefore { req, .. } => *req,
             Self::Keys(cmd) => cmd.req(),
             Self::Restore(c) => c.req(),
             Self::Settings(cmd) => cmd.req(),

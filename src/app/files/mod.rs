@@ -3,7 +3,9 @@
 //! Its dialogs: `hide.rs` (`D`), `unhide.rs` (`U`), `deleted.rs` (recently deleted, `W`).
 
 pub mod deleted;
+pub mod find;
 pub mod hide;
+pub mod sort;
 mod unhide;
 
 use crate::app::{App, Effects, Level, Row};

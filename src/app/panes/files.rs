@@ -1,9 +1,14 @@
 //! Files pane state: one folder of one bucket (delimiter `/`), loaded page by page, with
-//! an optional filter over the loaded names. No drawing and no I/O here.
+//! an optional filter and sort over the loaded names. The loaded names are a window of the
+//! folder: from its top, or from a name jumped to (`head`), growing forward as the cursor
+//! moves down and backward (by a seek) when it moves up past the first. No drawing and no
+//! I/O here.
 
 use tui_input::Input;
 
 use super::{Cursor, Motion};
+use crate::app::files::find::{LowerNames, Needle};
+use crate::app::files::sort::Sort;
 use crate::b2::{BucketId, FileVersion};
 use crate::worker::RequestId;
 
@@ -66,6 +71,38 @@ pub struct FilesPane {
     pub floor: String,
     /// The folder is not listed: the key lacks this capability (`listFiles`).
     pub unlisted: Option<&'static str>,
+    /// Some: the loaded names are a window starting at this name (a jump); the names
+    /// before it are not loaded. None: they start at the folder's first name.
+    pub head: Option<String>,
+    /// What the request in flight seeks, when it is not the next page.
+    pub seeking: Option<Seek>,
+    /// The user moved up past the first loaded name: load the names before it.
+    want_earlier: bool,
+    /// Select the first name at or after this once the page arrives (a jump).
+    select_from: Option<String>,
+    /// The order rows are shown in.
+    pub sort: Sort,
+    /// Entry indices in `sort` order; None for B2's order.
+    order: Option<Vec<usize>>,
+    /// The filter text `matches` was computed for.
+    needle: Needle,
+    /// The entries' shown names, lowercased, for the filter (kept as entries arrive).
+    lower: LowerNames,
+    /// Names listed start with `prefix` + this (a filter asked of the server); "" for all.
+    pub server_prefix: String,
+    /// Loading the whole folder (to sort all of it): no load-ahead limit.
+    pub load_all: bool,
+    /// The last move was `G`: another `G` seeks the folder's real end.
+    pub bottom_pressed: bool,
+}
+
+/// A seek in flight (`Command::ListFilesBefore`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Seek {
+    /// The names before the first loaded one, to prepend.
+    Earlier,
+    /// The folder's last names, replacing the window.
+    End,
 }
 
 impl FilesPane {
@@ -76,6 +113,7 @@ impl FilesPane {
             prefix,
             pending: Some(req),
             floor: std::mem::take(&mut self.floor),
+            sort: self.sort,
             ..Self::default()
         };
     }
@@ -86,6 +124,43 @@ impl FilesPane {
             floor,
             ..Self::default()
         }
+    }
+
+    /// Starts showing `prefix` of `bucket` from `start` (a name or its beginning, in full:
+    /// `prefix` + typed), selecting the first name at or after it; the caller sends a
+    /// listing from `start`.
+    pub fn open_at(&mut self, bucket: BucketRef, prefix: String, start: String, req: RequestId) {
+        self.open(bucket, prefix, req);
+        self.select_from = Some(start.clone());
+        self.head = Some(start);
+    }
+
+    /// Starts showing the last names of `prefix`; the caller sends the seek for them.
+    pub fn open_end(&mut self, bucket: BucketRef, prefix: String, req: RequestId) {
+        self.open(bucket, prefix.clone(), req);
+        self.head = Some(prefix);
+        self.seeking = Some(Seek::End);
+    }
+
+    /// Starts listing only the names of the folder that begin with `text` (the filter
+    /// asked of the server), keeping the filter line.
+    pub fn open_server_prefix(&mut self, text: String, req: RequestId) {
+        let Some(bucket) = self.bucket.clone() else {
+            return;
+        };
+        let filter = std::mem::take(&mut self.filter);
+        let (sort, prefix) = (self.sort, std::mem::take(&mut self.prefix));
+        self.open(bucket, prefix, req);
+        self.filter = filter;
+        self.filter.editing = false;
+        self.sort = sort;
+        self.server_prefix = text;
+        self.refilter();
+    }
+
+    /// The prefix names are listed with: the folder, plus a server filter's text.
+    pub fn list_prefix(&self) -> String {
+        format!("{}{}", self.prefix, self.server_prefix)
     }
 
     /// Shows `prefix` of `bucket` without listing it: the key may not list files.
@@ -110,7 +185,9 @@ impl FilesPane {
         let filter = std::mem::take(&mut self.filter);
         if let Some(bucket) = self.bucket.clone() {
             let prefix = std::mem::take(&mut self.prefix);
+            let sort = self.sort;
             self.open(bucket, prefix, req);
+            self.sort = sort;
             self.filter = filter;
             self.refilter();
             self.reselect = keep;
@@ -133,6 +210,7 @@ impl FilesPane {
     }
 
     /// Takes one page if it answers the request in flight; returns false for a stale page.
+    /// The answer to a seek carries in `next` the start point it reached.
     pub fn on_page(
         &mut self,
         req: RequestId,
@@ -144,16 +222,22 @@ impl FilesPane {
             return false;
         }
         self.pending = None;
+        if let Some(seek) = self.seeking.take() {
+            self.on_seek(seek, entries, next, height);
+            return true;
+        }
         let first_new = self.entries.len();
         self.entries.extend(entries);
         self.next = next;
-        if let Some(m) = self.matches.as_mut() {
-            let needle = self.filter.input.value().to_lowercase();
-            m.extend((first_new..self.entries.len()).filter(|&i| {
-                display_name(&self.entries[i], &self.prefix)
-                    .to_lowercase()
-                    .contains(&needle)
-            }));
+        self.on_appended(first_new);
+        if let Some(from) = self.select_from.take() {
+            let at = self.entries[first_new..]
+                .iter()
+                .position(|e| e.file_name >= from)
+                .unwrap_or(0);
+            if let Some(row) = self.row_of_entry(first_new + at) {
+                self.cursor.select(row, height);
+            }
         }
         if let Some(name) = self.reselect.clone()
             && let Some(i) = self.entries[first_new..]
@@ -170,10 +254,153 @@ impl FilesPane {
         true
     }
 
+    /// Brings the sort and the filter up to date with the entries from `first_new` on.
+    fn on_appended(&mut self, first_new: usize) {
+        for e in &self.entries[first_new..] {
+            self.lower.push(display_name(e, &self.prefix));
+        }
+        if self.load_all && self.order.is_some() {
+            // Sorted once the whole folder is in (`finish_load_all`).
+            return;
+        }
+        if let Some(order) = self.order.as_mut() {
+            self.sort.merge(order, &self.entries, first_new);
+            if self.matches.is_some() {
+                self.matches = Some(self.filtered(self.base()));
+            }
+        } else if self.matches.is_some() {
+            let found = self.filtered(first_new..self.entries.len());
+            self.matches.get_or_insert_default().extend(found);
+        }
+    }
+
+    /// A seek's answer: names before the window (prepended), or the folder's last names.
+    fn on_seek(
+        &mut self,
+        seek: Seek,
+        entries: Vec<FileVersion>,
+        start: Option<String>,
+        height: usize,
+    ) {
+        match seek {
+            Seek::End => {
+                self.entries = entries;
+                self.lower = LowerNames::default();
+                self.head = start;
+                self.next = None;
+                self.rebuild_view();
+                let last = self.row_count().saturating_sub(1);
+                self.cursor = Cursor::default();
+                self.cursor.select(last, height);
+            }
+            Seek::Earlier => {
+                let keep = self.selected_name().map(str::to_owned);
+                let first = self.entries.first().map(|e| e.file_name.clone());
+                let mut entries = entries;
+                if let Some(first) = &first {
+                    entries.retain(|e| e.file_name < *first);
+                }
+                let added = entries.len();
+                entries.append(&mut self.entries);
+                self.entries = entries;
+                self.lower = LowerNames::default();
+                self.head = start;
+                self.rebuild_view();
+                let row = keep
+                    .and_then(|name| self.entries.iter().position(|e| e.file_name == name))
+                    .and_then(|i| self.row_of_entry(i))
+                    .unwrap_or(0);
+                // The user moved up past the first name: go on to the name before it.
+                let row = if added > 0 {
+                    row.saturating_sub(1)
+                } else {
+                    row
+                };
+                self.cursor.select(row, height);
+            }
+        }
+    }
+
+    /// The sort permutation and the filter's matches, computed again from all entries.
+    fn rebuild_view(&mut self) {
+        self.sync_lower();
+        self.order = self.sort.permutation(&self.entries);
+        if self.matches.is_some() {
+            self.matches = Some(self.filtered(self.base()));
+        }
+    }
+
+    /// Lowercases the names again when they are not those of the entries.
+    fn sync_lower(&mut self) {
+        if self.lower.len() != self.entries.len() {
+            self.lower = LowerNames::default();
+            for e in &self.entries {
+                self.lower.push(display_name(e, &self.prefix));
+            }
+        }
+    }
+
+    /// The entry indices in display order, before the filter.
+    fn base(&self) -> Box<dyn Iterator<Item = usize> + '_> {
+        match &self.order {
+            Some(order) => Box::new(order.iter().copied()),
+            None => Box::new(0..self.entries.len()),
+        }
+    }
+
+    /// The indices from `indices` whose shown name holds the filter text.
+    fn filtered(&self, indices: impl Iterator<Item = usize>) -> Vec<usize> {
+        indices
+            .filter(|&i| self.needle.matches_lower(self.lower.get(i)))
+            .collect()
+    }
+
     /// True while a folder was opened and its first page has not arrived: the rows on
     /// screen are not the ones keys typed now are meant for.
     pub fn is_awaiting_first_page(&self) -> bool {
         self.bucket.is_some() && self.pending.is_some() && self.entries.is_empty()
+    }
+
+    /// Notes that the cursor tried to move above the first loaded name of a window; the
+    /// next [`Self::earlier_start`] asks for the names before it.
+    pub fn note_top_reached(&mut self) {
+        if self.head.is_some() && self.cursor.selected == 0 && self.sort.is_natural() {
+            self.want_earlier = true;
+        }
+    }
+
+    /// The name to seek before, when the names before the window are wanted and nothing
+    /// is in flight; marks the seek as in flight under `req`.
+    pub fn take_earlier_seek(&mut self, req: RequestId) -> Option<String> {
+        if !self.want_earlier || self.pending.is_some() || self.stalled || self.head.is_none() {
+            return None;
+        }
+        self.want_earlier = false;
+        let before = match self.entries.first() {
+            Some(e) => e.file_name.clone(),
+            None => self.head.clone()?,
+        };
+        self.pending = Some(req);
+        self.seeking = Some(Seek::Earlier);
+        Some(before)
+    }
+
+    /// Changes the order rows are shown in, keeping the cursor on the same entry.
+    pub fn set_sort(&mut self, sort: Sort, height: usize) {
+        let keep = self.selected_name().map(str::to_owned);
+        self.sort = sort;
+        self.rebuild_view();
+        let row = keep
+            .and_then(|name| self.entries.iter().position(|e| e.file_name == name))
+            .and_then(|i| self.row_of_entry(i))
+            .unwrap_or(0);
+        self.cursor.select(row, height);
+    }
+
+    /// The whole folder is loaded (or loading stopped): sorts all of it.
+    pub fn finish_load_all(&mut self, height: usize) {
+        self.load_all = false;
+        self.set_sort(self.sort, height);
     }
 
     /// A request failed: stop waiting, and stop loading ahead.
@@ -182,6 +409,7 @@ impl FilesPane {
             return false;
         }
         self.pending = None;
+        self.seeking = None;
         self.stalled = true;
         true
     }
@@ -197,7 +425,7 @@ impl FilesPane {
             .entries
             .len()
             .saturating_sub(self.cursor_entry_position());
-        (below < LOAD_AHEAD).then_some(next)
+        (self.load_all || below < LOAD_AHEAD).then_some(next)
     }
 
     /// Marks a next-page request as in flight.
@@ -209,6 +437,12 @@ impl FilesPane {
     /// `entries`; the parent row counts as 0.
     fn cursor_entry_position(&self) -> usize {
         let row = self.cursor.selected.saturating_sub(self.parent_rows());
+        if self.order.is_some() {
+            // Sorted rows are in no relation to the listing: how far down the rows the
+            // cursor is stands for how far down the names.
+            let rows = self.rows_index().map_or(0, <[usize]>::len).max(1);
+            return row.saturating_mul(self.entries.len()) / rows;
+        }
         match &self.matches {
             None => row,
             Some(m) => m
@@ -218,13 +452,20 @@ impl FilesPane {
         }
     }
 
+    /// `..` is the first row inside a folder, unless the rows are a window (jumped to)
+    /// whose first row is the first loaded name.
     fn parent_rows(&self) -> usize {
-        usize::from(self.prefix.len() > self.floor.len())
+        usize::from(self.head.is_none() && self.prefix.len() > self.floor.len())
+    }
+
+    /// The entry indices shown, in order, when not simply all entries in B2's order.
+    fn rows_index(&self) -> Option<&[usize]> {
+        self.matches.as_deref().or(self.order.as_deref())
     }
 
     /// Rows shown: `..` (when inside a folder) plus the entries passing the filter.
     pub fn row_count(&self) -> usize {
-        self.parent_rows() + self.matches.as_ref().map_or(self.entries.len(), Vec::len)
+        self.parent_rows() + self.rows_index().map_or(self.entries.len(), <[usize]>::len)
     }
 
     /// The row at `index`.
@@ -234,7 +475,7 @@ impl FilesPane {
             return Some(Row::Parent);
         }
         let i = index - parent;
-        let entry = match &self.matches {
+        let entry = match self.rows_index() {
             None => self.entries.get(i),
             Some(m) => m.get(i).and_then(|&j| self.entries.get(j)),
         };
@@ -242,7 +483,7 @@ impl FilesPane {
     }
 
     fn row_of_entry(&self, entry: usize) -> Option<usize> {
-        let pos = match &self.matches {
+        let pos = match self.rows_index() {
             None => Some(entry),
             Some(m) => m.iter().position(|&j| j == entry),
         };
@@ -277,25 +518,30 @@ impl FilesPane {
     }
 
     /// Recomputes the rows after the filter text changed and puts the cursor on the first
-    /// match.
+    /// match. When the text only grew, the new matches are sought among the old ones.
     pub fn refilter(&mut self) {
-        let needle = self.filter.input.value().to_lowercase();
+        self.sync_lower();
+        let needle = Needle::new(self.filter.input.value());
         self.matches = if needle.is_empty() {
             None
+        } else if let Some(old) = self.matches.take()
+            && needle.narrows(&self.needle)
+            // Many old matches in B2's order: one search of the buffer is quicker.
+            && (self.order.is_some() || old.len() < self.entries.len() / 4)
+        {
+            let mut kept = old;
+            kept.retain(|&i| needle.matches_lower(self.lower.get(i)));
+            Some(kept)
+        } else if self.order.is_none() {
+            Some(self.lower.find_all(&needle))
         } else {
+            let base = self.base();
             Some(
-                self.entries
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, e)| {
-                        display_name(e, &self.prefix)
-                            .to_lowercase()
-                            .contains(&needle)
-                    })
-                    .map(|(i, _)| i)
+                base.filter(|&i| needle.matches_lower(self.lower.get(i)))
                     .collect(),
             )
         };
+        self.needle = needle;
         let first = if self.row_count() > self.parent_rows() {
             self.parent_rows()
         } else {
@@ -312,6 +558,7 @@ impl FilesPane {
         let keep = self.selected_name().map(str::to_owned);
         self.filter = Filter::default();
         self.matches = None;
+        self.needle = Needle::default();
         let row = keep
             .and_then(|name| self.entries.iter().position(|e| e.file_name == name))
             .and_then(|i| self.row_of_entry(i))
@@ -322,6 +569,11 @@ impl FilesPane {
     /// Number of entries passing the filter (all loaded entries without one).
     pub fn match_count(&self) -> usize {
         self.matches.as_ref().map_or(self.entries.len(), Vec::len)
+    }
+
+    /// True when the loaded names are not the whole folder (more after, or before them).
+    pub fn is_partial(&self) -> bool {
+        self.next.is_some() || self.head.is_some()
     }
 }
 

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row};
 
 use super::{Selection, render_message, render_table, window};
-use crate::app::panes::files::display_name;
+use crate::app::panes::files::{Seek, display_name};
 use crate::app::{App, Focus, Row as FileRow};
 use crate::ui::format::{count, fit, sanitize, size, time};
 use crate::ui::pane_block;
@@ -21,8 +21,27 @@ fn title(app: &App) -> String {
     if pane.next.is_some() {
         t.push_str(" loaded, more…");
     }
-    if pane.pending.is_some() {
-        t.push_str("  loading…");
+    if !pane.server_prefix.is_empty() {
+        t.push_str(&format!(
+            "  names starting with {}",
+            sanitize(&pane.server_prefix)
+        ));
+    }
+    if pane.head.is_some()
+        && let Some(first) = pane.entries.first()
+    {
+        let name = sanitize(display_name(first, &pane.prefix));
+        t.push_str(&format!("  names from {}…", fit(&name, 24)));
+    }
+    if !pane.sort.is_natural() {
+        t.push_str(&format!("  by {}", pane.sort.label()));
+    }
+    match (pane.pending.is_some(), pane.seeking) {
+        (true, Some(Seek::Earlier)) => t.push_str("  loading earlier names…"),
+        (true, Some(Seek::End)) => t.push_str("  seeking the end…"),
+        (true, None) if pane.load_all => t.push_str("  loading all to sort (Esc stops)…"),
+        (true, None) => t.push_str("  loading…"),
+        (false, _) => {}
     }
     t.push(' ');
     t
@@ -105,11 +124,19 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 fn render_filter(app: &App, frame: &mut Frame, area: Rect) {
     let pane = &app.files;
     let input = &pane.filter.input;
-    let matches = format!(
-        " {} of {} ",
-        count(pane.match_count()),
-        count(pane.entries.len())
-    );
+    let matches = if pane.is_partial() && pane.server_prefix.is_empty() {
+        format!(
+            " {} of {} loaded (folder has more) ",
+            count(pane.match_count()),
+            count(pane.entries.len())
+        )
+    } else {
+        format!(
+            " {} of {} ",
+            count(pane.match_count()),
+            count(pane.entries.len())
+        )
+    };
     let [text_area, count_area] = Layout::horizontal([
         Constraint::Min(1),
         Constraint::Length(u16::try_from(matches.chars().count()).unwrap_or(u16::MAX)),
