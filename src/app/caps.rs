@@ -20,6 +20,7 @@ pub fn needs(scope: Scope, action: Action) -> &'static [&'static str] {
             A::Unhide => &["listFiles", "deleteFiles"],
             A::DeleteVersions | A::DeleteOlderVersions => &["deleteFiles"],
             A::ShowDeleted | A::ToggleHidden | A::TimeTravel | A::ShowUnfinished => &["listFiles"],
+            A::ShowUsage => &["listFiles"],
             A::ShareLink => &["shareFiles"],
             // Settings are read with b2_list_buckets (bucket info, lifecycle, CORS).
             A::OpenBucketSettings => &["listBuckets"],

@@ -16,6 +16,7 @@ mod router;
 pub mod settings;
 pub mod time_travel;
 pub mod transfers;
+pub mod usage;
 pub mod versions;
 
 use std::time::Instant;
@@ -71,6 +72,8 @@ pub enum View {
     Transfers,
     /// One bucket's settings, drawn instead of the panes.
     Settings(Box<settings::SettingsView>),
+    /// Per-folder totals of a bucket or folder (`app/usage`).
+    Usage,
 }
 
 impl View {
@@ -163,6 +166,8 @@ pub struct App {
     pub admin: settings::AdminState,
     /// Upload and download jobs, prompts and unfinished large files (`app/transfers`).
     pub transfers: TransfersState,
+    /// Usage scans and the Usage view (`app/usage`).
+    pub usage: usage::UsageState,
     next_req: u64,
     /// Keys typed in the files pane while its folder's first page was on its way; they
     /// are applied, in order, once it arrives (`router.rs`).
@@ -193,6 +198,7 @@ impl App {
             spinner: 0,
             admin: settings::AdminState::default(),
             transfers: TransfersState::default(),
+            usage: usage::UsageState::default(),
             next_req: 0,
             deferred: Vec::new(),
             start_path: None,
@@ -224,6 +230,7 @@ impl App {
             || self.files.pending.is_some()
             || self.versions.pending.is_some()
             || self.admin.is_loading()
+            || self.usage.is_scanning()
     }
 
     /// Shows a transient message in the status line.
@@ -304,6 +311,7 @@ impl App {
             WorkerEvent::Restore(ev) => self.on_restore_event(ev, cmds),
             WorkerEvent::Settings(ev) => self.on_settings_event(*ev, cmds),
             WorkerEvent::Transfer(note) => self.on_transfer_note(note, cmds),
+            WorkerEvent::Usage(ev) => self.on_usage_event(ev),
         }
     }
 
@@ -317,7 +325,10 @@ impl App {
             "versions"
         } else if let Some(what) = self.restore_failed(req) {
             what
-        } else if self.on_settings_failed(req, error) || self.on_transfer_failed(req, error) {
+        } else if self.on_settings_failed(req, error)
+            || self.on_transfer_failed(req, error)
+            || self.on_usage_failed(req, error)
+        {
             return;
         } else {
             return; // an answer for a view the user already left

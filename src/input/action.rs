@@ -150,4 +150,10 @@ pub enum Action {
     GoToPath,
     /// Pick another profile of the config file (another account or key).
     SwitchProfile,
+    /// The Usage view: per-folder totals of the selected bucket or folder.
+    ShowUsage,
+    /// Stop the usage scan, keeping the partial totals.
+    CancelScan,
+    /// Change the price per TB-month the usage view estimates costs with.
+    EditPrice,
 }

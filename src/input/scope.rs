@@ -45,11 +45,15 @@ pub enum Scope {
     GoTo,
     /// The profile picker (`P`).
     Profiles,
+    /// The Usage view.
+    Usage,
+    /// Typing the price per TB-month in the Usage view.
+    UsagePrice,
 }
 
 impl Scope {
     /// Every scope, in help-overlay order.
-    pub const ALL: [Scope; 29] = [
+    pub const ALL: [Scope; 31] = [
         Scope::Global,
         Scope::Buckets,
         Scope::Files,
@@ -79,6 +83,8 @@ impl Scope {
         Scope::ConfirmCancel,
         Scope::GoTo,
         Scope::Profiles,
+        Scope::Usage,
+        Scope::UsagePrice,
     ];
 
     /// The section name in the keymap file.
@@ -113,6 +119,8 @@ impl Scope {
             Scope::ConfirmCancel => "confirm_cancel",
             Scope::GoTo => "go_to",
             Scope::Profiles => "profiles",
+            Scope::Usage => "usage",
+            Scope::UsagePrice => "usage_price",
         }
     }
 
@@ -124,7 +132,12 @@ impl Scope {
     pub fn is_pane(self) -> bool {
         matches!(
             self,
-            Scope::Buckets | Scope::Files | Scope::Versions | Scope::Keys | Scope::Transfers
+            Scope::Buckets
+                | Scope::Files
+                | Scope::Versions
+                | Scope::Keys
+                | Scope::Transfers
+                | Scope::Usage
         )
     }
 }

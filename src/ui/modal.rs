@@ -55,6 +55,8 @@ fn scope_title(scope: Scope) -> &'static str {
         Scope::ConfirmCancel => "Cancel",
         Scope::GoTo => "Go to a path",
         Scope::Profiles => "Profiles",
+        Scope::Usage => "Usage view",
+        Scope::UsagePrice => "Usage: price per TB",
     }
 }
 

@@ -38,7 +38,7 @@ pub async fn execute(client: &B2Client, cmd: Command, tx: &UnboundedSender<Worke
             bucket,
             file_name,
         } => list_versions(client, req, bucket, file_name, tx).await,
-        Command::Keys(_) | Command::Transfer(_) => {}
+        Command::Keys(_) | Command::Transfer(_) | Command::Usage(_) => {}
         Command::Restore(cmd) => super::restore::execute(client, cmd, tx).await,
         Command::Settings(cmd) => super::settings::execute(client, cmd, tx).await,
     }

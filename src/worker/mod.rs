@@ -9,6 +9,7 @@ pub mod restore;
 pub mod settings;
 pub mod transfer;
 pub mod transfer_cmds;
+pub mod usage;
 
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -48,6 +49,8 @@ pub enum Command {
     Settings(settings::SettingsCommand),
     /// Uploads, downloads and their jobs (`transfer_cmds.rs`).
     Transfer(transfer_cmds::TransferCommand),
+    /// Usage scans: per-folder totals of a prefix (`usage.rs`).
+    Usage(usage::UsageCommand),
 }
 
 impl Command {
@@ -61,6 +64,7 @@ impl Command {
             Self::Restore(c) => c.req(),
             Self::Settings(cmd) => cmd.req(),
             Self::Transfer(cmd) => cmd.req(),
+            Self::Usage(cmd) => cmd.req(),
         }
     }
 }
@@ -95,6 +99,8 @@ pub enum WorkerEvent {
     Settings(Box<settings::SettingsEvent>),
     /// Transfer jobs and their helpers (`transfer_cmds.rs`).
     Transfer(transfer_cmds::TransferNote),
+    /// A usage scan's totals and its end (`usage.rs`).
+    Usage(usage::UsageEvent),
 }
 
 impl WorkerEvent {
@@ -127,16 +133,19 @@ pub fn spawn_with(
     tokio::spawn(async move {
         let (engine, events) = transfer::TransferEngine::new(client.clone(), options);
         let forward = tokio::spawn(transfer_cmds::forward(events, evt_tx.clone()));
+        let scans = usage::Scans::default();
         while let Some(cmd) = cmd_rx.recv().await {
             let client = client.clone();
             let engine = engine.clone();
             let tx = evt_tx.clone();
+            let scans = scans.clone();
             tokio::spawn(async move {
                 match cmd {
                     Command::Transfer(cmd) => {
                         transfer_cmds::execute(&engine, &client, cmd, &tx).await;
                     }
                     Command::Keys(cmd) => keys::execute(&client, cmd, &tx).await,
+                    Command::Usage(cmd) => usage::execute(&client, &scans, cmd, &tx).await,
                     cmd => listing::execute(&client, cmd, &tx).await,
                 }
             });
