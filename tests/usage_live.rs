@@ -20,7 +20,7 @@ use b2tui::b2::{
     ListFileVersionsRequest, StartLargeFileRequest, UploadBody, UploadMeta, paginate,
 };
 use b2tui::config::{Keymap, Theme};
-use b2tui::worker::usage::{Totals, UsageEvent};
+use b2tui::worker::usage::{FIRST_PAGE_SIZE, Totals, UsageEvent};
 use b2tui::worker::{self, Command, WorkerEvent};
 use bytes::Bytes;
 use common::app::{code, key};
@@ -255,7 +255,7 @@ impl Stepper {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stopped_scan_keeps_its_partial_totals() {
-    // 30,000 names: three pages of 10,000.
+    // 30,000 names: a first page of 1,000, then pages of 10,000.
     let served = served::Served::start(&["--seed-bulk", "usage-cancel:big/:30000"]);
     let creds = Credentials::new(served::KEY_ID, served::KEY);
     let client = B2Client::authorize_with(&served.url, creds, ClientOptions::default())
@@ -295,7 +295,8 @@ async fn a_stopped_scan_keeps_its_partial_totals() {
     }
     let scan = s.app.usage.scan().unwrap();
     assert!(scan.is_running());
-    assert_eq!(scan.tree.root().total.current_files, 10_000);
+    let first = u64::from(FIRST_PAGE_SIZE);
+    assert_eq!(scan.tree.root().total.current_files, first);
     s.press(key('c'));
     let scan = s.app.usage.scan().unwrap();
     assert_eq!(scan.status, ScanStatus::Cancelled);
@@ -308,19 +309,15 @@ async fn a_stopped_scan_keeps_its_partial_totals() {
     let scan = s.app.usage.scan().unwrap();
     assert_eq!(scan.status, ScanStatus::Cancelled);
     assert!(scan.is_partial());
-    assert_eq!(scan.versions, 10_000);
-    assert_eq!(scan.tree.root().total.current_files, 10_000);
-    assert_eq!(
-        scan.tree.root().total.current_bytes,
-        10_000,
-        "one byte each"
-    );
+    assert_eq!(scan.versions, first);
+    assert_eq!(scan.tree.root().total.current_files, first);
+    assert_eq!(scan.tree.root().total.current_bytes, first, "one byte each");
     assert!(!s.app.is_loading());
     let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(140, 30)).unwrap();
     term.draw(|f| b2tui::ui::render(&s.app, f)).unwrap();
     let screen = common::app::screen(&term);
     assert!(
-        screen.contains("stopped (partial): 10,000 versions"),
+        screen.contains("stopped (partial): 1,000 versions"),
         "{screen}"
     );
 

@@ -11,10 +11,14 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 use super::{RequestId, WorkerEvent};
-use crate::b2::{B2Client, B2Error, BucketId, FileAction, ListFileVersionsRequest, paginate};
+use crate::b2::{
+    B2Client, B2Error, BucketId, FileAction, FileVersion, ListFileVersionsRequest, paginate,
+};
 
 /// Versions per `b2_list_file_versions` call of a scan (B2's most).
 pub const SCAN_PAGE_SIZE: u32 = 10_000;
+/// Versions on a scan's first page (small, so that totals show at once).
+pub const FIRST_PAGE_SIZE: u32 = 1_000;
 
 /// Sums over the versions of a folder (and everything below it).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -246,43 +250,64 @@ async fn scan_versions(
     prefix: &str,
     tx: &UnboundedSender<WorkerEvent>,
 ) -> Result<(), B2Error> {
-    let request = ListFileVersionsRequest {
+    let mut request = ListFileVersionsRequest {
         bucket_id: bucket.clone(),
         start_file_name: None,
         start_file_id: None,
-        max_file_count: Some(SCAN_PAGE_SIZE),
+        max_file_count: Some(FIRST_PAGE_SIZE),
         prefix: (!prefix.is_empty()).then(|| prefix.to_owned()),
         delimiter: None,
     };
-    let mut pages = std::pin::pin!(paginate::file_versions(client.clone(), request));
     let mut classifier = Classifier::default();
+    // A small first page puts totals on screen at once; then B2's largest pages.
+    let first = client.list_file_versions(&request).await?;
+    if !send_page(req, prefix, &first.files, &mut classifier, tx) {
+        return Ok(());
+    }
+    let Some(next) = first.next_file_name else {
+        return Ok(());
+    };
+    request.start_file_name = Some(next);
+    request.start_file_id = first.next_file_id;
+    request.max_file_count = Some(SCAN_PAGE_SIZE);
+    let mut pages = std::pin::pin!(paginate::file_versions(client.clone(), request));
     while let Some(page) = pages.try_next().await? {
-        let mut sums = PageSums::default();
-        let versions = page.items.len() as u64;
-        for v in &page.items {
-            // Unfinished large files are summed with their parts, from their own listing.
-            if matches!(v.action, FileAction::Start | FileAction::Folder) {
-                continue;
-            }
-            let t = sums.at(folder_of(prefix, &v.file_name));
-            classifier.add(
-                v.action,
-                &v.file_name,
-                v.content_length,
-                v.upload_timestamp,
-                t,
-            );
-        }
-        let ev = UsageEvent::Progress {
-            req,
-            folders: sums.folders,
-            versions,
-        };
-        if tx.send(WorkerEvent::Usage(ev)).is_err() {
+        if !send_page(req, prefix, &page.items, &mut classifier, tx) {
             return Ok(());
         }
     }
     Ok(())
+}
+
+/// Sums one page per folder and sends it; false when the app is gone.
+fn send_page(
+    req: RequestId,
+    prefix: &str,
+    items: &[FileVersion],
+    classifier: &mut Classifier,
+    tx: &UnboundedSender<WorkerEvent>,
+) -> bool {
+    let mut sums = PageSums::default();
+    for v in items {
+        // Unfinished large files are summed with their parts, from their own listing.
+        if matches!(v.action, FileAction::Start | FileAction::Folder) {
+            continue;
+        }
+        let t = sums.at(folder_of(prefix, &v.file_name));
+        classifier.add(
+            v.action,
+            &v.file_name,
+            v.content_length,
+            v.upload_timestamp,
+            t,
+        );
+    }
+    let ev = UsageEvent::Progress {
+        req,
+        folders: sums.folders,
+        versions: items.len() as u64,
+    };
+    tx.send(WorkerEvent::Usage(ev)).is_ok()
 }
 
 async fn scan_unfinished(
