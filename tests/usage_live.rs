@@ -16,7 +16,7 @@ use std::time::Duration;
 use b2tui::app::usage::ScanStatus;
 use b2tui::app::{App, Msg, SessionInfo, View};
 use b2tui::b2::{
-    B2Client, BucketId, ClientOptions, Credentials, FileAction, FileVersion,
+    B2Client, BucketId, ClientOptions, CreateKeyRequest, Credentials, FileAction, FileVersion,
     ListFileVersionsRequest, StartLargeFileRequest, UploadBody, UploadMeta, paginate,
 };
 use b2tui::config::{Keymap, Theme};
@@ -134,25 +134,31 @@ async fn expected(c: &B2Client, bucket: &BucketId) -> BTreeMap<String, Totals> {
     out
 }
 
+/// Hidden files, old versions, unfinished large files (with and without parts), nested
+/// folders and a multibyte name.
+async fn seed(c: &B2Client, bucket: &BucketId) {
+    for len in [10, 20, 30] {
+        upload(c, bucket, "a.txt", len).await;
+    }
+    upload(c, bucket, "docs/r.txt", 100).await;
+    c.hide_file(bucket, "docs/r.txt").await.unwrap();
+    upload(c, bucket, "docs/keep.txt", 5).await;
+    upload(c, bucket, "docs/old/x.bin", 7).await;
+    upload(c, bucket, "docs/old/x.bin", 8).await;
+    upload(c, bucket, "docs/old/gone.txt", 3).await;
+    upload(c, bucket, "docs/old/gone.txt", 4).await;
+    c.hide_file(bucket, "docs/old/gone.txt").await.unwrap();
+    upload(c, bucket, "docs/zzz/ünïcode name.txt", 11).await;
+    unfinished(c, bucket, "docs/big.iso", &[10, 15]).await;
+    unfinished(c, bucket, "top.iso", &[]).await;
+}
+
 #[tokio::test]
 async fn usage_totals_equal_the_sums_of_a_full_version_listing() {
     let local = common::start().await;
     let c = &local.client;
     let bucket = local.create_bucket("usage-totals", "allPrivate").await;
-    for len in [10, 20, 30] {
-        upload(c, &bucket, "a.txt", len).await;
-    }
-    upload(c, &bucket, "docs/r.txt", 100).await;
-    c.hide_file(&bucket, "docs/r.txt").await.unwrap();
-    upload(c, &bucket, "docs/keep.txt", 5).await;
-    upload(c, &bucket, "docs/old/x.bin", 7).await;
-    upload(c, &bucket, "docs/old/x.bin", 8).await;
-    upload(c, &bucket, "docs/old/gone.txt", 3).await;
-    upload(c, &bucket, "docs/old/gone.txt", 4).await;
-    c.hide_file(&bucket, "docs/old/gone.txt").await.unwrap();
-    upload(c, &bucket, "docs/zzz/ünïcode name.txt", 11).await;
-    unfinished(c, &bucket, "docs/big.iso", &[10, 15]).await;
-    unfinished(c, &bucket, "top.iso", &[]).await;
+    seed(c, &bucket).await;
     let want = expected(c, &bucket).await;
     // The set-up covers every kind of total.
     let root = want[""];
@@ -333,4 +339,95 @@ async fn a_stopped_scan_keeps_its_partial_totals() {
     assert_eq!(scan.tree.root().total.current_files, 30_000);
     let big = scan.tree.node("big/").unwrap();
     assert_eq!(big.own.current_files, 30_000);
+}
+
+/// A client on a new key of `caps` for `bucket`, restricted to `prefix`.
+async fn restricted(
+    local: &common::Local,
+    bucket: &BucketId,
+    caps: &[&str],
+    prefix: Option<&str>,
+) -> B2Client {
+    let req = CreateKeyRequest {
+        key_name: "usage".to_owned(),
+        capabilities: caps.iter().map(|c| (*c).to_owned()).collect(),
+        bucket_ids: vec![bucket.clone()],
+        name_prefix: prefix.map(str::to_owned),
+        valid_duration_secs: None,
+    };
+    let created = local.client.create_key(&req).await.unwrap();
+    let creds = Credentials::new(
+        created.key.application_key_id.clone(),
+        created.secret.expose(),
+    );
+    B2Client::authorize_with(&local.server.url, creds, common::fast_retry())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_prefix_key_scans_inside_its_prefix_and_a_key_without_list_files_is_told() {
+    let local = common::start().await;
+    let c = &local.client;
+    let bucket = local.create_bucket("usage-prefix", "allPrivate").await;
+    seed(c, &bucket).await;
+    let want = expected(c, &bucket).await;
+    let scoped = restricted(
+        &local,
+        &bucket,
+        &["listBuckets", "listFiles", "readFiles"],
+        Some("docs/"),
+    )
+    .await;
+    let mut live = Live::start(scoped).await;
+    live.send(key('h')).await; // from the files pane (at the key's floor) to the bucket
+    live.send(key('z')).await;
+    assert!(live.failures.is_empty(), "{:?}", live.failures);
+    let scan = live.app.usage.scan().unwrap();
+    assert_eq!(scan.prefix, "docs/");
+    assert_eq!(scan.status, ScanStatus::Complete);
+    // b2_list_parts needs writeFiles: this key counts unfinished files without parts.
+    assert!(scan.parts_unlisted);
+    let without_parts = |t: &Totals| Totals {
+        unfinished_parts: 0,
+        unfinished_bytes: 0,
+        ..*t
+    };
+    assert_eq!(scan.tree.root().total, without_parts(&want["docs/"]));
+    assert_eq!(scan.tree.root().total.unfinished_files, 1);
+    assert_eq!(scan.tree.node("old/").unwrap().total, want["docs/old/"]);
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(140, 30)).unwrap();
+    term.draw(|f| b2tui::ui::render(&live.app, f)).unwrap();
+    let screen = common::app::screen(&term);
+    assert!(screen.contains("parts not listed"), "{screen}");
+
+    // With writeFiles, the parts are summed too.
+    let writer = restricted(
+        &local,
+        &bucket,
+        &["listBuckets", "listFiles", "readFiles", "writeFiles"],
+        Some("docs/"),
+    )
+    .await;
+    let mut live = Live::start(writer).await;
+    live.send(key('h')).await;
+    live.send(key('z')).await;
+    let scan = live.app.usage.scan().unwrap();
+    assert!(!scan.parts_unlisted);
+    assert_eq!(scan.tree.root().total, want["docs/"]);
+
+    let blind = restricted(&local, &bucket, &["listBuckets", "readFiles"], None).await;
+    let mut live = Live::start(blind).await;
+    live.send(key('z')).await;
+    assert!(live.app.usage.scan().is_none());
+    assert!(
+        live.sent.iter().all(|c| !matches!(c, Command::Usage(_))),
+        "no scan that B2 would refuse"
+    );
+    match live.app.modals.last() {
+        Some(b2tui::app::Modal::Error { message, .. }) => {
+            assert!(message.contains("listFiles"), "{message}");
+        }
+        other => panic!("expected the unavailable dialog, got {other:?}"),
+    }
 }

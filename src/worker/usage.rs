@@ -100,6 +100,9 @@ pub enum UsageEvent {
         folders: Vec<(String, Totals)>,
         versions: u64,
     },
+    /// The key may not list parts (`b2_list_parts` needs writeFiles): unfinished large
+    /// files are counted without their parts.
+    PartsUnlisted { req: RequestId },
     /// Every page is in (`cancelled`: stopped before the end; the totals are partial).
     Finished { req: RequestId, cancelled: bool },
 }
@@ -323,14 +326,23 @@ async fn scan_unfinished(
         bucket.clone(),
         name_prefix
     ));
+    let caps = &client.session().capabilities;
+    let list_parts = caps.is_empty() || caps.iter().any(|c| c == "writeFiles");
+    let mut told = false;
     while let Some(page) = pages.try_next().await? {
+        if !list_parts && !told && !page.items.is_empty() {
+            told = true;
+            let _ = tx.send(WorkerEvent::Usage(UsageEvent::PartsUnlisted { req }));
+        }
         let mut sums = PageSums::default();
         for file in &page.items {
-            let Some(id) = &file.file_id else { continue };
-            let mut parts = std::pin::pin!(paginate::parts(client.clone(), id.clone()));
             let t = sums.at(folder_of(prefix, &file.file_name));
             t.unfinished_files += 1;
             t.newest_upload_ms = t.newest_upload_ms.max(file.upload_timestamp);
+            let Some(id) = file.file_id.as_ref().filter(|_| list_parts) else {
+                continue;
+            };
+            let mut parts = std::pin::pin!(paginate::parts(client.clone(), id.clone()));
             while let Some(p) = parts.try_next().await? {
                 t.unfinished_parts += p.items.len() as u64;
                 t.unfinished_bytes += p.items.iter().map(|p| p.content_length).sum::<u64>();

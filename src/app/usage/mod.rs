@@ -42,6 +42,8 @@ pub struct Scan {
     pub status: ScanStatus,
     /// Versions listed so far.
     pub versions: u64,
+    /// The key may not list parts: unfinished files are counted without them.
+    pub parts_unlisted: bool,
     /// Wall clock (ms) at the start and at the end (0 = not known / not yet).
     pub started_ms: i64,
     pub finished_ms: i64,
@@ -226,6 +228,7 @@ impl App {
             tree: Tree::default(),
             status: ScanStatus::Running,
             versions: 0,
+            parts_unlisted: false,
             started_ms: self.restore.now_ms,
             finished_ms: 0,
         };
@@ -359,6 +362,11 @@ impl App {
                 scan.versions += versions;
                 for (folder, totals) in &folders {
                     scan.tree.add(folder, totals);
+                }
+            }
+            UsageEvent::PartsUnlisted { req } => {
+                if let Some(scan) = self.usage.scan_by_req(req) {
+                    scan.parts_unlisted = true;
                 }
             }
             UsageEvent::Finished { req, cancelled } => {

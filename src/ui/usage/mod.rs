@@ -45,8 +45,17 @@ fn price_label(price: f64) -> String {
     }
 }
 
-fn summary(app: &App, t: &Totals) -> Vec<Line<'static>> {
+fn summary(app: &App, scan: &Scan, t: &Totals) -> Vec<Line<'static>> {
     let u = &app.usage;
+    let parts = if scan.parts_unlisted {
+        "parts not listed (b2_list_parts needs writeFiles)".to_owned()
+    } else {
+        format!(
+            "{} parts, {}",
+            n(t.unfinished_parts),
+            size(t.unfinished_bytes)
+        )
+    };
     let label = |s: &str| Span::styled(format!("{s:<16}"), app.theme.footer_desc);
     let mut lines = vec![
         Line::from(vec![
@@ -73,12 +82,7 @@ fn summary(app: &App, t: &Totals) -> Vec<Line<'static>> {
         ]),
         Line::from(vec![
             label("unfinished"),
-            Span::raw(format!(
-                "{} large files, {} parts, {}",
-                n(t.unfinished_files),
-                n(t.unfinished_parts),
-                size(t.unfinished_bytes)
-            )),
+            Span::raw(format!("{} large files, {parts}", n(t.unfinished_files))),
             Span::styled("   newest upload ", app.theme.footer_desc),
             Span::raw(match t.newest_upload_ms {
                 0 => "—".to_owned(),
@@ -158,7 +162,7 @@ pub fn render_view(app: &App, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let totals = u.shown_totals().unwrap_or_default();
-    let head = summary(app, &totals);
+    let head = summary(app, scan, &totals);
     let [status, head_area, list_area] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(head.len() as u16 + 1),
