@@ -273,13 +273,39 @@ async fn scan_versions(
     request.start_file_name = Some(next);
     request.start_file_id = first.next_file_id;
     request.max_file_count = Some(SCAN_PAGE_SIZE);
-    let mut pages = std::pin::pin!(paginate::file_versions(client.clone(), request));
-    while let Some(page) = pages.try_next().await? {
-        if !send_page(req, prefix, &page.items, &mut classifier, tx) {
+    // The next page is fetched (and parsed) while this one is summed.
+    let (page_tx, mut page_rx) = tokio::sync::mpsc::channel(2);
+    let pages = paginate::file_versions(client.clone(), request);
+    let _fetcher = AbortOnDrop(tokio::spawn(async move {
+        let mut pages = std::pin::pin!(pages);
+        loop {
+            let page = pages.try_next().await.transpose();
+            let last = !matches!(page, Some(Ok(_)));
+            if let Some(page) = page
+                && page_tx.send(page).await.is_err()
+            {
+                return;
+            }
+            if last {
+                return;
+            }
+        }
+    }));
+    while let Some(page) = page_rx.recv().await {
+        if !send_page(req, prefix, &page?.items, &mut classifier, tx) {
             return Ok(());
         }
     }
     Ok(())
+}
+
+/// Stops a helper task when the scan that started it ends or is dropped (cancelled).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// Sums one page per folder and sends it; false when the app is gone.
