@@ -8,7 +8,7 @@
 #     listing it makes before it shows anything), with their peak RSS.
 #
 # Env: BENCH_COUNT (1000000)  BENCH_NO_BUILD=1 to use what is built
-#      RCLONE (default: rclone on PATH, else /work/ci-run/target/compat-venv/bin/rclone)
+#      RCLONE (default: /work/ci-run/target/compat-venv/bin/rclone if there, else rclone on PATH)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,7 +16,10 @@ COUNT=${BENCH_COUNT:-1000000}
 BUCKET=bench-usage
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
 BIN=$CARGO_TARGET_DIR/release/b2tui
-RCLONE=${RCLONE:-$(command -v rclone || echo /work/ci-run/target/compat-venv/bin/rclone)}
+VENV_RCLONE=/work/ci-run/target/compat-venv/bin/rclone
+if [ -z "${RCLONE:-}" ]; then
+  if [ -x "$VENV_RCLONE" ]; then RCLONE=$VENV_RCLONE; else RCLONE=$(command -v rclone || true); fi
+fi
 
 if [ -z "${BENCH_NO_BUILD:-}" ]; then
   cargo build --release --quiet || exit 1
