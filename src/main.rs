@@ -142,6 +142,11 @@ struct ServeArgs {
     /// Seed the demo data set into an empty store.
     #[arg(long)]
     seed_demo: bool,
+    /// Create BUCKET (private) if missing and insert COUNT one-byte files named
+    /// PREFIX + `n` + the index in 7 digits + `.dat` (big/n0000000.dat ...) before
+    /// listening; repeatable. Skipped when the first name is already there.
+    #[arg(long, value_name = "BUCKET:PREFIX:COUNT")]
+    seed_bulk: Vec<emulator::seed::bulk::BulkSpec>,
 }
 
 fn main() -> ExitCode {
@@ -402,6 +407,9 @@ async fn serve(args: ServeArgs) -> Result<()> {
     if args.seed_demo {
         emulator::seed::demo(emu.store()).context("seeding demo data")?;
     }
+    for spec in &args.seed_bulk {
+        seed_bulk(&emu, spec)?;
+    }
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -439,6 +447,29 @@ async fn serve(args: ServeArgs) -> Result<()> {
     std::io::stdout().flush()?;
     emu.serve(listener, shutdown_signal()).await?;
     eprintln!("b2tui serve: stopped");
+    Ok(())
+}
+
+/// One `--seed-bulk` spec, reported on stderr (stdout's first line stays `listening on`).
+fn seed_bulk(emu: &emulator::Emulator, spec: &emulator::seed::bulk::BulkSpec) -> Result<()> {
+    use emulator::seed::bulk::Seeded;
+    let started = std::time::Instant::now();
+    let seeded = emulator::seed::bulk::seed(emu.store(), spec)
+        .with_context(|| format!("seeding --seed-bulk {spec}"))?;
+    match seeded {
+        Seeded::Inserted { bucket_created } => eprintln!(
+            "b2tui serve: seeded {} files {}n0000000.dat.. into {} bucket {} in {:.1} s",
+            spec.count,
+            spec.prefix,
+            if bucket_created { "new" } else { "existing" },
+            spec.bucket,
+            started.elapsed().as_secs_f64()
+        ),
+        Seeded::AlreadyThere => eprintln!(
+            "b2tui serve: --seed-bulk {spec}: {} is already in the store; nothing inserted",
+            spec.name(0)
+        ),
+    }
     Ok(())
 }
 

@@ -23,6 +23,7 @@ pub fn needs(scope: Scope, action: Action) -> &'static [&'static str] {
             A::Purge => &["listFiles", "deleteFiles", "writeFiles"],
             A::ShowDeleted | A::ToggleHidden | A::TimeTravel | A::ShowUnfinished => &["listFiles"],
             A::SearchBucket => &["listFiles"],
+            A::ShowUsage => &["listFiles"],
             A::ShareLink => &["shareFiles"],
             // Settings are read with b2_list_buckets (bucket info, lifecycle, CORS).
             A::OpenBucketSettings => &["listBuckets"],

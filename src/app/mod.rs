@@ -17,6 +17,7 @@ pub mod search;
 pub mod settings;
 pub mod time_travel;
 pub mod transfers;
+pub mod usage;
 pub mod versions;
 
 use std::time::Instant;
@@ -72,6 +73,8 @@ pub enum View {
     Transfers,
     /// One bucket's settings, drawn instead of the panes.
     Settings(Box<settings::SettingsView>),
+    /// Per-folder totals of a bucket or folder (`app/usage`).
+    Usage,
 }
 
 impl View {
@@ -164,6 +167,8 @@ pub struct App {
     pub admin: settings::AdminState,
     /// Upload and download jobs, prompts and unfinished large files (`app/transfers`).
     pub transfers: TransfersState,
+    /// Usage scans and the Usage view (`app/usage`).
+    pub usage: usage::UsageState,
     next_req: u64,
     /// Keys typed in the files pane while its folder's first page was on its way; they
     /// are applied, in order, once it arrives (`router.rs`).
@@ -196,6 +201,7 @@ impl App {
             spinner: 0,
             admin: settings::AdminState::default(),
             transfers: TransfersState::default(),
+            usage: usage::UsageState::default(),
             next_req: 0,
             deferred: Vec::new(),
             start_path: None,
@@ -229,6 +235,7 @@ impl App {
             || self.versions.pending.is_some()
             || self.admin.is_loading()
             || self.search_running()
+            || self.usage.is_scanning()
     }
 
     /// Shows a transient message in the status line.
@@ -310,6 +317,7 @@ impl App {
             WorkerEvent::Settings(ev) => self.on_settings_event(*ev, cmds),
             WorkerEvent::Transfer(note) => self.on_transfer_note(note, cmds),
             WorkerEvent::Search(p) => self.on_search_progress(p),
+            WorkerEvent::Usage(ev) => self.on_usage_event(ev),
         }
     }
 
@@ -326,6 +334,7 @@ impl App {
         } else if self.on_settings_failed(req, error)
             || self.on_transfer_failed(req, error)
             || self.on_search_failed(req, error)
+            || self.on_usage_failed(req, error)
         {
             return;
         } else {

@@ -19,6 +19,8 @@ impl App {
             View::Keys => Scope::Keys,
             View::Transfers => Scope::Transfers,
             View::Settings(_) => Scope::Settings,
+            View::Usage if self.usage.price_input.is_some() => Scope::UsagePrice,
+            View::Usage => Scope::Usage,
             View::Browse => match self.focus {
                 Focus::Files if self.files.filter.editing => Scope::Filter,
                 Focus::Buckets => Scope::Buckets,
@@ -122,6 +124,7 @@ impl App {
             (View::Keys, Some(a)) => self.on_keys_action(a, fx),
             (View::Transfers, Some(a)) => self.on_transfers_action(a, fx),
             (View::Settings(_), Some(a)) => self.on_settings_view_action(a, fx),
+            (View::Usage, _) => self.on_usage_key(key, action, fx),
             (_, None) => {}
         }
     }
@@ -145,7 +148,10 @@ impl App {
                 self.view = View::Browse;
                 self.open_goto_prompt();
             }
-            Action::OpenBucketSettings if matches!(self.view, View::Keys | View::Transfers) => {
+            Action::ShowUsage => self.show_usage(fx),
+            Action::OpenBucketSettings
+                if matches!(self.view, View::Keys | View::Transfers | View::Usage) =>
+            {
                 self.view = View::Browse;
                 self.on_settings_pane_action(action, fx);
                 if self.view.settings().is_none() {

@@ -647,7 +647,7 @@ mod tests {
         assert!(map.merge_str(bad).is_err());
         let z = key(KeyCode::Char('z'), KeyModifiers::NONE);
         assert_eq!(
-            map.resolve(Scope::Files, &z),
+            map.resolve(Scope::Versions, &z),
             None,
             "the good half is not merged"
         );
@@ -661,7 +661,7 @@ mod tests {
             err,
             format!("unknown action \"jump\" at line 7 of {}", path.display())
         );
-        assert_eq!(loaded.resolve(Scope::Files, &z), None, "the defaults");
+        assert_eq!(loaded.resolve(Scope::Versions, &z), None, "the defaults");
         assert_eq!(
             loaded.resolve(Scope::Files, &key(KeyCode::Char('q'), KeyModifiers::NONE)),
             Some(Action::Quit)
@@ -669,7 +669,7 @@ mod tests {
         std::fs::write(&path, "[[global]]\nkeys = [\"z\"]\naction = \"quit\"\n").expect("write");
         let (loaded, err) = Keymap::load_from(&path);
         assert!(err.is_none());
-        assert_eq!(loaded.resolve(Scope::Files, &z), Some(Action::Quit));
+        assert_eq!(loaded.resolve(Scope::Versions, &z), Some(Action::Quit));
         assert!(
             Keymap::load_from(&dir.path().join("absent.toml"))
                 .1

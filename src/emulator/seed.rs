@@ -2,6 +2,8 @@
 //! several versions, a hidden file, non-ASCII names, a finished large file and 50,000 log
 //! names sharing one blob. Timestamps are fixed (from 2026-01-01 UTC) so listings are stable.
 
+pub mod bulk;
+
 use serde_json::{Map, Value};
 use sha1::{Digest, Sha1};
 

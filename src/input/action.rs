@@ -160,4 +160,10 @@ pub enum Action {
     SortWholeFolder,
     /// Filter line: list the names starting with the text from the server, loaded or not.
     FilterOnServer,
+    /// The Usage view: per-folder totals of the selected bucket or folder.
+    ShowUsage,
+    /// Stop the usage scan, keeping the partial totals.
+    CancelScan,
+    /// Change the price per TB-month the usage view estimates costs with.
+    EditPrice,
 }

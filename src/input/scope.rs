@@ -51,11 +51,15 @@ pub enum Scope {
     Search,
     /// The search pattern being typed.
     SearchPrompt,
+    /// The Usage view.
+    Usage,
+    /// Typing the price per TB-month in the Usage view.
+    UsagePrice,
 }
 
 impl Scope {
     /// Every scope, in help-overlay order.
-    pub const ALL: [Scope; 32] = [
+    pub const ALL: [Scope; 34] = [
         Scope::Global,
         Scope::Buckets,
         Scope::Files,
@@ -88,6 +92,8 @@ impl Scope {
         Scope::Purge,
         Scope::Search,
         Scope::SearchPrompt,
+        Scope::Usage,
+        Scope::UsagePrice,
     ];
 
     /// The section name in the keymap file.
@@ -125,6 +131,8 @@ impl Scope {
             Scope::Purge => "purge",
             Scope::Search => "search",
             Scope::SearchPrompt => "search_prompt",
+            Scope::Usage => "usage",
+            Scope::UsagePrice => "usage_price",
         }
     }
 
@@ -136,7 +144,12 @@ impl Scope {
     pub fn is_pane(self) -> bool {
         matches!(
             self,
-            Scope::Buckets | Scope::Files | Scope::Versions | Scope::Keys | Scope::Transfers
+            Scope::Buckets
+                | Scope::Files
+                | Scope::Versions
+                | Scope::Keys
+                | Scope::Transfers
+                | Scope::Usage
         )
     }
 }

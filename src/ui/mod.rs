@@ -14,6 +14,7 @@ pub mod search;
 pub mod settings;
 pub mod time_travel;
 pub mod transfers;
+pub mod usage;
 pub mod versions;
 pub mod widgets;
 
@@ -41,6 +42,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         View::Keys => keys::render_view(app, frame, areas.main),
         View::Transfers => transfers::render_view(app, frame, areas.main),
         View::Settings(view) => settings::render_view(app, view, frame, areas.main),
+        View::Usage => usage::render_view(app, frame, areas.main),
     }
     layout::render_status(app, frame, areas.status);
     layout::render_footer(app, frame, areas.footer);

@@ -59,6 +59,8 @@ fn scope_title(scope: Scope) -> &'static str {
         Scope::Purge => "Empty a bucket or folder",
         Scope::Search => "Search results",
         Scope::SearchPrompt => "Search pattern",
+        Scope::Usage => "Usage view",
+        Scope::UsagePrice => "Usage: price per TB",
     }
 }
 

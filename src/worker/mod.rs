@@ -10,6 +10,7 @@ pub mod search;
 pub mod settings;
 pub mod transfer;
 pub mod transfer_cmds;
+pub mod usage;
 
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -61,6 +62,8 @@ pub enum Command {
         prefix: String,
         before: Option<String>,
     },
+    /// Usage scans: per-folder totals of a prefix (`usage.rs`).
+    Usage(usage::UsageCommand),
 }
 
 impl Command {
@@ -76,6 +79,7 @@ impl Command {
             Self::Settings(cmd) => cmd.req(),
             Self::Transfer(cmd) => cmd.req(),
             Self::Search(cmd) => cmd.req(),
+            Self::Usage(cmd) => cmd.req(),
         }
     }
 }
@@ -112,6 +116,8 @@ pub enum WorkerEvent {
     Transfer(transfer_cmds::TransferNote),
     /// A batch of search progress and matches (`search.rs`).
     Search(search::SearchProgress),
+    /// A usage scan's totals and its end (`usage.rs`).
+    Usage(usage::UsageEvent),
 }
 
 impl WorkerEvent {
@@ -145,11 +151,13 @@ pub fn spawn_with(
         let (engine, events) = transfer::TransferEngine::new(client.clone(), options);
         let forward = tokio::spawn(transfer_cmds::forward(events, evt_tx.clone()));
         let searches = search::Searches::default();
+        let scans = usage::Scans::default();
         while let Some(cmd) = cmd_rx.recv().await {
             let client = client.clone();
             let engine = engine.clone();
             let tx = evt_tx.clone();
             let searches = searches.clone();
+            let scans = scans.clone();
             tokio::spawn(async move {
                 match cmd {
                     Command::Transfer(cmd) => {
@@ -157,6 +165,7 @@ pub fn spawn_with(
                     }
                     Command::Keys(cmd) => keys::execute(&client, cmd, &tx).await,
                     Command::Search(cmd) => search::execute(&client, &searches, cmd, &tx).await,
+                    Command::Usage(cmd) => usage::execute(&client, &scans, cmd, &tx).await,
                     cmd => listing::execute(&client, cmd, &tx).await,
                 }
             });
