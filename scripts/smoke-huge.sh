@@ -8,31 +8,10 @@ BIN=${1:-target/release/b2tui}
 SUITE=huge
 # shellcheck source=scripts/tmux-lib.sh
 source "$(dirname "$0")/tmux-lib.sh"
-SERVE_LOG=$(mktemp)
-CLEANUP+=("$SERVE_LOG")
-env -u B2_APPLICATION_KEY_ID -u B2_APPLICATION_KEY \
-  "$BIN" serve --seed-bulk huge-folder:big/:200000 --listen 127.0.0.1:0 >"$SERVE_LOG" 2>&1 &
-SERVE_PID=$!
-stop_serve() { kill "$SERVE_PID" 2>/dev/null || true; cleanup; }
-trap stop_serve EXIT
-
-# until_ok CMD...: polls CMD for up to 60 s.
-until_ok() {
-  local deadline=$((SECONDS + 60))
-  while [ $SECONDS -lt $deadline ]; do
-    if "$@"; then return 0; fi
-    sleep 0.1
-  done
-  return 1
-}
-serving() { grep -q "^master key:" "$SERVE_LOG"; }
-step "the local B2 starts with 200,000 names seeded" until_ok serving
-URL=$(sed -n 's/^listening on //p' "$SERVE_LOG")
-KEY_ID=$(sed -n 's/^master key id: *//p' "$SERVE_LOG")
-KEY=$(sed -n 's/^master key: *//p' "$SERVE_LOG")
+start_serve --seed-bulk huge-folder:big/:200000
 
 tmux -L "$SOCK" -f /dev/null new-session -d -s "$SESSION" -x 120 -y 36 -c "$PWD" \
-  "env B2_APPLICATION_KEY_ID=$KEY_ID B2_APPLICATION_KEY=$KEY XDG_CONFIG_HOME=/nonexistent $BIN --endpoint $URL --deterministic; echo b2tui-exited-\$?; sleep 30"
+  "env B2_APPLICATION_KEY_ID=$MASTER_ID B2_APPLICATION_KEY=$MASTER_KEY XDG_CONFIG_HOME=/nonexistent $BIN --endpoint $URL --deterministic; echo b2tui-exited-\$?; sleep 30"
 
 step "the bucket is listed" wait_for "huge-folder" 30
 keys Enter

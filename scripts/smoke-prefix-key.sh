@@ -9,28 +9,7 @@ BIN=${1:-target/release/b2tui}
 SUITE=prefix-key
 # shellcheck source=scripts/tmux-lib.sh
 source "$(dirname "$0")/tmux-lib.sh"
-SERVE_LOG=$(mktemp)
-CLEANUP+=("$SERVE_LOG")
-env -u B2_APPLICATION_KEY_ID -u B2_APPLICATION_KEY \
-  "$BIN" serve --seed-demo --listen 127.0.0.1:0 >"$SERVE_LOG" 2>&1 &
-SERVE_PID=$!
-stop_serve() { kill "$SERVE_PID" 2>/dev/null || true; cleanup; }
-trap stop_serve EXIT
-
-# until_ok CMD...: polls CMD for up to 30 s.
-until_ok() {
-  local deadline=$((SECONDS + 30))
-  while [ $SECONDS -lt $deadline ]; do
-    if "$@"; then return 0; fi
-    sleep 0.1
-  done
-  return 1
-}
-serving() { grep -q "^master key:" "$SERVE_LOG"; }
-step "the local B2 starts" until_ok serving
-URL=$(sed -n 's/^listening on //p' "$SERVE_LOG")
-MASTER_ID=$(sed -n 's/^master key id: *//p' "$SERVE_LOG")
-MASTER_KEY=$(sed -n 's/^master key: *//p' "$SERVE_LOG")
+start_serve --seed-demo
 
 # A read-only key for demo-photos, names under trips/ only, without listBuckets.
 read -r KEY_ID KEY < <(python3 - "$URL" "$MASTER_ID" "$MASTER_KEY" <<'PY'

@@ -88,3 +88,29 @@ start_demo() {
   tmux -L "$SOCK" -f /dev/null new-session -d -s "$SESSION" -x 120 -y 36 -c "$dir" \
     "env -u B2_APPLICATION_KEY_ID -u B2_APPLICATION_KEY $* $BIN --demo --deterministic; echo b2tui-exited-\$?; sleep 30"
 }
+
+# until_ok CMD...: polls CMD for up to 60 s.
+until_ok() {
+  local deadline=$((SECONDS + 60))
+  while [ $SECONDS -lt $deadline ]; do
+    if "$@"; then return 0; fi
+    sleep 0.1
+  done
+  return 1
+}
+
+# start_serve ARGS...: runs `$BIN serve --listen 127.0.0.1:0 ARGS...` without the user's
+# credentials, stopped on exit; once it listens, URL, MASTER_ID and MASTER_KEY are set.
+start_serve() {
+  SERVE_LOG=$(mktemp)
+  CLEANUP+=("$SERVE_LOG")
+  env -u B2_APPLICATION_KEY_ID -u B2_APPLICATION_KEY \
+    "$BIN" serve --listen 127.0.0.1:0 "$@" >"$SERVE_LOG" 2>&1 &
+  SERVE_PID=$!
+  trap 'kill "$SERVE_PID" 2>/dev/null || true; cleanup' EXIT
+  serving() { grep -q "^master key:" "$SERVE_LOG"; }
+  step "the local B2 starts" until_ok serving
+  URL=$(sed -n 's/^listening on //p' "$SERVE_LOG")
+  MASTER_ID=$(sed -n 's/^master key id: *//p' "$SERVE_LOG")
+  MASTER_KEY=$(sed -n 's/^master key: *//p' "$SERVE_LOG")
+}

@@ -4,7 +4,6 @@
 
 use crate::app::files::hide::ConfirmHide;
 use crate::app::restore::RestoreModal;
-use crate::app::transfers::{DownloadPlan, PathPrompt, PromptPurpose, TransferModal};
 use crate::app::{App, Level, Modal};
 use crate::worker::transfer_cmds::DownloadItem;
 
@@ -31,18 +30,8 @@ impl App {
             .iter()
             .map(|h| DownloadItem::File(Box::new(h.to_version())))
             .collect();
-        self.transfers.plan = Some(DownloadPlan {
-            bucket: s.bucket.clone(),
-            base: s.prefix.clone(),
-            items,
-            label,
-            dir: None,
-            checking: None,
-            existing: (0, Vec::new()),
-        });
-        let p = PathPrompt::new(PromptPurpose::DownloadTo, &self.default_download_dir());
-        self.modals
-            .push(Modal::Transfer(Box::new(TransferModal::Path(p))));
+        let (bucket, base) = (s.bucket.clone(), s.prefix.clone());
+        self.ask_download_dir(bucket, base, items, label);
     }
 
     /// `D`: delete (hide) the marked results, else the selected one, after the question.

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::{
     DownloadPlan, PathPrompt, PromptPurpose, TransferModal, base_label, cmd, engine_bucket,
 };
-use crate::app::{Action, App, Effects, Level, Modal, Row};
+use crate::app::{Action, App, BucketRef, Effects, Level, Modal, Row};
 use crate::b2::FileAction;
 use crate::worker::RequestId;
 use crate::worker::transfer::ConflictPolicy;
@@ -64,6 +64,18 @@ impl App {
             };
             (items, label)
         };
+        self.ask_download_dir(bucket, base, items, label);
+    }
+
+    /// Plans downloading `items` of `bucket` (names relative to `base`) and asks for the
+    /// local folder; `label` names them in the prompts.
+    pub(crate) fn ask_download_dir(
+        &mut self,
+        bucket: BucketRef,
+        base: String,
+        items: Vec<DownloadItem>,
+        label: String,
+    ) {
         self.transfers.plan = Some(DownloadPlan {
             bucket,
             base,
