@@ -283,11 +283,7 @@ pub fn midpoint_in(lo: &str, hi: &str, alphabet: &[char]) -> Option<String> {
     if lo >= hi {
         return None;
     }
-    let common = lo
-        .char_indices()
-        .zip(hi.chars())
-        .find(|((_, a), b)| a != b)
-        .map_or(lo.len(), |((i, _), _)| i);
+    let common = common_len(lo, hi);
     let (lo_rest, hi_rest) = (&lo[common..], &hi[common..]);
     let mut chars: Vec<char> = alphabet
         .iter()
@@ -304,13 +300,59 @@ pub fn midpoint_in(lo: &str, hi: &str, alphabet: &[char]) -> Option<String> {
             chars.binary_search(&c).ok().map(|i| i as u128 + 1)
         })
     };
+    let char_of = |d: u128| chars.get(usize::try_from(d - 1).ok()?).copied();
+    middle(lo, hi, common, base, digit, char_of)
+}
+
+/// A name strictly between `lo` and `hi` (in B2's order: UTF-8 bytes, the same as code
+/// points), near the middle of the names that could lie between them; None when they are
+/// too close to split.
+pub fn midpoint(lo: &str, hi: &str) -> Option<String> {
+    if lo >= hi {
+        return None;
+    }
+    let common = common_len(lo, hi);
+    let (lo_rest, hi_rest) = (&lo[common..], &hi[common..]);
+    let printable = |s: &str| {
+        s.chars()
+            .take(DIGITS)
+            .all(|c| (' '..='\u{7F}').contains(&c))
+    };
+    let base = if printable(lo_rest) && printable(hi_rest) {
+        ASCII_BASE
+    } else {
+        UNICODE_BASE
+    };
+    middle(lo, hi, common, base, |c| Some(digit(c)), from_digit)
+}
+
+/// Bytes of the longest common beginning of `lo` and `hi` (on a character boundary).
+fn common_len(lo: &str, hi: &str) -> usize {
+    lo.char_indices()
+        .zip(hi.chars())
+        .find(|((_, a), b)| a != b)
+        .map_or(lo.len().min(hi.len()), |((i, _), _)| i)
+}
+
+/// The name halfway between `lo` and `hi` after their common `common` bytes: the rests
+/// read as `DIGITS`-digit numbers in `base` (`digit` reads a character, 0 for "the name
+/// ended"), the middle number written back with `char_of`; None when the rests are
+/// adjacent numbers or a character cannot be read or written.
+fn middle(
+    lo: &str,
+    hi: &str,
+    common: usize,
+    base: u128,
+    digit: impl Fn(Option<char>) -> Option<u128>,
+    char_of: impl Fn(u128) -> Option<char>,
+) -> Option<String> {
     let number = |s: &str| {
-        let mut it = s.chars();
+        let mut chars = s.chars();
         (0..DIGITS).try_fold(0u128, |n, _| {
-            n.checked_mul(base)?.checked_add(digit(it.next())?)
+            n.checked_mul(base)?.checked_add(digit(chars.next())?)
         })
     };
-    let (a, b) = (number(lo_rest)?, number(hi_rest)?);
+    let (a, b) = (number(&lo[common..])?, number(&hi[common..])?);
     if b <= a + 1 {
         return None;
     }
@@ -324,56 +366,7 @@ pub fn midpoint_in(lo: &str, hi: &str, alphabet: &[char]) -> Option<String> {
     let mut out = lo[..common].to_owned();
     for &d in &digits[..used] {
         // A 0 inside the name cannot be written: the smallest character stands for it.
-        out.push(chars[usize::try_from(d.max(1) - 1).ok()?]);
-    }
-    (lo < out.as_str() && out.as_str() < hi).then_some(out)
-}
-
-/// A name strictly between `lo` and `hi` (in B2's order: UTF-8 bytes, the same as code
-/// points), near the middle of the names that could lie between them; None when they are
-/// too close to split.
-pub fn midpoint(lo: &str, hi: &str) -> Option<String> {
-    if lo >= hi {
-        return None;
-    }
-    let common: String = lo
-        .chars()
-        .zip(hi.chars())
-        .take_while(|(a, b)| a == b)
-        .map(|(a, _)| a)
-        .collect();
-    let (lo_rest, hi_rest) = (&lo[common.len()..], &hi[common.len()..]);
-    let printable = |s: &str| {
-        s.chars()
-            .take(DIGITS)
-            .all(|c| (' '..='\u{7F}').contains(&c))
-    };
-    let base = if printable(lo_rest) && printable(hi_rest) {
-        ASCII_BASE
-    } else {
-        UNICODE_BASE
-    };
-    let number = |s: &str| {
-        let mut chars = s.chars();
-        (0..DIGITS).try_fold(0u128, |n, _| {
-            n.checked_mul(base)?.checked_add(digit(chars.next()))
-        })
-    };
-    let (a, b) = (number(lo_rest)?, number(hi_rest)?);
-    if b <= a + 1 {
-        return None;
-    }
-    let mut m = a + (b - a) / 2;
-    let mut digits = [0u128; DIGITS];
-    for d in digits.iter_mut().rev() {
-        *d = m % base;
-        m /= base;
-    }
-    let used = digits.iter().rposition(|&d| d != 0).map_or(0, |i| i + 1);
-    let mut out = common;
-    for &d in &digits[..used] {
-        // A 0 inside the name cannot be written: the smallest character stands for it.
-        out.push(from_digit(d.max(1))?);
+        out.push(char_of(d.max(1))?);
     }
     (lo < out.as_str() && out.as_str() < hi).then_some(out)
 }
