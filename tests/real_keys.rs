@@ -94,6 +94,11 @@ impl Account {
     }
 }
 
+/// `listBuckets`, or nothing: the two halves of a "with or without listBuckets" test.
+fn list_buckets_if(on: bool) -> &'static [&'static str] {
+    if on { &["listBuckets"] } else { &[] }
+}
+
 fn caps(extra: &[&'static str]) -> Vec<&'static str> {
     FILE_CAPS.iter().chain(extra).copied().collect()
 }
@@ -158,11 +163,7 @@ async fn the_master_key_sees_every_bucket_and_starts_in_the_buckets_pane() {
 async fn a_one_bucket_key_opens_its_bucket_with_or_without_list_buckets() {
     let acct = account().await;
     for with_list_buckets in [true, false] {
-        let extra: &[&str] = if with_list_buckets {
-            &["listBuckets"]
-        } else {
-            &[]
-        };
+        let extra = list_buckets_if(with_list_buckets);
         let client = acct.key(&caps(extra), &[&acct.alpha], None).await;
         let live = Live::start(client).await;
         let what = format!("one bucket, listBuckets {with_list_buckets}");
@@ -188,11 +189,7 @@ async fn a_one_bucket_key_opens_its_bucket_with_or_without_list_buckets() {
 async fn a_prefix_key_opens_at_its_prefix_and_cannot_go_above_it() {
     let acct = account().await;
     for with_list_buckets in [true, false] {
-        let extra: &[&str] = if with_list_buckets {
-            &["listBuckets"]
-        } else {
-            &[]
-        };
+        let extra = list_buckets_if(with_list_buckets);
         let client = acct.key(&caps(extra), &[&acct.alpha], Some("docs/")).await;
         let mut live = Live::start(client).await;
         let what = format!("bucket + prefix, listBuckets {with_list_buckets}");
@@ -251,11 +248,7 @@ async fn a_prefix_that_is_not_a_folder_lists_only_what_the_key_sees() {
 async fn a_two_bucket_key_sees_both_buckets_with_or_without_list_buckets() {
     let acct = account().await;
     for with_list_buckets in [true, false] {
-        let extra: &[&str] = if with_list_buckets {
-            &["listBuckets"]
-        } else {
-            &[]
-        };
+        let extra = list_buckets_if(with_list_buckets);
         let client = acct
             .key(&caps(extra), &[&acct.alpha, &acct.beta], None)
             .await;
