@@ -180,21 +180,15 @@ async fn a_web_server_is_not_a_b2_api() {
 async fn a_call_refused_for_a_missing_capability_names_it() {
     let local = common::start().await;
     let bucket = local.create_bucket("errors-nolist", "allPrivate").await;
-    let key = local
-        .client
-        .create_key(&CreateKeyRequest {
+    let client = local
+        .key_client(&CreateKeyRequest {
             key_name: "no-list".into(),
             capabilities: vec!["readFiles".into(), "writeFiles".into()],
             bucket_ids: vec![bucket.clone()],
             name_prefix: None,
             valid_duration_secs: None,
         })
-        .await
-        .unwrap();
-    let creds = Credentials::new(&key.key.application_key_id, key.secret.expose());
-    let client = B2Client::authorize_with(&local.server.url, creds, common::fast_retry())
-        .await
-        .unwrap();
+        .await;
 
     // The client names the call and the capability it needs.
     let e = client
@@ -351,9 +345,8 @@ async fn deleting_a_version_under_retention_says_until_when() {
 async fn a_key_that_cannot_read_retention_hears_both_possible_causes() {
     let local = common::start().await;
     let (bucket, _) = locked_version(&local).await;
-    let key = local
-        .client
-        .create_key(&CreateKeyRequest {
+    let client = local
+        .key_client(&CreateKeyRequest {
             key_name: "no-retention-read".into(),
             capabilities: ["listBuckets", "listFiles", "readFiles", "deleteFiles"]
                 .map(str::to_owned)
@@ -362,12 +355,7 @@ async fn a_key_that_cannot_read_retention_hears_both_possible_causes() {
             name_prefix: None,
             valid_duration_secs: None,
         })
-        .await
-        .unwrap();
-    let creds = Credentials::new(&key.key.application_key_id, key.secret.expose());
-    let client = B2Client::authorize_with(&local.server.url, creds, common::fast_retry())
-        .await
-        .unwrap();
+        .await;
     let message = delete_in_the_app(client).await;
     assert!(message.contains("locked.txt: unauthorized"), "{message}");
     assert!(

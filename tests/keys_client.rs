@@ -31,10 +31,7 @@ fn request(
 }
 
 async fn login(local: &common::Local, key: &CreatedKey) -> B2Client {
-    let creds = Credentials::new(&key.key.application_key_id, key.secret.expose());
-    B2Client::authorize_with(&local.server.url, creds, common::fast_retry())
-        .await
-        .expect("the new key authorizes")
+    local.login(key).await
 }
 
 async fn put(client: &B2Client, bucket: &BucketId, name: &str) -> Result<(), String> {

@@ -8,7 +8,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use b2tui::app::{Focus, Modal, Msg, View};
-use b2tui::b2::{B2Client, BucketId, CreateKeyRequest, CreatedKey, Credentials, UploadMeta};
+use b2tui::b2::{B2Client, BucketId, CreateKeyRequest, CreatedKey, UploadMeta};
 use b2tui::worker::Command;
 use bytes::Bytes;
 use common::app::{code, key, screen};
@@ -78,13 +78,7 @@ impl Account {
 
     /// A client authorized with `created`.
     async fn authorize(&self, created: &CreatedKey) -> B2Client {
-        let creds = Credentials::new(
-            created.key.application_key_id.clone(),
-            created.secret.expose(),
-        );
-        B2Client::authorize_with(&self.local.server.url, creds, common::fast_retry())
-            .await
-            .expect("every kind of key authorizes")
+        self.local.login(created).await
     }
 
     /// A client authorized with a new key of these capabilities, buckets and prefix.

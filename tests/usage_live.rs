@@ -355,14 +355,7 @@ async fn restricted(
         name_prefix: prefix.map(str::to_owned),
         valid_duration_secs: None,
     };
-    let created = local.client.create_key(&req).await.unwrap();
-    let creds = Credentials::new(
-        created.key.application_key_id.clone(),
-        created.secret.expose(),
-    );
-    B2Client::authorize_with(&local.server.url, creds, common::fast_retry())
-        .await
-        .unwrap()
+    local.key_client(&req).await
 }
 
 #[tokio::test]

@@ -10,7 +10,10 @@ pub mod wait;
 
 use std::time::Duration;
 
-use b2tui::b2::{B2Client, Bucket, BucketId, ClientOptions, Credentials, RetryPolicy};
+use b2tui::b2::{
+    B2Client, Bucket, BucketId, ClientOptions, CreateKeyRequest, CreatedKey, Credentials,
+    RetryPolicy,
+};
 use b2tui::emulator::{self, RunningEmulator};
 use serde_json::{Value, json};
 
@@ -128,6 +131,20 @@ impl Local {
             resp.status()
         );
         resp.json().await.unwrap_or(Value::Null)
+    }
+
+    /// A client authorized with `key`, a key created on this local B2.
+    pub async fn login(&self, key: &CreatedKey) -> B2Client {
+        let creds = Credentials::new(&key.key.application_key_id, key.secret.expose());
+        B2Client::authorize_with(&self.server.url, creds, fast_retry())
+            .await
+            .expect("the new key authorizes")
+    }
+
+    /// A new key made as `req` says (with the master key), and a client authorized with it.
+    pub async fn key_client(&self, req: &CreateKeyRequest) -> B2Client {
+        let key = self.client.create_key(req).await.expect("create key");
+        self.login(&key).await
     }
 
     /// How many times the local B2 has answered `endpoint` so far.
