@@ -9,11 +9,11 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
-use b2tui::b2::{B2Client, B2Error, Credentials};
+use b2tui::b2::{B2Client, Credentials};
 use b2tui::cli::Location;
 use b2tui::cli::cp::CpOptions;
 use b2tui::cli::ls::LsOptions;
-use b2tui::config::accounts::{self, Setup, Source};
+use b2tui::config::accounts::{self, Setup};
 use b2tui::emulator;
 use b2tui::worker::transfer::ConflictPolicy;
 
@@ -234,7 +234,7 @@ async fn connect(request: &accounts::Request) -> Result<(B2Client, Setup)> {
     let resolved = &setup.resolved;
     let client = B2Client::authorize(&resolved.endpoint, resolved.creds.clone())
         .await
-        .map_err(|e| explain_auth_error(e, &resolved.source))?;
+        .map_err(|e| resolved.source.refused(e))?;
     Ok((client, setup))
 }
 
@@ -325,30 +325,6 @@ async fn demo(data: Option<PathBuf>, deterministic: bool) -> Result<()> {
 }
 
 /// Names where the refused key came from and what to check there.
-fn explain_auth_error(e: B2Error, source: &Source) -> anyhow::Error {
-    let expired =
-        matches!(&e, B2Error::Api { message, .. } if message.to_lowercase().contains("expired"));
-    if expired && e.code() == Some("unauthorized") {
-        return anyhow::anyhow!(
-            "the application key from {} has expired ({e}); create a new key and {}",
-            source.describe(),
-            source.fix_hint()
-        );
-    }
-    match e.code() {
-        // b2_authorize_account answers a wrong key with 401 bad_auth_token (or unauthorized).
-        Some("unauthorized" | "bad_auth_token") => anyhow::anyhow!(
-            "B2 refused the application key from {} ({e}); {}",
-            source.describe(),
-            source.fix_hint()
-        ),
-        _ => anyhow::anyhow!(
-            "could not authorize with B2 using the key from {}: {e}",
-            source.describe()
-        ),
-    }
-}
-
 /// Where `serve`'s master key came from.
 enum MasterKey {
     /// --key-id/--key or the environment.

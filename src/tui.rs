@@ -184,13 +184,7 @@ async fn switch_profile(
     let resolved = resolved?;
     let client = B2Client::authorize(&resolved.endpoint, resolved.creds.clone())
         .await
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "B2 refused {} at {}: {e}",
-                resolved.source.describe(),
-                resolved.endpoint
-            )
-        })?;
+        .map_err(|e| resolved.source.refused(e))?;
     let opts = RunOptions {
         endpoint_label: resolved.endpoint.clone(),
         source_label: resolved.source.label(),

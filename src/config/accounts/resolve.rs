@@ -50,6 +50,32 @@ impl Source {
         }
     }
 
+    /// `b2_authorize_account` failed with the key from here: the error in words, naming
+    /// this source and what to check (an expired key is said as such).
+    pub fn refused(&self, e: crate::b2::B2Error) -> anyhow::Error {
+        let expired = matches!(&e, crate::b2::B2Error::Api { message, .. }
+            if message.to_lowercase().contains("expired"));
+        if expired && e.code() == Some("unauthorized") {
+            return anyhow::anyhow!(
+                "the application key from {} has expired ({e}); create a new key and {}",
+                self.describe(),
+                self.fix_hint()
+            );
+        }
+        match e.code() {
+            // b2_authorize_account answers a wrong key with 401 bad_auth_token (or unauthorized).
+            Some("unauthorized" | "bad_auth_token") => anyhow::anyhow!(
+                "B2 refused the application key from {} ({e}); {}",
+                self.describe(),
+                self.fix_hint()
+            ),
+            _ => anyhow::anyhow!(
+                "could not authorize with B2 using the key from {}: {e}",
+                self.describe()
+            ),
+        }
+    }
+
     /// What to check when B2 refuses the key.
     pub fn fix_hint(&self) -> String {
         match self {
