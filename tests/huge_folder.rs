@@ -161,20 +161,14 @@ fn selected(l: &Live) -> String {
 
 fn row_name(l: &Live, row: usize) -> Option<String> {
     match l.app.files.row(row)? {
-        Row::Entry(e) => Some(e.file_name.clone()),
+        Row::Entry(e) => Some(e.file_name.to_owned()),
         Row::Parent => Some("..".to_owned()),
     }
 }
 
 /// The loaded entries are one unbroken stretch of the folder's full listing.
 fn assert_contiguous(l: &Live, reference: &[String]) {
-    let names: Vec<&str> = l
-        .app
-        .files
-        .entries
-        .iter()
-        .map(|e| e.file_name.as_str())
-        .collect();
+    let names: Vec<&str> = l.app.files.entries.iter().map(|e| e.file_name).collect();
     let first = names.first().expect("names loaded");
     let at = reference
         .iter()
@@ -228,7 +222,7 @@ async fn a_jump_lists_from_the_name_and_scrolling_up_seeks_the_names_before() {
         l.sent.last()
     );
     assert_eq!(
-        l.app.files.entries[0].file_name,
+        l.app.files.entries.first().unwrap().file_name,
         big(25_001),
         "nothing before it listed"
     );
@@ -252,7 +246,7 @@ async fn a_jump_lists_from_the_name_and_scrolling_up_seeks_the_names_before() {
         "a useful stretch came before"
     );
     assert!(seek_calls <= 16, "seeking took {seek_calls} list calls");
-    let first = l.app.files.entries[0].file_name.clone();
+    let first = l.app.files.entries.first().unwrap().file_name.to_owned();
     assert!(first > big(24_000), "not listed from the top: {first}");
     assert!(l.app.files.head.is_some());
     assert_contiguous(&l, &reference);
@@ -397,7 +391,7 @@ async fn the_filter_says_what_is_loaded_and_can_ask_the_server() {
         .files
         .entries
         .iter()
-        .map(|e| e.file_name.clone())
+        .map(|e| e.file_name.to_owned())
         .filter(|n| n.contains("n000012"))
         .collect();
     assert_eq!(names, want);
@@ -414,7 +408,7 @@ async fn the_filter_says_what_is_loaded_and_can_ask_the_server() {
         .files
         .entries
         .iter()
-        .map(|e| e.file_name.clone())
+        .map(|e| e.file_name.to_owned())
         .collect();
     let want: Vec<String> = (29_900..30_000).map(big).collect();
     assert_eq!(found, want);
@@ -423,6 +417,90 @@ async fn the_filter_says_what_is_loaded_and_can_ask_the_server() {
     l.send(code(KeyCode::Esc)).await;
     assert!(l.app.files.server_prefix.is_empty());
     assert_eq!(row_name(&l, 1), Some(big(0)));
+    assert!(l.failures.is_empty(), "{:?}", l.failures);
+}
+
+/// Walking a folder far down keeps a window of names: the pages behind the cursor go,
+/// scrolling back up lists them again by seeking, and the pages the cursor left below go
+/// too and are listed again on the way down. The window is always one unbroken stretch.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn far_pages_drop_and_come_back() {
+    const WINDOW: usize = 12_000;
+    let b = Bulk::start().await;
+    let reference = b.full_listing("big/").await;
+    let mut l = live(&b).await;
+    l.app.files.window = WINDOW;
+    // A tall screen: a page key moves 1,995 rows.
+    l.send(b2tui::app::Msg::Resize {
+        width: 120,
+        height: 2_000,
+    })
+    .await;
+    go_to(&mut l, "b2://huge/big/").await;
+    let most = WINDOW + 2 * 1_000;
+    let mut largest = 0;
+    while selected(&l) < big(22_000) {
+        l.send(code(KeyCode::PageDown)).await;
+        largest = largest.max(l.app.files.entries.len());
+        assert_contiguous(&l, &reference);
+    }
+    assert!(largest <= most, "{largest} names held");
+    assert!(l.app.files.head.is_some(), "the first pages went");
+    let first = l.app.files.entries.first().unwrap().file_name.to_owned();
+    assert!(first > big(10_000), "{first}");
+    assert!(draw(&l).contains(&selected(&l)["big/".len()..]));
+
+    // A reload far down lists from the first name on screen, not the folder's top, and
+    // keeps the selected name.
+    let (at, sent) = (selected(&l), l.sent.len());
+    l.send(key('R')).await;
+    assert_eq!(selected(&l), at);
+    let head = l.app.files.head.clone().expect("a window");
+    assert!(head <= at && head > big(17_000), "{head}");
+    assert_contiguous(&l, &reference);
+    match l.sent[sent..]
+        .iter()
+        .find(|c| matches!(c, Command::ListFiles { .. }))
+    {
+        Some(Command::ListFiles { start, .. }) => assert_eq!(start.as_ref(), Some(&head)),
+        other => panic!("a listing, not {other:?}"),
+    }
+
+    // Back up to the top: the names before the window are sought again, the pages below
+    // are dropped in turn.
+    while l.app.files.head.is_some() {
+        let was = selected(&l);
+        l.send(code(KeyCode::PageUp)).await;
+        let f = &l.app.files;
+        assert!(
+            selected(&l) < was,
+            "moved up from {was}: {} loaded from {:?}, head {:?}, cursor {:?}, pending {:?}, {:?}",
+            f.entries.len(),
+            f.entries.first().map(|e| e.file_name),
+            f.head,
+            f.cursor,
+            f.pending,
+            l.sent.last()
+        );
+        largest = largest.max(l.app.files.entries.len());
+        assert_contiguous(&l, &reference);
+    }
+    assert_eq!(
+        row_name(&l, 1),
+        Some(big(0)),
+        "under `..`, the folder's first name"
+    );
+    assert!(largest <= most, "{largest} names held");
+    assert!(l.app.files.next.is_some(), "the last pages went");
+    assert!(l.app.files.entries.last().unwrap().file_name < big(15_000).as_str());
+
+    // And down again to the end: the dropped pages are listed again.
+    while selected(&l) != big(BIG - 1) {
+        let was = selected(&l);
+        l.send(code(KeyCode::PageDown)).await;
+        assert!(selected(&l) > was, "moved down from {was}");
+        assert_contiguous(&l, &reference);
+    }
     assert!(l.failures.is_empty(), "{:?}", l.failures);
 }
 
@@ -453,7 +531,7 @@ async fn sorting_the_loaded_names_and_the_whole_folder() {
             .map(|r| row_name(l, r).unwrap())
             .collect()
     };
-    let entries = l.app.files.entries.clone();
+    let entries: Vec<FileVersion> = l.app.files.entries.iter().map(|e| e.to_version()).collect();
     l.send(key('o')).await;
     assert_eq!(
         shown(&l),
@@ -504,6 +582,9 @@ fn filter_timing_over_a_million_loaded_names() {
     let n = 1_000_000;
     let mut pane = FilesPane::default();
     pane.prefix = "big/".to_owned();
+    // Everything stays loaded, as while the whole folder is loaded to sort it (browsing
+    // keeps a window of `WINDOW` names).
+    pane.load_all = true;
     // Loaded as the app loads them: page by page (the lowercased names are kept then).
     let started = Instant::now();
     for page in 0..n / 1000 {

@@ -111,7 +111,7 @@ fn shown_names(live: &Live) -> BTreeSet<String> {
         .files
         .entries
         .iter()
-        .map(|e| e.file_name.clone())
+        .map(|e| e.file_name.to_owned())
         .collect()
 }
 

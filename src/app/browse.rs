@@ -174,7 +174,7 @@ impl App {
             );
         }
         match self.files.selected_file() {
-            Some(f) => self.versions.show(bucket.id, &f.file_name),
+            Some(f) => self.versions.show(bucket.id, f.file_name),
             None => self.versions.clear(),
         }
     }
@@ -192,7 +192,7 @@ impl App {
             Focus::Files => match self.files.selected() {
                 Some(Row::Parent) => self.go_up(cmds),
                 Some(Row::Entry(e)) if e.is_folder() => {
-                    let prefix = e.file_name.clone();
+                    let prefix = e.file_name.to_owned();
                     self.open_folder(prefix, cmds);
                 }
                 Some(Row::Entry(_)) => self.set_focus(Focus::Versions, cmds),
@@ -242,8 +242,8 @@ impl App {
         if self.admin.missing(&["listFiles"]).is_some() {
             self.files.open_unlisted(bucket, prefix);
         } else {
-            cmds.push(self.folder_command(req, bucket.id.clone(), prefix.clone()));
-            self.files.open(bucket, prefix, req);
+            self.files.open(bucket.clone(), prefix.clone(), req);
+            cmds.push(self.folder_command(req, bucket.id, prefix));
         }
         self.versions.clear();
     }
@@ -404,16 +404,6 @@ impl App {
     fn refresh(&mut self, cmds: &mut Effects) {
         match self.focus {
             Focus::Buckets => cmds.push(self.request_buckets()),
-            Focus::Files if self.files.head.is_some() && self.lists_names() => {
-                // A jumped-to window: list again from where it starts.
-                let (Some(bucket), Some(head)) =
-                    (self.files.bucket.clone(), self.files.head.clone())
-                else {
-                    return;
-                };
-                let prefix = self.files.prefix.clone();
-                self.jump_to_name(bucket, prefix, head, cmds);
-            }
             Focus::Files => self.reload_folder(cmds),
             Focus::Versions => {
                 self.versions.reload();

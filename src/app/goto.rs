@@ -208,7 +208,7 @@ impl App {
             .entries
             .iter()
             .filter(|e| e.is_folder())
-            .map(|e| e.file_name.as_str());
+            .map(|e| e.file_name);
         common_completion(path, folders).map(|p| format!("b2://{bucket}/{p}"))
     }
 

@@ -29,7 +29,7 @@ pub use effect::{Edited, Effect, Effects};
 pub use modal::Modal;
 pub use notify::{Level, Notification};
 pub use panes::files::BucketRef;
-pub use panes::{BucketsPane, FilesPane, Motion, Row, VersionsPane};
+pub use panes::{BucketsPane, FilesPane, Listed, Motion, Row, VersionsPane};
 pub use restore::RestoreState;
 pub use transfers::{TransferModal, TransfersState};
 

@@ -126,16 +126,24 @@ pub async fn list_files_before(
         };
         async move { client.list_file_names(&request).await }
     };
-    // The part of a page before the target, when the page reaches the target.
+    // The part of a page before the target, when the page reaches the target (holds it,
+    // or ends right before it); else where the next page starts, and the page.
     let reaching = |mut files: Vec<FileVersion>, next: Option<String>| {
         let reaches = match before {
             None => next.is_none(),
-            Some(b) => next.is_none() || files.last().is_some_and(|f| f.file_name.as_str() >= b),
+            Some(b) => {
+                next.as_deref().is_none_or(|n| n >= b)
+                    || files.last().is_some_and(|f| f.file_name.as_str() >= b)
+            }
         };
         if let Some(b) = before {
             files.retain(|f| f.file_name.as_str() < b);
         }
-        if reaches { Ok(files) } else { Err(next) }
+        if reaches {
+            Ok(files)
+        } else {
+            Err((next, files))
+        }
     };
     let first = page(None).await?;
     // The characters names use (after the folder): probes are made of them, so a probe
@@ -147,14 +155,22 @@ pub async fn list_files_before(
         .collect();
     alphabet.sort_unstable();
     alphabet.dedup();
-    let mut lo = match reaching(first.files, first.next_file_name) {
+    // The last page that ended before the target, at `lo`: its names run on into the
+    // page listed from `lo`.
+    let (mut lo, mut below) = match reaching(first.files, first.next_file_name) {
         Ok(entries) => {
             return Ok(Before {
                 start: None,
                 entries,
             });
         }
-        Err(next) => next.unwrap_or_default(),
+        Err((next, entries)) => (
+            next.unwrap_or_default(),
+            Some(Before {
+                start: None,
+                entries,
+            }),
+        ),
     };
     let mut best: Option<Before> = None;
     let mut hi = match before {
@@ -223,13 +239,39 @@ pub async fn list_files_before(
                 }
                 hi = mid;
             }
-            Err(next) => match next {
-                Some(next) if next > lo => lo = next,
+            Err((next, entries)) => match next {
+                Some(next) if next > lo => {
+                    lo = next;
+                    below = Some(Before {
+                        start: Some(mid),
+                        entries,
+                    });
+                }
                 _ => break,
             },
         }
     }
     if let Some(found) = best {
+        if found.entries.len() >= MIN_BEFORE {
+            return Ok(found);
+        }
+        // Only a few names lie between the closest probes and the target (the name space
+        // there is too narrow to split): the page from `lo`, after the page that ended
+        // there, gives a useful stretch.
+        if let Some(below) = below
+            && let Ok(mut entries) = {
+                let resp = page(Some(lo.clone())).await?;
+                reaching(resp.files, resp.next_file_name)
+            }
+            && entries.len() >= found.entries.len()
+        {
+            let mut run = below.entries;
+            run.append(&mut entries);
+            return Ok(Before {
+                start: below.start,
+                entries: run,
+            });
+        }
         return Ok(found);
     }
     // Narrowing failed (names the midpoints cannot split): walk forward from the low end,
@@ -241,7 +283,8 @@ pub async fn list_files_before(
         let next = resp.next_file_name.clone();
         let (done, files) = match reaching(resp.files, resp.next_file_name) {
             Ok(files) => (true, files),
-            Err(_) => (false, Vec::new()),
+            // A page wholly before the target: kept, the target may be on the next.
+            Err((_, files)) => (false, files),
         };
         kept.extend(files);
         while kept.len() > PAGE_SIZE as usize {

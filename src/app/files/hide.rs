@@ -50,13 +50,13 @@ impl App {
         }
         let (folders, names): (Vec<String>, Vec<String>) = if self.restore.marks.is_empty() {
             match self.files.selected() {
-                Some(Row::Entry(e)) if e.is_folder() => (vec![e.file_name.clone()], Vec::new()),
+                Some(Row::Entry(e)) if e.is_folder() => (vec![e.file_name.to_owned()], Vec::new()),
                 Some(Row::Entry(e)) if e.action == FileAction::Hide => {
-                    let name = e.file_name.clone();
+                    let name = e.file_name;
                     self.notify(Level::Info, format!("{name} is already hidden"));
                     return;
                 }
-                Some(Row::Entry(e)) => (Vec::new(), vec![e.file_name.clone()]),
+                Some(Row::Entry(e)) => (Vec::new(), vec![e.file_name.to_owned()]),
                 Some(Row::Parent) | None => return,
             }
         } else {
@@ -65,7 +65,7 @@ impl App {
                 .entries
                 .iter()
                 .filter(|e| e.action == FileAction::Hide)
-                .map(|e| e.file_name.as_str())
+                .map(|e| e.file_name)
                 .collect();
             self.restore
                 .marks

@@ -24,6 +24,8 @@ impl App {
     ) -> Command {
         self.restore.marks.clear();
         if self.restore.lists_versions() {
+            // The version listing runs from the folder's top.
+            self.files.head = None;
             Command::Restore(RestoreCommand::ListFolder {
                 req,
                 bucket,
@@ -32,16 +34,18 @@ impl App {
                 page_size: self.restore.page_size,
             })
         } else {
+            // A window (jumped to, or with its first pages dropped) lists again from its
+            // first name.
             Command::ListFiles {
                 req,
                 bucket,
                 prefix,
-                start: None,
+                start: self.files.head.clone(),
             }
         }
     }
 
-    /// Lists the shown folder again from its first page.
+    /// Lists the shown folder again: from its first page, or a window from its first name.
     pub(crate) fn reload_folder(&mut self, cmds: &mut Effects) {
         let Some(bucket) = self.files.bucket.clone() else {
             return;
@@ -89,7 +93,7 @@ impl App {
         let Some(Row::Entry(e)) = self.files.selected() else {
             return;
         };
-        let name = e.file_name.clone();
+        let name = e.file_name.to_owned();
         if !self.restore.marks.remove(&name) {
             self.restore.marks.insert(name);
         }

@@ -4,7 +4,7 @@
 
 use std::cmp::Ordering;
 
-use crate::b2::FileVersion;
+use crate::app::panes::entries::{Entries, Listed};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum SortKey {
@@ -53,8 +53,8 @@ impl Sort {
 
     /// The order of two entries. Folders come first when sorting by size or time (they
     /// have neither), by name among themselves; equal sizes or times go by name.
-    pub fn compare(self, a: &FileVersion, b: &FileVersion) -> Ordering {
-        let by_name = || a.file_name.cmp(&b.file_name);
+    pub fn compare(self, a: &Listed<'_>, b: &Listed<'_>) -> Ordering {
+        let by_name = || a.file_name.cmp(b.file_name);
         let ord = match self.key {
             SortKey::Name => by_name(),
             SortKey::Size | SortKey::Time => match (a.is_folder(), b.is_folder()) {
@@ -72,21 +72,23 @@ impl Sort {
     }
 
     /// The entry indices in this order; None for B2's order.
-    pub fn permutation(self, entries: &[FileVersion]) -> Option<Vec<usize>> {
+    pub fn permutation(self, entries: &Entries) -> Option<Vec<usize>> {
         if self.is_natural() {
             return None;
         }
-        let mut order: Vec<usize> = (0..entries.len()).collect();
-        order.sort_unstable_by(|&i, &j| self.compare(&entries[i], &entries[j]));
+        let listed: Vec<Listed<'_>> = entries.iter().collect();
+        let mut order: Vec<usize> = (0..listed.len()).collect();
+        order.sort_unstable_by(|&i, &j| self.compare(&listed[i], &listed[j]));
         Some(order)
     }
 
     /// Merges the entries from `first_new` on (just appended) into `order`.
-    pub fn merge(self, order: &mut Vec<usize>, entries: &[FileVersion], first_new: usize) {
+    pub fn merge(self, order: &mut Vec<usize>, entries: &Entries, first_new: usize) {
         let mut new: Vec<usize> = (first_new..entries.len()).collect();
         if new.is_empty() {
             return;
         }
+        let entries: Vec<Listed<'_>> = entries.iter().collect();
         new.sort_unstable_by(|&i, &j| self.compare(&entries[i], &entries[j]));
         let old = std::mem::take(order);
         order.reserve(old.len() + new.len());
@@ -106,7 +108,13 @@ impl Sort {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::b2::FileAction;
+    use crate::b2::{FileAction, FileVersion};
+
+    fn store(page: &[FileVersion]) -> Entries {
+        let mut e = Entries::default();
+        e.push_back(page.to_vec());
+        e
+    }
 
     fn file(name: &str, size: u64, time: i64) -> FileVersion {
         FileVersion {
@@ -128,21 +136,21 @@ mod tests {
         }
     }
 
-    fn names(order: &[usize], entries: &[FileVersion]) -> Vec<String> {
+    fn names(order: &[usize], entries: &Entries) -> Vec<String> {
         order
             .iter()
-            .map(|&i| entries[i].file_name.clone())
+            .map(|&i| entries.get(i).unwrap().file_name.to_owned())
             .collect()
     }
 
     #[test]
     fn every_order_of_the_cycle() {
-        let entries = vec![
+        let entries = store(&[
             file("a", 30, 2),
             file("b/", 0, 0),
             file("c", 10, 3),
             file("d", 20, 1),
-        ];
+        ]);
         let mut sort = Sort::default();
         assert_eq!(sort.permutation(&entries), None);
         let expected = [
@@ -163,17 +171,19 @@ mod tests {
 
     #[test]
     fn new_pages_merge_in_place() {
-        let mut entries: Vec<FileVersion> = (0..50)
+        let all: Vec<FileVersion> = (0..50)
             .map(|i| file(&format!("f{i:03}"), (i * 37) % 11, i as i64))
             .collect();
         let sort = Sort {
             key: SortKey::Size,
             descending: true,
         };
-        let mut order = sort.permutation(&entries[..20]).unwrap();
+        let mut entries = store(&all[..20]);
+        let mut order = sort.permutation(&entries).unwrap();
+        entries.push_back(all[20..].to_vec());
         sort.merge(&mut order, &entries, 20);
         assert_eq!(order, sort.permutation(&entries).unwrap());
-        entries.push(file("zz", 99, 0));
+        entries.push_back(vec![file("zz", 99, 0)]);
         sort.merge(&mut order, &entries, 50);
         assert_eq!(names(&order[..1], &entries), ["zz"]);
     }

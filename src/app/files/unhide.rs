@@ -17,13 +17,13 @@ impl App {
                     prefix: self.files.prefix.clone(),
                 }],
                 Some(Row::Entry(e)) if e.is_folder() => vec![Op::UnhideFolder {
-                    prefix: e.file_name.clone(),
+                    prefix: e.file_name.to_owned(),
                 }],
                 Some(Row::Entry(e)) if e.action == FileAction::Hide => vec![Op::Unhide {
-                    name: e.file_name.clone(),
+                    name: e.file_name.to_owned(),
                 }],
                 Some(Row::Entry(e)) => {
-                    let name = e.file_name.clone();
+                    let name = e.file_name;
                     self.notify(Level::Warn, format!("{name} is not hidden"));
                     return;
                 }

@@ -6,6 +6,7 @@
 
 use tui_input::Input;
 
+use super::entries::{Entries, Listed};
 use super::{Cursor, Motion};
 use crate::app::files::find::{LowerNames, Needle};
 use crate::app::files::sort::Sort;
@@ -14,6 +15,14 @@ use crate::worker::RequestId;
 
 /// Load ahead while fewer than this many loaded names lie below the cursor.
 pub const LOAD_AHEAD: usize = 5_000;
+
+/// At most this many names stay loaded while the cursor walks a folder in B2's order:
+/// pages far behind the cursor are dropped (and listed again on return), so memory stays
+/// the same at any folder size. A sorted view or "sort the whole folder" keeps them all.
+pub const WINDOW: usize = 100_000;
+
+/// A reload far down a folder lists from at most this many names above the cursor.
+const RELOAD_ABOVE: usize = 200;
 
 /// The bucket a pane shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,7 +37,7 @@ pub enum Row<'a> {
     /// `..`: up one level.
     Parent,
     /// A folder (`action: folder`, name ends with `/`) or a file.
-    Entry(&'a FileVersion),
+    Entry(Listed<'a>),
 }
 
 /// The `/` filter line.
@@ -53,7 +62,7 @@ pub struct FilesPane {
     /// The folder shown: "" (bucket root) or a prefix ending with `/`.
     pub prefix: String,
     /// Loaded entries, in B2's order (folders and files interleaved by name).
-    pub entries: Vec<FileVersion>,
+    pub entries: Entries,
     /// `nextFileName` of the last page; None once the folder is fully loaded.
     pub next: Option<String>,
     /// The `ListFiles` request in flight.
@@ -94,6 +103,8 @@ pub struct FilesPane {
     pub load_all: bool,
     /// The last move was `G`: another `G` seeks the folder's real end.
     pub bottom_pressed: bool,
+    /// Names kept loaded while browsing in B2's order (0: [`WINDOW`]); kept across folders.
+    pub window: usize,
 }
 
 /// A seek in flight (`Command::ListFilesBefore`).
@@ -109,11 +120,13 @@ impl FilesPane {
     /// Starts showing `prefix` of `bucket`; the caller sends the returned request.
     pub fn open(&mut self, bucket: BucketRef, prefix: String, req: RequestId) {
         *self = Self {
+            entries: Entries::for_bucket(bucket.id.as_str()),
             bucket: Some(bucket),
             prefix,
             pending: Some(req),
             floor: std::mem::take(&mut self.floor),
             sort: self.sort,
+            window: self.window,
             ..Self::default()
         };
     }
@@ -170,6 +183,7 @@ impl FilesPane {
             prefix,
             floor: std::mem::take(&mut self.floor),
             unlisted: Some("listFiles"),
+            window: self.window,
             ..Self::default()
         };
     }
@@ -179,18 +193,42 @@ impl FilesPane {
         self.reselect = Some(name);
     }
 
-    /// Reloads the same folder from its first page, trying to keep the selected name.
+    /// Reloads the same folder, trying to keep the selected name: from its first page, or
+    /// in a window from the window's first name (`head` stays; the listing starts there).
     pub fn reload(&mut self, req: RequestId) {
         let keep = self.selected_name().map(str::to_owned);
         let filter = std::mem::take(&mut self.filter);
         if let Some(bucket) = self.bucket.clone() {
             let prefix = std::mem::take(&mut self.prefix);
             let sort = self.sort;
+            let head = self.reload_start();
             self.open(bucket, prefix, req);
             self.sort = sort;
+            self.head = head;
             self.filter = filter;
             self.refilter();
             self.reselect = keep;
+        }
+    }
+
+    /// Where a reload lists from: in B2's order, far down or in a window, the first name on
+    /// screen (the rows above are listed again when the cursor goes there); else the
+    /// window's first name, or the folder's top (None).
+    fn reload_start(&self) -> Option<String> {
+        let pos = self.cursor_entry_position();
+        let far = self.head.is_some() || pos > LOAD_AHEAD;
+        if far && self.sort.is_natural() && self.matches.is_none() {
+            // `offset` is only a hint of the screen's first row: at most a screenful.
+            let above = (self.cursor.selected - self.cursor.offset.min(self.cursor.selected))
+                .min(RELOAD_ABOVE);
+            let first_shown = pos.saturating_sub(above);
+            if let Some(e) = self.entries.get(first_shown) {
+                return Some(e.file_name.to_owned());
+            }
+        }
+        match (&self.head, self.entries.first()) {
+            (Some(_), Some(first)) => Some(first.file_name.to_owned()),
+            (head, _) => head.clone(),
         }
     }
 
@@ -227,21 +265,23 @@ impl FilesPane {
             return true;
         }
         let first_new = self.entries.len();
-        self.entries.extend(entries);
+        self.entries.push_back(entries);
         self.next = next;
         self.on_appended(first_new);
         if let Some(from) = self.select_from.take() {
-            let at = self.entries[first_new..]
-                .iter()
-                .position(|e| e.file_name >= from)
+            let at = self
+                .entries
+                .iter_from(first_new)
+                .position(|e| e.file_name >= from.as_str())
                 .unwrap_or(0);
             if let Some(row) = self.row_of_entry(first_new + at) {
                 self.cursor.select(row, height);
             }
         }
         if let Some(name) = self.reselect.clone()
-            && let Some(i) = self.entries[first_new..]
-                .iter()
+            && let Some(i) = self
+                .entries
+                .iter_from(first_new)
                 .position(|e| e.file_name == name)
             && let Some(row) = self.row_of_entry(first_new + i)
         {
@@ -251,13 +291,14 @@ impl FilesPane {
         if self.next.is_none() {
             self.reselect = None;
         }
+        self.trim(height);
         true
     }
 
     /// Brings the sort and the filter up to date with the entries from `first_new` on.
     fn on_appended(&mut self, first_new: usize) {
-        for e in &self.entries[first_new..] {
-            self.lower.push(display_name(e, &self.prefix));
+        for e in self.entries.iter_from(first_new) {
+            self.lower.push(display_name(&e, &self.prefix));
         }
         if self.load_all && self.order.is_some() {
             // Sorted once the whole folder is in (`finish_load_all`).
@@ -284,7 +325,7 @@ impl FilesPane {
     ) {
         match seek {
             Seek::End => {
-                self.entries = entries;
+                self.entries.replace(entries);
                 self.lower = LowerNames::default();
                 self.head = start;
                 self.next = None;
@@ -295,19 +336,17 @@ impl FilesPane {
             }
             Seek::Earlier => {
                 let keep = self.selected_name().map(str::to_owned);
-                let first = self.entries.first().map(|e| e.file_name.clone());
                 let mut entries = entries;
-                if let Some(first) = &first {
-                    entries.retain(|e| e.file_name < *first);
+                if let Some(first) = self.entries.first() {
+                    entries.retain(|e| e.file_name.as_str() < first.file_name);
                 }
                 let added = entries.len();
-                entries.append(&mut self.entries);
-                self.entries = entries;
+                self.entries.push_front(entries);
                 self.lower = LowerNames::default();
                 self.head = start;
                 self.rebuild_view();
                 let row = keep
-                    .and_then(|name| self.entries.iter().position(|e| e.file_name == name))
+                    .and_then(|name| self.entries.position(&name))
                     .and_then(|i| self.row_of_entry(i))
                     .unwrap_or(0);
                 // The user moved up past the first name: go on to the name before it.
@@ -317,8 +356,53 @@ impl FilesPane {
                     row
                 };
                 self.cursor.select(row, height);
+                self.trim(height);
             }
         }
+    }
+
+    /// Drops loaded pages far from the cursor once more than [`WINDOW`] names are loaded
+    /// (in B2's order only): the first pages become names before the window (`head`), the
+    /// last ones names after it (`next`), both listed again when the cursor comes back.
+    /// The cursor stays on its name, at the same height on screen.
+    fn trim(&mut self, height: usize) {
+        let window = if self.window == 0 {
+            WINDOW
+        } else {
+            self.window
+        };
+        if self.entries.len() <= window || !self.sort.is_natural() || self.load_all {
+            return;
+        }
+        let keep = self.selected_name().map(str::to_owned);
+        let on_screen = self.cursor.selected.saturating_sub(self.cursor.offset);
+        let mut at = self.cursor_entry_position();
+        let mut dropped = false;
+        while self.entries.len() > window && self.entries.front_block_len() + LOAD_AHEAD <= at {
+            at -= self.entries.drop_front();
+            dropped = true;
+            self.head = self.entries.first().map(|e| e.file_name.to_owned());
+        }
+        while self.entries.len() > window
+            && self.entries.len() - self.entries.back_block_len() >= at + LOAD_AHEAD
+        {
+            self.next = self.entries.drop_back();
+            dropped = true;
+        }
+        if !dropped {
+            return;
+        }
+        self.lower = LowerNames::default();
+        self.rebuild_view();
+        let row = keep
+            .and_then(|name| self.entries.position(&name))
+            .and_then(|i| self.row_of_entry(i))
+            .unwrap_or(0);
+        self.cursor = Cursor {
+            selected: row,
+            offset: row.saturating_sub(on_screen),
+        };
+        self.cursor.select(row, height);
     }
 
     /// The sort permutation and the filter's matches, computed again from all entries.
@@ -334,8 +418,8 @@ impl FilesPane {
     fn sync_lower(&mut self) {
         if self.lower.len() != self.entries.len() {
             self.lower = LowerNames::default();
-            for e in &self.entries {
-                self.lower.push(display_name(e, &self.prefix));
+            for e in self.entries.iter() {
+                self.lower.push(display_name(&e, &self.prefix));
             }
         }
     }
@@ -377,7 +461,7 @@ impl FilesPane {
         }
         self.want_earlier = false;
         let before = match self.entries.first() {
-            Some(e) => e.file_name.clone(),
+            Some(e) => e.file_name.to_owned(),
             None => self.head.clone()?,
         };
         self.pending = Some(req);
@@ -391,7 +475,7 @@ impl FilesPane {
         self.sort = sort;
         self.rebuild_view();
         let row = keep
-            .and_then(|name| self.entries.iter().position(|e| e.file_name == name))
+            .and_then(|name| self.entries.position(&name))
             .and_then(|i| self.row_of_entry(i))
             .unwrap_or(0);
         self.cursor.select(row, height);
@@ -498,13 +582,13 @@ impl FilesPane {
     /// The full name of the selected entry.
     pub fn selected_name(&self) -> Option<&str> {
         match self.selected()? {
-            Row::Entry(e) => Some(&e.file_name),
+            Row::Entry(e) => Some(e.file_name),
             Row::Parent => None,
         }
     }
 
     /// The selected file (not folder, not `..`).
-    pub fn selected_file(&self) -> Option<&FileVersion> {
+    pub fn selected_file(&self) -> Option<Listed<'_>> {
         match self.selected()? {
             Row::Entry(e) if !e.is_folder() => Some(e),
             _ => None,
@@ -560,7 +644,7 @@ impl FilesPane {
         self.matches = None;
         self.needle = Needle::default();
         let row = keep
-            .and_then(|name| self.entries.iter().position(|e| e.file_name == name))
+            .and_then(|name| self.entries.position(&name))
             .and_then(|i| self.row_of_entry(i))
             .unwrap_or(0);
         self.cursor.select(row, height);
@@ -579,12 +663,12 @@ impl FilesPane {
 
 /// The name shown in the list: the part after the folder prefix (`2025/` for a folder
 /// `trips/2025/` inside `trips/`).
-pub fn display_name<'a>(entry: &'a FileVersion, prefix: &str) -> &'a str {
+pub fn display_name<'a>(entry: &Listed<'a>, prefix: &str) -> &'a str {
     entry
         .file_name
         .strip_prefix(prefix)
         .filter(|rest| !rest.is_empty())
-        .unwrap_or(&entry.file_name)
+        .unwrap_or(entry.file_name)
 }
 
 /// `a/b/` → `a/`; `a/` → ``.

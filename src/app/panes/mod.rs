@@ -1,10 +1,12 @@
 //! Pane state (no drawing): buckets, files, versions, and the cursor they share.
 
 pub mod buckets;
+pub mod entries;
 pub mod files;
 pub mod versions;
 
 pub use buckets::BucketsPane;
+pub use entries::Listed;
 pub use files::{FilesPane, Row};
 pub use versions::VersionsPane;
 

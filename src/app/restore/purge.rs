@@ -69,7 +69,7 @@ impl App {
             },
             _ => match (self.files.bucket.clone(), self.files.selected()) {
                 (Some(bucket), Some(Row::Entry(e))) if e.is_folder() => {
-                    (bucket, e.file_name.clone())
+                    (bucket, e.file_name.to_owned())
                 }
                 _ => {
                     self.notify(

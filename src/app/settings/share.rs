@@ -71,7 +71,7 @@ impl App {
             return;
         };
         let (prefix, is_folder) = match self.files.selected() {
-            Some(Row::Entry(e)) => (e.file_name.clone(), e.is_folder()),
+            Some(Row::Entry(e)) => (e.file_name.to_owned(), e.is_folder()),
             Some(Row::Parent) | None => (self.files.prefix.clone(), true),
         };
         if public && !is_folder {

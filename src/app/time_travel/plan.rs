@@ -190,12 +190,13 @@ impl App {
             (PlanScope::Prefix(folder.clone()), folder)
         } else {
             match self.files.selected() {
-                Some(Row::Entry(e)) if e.is_folder() => {
-                    (PlanScope::Prefix(e.file_name.clone()), e.file_name.clone())
-                }
+                Some(Row::Entry(e)) if e.is_folder() => (
+                    PlanScope::Prefix(e.file_name.to_owned()),
+                    e.file_name.to_owned(),
+                ),
                 Some(Row::Entry(e)) => (
-                    PlanScope::Names(vec![e.file_name.clone()]),
-                    e.file_name.clone(),
+                    PlanScope::Names(vec![e.file_name.to_owned()]),
+                    e.file_name.to_owned(),
                 ),
                 Some(Row::Parent) | None => {
                     let p = self.files.prefix.clone();

@@ -41,15 +41,15 @@ impl App {
                 .iter()
                 .find(|e| e.file_name == name && e.action == FileAction::Upload)
             {
-                Some(v) => DownloadItem::File(Box::new(v.clone())),
+                Some(v) => DownloadItem::File(Box::new(v.to_version())),
                 None => DownloadItem::Name(name.to_owned()),
             }
         };
         let (items, label) = if self.restore.marks.is_empty() {
             match self.files.selected() {
                 Some(Row::Entry(e)) if e.is_folder() || e.action == FileAction::Upload => {
-                    let label = base_label(&e.file_name).to_owned();
-                    (vec![item_for(&e.file_name)], label)
+                    let label = base_label(e.file_name).to_owned();
+                    (vec![item_for(e.file_name)], label)
                 }
                 _ => {
                     self.notify(Level::Info, "Select a file or folder (or mark some) first");

@@ -171,7 +171,7 @@ impl App {
                     .clone()
                     .map(|b| match self.files.selected() {
                         Some(Row::Entry(e)) if e.is_folder() && self.focus == Focus::Files => {
-                            (b, e.file_name.clone())
+                            (b, e.file_name.to_owned())
                         }
                         _ => (b, self.files.prefix.clone()),
                     })

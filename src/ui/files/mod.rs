@@ -9,20 +9,20 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 
-use crate::app::App;
 use crate::app::panes::files::display_name;
-use crate::b2::{FileAction, FileVersion};
+use crate::app::{App, Listed};
+use crate::b2::FileAction;
 use crate::ui::format::{sanitize, size, time};
 
 /// True when a files-pane entry needs this module's row (hidden or marked).
-pub fn is_decorated(app: &App, e: &FileVersion) -> bool {
-    e.action == FileAction::Hide || app.restore.marks.contains(&e.file_name)
+pub fn is_decorated(app: &App, e: &Listed<'_>) -> bool {
+    e.action == FileAction::Hide || app.restore.marks.contains(e.file_name)
 }
 
 /// A hidden or marked files-pane row: `✓` for marked, `◌` and the hide time for hidden.
-pub fn file_row<'a>(app: &App, e: &FileVersion) -> Row<'a> {
+pub fn file_row<'a>(app: &App, e: &Listed<'_>) -> Row<'a> {
     let t = &app.theme;
-    let mark = if app.restore.marks.contains(&e.file_name) {
+    let mark = if app.restore.marks.contains(e.file_name) {
         "✓ "
     } else {
         ""

@@ -30,7 +30,7 @@ fn title(app: &App) -> String {
     if pane.head.is_some()
         && let Some(first) = pane.entries.first()
     {
-        let name = sanitize(display_name(first, &pane.prefix));
+        let name = sanitize(display_name(&first, &pane.prefix));
         t.push_str(&format!("  names from {}…", fit(&name, 24)));
     }
     if !pane.sort.is_natural() {
@@ -75,19 +75,21 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let name_width = usize::from(list_area.width)
         .saturating_sub(2 + 9)
         .saturating_sub(if show_time { 17 } else { 0 });
-    let name = |e| fit(&sanitize(display_name(e, &pane.prefix)), name_width).into_owned();
+    let name = |e: &crate::app::Listed<'_>| {
+        fit(&sanitize(display_name(e, &pane.prefix)), name_width).into_owned()
+    };
     let rows: Vec<Row> = range
         .filter_map(|i| pane.row(i))
         .map(|row| match row {
             FileRow::Parent => Row::new(vec![Cell::from(Span::styled("..", t.folder))]),
-            FileRow::Entry(e) if crate::ui::restore::is_decorated(app, e) => {
-                crate::ui::restore::file_row(app, e)
+            FileRow::Entry(e) if crate::ui::restore::is_decorated(app, &e) => {
+                crate::ui::restore::file_row(app, &e)
             }
             FileRow::Entry(e) if e.is_folder() => {
-                Row::new(vec![Cell::from(Span::styled(name(e), t.folder))])
+                Row::new(vec![Cell::from(Span::styled(name(&e), t.folder))])
             }
             FileRow::Entry(e) => Row::new(vec![
-                Cell::from(name(e)),
+                Cell::from(name(&e)),
                 Cell::from(Line::from(size(e.content_length)).right_aligned()),
                 Cell::from(time(e.upload_timestamp)),
             ]),

@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Key-to-frame latency of the real binary in a pseudo-terminal.
+
+Starts `b2tui serve --seed-bulk` with a 1,000,000-name folder, runs the TUI on it in a
+pty (120x36), opens the folder, and then, while the folder's pages are still arriving,
+presses `j`/`k` many times: for each key it measures the time from writing the key to
+the first bytes of the frame that answers it (read from the pty, not by polling a
+screen). Prints the median, p99 and worst. Usage: scripts/bench-keys.py [BIN] [KEYS]
+"""
+import fcntl
+import os
+import pty
+import re
+import select
+import struct
+import subprocess
+import sys
+import termios
+import time
+
+BIN = sys.argv[1] if len(sys.argv) > 1 else "target/release/b2tui"
+KEYS = int(sys.argv[2]) if len(sys.argv) > 2 else 600
+
+
+def start_serve():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("B2_APPLICATION")}
+    serve = subprocess.Popen(
+        [BIN, "serve", "--listen", "127.0.0.1:0", "--seed-bulk", "huge:big/:1000000"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
+    info = {}
+    while len(info) < 3:
+        line = serve.stdout.readline()
+        if not line:
+            sys.exit("the local B2 did not start")
+        for key, pat in (("url", r"^listening on (\S+)"), ("id", r"^master key id: *(\S+)"),
+                         ("key", r"^master key: *(\S+)")):
+            m = re.match(pat, line)
+            if m:
+                info[key] = m.group(1)
+    return serve, info
+
+
+def read_until(fd, needle, limit=60.0):
+    """Reads the pty until `needle` (bytes) has been seen; returns all read."""
+    seen = b""
+    deadline = time.monotonic() + limit
+    while needle not in seen:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            sys.exit(f"timed out waiting for {needle!r}")
+        r, _, _ = select.select([fd], [], [], left)
+        if r:
+            seen += os.read(fd, 65536)
+            seen = seen[-200000:]
+    return seen
+
+
+def drain(fd, quiet):
+    """Reads until nothing arrives for `quiet` seconds."""
+    while select.select([fd], [], [], quiet)[0]:
+        os.read(fd, 65536)
+
+
+def main():
+    serve, info = start_serve()
+    pid, fd = pty.fork()
+    if pid == 0:
+        env = dict(os.environ, B2_APPLICATION_KEY_ID=info["id"], B2_APPLICATION_KEY=info["key"],
+                   XDG_CONFIG_HOME="/nonexistent", TERM="xterm-256color")
+        os.execvpe(BIN, [BIN, "--endpoint", info["url"], "--deterministic"], env)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 36, 120, 0, 0))
+    try:
+        read_until(fd, b"huge")
+        os.write(fd, b"\r")
+        read_until(fd, b"big/")
+        os.write(fd, b"\r")
+        read_until(fd, b"n0000000.dat")
+        # Far down first, so pages keep arriving while the keys are timed.
+        for _ in range(3):
+            os.write(fd, b"G")
+            drain(fd, 0.05)
+            os.write(fd, b"j")
+            drain(fd, 0.05)
+        times = []
+        for i in range(KEYS):
+            drain(fd, 0.002)
+            key = b"j" if (i // 20) % 2 == 0 else b"k"
+            start = time.perf_counter()
+            os.write(fd, key)
+            r, _, _ = select.select([fd], [], [], 2.0)
+            if not r:
+                continue  # no frame (e.g. already at an end): not a latency
+            os.read(fd, 65536)
+            times.append((time.perf_counter() - start) * 1000)
+            if i % 50 == 49:
+                os.write(fd, b"G")  # keep the load-ahead busy
+                drain(fd, 0.01)
+        times.sort()
+        n = len(times)
+        print(f"{n} keys: median {times[n // 2]:.2f} ms, p99 {times[int(n * 0.99) - 1]:.2f} ms, "
+              f"worst {times[-1]:.2f} ms")
+        os.write(fd, b"q")
+    finally:
+        try:
+            os.kill(pid, 15)
+        except ProcessLookupError:
+            pass
+        serve.terminate()
+
+
+if __name__ == "__main__":
+    main()
