@@ -25,6 +25,7 @@ fn hit(name: &str, size: u64) -> SearchHit {
         size,
         uploaded: T0 - DAY,
         sha1: Some("a".repeat(40)),
+        hidden_at: None,
     }
 }
 
