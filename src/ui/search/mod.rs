@@ -37,7 +37,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         sanitize(&s.folder)
     );
     let keys = if editing {
-        " ⏎ search  ↓ results  alt-h hidden  Esc close "
+        " ⏎ search  ↓ results  M-h hidden  Esc close "
     } else {
         " ⏎ open folder  v versions  d download  U unhide  r restore  Esc stop/close "
     };
@@ -52,7 +52,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     let lines = vec![
         pattern_line,
         kind_line(app, s),
-        options_line(app, s),
+        options_line(app, s, editing),
         progress_line(app, s),
     ];
     frame.render_widget(Paragraph::new(lines), head);
@@ -81,15 +81,16 @@ fn kind_line(app: &App, s: &Search) -> Line<'static> {
 }
 
 /// Whether the next scan takes hidden names, and the moment it searches.
-fn options_line(app: &App, s: &Search) -> Line<'static> {
+fn options_line(app: &App, s: &Search, editing: bool) -> Line<'static> {
     let t = &app.theme;
+    let key = if editing { "M-h" } else { "H" };
     let text = match (app.restore.as_of, s.hidden) {
         (Some(at), _) => format!(
             "names as they were at {} (time travel) · hidden names are not listed in the past",
             moment(at)
         ),
-        (None, true) => "hidden names included (H or alt-h: leave them out)".to_owned(),
-        (None, false) => "hidden names left out (H or alt-h: include them)".to_owned(),
+        (None, true) => format!("hidden names included ({key}: leave them out)"),
+        (None, false) => format!("hidden names left out ({key}: include them)"),
     };
     Line::from(Span::styled(text, t.footer_desc))
 }
