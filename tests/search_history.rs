@@ -33,7 +33,9 @@ async fn put(local: &common::Local, bucket: &BucketId, name: &str, body: &str) -
 }
 
 async fn later(local: &common::Local) {
-    local.admin("advance_clock", json!({ "seconds": HOUR })).await;
+    local
+        .admin("advance_clock", json!({ "seconds": HOUR }))
+        .await;
 }
 
 /// The names visible now, with their sizes.
@@ -187,7 +189,11 @@ async fn hidden_names_are_found_when_asked_for_and_unhidden_from_the_results() {
     assert!(now.contains(&("docs/b.txt".to_owned(), 4)), "{now:?}");
     // Esc closes; the prompt's M-h leaves hidden names out again for the next search.
     live.send(code(KeyCode::Esc)).await;
-    h.local.client.hide_file(&h.bucket, "docs/keep.txt").await.unwrap();
+    h.local
+        .client
+        .hide_file(&h.bucket, "docs/keep.txt")
+        .await
+        .unwrap();
     type_pattern(&mut live, "txt").await;
     live.send(alt('h')).await;
     assert!(!live.app.search.as_ref().unwrap().hidden);
@@ -218,7 +224,7 @@ async fn in_time_travel_the_names_are_those_of_the_moment_and_r_restores_them() 
     let versions_before = h.local.calls("b2_list_file_versions").await;
 
     type_pattern(&mut live, "txt").await;
-    assert!(draw(&live.app).contains("names as they were at"));
+    assert!(draw(&live.app).contains("names as they were then"));
     run(&mut live).await;
     // Then: a.txt was "one", b.txt was visible, new.txt did not exist; other.txt is
     // outside the folder.

@@ -74,7 +74,13 @@ mod tests {
         let l = load("[ui]\ntimes = \"utc\"\n[usage]\nprice_per_tb = 7\n");
         assert_eq!(l.config.usage.price_per_tb, Some(7.0));
         assert!(l.config.utc);
-        assert_eq!(load("[usage]\nprice_per_tb = 0\n").config.usage.price_per_tb, Some(0.0));
+        assert_eq!(
+            load("[usage]\nprice_per_tb = 0\n")
+                .config
+                .usage
+                .price_per_tb,
+            Some(0.0)
+        );
     }
 
     #[test]
@@ -93,11 +99,16 @@ mod tests {
             ("1e9", "1000000000.0"),
             ("true", "true"),
         ] {
-            let l = load(&format!("[ui]\ntimes = \"utc\"\n\n[usage]\nprice_per_tb = {value}\n"));
+            let l = load(&format!(
+                "[ui]\ntimes = \"utc\"\n\n[usage]\nprice_per_tb = {value}\n"
+            ));
             let e = l.error.expect("refused");
             assert_eq!(e.line, Some(5), "{value}");
             let text = e.to_string();
-            assert!(text.contains("config.toml, line 5: price_per_tb must be a number"), "{text}");
+            assert!(
+                text.contains("config.toml, line 5: price_per_tb must be a number"),
+                "{text}"
+            );
             assert!(text.ends_with(&format!("got {shown}")), "{text}");
             assert_eq!(l.config.usage.price_per_tb, None, "the defaults are used");
         }

@@ -169,7 +169,6 @@ impl Searches {
     }
 }
 
-
 /// Runs one search command, reporting through `tx`.
 pub async fn execute(
     client: &B2Client,

@@ -85,10 +85,9 @@ fn options_line(app: &App, s: &Search, editing: bool) -> Line<'static> {
     let t = &app.theme;
     let key = if editing { "M-h" } else { "H" };
     let text = match (app.restore.as_of, s.hidden) {
-        (Some(at), _) => format!(
-            "names as they were at {} (time travel) · hidden names are not listed in the past",
-            moment(at)
-        ),
+        (Some(_), _) => {
+            "time travel: the names as they were then, hidden names not listed".to_owned()
+        }
         (None, true) => format!("hidden names included ({key}: leave them out)"),
         (None, false) => format!("hidden names left out ({key}: include them)"),
     };
