@@ -217,6 +217,7 @@ async fn browse(request: &accounts::Request, deterministic: bool) -> Result<()> 
         source_label: setup.resolved.source.label(),
         start_path: setup.resolved.start_path,
         utc: setup.utc,
+        usage: setup.usage,
         profiles: setup.profiles,
         profile: match &setup.resolved.source {
             accounts::Source::Profile { name, .. } => Some(name.clone()),

@@ -33,6 +33,8 @@ pub struct RunOptions {
     pub start_path: Option<String>,
     /// Show times in UTC instead of local time.
     pub utc: bool,
+    /// The config file's `[usage]` (the price of the cost estimate).
+    pub usage: crate::config::UsageConfig,
     /// Profile names from the config file, for the profile picker.
     pub profiles: Vec<String>,
     /// The profile in use, if the credentials came from one.
@@ -116,6 +118,7 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
                                 // The old account's worker and screen go; nothing of
                                 // them carries over (no transfer runs: the app checked).
                                 let mut next = new_app(&client, &next_opts, app.keymap.clone());
+                                next.usage.keep_price_of(&app.usage);
                                 next.update(Msg::Resize {
                                     width: app.size.0,
                                     height: app.size.1,
@@ -169,6 +172,7 @@ fn new_app(client: &B2Client, opts: &RunOptions, keymap: Keymap) -> App {
     let mut app = App::new(keymap, Theme::from_env(), session);
     app.set_capabilities(client.session().capabilities.clone());
     app.set_start_path(opts.start_path.clone());
+    app.usage.configure(&opts.usage);
     app
 }
 

@@ -25,6 +25,7 @@ fn hit(name: &str, size: u64) -> SearchHit {
         size,
         uploaded: T0 - DAY,
         sha1: Some("a".repeat(40)),
+        hidden_at: None,
     }
 }
 
@@ -213,4 +214,81 @@ fn more_matches_than_kept_are_counted_and_said() {
         screen.contains("150,000 matches · showing the first 2"),
         "{screen}"
     );
+}
+
+#[test]
+fn hidden_results_are_dimmed_with_their_hide_time_and_u_unhides_them() {
+    let mut app = browsing();
+    app.send(key('F'));
+    app.send(Msg::Key(crossterm::event::KeyEvent::new(
+        KeyCode::Char('h'),
+        crossterm::event::KeyModifiers::ALT,
+    )));
+    let (req, cmd) = start_typed(&mut app, "report");
+    match cmd {
+        Command::Search(SearchCommand::Start { hidden, at, .. }) => assert!(hidden && at.is_none()),
+        other => panic!("{other:?}"),
+    }
+    let mut gone = hit("old/report-2024.txt", 2_000);
+    gone.hidden_at = Some(T0 - 2 * 3_600_000);
+    app.send(batch(
+        req,
+        10,
+        2,
+        vec![gone, hit("report.txt", 1_200_000)],
+        Some(SearchEnd::Done),
+    ));
+    insta::assert_snapshot!("search_hidden", draw(&app).backend());
+    let cmds = app.send(key('U'));
+    assert!(
+        cmds.iter().any(|c| matches!(
+            c,
+            Command::Restore(b2tui::worker::restore::RestoreCommand::RunJob { ops, .. })
+                if ops == &[b2tui::worker::restore::Op::Unhide { name: "old/report-2024.txt".into() }]
+        )),
+        "{cmds:?}"
+    );
+}
+
+#[test]
+fn in_time_travel_the_scan_is_of_the_moment_and_the_results_say_so() {
+    let mut app = browsing();
+    app.restore.as_of = Some(T0 - DAY);
+    app.send(key('F'));
+    let (req, cmd) = start_typed(&mut app, "report");
+    match cmd {
+        Command::Search(SearchCommand::Start { hidden, at, .. }) => {
+            assert!(!hidden);
+            assert_eq!(at, Some(T0 - DAY));
+        }
+        other => panic!("{other:?}"),
+    }
+    app.send(batch(
+        req,
+        10,
+        1,
+        vec![hit("report.txt", 1_000_000)],
+        Some(SearchEnd::Done),
+    ));
+    assert_eq!(app.search.as_ref().unwrap().as_of, Some(T0 - DAY));
+    insta::assert_snapshot!("search_as_of", draw(&app).backend());
+    // r: the restore plan of the result, back to that moment.
+    let cmds = app.send(key('r'));
+    assert!(
+        cmds.iter().any(|c| matches!(
+            c,
+            Command::Restore(b2tui::worker::restore::RestoreCommand::PlanRestore { at, .. })
+                if *at == T0 - DAY
+        )),
+        "{cmds:?}"
+    );
+    assert!(matches!(app.modals.last(), Some(Modal::Restore(_))));
+}
+
+/// Types `pattern` in the open prompt and starts the scan; returns its request and command.
+fn start_typed(app: &mut App, pattern: &str) -> (RequestId, Command) {
+    app.type_text(pattern);
+    let mut cmds = app.send(code(KeyCode::Enter));
+    let req = common::app::only_req(&cmds);
+    (req, cmds.remove(0))
 }

@@ -69,6 +69,8 @@ async fn b2tui_search(
             prefix: String::new(),
             pattern: needle.to_owned(),
             limit: b2tui::app::search::MAX_KEPT,
+            hidden: false,
+            at: None,
         }))
         .unwrap();
     let mut hits = 0u64;

@@ -505,6 +505,8 @@ async fn past_the_limit_matches_are_counted_not_kept() {
             prefix: String::new(),
             pattern: ".dat".to_owned(),
             limit: 10,
+            hidden: false,
+            at: None,
         }))
         .unwrap();
     let mut kept = Vec::new();

@@ -424,3 +424,67 @@ async fn a_prefix_key_scans_inside_its_prefix_and_a_key_without_list_files_is_to
         other => panic!("expected the unavailable dialog, got {other:?}"),
     }
 }
+
+/// The config file's `[usage] price_per_tb` is the price of the estimate from the start;
+/// `$` changes it for the session, and the app of another profile keeps it.
+#[tokio::test]
+async fn the_price_comes_from_the_config_file_and_stays_for_the_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, "[usage]\nprice_per_tb = 7.5\n").unwrap();
+    let loaded = b2tui::config::accounts::load_from(&path);
+    assert_eq!(loaded.error, None);
+
+    let local = common::start().await;
+    let c = &local.client;
+    let bucket = local.create_bucket("usage-price", "allPrivate").await;
+    upload(c, &bucket, "a.bin", 10).await;
+    let mut app = App::new(Keymap::default_keymap(), Theme::colored(), session(c));
+    app.set_capabilities(c.session().capabilities.clone());
+    app.usage.configure(&loaded.config.usage);
+    let mut live = Live::start_app(c.clone(), app).await;
+    live.send(key('z')).await;
+    assert_eq!(live.app.view, View::Usage);
+    assert_eq!(live.app.usage.monthly_cost(2_000_000_000_000), 15.0);
+    let screen = draw_usage(&live.app);
+    assert!(
+        screen.contains("$7.50/TB-month (from config.toml)"),
+        "{screen}"
+    );
+
+    live.send(key('$')).await;
+    for _ in 0..4 {
+        live.send(code(KeyCode::Backspace)).await;
+    }
+    live.type_text("4").await;
+    live.send(code(KeyCode::Enter)).await;
+    assert_eq!(live.app.usage.monthly_cost(2_000_000_000_000), 8.0);
+    assert!(draw_usage(&live.app).contains("$4.00/TB-month (set with $)"));
+
+    // Another profile's app starts from the config, then takes the price of this session.
+    let mut next = App::new(Keymap::default_keymap(), Theme::colored(), session(c));
+    next.usage.configure(&loaded.config.usage);
+    next.usage.keep_price_of(&live.app.usage);
+    assert_eq!(next.usage.price_per_tb, 4.0);
+    // Without a price anywhere, the list price, named as such.
+    let fresh = App::new(Keymap::default_keymap(), Theme::colored(), session(c));
+    let mut plain = fresh.usage.clone();
+    plain.configure(&b2tui::config::UsageConfig::default());
+    assert_eq!(plain.price_per_tb, b2tui::app::usage::LIST_PRICE_PER_TB);
+}
+
+fn session(c: &B2Client) -> SessionInfo {
+    SessionInfo {
+        account_id: c.account_id(),
+        endpoint_label: "local".to_owned(),
+        deterministic: true,
+        key: b2tui::tui::current_key(c),
+        ..SessionInfo::default()
+    }
+}
+
+fn draw_usage(app: &App) -> String {
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(140, 30)).unwrap();
+    term.draw(|f| b2tui::ui::render(app, f)).unwrap();
+    common::app::screen(&term)
+}

@@ -76,6 +76,7 @@ impl App {
         } else {
             self.modals.push(job_failed(&j.what, succeeded, failures));
         }
+        self.on_search_job_finished(job, failures);
         self.reload_folder(cmds);
         self.request_versions(cmds);
     }

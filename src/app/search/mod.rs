@@ -2,7 +2,9 @@
 //! under the folder shown that matches, filled as the worker's scan pages through the
 //! folder (`worker/search.rs`), with its progress and a way to stop it. The list takes the
 //! usual actions: open the containing folder on the name, its versions, mark, download
-//! (the transfers' download prompt) and delete (hide, the files' confirmation).
+//! (the transfers' download prompt), delete (hide, the files' confirmation), unhide and
+//! restore (`actions.rs`). Hidden names are searched too when asked (like the files pane's
+//! hidden toggle); while the files pane shows a past moment, the names as they were then.
 //!
 //! The state outlives the overlay (`App::search`): leaving it for a result and pressing `F`
 //! again in the same bucket shows the same results, ready to search the folder shown now. Only matches are kept, at most
@@ -54,10 +56,16 @@ pub struct Search {
     pub marks: BTreeSet<usize>,
     /// The most matches kept.
     pub limit: usize,
+    /// The next scan matches hidden names too (now only; the past shows no hidden names).
+    pub hidden: bool,
+    /// The moment the results shown are of (ms since the epoch); None = now.
+    pub as_of: Option<i64>,
+    /// Unhide jobs started here and the names they unhide, to update the rows when done.
+    pub pending: Vec<(RequestId, Vec<String>)>,
 }
 
 impl Search {
-    fn new(bucket: BucketRef, prefix: String, text: &str) -> Self {
+    fn new(bucket: BucketRef, prefix: String, text: &str, hidden: bool) -> Self {
         Self {
             bucket,
             folder: prefix.clone(),
@@ -76,6 +84,9 @@ impl Search {
             cursor: Cursor::default(),
             marks: BTreeSet::new(),
             limit: MAX_KEPT,
+            hidden,
+            as_of: None,
+            pending: Vec::new(),
         }
     }
 
@@ -144,7 +155,8 @@ impl App {
                     .map(|s| s.input.value().to_owned())
                     .unwrap_or_default();
                 self.cancel_search(fx);
-                self.search = Some(Box::new(Search::new(bucket, prefix, &text)));
+                let hidden = self.restore.show_hidden;
+                self.search = Some(Box::new(Search::new(bucket, prefix, &text, hidden)));
             }
         }
         self.modals.push(Modal::Search { editing: true });
@@ -191,6 +203,7 @@ impl App {
                 self.cancel_search(fx);
                 self.modals.pop();
             }
+            Some(Action::ToggleHidden) => s.hidden = !s.hidden,
             _ => {
                 if s.input
                     .handle_event(&Event::Key(key))
@@ -219,13 +232,17 @@ impl App {
         let Some(s) = self.search.as_mut() else {
             return;
         };
+        let at = self.restore.as_of;
+        let pending = std::mem::take(&mut s.pending);
         let fresh = Search {
             input: s.input.clone(),
             pattern: text.clone(),
             req: Some(req),
             running: true,
             limit: s.limit,
-            ..Search::new(s.bucket.clone(), s.folder.clone(), "")
+            as_of: at,
+            pending,
+            ..Search::new(s.bucket.clone(), s.folder.clone(), "", s.hidden)
         };
         **s = fresh;
         fx.push(Command::Search(SearchCommand::Start {
@@ -234,6 +251,8 @@ impl App {
             prefix: s.prefix.clone(),
             pattern: text,
             limit: s.limit,
+            hidden: s.hidden,
+            at,
         }));
         self.set_search_editing(false);
     }
@@ -290,6 +309,16 @@ impl App {
             Action::FocusVersions => self.open_search_hit(true, fx),
             Action::StartDownload => self.download_search_hits(),
             Action::HideFiles => self.hide_search_hits(),
+            Action::Unhide => self.unhide_search_hits(fx),
+            Action::RestoreVersion => self.restore_search_hits(fx),
+            Action::ToggleHidden => {
+                s.hidden = !s.hidden;
+                if s.pattern.is_empty() {
+                    self.set_search_editing(true);
+                } else {
+                    self.start_search(fx);
+                }
+            }
             _ => {}
         }
     }
@@ -331,7 +360,7 @@ impl App {
 
     /// Enter (or `v`) on a result: its folder in the files pane, the name selected (and
     /// its versions focused).
-    fn open_search_hit(&mut self, versions: bool, fx: &mut Effects) {
+    pub(super) fn open_search_hit(&mut self, versions: bool, fx: &mut Effects) {
         let Some(s) = self.search.as_ref() else {
             return;
         };

@@ -209,10 +209,22 @@ impl App {
                 }
             }
         };
+        self.open_restore_plan(bucket.id, scope, label, at, cmds);
+    }
+
+    /// The "Restore plan" dialog for `scope` of `bucket` back to `at`, its names listed.
+    pub(crate) fn open_restore_plan(
+        &mut self,
+        bucket: BucketId,
+        scope: PlanScope,
+        label: String,
+        at: i64,
+        cmds: &mut Effects,
+    ) {
         let req = self.new_req();
         cmds.push(Command::Restore(RestoreCommand::PlanRestore {
             req,
-            bucket: bucket.id.clone(),
+            bucket: bucket.clone(),
             scope,
             at,
             page_size: self.restore.page_size,
@@ -220,7 +232,7 @@ impl App {
         self.modals
             .push(Modal::Restore(RestoreModal::Plan(Box::new(PlanModal {
                 req,
-                bucket: bucket.id,
+                bucket,
                 label,
                 names: Vec::new(),
                 loading: true,

@@ -1,7 +1,9 @@
 //! The Usage view (`5`, `z` on a bucket or folder): a background scan of every version
 //! under a prefix, summed per folder as pages arrive; drill into folders, stop the scan
 //! (partial totals kept and marked), scan again. Results are kept per bucket and prefix
-//! with their time; the price per TB-month for the cost estimate can be changed (`$`).
+//! with their time. The price per TB-month for the cost estimate is Backblaze's list
+//! price unless the config file's `[usage] price_per_tb` sets another; `$` changes it for
+//! the rest of the session (kept across profile switches, not written to the file).
 
 pub mod tree;
 
@@ -14,12 +16,24 @@ use crossterm::event::{Event, KeyEvent};
 
 use super::{Action, App, BucketRef, Effects, Focus, Level, Row, View};
 use crate::b2::BucketId;
+use crate::config::UsageConfig;
 use crate::worker::usage::{Totals, UsageCommand, UsageEvent};
 use crate::worker::{Command, Failure, RequestId};
 pub use tree::Tree;
 
 /// Backblaze's list price for B2 storage, in US dollars per TB (10^12 bytes) a month.
 pub const LIST_PRICE_PER_TB: f64 = 6.0;
+
+/// Where the price of the estimate comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PriceSource {
+    /// Backblaze's list price ([`LIST_PRICE_PER_TB`]).
+    ListPrice,
+    /// The config file's `[usage] price_per_tb`.
+    Config,
+    /// Typed with `$` in this session.
+    Typed,
+}
 
 /// Where a scan stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -80,6 +94,7 @@ pub struct UsageState {
     pub cursor: usize,
     /// US dollars per TB-month for the estimate.
     pub price_per_tb: f64,
+    pub price_source: PriceSource,
     /// The price being typed (`$`).
     pub price_input: Option<Input>,
 }
@@ -92,6 +107,7 @@ impl Default for UsageState {
             path: String::new(),
             cursor: 0,
             price_per_tb: LIST_PRICE_PER_TB,
+            price_source: PriceSource::ListPrice,
             price_input: None,
         }
     }
@@ -145,6 +161,22 @@ impl UsageState {
     /// The totals of the folder shown.
     pub fn shown_totals(&self) -> Option<Totals> {
         Some(self.scan()?.tree.node(&self.path)?.total)
+    }
+
+    /// The price of the config file's `[usage]`, if it sets one.
+    pub fn configure(&mut self, config: &UsageConfig) {
+        if let Some(price) = config.price_per_tb {
+            self.price_per_tb = price;
+            self.price_source = PriceSource::Config;
+        }
+    }
+
+    /// The price of `other` (the previous account's view), unless it is the list price.
+    pub fn keep_price_of(&mut self, other: &UsageState) {
+        if other.price_source != PriceSource::ListPrice {
+            self.price_per_tb = other.price_per_tb;
+            self.price_source = other.price_source;
+        }
     }
 
     /// Estimated US dollars a month for `bytes` at the price set.
@@ -287,7 +319,10 @@ impl App {
         };
         let text = input.value().trim().trim_start_matches('$');
         match text.parse::<f64>() {
-            Ok(p) if p.is_finite() && p >= 0.0 => self.usage.price_per_tb = p,
+            Ok(p) if p.is_finite() && p >= 0.0 => {
+                self.usage.price_per_tb = p;
+                self.usage.price_source = PriceSource::Typed;
+            }
             _ => {
                 self.notify(
                     Level::Warn,

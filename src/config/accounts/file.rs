@@ -63,6 +63,8 @@ pub struct Config {
     pub utc: bool,
     /// By name, sorted.
     pub profiles: BTreeMap<String, Profile>,
+    /// `[usage]`.
+    pub usage: crate::config::UsageConfig,
 }
 
 impl Config {
@@ -201,6 +203,8 @@ struct RawFile {
     ui: RawUi,
     #[serde(default)]
     profiles: BTreeMap<String, Spanned<RawProfile>>,
+    #[serde(default)]
+    usage: crate::config::usage::RawUsage,
 }
 
 #[derive(Default, Deserialize)]
@@ -250,6 +254,8 @@ pub fn parse(text: &str) -> Result<Config, ParseError> {
         },
     };
 
+    let usage = crate::config::usage::check(raw.usage).map_err(|(s, msg)| at(&s, msg))?;
+
     let mut profiles = BTreeMap::new();
     for (name, spanned) in raw.profiles {
         let span = spanned.span();
@@ -283,6 +289,7 @@ pub fn parse(text: &str) -> Result<Config, ParseError> {
         default_profile,
         utc,
         profiles,
+        usage,
     })
 }
 

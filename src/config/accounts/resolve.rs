@@ -107,6 +107,8 @@ pub struct Setup {
     pub utc: bool,
     /// The config file's profile names, sorted.
     pub profiles: Vec<String>,
+    /// `[usage]`.
+    pub usage: crate::config::UsageConfig,
     /// To show the user (config file problems, ignored `--profile`, permissions).
     pub warnings: Vec<String>,
 }
@@ -156,6 +158,7 @@ pub fn resolve_in(env: &Environment, req: &Request) -> Result<Setup> {
         resolved,
         utc: loaded.config.utc,
         profiles: loaded.config.profile_names(),
+        usage: loaded.config.usage,
         warnings,
     })
 }

@@ -1,5 +1,6 @@
 //! Drawing the search overlay (`F`): the pattern and what kind it is read as (or what is
-//! wrong with it), the scan's progress, and the results with marks and the cursor. The
+//! wrong with it), whether hidden names are searched and the moment searched, the scan's
+//! progress, and the results (hidden ones dimmed, `◌`) with marks and the cursor. The
 //! state is `app/search`.
 
 use ratatui::Frame;
@@ -9,7 +10,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
 use crate::app::search::Search;
 use crate::app::{App, Modal};
-use crate::ui::format::{count, sanitize, size, time};
+use crate::ui::format::{count, sanitize, size, time, zone_label};
 use crate::ui::widgets::dialog::{block_with_keys, centered, show};
 use crate::worker::search::{NamePattern, SearchEnd};
 
@@ -26,25 +27,34 @@ pub fn render(app: &App, frame: &mut Frame) {
         screen.width.saturating_sub(4).min(120),
         screen.height.saturating_sub(2),
     );
+    let past = match app.restore.as_of {
+        Some(at) => format!(" as of {}", moment(at)),
+        None => String::new(),
+    };
     let title = format!(
-        " Search  b2://{}/{} ",
+        " Search  b2://{}/{}{past} ",
         sanitize(&s.bucket.name),
         sanitize(&s.folder)
     );
     let keys = if editing {
-        " ⏎ search  ↓ results  Esc close "
+        " ⏎ search  ↓ results  M-h hidden  Esc close "
     } else {
-        " ⏎ open folder  v versions  d download  Esc stop/close "
+        " ⏎ open folder  v versions  d download  U unhide  r restore  Esc stop/close "
     };
     let block = block_with_keys(title, keys, t.title, t.modal_border);
     let inner = block.inner(area);
     show(frame, area, block);
-    let [head, list] = Layout::vertical([Constraint::Length(4), Constraint::Fill(1)]).areas(inner);
+    let [head, list] = Layout::vertical([Constraint::Length(5), Constraint::Fill(1)]).areas(inner);
     let pattern_line = Line::from(vec![
         Span::styled("find ", t.breadcrumb),
         Span::raw(sanitize(s.input.value()).into_owned()),
     ]);
-    let lines = vec![pattern_line, kind_line(app, s), progress_line(app, s)];
+    let lines = vec![
+        pattern_line,
+        kind_line(app, s),
+        options_line(app, s, editing),
+        progress_line(app, s),
+    ];
     frame.render_widget(Paragraph::new(lines), head);
     if editing {
         let x = head.x + 5 + u16::try_from(s.input.visual_cursor()).unwrap_or(0);
@@ -68,6 +78,20 @@ fn kind_line(app: &App, s: &Search) -> Line<'static> {
         format!("{read}plain text: substring (capitals: exact case) · * ? [ ]: glob · re: regex"),
         t.footer_desc,
     ))
+}
+
+/// Whether the next scan takes hidden names, and the moment it searches.
+fn options_line(app: &App, s: &Search, editing: bool) -> Line<'static> {
+    let t = &app.theme;
+    let key = if editing { "M-h" } else { "H" };
+    let text = match (app.restore.as_of, s.hidden) {
+        (Some(_), _) => {
+            "time travel: the names as they were then, hidden names not listed".to_owned()
+        }
+        (None, true) => format!("hidden names included ({key}: leave them out)"),
+        (None, false) => format!("hidden names left out ({key}: include them)"),
+    };
+    Line::from(Span::styled(text, t.footer_desc))
 }
 
 /// `scanned 420,000 names · 180,000/s · 12 matches`, with how the scan stands.
@@ -97,8 +121,12 @@ fn progress_line(app: &App, s: &Search) -> Line<'static> {
             sanitize(if s.prefix.is_empty() { "/" } else { &s.prefix })
         )
     };
+    let past = match s.as_of {
+        Some(at) => format!("as of {} · ", moment(at)),
+        None => String::new(),
+    };
     let mut text = format!(
-        "{under}{state} · scanned {} names · {}/s · {} {}",
+        "{past}{under}{state} · scanned {} names · {}/s · {} {}",
         count(usize::try_from(s.scanned).unwrap_or(usize::MAX)),
         count(usize::try_from(s.rate()).unwrap_or(usize::MAX)),
         count(usize::try_from(s.matched).unwrap_or(usize::MAX)),
@@ -136,13 +164,22 @@ fn render_hits(app: &App, s: &Search, frame: &mut Frame, area: ratatui::layout::
         .iter()
         .zip(range)
         .map(|(h, i)| {
-            let mark = if s.marks.contains(&i) { "✓" } else { " " };
-            Row::new(vec![
+            let mark = match (s.marks.contains(&i), h.is_hidden()) {
+                (true, _) => "✓",
+                (false, true) => "◌",
+                (false, false) => " ",
+            };
+            let row = Row::new(vec![
                 Cell::from(mark),
                 Cell::from(sanitize(s.relative(&h.name)).into_owned()),
                 Cell::from(Line::from(size(h.size)).right_aligned()),
-                Cell::from(time(h.uploaded)),
-            ])
+                Cell::from(time(h.hidden_at.unwrap_or(h.uploaded))),
+            ]);
+            if h.is_hidden() {
+                row.style(t.hidden)
+            } else {
+                row
+            }
         })
         .collect();
     let table = Table::new(
@@ -158,4 +195,9 @@ fn render_hits(app: &App, s: &Search, frame: &mut Frame, area: ratatui::layout::
     .row_highlight_style(if dim { t.hidden } else { t.selected });
     let mut state = TableState::default().with_selected(s.cursor.selected.checked_sub(offset));
     frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// A moment as the header's time travel shows it, with its time zone.
+fn moment(at: i64) -> String {
+    format!("{} {}", time(at), zone_label())
 }

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 
 use crate::app::App;
-use crate::app::usage::{LIST_PRICE_PER_TB, Scan, ScanStatus, UsageRow};
+use crate::app::usage::{PriceSource, Scan, ScanStatus, UsageRow};
 use crate::ui::format::{count, fit, sanitize, size, time};
 use crate::ui::pane_block;
 use crate::ui::transfers::bar;
@@ -37,11 +37,11 @@ fn when(scan: &Scan) -> String {
     }
 }
 
-fn price_label(price: f64) -> String {
-    if (price - LIST_PRICE_PER_TB).abs() < f64::EPSILON {
-        format!("list price ${price:.2}/TB-month (check)")
-    } else {
-        format!("${price:.2}/TB-month (set with $)")
+fn price_label(price: f64, source: PriceSource) -> String {
+    match source {
+        PriceSource::ListPrice => format!("list price ${price:.2}/TB-month (check)"),
+        PriceSource::Config => format!("${price:.2}/TB-month (from config.toml)"),
+        PriceSource::Typed => format!("${price:.2}/TB-month (set with $)"),
     }
 }
 
@@ -99,7 +99,7 @@ fn summary(app: &App, scan: &Scan, t: &Totals) -> Vec<Line<'static>> {
                 u.monthly_cost(t.reclaimable_bytes()),
             )),
             Span::styled(
-                format!("  at {}", price_label(u.price_per_tb)),
+                format!("  at {}", price_label(u.price_per_tb, u.price_source)),
                 app.theme.footer_desc,
             ),
         ]),
