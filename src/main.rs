@@ -1,7 +1,7 @@
 //! b2tui entry point: parses the command line, then runs the TUI, the demo, or the local B2.
 //! Errors end here as one clear line on stderr and a non-zero exit, never a stack trace.
 
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -13,6 +13,7 @@ use b2tui::b2::{B2Client, Credentials};
 use b2tui::cli::Location;
 use b2tui::cli::cp::CpOptions;
 use b2tui::cli::ls::LsOptions;
+use b2tui::cli::signal::Interrupted;
 use b2tui::config::accounts::{self, Setup};
 use b2tui::emulator;
 use b2tui::worker::transfer::ConflictPolicy;
@@ -74,6 +75,7 @@ struct LsArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(after_long_help = CP_OUTPUT_HELP)]
 struct CpArgs {
     /// Copy a folder tree (local folder → B2 prefix, or B2 prefix → local folder).
     #[arg(short, long)]
@@ -90,11 +92,35 @@ struct CpArgs {
     /// Uploads larger than this many bytes go up as large files, in parallel parts.
     #[arg(long, default_value_t = 200_000_000)]
     large_file_cutoff: u64,
+    /// Print only errors (failed files); no progress bar, retries or summary.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Print one JSON object per finished file on stdout, then a summary object (see below).
+    #[arg(long)]
+    json: bool,
     /// Local path or b2://BUCKET/PATH.
     source: String,
     /// Local path or b2://BUCKET/PATH.
     destination: String,
 }
+
+/// What `cp --help` says about its output.
+const CP_OUTPUT_HELP: &str = "\
+Output:
+  stderr  a progress bar while stderr is a terminal (files and bytes done, speed over the
+          last seconds, ETA); one line per failed file and per retry; a summary at the end:
+          copied 1,998 files (124.9 MiB), skipped 2, failed 0 in 3.2 s, 39.0 MiB/s
+          Names are escaped (\\x1b, \\u{202e}) so that no control character reaches the
+          terminal. Off a terminal there is no progress, only those lines.
+  stdout  nothing, or with --json one object per line as each file ends:
+          {\"event\":\"done\"|\"skipped\"|\"failed\"|\"cancelled\",\"source\":..,\"destination\":..,
+           \"bytes\":N,\"sha1\":\"hex\"|null,\"error\":\"why\"|null}
+          then {\"event\":\"summary\",\"copied\":N,\"skipped\":N,\"failed\":N,\"cancelled\":N,
+           \"bytes\":N,\"seconds\":S,\"interrupted\":\"SIGINT\"|\"SIGTERM\"|\"SIGHUP\"|null}
+
+Exit status: 0 when every file arrived (or was skipped on purpose), 1 when some failed,
+130/143/129 when stopped by SIGINT (Ctrl-C)/SIGTERM/SIGHUP: the transfers are cancelled,
+unfinished downloads removed, large uploads kept to resume on the next run.";
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
 enum OnConflict {
@@ -158,13 +184,20 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    let result = runtime.block_on(run(cli));
+    // Tasks still running (transfers of a TUI that quit or was stopped) are dropped here,
+    // which removes their temporary files; blocking file work gets a bounded wait.
+    runtime.shutdown_timeout(Duration::from_secs(5));
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         // The reader went away (`b2tui ls | head`): it has what it wanted.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("b2tui: {e:#}");
-            ExitCode::FAILURE
+            match e.downcast_ref::<Interrupted>() {
+                Some(i) => ExitCode::from(i.signal.exit_code()),
+                None => ExitCode::FAILURE,
+            }
         }
     }
 }
@@ -252,6 +285,8 @@ async fn ls(request: &accounts::Request, args: LsArgs) -> Result<()> {
         recursive: args.recursive,
         versions: args.versions,
         json: args.json,
+        // As GNU ls: escaped for a terminal, the raw bytes for a pipe.
+        escape: std::io::stdout().is_terminal(),
     };
     if args.location == "b2://" {
         if args.recursive || args.versions {
@@ -274,7 +309,8 @@ async fn ls(request: &accounts::Request, args: LsArgs) -> Result<()> {
     b2tui::cli::ls::run(&client, &bucket, &path, opts, &mut out).await
 }
 
-/// Per-file failures were printed as they happened; the count ends the output.
+/// Per-file failures and the summary were printed as they happened; a failure count or
+/// the signal that stopped the copy ends the output and sets the exit status.
 async fn cp(request: &accounts::Request, args: CpArgs) -> Result<()> {
     let src = Location::parse(&args.source).map_err(anyhow::Error::msg)?;
     let dst = Location::parse(&args.destination).map_err(anyhow::Error::msg)?;
@@ -289,8 +325,14 @@ async fn cp(request: &accounts::Request, args: CpArgs) -> Result<()> {
         },
         part_size: args.part_size,
         large_file_cutoff: args.large_file_cutoff,
+        quiet: args.quiet,
+        json: args.json,
     };
-    let summary = b2tui::cli::cp::run(&client, src, dst, &opts).await?;
+    let tty = std::io::stderr().is_terminal();
+    let summary = b2tui::cli::cp::run(&client, src, dst, &opts, tty).await?;
+    if let Some(signal) = summary.interrupted {
+        return Err(Interrupted { signal }.into());
+    }
     if !summary.is_success() {
         bail!(
             "{} of {} files failed",
