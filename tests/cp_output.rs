@@ -123,7 +123,10 @@ async fn plain_output_is_the_summary_and_quiet_prints_nothing() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(out.stdout.is_empty(), "nothing on stdout without --json");
     let err = text(&out.stderr);
-    assert!(!err.contains('\r') && !err.contains('\u{1b}'), "no bar: {err:?}");
+    assert!(
+        !err.contains('\r') && !err.contains('\u{1b}'),
+        "no bar: {err:?}"
+    );
     assert_eq!(err.lines().count(), 1, "one summary line only: {err}");
     assert!(
         err.starts_with("copied 3 files (12.0 KiB), skipped 0, failed 0 in "),
@@ -139,7 +142,14 @@ async fn plain_output_is_the_summary_and_quiet_prints_nothing() {
     // Again, skipping what exists: counted as skipped.
     let out = run(
         &local,
-        &["cp", "-r", "--on-conflict", "skip", &dest, path(into.path())],
+        &[
+            "cp",
+            "-r",
+            "--on-conflict",
+            "skip",
+            &dest,
+            path(into.path()),
+        ],
     )
     .await;
     assert!(out.status.success());
@@ -244,7 +254,10 @@ async fn json_has_one_object_per_file_and_a_summary() {
     let first: Value = serde_json::from_str(text(&out.stdout).lines().next().unwrap()).unwrap();
     assert_eq!(first["event"], "done");
     assert_eq!(first["source"], path(&file));
-    assert_eq!(first["destination"], format!("b2://{}/u/u.bin", bucket.name));
+    assert_eq!(
+        first["destination"],
+        format!("b2://{}/u/u.bin", bucket.name)
+    );
     assert_eq!(first["sha1"], sha1_hex(&pattern(9_999, 9)));
 }
 
@@ -297,7 +310,11 @@ async fn ls_escapes_names_on_a_terminal_and_not_in_a_pipe() {
     let root = format!("b2://{}", bucket.name);
     let out = run(&local, &["ls", "-r", &root]).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout), format!("{name}\n"), "raw bytes in a pipe");
+    assert_eq!(
+        text(&out.stdout),
+        format!("{name}\n"),
+        "raw bytes in a pipe"
+    );
 
     let screen = run_on_terminal(&local, &["ls", "-r", &root]).await;
     assert!(
@@ -328,7 +345,11 @@ async fn the_bar_shows_on_a_terminal_with_retries_above_it() {
         )
         .await;
     let dest = format!("b2://{}/bar/", bucket.name);
-    let screen = run_on_terminal(&local, &["cp", "-r", "--threads", "1", path(src.path()), &dest]).await;
+    let screen = run_on_terminal(
+        &local,
+        &["cp", "-r", "--threads", "1", path(src.path()), &dest],
+    )
+    .await;
     assert!(screen.contains("retrying "), "{screen:?}");
     assert!(screen.contains("(attempt 2/"), "{screen:?}");
     assert!(screen.contains(" files  "), "the bar's text: {screen:?}");
@@ -401,20 +422,22 @@ async fn stop_mid_download(
         .spawn()
         .expect("binary starts");
     let pid = child.id().expect("pid").to_string();
-    eventually("a temporary download file", Duration::from_secs(30), || async {
-        !temp_files(into).is_empty()
-    })
+    eventually(
+        "a temporary download file",
+        Duration::from_secs(30),
+        || async { !temp_files(into).is_empty() },
+    )
     .await;
     let killed = tokio::process::Command::new("kill")
         .args([&format!("-{signal}"), &pid])
         .status()
         .await
-        .unwrap();
+        .expect("kill runs");
     assert!(killed.success());
     let out = tokio::time::timeout(Duration::from_secs(15), child.wait_with_output())
         .await
         .expect("cp ends soon after the signal")
-        .unwrap();
+        .expect("cp's output");
     (out.status.code(), text(&out.stderr))
 }
 
@@ -423,7 +446,13 @@ async fn slow_b2(name: &str) -> (common::Local, BucketRef) {
     let local = local_b2().await;
     let bucket = bucket(&local, name).await;
     for i in 0..4u8 {
-        upload(&local, &bucket, &format!("slow/f{i}.bin"), pattern(100_000, i)).await;
+        upload(
+            &local,
+            &bucket,
+            &format!("slow/f{i}.bin"),
+            pattern(100_000, i),
+        )
+        .await;
     }
     (local, bucket)
 }
@@ -443,7 +472,10 @@ async fn sigterm_stops_cp_mid_download_without_leaving_temporary_files() {
     let (code, err) = stop_mid_download(&local, &bucket, into.path(), "TERM").await;
     assert_eq!(code, Some(143), "{err}");
     assert_eq!(temp_files(into.path()), Vec::<String>::new(), "{err}");
-    assert!(all_entries(into.path()).is_empty(), "nothing half-written: {err}");
+    assert!(
+        all_entries(into.path()).is_empty(),
+        "nothing half-written: {err}"
+    );
     assert!(err.contains("SIGTERM received: stopping"), "{err}");
     assert!(err.contains("b2tui: stopped by SIGTERM"), "{err}");
     let summary = err.lines().find(|l| l.starts_with("copied ")).unwrap();

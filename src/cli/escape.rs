@@ -46,7 +46,10 @@ mod tests {
 
     #[test]
     fn plain_names_are_borrowed() {
-        assert!(matches!(escape("photos/2024/été 写真.jpg"), Cow::Borrowed(_)));
+        assert!(matches!(
+            escape("photos/2024/été 写真.jpg"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

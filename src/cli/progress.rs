@@ -84,8 +84,7 @@ impl MovingSpeed {
 
     /// Bytes per second over the window; 0 until two samples.
     pub fn per_sec(&self) -> u64 {
-        let (Some(&(t0, d0)), Some(&(t1, d1))) = (self.samples.front(), self.samples.back())
-        else {
+        let (Some(&(t0, d0)), Some(&(t1, d1))) = (self.samples.front(), self.samples.back()) else {
             return 0;
         };
         let dt = t1.duration_since(t0).as_secs_f64();

@@ -120,7 +120,7 @@ impl Reporter {
     ) -> Self {
         let bar = (output.bar && !output.quiet).then(|| {
             let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-            if let Ok(style) = ProgressStyle::with_template("{bar:24} {wide_msg}") {
+            if let Ok(style) = ProgressStyle::with_template("[{bar:24}] {wide_msg}") {
                 bar.set_style(style.progress_chars("=> "));
             }
             bar
@@ -223,17 +223,20 @@ impl State {
                     .unwrap_or_default();
                 failure_line(&j, &format!("{error}{advice}"))
             }),
-            TransferEvent::Skipped { id, reason } if is_unsafe(reason) => job(*id)
-                .map(|j| format!("b2tui: skipped {}: {}", escape(&j.source), escape(&reason.to_string()))),
-            TransferEvent::DestinationChanged { id, destination } if !quiet => {
-                job(*id).map(|j| {
-                    format!(
-                        "b2tui: {} → {} (the file existed; kept both)",
-                        escape(&j.source),
-                        escape(destination)
-                    )
-                })
-            }
+            TransferEvent::Skipped { id, reason } if is_unsafe(reason) => job(*id).map(|j| {
+                format!(
+                    "b2tui: skipped {}: {}",
+                    escape(&j.source),
+                    escape(&reason.to_string())
+                )
+            }),
+            TransferEvent::DestinationChanged { id, destination } if !quiet => job(*id).map(|j| {
+                format!(
+                    "b2tui: {} → {} (the file existed; kept both)",
+                    escape(&j.source),
+                    escape(destination)
+                )
+            }),
             TransferEvent::Retrying { id, retry, .. } if !quiet => {
                 job(*id).map(|j| retry_line(&j.source, retry))
             }

@@ -268,7 +268,11 @@ mod tests {
             .unwrap_or_default()
             .to_string_lossy();
         assert!(is_temp_name(&name), "{name}");
-        assert_eq!(temp.path().parent(), Some(dir.path()), "beside the destination");
+        assert_eq!(
+            temp.path().parent(),
+            Some(dir.path()),
+            "beside the destination"
+        );
         let dropped = temp.path().to_path_buf();
         drop(temp);
         assert!(!dropped.exists(), "removed when dropped");
