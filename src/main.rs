@@ -95,7 +95,7 @@ struct CpArgs {
     /// Print only errors (failed files); no progress bar, retries or summary.
     #[arg(short, long)]
     quiet: bool,
-    /// Print one JSON object per finished file on stdout, then a summary object (see below).
+    /// Print one JSON object per finished file on stdout, then a summary object (fields in --help).
     #[arg(long)]
     json: bool,
     /// Local path or b2://BUCKET/PATH.
@@ -337,7 +337,7 @@ async fn cp(request: &accounts::Request, args: CpArgs) -> Result<()> {
         bail!(
             "{} of {} files failed",
             summary.failed,
-            summary.failed + summary.done + summary.skipped
+            summary.failed + summary.done + summary.skipped + summary.cancelled
         );
     }
     Ok(())

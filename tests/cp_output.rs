@@ -154,6 +154,17 @@ async fn plain_output_is_the_summary_and_quiet_prints_nothing() {
     .await;
     assert!(out.status.success());
     assert_eq!(summary_counts(&text(&out.stderr)), (0, 3, 0));
+
+    // A copy that cannot start says why in one line, with no summary.
+    let out = run(
+        &local,
+        &["cp", "-r", path(src.path()), "b2://no-such-bucket/"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("no bucket named"), "{err}");
 }
 
 #[tokio::test]

@@ -120,7 +120,9 @@ pub async fn run(
     let totals = report::totals(&jobs);
     if let Some(e) = error {
         // Nothing was copied when the command itself could not start: no summary.
-        if !jobs.is_empty() {
+        if jobs.is_empty() {
+            reporter.discard().await;
+        } else {
             reporter.finish(totals, started.elapsed(), None).await;
         }
         return Err(e);

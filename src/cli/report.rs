@@ -45,12 +45,18 @@ fn say(bar: Option<&ProgressBar>, line: &str) {
     }
 }
 
-/// Writes one JSON line on stdout. A reader that went away is not the copy's problem:
-/// the files still arrive.
-fn emit(value: &serde_json::Value) {
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{value}");
-    let _ = out.flush();
+/// Writes one JSON line on stdout (the bar steps aside, should both share a terminal). A
+/// reader that went away is not the copy's problem: the files still arrive.
+fn emit(bar: Option<&ProgressBar>, value: &serde_json::Value) {
+    let write = || {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{value}");
+        let _ = out.flush();
+    };
+    match bar {
+        Some(bar) => bar.suspend(write),
+        None => write(),
+    }
 }
 
 /// A remote name must not be written locally: a failure of `cp`, not a skip.
@@ -151,6 +157,15 @@ impl Reporter {
         }
     }
 
+    /// Stops reporting and clears the bar, with no summary.
+    pub async fn discard(self) {
+        self.stop.cancel();
+        let _ = self.task.await;
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+
     /// Reports the events still queued, waits for the `--json` lines, clears the bar and
     /// prints the summary (on stderr unless quiet; as JSON on stdout with `--json`).
     pub async fn finish(self, totals: Totals, elapsed: Duration, interrupted: Option<&str>) {
@@ -160,16 +175,19 @@ impl Reporter {
             bar.finish_and_clear();
         }
         if self.output.json {
-            emit(&json!({
-                "event": "summary",
-                "copied": totals.copied,
-                "skipped": totals.skipped,
-                "failed": totals.failed,
-                "cancelled": totals.cancelled,
-                "bytes": totals.bytes,
-                "seconds": (elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
-                "interrupted": interrupted,
-            }));
+            emit(
+                None,
+                &json!({
+                    "event": "summary",
+                    "copied": totals.copied,
+                    "skipped": totals.skipped,
+                    "failed": totals.failed,
+                    "cancelled": totals.cancelled,
+                    "bytes": totals.bytes,
+                    "seconds": (elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
+                    "interrupted": interrupted,
+                }),
+            );
         }
         if !self.output.quiet {
             eprintln!("{}", progress::summary(&totals, elapsed));
@@ -275,7 +293,7 @@ impl State {
             "error": error,
         });
         if event != "done" {
-            emit(&value);
+            emit(self.bar.as_ref(), &value);
             return;
         }
         let local = PathBuf::from(match job.kind {
@@ -283,6 +301,7 @@ impl State {
             JobKind::Download => &job.destination,
         });
         let hashers = Arc::clone(&self.hashers);
+        let bar = self.bar.clone();
         self.hashing.spawn(async move {
             let _permit = hashers.acquire_owned().await;
             let sha1 = tokio::task::spawn_blocking(move || sha1_of(&local))
@@ -290,7 +309,7 @@ impl State {
                 .ok()
                 .and_then(Result::ok);
             value["sha1"] = json!(sha1);
-            emit(&value);
+            emit(bar.as_ref(), &value);
         });
     }
 
