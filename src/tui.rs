@@ -61,9 +61,11 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
         });
     }
 
-    // SIGTERM, SIGHUP (the terminal closed) and SIGINT end the loop like a quit, so that
-    // the terminal is restored and the transfers' temporary files are removed on the way out.
-    let mut signals = crate::cli::signal::Signals::new();
+    // SIGTERM and SIGHUP (the terminal closed) end the loop like a quit, so that the
+    // terminal is restored and the transfers' temporary files are removed on the way out.
+    // (Ctrl-C is a key here; SIGINT keeps its default while an editor or key command runs.)
+    use crate::cli::signal::{Signal, Signals};
+    let mut signals = Signals::listen(&[Signal::Terminate, Signal::Hangup]);
     let mut conn = Connection::start(client);
     let (mut term, _guard) = init()?;
     let size = term.size()?;

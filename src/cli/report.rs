@@ -264,6 +264,8 @@ impl State {
             say(self.bar.as_ref(), &line);
         }
         if self.output.json {
+            // Lines already written need no keeping.
+            while self.hashing.try_join_next().is_some() {}
             self.json_event(&ev);
         }
     }

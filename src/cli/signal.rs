@@ -53,32 +53,42 @@ pub struct Interrupted {
     pub signal: Signal,
 }
 
-/// Listens for SIGINT, SIGTERM and SIGHUP from the moment it is made: from then on these
-/// signals no longer end the process by themselves, they arrive through [`Signals::recv`].
+/// Listens for stop signals from the moment it is made: from then on (for the life of the
+/// process) those signals no longer end it by themselves, they arrive through
+/// [`Signals::recv`].
 pub struct Signals {
     #[cfg(unix)]
     streams: Vec<(Signal, tokio::signal::unix::Signal)>,
 }
 
 impl Signals {
-    /// Starts listening. A signal that cannot be listened to keeps its default action.
+    /// Starts listening to SIGINT, SIGTERM and SIGHUP.
     pub fn new() -> Self {
+        Self::listen(&[Signal::Interrupt, Signal::Terminate, Signal::Hangup])
+    }
+
+    /// Starts listening to `which`. A signal that cannot be listened to keeps its default
+    /// action.
+    pub fn listen(which: &[Signal]) -> Self {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
-            let kinds = [
-                (Signal::Interrupt, SignalKind::interrupt()),
-                (Signal::Terminate, SignalKind::terminate()),
-                (Signal::Hangup, SignalKind::hangup()),
-            ];
-            let streams = kinds
-                .into_iter()
-                .filter_map(|(sig, kind)| signal(kind).ok().map(|s| (sig, s)))
+            let streams = which
+                .iter()
+                .filter_map(|&sig| {
+                    let kind = match sig {
+                        Signal::Interrupt => SignalKind::interrupt(),
+                        Signal::Terminate => SignalKind::terminate(),
+                        Signal::Hangup => SignalKind::hangup(),
+                    };
+                    signal(kind).ok().map(|s| (sig, s))
+                })
                 .collect();
             Self { streams }
         }
         #[cfg(not(unix))]
         {
+            let _ = which;
             Self {}
         }
     }
