@@ -75,7 +75,7 @@ struct LsArgs {
 }
 
 #[derive(Args, Debug)]
-#[command(after_long_help = CP_OUTPUT_HELP)]
+#[command(after_long_help = b2tui::cli::cp::OUTPUT_HELP)]
 struct CpArgs {
     /// Copy a folder tree (local folder → B2 prefix, or B2 prefix → local folder).
     #[arg(short, long)]
@@ -103,24 +103,6 @@ struct CpArgs {
     /// Local path or b2://BUCKET/PATH.
     destination: String,
 }
-
-/// What `cp --help` says about its output.
-const CP_OUTPUT_HELP: &str = "\
-Output:
-  stderr  a progress bar while stderr is a terminal (files and bytes done, speed over the
-          last seconds, ETA); one line per failed file and per retry; a summary at the end:
-          copied 1,998 files (124.9 MiB), skipped 2, failed 0 in 3.2 s, 39.0 MiB/s
-          Names are escaped (\\x1b, \\u{202e}) so that no control character reaches the
-          terminal. Off a terminal there is no progress, only those lines.
-  stdout  nothing, or with --json one object per line as each file ends:
-          {\"event\":\"done\"|\"skipped\"|\"failed\"|\"cancelled\",\"source\":..,\"destination\":..,
-           \"bytes\":N,\"sha1\":\"hex\"|null,\"error\":\"why\"|null}
-          then {\"event\":\"summary\",\"copied\":N,\"skipped\":N,\"failed\":N,\"cancelled\":N,
-           \"bytes\":N,\"seconds\":S,\"interrupted\":\"SIGINT\"|\"SIGTERM\"|\"SIGHUP\"|null}
-
-Exit status: 0 when every file arrived (or was skipped on purpose), 1 when some failed,
-130/143/129 when stopped by SIGINT (Ctrl-C)/SIGTERM/SIGHUP: the transfers are cancelled,
-unfinished downloads removed, large uploads kept to resume on the next run.";
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
 enum OnConflict {

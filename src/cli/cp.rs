@@ -19,6 +19,24 @@ use crate::worker::transfer::{
 /// How long a stopped `cp` waits for its jobs to remove their temporary files.
 pub const STOP_WAIT: Duration = Duration::from_secs(5);
 
+/// What `cp --help` says about its output.
+pub const OUTPUT_HELP: &str = "\
+Output:
+  stderr  a progress bar while stderr is a terminal (files and bytes done, speed over the
+          last seconds, ETA); one line per failed file and per retry; a summary at the end:
+          copied 1,998 files (124.9 MiB), skipped 2, failed 0 in 3.2 s, 39.0 MiB/s
+          Names are escaped (\\x1b, \\u{202e}) so that no control character reaches the
+          terminal. Off a terminal there is no progress, only those lines.
+  stdout  nothing, or with --json one object per line as each file ends:
+          {\"event\":\"done\"|\"skipped\"|\"failed\"|\"cancelled\",\"source\":..,\"destination\":..,
+           \"bytes\":N,\"sha1\":\"hex\"|null,\"error\":\"why\"|null}
+          then {\"event\":\"summary\",\"copied\":N,\"skipped\":N,\"failed\":N,\"cancelled\":N,
+           \"bytes\":N,\"seconds\":S,\"interrupted\":\"SIGINT\"|\"SIGTERM\"|\"SIGHUP\"|null}
+
+Exit status: 0 when every file arrived (or was skipped on purpose), 1 when some failed,
+130/143/129 when stopped by SIGINT (Ctrl-C)/SIGTERM/SIGHUP: the transfers are cancelled,
+unfinished downloads removed, large uploads kept to resume on the next run.";
+
 /// How `cp` runs.
 #[derive(Clone, Debug)]
 pub struct CpOptions {
