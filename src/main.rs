@@ -1,7 +1,7 @@
 //! b2tui entry point: parses the command line, then runs the TUI, the demo, or the local B2.
 //! Errors end here as one clear line on stderr and a non-zero exit, never a stack trace.
 
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -13,6 +13,7 @@ use b2tui::b2::{B2Client, Credentials};
 use b2tui::cli::Location;
 use b2tui::cli::cp::CpOptions;
 use b2tui::cli::ls::LsOptions;
+use b2tui::cli::signal::Interrupted;
 use b2tui::config::accounts::{self, Setup};
 use b2tui::emulator;
 use b2tui::worker::transfer::ConflictPolicy;
@@ -74,6 +75,7 @@ struct LsArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(after_long_help = b2tui::cli::cp::OUTPUT_HELP)]
 struct CpArgs {
     /// Copy a folder tree (local folder → B2 prefix, or B2 prefix → local folder).
     #[arg(short, long)]
@@ -90,6 +92,12 @@ struct CpArgs {
     /// Uploads larger than this many bytes go up as large files, in parallel parts.
     #[arg(long, default_value_t = 200_000_000)]
     large_file_cutoff: u64,
+    /// Print only errors (failed files); no progress bar, retries or summary.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Print one JSON object per finished file on stdout, then a summary object (fields in --help).
+    #[arg(long)]
+    json: bool,
     /// Local path or b2://BUCKET/PATH.
     source: String,
     /// Local path or b2://BUCKET/PATH.
@@ -158,13 +166,20 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    let result = runtime.block_on(run(cli));
+    // Tasks still running (transfers of a TUI that quit or was stopped) are dropped here,
+    // which removes their temporary files; blocking file work gets a bounded wait.
+    runtime.shutdown_timeout(Duration::from_secs(5));
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         // The reader went away (`b2tui ls | head`): it has what it wanted.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("b2tui: {e:#}");
-            ExitCode::FAILURE
+            match e.downcast_ref::<Interrupted>() {
+                Some(i) => ExitCode::from(i.signal.exit_code()),
+                None => ExitCode::FAILURE,
+            }
         }
     }
 }
@@ -253,6 +268,8 @@ async fn ls(request: &accounts::Request, args: LsArgs) -> Result<()> {
         recursive: args.recursive,
         versions: args.versions,
         json: args.json,
+        // As GNU ls: escaped for a terminal, the raw bytes for a pipe.
+        escape: std::io::stdout().is_terminal(),
     };
     if args.location == "b2://" {
         if args.recursive || args.versions {
@@ -275,7 +292,8 @@ async fn ls(request: &accounts::Request, args: LsArgs) -> Result<()> {
     b2tui::cli::ls::run(&client, &bucket, &path, opts, &mut out).await
 }
 
-/// Per-file failures were printed as they happened; the count ends the output.
+/// Per-file failures and the summary were printed as they happened; a failure count or
+/// the signal that stopped the copy ends the output and sets the exit status.
 async fn cp(request: &accounts::Request, args: CpArgs) -> Result<()> {
     let src = Location::parse(&args.source).map_err(anyhow::Error::msg)?;
     let dst = Location::parse(&args.destination).map_err(anyhow::Error::msg)?;
@@ -290,13 +308,19 @@ async fn cp(request: &accounts::Request, args: CpArgs) -> Result<()> {
         },
         part_size: args.part_size,
         large_file_cutoff: args.large_file_cutoff,
+        quiet: args.quiet,
+        json: args.json,
     };
-    let summary = b2tui::cli::cp::run(&client, src, dst, &opts).await?;
+    let tty = std::io::stderr().is_terminal();
+    let summary = b2tui::cli::cp::run(&client, src, dst, &opts, tty).await?;
+    if let Some(signal) = summary.interrupted {
+        return Err(Interrupted { signal }.into());
+    }
     if !summary.is_success() {
         bail!(
             "{} of {} files failed",
             summary.failed,
-            summary.failed + summary.done + summary.skipped
+            summary.failed + summary.done + summary.skipped + summary.cancelled
         );
     }
     Ok(())

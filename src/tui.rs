@@ -1,5 +1,6 @@
-//! The event loop: the one owner of `App`. It merges keys, worker events and a tick,
-//! draws once per turn, and performs what `update` returns (`Effect`s).
+//! The event loop: the one owner of `App`. It merges keys, worker events, a tick and the
+//! signals that stop the process, draws once per turn, and performs what `update` returns
+//! (`Effect`s).
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
@@ -62,6 +63,11 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
         });
     }
 
+    // SIGTERM and SIGHUP (the terminal closed) end the loop like a quit, so that the
+    // terminal is restored and the transfers' temporary files are removed on the way out.
+    // (Ctrl-C is a key here; SIGINT keeps its default while an editor or key command runs.)
+    use crate::cli::signal::{Signal, Signals};
+    let mut signals = Signals::listen(&[Signal::Terminate, Signal::Hangup]);
     let mut conn = Connection::start(client);
     let (mut term, _guard) = init()?;
     let size = term.size()?;
@@ -89,6 +95,9 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
                 None => break Ok(()),
             },
             Some(ev) = conn.evt_rx.recv() => Msg::Worker(ev),
+            signal = signals.recv() => {
+                break Err(crate::cli::signal::Interrupted { signal }.into());
+            }
             _ = tick.tick() => {
                 // The wall clock never produces effects; it only dates relative times.
                 app.update(Msg::WallClock { unix_ms: chrono::Utc::now().timestamp_millis() });

@@ -529,11 +529,14 @@ async fn cp_prints_each_retry_with_the_name_escaped() {
     let out = cp(&local, &[file.to_str().unwrap(), &dest]).await;
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    let escaped = format!("{}/red\\u{{1b}}[31m.txt", dir.path().display());
+    let escaped = format!("{}/red\\x1b[31m.txt", dir.path().display());
+    let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(
-        stderr.trim_end(),
+        lines[0],
         format!("b2tui: retrying {escaped} in 1 s (attempt 2/10): 429 too_many_requests")
     );
+    assert!(lines[1].starts_with("copied 1 file (6 B), "), "{stderr}");
+    assert_eq!(lines.len(), 2, "{stderr}");
     assert!(!stderr.contains('\u{1b}'), "no raw escape: {stderr:?}");
     assert_eq!(
         remote_sha1(&local, &bucket, "red.txt").await,
@@ -547,7 +550,7 @@ async fn cp_prints_each_retry_with_the_name_escaped() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert_eq!(
-        stderr.trim_end(),
+        stderr.lines().next().unwrap_or_default(),
         format!("b2tui: retrying {dest} in 1 s (attempt 2/5): 429 too_many_requests")
     );
     assert_eq!(std::fs::read(&back).unwrap(), b"hello\n");

@@ -1,21 +1,41 @@
-//! `b2tui cp`: one file or a tree, local → B2 or B2 → local, on the transfer engine. A
-//! progress line goes to stderr when it is a terminal; each failed file and each retry gets
-//! one line; the exit status says whether everything arrived.
+//! `b2tui cp`: one file or a tree, local → B2 or B2 → local, on the transfer engine. What
+//! it prints is [`super::report`]'s; here the jobs are queued, waited for, and stopped
+//! cleanly on Ctrl-C, SIGTERM or SIGHUP (no temporary file left behind).
 
-use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
 
 use super::Location;
+use super::report::{self, Output, Reporter};
+use super::signal::{Signal, Signals};
 use crate::b2::B2Client;
-use crate::ui::format::sanitize;
 use crate::worker::transfer::paths::local_path_for;
 use crate::worker::transfer::{
-    CancelMode, ConflictPolicy, JobId, JobState, RemoteFile, RetryWait, SkipReason, TransferEngine,
-    TransferEvent, TransferOptions,
+    CancelMode, ConflictPolicy, JobId, RemoteFile, TransferEngine, TransferOptions,
 };
+
+/// How long a stopped `cp` waits for its jobs to remove their temporary files.
+pub const STOP_WAIT: Duration = Duration::from_secs(5);
+
+/// What `cp --help` says about its output.
+pub const OUTPUT_HELP: &str = "\
+Output:
+  stderr  a progress bar while stderr is a terminal (files and bytes done, speed over the
+          last seconds, ETA); one line per failed file and per retry; a summary at the end:
+          copied 1,998 files (124.9 MiB), skipped 2, failed 0 in 3.2 s, 39.0 MiB/s
+          Names are escaped (\\x1b, \\u{202e}) so that no control character reaches the
+          terminal. Off a terminal there is no progress, only those lines.
+  stdout  nothing, or with --json one object per line as each file ends:
+          {\"event\":\"done\"|\"skipped\"|\"failed\"|\"cancelled\",\"source\":..,\"destination\":..,
+           \"bytes\":N,\"sha1\":\"hex\"|null,\"error\":\"why\"|null}
+          then {\"event\":\"summary\",\"copied\":N,\"skipped\":N,\"failed\":N,\"cancelled\":N,
+           \"bytes\":N,\"seconds\":S,\"interrupted\":\"SIGINT\"|\"SIGTERM\"|\"SIGHUP\"|null}
+
+Exit status: 0 when every file arrived (or was skipped on purpose), 1 when some failed,
+130/143/129 when stopped by SIGINT (Ctrl-C)/SIGTERM/SIGHUP: the transfers are cancelled,
+unfinished downloads removed, large uploads kept to resume on the next run.";
 
 /// How `cp` runs.
 #[derive(Clone, Debug)]
@@ -28,6 +48,10 @@ pub struct CpOptions {
     pub part_size: Option<u64>,
     /// Uploads above this many bytes become large files.
     pub large_file_cutoff: u64,
+    /// Print only errors.
+    pub quiet: bool,
+    /// One JSON object per finished file on stdout, then a summary object.
+    pub json: bool,
 }
 
 impl Default for CpOptions {
@@ -38,6 +62,8 @@ impl Default for CpOptions {
             conflict: ConflictPolicy::Overwrite,
             part_size: None,
             large_file_cutoff: TransferOptions::default().large_file_cutoff,
+            quiet: false,
+            json: false,
         }
     }
 }
@@ -49,23 +75,33 @@ pub struct CpSummary {
     pub failed: usize,
     /// Not copied on purpose (conflict policy `skip`).
     pub skipped: usize,
+    /// Stopped by a signal before they ended.
+    pub cancelled: usize,
     pub bytes: u64,
+    /// The signal that stopped the copy.
+    pub interrupted: Option<Signal>,
 }
 
 impl CpSummary {
     pub fn is_success(&self) -> bool {
-        self.failed == 0
+        self.failed == 0 && self.cancelled == 0 && self.interrupted.is_none()
     }
 }
 
-/// Copies `src` to `dst`. Errors that stop the whole command (no such bucket, a local file
-/// that cannot be read before starting) come back as `Err`; per-file failures are counted.
+/// Copies `src` to `dst`, printing as `opts` says (the bar only when `stderr_is_terminal`).
+/// Errors that stop the whole command (no such bucket, a local file that cannot be read
+/// before starting) come back as `Err`; per-file failures are counted. A signal cancels
+/// every job, waits up to [`STOP_WAIT`] for them to clean up, and ends with the summary.
 pub async fn run(
     client: &B2Client,
     src: Location,
     dst: Location,
     opts: &CpOptions,
+    stderr_is_terminal: bool,
 ) -> Result<CpSummary> {
+    // Listening first: from here on a signal stops the copy cleanly instead of the process.
+    let mut signals = Signals::new();
+    let started = Instant::now();
     let threads = opts.threads.max(1);
     let options = TransferOptions {
         file_concurrency: threads,
@@ -75,41 +111,77 @@ pub async fn run(
         ..TransferOptions::default()
     };
     let (engine, events) = TransferEngine::new(client.clone(), options);
-    let ids = enqueue(&engine, src, dst, opts).await?;
-    let stop = tokio_util::sync::CancellationToken::new();
-    let reporter = tokio::spawn(report(engine.clone(), events, stop.clone()));
-    let all_done = async {
+    let output = Output {
+        quiet: opts.quiet,
+        json: opts.json,
+        bar: stderr_is_terminal,
+    };
+    let reporter = Reporter::start(engine.clone(), events, output);
+    let work = async {
+        let ids = enqueue(&engine, src, dst, opts).await?;
         for id in &ids {
+            engine.wait(*id).await;
+        }
+        Ok::<_, anyhow::Error>(())
+    };
+    let (interrupted, error) = tokio::select! {
+        r = work => (None, r.err()),
+        sig = signals.recv() => (Some(sig), None),
+    };
+    if let Some(sig) = interrupted {
+        reporter.note(&format!("b2tui: {sig} received: stopping the transfers"));
+    }
+    if interrupted.is_some() || error.is_some() {
+        stop_all(&engine, &mut signals).await;
+    }
+    let jobs = engine.jobs();
+    let totals = report::totals(&jobs);
+    if let Some(e) = error {
+        // Nothing was copied when the command itself could not start: no summary.
+        if jobs.is_empty() {
+            reporter.discard().await;
+        } else {
+            reporter.finish(totals, started.elapsed(), None).await;
+        }
+        return Err(e);
+    }
+    reporter
+        .finish(totals, started.elapsed(), interrupted.map(Signal::name))
+        .await;
+    let count = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+    Ok(CpSummary {
+        done: count(totals.copied),
+        failed: count(totals.failed),
+        skipped: count(totals.skipped),
+        cancelled: count(totals.cancelled),
+        bytes: totals.bytes,
+        interrupted,
+    })
+}
+
+/// Cancels every job that has not ended and waits, at most [`STOP_WAIT`] or until another
+/// signal, until they have: a download's temporary file is removed as its job ends, and a
+/// large upload keeps its parts, so that running `cp` again resumes it.
+async fn stop_all(engine: &TransferEngine, signals: &mut Signals) {
+    let running: Vec<JobId> = engine
+        .jobs()
+        .into_iter()
+        .filter(|j| !j.state.is_final())
+        .map(|j| j.id)
+        .collect();
+    for id in &running {
+        engine.cancel(*id, CancelMode::KeepForResume);
+    }
+    let wait = async {
+        for id in &running {
             engine.wait(*id).await;
         }
     };
     tokio::select! {
-        () = all_done => {}
-        _ = tokio::signal::ctrl_c() => {
-            // Large uploads stay resumable: running `cp` again picks up their parts.
-            for id in &ids {
-                engine.cancel(*id, CancelMode::KeepForResume);
-            }
-            for id in &ids {
-                engine.wait(*id).await;
-            }
-        }
+        () = wait => {}
+        () = tokio::time::sleep(STOP_WAIT) => {}
+        _ = signals.recv() => {}
     }
-    let mut summary = CpSummary::default();
-    for job in engine.jobs() {
-        match job.state {
-            JobState::Done => {
-                summary.done += 1;
-                summary.bytes += job.bytes_total;
-            }
-            JobState::Skipped { reason } if is_unsafe(&reason) => summary.failed += 1,
-            JobState::Skipped { .. } => summary.skipped += 1,
-            _ => summary.failed += 1,
-        }
-    }
-    stop.cancel();
-    let _ = reporter.await;
-    Ok(summary)
 }
 
 async fn enqueue(
@@ -180,103 +252,4 @@ fn local_target(to: &Path, remote: &str) -> Result<PathBuf> {
     let base = remote.rsplit('/').next().unwrap_or(remote);
     local_path_for(to, base)
         .map_err(|why| anyhow::anyhow!("b2 name {remote:?}: unsafe name: {why}"))
-}
-
-/// A remote name that must not be written locally is a failure of `cp`, not a skip.
-fn is_unsafe(reason: &SkipReason) -> bool {
-    matches!(reason, SkipReason::UnsafeName(_))
-}
-
-/// `retrying NAME in 4 s (attempt 3/8): 503 service_unavailable`, the name escaped so that
-/// no control character reaches the terminal raw.
-fn retry_line(name: &str, wait: &RetryWait) -> String {
-    let when = match wait.secs_left(None) {
-        0 => "now".to_owned(),
-        secs => format!("in {secs} s"),
-    };
-    format!(
-        "b2tui: retrying {} {when} (attempt {}/{}): {}",
-        sanitize(name),
-        wait.attempt,
-        wait.max_attempts,
-        sanitize(&wait.cause())
-    )
-}
-
-/// Prints one line per failed or unsafe file and per retry as it happens, and a progress line at most
-/// five times a second when stderr is a terminal, until `stop`.
-async fn report(
-    engine: TransferEngine,
-    mut events: tokio::sync::mpsc::UnboundedReceiver<TransferEvent>,
-    stop: tokio_util::sync::CancellationToken,
-) {
-    let tty = std::io::stderr().is_terminal();
-    let mut tick = tokio::time::interval(Duration::from_millis(200));
-    let mut shown = false;
-    let clear = |shown: &mut bool| {
-        if *shown {
-            eprint!("\r\x1b[K");
-            *shown = false;
-        }
-    };
-    loop {
-        tokio::select! {
-            biased;
-            ev = events.recv() => {
-                let Some(ev) = ev else { break };
-                let line = match ev {
-                    TransferEvent::Failed { id, error } => engine.job(id).map(|j| {
-                        let advice = error.advice().map(|a| format!(" ({a})")).unwrap_or_default();
-                        format!("b2tui: failed: {} → {}: {error}{advice}", j.source, j.destination)
-                    }),
-                    TransferEvent::DestinationChanged { id, destination } => {
-                        engine.job(id).map(|j| {
-                            format!(
-                                "b2tui: {} → {destination} (the file existed; kept both)",
-                                j.source
-                            )
-                        })
-                    }
-                    TransferEvent::Retrying { id, retry, .. } => {
-                        engine.job(id).map(|j| retry_line(&j.source, &retry))
-                    }
-                    TransferEvent::Skipped { id, reason } if is_unsafe(&reason) => {
-                        engine.job(id).map(|j| format!("b2tui: skipped {}: {reason}", j.source))
-                    }
-                    _ => None,
-                };
-                if let Some(line) = line {
-                    clear(&mut shown);
-                    eprintln!("{line}");
-                }
-            }
-            () = stop.cancelled() => {
-                if events.is_empty() {
-                    break;
-                }
-            }
-            _ = tick.tick(), if tty => {
-                let jobs = engine.jobs();
-                let finished = jobs.iter().filter(|j| j.state.is_final()).count();
-                let done: u64 = jobs.iter().map(|j| j.bytes_done).sum();
-                let total: u64 = jobs.iter().map(|j| j.bytes_total).sum();
-                let speed: u64 = jobs
-                    .iter()
-                    .filter(|j| j.state == JobState::Running)
-                    .map(|j| j.bytes_per_sec)
-                    .sum();
-                let size = |n: u64| humansize::format_size(n, humansize::DECIMAL);
-                eprint!(
-                    "\r\x1b[K{finished}/{} files  {} / {}  {}/s",
-                    jobs.len(),
-                    size(done),
-                    size(total),
-                    size(speed)
-                );
-                let _ = std::io::stderr().flush();
-                shown = true;
-            }
-        }
-    }
-    clear(&mut shown);
 }

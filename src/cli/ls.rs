@@ -1,6 +1,6 @@
 //! `b2tui ls`: the buckets (`b2://`), or names under a prefix (a folder level, or all of
 //! them with `-r`), optionally every version, as text or JSON, page by page through
-//! `b2::paginate`.
+//! `b2::paginate`. Names are escaped for a terminal and raw for a pipe, as GNU `ls` does.
 
 use std::io::Write;
 
@@ -20,6 +20,19 @@ pub struct LsOptions {
     pub versions: bool,
     /// One JSON array of file version objects.
     pub json: bool,
+    /// Print control characters in names as visible escapes (for a terminal); raw
+    /// otherwise, so that a pipe gets the names as they are.
+    pub escape: bool,
+}
+
+impl LsOptions {
+    fn name<'a>(&self, name: &'a str) -> std::borrow::Cow<'a, str> {
+        if self.escape {
+            super::escape::escape(name)
+        } else {
+            std::borrow::Cow::Borrowed(name)
+        }
+    }
 }
 
 /// Lists the buckets the key can see to `out`: one name a line, or (`json`) one JSON array
@@ -33,7 +46,7 @@ pub async fn buckets(client: &B2Client, opts: LsOptions, out: &mut impl Write) -
         writeln!(out, "{text}")?;
     } else {
         for b in &buckets {
-            writeln!(out, "{}", b.bucket_name)?;
+            writeln!(out, "{}", opts.name(&b.bucket_name))?;
         }
     }
     out.flush()?;
@@ -140,10 +153,11 @@ impl<'a, W: Write> Printer<'a, W> {
             writeln!(
                 self.out,
                 "{when}  {:>12}  {action:<6}  {}  {id}",
-                f.content_length, f.file_name
+                f.content_length,
+                self.opts.name(&f.file_name)
             )?;
         } else {
-            writeln!(self.out, "{}", f.file_name)?;
+            writeln!(self.out, "{}", self.opts.name(&f.file_name))?;
         }
         self.count += 1;
         Ok(())

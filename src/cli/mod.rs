@@ -1,8 +1,13 @@
 //! Headless commands (`ls`, `cp`) on the same listing and transfer code as the TUI.
-//! Output only: stdout for results, stderr for progress and per-file failures.
+//! Output only: stdout for results, stderr for progress and per-file failures. Also the
+//! signals that stop a command or the TUI cleanly.
 
 pub mod cp;
+pub mod escape;
 pub mod ls;
+pub mod progress;
+pub mod report;
+pub mod signal;
 
 use std::path::PathBuf;
 

@@ -207,17 +207,20 @@ pub fn walk(root: &Path) -> std::io::Result<(Vec<LocalEntry>, WalkProblems)> {
 pub struct TempFile(tempfile::TempPath);
 
 impl TempFile {
-    /// Creates `.<name>.<random>.b2tui-tmp` beside `dest`, with the permissions an
-    /// ordinary new file gets (the umask applies), since it becomes the download.
+    /// Creates `.b2tui-tmp-<random>.part` beside `dest`, with the permissions an ordinary
+    /// new file gets (the umask applies), since it becomes the download. The name is short
+    /// and does not repeat the destination's, so that a destination name up to the file
+    /// system's limit (255 bytes) still has a temporary name that fits.
     pub fn create(dest: &Path) -> std::io::Result<(Self, std::fs::File)> {
-        let parent = dest.parent().unwrap_or(Path::new("."));
-        let name = dest
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let prefix = format!(".{name}.");
+        let parent = match dest.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
         let mut builder = tempfile::Builder::new();
-        builder.prefix(&prefix).suffix(TEMP_SUFFIX).rand_bytes(8);
+        builder
+            .prefix(TEMP_PREFIX)
+            .suffix(TEMP_SUFFIX)
+            .rand_bytes(TEMP_RANDOM);
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
         let (file, path) = builder.tempfile_in(parent)?.into_parts();
@@ -235,8 +238,20 @@ impl TempFile {
     }
 }
 
-/// Suffix of every temporary download file.
-pub const TEMP_SUFFIX: &str = ".b2tui-tmp";
+/// Start of every temporary download file's name (hidden on Unix).
+pub const TEMP_PREFIX: &str = ".b2tui-tmp-";
+/// End of every temporary download file's name.
+pub const TEMP_SUFFIX: &str = ".part";
+/// Random characters between the two: 62^10 names, so that parallel downloads into one
+/// folder do not collide (and `tempfile` tries again if they do).
+const TEMP_RANDOM: usize = 10;
+
+/// True for a name [`TempFile::create`] makes.
+pub fn is_temp_name(name: &str) -> bool {
+    name.len() == TEMP_PREFIX.len() + TEMP_RANDOM + TEMP_SUFFIX.len()
+        && name.starts_with(TEMP_PREFIX)
+        && name.ends_with(TEMP_SUFFIX)
+}
 
 #[cfg(test)]
 mod tests {
@@ -252,9 +267,11 @@ mod tests {
             .file_name()
             .unwrap_or_default()
             .to_string_lossy();
-        assert!(
-            name.starts_with(".report.pdf.") && name.ends_with(TEMP_SUFFIX),
-            "{name}"
+        assert!(is_temp_name(&name), "{name}");
+        assert_eq!(
+            temp.path().parent(),
+            Some(dir.path()),
+            "beside the destination"
         );
         let dropped = temp.path().to_path_buf();
         drop(temp);
@@ -274,6 +291,21 @@ mod tests {
                 mode(&plain)?,
                 "same mode as an ordinary new file"
             );
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn temp_names_fit_beside_the_longest_names() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        // 250 bytes (a legal name) in two-byte characters and in ASCII.
+        for name in ["é".repeat(125), "n".repeat(250)] {
+            let dest = dir.path().join(&name);
+            let (temp, _file) = TempFile::create(&dest)?;
+            let len = temp.path().file_name().map_or(0, |n| n.len());
+            assert!(len <= 30, "{len} bytes");
+            temp.persist(&dest)?;
+            assert!(dest.exists());
         }
         Ok(())
     }
