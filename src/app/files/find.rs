@@ -79,13 +79,19 @@ impl LowerNames {
                 .collect();
         }
         let mut out: Vec<usize> = Vec::new();
-        let mut i = 0;
-        for (pos, _) in self.buf.match_indices(text) {
-            while self.ends[i] < pos + text.len() {
+        let finder = memchr::memmem::Finder::new(text.as_bytes());
+        let hay = self.buf.as_bytes();
+        let (mut i, mut from) = (0, 0);
+        while let Some(found) = finder.find(&hay[from..]) {
+            let end = from + found + text.len();
+            while self.ends[i] < end {
                 i += 1;
             }
-            if out.last() != Some(&i) {
-                out.push(i);
+            out.push(i);
+            // The rest of this name cannot add a match: go on from the next name.
+            from = self.ends[i] + 1;
+            if from >= hay.len() {
+                break;
             }
         }
         out
