@@ -25,7 +25,7 @@ KEYS = int(sys.argv[2]) if len(sys.argv) > 2 else 600
 def start_serve():
     env = {k: v for k, v in os.environ.items() if not k.startswith("B2_APPLICATION")}
     serve = subprocess.Popen(
-        [BIN, "serve", "--listen", "127.0.0.1:0", "--seed-bulk", "huge:big/:1000000"],
+        [BIN, "serve", "--listen", "127.0.0.1:0", "--seed-bulk", "huge-folder:big/:1000000"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
     info = {}
     while len(info) < 3:
@@ -70,7 +70,7 @@ def main():
         os.execvpe(BIN, [BIN, "--endpoint", info["url"], "--deterministic"], env)
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 36, 120, 0, 0))
     try:
-        read_until(fd, b"huge")
+        read_until(fd, b"huge-folder")
         os.write(fd, b"\r")
         read_until(fd, b"big/")
         os.write(fd, b"\r")

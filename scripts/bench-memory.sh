@@ -10,14 +10,14 @@ NAMES=${2:-1000000}
 SUITE=memory
 # shellcheck source=scripts/tmux-lib.sh
 source "$(dirname "$0")/tmux-lib.sh"
-start_serve --seed-bulk huge:big/:"$NAMES"
+start_serve --seed-bulk huge-folder:big/:"$NAMES"
 
 tmux -L "$SOCK" -f /dev/null new-session -d -s "$SESSION" -x 120 -y 36 -c "$PWD" \
   "exec env B2_APPLICATION_KEY_ID=$MASTER_ID B2_APPLICATION_KEY=$MASTER_KEY XDG_CONFIG_HOME=/nonexistent $BIN --endpoint $URL --deterministic"
 PID=$(tmux -L "$SOCK" display-message -p -t "$SESSION" '#{pane_pid}')
 rss() { awk -v k="$1:" '$1 == k { print int($2 / 1024) " MB" }' "/proc/$PID/status"; }
 
-step "the bucket is listed" wait_for "huge" 30
+step "the bucket is listed" wait_for "huge-folder" 30
 keys Enter
 step "its folder is listed" wait_for "big/"
 keys Enter
