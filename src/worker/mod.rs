@@ -149,7 +149,8 @@ pub fn spawn_with(
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
         let (engine, events) = transfer::TransferEngine::new(client.clone(), options);
-        let forward = tokio::spawn(transfer_cmds::forward(events, evt_tx.clone()));
+        let limits = engine.concurrency();
+        let forward = tokio::spawn(transfer_cmds::forward(events, evt_tx.clone(), limits));
         let searches = search::Searches::default();
         let scans = usage::Scans::default();
         while let Some(cmd) = cmd_rx.recv().await {

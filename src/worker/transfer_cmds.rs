@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use super::transfer::{
-    BucketRef, CancelMode, ConflictPolicy, JobId, RemoteFile, TransferEngine, TransferEvent,
-    local_path_for,
+    BucketRef, CancelMode, ConflictPolicy, GroupItem, JobId, RemoteFile, TransferEngine,
+    TransferEvent, local_path_for,
 };
 use super::{Failure, RequestId, WorkerEvent};
 use crate::b2::{B2Client, FileId, FileVersion};
@@ -87,6 +87,16 @@ pub enum TransferCommand {
         names: Vec<String>,
         dir: PathBuf,
     },
+    /// Cancel every job not yet finished.
+    CancelAll {
+        mode: CancelMode,
+    },
+    /// Pause every queued or running job.
+    PauseAll,
+    /// Resume every paused job.
+    ResumeAll,
+    /// Retry every failed job (a job of many files: only its failed files).
+    RetryAll,
 }
 
 impl TransferCommand {
@@ -104,7 +114,11 @@ impl TransferCommand {
             | Self::Pause { .. }
             | Self::Resume { .. }
             | Self::Retry { .. }
-            | Self::ClearFinished => RequestId::default(),
+            | Self::ClearFinished
+            | Self::CancelAll { .. }
+            | Self::PauseAll
+            | Self::ResumeAll
+            | Self::RetryAll => RequestId::default(),
         }
     }
 }
@@ -151,17 +165,26 @@ pub enum TransferNote {
         count: usize,
         examples: Vec<PathBuf>,
     },
+    /// The engine's limits: files at once, parts at once (sent once, at start).
+    Limits {
+        files: usize,
+        parts: usize,
+    },
 }
 
 fn note(tx: &UnboundedSender<WorkerEvent>, n: TransferNote) {
     let _ = tx.send(WorkerEvent::Transfer(n));
 }
 
-/// Forwards every engine event to the app until either side closes.
+/// Forwards every engine event to the app until either side closes (after the engine's
+/// limits).
 pub async fn forward(
     mut events: UnboundedReceiver<TransferEvent>,
     tx: UnboundedSender<WorkerEvent>,
+    limits: (usize, usize),
 ) {
+    let (files, parts) = limits;
+    note(&tx, TransferNote::Limits { files, parts });
     while let Some(ev) = events.recv().await {
         if tx
             .send(WorkerEvent::Transfer(TransferNote::Engine(ev)))
@@ -235,6 +258,10 @@ pub async fn execute(
             engine.retry(id);
         }
         TransferCommand::ClearFinished => engine.clear_finished(),
+        TransferCommand::CancelAll { mode } => engine.cancel_all(mode),
+        TransferCommand::PauseAll => engine.pause_all(),
+        TransferCommand::ResumeAll => engine.resume_all(),
+        TransferCommand::RetryAll => engine.retry_all(),
         TransferCommand::ListLocal { req, dir } => match list_local(&dir).await {
             Ok(entries) => note(tx, TransferNote::LocalListed { req, dir, entries }),
             Err(e) => {
@@ -297,11 +324,14 @@ async fn upload(
         .map_err(|e| Failure::Local(format!("{}: {e}", local.display())))?;
     let base = base_name(&local).map_err(Failure::Local)?;
     if meta.is_dir() {
-        let ids = engine
-            .upload_folder(local, bucket, &format!("{prefix}{base}/"))
-            .await
-            .map_err(|e| Failure::from(&e))?;
-        Ok(ids.len())
+        // One job for the whole folder, walked as it runs.
+        let conflict = if engine.skips_same_uploads() {
+            ConflictPolicy::SkipSame
+        } else {
+            ConflictPolicy::Overwrite
+        };
+        engine.upload_group(local, bucket, format!("{prefix}{base}/"), conflict);
+        Ok(1)
     } else {
         engine.upload_file(local, bucket, format!("{prefix}{base}"));
         Ok(1)
@@ -328,46 +358,37 @@ async fn download(
     tokio::fs::create_dir_all(dir)
         .await
         .map_err(|e| Failure::Local(format!("{}: {e}", dir.display())))?;
-    let mut queued = 0;
-    let mut problems = Vec::new();
-    for item in items {
-        let name = match &item {
+    // One file: a job of its own. A folder or several entries: ONE job for them all.
+    if let [single] = items.as_slice()
+        && !matches!(single, DownloadItem::Folder(_))
+    {
+        let name = match single {
             DownloadItem::File(v) => v.file_name.clone(),
             DownloadItem::Name(n) | DownloadItem::Folder(n) => n.clone(),
         };
         let relative = name.strip_prefix(base).unwrap_or(&name);
-        let target = match local_path_for(dir, relative.trim_end_matches('/')) {
-            Ok(t) => t,
-            Err(why) => {
-                problems.push(Failure::Local(format!("{name}: {why}")));
-                continue;
-            }
+        let target = local_path_for(dir, relative)
+            .map_err(|why| Failure::Local(format!("{name}: {why}")))?;
+        let file = match items.into_iter().next() {
+            Some(DownloadItem::File(v)) => RemoteFile::Version(v),
+            _ => RemoteFile::Name(name),
         };
-        match item {
-            DownloadItem::Folder(prefix) => {
-                match engine
-                    .download_folder(bucket.clone(), &prefix, target, conflict)
-                    .await
-                {
-                    Ok(ids) => queued += ids.len(),
-                    Err(e) => problems.push(Failure::Local(format!("{prefix}: {e}"))),
-                }
-            }
-            DownloadItem::File(v) => {
-                engine.download_file(bucket.clone(), RemoteFile::Version(v), target, conflict);
-                queued += 1;
-            }
-            DownloadItem::Name(n) => {
-                engine.download_file(bucket.clone(), RemoteFile::Name(n), target, conflict);
-                queued += 1;
-            }
-        }
+        engine.download_file(bucket, file, target, conflict);
+        return Ok((1, Vec::new()));
     }
-    if queued == 0 && !problems.is_empty() {
-        let all: Vec<String> = problems.iter().map(ToString::to_string).collect();
-        return Err(Failure::Local(all.join("; ")));
+    if items.is_empty() {
+        return Ok((0, Vec::new()));
     }
-    Ok((queued, problems))
+    let items = items
+        .into_iter()
+        .map(|item| match item {
+            DownloadItem::File(v) => GroupItem::File(v),
+            DownloadItem::Name(n) => GroupItem::Name(n),
+            DownloadItem::Folder(f) => GroupItem::Folder(f),
+        })
+        .collect();
+    engine.download_group(bucket, base.to_owned(), items, dir.to_path_buf(), conflict);
+    Ok((1, Vec::new()))
 }
 
 /// How many of the local targets of `names` (relative to `base`, under `dir`) exist: a

@@ -67,6 +67,8 @@ impl App {
             return;
         };
         match (top, action) {
+            (TransferModal::ConfirmQuit { .. }, a) => self.on_confirm_all(true, a, cmds),
+            (TransferModal::CancelAll { .. }, a) => self.on_confirm_all(false, a, cmds),
             (TransferModal::Unfinished, Action::Close | Action::Quit) => {
                 self.modals.pop();
                 self.transfers.unfinished = None;

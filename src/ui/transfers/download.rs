@@ -55,6 +55,8 @@ pub(super) fn render_conflict(
             button(ConflictPolicy::Overwrite, " o overwrite "),
             Span::raw("   "),
             button(ConflictPolicy::KeepBoth, " b keep both "),
+            Span::raw("   "),
+            button(ConflictPolicy::SkipSame, " m skip if same "),
         ]),
         Line::default(),
         Line::from(Span::styled(

@@ -37,6 +37,11 @@ pub(super) async fn run(
     if conflict == ConflictPolicy::Skip && tokio::fs::symlink_metadata(local).await.is_ok() {
         return Ok(Outcome::Skipped(SkipReason::Exists(local.to_path_buf())));
     }
+    if conflict == ConflictPolicy::SkipSame
+        && super::same::local_matches(local, size, version.expected_sha1()).await?
+    {
+        return Ok(Outcome::Skipped(SkipReason::Same));
+    }
     if tokio::fs::metadata(local).await.is_ok_and(|m| m.is_dir()) {
         return Err(TransferError::Invalid(format!(
             "{} is a folder",
@@ -109,7 +114,7 @@ pub(super) async fn run(
     .map_err(TransferError::io(what))?;
     if target != local {
         ctx.engine
-            .set_destination(ctx.id, target.display().to_string());
+            .set_destination(ctx, target.display().to_string());
     }
     Ok(Outcome::Done {
         bytes: size,
