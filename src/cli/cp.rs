@@ -28,16 +28,22 @@ pub struct CpOptions {
     pub part_size: Option<u64>,
     /// Uploads above this many bytes become large files.
     pub large_file_cutoff: u64,
+    /// Parts/ranges at once when not `threads`.
+    pub parts: Option<usize>,
+    /// Skip files the destination holds with the same size and SHA-1.
+    pub skip_existing: bool,
 }
 
 impl Default for CpOptions {
     fn default() -> Self {
         Self {
             recursive: false,
-            threads: 8,
+            threads: TransferOptions::default().file_concurrency,
             conflict: ConflictPolicy::Overwrite,
             part_size: None,
             large_file_cutoff: TransferOptions::default().large_file_cutoff,
+            parts: None,
+            skip_existing: false,
         }
     }
 }
@@ -69,13 +75,18 @@ pub async fn run(
     let threads = opts.threads.max(1);
     let options = TransferOptions {
         file_concurrency: threads,
-        part_concurrency: threads,
+        part_concurrency: opts.parts.unwrap_or(threads).max(1),
         large_file_cutoff: opts.large_file_cutoff,
         part_size: opts.part_size,
+        skip_same_uploads: opts.skip_existing,
         ..TransferOptions::default()
     };
     let (engine, events) = TransferEngine::new(client.clone(), options);
-    let ids = enqueue(&engine, src, dst, opts).await?;
+    let mut opts = opts.clone();
+    if opts.skip_existing {
+        opts.conflict = ConflictPolicy::SkipSame;
+    }
+    let ids = enqueue(&engine, src, dst, &opts).await?;
     let stop = tokio_util::sync::CancellationToken::new();
     let reporter = tokio::spawn(report(engine.clone(), events, stop.clone()));
     let all_done = async {

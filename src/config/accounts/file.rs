@@ -63,6 +63,8 @@ pub struct Config {
     pub utc: bool,
     /// By name, sorted.
     pub profiles: BTreeMap<String, Profile>,
+    /// `[transfers]`.
+    pub transfers: crate::config::TransferSettings,
 }
 
 impl Config {
@@ -201,6 +203,16 @@ struct RawFile {
     ui: RawUi,
     #[serde(default)]
     profiles: BTreeMap<String, Spanned<RawProfile>>,
+    #[serde(default)]
+    transfers: RawTransfers,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTransfers {
+    files: Option<Spanned<i64>>,
+    parts: Option<Spanned<i64>>,
+    skip_same_uploads: Option<bool>,
 }
 
 #[derive(Default, Deserialize)]
@@ -279,10 +291,17 @@ pub fn parse(text: &str) -> Result<Config, ParseError> {
         }
     };
 
+    let transfers = crate::config::transfer_settings(
+        raw.transfers.files.map(|v| (v.span(), v.into_inner())),
+        raw.transfers.parts.map(|v| (v.span(), v.into_inner())),
+        raw.transfers.skip_same_uploads,
+    )
+    .map_err(|(span, msg)| at(&span, msg))?;
     Ok(Config {
         default_profile,
         utc,
         profiles,
+        transfers,
     })
 }
 

@@ -344,11 +344,23 @@ pub struct TransferOptions {
     pub skip_same_uploads: bool,
 }
 
+impl TransferOptions {
+    /// The defaults with the config file's `[transfers]` limits.
+    pub fn from_settings(s: &crate::config::TransferSettings) -> Self {
+        Self {
+            file_concurrency: s.files,
+            part_concurrency: s.parts,
+            skip_same_uploads: s.skip_same_uploads,
+            ..Self::default()
+        }
+    }
+}
+
 impl Default for TransferOptions {
     fn default() -> Self {
         Self {
-            file_concurrency: 4,
-            part_concurrency: 4,
+            file_concurrency: crate::config::DEFAULT_TRANSFER_FILES,
+            part_concurrency: crate::config::DEFAULT_TRANSFER_PARTS,
             large_file_cutoff: 200_000_000,
             part_size: None,
             parallel_download_cutoff: 200_000_000,
