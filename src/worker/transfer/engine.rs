@@ -251,9 +251,10 @@ impl Engine {
 
     /// Records and reports that the upload `id` goes as a large file (for a job of many
     /// files: one of its files does, so that a cancel offers to keep its parts).
-    pub(super) fn mark_large_file(&self, id: JobId) {
+    pub(super) fn mark_large_file(&self, ctx: &JobCtx) {
+        let id = ctx.id;
         if let Some(job) = lock(&self.jobs).get_mut(&id) {
-            if job.snapshot.large_file {
+            if ctx.quiet && job.snapshot.large_file {
                 return;
             }
             job.snapshot.large_file = true;

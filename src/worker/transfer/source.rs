@@ -145,7 +145,13 @@ impl DownloadPlan<'_> {
                 ..Cursor::default()
             };
             let relative = name.strip_prefix(self.base).unwrap_or(name);
-            let target = paths::local_path_for(self.dir, relative.trim_end_matches('/'));
+            let relative = relative.trim_end_matches('/');
+            // The folder shown itself goes into `dir`.
+            let target = if relative.is_empty() && matches!(item, GroupItem::Folder(_)) {
+                Ok(self.dir.to_path_buf())
+            } else {
+                paths::local_path_for(self.dir, relative)
+            };
             let target = match target {
                 Ok(t) => t,
                 Err(why) => {

@@ -61,7 +61,7 @@ pub(super) async fn run(
     let engine = &ctx.engine;
     let part_size = engine.part_size(size);
     if size > engine.options.large_file_cutoff && size > part_size {
-        engine.mark_large_file(ctx.id);
+        engine.mark_large_file(ctx);
         let file = LocalFile {
             file,
             size,
