@@ -56,10 +56,11 @@ impl App {
             .sum();
         let files = match left {
             0 => String::new(),
-            n => format!(" Files not yet copied: {n}."),
+            n => format!(" Files not yet copied: {}.", super::count(n)),
         };
+        let them = if active.len() == 1 { "it" } else { "them" };
         Some(format!(
-            "{what}. Quitting stops them: {}.{files}",
+            "{what}. Quitting stops {them}: {}.{files}",
             kept.join("; ")
         ))
     }

@@ -14,67 +14,88 @@ use crate::worker::transfer::{GroupStatus, JobKind, JobSnapshot, JobState};
 const INDENT: &str = "       ";
 const BAR: usize = 20;
 
-/// The second line of a job of many files.
+/// The second line of a job of many files: the bar and counts always; then, as room
+/// allows, failures, bytes, speed, ETA, the listing phase and the state word.
 pub(super) fn group_line(
     app: &App,
     j: &JobSnapshot,
     g: &GroupStatus,
     width: usize,
 ) -> Line<'static> {
-    let mut spans = vec![
+    let head = vec![
         Span::raw(INDENT),
         Span::styled(bar(j.bytes_done, j.bytes_total, BAR), app.theme.marked),
     ];
-    let ended = j.state.is_final() && j.state != JobState::Paused;
-    if ended && matches!(j.state, JobState::Done | JobState::Failed { .. }) {
-        spans.push(Span::raw(format!(" {}", summary(g))));
+    // (text, style, priority: lower stays longer)
+    let mut parts: Vec<(String, ratatui::style::Style, u8)> = Vec::new();
+    let plain = ratatui::style::Style::new();
+    let ended = matches!(j.state, JobState::Done | JobState::Failed { .. });
+    if ended {
+        parts.push((format!(" {}", summary(g)), plain, 0));
     } else {
         let found = if g.listing_done {
             count(g.found)
         } else {
             format!("{}+", count(g.found))
         };
-        spans.push(Span::raw(format!(
-            " {:>3}%  {} / {} files  {} / {}",
-            percent(j.bytes_done, j.bytes_total),
-            count(g.settled()),
-            found,
-            size(j.bytes_done),
-            size(j.bytes_total)
-        )));
-        if j.state == JobState::Running && (j.bytes_done > 0 || j.bytes_per_sec > 0) {
-            spans.push(Span::raw(format!("  {}", speed(j.bytes_per_sec))));
+        parts.push((
+            format!(
+                " {:>3}%  {} / {found} files",
+                percent(j.bytes_done, j.bytes_total),
+                count(g.settled()),
+            ),
+            plain,
+            0,
+        ));
+        if g.failed > 0 {
+            parts.push((format!("  {} failed", count(g.failed)), app.theme.error, 1));
+        }
+        parts.push((
+            format!("  {} / {}", size(j.bytes_done), size(j.bytes_total)),
+            plain,
+            4,
+        ));
+        let moving = j.state == JobState::Running;
+        if moving && (j.bytes_done > 0 || j.bytes_per_sec > 0) {
+            parts.push((format!("  {}", speed(j.bytes_per_sec)), plain, 3));
             if g.listing_done && eta_is_meaningful(j.bytes_done, j.bytes_total, j.bytes_per_sec) {
-                spans.push(Span::raw(format!(
-                    "  ETA {}",
-                    eta(eta_secs(j.bytes_done, j.bytes_total, j.bytes_per_sec))
-                )));
+                let left = eta(eta_secs(j.bytes_done, j.bytes_total, j.bytes_per_sec));
+                parts.push((format!("  ETA {left}"), plain, 5));
             }
         }
-        if j.state == JobState::Running && !g.listing_done {
+        if moving && !g.listing_done {
             let phase = match j.kind {
                 JobKind::Download => format!("  listing… {} names", count(g.found)),
                 JobKind::Upload => format!("  walking… {} files", count(g.found)),
             };
-            spans.push(Span::styled(phase, app.theme.footer_desc));
-        }
-        if g.failed > 0 {
-            spans.push(Span::styled(
-                format!("  {} failed", count(g.failed)),
-                app.theme.error,
-            ));
+            parts.push((phase, app.theme.footer_desc, 2));
         }
     }
-    spans.push(Span::raw("  "));
-    spans.push(Span::styled(
-        state_label(&j.state),
+    parts.push((
+        format!("  {}", state_label(&j.state)),
         state_style(app, &j.state),
+        6,
     ));
-    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
-    if used > width {
-        // Narrow: the counts matter more than the words after them.
-        spans.truncate(3);
+    // The list's highlight symbol takes a cell.
+    let room = width.saturating_sub(1 + INDENT.len() + BAR);
+    let len = |parts: &[(String, _, u8)]| parts.iter().map(|p| p.0.chars().count()).sum::<usize>();
+    while len(&parts) > room && parts.len() > 1 {
+        let Some(worst) = parts
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, p)| p.2)
+            .map(|(i, _)| i)
+        else {
+            break;
+        };
+        parts.remove(worst);
     }
+    let mut spans = head;
+    spans.extend(
+        parts
+            .into_iter()
+            .map(|(text, style, _)| Span::styled(text, style)),
+    );
     Line::from(spans)
 }
 
