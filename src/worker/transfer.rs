@@ -330,11 +330,17 @@ impl TransferEngine {
             if !allowed(&job.snapshot.state) {
                 return false;
             }
+            let retried = matches!(
+                job.snapshot.state,
+                JobState::Failed { .. } | JobState::Cancelled
+            );
             job.snapshot.state = JobState::Queued;
             job.state.send_replace(JobState::Queued);
             match &job.group {
-                // Only what failed is done again; files copied stay copied.
-                Some(group) => group.retry_failures(),
+                // Only what failed is done again; files copied stay copied. A resume goes
+                // on where the pause stopped.
+                Some(group) if retried => group.retry_failures(),
+                Some(_) => {}
                 None => job.progress.done.store(0, Ordering::Relaxed),
             }
             let _ = self.inner.events.send(TransferEvent::Queued {
