@@ -69,10 +69,9 @@ impl App {
                 cmds.push(cmd(TransferCommand::ClearFinished));
             }
             Action::ShowUnfinished => self.show_unfinished(cmds),
-            Action::Open => {
-                if !self.transfers.toggle_expanded() {
-                    self.notify(Level::Info, "Only folder jobs have files to show");
-                }
+            // Enter shows or hides a folder job's files; a single file has none.
+            Action::Open if !self.transfers.toggle_expanded() => {
+                self.notify(Level::Info, "Only folder jobs have files to show");
             }
             Action::CancelAll => self.ask_cancel_all(),
             Action::PauseAll => self.pause_or_resume_all(cmds),
