@@ -6,6 +6,7 @@ mod download;
 mod engine;
 mod folder;
 mod group;
+mod group_types;
 mod io;
 mod jobs;
 pub mod paths;

@@ -208,7 +208,7 @@ impl Engine {
                 file_name,
             } => {
                 if self.options.skip_same_uploads && !ctx.quiet {
-                    let existing = remote_sum(&self.client, bucket, file_name).await?;
+                    let existing = same::remote_sum(&self.client, bucket, file_name).await?;
                     if let Some((size, sha1)) = existing
                         && same::local_matches(local, size, sha1.as_deref()).await?
                     {
@@ -409,51 +409,6 @@ fn retry_observer(
             bytes_done,
         });
     })
-}
-
-/// Remembers each retry of one file of a job of many files in its progress (the job's
-/// status shows it); no event of its own.
-pub(super) fn quiet_retry_observer(progress: Arc<Progress>) -> RetryObserver {
-    Arc::new(move |r: &Retrying<'_>| {
-        let since_unix_ms = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-        let retry = Box::new(RetryWait {
-            attempt: r.attempt,
-            max_attempts: r.max_attempts,
-            error: Failure::from(r.error),
-            delay: r.delay,
-            since_unix_ms,
-        });
-        let bytes_done = progress.done.load(Ordering::Relaxed);
-        *lock(&progress.retry) = Some((retry, bytes_done));
-    })
-}
-
-/// Size and SHA-1 of the newest version of `name`, when there is one.
-async fn remote_sum(
-    client: &B2Client,
-    bucket: &BucketRef,
-    name: &str,
-) -> Result<Option<(u64, Option<String>)>, TransferError> {
-    let req = crate::b2::ListFileNamesRequest {
-        bucket_id: bucket.id.clone(),
-        start_file_name: Some(name.to_owned()),
-        max_file_count: Some(1),
-        prefix: Some(name.to_owned()),
-        delimiter: None,
-    };
-    let page = client.list_file_names(&req).await?;
-    Ok(page
-        .files
-        .into_iter()
-        .find(|f| f.file_name == name)
-        .map(|f| {
-            (
-                f.content_length,
-                f.expected_sha1().map(str::to_ascii_lowercase),
-            )
-        }))
 }
 
 /// How far back the speed looks: a moving average over the last seconds.

@@ -5,7 +5,6 @@
 //! retry redoes only the failed files, a resume goes on where the job stopped.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -15,153 +14,16 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use super::engine::{Engine, JobCtx, Outcome, Progress, Speed, Stop};
+pub use super::group_types::{
+    FileFailure, FileStatus, GroupItem, GroupSpec, GroupStatus, LISTED_FAILURES,
+};
 use super::jobs::{
-    BucketRef, CancelMode, ConflictPolicy, JobId, JobKind, JobSpec, JobState, RetryWait,
-    SkipReason, TransferEvent,
+    CancelMode, ConflictPolicy, JobId, JobSpec, JobState, RetryWait, SkipReason, TransferEvent,
 };
 use super::source::{self, Cursor, Existing, Found, What};
 use super::{lock, same};
-use crate::b2::FileVersion;
-use crate::b2::retry;
+use crate::b2::retry::{self, RetryObserver, Retrying};
 use crate::worker::Failure;
-
-/// Failures a status lists at most (the count is always whole).
-pub const LISTED_FAILURES: usize = 200;
-
-/// One entry of a download of many files.
-#[derive(Clone, Debug, PartialEq)]
-pub enum GroupItem {
-    /// A file as listed.
-    File(Box<FileVersion>),
-    /// The newest version of a name.
-    Name(String),
-    /// Everything under a folder prefix.
-    Folder(String),
-}
-
-impl GroupItem {
-    pub(super) fn name(&self) -> &str {
-        match self {
-            Self::File(v) => &v.file_name,
-            Self::Name(n) | Self::Folder(n) => n,
-        }
-    }
-}
-
-/// What a job of many files moves.
-#[derive(Clone, Debug, PartialEq)]
-pub enum GroupSpec {
-    /// `items` into `dir`, at their names relative to `base`.
-    Download {
-        bucket: BucketRef,
-        base: String,
-        items: Vec<GroupItem>,
-        dir: PathBuf,
-        conflict: ConflictPolicy,
-    },
-    /// Every file under `dir` as `prefix` + its relative path. `conflict` is `SkipSame` to
-    /// leave remote files holding the same bytes alone; anything else uploads every file.
-    Upload {
-        dir: PathBuf,
-        bucket: BucketRef,
-        prefix: String,
-        conflict: ConflictPolicy,
-    },
-}
-
-impl GroupSpec {
-    pub(super) fn kind(&self) -> JobKind {
-        match self {
-            Self::Download { .. } => JobKind::Download,
-            Self::Upload { .. } => JobKind::Upload,
-        }
-    }
-
-    pub(super) fn labels(&self) -> (String, String) {
-        match self {
-            Self::Download {
-                bucket,
-                base,
-                items,
-                dir,
-                ..
-            } => {
-                let source = match items.as_slice() {
-                    [one] => format!("b2://{}/{}", bucket.name, one.name()),
-                    many => format!("b2://{}/{base} ({} entries)", bucket.name, many.len()),
-                };
-                (source, dir.display().to_string())
-            }
-            Self::Upload {
-                dir,
-                bucket,
-                prefix,
-                ..
-            } => (
-                dir.display().to_string(),
-                format!("b2://{}/{prefix}", bucket.name),
-            ),
-        }
-    }
-
-    fn conflict(&self) -> ConflictPolicy {
-        match self {
-            Self::Download { conflict, .. } | Self::Upload { conflict, .. } => *conflict,
-        }
-    }
-}
-
-/// One file moving inside a job of many files.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FileStatus {
-    pub name: String,
-    pub bytes_done: u64,
-    pub bytes_total: u64,
-    /// Bytes hashed so far while a large upload computes its SHA-1.
-    pub hashing: Option<u64>,
-    pub retry: Option<Box<RetryWait>>,
-}
-
-/// One file of a job of many files that failed, and why.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FileFailure {
-    pub name: String,
-    pub error: Failure,
-}
-
-/// Where a job of many files stands.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GroupStatus {
-    /// False while names are still being listed (downloads) or files walked (uploads).
-    pub listing_done: bool,
-    /// Files found so far.
-    pub found: u64,
-    /// Files copied.
-    pub done: u64,
-    /// Files left alone on purpose (the conflict policy).
-    pub skipped: u64,
-    pub failed: u64,
-    /// Bytes moved (files copied, and the files running so far).
-    pub bytes_done: u64,
-    /// Bytes of the files found, less those skipped.
-    pub bytes_total: u64,
-    pub bytes_per_sec: u64,
-    /// Bytes of the files copied.
-    pub bytes_copied: u64,
-    /// The files moving now (at most the engine's file limit).
-    pub running: Vec<FileStatus>,
-    /// The first [`LISTED_FAILURES`] failures.
-    pub failures: Vec<FileFailure>,
-    /// Time spent running, over every run of the job.
-    pub elapsed_ms: u64,
-}
-
-impl GroupStatus {
-    /// Files settled: copied, skipped or failed.
-    pub fn settled(&self) -> u64 {
-        self.done + self.skipped + self.failed
-    }
-}
 
 struct Running {
     name: String,
@@ -517,7 +379,7 @@ impl FileRun {
             large_file: Mutex::new(None),
             quiet: true,
         };
-        let observer = super::engine::quiet_retry_observer(Arc::clone(&self.progress));
+        let observer = quiet_retry_observer(Arc::clone(&self.progress));
         let work = retry::observed(observer, async {
             if let (ConflictPolicy::SkipSame | ConflictPolicy::Skip, Some(existing)) =
                 (self.conflict, &pending.existing)
@@ -555,6 +417,25 @@ impl FileRun {
         };
         (seq, Some(pending), end)
     }
+}
+
+/// Remembers each retry of one file of a job of many files in its progress (the job's
+/// status shows it); no event of its own.
+fn quiet_retry_observer(progress: Arc<Progress>) -> RetryObserver {
+    Arc::new(move |r: &Retrying<'_>| {
+        let since_unix_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        let retry = Box::new(RetryWait {
+            attempt: r.attempt,
+            max_attempts: r.max_attempts,
+            error: Failure::from(r.error),
+            delay: r.delay,
+            since_unix_ms,
+        });
+        let bytes_done = progress.done.load(Ordering::Relaxed);
+        *lock(&progress.retry) = Some((retry, bytes_done));
+    })
 }
 
 /// Sends `GroupProgressed` at most five times a second while something changes, with the

@@ -6,8 +6,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
-use super::TransferError;
 use super::io;
+use super::{BucketRef, TransferError};
+use crate::b2::B2Client;
 
 /// True when the file at `local` is `size` bytes long and hashes to `sha1`. A missing
 /// local file is not the same; other read errors are failures.
@@ -37,6 +38,32 @@ pub(super) async fn local_matches(
         .await
         .map_err(TransferError::io(what))?;
     Ok(actual.eq_ignore_ascii_case(sha1))
+}
+
+/// Size and SHA-1 of the newest version of `name`, when there is one.
+pub(super) async fn remote_sum(
+    client: &B2Client,
+    bucket: &BucketRef,
+    name: &str,
+) -> Result<Option<(u64, Option<String>)>, TransferError> {
+    let req = crate::b2::ListFileNamesRequest {
+        bucket_id: bucket.id.clone(),
+        start_file_name: Some(name.to_owned()),
+        max_file_count: Some(1),
+        prefix: Some(name.to_owned()),
+        delimiter: None,
+    };
+    let page = client.list_file_names(&req).await?;
+    Ok(page
+        .files
+        .into_iter()
+        .find(|f| f.file_name == name)
+        .map(|f| {
+            (
+                f.content_length,
+                f.expected_sha1().map(str::to_ascii_lowercase),
+            )
+        }))
 }
 
 #[cfg(test)]
