@@ -170,6 +170,7 @@ fn new_app(client: &B2Client, opts: &RunOptions, keymap: Keymap) -> App {
     };
     let mut app = App::new(keymap, Theme::from_env(), session);
     app.set_capabilities(client.session().capabilities.clone());
+    app.transfers.limits = Some((opts.transfers.files, opts.transfers.parts));
     app.set_start_path(opts.start_path.clone());
     app
 }

@@ -96,10 +96,7 @@ fn mid_way() -> GroupStatus {
 /// done); limits 8 files and 8 parts.
 fn with_folder_job() -> App {
     let mut app = app();
-    app.send(Msg::Worker(WorkerEvent::Transfer(TransferNote::Limits {
-        files: 8,
-        parts: 8,
-    })));
+    app.transfers.limits = Some((8, 8));
     let group = GroupStatus::default();
     let job = snapshot(
         1,

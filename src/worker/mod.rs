@@ -149,8 +149,7 @@ pub fn spawn_with(
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
         let (engine, events) = transfer::TransferEngine::new(client.clone(), options);
-        let limits = engine.concurrency();
-        let forward = tokio::spawn(transfer_cmds::forward(events, evt_tx.clone(), limits));
+        let forward = tokio::spawn(transfer_cmds::forward(events, evt_tx.clone()));
         let searches = search::Searches::default();
         let scans = usage::Scans::default();
         while let Some(cmd) = cmd_rx.recv().await {

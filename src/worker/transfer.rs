@@ -146,12 +146,6 @@ impl TransferEngine {
         })))
     }
 
-    /// The engine's limits: files at once, parts at once.
-    pub fn concurrency(&self) -> (usize, usize) {
-        let o = &self.inner.options;
-        (o.file_concurrency.max(1), o.part_concurrency.max(1))
-    }
-
     /// True when uploads leave remote files holding the same bytes alone (config).
     pub fn skips_same_uploads(&self) -> bool {
         self.inner.options.skip_same_uploads

@@ -165,26 +165,17 @@ pub enum TransferNote {
         count: usize,
         examples: Vec<PathBuf>,
     },
-    /// The engine's limits: files at once, parts at once (sent once, at start).
-    Limits {
-        files: usize,
-        parts: usize,
-    },
 }
 
 fn note(tx: &UnboundedSender<WorkerEvent>, n: TransferNote) {
     let _ = tx.send(WorkerEvent::Transfer(n));
 }
 
-/// Forwards every engine event to the app until either side closes (after the engine's
-/// limits).
+/// Forwards every engine event to the app until either side closes.
 pub async fn forward(
     mut events: UnboundedReceiver<TransferEvent>,
     tx: UnboundedSender<WorkerEvent>,
-    limits: (usize, usize),
 ) {
-    let (files, parts) = limits;
-    note(&tx, TransferNote::Limits { files, parts });
     while let Some(ev) = events.recv().await {
         if tx
             .send(WorkerEvent::Transfer(TransferNote::Engine(ev)))

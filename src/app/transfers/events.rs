@@ -65,7 +65,6 @@ impl App {
                 count,
                 examples,
             } => self.on_existing(req, count, examples, cmds),
-            TransferNote::Limits { files, parts } => self.transfers.limits = Some((files, parts)),
         }
     }
 

@@ -208,7 +208,7 @@ pub struct TransfersState {
     pub conflict_default: Option<ConflictPolicy>,
     /// Jobs of many files shown with their files (running ones, then failures).
     pub expanded: std::collections::BTreeSet<JobId>,
-    /// The engine's limits: files at once, parts at once.
+    /// The engine's limits, files at once and parts at once (from the configuration).
     pub limits: Option<(usize, usize)>,
 }
 
