@@ -473,3 +473,43 @@ async fn marked_entries_download_as_one_job() {
         .collect();
     assert_eq!(read_tree(dst.path()), want);
 }
+
+#[tokio::test]
+async fn a_listing_that_fails_fails_the_job_and_its_retry_lists_again() {
+    let local = local_b2().await;
+    let bucket = bucket(&local, "group-list").await;
+    let files = seed(&local, &bucket, "l/", 7, 0).await;
+    local
+        .admin(
+            "fail_next",
+            json!({"count": 1, "status": 400, "code": "bad_request", "message": "no list",
+                   "endpoint": "b2_list_file_names"}),
+        )
+        .await;
+    let (engine, _events) = engine(&local);
+    let dst = tempfile::tempdir().unwrap();
+    let id = engine.download_group(
+        bucket.clone(),
+        "l/".to_owned(),
+        folder("l/"),
+        dst.path().to_path_buf(),
+        ConflictPolicy::Overwrite,
+    );
+    let state = ended(&engine, id).await;
+    let JobState::Failed { error } = &state else {
+        panic!("the listing failed: {state:?}");
+    };
+    assert!(
+        error.message().contains("listing b2://xfer-group-list/l/"),
+        "{error}"
+    );
+    let s = status(&engine, id);
+    assert_eq!((s.found, s.done, s.failed), (0, 0, 1));
+    assert!(!s.listing_done);
+    assert!(engine.retry(id));
+    assert_eq!(ended(&engine, id).await, JobState::Done);
+    let s = status(&engine, id);
+    assert_eq!((s.found, s.done, s.failed), (7, 7, 0));
+    assert!(s.listing_done);
+    assert_eq!(read_tree(dst.path()), files);
+}

@@ -290,11 +290,17 @@ impl Engine {
                 Stop::Cancel(_) => JobState::Cancelled,
             }
         } else if let Some(first) = status.failures.first() {
-            let files = status.found;
-            let error = first.error.clone().context(&format!(
-                "{} of {files} files failed; first {}",
-                status.failed, first.name
-            ));
+            let error = if status.found == 0 {
+                // Nothing was found: the listing (or walk) itself failed.
+                first.error.clone()
+            } else {
+                first.error.clone().context(&format!(
+                    "{} of {} files failed; first {}",
+                    status.failed,
+                    status.found.max(status.failed),
+                    first.name
+                ))
+            };
             JobState::Failed { error }
         } else {
             let _ = self.events.send(TransferEvent::Finished {
