@@ -53,13 +53,12 @@ pub(super) async fn run(
             .await
             .map_err(TransferError::io(format!("creating {}", parent.display())))?;
     }
-    let dest = local.to_path_buf();
-    let (temp, handle) = io::blocking(move || TempFile::create(&dest))
-        .await
-        .map_err(TransferError::io(format!(
-            "creating a file beside {}",
-            local.display()
-        )))?;
+    // Made here rather than on the blocking pool: a job stopped meanwhile must not leave a
+    // temporary file made after it stopped (dropping it removes it at once).
+    let (temp, handle) = TempFile::create(local).map_err(TransferError::io(format!(
+        "creating a file beside {}",
+        local.display()
+    )))?;
     let handle = Arc::new(handle);
     let expected = version.expected_sha1().map(str::to_ascii_lowercase);
     let hashing = expected.is_some();
