@@ -513,3 +513,94 @@ async fn a_listing_that_fails_fails_the_job_and_its_retry_lists_again() {
     assert!(s.listing_done);
     assert_eq!(read_tree(dst.path()), files);
 }
+
+/// The next transfer note from the worker, skipping engine events.
+async fn next_note(
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<b2tui::worker::WorkerEvent>,
+) -> b2tui::worker::transfer_cmds::TransferNote {
+    use b2tui::worker::WorkerEvent;
+    use b2tui::worker::transfer_cmds::TransferNote;
+    let wait = async {
+        loop {
+            match rx.recv().await.expect("worker runs") {
+                WorkerEvent::Transfer(TransferNote::Engine(_)) => {}
+                WorkerEvent::Transfer(note) => return note,
+                other => panic!("{other:?}"),
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(20), wait)
+        .await
+        .expect("a note within 20 s")
+}
+
+#[tokio::test]
+async fn a_folder_upload_into_names_that_exist_asks_first_then_skips_the_same() {
+    use b2tui::worker::transfer_cmds::{TransferCommand, TransferNote};
+    use b2tui::worker::{Command, RequestId};
+    let local = local_b2().await;
+    let bucket = bucket(&local, "group-ask").await;
+    let src = tempfile::tempdir().unwrap();
+    let root = src.path().join("site");
+    std::fs::create_dir_all(&root).unwrap();
+    for i in 0..6u8 {
+        std::fs::write(root.join(format!("page{i}.html")), pattern(900, i)).unwrap();
+    }
+    let (cmd_tx, cmd_rx) = tokio::sync::mpsc::unbounded_channel();
+    let (evt_tx, mut evt_rx) = tokio::sync::mpsc::unbounded_channel();
+    b2tui::worker::spawn_with(local.client.clone(), small_parts(), cmd_rx, evt_tx);
+    let upload = |req| {
+        Command::Transfer(TransferCommand::Upload {
+            req: RequestId(req),
+            local: root.clone(),
+            bucket: bucket.clone(),
+            prefix: "www/".to_owned(),
+        })
+    };
+    // Nothing there yet: it starts at once.
+    cmd_tx.send(upload(1)).unwrap();
+    let note = next_note(&mut evt_rx).await;
+    assert!(
+        matches!(note, TransferNote::Queued { jobs: 1, .. }),
+        "{note:?}"
+    );
+    eventually("six uploads", Duration::from_secs(20), || async {
+        local.calls("b2_upload_file").await == 6
+    })
+    .await;
+    // Again, one file changed: the names exist, so nothing starts before the answer.
+    std::fs::write(root.join("page2.html"), pattern(900, 42)).unwrap();
+    cmd_tx.send(upload(2)).unwrap();
+    let note = next_note(&mut evt_rx).await;
+    let TransferNote::UploadExists { req, example, .. } = &note else {
+        panic!("asks first: {note:?}");
+    };
+    assert_eq!(*req, RequestId(2));
+    assert!(example.starts_with("www/site/page"), "{example}");
+    cmd_tx
+        .send(Command::Transfer(TransferCommand::UploadFolder {
+            req: RequestId(3),
+            local: root.clone(),
+            bucket: bucket.clone(),
+            prefix: "www/".to_owned(),
+            conflict: ConflictPolicy::SkipSame,
+        }))
+        .unwrap();
+    let note = next_note(&mut evt_rx).await;
+    assert!(
+        matches!(note, TransferNote::Queued { jobs: 1, .. }),
+        "{note:?}"
+    );
+    eventually(
+        "the changed file uploaded",
+        Duration::from_secs(20),
+        || async { local.calls("b2_upload_file").await == 7 },
+    )
+    .await;
+    let got = local
+        .client
+        .download_file_by_name(&bucket.name, "www/site/page2.html", None)
+        .await
+        .unwrap();
+    assert!(got.bytes().await.unwrap() == pattern(900, 42));
+}

@@ -296,3 +296,66 @@ fn snapshot_folder_job_open() {
     let help = screen(&draw(&app));
     assert!(!help.contains("Quit with"), "{help}");
 }
+
+#[test]
+fn a_folder_upload_into_names_that_exist_asks_new_version_or_skip_if_same() {
+    use b2tui::worker::RequestId;
+    use b2tui::worker::transfer::{BucketRef, ConflictPolicy};
+    let mut app = app();
+    let bucket = BucketRef {
+        id: b2tui::b2::BucketId::from("id-photos"),
+        name: "photos-2026".to_owned(),
+    };
+    let exists = || {
+        Msg::Worker(WorkerEvent::Transfer(TransferNote::UploadExists {
+            req: RequestId(9),
+            local: "/home/me/site".into(),
+            bucket: bucket.clone(),
+            prefix: "www/".to_owned(),
+            example: "www/site/index.html".to_owned(),
+        }))
+    };
+    app.send(exists());
+    let text = screen(&draw(&app));
+    assert!(
+        text.contains("Names there already, e.g. www/site/index.html"),
+        "{text}"
+    );
+    assert!(text.contains("m skip if same (size and SHA-1)"), "{text}");
+    // Enter takes the highlighted answer: skip if same.
+    let cmds = transfer_cmds(app.send(code(KeyCode::Enter)));
+    let [
+        TransferCommand::UploadFolder {
+            conflict,
+            local,
+            prefix,
+            ..
+        },
+    ] = &cmds[..]
+    else {
+        panic!("{cmds:?}");
+    };
+    assert_eq!(*conflict, ConflictPolicy::SkipSame);
+    assert_eq!(
+        (local.to_str(), prefix.as_str()),
+        (Some("/home/me/site"), "www/")
+    );
+    assert!(app.modals.is_empty());
+    // o: a new version of each.
+    app.send(exists());
+    let cmds = transfer_cmds(app.send(key('o')));
+    assert!(
+        matches!(
+            &cmds[..],
+            [TransferCommand::UploadFolder {
+                conflict: ConflictPolicy::Overwrite,
+                ..
+            }]
+        ),
+        "{cmds:?}"
+    );
+    // Esc: nothing starts.
+    app.send(exists());
+    assert!(transfer_cmds(app.send(code(KeyCode::Esc))).is_empty());
+    assert!(app.modals.is_empty());
+}

@@ -97,6 +97,16 @@ pub enum TransferCommand {
     ResumeAll,
     /// Retry every failed job (a job of many files: only its failed files).
     RetryAll,
+    /// Upload a local folder into `prefix` (under its own base name) as one job, asking
+    /// nothing: `conflict` says what to do with remote names that exist (`SkipSame`, or
+    /// anything else for a new version of each).
+    UploadFolder {
+        req: RequestId,
+        local: PathBuf,
+        bucket: BucketRef,
+        prefix: String,
+        conflict: ConflictPolicy,
+    },
 }
 
 impl TransferCommand {
@@ -109,7 +119,8 @@ impl TransferCommand {
             | Self::ListLocal { req, .. }
             | Self::ListUnfinished { req, .. }
             | Self::CancelUnfinished { req, .. }
-            | Self::CheckExisting { req, .. } => *req,
+            | Self::CheckExisting { req, .. }
+            | Self::UploadFolder { req, .. } => *req,
             Self::Cancel { .. }
             | Self::Pause { .. }
             | Self::Resume { .. }
@@ -165,6 +176,16 @@ pub enum TransferNote {
         count: usize,
         examples: Vec<PathBuf>,
     },
+    /// A folder upload found names under its destination already: nothing started; the
+    /// app asks, then sends `UploadFolder` with the answer.
+    UploadExists {
+        req: RequestId,
+        local: PathBuf,
+        bucket: BucketRef,
+        prefix: String,
+        /// One of the names there.
+        example: String,
+    },
 }
 
 fn note(tx: &UnboundedSender<WorkerEvent>, n: TransferNote) {
@@ -199,9 +220,38 @@ pub async fn execute(
             local,
             bucket,
             prefix,
-        } => match upload(engine, local, bucket, &prefix).await {
-            Ok(jobs) => note(tx, queued(req, jobs)),
+        } => match upload(engine, client, local.clone(), bucket.clone(), &prefix).await {
+            Ok(Uploaded::Queued(jobs)) => note(tx, queued(req, jobs)),
+            Ok(Uploaded::Exists(example)) => note(
+                tx,
+                TransferNote::UploadExists {
+                    req,
+                    local,
+                    bucket,
+                    prefix,
+                    example,
+                },
+            ),
             Err(error) => note(tx, TransferNote::NotStarted { req, error }),
+        },
+        TransferCommand::UploadFolder {
+            req,
+            local,
+            bucket,
+            prefix,
+            conflict,
+        } => match base_name(&local) {
+            Ok(base) => {
+                engine.upload_group(local, bucket, format!("{prefix}{base}/"), conflict);
+                note(tx, queued(req, 1));
+            }
+            Err(why) => note(
+                tx,
+                TransferNote::NotStarted {
+                    req,
+                    error: Failure::Local(why),
+                },
+            ),
         },
         TransferCommand::UploadAs {
             req,
@@ -304,29 +354,60 @@ fn queued(req: RequestId, jobs: usize) -> TransferNote {
     }
 }
 
+/// What an upload command did.
+enum Uploaded {
+    Queued(usize),
+    /// A folder whose destination holds names already (one of them): the app asks first.
+    Exists(String),
+}
+
 async fn upload(
     engine: &TransferEngine,
+    client: &B2Client,
     local: PathBuf,
     bucket: BucketRef,
     prefix: &str,
-) -> Result<usize, Failure> {
+) -> Result<Uploaded, Failure> {
     let meta = tokio::fs::metadata(&local)
         .await
         .map_err(|e| Failure::Local(format!("{}: {e}", local.display())))?;
     let base = base_name(&local).map_err(Failure::Local)?;
-    if meta.is_dir() {
-        // One job for the whole folder, walked as it runs.
-        let conflict = if engine.skips_same_uploads() {
-            ConflictPolicy::SkipSame
-        } else {
-            ConflictPolicy::Overwrite
-        };
-        engine.upload_group(local, bucket, format!("{prefix}{base}/"), conflict);
-        Ok(1)
-    } else {
+    if !meta.is_dir() {
         engine.upload_file(local, bucket, format!("{prefix}{base}"));
-        Ok(1)
+        return Ok(Uploaded::Queued(1));
     }
+    let folder = format!("{prefix}{base}/");
+    // One job for the whole folder, walked as it runs. When its destination holds names
+    // already, the user chooses first (unless the configuration chose "skip if same").
+    let conflict = if engine.skips_same_uploads() {
+        ConflictPolicy::SkipSame
+    } else {
+        if let Some(example) = first_name_under(client, &bucket, &folder).await? {
+            return Ok(Uploaded::Exists(example));
+        }
+        ConflictPolicy::Overwrite
+    };
+    engine.upload_group(local, bucket, folder, conflict);
+    Ok(Uploaded::Queued(1))
+}
+
+/// The first name under `prefix`, if any (`b2_list_file_names`, one name).
+async fn first_name_under(
+    client: &B2Client,
+    bucket: &BucketRef,
+    prefix: &str,
+) -> Result<Option<String>, Failure> {
+    let req = crate::b2::ListFileNamesRequest {
+        bucket_id: bucket.id.clone(),
+        max_file_count: Some(1),
+        prefix: Some(prefix.to_owned()),
+        ..Default::default()
+    };
+    let page = client
+        .list_file_names(&req)
+        .await
+        .map_err(|e| Failure::from(&e))?;
+    Ok(page.files.into_iter().next().map(|f| f.file_name))
 }
 
 /// The last component of a local path, as a B2 name segment.

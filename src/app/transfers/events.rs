@@ -65,6 +65,16 @@ impl App {
                 count,
                 examples,
             } => self.on_existing(req, count, examples, cmds),
+            TransferNote::UploadExists {
+                req,
+                local,
+                bucket,
+                prefix,
+                example,
+            } => {
+                self.transfers.queueing.retain(|r| *r != req);
+                self.ask_upload_conflict(local, bucket, prefix, example);
+            }
         }
     }
 

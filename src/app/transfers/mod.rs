@@ -11,6 +11,7 @@ mod quit;
 mod route;
 pub mod rows;
 mod unfinished;
+mod upload;
 mod view;
 
 use std::collections::BTreeMap;
@@ -131,6 +132,20 @@ pub enum TransferModal {
     CancelAll {
         message: String,
     },
+    /// A folder upload whose destination holds names already: a new version of each, or
+    /// skip the files that hold the same bytes; `choice` is highlighted.
+    UploadConflict(Box<UploadConflict>),
+}
+
+/// The question before a folder upload into names that exist.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UploadConflict {
+    pub choice: ConflictPolicy,
+    pub local: std::path::PathBuf,
+    pub bucket: transfer::BucketRef,
+    pub prefix: String,
+    /// One of the names there.
+    pub example: String,
 }
 
 impl TransferModal {
@@ -145,6 +160,7 @@ impl TransferModal {
             TransferModal::Unfinished => Scope::Unfinished,
             TransferModal::ConfirmQuit { .. } => Scope::ConfirmQuit,
             TransferModal::CancelAll { .. } => Scope::ConfirmCancel,
+            TransferModal::UploadConflict(_) => Scope::Conflict,
         }
     }
 }

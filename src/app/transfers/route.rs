@@ -77,6 +77,7 @@ impl App {
                 self.modals.pop();
                 self.transfers.plan = None;
             }
+            (TransferModal::UploadConflict(q), a) => self.on_upload_conflict(*q, a, cmds),
             (TransferModal::Conflict { choice, .. }, a) => {
                 self.on_conflict_action(choice, a, cmds);
             }

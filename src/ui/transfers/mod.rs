@@ -46,6 +46,7 @@ pub fn render_modal(app: &App, modal: &TransferModal, frame: &mut Frame) {
             "y/⏎  quit, stopping them     Esc  keep running",
             frame,
         ),
+        TransferModal::UploadConflict(q) => download::render_upload_conflict(app, q, frame),
         TransferModal::CancelAll { message } => cancel::render_all(
             app,
             " Cancel all transfers ",
