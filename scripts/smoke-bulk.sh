@@ -2,8 +2,8 @@
 # End-to-end for folder jobs: `b2tui serve --seed-bulk` fills two folders, and the real
 # binary in a private tmux server downloads a 5,000-file folder as ONE job (its row counts
 # the files and ends with a summary), then starts a 30,000-file download and cancels it
-# mid-way (`q` meanwhile asks first): no temporary file is left, and `q` quits without
-# asking once nothing runs.
+# mid-way (`q` meanwhile asks first): no temporary file is left. Retried, it goes on;
+# quitting while it runs asks first and leaves no temporary file either.
 # Usage: scripts/smoke-bulk.sh [path/to/b2tui]
 set -euo pipefail
 BIN=$(realpath "${1:-target/release/b2tui}")
@@ -21,9 +21,12 @@ files_in() { find "$1" -type f | wc -l; }
 no_temp_files() { [ -z "$(find "$DST" -name '*.b2tui-tmp')" ]; }
 all_5000() { [ "$(files_in "$DST/many")" -eq 5000 ]; }
 at_least_1000() { [ "$(files_in "$DST/other")" -ge 1000 ]; }
+BEFORE=0
+more_than_before() { [ "$(files_in "$DST/other")" -gt "$BEFORE" ]; }
 some_but_not_all() {
   local n
   n=$(files_in "$DST/other")
+  BEFORE=$n
   echo "other/: $n of 30000 files arrived before the cancel"
   [ "$n" -lt 30000 ]
 }
@@ -66,6 +69,12 @@ keys d
 step "the job is cancelled mid-way" wait_for "cancelled" 30
 step "the cancelled job left part of its files" some_but_not_all
 step "no temporary file is left" no_temp_files
+keys r
+step "r retries the cancelled job: it goes on" wait_for "running" 30
+step "more of its files arrive" until_ok more_than_before
 keys q
-step "q quits without asking once nothing runs" wait_for "b2tui-exited-0"
+step "q asks first while it runs" wait_for "Quit with transfers running?"
+keys y
+step "y quits with status 0" wait_for "b2tui-exited-0"
+step "quitting mid-way left no temporary file" no_temp_files
 summary
