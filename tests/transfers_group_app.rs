@@ -225,7 +225,10 @@ fn quitting_with_transfers_running_asks_and_says_what_is_kept() {
         message.contains("downloads in progress are removed"),
         "{message}"
     );
-    assert!(message.contains("Files not yet copied: 8,600"), "{message}");
+    assert!(
+        message.contains("Files not yet copied: 8,600 so far (the listing is not finished)"),
+        "{message}"
+    );
     let text = screen(&draw(&app));
     assert!(text.contains("Quit with transfers running?"), "{text}");
     // Esc keeps running; q then y quits.
@@ -358,4 +361,11 @@ fn a_folder_upload_into_names_that_exist_asks_new_version_or_skip_if_same() {
     app.send(exists());
     assert!(transfer_cmds(app.send(code(KeyCode::Esc))).is_empty());
     assert!(app.modals.is_empty());
+}
+
+#[test]
+fn snapshot_quit_question() {
+    let mut app = with_folder_job();
+    app.send(key('q'));
+    insta::assert_snapshot!("quit_question", draw(&app).backend());
 }

@@ -49,14 +49,19 @@ impl App {
                  (or from L, unfinished uploads); smaller uploads in progress start over",
             );
         }
-        let left: u64 = active
+        let groups: Vec<_> = active.iter().filter_map(|j| j.group.as_ref()).collect();
+        let left: u64 = groups
             .iter()
-            .filter_map(|j| j.group.as_ref())
             .map(|g| g.found.saturating_sub(g.settled()))
             .sum();
-        let files = match left {
-            0 => String::new(),
-            n => format!(" Files not yet copied: {}.", super::count(n)),
+        let listing = groups.iter().any(|g| !g.listing_done);
+        let files = match (left, listing) {
+            (0, false) => String::new(),
+            (n, false) => format!(" Files not yet copied: {}.", super::count(n)),
+            (n, true) => format!(
+                " Files not yet copied: {} so far (the listing is not finished).",
+                super::count(n)
+            ),
         };
         let them = if active.len() == 1 { "it" } else { "them" };
         Some(format!(
