@@ -534,6 +534,29 @@ async fn next_note(
         .expect("a note within 20 s")
 }
 
+/// Waits for the next job of the worker to finish.
+async fn finished(rx: &mut tokio::sync::mpsc::UnboundedReceiver<b2tui::worker::WorkerEvent>) {
+    use b2tui::worker::WorkerEvent;
+    use b2tui::worker::transfer_cmds::TransferNote;
+    let wait = async {
+        loop {
+            match rx.recv().await.expect("worker runs") {
+                WorkerEvent::Transfer(TransferNote::Engine(TransferEvent::Finished { .. })) => {
+                    return;
+                }
+                WorkerEvent::Transfer(TransferNote::Engine(TransferEvent::Failed {
+                    error,
+                    ..
+                })) => panic!("{error}"),
+                _ => {}
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(20), wait)
+        .await
+        .expect("the job finishes within 20 s");
+}
+
 #[tokio::test]
 async fn a_folder_upload_into_names_that_exist_asks_first_then_skips_the_same() {
     use b2tui::worker::transfer_cmds::{TransferCommand, TransferNote};
@@ -564,10 +587,8 @@ async fn a_folder_upload_into_names_that_exist_asks_first_then_skips_the_same() 
         matches!(note, TransferNote::Queued { jobs: 1, .. }),
         "{note:?}"
     );
-    eventually("six uploads", Duration::from_secs(20), || async {
-        local.calls("b2_upload_file").await == 6
-    })
-    .await;
+    finished(&mut evt_rx).await;
+    assert_eq!(local.calls("b2_upload_file").await, 6);
     // Again, one file changed: the names exist, so nothing starts before the answer.
     std::fs::write(root.join("page2.html"), pattern(900, 42)).unwrap();
     cmd_tx.send(upload(2)).unwrap();
@@ -591,12 +612,12 @@ async fn a_folder_upload_into_names_that_exist_asks_first_then_skips_the_same() 
         matches!(note, TransferNote::Queued { jobs: 1, .. }),
         "{note:?}"
     );
-    eventually(
-        "the changed file uploaded",
-        Duration::from_secs(20),
-        || async { local.calls("b2_upload_file").await == 7 },
-    )
-    .await;
+    finished(&mut evt_rx).await;
+    assert_eq!(
+        local.calls("b2_upload_file").await,
+        7,
+        "the changed file only"
+    );
     let got = local
         .client
         .download_file_by_name(&bucket.name, "www/site/page2.html", None)
