@@ -80,9 +80,14 @@ struct CpArgs {
     /// Copy a folder tree (local folder → B2 prefix, or B2 prefix → local folder).
     #[arg(short, long)]
     recursive: bool,
-    /// Files at once, and parts or ranges at once.
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
-    threads: u16,
+    /// Files at once, and parts or ranges at once (default: the config file's
+    /// `[transfers] files` and `parts`, else 8 and 8).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=256))]
+    threads: Option<u16>,
+    /// Leave files alone that the destination already holds with the same size and SHA-1
+    /// (uploads and downloads); a re-run of an interrupted copy moves only what is missing.
+    #[arg(long)]
+    skip_existing: bool,
     /// When a downloaded file already exists locally.
     #[arg(long, value_enum, default_value_t = OnConflict::Overwrite)]
     on_conflict: OnConflict,
@@ -233,6 +238,7 @@ async fn browse(request: &accounts::Request, deterministic: bool) -> Result<()> 
         start_path: setup.resolved.start_path,
         utc: setup.utc,
         usage: setup.usage,
+        transfers: setup.transfers,
         profiles: setup.profiles,
         profile: match &setup.resolved.source {
             accounts::Source::Profile { name, .. } => Some(name.clone()),
@@ -297,10 +303,15 @@ async fn ls(request: &accounts::Request, args: LsArgs) -> Result<()> {
 async fn cp(request: &accounts::Request, args: CpArgs) -> Result<()> {
     let src = Location::parse(&args.source).map_err(anyhow::Error::msg)?;
     let dst = Location::parse(&args.destination).map_err(anyhow::Error::msg)?;
-    let client = connect_headless(request).await?;
+    let (client, setup) = connect(request).await?;
+    for w in &setup.warnings {
+        eprintln!("b2tui: warning: {w}");
+    }
     let opts = CpOptions {
         recursive: args.recursive,
-        threads: usize::from(args.threads),
+        threads: args.threads.map_or(setup.transfers.files, usize::from),
+        parts: args.threads.is_none().then_some(setup.transfers.parts),
+        skip_existing: args.skip_existing,
         conflict: match args.on_conflict {
             OnConflict::Skip => ConflictPolicy::Skip,
             OnConflict::Overwrite => ConflictPolicy::Overwrite,

@@ -42,6 +42,8 @@ pub struct RunOptions {
     pub profile: Option<String>,
     /// Problems found while reading the configuration (shown once at start).
     pub warnings: Vec<String>,
+    /// `[transfers]` of the config file: files and parts at once.
+    pub transfers: crate::config::TransferSettings,
 }
 
 /// Runs the UI on an authorized client until the user quits.
@@ -68,7 +70,7 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
     // (Ctrl-C is a key here; SIGINT keeps its default while an editor or key command runs.)
     use crate::cli::signal::{Signal, Signals};
     let mut signals = Signals::listen(&[Signal::Terminate, Signal::Hangup]);
-    let mut conn = Connection::start(client);
+    let mut conn = Connection::start(client, opts.transfers);
     let (mut term, _guard) = init()?;
     let size = term.size()?;
     app.update(Msg::Resize {
@@ -134,7 +136,7 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
                                 });
                                 next.notify(Level::Info, format!("Switched to profile {name}"));
                                 conn.stop();
-                                conn = Connection::start(client);
+                                conn = Connection::start(client, next_opts.transfers);
                                 app = next;
                                 let first = app.start().into_commands();
                                 conn.send_all(&mut app, first);
@@ -180,6 +182,7 @@ fn new_app(client: &B2Client, opts: &RunOptions, keymap: Keymap) -> App {
     };
     let mut app = App::new(keymap, Theme::from_env(), session);
     app.set_capabilities(client.session().capabilities.clone());
+    app.transfers.limits = Some((opts.transfers.files, opts.transfers.parts));
     app.set_start_path(opts.start_path.clone());
     app.usage.configure(&opts.usage);
     app
@@ -217,10 +220,11 @@ struct Connection {
 }
 
 impl Connection {
-    fn start(client: B2Client) -> Self {
+    fn start(client: B2Client, transfers: crate::config::TransferSettings) -> Self {
         let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
         let (evt_tx, evt_rx) = mpsc::unbounded_channel();
-        let worker = worker::spawn(client, cmd_rx, evt_tx);
+        let options = worker::transfer::TransferOptions::from_settings(&transfers);
+        let worker = worker::spawn_with(client, options, cmd_rx, evt_tx);
         Self {
             cmd_tx,
             evt_rx,

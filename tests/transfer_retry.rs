@@ -343,6 +343,7 @@ fn queued(app: &mut App, id: u64, name: &str, total: u64) {
         large_file: false,
         hashing: None,
         retry: None,
+        group: None,
     };
     engine_event(app, TransferEvent::Queued { job });
 }

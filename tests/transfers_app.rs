@@ -136,6 +136,7 @@ fn job(id: u64, kind: JobKind, source: &str, destination: &str, total: u64) -> J
         large_file: false,
         hashing: None,
         retry: None,
+        group: None,
     }
 }
 

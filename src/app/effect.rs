@@ -61,6 +61,11 @@ impl Effects {
         self.0.push(Effect::Quit);
     }
 
+    /// Takes back a request to quit (it waits for a confirmation).
+    pub fn cancel_quit(&mut self) {
+        self.0.retain(|e| *e != Effect::Quit);
+    }
+
     /// True when nothing is to be done.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

@@ -60,6 +60,7 @@ impl App {
             Some(Modal::Search { .. }) => self.on_search_modal_key(scope, key, action, fx),
             None => self.on_screen_key(scope, key, action, fx),
         }
+        self.asks_before_quit(action, fx);
     }
 
     /// True when a key is typed in the files pane before the folder it was meant for has

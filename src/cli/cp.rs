@@ -52,18 +52,24 @@ pub struct CpOptions {
     pub quiet: bool,
     /// One JSON object per finished file on stdout, then a summary object.
     pub json: bool,
+    /// Parts/ranges at once when not `threads`.
+    pub parts: Option<usize>,
+    /// Skip files the destination holds with the same size and SHA-1.
+    pub skip_existing: bool,
 }
 
 impl Default for CpOptions {
     fn default() -> Self {
         Self {
             recursive: false,
-            threads: 8,
+            threads: TransferOptions::default().file_concurrency,
             conflict: ConflictPolicy::Overwrite,
             part_size: None,
             large_file_cutoff: TransferOptions::default().large_file_cutoff,
             quiet: false,
             json: false,
+            parts: None,
+            skip_existing: false,
         }
     }
 }
@@ -105,12 +111,18 @@ pub async fn run(
     let threads = opts.threads.max(1);
     let options = TransferOptions {
         file_concurrency: threads,
-        part_concurrency: threads,
+        part_concurrency: opts.parts.unwrap_or(threads).max(1),
         large_file_cutoff: opts.large_file_cutoff,
         part_size: opts.part_size,
+        skip_same_uploads: opts.skip_existing,
         ..TransferOptions::default()
     };
     let (engine, events) = TransferEngine::new(client.clone(), options);
+    let mut opts = opts.clone();
+    if opts.skip_existing {
+        opts.conflict = ConflictPolicy::SkipSame;
+    }
+    let opts = &opts;
     let output = Output {
         quiet: opts.quiet,
         json: opts.json,

@@ -166,4 +166,12 @@ pub enum Action {
     CancelScan,
     /// Change the price per TB-month the usage view estimates costs with.
     EditPrice,
+    /// Transfers: cancel every job not yet finished (asks first).
+    CancelAll,
+    /// Transfers: pause every running or queued job, or resume every paused one.
+    PauseAll,
+    /// Transfers: retry every failed job (a folder job retries only its failed files).
+    RetryAll,
+    /// Existing files: leave the files that hold the same bytes (size and SHA-1) alone.
+    SkipSame,
 }

@@ -55,11 +55,13 @@ pub enum Scope {
     Usage,
     /// Typing the price per TB-month in the Usage view.
     UsagePrice,
+    /// Quitting while transfers run: asked first.
+    ConfirmQuit,
 }
 
 impl Scope {
     /// Every scope, in help-overlay order.
-    pub const ALL: [Scope; 34] = [
+    pub const ALL: [Scope; 35] = [
         Scope::Global,
         Scope::Buckets,
         Scope::Files,
@@ -94,6 +96,7 @@ impl Scope {
         Scope::SearchPrompt,
         Scope::Usage,
         Scope::UsagePrice,
+        Scope::ConfirmQuit,
     ];
 
     /// The section name in the keymap file.
@@ -133,6 +136,7 @@ impl Scope {
             Scope::SearchPrompt => "search_prompt",
             Scope::Usage => "usage",
             Scope::UsagePrice => "usage_price",
+            Scope::ConfirmQuit => "confirm_quit",
         }
     }
 

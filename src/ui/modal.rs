@@ -54,6 +54,7 @@ fn scope_title(scope: Scope) -> &'static str {
         Scope::Conflict => "Existing local files",
         Scope::Unfinished => "Unfinished large files",
         Scope::ConfirmCancel => "Cancel",
+        Scope::ConfirmQuit => "Quit with transfers running",
         Scope::GoTo => "Go to a path",
         Scope::Profiles => "Profiles",
         Scope::Purge => "Empty a bucket or folder",

@@ -5,9 +5,13 @@
 mod download;
 mod engine;
 mod folder;
+mod group;
+mod group_types;
 mod io;
 mod jobs;
 pub mod paths;
+mod same;
+mod source;
 mod upload;
 
 use std::collections::{BTreeMap, HashMap};
@@ -21,6 +25,7 @@ use tokio_util::sync::CancellationToken;
 use crate::b2::B2Client;
 use crate::worker::Failure;
 use engine::{Engine, JobCtx, JobEntry, Outcome, Progress, Stop};
+pub use group::{FileFailure, FileStatus, GroupItem, GroupSpec, GroupStatus, LISTED_FAILURES};
 pub use jobs::{
     BucketRef, CancelMode, ConflictPolicy, JobId, JobKind, JobSnapshot, JobSpec, JobState,
     RemoteFile, RetryWait, SkipReason, TransferError, TransferEvent, TransferOptions,
@@ -101,6 +106,85 @@ impl TransferEngine {
             local,
             conflict,
         })
+    }
+
+    /// Queues a download of `items` into `dir` (at their names relative to `base`) as ONE
+    /// job: folders are listed as it runs, files are fed into the file limit as they are
+    /// found.
+    pub fn download_group(
+        &self,
+        bucket: BucketRef,
+        base: String,
+        items: Vec<GroupItem>,
+        dir: PathBuf,
+        conflict: ConflictPolicy,
+    ) -> JobId {
+        self.enqueue(JobSpec::Group(Box::new(GroupSpec::Download {
+            bucket,
+            base,
+            items,
+            dir,
+            conflict,
+        })))
+    }
+
+    /// Queues an upload of every file under `dir` as `prefix` + its relative path as ONE
+    /// job, walking the folder as it runs. With `ConflictPolicy::SkipSame`, remote files
+    /// holding the same bytes are left alone.
+    pub fn upload_group(
+        &self,
+        dir: PathBuf,
+        bucket: BucketRef,
+        prefix: String,
+        conflict: ConflictPolicy,
+    ) -> JobId {
+        self.enqueue(JobSpec::Group(Box::new(GroupSpec::Upload {
+            dir,
+            bucket,
+            prefix,
+            conflict,
+        })))
+    }
+
+    /// True when uploads leave remote files holding the same bytes alone (config).
+    pub fn skips_same_uploads(&self) -> bool {
+        self.inner.options.skip_same_uploads
+    }
+
+    /// Cancels every job not yet final (paused ones included).
+    pub fn cancel_all(&self, mode: CancelMode) {
+        for id in self.ids(|s| !s.is_final() || *s == JobState::Paused) {
+            self.cancel(id, mode);
+        }
+    }
+
+    /// Pauses every queued or running job.
+    pub fn pause_all(&self) {
+        for id in self.ids(|s| !s.is_final()) {
+            self.pause(id);
+        }
+    }
+
+    /// Resumes every paused job.
+    pub fn resume_all(&self) {
+        for id in self.ids(|s| *s == JobState::Paused) {
+            self.resume(id);
+        }
+    }
+
+    /// Retries every failed job (a job of many files retries only its failed files).
+    pub fn retry_all(&self) {
+        for id in self.ids(|s| matches!(s, JobState::Failed { .. })) {
+            self.retry(id);
+        }
+    }
+
+    fn ids(&self, state: impl Fn(&JobState) -> bool) -> Vec<JobId> {
+        lock(&self.inner.jobs)
+            .iter()
+            .filter(|(_, j)| state(&j.snapshot.state))
+            .map(|(id, _)| *id)
+            .collect()
     }
 
     /// Stops a queued or running job. A large upload's unfinished file is cancelled on B2
@@ -186,6 +270,7 @@ impl TransferEngine {
         };
         let progress = Arc::new(Progress::default());
         progress.total.store(total, Ordering::Relaxed);
+        let group = matches!(spec, JobSpec::Group(_)).then(|| Arc::new(group::Group::default()));
         let snapshot = JobSnapshot {
             id,
             kind: spec.kind(),
@@ -198,6 +283,7 @@ impl TransferEngine {
             large_file: false,
             hashing: None,
             retry: None,
+            group: group.as_ref().map(|g| Box::new(g.status())),
         };
         let entry = JobEntry {
             spec,
@@ -205,6 +291,7 @@ impl TransferEngine {
             progress,
             state: watch::Sender::new(state),
             control: None,
+            group,
         };
         lock(&self.inner.jobs).insert(id, entry);
         let _ = self
@@ -215,12 +302,17 @@ impl TransferEngine {
     }
 
     fn stop(&self, id: JobId, why: Stop) {
-        let control = lock(&self.inner.jobs)
-            .get(&id)
-            .and_then(|j| j.control.clone());
+        let (control, paused) = match lock(&self.inner.jobs).get(&id) {
+            Some(j) => (j.control.clone(), j.snapshot.state == JobState::Paused),
+            None => return,
+        };
         if let Some((token, stop)) = control {
             lock(&stop).get_or_insert(why);
             token.cancel();
+        } else if paused && matches!(why, Stop::Cancel(_)) {
+            // Nothing runs: a paused job is cancelled at once (a large upload's parts stay
+            // on B2 for a later resume, as a pause left them).
+            self.inner.settle(id, JobState::Cancelled);
         }
     }
 
@@ -233,9 +325,19 @@ impl TransferEngine {
             if !allowed(&job.snapshot.state) {
                 return false;
             }
+            let retried = matches!(
+                job.snapshot.state,
+                JobState::Failed { .. } | JobState::Cancelled
+            );
             job.snapshot.state = JobState::Queued;
             job.state.send_replace(JobState::Queued);
-            job.progress.done.store(0, Ordering::Relaxed);
+            match &job.group {
+                // Only what failed is done again; files copied stay copied. A resume goes
+                // on where the pause stopped.
+                Some(group) if retried => group.retry_failures(),
+                Some(_) => {}
+                None => job.progress.done.store(0, Ordering::Relaxed),
+            }
             let _ = self.inner.events.send(TransferEvent::Queued {
                 job: job.current_snapshot(),
             });
@@ -247,14 +349,25 @@ impl TransferEngine {
     fn spawn(&self, id: JobId) {
         let token = CancellationToken::new();
         let stop = Arc::new(Mutex::new(None));
-        let (spec, progress) = {
+        let (spec, progress, group) = {
             let mut jobs = lock(&self.inner.jobs);
             let Some(job) = jobs.get_mut(&id) else { return };
             job.control = Some((token.clone(), Arc::clone(&stop)));
-            (job.spec.clone(), Arc::clone(&job.progress))
+            (
+                job.spec.clone(),
+                Arc::clone(&job.progress),
+                job.group.clone(),
+            )
         };
         let engine = Arc::clone(&self.inner);
-        tokio::spawn(async move { engine.run(id, spec, progress, token, stop).await });
+        match (spec, group) {
+            (JobSpec::Group(spec), Some(group)) => {
+                tokio::spawn(async move { engine.run_group(id, *spec, group, token, stop).await });
+            }
+            (spec, _) => {
+                tokio::spawn(async move { engine.run(id, spec, progress, token, stop).await });
+            }
+        }
     }
 }
 

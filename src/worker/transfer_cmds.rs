@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use super::transfer::{
-    BucketRef, CancelMode, ConflictPolicy, JobId, RemoteFile, TransferEngine, TransferEvent,
-    local_path_for,
+    BucketRef, CancelMode, ConflictPolicy, GroupItem, JobId, RemoteFile, TransferEngine,
+    TransferEvent, local_path_for,
 };
 use super::{Failure, RequestId, WorkerEvent};
 use crate::b2::{B2Client, FileId, FileVersion};
@@ -87,6 +87,26 @@ pub enum TransferCommand {
         names: Vec<String>,
         dir: PathBuf,
     },
+    /// Cancel every job not yet finished.
+    CancelAll {
+        mode: CancelMode,
+    },
+    /// Pause every queued or running job.
+    PauseAll,
+    /// Resume every paused job.
+    ResumeAll,
+    /// Retry every failed job (a job of many files: only its failed files).
+    RetryAll,
+    /// Upload a local folder into `prefix` (under its own base name) as one job, asking
+    /// nothing: `conflict` says what to do with remote names that exist (`SkipSame`, or
+    /// anything else for a new version of each).
+    UploadFolder {
+        req: RequestId,
+        local: PathBuf,
+        bucket: BucketRef,
+        prefix: String,
+        conflict: ConflictPolicy,
+    },
 }
 
 impl TransferCommand {
@@ -99,12 +119,17 @@ impl TransferCommand {
             | Self::ListLocal { req, .. }
             | Self::ListUnfinished { req, .. }
             | Self::CancelUnfinished { req, .. }
-            | Self::CheckExisting { req, .. } => *req,
+            | Self::CheckExisting { req, .. }
+            | Self::UploadFolder { req, .. } => *req,
             Self::Cancel { .. }
             | Self::Pause { .. }
             | Self::Resume { .. }
             | Self::Retry { .. }
-            | Self::ClearFinished => RequestId::default(),
+            | Self::ClearFinished
+            | Self::CancelAll { .. }
+            | Self::PauseAll
+            | Self::ResumeAll
+            | Self::RetryAll => RequestId::default(),
         }
     }
 }
@@ -151,6 +176,16 @@ pub enum TransferNote {
         count: usize,
         examples: Vec<PathBuf>,
     },
+    /// A folder upload found names under its destination already: nothing started; the
+    /// app asks, then sends `UploadFolder` with the answer.
+    UploadExists {
+        req: RequestId,
+        local: PathBuf,
+        bucket: BucketRef,
+        prefix: String,
+        /// One of the names there.
+        example: String,
+    },
 }
 
 fn note(tx: &UnboundedSender<WorkerEvent>, n: TransferNote) {
@@ -185,9 +220,38 @@ pub async fn execute(
             local,
             bucket,
             prefix,
-        } => match upload(engine, local, bucket, &prefix).await {
-            Ok(jobs) => note(tx, queued(req, jobs)),
+        } => match upload(engine, client, local.clone(), bucket.clone(), &prefix).await {
+            Ok(Uploaded::Queued(jobs)) => note(tx, queued(req, jobs)),
+            Ok(Uploaded::Exists(example)) => note(
+                tx,
+                TransferNote::UploadExists {
+                    req,
+                    local,
+                    bucket,
+                    prefix,
+                    example,
+                },
+            ),
             Err(error) => note(tx, TransferNote::NotStarted { req, error }),
+        },
+        TransferCommand::UploadFolder {
+            req,
+            local,
+            bucket,
+            prefix,
+            conflict,
+        } => match base_name(&local) {
+            Ok(base) => {
+                engine.upload_group(local, bucket, format!("{prefix}{base}/"), conflict);
+                note(tx, queued(req, 1));
+            }
+            Err(why) => note(
+                tx,
+                TransferNote::NotStarted {
+                    req,
+                    error: Failure::Local(why),
+                },
+            ),
         },
         TransferCommand::UploadAs {
             req,
@@ -235,6 +299,10 @@ pub async fn execute(
             engine.retry(id);
         }
         TransferCommand::ClearFinished => engine.clear_finished(),
+        TransferCommand::CancelAll { mode } => engine.cancel_all(mode),
+        TransferCommand::PauseAll => engine.pause_all(),
+        TransferCommand::ResumeAll => engine.resume_all(),
+        TransferCommand::RetryAll => engine.retry_all(),
         TransferCommand::ListLocal { req, dir } => match list_local(&dir).await {
             Ok(entries) => note(tx, TransferNote::LocalListed { req, dir, entries }),
             Err(e) => {
@@ -286,26 +354,60 @@ fn queued(req: RequestId, jobs: usize) -> TransferNote {
     }
 }
 
+/// What an upload command did.
+enum Uploaded {
+    Queued(usize),
+    /// A folder whose destination holds names already (one of them): the app asks first.
+    Exists(String),
+}
+
 async fn upload(
     engine: &TransferEngine,
+    client: &B2Client,
     local: PathBuf,
     bucket: BucketRef,
     prefix: &str,
-) -> Result<usize, Failure> {
+) -> Result<Uploaded, Failure> {
     let meta = tokio::fs::metadata(&local)
         .await
         .map_err(|e| Failure::Local(format!("{}: {e}", local.display())))?;
     let base = base_name(&local).map_err(Failure::Local)?;
-    if meta.is_dir() {
-        let ids = engine
-            .upload_folder(local, bucket, &format!("{prefix}{base}/"))
-            .await
-            .map_err(|e| Failure::from(&e))?;
-        Ok(ids.len())
-    } else {
+    if !meta.is_dir() {
         engine.upload_file(local, bucket, format!("{prefix}{base}"));
-        Ok(1)
+        return Ok(Uploaded::Queued(1));
     }
+    let folder = format!("{prefix}{base}/");
+    // One job for the whole folder, walked as it runs. When its destination holds names
+    // already, the user chooses first (unless the configuration chose "skip if same").
+    let conflict = if engine.skips_same_uploads() {
+        ConflictPolicy::SkipSame
+    } else {
+        if let Some(example) = first_name_under(client, &bucket, &folder).await? {
+            return Ok(Uploaded::Exists(example));
+        }
+        ConflictPolicy::Overwrite
+    };
+    engine.upload_group(local, bucket, folder, conflict);
+    Ok(Uploaded::Queued(1))
+}
+
+/// The first name under `prefix`, if any (`b2_list_file_names`, one name).
+async fn first_name_under(
+    client: &B2Client,
+    bucket: &BucketRef,
+    prefix: &str,
+) -> Result<Option<String>, Failure> {
+    let req = crate::b2::ListFileNamesRequest {
+        bucket_id: bucket.id.clone(),
+        max_file_count: Some(1),
+        prefix: Some(prefix.to_owned()),
+        ..Default::default()
+    };
+    let page = client
+        .list_file_names(&req)
+        .await
+        .map_err(|e| Failure::from(&e))?;
+    Ok(page.files.into_iter().next().map(|f| f.file_name))
 }
 
 /// The last component of a local path, as a B2 name segment.
@@ -328,46 +430,37 @@ async fn download(
     tokio::fs::create_dir_all(dir)
         .await
         .map_err(|e| Failure::Local(format!("{}: {e}", dir.display())))?;
-    let mut queued = 0;
-    let mut problems = Vec::new();
-    for item in items {
-        let name = match &item {
+    // One file: a job of its own. A folder or several entries: ONE job for them all.
+    if let [single] = items.as_slice()
+        && !matches!(single, DownloadItem::Folder(_))
+    {
+        let name = match single {
             DownloadItem::File(v) => v.file_name.clone(),
             DownloadItem::Name(n) | DownloadItem::Folder(n) => n.clone(),
         };
         let relative = name.strip_prefix(base).unwrap_or(&name);
-        let target = match local_path_for(dir, relative.trim_end_matches('/')) {
-            Ok(t) => t,
-            Err(why) => {
-                problems.push(Failure::Local(format!("{name}: {why}")));
-                continue;
-            }
+        let target = local_path_for(dir, relative)
+            .map_err(|why| Failure::Local(format!("{name}: {why}")))?;
+        let file = match items.into_iter().next() {
+            Some(DownloadItem::File(v)) => RemoteFile::Version(v),
+            _ => RemoteFile::Name(name),
         };
-        match item {
-            DownloadItem::Folder(prefix) => {
-                match engine
-                    .download_folder(bucket.clone(), &prefix, target, conflict)
-                    .await
-                {
-                    Ok(ids) => queued += ids.len(),
-                    Err(e) => problems.push(Failure::Local(format!("{prefix}: {e}"))),
-                }
-            }
-            DownloadItem::File(v) => {
-                engine.download_file(bucket.clone(), RemoteFile::Version(v), target, conflict);
-                queued += 1;
-            }
-            DownloadItem::Name(n) => {
-                engine.download_file(bucket.clone(), RemoteFile::Name(n), target, conflict);
-                queued += 1;
-            }
-        }
+        engine.download_file(bucket, file, target, conflict);
+        return Ok((1, Vec::new()));
     }
-    if queued == 0 && !problems.is_empty() {
-        let all: Vec<String> = problems.iter().map(ToString::to_string).collect();
-        return Err(Failure::Local(all.join("; ")));
+    if items.is_empty() {
+        return Ok((0, Vec::new()));
     }
-    Ok((queued, problems))
+    let items = items
+        .into_iter()
+        .map(|item| match item {
+            DownloadItem::File(v) => GroupItem::File(v),
+            DownloadItem::Name(n) => GroupItem::Name(n),
+            DownloadItem::Folder(f) => GroupItem::Folder(f),
+        })
+        .collect();
+    engine.download_group(bucket, base.to_owned(), items, dir.to_path_buf(), conflict);
+    Ok((1, Vec::new()))
 }
 
 /// How many of the local targets of `names` (relative to `base`, under `dir`) exist: a

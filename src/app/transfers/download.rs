@@ -164,17 +164,23 @@ impl App {
             Action::Skip => Some(ConflictPolicy::Skip),
             Action::Overwrite => Some(ConflictPolicy::Overwrite),
             Action::KeepBoth => Some(ConflictPolicy::KeepBoth),
+            Action::SkipSame => Some(ConflictPolicy::SkipSame),
             Action::Submit | Action::Confirm => Some(choice),
             Action::NextChoice | Action::PrevChoice => {
                 let order = [
                     ConflictPolicy::Skip,
                     ConflictPolicy::Overwrite,
                     ConflictPolicy::KeepBoth,
+                    ConflictPolicy::SkipSame,
                 ];
                 let i = order.iter().position(|c| *c == choice).unwrap_or(0);
-                let step = if a == Action::NextChoice { 1 } else { 2 };
+                let step = if a == Action::NextChoice {
+                    1
+                } else {
+                    order.len() - 1
+                };
                 if let Some(TransferModal::Conflict { choice, .. }) = self.top_transfer_modal() {
-                    *choice = order[(i + step) % 3];
+                    *choice = order[(i + step) % order.len()];
                 }
                 None
             }

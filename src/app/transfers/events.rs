@@ -65,6 +65,16 @@ impl App {
                 count,
                 examples,
             } => self.on_existing(req, count, examples, cmds),
+            TransferNote::UploadExists {
+                req,
+                local,
+                bucket,
+                prefix,
+                example,
+            } => {
+                self.transfers.queueing.retain(|r| *r != req);
+                self.ask_upload_conflict(local, bucket, prefix, example);
+            }
         }
     }
 
@@ -74,6 +84,7 @@ impl App {
             return;
         }
         self.on_resume_event(&ev);
+        self.on_group_end(&ev);
         let jobs = &mut self.transfers.jobs;
         match ev {
             // Taken above: it moves the cursor, which needs more than the table.
@@ -148,7 +159,40 @@ impl App {
             }
             TransferEvent::Cancelled { id } => set_state(jobs, id, JobState::Cancelled),
             TransferEvent::Paused { id } => set_state(jobs, id, JobState::Paused),
+            TransferEvent::GroupProgressed { id, status } => {
+                if let Some(j) = jobs.get_mut(&id) {
+                    j.bytes_done = status.bytes_done;
+                    j.bytes_total = status.bytes_total;
+                    j.bytes_per_sec = status.bytes_per_sec;
+                    j.group = Some(status);
+                }
+                if self.transfers.expanded.contains(&id) {
+                    // Its file rows come and go: keep the cursor on a row.
+                    let len = self.transfers.rows().len();
+                    let c = &mut self.transfers.cursor;
+                    c.selected = c.selected.min(len.saturating_sub(1));
+                }
+            }
         }
+    }
+
+    /// A job of many files ended: its summary as a notification.
+    fn on_group_end(&mut self, ev: &TransferEvent) {
+        let id = match ev {
+            TransferEvent::Finished { id, .. } | TransferEvent::Failed { id, .. } => *id,
+            _ => return,
+        };
+        let Some(job) = self.transfers.jobs.get(&id) else {
+            return;
+        };
+        let Some(g) = &job.group else { return };
+        let level = if g.failed > 0 {
+            Level::Warn
+        } else {
+            Level::Info
+        };
+        let text = format!("{} {}: {}", job.id, job.source, super::summary(g));
+        self.notify(level, text);
     }
 
     /// A new row, or a job queued again (retry, resume): it takes the cursor, so that the
@@ -159,9 +203,8 @@ impl App {
             let sources = &mut self.transfers.upload_sources;
             sources.insert(job.destination.clone(), job.source.clone());
         }
-        let jobs = &mut self.transfers.jobs;
-        jobs.insert(id, job);
-        if let Some(row) = jobs.keys().position(|k| *k == id) {
+        self.transfers.jobs.insert(id, job);
+        if let Some(row) = self.transfers.row_of(id) {
             let page = self.list_height().saturating_sub(2) / 2;
             self.transfers.cursor.select(row, page);
         }

@@ -7,8 +7,11 @@ pub mod complete;
 mod download;
 mod events;
 mod prompt;
+mod quit;
 mod route;
+pub mod rows;
 mod unfinished;
+mod upload;
 mod view;
 
 use std::collections::BTreeMap;
@@ -16,6 +19,7 @@ use std::collections::BTreeMap;
 use tui_input::Input;
 
 pub use complete::{Completion, complete, dir_to_list};
+pub use rows::Row;
 
 use crate::app::BucketRef;
 use crate::app::panes::Cursor;
@@ -120,6 +124,28 @@ pub enum TransferModal {
         file_id: String,
         file_name: String,
     },
+    /// Quitting while transfers run: what stops and what is kept, asked first.
+    ConfirmQuit {
+        message: String,
+    },
+    /// Cancel every job not yet finished, asked first.
+    CancelAll {
+        message: String,
+    },
+    /// A folder upload whose destination holds names already: a new version of each, or
+    /// skip the files that hold the same bytes; `choice` is highlighted.
+    UploadConflict(Box<UploadConflict>),
+}
+
+/// The question before a folder upload into names that exist.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UploadConflict {
+    pub choice: ConflictPolicy,
+    pub local: std::path::PathBuf,
+    pub bucket: transfer::BucketRef,
+    pub prefix: String,
+    /// One of the names there.
+    pub example: String,
 }
 
 impl TransferModal {
@@ -132,6 +158,9 @@ impl TransferModal {
                 Scope::ConfirmCancel
             }
             TransferModal::Unfinished => Scope::Unfinished,
+            TransferModal::ConfirmQuit { .. } => Scope::ConfirmQuit,
+            TransferModal::CancelAll { .. } => Scope::ConfirmCancel,
+            TransferModal::UploadConflict(_) => Scope::Conflict,
         }
     }
 }
@@ -193,6 +222,10 @@ pub struct TransfersState {
     pub(crate) resuming: Option<(RequestId, String)>,
     /// The existing-files answer kept for the session ("don't ask again").
     pub conflict_default: Option<ConflictPolicy>,
+    /// Jobs of many files shown with their files (running ones, then failures).
+    pub expanded: std::collections::BTreeSet<JobId>,
+    /// The engine's limits, files at once and parts at once (from the configuration).
+    pub limits: Option<(usize, usize)>,
 }
 
 /// How a job names a remote file: `b2://bucket/name`.
@@ -218,6 +251,8 @@ pub struct Totals {
     pub bytes_total: u64,
     /// Sum of the running jobs' speeds.
     pub bytes_per_sec: u64,
+    /// Files of the jobs of many files: settled (copied, skipped, failed) and found.
+    pub group_files: (u64, u64),
 }
 
 impl Totals {
@@ -230,6 +265,36 @@ impl Totals {
     pub fn is_active(&self) -> bool {
         self.queued + self.running > 0
     }
+}
+
+/// A job of many files in one line: `4,998 copied · 2 skipped · 0 failed · 320 MB in 41s`.
+pub fn summary(g: &transfer::GroupStatus) -> String {
+    let secs = g.elapsed_ms.div_ceil(1000);
+    let time = match secs {
+        s if s < 60 => format!("{s}s"),
+        s if s < 3600 => format!("{}m{:02}s", s / 60, s % 60),
+        s => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
+    };
+    format!(
+        "{} copied · {} skipped · {} failed · {} in {time}",
+        count(g.done),
+        count(g.skipped),
+        count(g.failed),
+        humansize::format_size(g.bytes_copied, humansize::DECIMAL)
+    )
+}
+
+/// A count with thousands separators: `12,000`.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Whole percent of `done` in `total` (0 for an unknown total).
@@ -266,6 +331,10 @@ impl TransfersState {
             ..Totals::default()
         };
         for j in self.jobs.values() {
+            if let Some(g) = &j.group {
+                t.group_files.0 += g.settled();
+                t.group_files.1 += g.found;
+            }
             let counted = match &j.state {
                 JobState::Queued => {
                     t.queued += 1;
@@ -306,9 +375,10 @@ impl TransfersState {
         t
     }
 
-    /// The job under the cursor.
+    /// The job under the cursor (for a file row, the job it belongs to).
     pub fn selected(&self) -> Option<&JobSnapshot> {
-        self.jobs.values().nth(self.cursor.selected)
+        let row = self.rows().get(self.cursor.selected).copied()?;
+        self.jobs.get(&row.job())
     }
 
     /// True for uploads.

@@ -67,6 +67,8 @@ impl App {
             return;
         };
         match (top, action) {
+            (TransferModal::ConfirmQuit { .. }, a) => self.on_confirm_all(true, a, cmds),
+            (TransferModal::CancelAll { .. }, a) => self.on_confirm_all(false, a, cmds),
             (TransferModal::Unfinished, Action::Close | Action::Quit) => {
                 self.modals.pop();
                 self.transfers.unfinished = None;
@@ -75,6 +77,7 @@ impl App {
                 self.modals.pop();
                 self.transfers.plan = None;
             }
+            (TransferModal::UploadConflict(q), a) => self.on_upload_conflict(*q, a, cmds),
             (TransferModal::Conflict { choice, .. }, a) => {
                 self.on_conflict_action(choice, a, cmds);
             }

@@ -11,7 +11,7 @@ impl App {
     /// An action in the transfers view (no modal open).
     pub(crate) fn on_transfers_action(&mut self, action: Action, cmds: &mut Effects) {
         let page = self.list_height().saturating_sub(2) / 2;
-        let len = self.transfers.jobs.len();
+        let len = self.transfers.rows().len();
         match action {
             Action::MoveUp => self.transfers.cursor.apply(Motion::Up, len, page),
             Action::MoveDown => self.transfers.cursor.apply(Motion::Down, len, page),
@@ -51,6 +51,11 @@ impl App {
                 }
             }
             Action::ClearFinished => {
+                let jobs = &self.transfers.jobs;
+                self.transfers.expanded.retain(|id| {
+                    jobs.get(id)
+                        .is_some_and(|j| !j.state.is_final() || j.state == JobState::Paused)
+                });
                 self.transfers.jobs.retain(|_, j| {
                     !matches!(
                         j.state,
@@ -64,6 +69,20 @@ impl App {
                 cmds.push(cmd(TransferCommand::ClearFinished));
             }
             Action::ShowUnfinished => self.show_unfinished(cmds),
+            // Enter shows or hides a folder job's files; a single file has none.
+            Action::Open if !self.transfers.toggle_expanded() => {
+                self.notify(Level::Info, "Only folder jobs have files to show");
+            }
+            Action::CancelAll => self.ask_cancel_all(),
+            Action::PauseAll => self.pause_or_resume_all(cmds),
+            Action::RetryAll => {
+                let failed = self.transfers.totals().failed;
+                if failed == 0 {
+                    self.notify(Level::Info, "Nothing failed");
+                } else {
+                    cmds.push(cmd(TransferCommand::RetryAll));
+                }
+            }
             _ => {}
         }
     }
@@ -91,12 +110,36 @@ impl App {
                 .values()
                 .any(|j| finished(&j.state))
                 .then_some(None),
+            Action::Open => self
+                .transfers
+                .selected()
+                .filter(|j| j.group.is_some())
+                .map(|j| {
+                    Some(if self.transfers.expanded.contains(&j.id) {
+                        "hide files"
+                    } else {
+                        "show files"
+                    })
+                }),
+            Action::CancelAll => {
+                let t = self.transfers.totals();
+                (t.is_active() || t.paused > 0).then_some(None)
+            }
+            Action::PauseAll => {
+                let t = self.transfers.totals();
+                if t.is_active() {
+                    Some(Some("pause all"))
+                } else {
+                    (t.paused > 0).then_some(Some("resume all"))
+                }
+            }
+            Action::RetryAll => (self.transfers.totals().failed > 0).then_some(None),
             _ => Some(None),
         }
     }
 
     fn clamp_job_cursor(&mut self) {
-        let len = self.transfers.jobs.len();
+        let len = self.transfers.rows().len();
         let c = &mut self.transfers.cursor;
         c.selected = c.selected.min(len.saturating_sub(1));
     }

@@ -65,6 +65,8 @@ pub struct Config {
     pub profiles: BTreeMap<String, Profile>,
     /// `[usage]`.
     pub usage: crate::config::UsageConfig,
+    /// `[transfers]`.
+    pub transfers: crate::config::TransferSettings,
 }
 
 impl Config {
@@ -205,6 +207,16 @@ struct RawFile {
     profiles: BTreeMap<String, Spanned<RawProfile>>,
     #[serde(default)]
     usage: crate::config::usage::RawUsage,
+    #[serde(default)]
+    transfers: RawTransfers,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTransfers {
+    files: Option<Spanned<i64>>,
+    parts: Option<Spanned<i64>>,
+    skip_same_uploads: Option<bool>,
 }
 
 #[derive(Default, Deserialize)]
@@ -285,11 +297,18 @@ pub fn parse(text: &str) -> Result<Config, ParseError> {
         }
     };
 
+    let transfers = crate::config::transfer_settings(
+        raw.transfers.files.map(|v| (v.span(), v.into_inner())),
+        raw.transfers.parts.map(|v| (v.span(), v.into_inner())),
+        raw.transfers.skip_same_uploads,
+    )
+    .map_err(|(span, msg)| at(&span, msg))?;
     Ok(Config {
         default_profile,
         utc,
         profiles,
         usage,
+        transfers,
     })
 }
 

@@ -105,6 +105,8 @@ pub struct Setup {
     pub resolved: Resolved,
     /// `[ui] times = "utc"`.
     pub utc: bool,
+    /// `[transfers]`.
+    pub transfers: crate::config::TransferSettings,
     /// The config file's profile names, sorted.
     pub profiles: Vec<String>,
     /// `[usage]`.
@@ -157,6 +159,7 @@ pub fn resolve_in(env: &Environment, req: &Request) -> Result<Setup> {
     Ok(Setup {
         resolved,
         utc: loaded.config.utc,
+        transfers: loaded.config.transfers,
         profiles: loaded.config.profile_names(),
         usage: loaded.config.usage,
         warnings,

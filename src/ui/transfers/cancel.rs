@@ -53,6 +53,27 @@ pub(super) fn render_cancel_unfinished(app: &App, file_name: &str, frame: &mut F
     render_dialog(app, " Unfinished large file ", lines, frame);
 }
 
+/// A question about every transfer (quit, cancel all): `message` wrapped, then the keys.
+pub(super) fn render_all(app: &App, title: &str, message: &str, keys: &str, frame: &mut Frame) {
+    const WIDTH: u16 = 76;
+    let text = sanitize(message).into_owned();
+    // Inner width, less a margin for words that do not break evenly.
+    let per_line = usize::from(WIDTH - 4);
+    let wrapped = text.chars().count().div_ceil(per_line) + 1;
+    let lines = vec![
+        Line::from(text),
+        Line::default(),
+        Line::from(keys.to_owned()),
+    ];
+    let height = u16::try_from(wrapped + 4).unwrap_or(10);
+    let area = dialog::centered(frame.area(), WIDTH, height);
+    let block = dialog::block(title, app.theme.title, app.theme.modal_border);
+    let body = Paragraph::new(lines)
+        .wrap(ratatui::widgets::Wrap { trim: true })
+        .block(block);
+    dialog::show(frame, area, body);
+}
+
 fn render_dialog(app: &App, title: &str, lines: Vec<Line<'static>>, frame: &mut Frame) {
     let height = u16::try_from(lines.len()).unwrap_or(8) + 2;
     let area = dialog::centered(frame.area(), 76, height);

@@ -1,5 +1,6 @@
-//! Draws a download's existing-files question: skip, overwrite or keep both, asked once
-//! for the whole batch.
+//! Draws the existing-files questions: a download's (skip, overwrite, keep both or skip
+//! if same, asked once for the whole batch) and a folder upload's into names that exist
+//! (a new version of each, or skip if same).
 
 use ratatui::Frame;
 use ratatui::style::Style;
@@ -7,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::app::App;
+use crate::app::transfers::UploadConflict;
 use crate::ui::format::sanitize;
 use crate::ui::widgets::dialog;
 use crate::worker::transfer::ConflictPolicy;
@@ -55,6 +57,8 @@ pub(super) fn render_conflict(
             button(ConflictPolicy::Overwrite, " o overwrite "),
             Span::raw("   "),
             button(ConflictPolicy::KeepBoth, " b keep both "),
+            Span::raw("   "),
+            button(ConflictPolicy::SkipSame, " m skip if same "),
         ]),
         Line::default(),
         Line::from(Span::styled(
@@ -66,6 +70,51 @@ pub(super) fn render_conflict(
         )),
     ];
     let area = dialog::centered(frame.area(), 76, 9);
+    let block = dialog::block_with_keys(
+        " Existing files ",
+        " ⏎ choose  Esc cancel ",
+        t.title,
+        t.modal_border,
+    );
+    dialog::show(frame, area, Paragraph::new(lines).block(block));
+}
+
+/// The question before a folder upload into names that exist.
+pub(super) fn render_upload_conflict(app: &App, q: &UploadConflict, frame: &mut Frame) {
+    let t = &app.theme;
+    let button = |c: ConflictPolicy, text: &'static str| {
+        let style = if c == q.choice {
+            t.selected
+        } else {
+            Style::new()
+        };
+        Span::styled(text, style)
+    };
+    let lines = vec![
+        Line::from(format!(
+            "Upload {} into b2://{}/{}",
+            sanitize(&q.local.display().to_string()),
+            sanitize(&q.bucket.name),
+            sanitize(&q.prefix)
+        )),
+        Line::from(Span::styled(
+            format!("Names there already, e.g. {}", sanitize(&q.example)),
+            t.warn,
+        )),
+        Line::from(Span::styled(
+            "When a file of the folder is there already:",
+            t.footer_desc,
+        )),
+        Line::from(vec![
+            button(
+                ConflictPolicy::SkipSame,
+                " m skip if same (size and SHA-1) ",
+            ),
+            Span::raw("   "),
+            button(ConflictPolicy::Overwrite, " o upload a new version "),
+        ]),
+    ];
+    let area = dialog::centered(frame.area(), 76, 7);
     let block = dialog::block_with_keys(
         " Existing files ",
         " ⏎ choose  Esc cancel ",

@@ -3,6 +3,7 @@
 
 mod cancel;
 mod download;
+mod group;
 mod prompt;
 mod unfinished;
 mod view;
@@ -38,5 +39,20 @@ pub fn render_modal(app: &App, modal: &TransferModal, frame: &mut Frame) {
             cancel::render_cancel_unfinished(app, file_name, frame);
         }
         TransferModal::Unfinished => unfinished::render_unfinished(app, frame),
+        TransferModal::ConfirmQuit { message } => cancel::render_all(
+            app,
+            " Quit with transfers running? ",
+            message,
+            "y/⏎  quit, stopping them     Esc  keep running",
+            frame,
+        ),
+        TransferModal::UploadConflict(q) => download::render_upload_conflict(app, q, frame),
+        TransferModal::CancelAll { message } => cancel::render_all(
+            app,
+            " Cancel all transfers ",
+            message,
+            "d  cancel them all     Esc  keep them",
+            frame,
+        ),
     }
 }

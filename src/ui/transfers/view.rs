@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 
 use crate::app::App;
-use crate::app::transfers::{eta_is_meaningful, eta_secs, percent};
+use crate::app::transfers::{Row, count, eta_is_meaningful, eta_secs, percent};
 use crate::ui::format::{fit, sanitize, size};
 use crate::ui::pane_block;
 use crate::worker::transfer::{JobKind, JobSnapshot, JobState, RetryWait, SkipReason};
@@ -102,7 +102,7 @@ pub fn summary_spans(app: &App) -> Vec<Span<'static>> {
     vec![Span::styled(text, app.theme.info)]
 }
 
-fn state_style(app: &App, s: &JobState) -> Style {
+pub(super) fn state_style(app: &App, s: &JobState) -> Style {
     let t = &app.theme;
     match s {
         JobState::Failed { .. } => t.error,
@@ -123,6 +123,10 @@ fn job_item(app: &App, j: &JobSnapshot, width: usize) -> ListItem<'static> {
         Span::styled(" → ", app.theme.footer_desc),
         Span::raw(sanitize(&j.destination).into_owned()),
     ]);
+    if let Some(g) = &j.group {
+        let second = super::group::group_line(app, j, g, width);
+        return ListItem::new(vec![first, second]);
+    }
     let total = if j.bytes_total == 0 && j.state != JobState::Done {
         "?".to_owned()
     } else {
@@ -215,6 +219,9 @@ fn skip_text(reason: &SkipReason) -> String {
 fn totals_lines(app: &App) -> Vec<Line<'static>> {
     let t = app.transfers.totals();
     let mut parts = vec![format!("{} jobs", t.jobs)];
+    if let Some((files, parts_at_once)) = app.transfers.limits {
+        parts.insert(0, format!("{files} files · {parts_at_once} parts at once"));
+    }
     for (n, word) in [
         (t.running, "running"),
         (t.retrying, "retrying"),
@@ -235,11 +242,15 @@ fn totals_lines(app: &App) -> Vec<Line<'static>> {
             app.theme.header,
         )),
         Line::from(format!(
-            " {} / {}  {}%  {}",
+            " {} / {}  {}%  {}{}",
             size(t.bytes_done),
             size(t.bytes_total),
             t.percent(),
-            speed(t.bytes_per_sec)
+            speed(t.bytes_per_sec),
+            match t.group_files {
+                (_, 0) => String::new(),
+                (settled, found) => format!("  {} / {} files", count(settled), count(found)),
+            }
         )),
     ]
 }
@@ -261,11 +272,22 @@ pub fn render_view(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     let width = usize::from(list.width);
+    let jobs = &app.transfers.jobs;
     let items: Vec<ListItem> = app
         .transfers
-        .jobs
-        .values()
-        .map(|j| job_item(app, j, width))
+        .rows()
+        .into_iter()
+        .filter_map(|row| {
+            let j = jobs.get(&row.job())?;
+            let g = j.group.as_deref();
+            Some(match (row, g) {
+                (Row::Job(_), _) => job_item(app, j, width),
+                (Row::Running(_, i), Some(g)) => super::group::running_item(app, g, i, width),
+                (Row::Failure(_, i), Some(g)) => super::group::failure_item(app, g, i, width),
+                (Row::MoreFailures(_), Some(g)) => super::group::more_item(app, g),
+                (_, None) => ListItem::new(Line::default()),
+            })
+        })
         .collect();
     let mut state = ListState::default().with_selected(Some(app.transfers.cursor.selected));
     let widget = List::new(items)

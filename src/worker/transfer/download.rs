@@ -37,6 +37,11 @@ pub(super) async fn run(
     if conflict == ConflictPolicy::Skip && tokio::fs::symlink_metadata(local).await.is_ok() {
         return Ok(Outcome::Skipped(SkipReason::Exists(local.to_path_buf())));
     }
+    if conflict == ConflictPolicy::SkipSame
+        && super::same::local_matches(local, size, version.expected_sha1()).await?
+    {
+        return Ok(Outcome::Skipped(SkipReason::Same));
+    }
     if tokio::fs::metadata(local).await.is_ok_and(|m| m.is_dir()) {
         return Err(TransferError::Invalid(format!(
             "{} is a folder",
@@ -48,13 +53,12 @@ pub(super) async fn run(
             .await
             .map_err(TransferError::io(format!("creating {}", parent.display())))?;
     }
-    let dest = local.to_path_buf();
-    let (temp, handle) = io::blocking(move || TempFile::create(&dest))
-        .await
-        .map_err(TransferError::io(format!(
-            "creating a file beside {}",
-            local.display()
-        )))?;
+    // Made here rather than on the blocking pool: a job stopped meanwhile must not leave a
+    // temporary file made after it stopped (dropping it removes it at once).
+    let (temp, handle) = TempFile::create(local).map_err(TransferError::io(format!(
+        "creating a file beside {}",
+        local.display()
+    )))?;
     let handle = Arc::new(handle);
     let expected = version.expected_sha1().map(str::to_ascii_lowercase);
     let hashing = expected.is_some();
@@ -109,7 +113,7 @@ pub(super) async fn run(
     .map_err(TransferError::io(what))?;
     if target != local {
         ctx.engine
-            .set_destination(ctx.id, target.display().to_string());
+            .set_destination(ctx, target.display().to_string());
     }
     Ok(Outcome::Done {
         bytes: size,

@@ -11,11 +11,12 @@ use std::time::{Duration, Instant};
 use tokio::sync::{Semaphore, mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
+use super::group::Group;
 use super::jobs::{
     BucketRef, CancelMode, JobId, JobSnapshot, JobSpec, JobState, RetryWait, SkipReason,
-    TransferEvent, TransferOptions,
+    TransferError, TransferEvent, TransferOptions,
 };
-use super::{download, lock, upload};
+use super::{download, lock, same, upload};
 use crate::b2::retry::{self, RetryObserver, Retrying};
 use crate::b2::{B2Client, BucketId, FileId, RetryPolicy, UploadUrl};
 use crate::worker::Failure;
@@ -69,6 +70,8 @@ pub(super) struct JobEntry {
     pub(super) progress: Arc<Progress>,
     pub(super) state: watch::Sender<JobState>,
     pub(super) control: Option<(CancellationToken, Arc<Mutex<Option<Stop>>>)>,
+    /// The files of a job of many files.
+    pub(super) group: Option<Arc<Group>>,
 }
 
 pub(super) struct Engine {
@@ -86,6 +89,16 @@ pub(super) struct Engine {
 
 impl JobEntry {
     pub(super) fn current_snapshot(&self) -> JobSnapshot {
+        if let Some(group) = &self.group {
+            let status = group.status();
+            return JobSnapshot {
+                bytes_done: status.bytes_done,
+                bytes_total: status.bytes_total,
+                bytes_per_sec: status.bytes_per_sec,
+                group: Some(Box::new(status)),
+                ..self.snapshot.clone()
+            };
+        }
         JobSnapshot {
             bytes_done: self.progress.done.load(Ordering::Relaxed),
             bytes_total: self.progress.total.load(Ordering::Relaxed),
@@ -104,6 +117,9 @@ pub(super) struct JobCtx {
     pub(super) progress: Arc<Progress>,
     /// The unfinished large file of an upload, so that a cancel can drop it.
     pub(super) large_file: Mutex<Option<FileId>>,
+    /// One file of a job of many files: its hashing, retries and destination are the
+    /// job's status, not events of their own.
+    pub(super) quiet: bool,
 }
 
 impl Engine {
@@ -125,6 +141,7 @@ impl Engine {
             engine: Arc::clone(&self),
             progress: Arc::clone(&progress),
             large_file: Mutex::new(None),
+            quiet: false,
         };
         let result = match permit {
             None => None,
@@ -137,21 +154,7 @@ impl Engine {
                     self.events.clone(),
                 ));
                 let observer = retry_observer(id, Arc::clone(&progress), self.events.clone());
-                let work = retry::observed(observer, async {
-                    match &spec {
-                        JobSpec::Upload {
-                            local,
-                            bucket,
-                            file_name,
-                        } => upload::run(&ctx, local, bucket, file_name).await,
-                        JobSpec::Download {
-                            bucket,
-                            file,
-                            local,
-                            conflict,
-                        } => download::run(&ctx, bucket, file, local, *conflict).await,
-                    }
-                });
+                let work = retry::observed(observer, self.work(&ctx, &spec));
                 let result = tokio::select! {
                     r = work => Some(r),
                     () = token.cancelled() => None,
@@ -192,10 +195,44 @@ impl Engine {
         self.settle(id, final_state);
     }
 
+    /// The transfer of one file, as `spec` says (not a job of many files).
+    pub(super) async fn work(
+        &self,
+        ctx: &JobCtx,
+        spec: &JobSpec,
+    ) -> Result<Outcome, TransferError> {
+        match spec {
+            JobSpec::Upload {
+                local,
+                bucket,
+                file_name,
+            } => {
+                if self.options.skip_same_uploads && !ctx.quiet {
+                    let existing = same::remote_sum(&self.client, bucket, file_name).await?;
+                    if let Some((size, sha1)) = existing
+                        && same::local_matches(local, size, sha1.as_deref()).await?
+                    {
+                        return Ok(Outcome::Skipped(SkipReason::Same));
+                    }
+                }
+                upload::run(ctx, local, bucket, file_name).await
+            }
+            JobSpec::Download {
+                bucket,
+                file,
+                local,
+                conflict,
+            } => download::run(ctx, bucket, file, local, *conflict).await,
+            JobSpec::Group(_) => Err(TransferError::Invalid(
+                "a job of many files is not one file".into(),
+            )),
+        }
+    }
+
     /// `b2_cancel_large_file` after a cancel: the parts are not needed any more. When B2
     /// refuses, the job fails with the reason, so that the user learns the unfinished file
     /// (and its parts) is still there.
-    async fn cancel_large_file(&self, file_id: &FileId) -> JobState {
+    pub(super) async fn cancel_large_file(&self, file_id: &FileId) -> JobState {
         match self.client.cancel_large_file(file_id).await {
             Ok(_) => JobState::Cancelled,
             Err(e) => JobState::Failed {
@@ -212,9 +249,14 @@ impl Engine {
         self.settle(id, JobState::Skipped { reason });
     }
 
-    /// Records and reports that the upload `id` goes as a large file.
-    pub(super) fn mark_large_file(&self, id: JobId) {
+    /// Records and reports that the upload `id` goes as a large file (for a job of many
+    /// files: one of its files does, so that a cancel offers to keep its parts).
+    pub(super) fn mark_large_file(&self, ctx: &JobCtx) {
+        let id = ctx.id;
         if let Some(job) = lock(&self.jobs).get_mut(&id) {
+            if ctx.quiet && job.snapshot.large_file {
+                return;
+            }
             job.snapshot.large_file = true;
         }
         let _ = self.events.send(TransferEvent::LargeFileStarted { id });
@@ -222,7 +264,11 @@ impl Engine {
 
     /// Records and reports where a job's bytes went, when not where it was asked to
     /// write them (a download kept beside an existing file as `name (1).ext`).
-    pub(super) fn set_destination(&self, id: JobId, destination: String) {
+    pub(super) fn set_destination(&self, ctx: &JobCtx, destination: String) {
+        if ctx.quiet {
+            return;
+        }
+        let id = ctx.id;
         if let Some(job) = lock(&self.jobs).get_mut(&id) {
             job.snapshot.destination.clone_from(&destination);
         }
@@ -233,10 +279,14 @@ impl Engine {
 
     /// The whole-file SHA-1 of the upload `id` is being computed: reports `Hashing` from 0
     /// now, then from the progress ticker.
-    pub(super) fn start_hashing(&self, id: JobId, p: &Progress) {
+    pub(super) fn start_hashing(&self, ctx: &JobCtx) {
+        let (id, p) = (ctx.id, &ctx.progress);
         let mut hashing = lock(&p.hashing);
         *hashing = true;
         p.hashed.store(0, Ordering::Relaxed);
+        if ctx.quiet {
+            return;
+        }
         let _ = self.events.send(TransferEvent::Hashing {
             id,
             bytes_hashed: 0,
@@ -245,9 +295,10 @@ impl Engine {
     }
 
     /// The SHA-1 is known (or hashing stopped): a last `Hashing` with every byte hashed.
-    pub(super) fn end_hashing(&self, id: JobId, p: &Progress) {
+    pub(super) fn end_hashing(&self, ctx: &JobCtx) {
+        let (id, p) = (ctx.id, &ctx.progress);
         let mut hashing = lock(&p.hashing);
-        if !std::mem::replace(&mut *hashing, false) {
+        if !std::mem::replace(&mut *hashing, false) || ctx.quiet {
             return;
         }
         let total = p.total.load(Ordering::Relaxed);
@@ -365,13 +416,13 @@ const SPEED_WINDOW: Duration = Duration::from_secs(3);
 
 /// Bytes moved over the last [`SPEED_WINDOW`], from samples of the job's count.
 #[derive(Debug, Default)]
-struct Speed {
+pub(super) struct Speed {
     samples: VecDeque<(Instant, u64)>,
 }
 
 impl Speed {
     /// Adds a sample; returns bytes per second over the window (0 until two samples).
-    fn sample(&mut self, now: Instant, done: u64) -> u64 {
+    pub(super) fn sample(&mut self, now: Instant, done: u64) -> u64 {
         self.samples.push_back((now, done));
         while self.samples.len() > 2
             && self

@@ -61,6 +61,9 @@ pub enum SkipReason {
     UnsafeName(super::paths::UnsafeName),
     /// The local path cannot become a B2 name (not UTF-8, odd components).
     NoRemoteName(String),
+    /// The conflict policy `SkipSame` found the other side already holding the same bytes:
+    /// same size and SHA-1.
+    Same,
 }
 
 impl std::fmt::Display for SkipReason {
@@ -69,6 +72,7 @@ impl std::fmt::Display for SkipReason {
             Self::Exists(path) => write!(f, "{} exists", path.display()),
             Self::UnsafeName(why) => write!(f, "unsafe name: {why}"),
             Self::NoRemoteName(why) => f.write_str(why),
+            Self::Same => f.write_str("already there (same size and SHA-1)"),
         }
     }
 }
@@ -83,6 +87,10 @@ pub enum ConflictPolicy {
     Overwrite,
     /// Write beside it as `name (1).ext`.
     KeepBoth,
+    /// Leave the other side alone when it holds the same bytes (same size and SHA-1: the
+    /// local file's against `contentSha1`, or `large_file_sha1` for large files; a remote
+    /// file with neither is never the same); transfer it otherwise, replacing it.
+    SkipSame,
 }
 
 /// How a cancelled upload leaves B2.
@@ -134,6 +142,8 @@ pub enum JobSpec {
         local: PathBuf,
         conflict: ConflictPolicy,
     },
+    /// Many files as one job: a folder, a marked set or search results.
+    Group(Box<super::group::GroupSpec>),
 }
 
 impl JobSpec {
@@ -141,6 +151,7 @@ impl JobSpec {
         match self {
             Self::Upload { .. } => JobKind::Upload,
             Self::Download { .. } => JobKind::Download,
+            Self::Group(g) => g.kind(),
         }
     }
 
@@ -164,6 +175,7 @@ impl JobSpec {
                 format!("b2://{}/{}", bucket.name, file.name()),
                 local.display().to_string(),
             ),
+            Self::Group(g) => g.labels(),
         }
     }
 }
@@ -191,6 +203,8 @@ pub struct JobSnapshot {
     /// The wait before the next try while a running job retries a failed call; cleared
     /// by the next byte moved or the next state.
     pub retry: Option<Box<RetryWait>>,
+    /// A job of many files: where it stands, file by file in aggregate.
+    pub group: Option<Box<super::group::GroupStatus>>,
 }
 
 /// A job waiting to try a call again after a failure that may go away by itself (429, 5xx,
@@ -300,6 +314,12 @@ pub enum TransferEvent {
     Paused {
         id: JobId,
     },
+    /// A job of many files moved on: counts, bytes, the files running and the failures.
+    /// Throttled like `Progressed`, and once more before the final event.
+    GroupProgressed {
+        id: JobId,
+        status: Box<super::group::GroupStatus>,
+    },
 }
 
 /// Limits and sizes. The defaults suit real B2.
@@ -319,17 +339,33 @@ pub struct TransferOptions {
     /// Tries per upload, part or range (at least the client's `max_attempts`): data
     /// transfers see more transient failures than JSON calls.
     pub transfer_attempts: u32,
+    /// Single uploads (and the per-file folder upload) leave a remote file alone when it
+    /// already holds the same bytes (same size and SHA-1).
+    pub skip_same_uploads: bool,
+}
+
+impl TransferOptions {
+    /// The defaults with the config file's `[transfers]` limits.
+    pub fn from_settings(s: &crate::config::TransferSettings) -> Self {
+        Self {
+            file_concurrency: s.files,
+            part_concurrency: s.parts,
+            skip_same_uploads: s.skip_same_uploads,
+            ..Self::default()
+        }
+    }
 }
 
 impl Default for TransferOptions {
     fn default() -> Self {
         Self {
-            file_concurrency: 4,
-            part_concurrency: 4,
+            file_concurrency: crate::config::DEFAULT_TRANSFER_FILES,
+            part_concurrency: crate::config::DEFAULT_TRANSFER_PARTS,
             large_file_cutoff: 200_000_000,
             part_size: None,
             parallel_download_cutoff: 200_000_000,
             transfer_attempts: 10,
+            skip_same_uploads: false,
         }
     }
 }

@@ -61,7 +61,7 @@ pub(super) async fn run(
     let engine = &ctx.engine;
     let part_size = engine.part_size(size);
     if size > engine.options.large_file_cutoff && size > part_size {
-        engine.mark_large_file(ctx.id);
+        engine.mark_large_file(ctx);
         let file = LocalFile {
             file,
             size,
@@ -172,9 +172,9 @@ async fn upload_large(
     let client = &engine.client;
     let size = local.size;
     let file = Arc::clone(&local.file);
-    engine.start_hashing(ctx.id, &ctx.progress);
+    engine.start_hashing(ctx);
     let whole_sha1 = io::sha1_counting(file, size, Arc::clone(&ctx.progress.hashed)).await;
-    engine.end_hashing(ctx.id, &ctx.progress);
+    engine.end_hashing(ctx);
     let whole_sha1 = whole_sha1.map_err(TransferError::io(format!(
         "reading {}",
         local.path.display()
