@@ -63,9 +63,11 @@ def read_until(fd, needle, limit=60.0):
     return seen
 
 
-def drain(fd, quiet):
-    """Reads until nothing arrives for `quiet` seconds."""
-    while select.select([fd], [], [], quiet)[0]:
+def drain(fd, quiet, limit=1.0):
+    """Reads until nothing arrives for `quiet` seconds (at most `limit` seconds: a spinner
+    redraws on its own)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and select.select([fd], [], [], quiet)[0]:
         os.read(fd, 65536)
 
 
