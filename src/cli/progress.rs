@@ -1,23 +1,14 @@
 //! What `cp` says about a copy, as pure functions of numbers: sizes, counts, durations, the
 //! moving-average speed, the ETA, the progress line and the closing summary. No I/O here.
 
-use std::collections::VecDeque;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How far back the speed looks.
 pub const SPEED_WINDOW: Duration = Duration::from_secs(5);
 
 /// `1,998`.
 pub fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
+    crate::ui::format::count(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
 /// Binary units with one decimal, as `ls -h` and rclone show them: `512 B`, `1.0 KiB`,
@@ -58,48 +49,6 @@ pub fn eta(d: Duration) -> String {
         format!("{}:{:02}", s / 60, s % 60)
     } else {
         format!("{}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60)
-    }
-}
-
-/// Bytes per second over the last [`SPEED_WINDOW`], from samples of a byte count that
-/// mostly grows (a failed try takes its bytes back; that is no negative speed).
-#[derive(Debug, Default)]
-pub struct MovingSpeed {
-    samples: VecDeque<(Instant, u64)>,
-}
-
-impl MovingSpeed {
-    /// Adds a sample taken at `now`.
-    pub fn sample(&mut self, now: Instant, done: u64) {
-        self.samples.push_back((now, done));
-        while self.samples.len() > 2
-            && self
-                .samples
-                .get(1)
-                .is_some_and(|(t, _)| now.duration_since(*t) >= SPEED_WINDOW)
-        {
-            self.samples.pop_front();
-        }
-    }
-
-    /// Bytes per second over the window; 0 until two samples.
-    pub fn per_sec(&self) -> u64 {
-        let (Some(&(t0, d0)), Some(&(t1, d1))) = (self.samples.front(), self.samples.back()) else {
-            return 0;
-        };
-        let dt = t1.duration_since(t0).as_secs_f64();
-        if dt <= 0.0 {
-            return 0;
-        }
-        (d1.saturating_sub(d0) as f64 / dt) as u64
-    }
-
-    /// How long the samples reach back.
-    pub fn span(&self) -> Duration {
-        match (self.samples.front(), self.samples.back()) {
-            (Some((t0, _)), Some((t1, _))) => t1.duration_since(*t0),
-            _ => Duration::ZERO,
-        }
     }
 }
 
@@ -212,27 +161,6 @@ mod tests {
         assert_eq!(duration(Duration::from_secs(3_720)), "1 h 02 min");
         assert_eq!(eta(Duration::from_secs(42)), "0:42");
         assert_eq!(eta(Duration::from_secs(3_723)), "1:02:03");
-    }
-
-    #[test]
-    fn speed_is_a_moving_average() {
-        let t0 = Instant::now();
-        let at = |ms: u64| t0 + Duration::from_millis(ms);
-        let mut s = MovingSpeed::default();
-        assert_eq!(s.per_sec(), 0, "no samples");
-        s.sample(at(0), 0);
-        assert_eq!(s.per_sec(), 0, "one sample says nothing");
-        s.sample(at(1_000), 4_000);
-        s.sample(at(2_000), 8_000);
-        assert_eq!(s.per_sec(), 4_000);
-        assert_eq!(s.span(), Duration::from_secs(2));
-        // A stall: the window moves on and the speed falls to 0.
-        s.sample(at(9_000), 8_000);
-        s.sample(at(15_000), 8_000);
-        assert_eq!(s.per_sec(), 0);
-        // A retry took bytes back: no negative speed.
-        s.sample(at(16_000), 1_000);
-        assert_eq!(s.per_sec(), 0);
     }
 
     #[test]

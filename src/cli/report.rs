@@ -15,7 +15,8 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use super::escape::escape;
-use super::progress::{self, MovingSpeed, Snapshot, Totals};
+use super::progress::{self, Snapshot, Totals};
+use crate::worker::transfer::speed::MovingSpeed;
 use crate::worker::transfer::{
     JobId, JobKind, JobSnapshot, JobState, RetryWait, SkipReason, TransferEngine, TransferEvent,
 };
@@ -136,7 +137,7 @@ impl Reporter {
             engine,
             output,
             bar: bar.clone(),
-            speed: MovingSpeed::default(),
+            speed: MovingSpeed::with_window(progress::SPEED_WINDOW),
             sizes: HashMap::new(),
             hashing: JoinSet::new(),
             hashers: Arc::new(tokio::sync::Semaphore::new(HASHERS)),

@@ -12,6 +12,7 @@ mod jobs;
 pub mod paths;
 mod same;
 mod source;
+pub mod speed;
 mod upload;
 
 use std::collections::{BTreeMap, HashMap};

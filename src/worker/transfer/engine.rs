@@ -3,7 +3,7 @@
 //! large upload), throttled progress with a moving-average speed, the retries a job waits
 //! for, part sizes and the pool of upload URLs.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -16,6 +16,7 @@ use super::jobs::{
     BucketRef, CancelMode, JobId, JobSnapshot, JobSpec, JobState, RetryWait, SkipReason,
     TransferError, TransferEvent, TransferOptions,
 };
+use super::speed::MovingSpeed;
 use super::{download, lock, same, upload};
 use crate::b2::retry::{self, RetryObserver, Retrying};
 use crate::b2::{B2Client, BucketId, FileId, RetryPolicy, UploadUrl};
@@ -382,6 +383,20 @@ impl Engine {
     }
 }
 
+/// What a job shows of a retry of one of its calls: attempt, error, delay, and since when.
+pub(super) fn retry_wait(r: &Retrying<'_>) -> Box<RetryWait> {
+    let since_unix_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    Box::new(RetryWait {
+        attempt: r.attempt,
+        max_attempts: r.max_attempts,
+        error: Failure::from(r.error),
+        delay: r.delay,
+        since_unix_ms,
+    })
+}
+
 /// Tells the job's row about each retry of its calls (`Retrying`), and remembers the wait
 /// until the next byte moves.
 fn retry_observer(
@@ -390,16 +405,7 @@ fn retry_observer(
     events: mpsc::UnboundedSender<TransferEvent>,
 ) -> RetryObserver {
     Arc::new(move |r: &Retrying<'_>| {
-        let since_unix_ms = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-        let retry = Box::new(RetryWait {
-            attempt: r.attempt,
-            max_attempts: r.max_attempts,
-            error: Failure::from(r.error),
-            delay: r.delay,
-            since_unix_ms,
-        });
+        let retry = retry_wait(r);
         let mut slot = lock(&progress.retry);
         let bytes_done = progress.done.load(Ordering::Relaxed);
         *slot = Some((retry.clone(), bytes_done));
@@ -409,39 +415,6 @@ fn retry_observer(
             bytes_done,
         });
     })
-}
-
-/// How far back the speed looks: a moving average over the last seconds.
-const SPEED_WINDOW: Duration = Duration::from_secs(3);
-
-/// Bytes moved over the last [`SPEED_WINDOW`], from samples of the job's count.
-#[derive(Debug, Default)]
-pub(super) struct Speed {
-    samples: VecDeque<(Instant, u64)>,
-}
-
-impl Speed {
-    /// Adds a sample; returns bytes per second over the window (0 until two samples).
-    pub(super) fn sample(&mut self, now: Instant, done: u64) -> u64 {
-        self.samples.push_back((now, done));
-        while self.samples.len() > 2
-            && self
-                .samples
-                .get(1)
-                .is_some_and(|(t, _)| now.duration_since(*t) >= SPEED_WINDOW)
-        {
-            self.samples.pop_front();
-        }
-        let Some(&(first_t, first_done)) = self.samples.front() else {
-            return 0;
-        };
-        let dt = now.duration_since(first_t).as_secs_f64();
-        if dt <= 0.0 {
-            return 0;
-        }
-        // Bytes a failed try took back are not counted as negative speed.
-        (done.saturating_sub(first_done) as f64 / dt) as u64
-    }
 }
 
 /// Sends `Progressed` at most every 100 ms while bytes move (and once a second when only
@@ -456,7 +429,7 @@ async fn report_progress(
     const QUIET: Duration = Duration::from_secs(1);
     let mut interval = tokio::time::interval(TICK);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut speed = Speed::default();
+    let mut speed = MovingSpeed::default();
     let mut last_sent = (Instant::now(), progress.done.load(Ordering::Relaxed), 0u64);
     let mut last_hashed = None;
     loop {
@@ -500,27 +473,5 @@ async fn report_progress(
             }
             last_sent = (now, done, bytes_per_sec);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn speed_is_averaged_over_the_last_seconds() {
-        let t0 = Instant::now();
-        let at = |ms: u64| t0 + Duration::from_millis(ms);
-        let mut speed = Speed::default();
-        assert_eq!(speed.sample(at(0), 0), 0, "one sample says nothing");
-        assert_eq!(speed.sample(at(500), 0), 0);
-        // A burst counts over the whole window so far, not the last tick alone.
-        assert_eq!(speed.sample(at(1_000), 3_000), 3_000);
-        assert_eq!(speed.sample(at(2_000), 3_000), 1_500);
-        // The window moves on: samples older than 3 s fall out, a stall reaches 0.
-        assert_eq!(speed.sample(at(4_000), 6_000), 1_000, "3,000 B since 1 s");
-        assert_eq!(speed.sample(at(8_000), 6_000), 0);
-        // Bytes a failed try took back are no negative speed.
-        assert_eq!(speed.sample(at(8_500), 1_000), 0);
     }
 }

@@ -13,14 +13,15 @@ use tokio::sync::{OwnedSemaphorePermit, mpsc};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use super::engine::{Engine, JobCtx, Outcome, Progress, Speed, Stop};
+use super::engine::{Engine, JobCtx, Outcome, Progress, Stop};
 pub use super::group_types::{
     FileFailure, FileStatus, GroupItem, GroupSpec, GroupStatus, LISTED_FAILURES,
 };
 use super::jobs::{
-    CancelMode, ConflictPolicy, JobId, JobSpec, JobState, RetryWait, SkipReason, TransferEvent,
+    CancelMode, ConflictPolicy, JobId, JobSpec, JobState, SkipReason, TransferEvent,
 };
 use super::source::{self, Cursor, Existing, Found, What};
+use super::speed::MovingSpeed;
 use super::{lock, same};
 use crate::b2::retry::{self, RetryObserver, Retrying};
 use crate::worker::Failure;
@@ -429,16 +430,7 @@ impl FileRun {
 /// status shows it); no event of its own.
 fn quiet_retry_observer(progress: Arc<Progress>) -> RetryObserver {
     Arc::new(move |r: &Retrying<'_>| {
-        let since_unix_ms = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-        let retry = Box::new(RetryWait {
-            attempt: r.attempt,
-            max_attempts: r.max_attempts,
-            error: Failure::from(r.error),
-            delay: r.delay,
-            since_unix_ms,
-        });
+        let retry = super::engine::retry_wait(r);
         let bytes_done = progress.done.load(Ordering::Relaxed);
         *lock(&progress.retry) = Some((retry, bytes_done));
     })
@@ -450,7 +442,7 @@ async fn report_group(id: JobId, group: Arc<Group>, events: mpsc::UnboundedSende
     const TICK: Duration = Duration::from_millis(200);
     let mut interval = tokio::time::interval(TICK);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut speed = Speed::default();
+    let mut speed = MovingSpeed::default();
     let mut last: Option<GroupStatus> = None;
     loop {
         interval.tick().await;
