@@ -288,3 +288,49 @@ pub fn hex_at_end_stream(file: Arc<File>, offset: u64, len: u64, tally: Tally) -
     });
     reqwest::Body::wrap_stream(stream)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn one_read_gives_the_whole_and_part_sha1s() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.bin");
+        let data: Vec<u8> = (0..3 * CHUNK + 12_345)
+            .map(|i| (i * 7 % 251) as u8)
+            .collect();
+        std::fs::write(&path, &data).unwrap();
+        let file = Arc::new(File::open(&path).unwrap());
+        for part_size in [CHUNK as u64 + 3, 700_000, data.len() as u64, 1 << 30] {
+            let hashed = Arc::new(AtomicU64::new(0));
+            let (whole, parts) = sha1_with_parts(
+                Arc::clone(&file),
+                data.len() as u64,
+                part_size,
+                hashed.clone(),
+            )
+            .await
+            .unwrap();
+            assert_eq!(whole, hex::encode(Sha1::digest(&data)), "{part_size}");
+            let expected: Vec<String> = data
+                .chunks(part_size as usize)
+                .map(|c| hex::encode(Sha1::digest(c)))
+                .collect();
+            assert_eq!(parts, expected, "{part_size}");
+            assert_eq!(hashed.load(Ordering::Relaxed), data.len() as u64);
+        }
+        // The first bytes only; a file shorter than announced is an error.
+        let (whole, parts) = sha1_with_parts(Arc::clone(&file), 10, 4, Arc::default())
+            .await
+            .unwrap();
+        assert_eq!(whole, hex::encode(Sha1::digest(&data[..10])));
+        assert_eq!(parts.len(), 3);
+        let too_long = data.len() as u64 + 1;
+        assert!(
+            sha1_with_parts(file, too_long, 1 << 20, Arc::default())
+                .await
+                .is_err()
+        );
+    }
+}
