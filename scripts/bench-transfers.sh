@@ -11,7 +11,8 @@
 #      BENCH_ROUNDS (3: tool order rotates each round, each row keeps a tool's best time)
 #      BENCH_TOOLS ("b2tui rclone b2 limit")  BENCH_NO_BUILD=1 to use the existing release
 #      binary, BENCH_BIN=path to time another b2tui binary (it also serves)
-#      BENCH_KEEP=1 to keep the work folder.
+#      BENCH_BASE_BIN=path adds a "base" column: another b2tui binary's cp on the same
+#      server in the same rounds (before/after a change); BENCH_KEEP=1 keeps the work folder.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +25,8 @@ MIXED=${BENCH_MIXED:-20000}
 TOOLS=${BENCH_TOOLS:-"b2tui rclone b2 limit"}
 BIN=${BENCH_BIN:-${CARGO_TARGET_DIR:-$PWD/target}/release/b2tui}
 LIMIT=$PWD/scripts/bench-limit.py
+BASE_BIN=${BENCH_BASE_BIN:-}
+[ -n "$BASE_BIN" ] && TOOLS="$TOOLS base"
 
 if [ -z "${BENCH_NO_BUILD:-}" ] && [ -z "${BENCH_BIN:-}" ]; then
   cargo build --release --quiet || exit 1
@@ -171,12 +174,14 @@ run() { # run ROW TOOL BYTES CHECK-COMMAND -- COMMAND...
 run_tool() { # run_tool TOOL ROUND: every row of one tool, into fresh names
   local tool=$1 r=$2 set src bytes
   mkdir -p "$WORK/dl/$tool$r"
+  local bin=$BIN
+  [ "$tool" = base ] && bin=$BASE_BIN
   case $tool in
-  b2tui)
-    run up1 b2tui $BIG_BYTES true -- "$BIN" --endpoint "$URL" cp --threads "$THREADS" \
-      "$WORK/big/big.bin" "b2://$BUCKET/b2tui$r/big.bin"
-    run down1 b2tui $BIG_BYTES "cmp $WORK/big/big.bin $WORK/dl/b2tui$r/big.bin" -- \
-      "$BIN" --endpoint "$URL" cp --threads "$THREADS" "b2://$BUCKET/b2tui$r/big.bin" "$WORK/dl/b2tui$r/big.bin"
+  b2tui | base)
+    run up1 $tool $BIG_BYTES true -- "$bin" --endpoint "$URL" cp --threads "$THREADS" \
+      "$WORK/big/big.bin" "b2://$BUCKET/$tool$r/big.bin"
+    run down1 $tool $BIG_BYTES "cmp $WORK/big/big.bin $WORK/dl/$tool$r/big.bin" -- \
+      "$bin" --endpoint "$URL" cp --threads "$THREADS" "b2://$BUCKET/$tool$r/big.bin" "$WORK/dl/$tool$r/big.bin"
     ;;
   rclone)
     R=(rclone --transfers "$THREADS" --checkers "$THREADS" --b2-upload-concurrency "$THREADS"
@@ -205,11 +210,11 @@ run_tool() { # run_tool TOOL ROUND: every row of one tool, into fresh names
     local dest="$WORK/dl/$tool$r/$set" name="$tool$r-$set"
     local check="diff -r $WORK/$set $dest"
     case $tool in
-    b2tui)
-      run up$src b2tui "$bytes" true -- "$BIN" --endpoint "$URL" cp -r --threads "$THREADS" \
+    b2tui | base)
+      run up$src $tool "$bytes" true -- "$bin" --endpoint "$URL" cp -r --threads "$THREADS" \
         "$WORK/$set" "b2://$BUCKET/$name/"
-      run down$src b2tui "$bytes" "$check" -- \
-        "$BIN" --endpoint "$URL" cp -r --threads "$THREADS" "b2://$BUCKET/$name/" "$dest"
+      run down$src $tool "$bytes" "$check" -- \
+        "$bin" --endpoint "$URL" cp -r --threads "$THREADS" "b2://$BUCKET/$name/" "$dest"
       ;;
     rclone)
       run up$src rclone "$bytes" true -- "${R[@]}" copy "$WORK/$set" ":b2:$BUCKET/$name"
@@ -267,7 +272,7 @@ for row in $rows; do
     s=${SECS[$row.$tool]:-n/a}
     if [[ $s =~ ^[0-9.]+$ ]]; then
       printf "%18s" "$s s $(mbps "$bytes" "$s")"
-      if [ "$tool" != b2tui ] && [ "$tool" != limit ]; then
+      if [ "$tool" != b2tui ] && [ "$tool" != limit ] && [ "$tool" != base ]; then
         best=$(awk -v a="$best" -v b="$s" 'BEGIN { if (a == "" || b < a) print b; else print a }')
       fi
     else
