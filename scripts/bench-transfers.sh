@@ -7,7 +7,8 @@
 # MB/s, b2tui's time over the fastest other tool and over the limit, plus machine limits.
 #
 # Env: BENCH_SIZE_MB (1024)  BENCH_FILES (2000)  BENCH_FILE_KB (64)
-#      BENCH_MIXED (20000 files of 1-64 KiB; 0 skips those rows)  BENCH_THREADS (8)
+#      BENCH_MIXED (20000 files of 1-64 KiB)  BENCH_THREADS (8); a count or size of 0
+#      skips its rows
 #      BENCH_ROUNDS (3: tool order rotates each round, each row keeps a tool's best time)
 #      BENCH_TOOLS ("b2tui rclone b2 limit")  BENCH_NO_BUILD=1 to use the existing release
 #      binary, BENCH_BIN=path to time another b2tui binary (it also serves)
@@ -104,10 +105,10 @@ PART_BYTES=$(python3 -c '
 import sys
 size, streams = int(sys.argv[1]), int(sys.argv[2])
 count = -(-(-(-size // 100_000_000)) // streams) * streams
-print(max(-(-size // count), 5_000_000, 1 << 20))' "$BIG_BYTES" "$THREADS")
+print(max(-(-size // max(count, 1)), 5_000_000, 1 << 20))' "$BIG_BYTES" "$THREADS")
 if [[ " $TOOLS " == *" limit "* ]]; then
-  python3 "$LIMIT" prep "$WORK/big/big.bin" "$WORK/limit-big.json" "$PART_BYTES"
-  python3 "$LIMIT" prep "$WORK/small" "$WORK/limit-small.json" 0
+  [ "$BIG_BYTES" -gt 0 ] && python3 "$LIMIT" prep "$WORK/big/big.bin" "$WORK/limit-big.json" "$PART_BYTES"
+  [ "$FILES" -gt 0 ] && python3 "$LIMIT" prep "$WORK/small" "$WORK/limit-small.json" 0
   [ "$MIXED" -gt 0 ] && python3 "$LIMIT" prep "$WORK/mixed" "$WORK/limit-mixed.json" 0
 fi
 
@@ -176,7 +177,7 @@ run_tool() { # run_tool TOOL ROUND: every row of one tool, into fresh names
   mkdir -p "$WORK/dl/$tool$r"
   local bin=$BIN
   [ "$tool" = base ] && bin=$BASE_BIN
-  case $tool in
+  [ "$BIG_BYTES" -gt 0 ] && case $tool in
   b2tui | base)
     run up1 $tool $BIG_BYTES true -- "$bin" --endpoint "$URL" cp --threads "$THREADS" \
       "$WORK/big/big.bin" "b2://$BUCKET/$tool$r/big.bin"
@@ -255,7 +256,9 @@ uptime
 printf "%-30s" "row"
 for tool in $TOOLS; do printf "%18s" "$tool"; done
 printf "%8s%8s\n" "ratio" "limit"
-rows="up1 down1 upN downN"
+rows=""
+[ "$BIG_BYTES" -gt 0 ] && rows="up1 down1"
+[ "$FILES" -gt 0 ] && rows="$rows upN downN"
 [ "$MIXED" -gt 0 ] && rows="$rows upM downM"
 for row in $rows; do
   case $row in
