@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # Transfer benchmark on loopback: starts `b2tui serve` (release) with a temp --data folder,
 # then times b2tui `cp`, rclone `copy` and the b2 CLI on the same server with the same
-# concurrency: one big file up and down, and many small files up and down. Prints seconds,
-# MB/s and b2tui's time over the fastest other tool, plus machine limits measured here.
+# concurrency: one big file up and down, many same-size small files up and down, and a
+# folder of many files of random sizes up and down. A "limit" row moves the same bytes
+# over raw HTTP with SHA-1s computed beforehand (scripts/bench-limit.py). Prints seconds,
+# MB/s, b2tui's time over the fastest other tool and over the limit, plus machine limits.
 #
-# Env: BENCH_SIZE_MB (1024)  BENCH_FILES (2000)  BENCH_FILE_KB (64)  BENCH_THREADS (8)
+# Env: BENCH_SIZE_MB (1024)  BENCH_FILES (2000)  BENCH_FILE_KB (64)
+#      BENCH_MIXED (20000 files of 1-64 KiB)  BENCH_THREADS (8); a count or size of 0
+#      skips its rows
 #      BENCH_ROUNDS (3: tool order rotates each round, each row keeps a tool's best time)
-#      BENCH_TOOLS ("b2tui rclone b2")  BENCH_NO_BUILD=1 to use the existing release binary
-#      BENCH_KEEP=1 to keep the work folder.
+#      BENCH_TOOLS ("b2tui rclone b2 limit")  BENCH_NO_BUILD=1 to use the existing release
+#      binary, BENCH_BIN=path to time another b2tui binary (it also serves)
+#      BENCH_BASE_BIN=path adds a "base" column: another b2tui binary's cp on the same
+#      server in the same rounds (before/after a change); BENCH_KEEP=1 keeps the work folder.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,10 +22,14 @@ FILES=${BENCH_FILES:-2000}
 FILE_KB=${BENCH_FILE_KB:-64}
 THREADS=${BENCH_THREADS:-8}
 ROUNDS=${BENCH_ROUNDS:-3}
-TOOLS=${BENCH_TOOLS:-"b2tui rclone b2"}
-BIN=$PWD/target/release/b2tui
+MIXED=${BENCH_MIXED:-20000}
+TOOLS=${BENCH_TOOLS:-"b2tui rclone b2 limit"}
+BIN=${BENCH_BIN:-${CARGO_TARGET_DIR:-$PWD/target}/release/b2tui}
+LIMIT=$PWD/scripts/bench-limit.py
+BASE_BIN=${BENCH_BASE_BIN:-}
+[ -n "$BASE_BIN" ] && TOOLS="$TOOLS base"
 
-if [ -z "${BENCH_NO_BUILD:-}" ]; then
+if [ -z "${BENCH_NO_BUILD:-}" ] && [ -z "${BENCH_BIN:-}" ]; then
   cargo build --release --quiet || exit 1
 fi
 
@@ -55,7 +65,9 @@ ACCOUNT=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["accountId"])'
 curl -s -H "Authorization: $TOKEN" -d "{\"accountId\":\"$ACCOUNT\",\"bucketName\":\"$BUCKET\",\"bucketType\":\"allPrivate\"}" \
   "$URL/b2api/v3/b2_create_bucket" >/dev/null
 
-echo "server $URL, data in $WORK/data; ${SIZE_MB} MiB file, ${FILES} x ${FILE_KB} KiB files, ${THREADS} threads"
+echo "server $URL, data in $WORK/data; ${SIZE_MB} MiB file, ${FILES} x ${FILE_KB} KiB files, ${MIXED} files of 1-64 KiB, ${THREADS} threads"
+echo "b2tui timed: $BIN"
+uptime
 
 # Inputs.
 mkdir -p "$WORK/big" "$WORK/small"
@@ -71,6 +83,34 @@ for i in range(n):
         f.write(os.urandom(kb * 1024))
 PY
 SMALL_BYTES=$((FILES * FILE_KB * 1024))
+MIXED_BYTES=0
+if [ "$MIXED" -gt 0 ]; then
+  MIXED_BYTES=$(python3 - "$WORK/mixed" "$MIXED" <<'PY'
+import os, random, sys
+root, n = sys.argv[1], int(sys.argv[2])
+rng, total = random.Random(13), 0
+for i in range(n):
+    d = os.path.join(root, f"d{i % 100:02d}")
+    os.makedirs(d, exist_ok=True)
+    size = rng.randint(1024, 64 * 1024)
+    with open(os.path.join(d, f"m{i:06d}.bin"), "wb") as f:
+        f.write(os.urandom(size))
+    total += size
+print(total)
+PY
+)
+fi
+# The part (and range) size b2tui picks: at most 100 MB, a multiple of the streams in number.
+PART_BYTES=$(python3 -c '
+import sys
+size, streams = int(sys.argv[1]), int(sys.argv[2])
+count = -(-(-(-size // 100_000_000)) // streams) * streams
+print(max(-(-size // max(count, 1)), 5_000_000, 1 << 20))' "$BIG_BYTES" "$THREADS")
+if [[ " $TOOLS " == *" limit "* ]]; then
+  [ "$BIG_BYTES" -gt 0 ] && python3 "$LIMIT" prep "$WORK/big/big.bin" "$WORK/limit-big.json" "$PART_BYTES"
+  [ "$FILES" -gt 0 ] && python3 "$LIMIT" prep "$WORK/small" "$WORK/limit-small.json" 0
+  [ "$MIXED" -gt 0 ] && python3 "$LIMIT" prep "$WORK/mixed" "$WORK/limit-mixed.json" 0
+fi
 
 # Machine limits.
 echo
@@ -132,19 +172,17 @@ run() { # run ROW TOOL BYTES CHECK-COMMAND -- COMMAND...
   fi
 }
 
-run_tool() { # run_tool TOOL ROUND: the four rows of one tool, into fresh names
-  local tool=$1 r=$2
+run_tool() { # run_tool TOOL ROUND: every row of one tool, into fresh names
+  local tool=$1 r=$2 set src bytes
   mkdir -p "$WORK/dl/$tool$r"
-  case $tool in
-  b2tui)
-    run up1 b2tui $BIG_BYTES true -- "$BIN" --endpoint "$URL" cp --threads "$THREADS" \
-      "$WORK/big/big.bin" "b2://$BUCKET/b2tui$r/big.bin"
-    run down1 b2tui $BIG_BYTES "cmp $WORK/big/big.bin $WORK/dl/b2tui$r/big.bin" -- \
-      "$BIN" --endpoint "$URL" cp --threads "$THREADS" "b2://$BUCKET/b2tui$r/big.bin" "$WORK/dl/b2tui$r/big.bin"
-    run upN b2tui $SMALL_BYTES true -- "$BIN" --endpoint "$URL" cp -r --threads "$THREADS" \
-      "$WORK/small" "b2://$BUCKET/b2tui$r-small/"
-    run downN b2tui $SMALL_BYTES "diff -r $WORK/small $WORK/dl/b2tui$r/small" -- \
-      "$BIN" --endpoint "$URL" cp -r --threads "$THREADS" "b2://$BUCKET/b2tui$r-small/" "$WORK/dl/b2tui$r/small"
+  local bin=$BIN
+  [ "$tool" = base ] && bin=$BASE_BIN
+  [ "$BIG_BYTES" -gt 0 ] && case $tool in
+  b2tui | base)
+    run up1 $tool $BIG_BYTES true -- "$bin" --endpoint "$URL" cp --threads "$THREADS" \
+      "$WORK/big/big.bin" "b2://$BUCKET/$tool$r/big.bin"
+    run down1 $tool $BIG_BYTES "cmp $WORK/big/big.bin $WORK/dl/$tool$r/big.bin" -- \
+      "$bin" --endpoint "$URL" cp --threads "$THREADS" "b2://$BUCKET/$tool$r/big.bin" "$WORK/dl/$tool$r/big.bin"
     ;;
   rclone)
     R=(rclone --transfers "$THREADS" --checkers "$THREADS" --b2-upload-concurrency "$THREADS"
@@ -152,21 +190,51 @@ run_tool() { # run_tool TOOL ROUND: the four rows of one tool, into fresh names
     run up1 rclone $BIG_BYTES true -- "${R[@]}" copy "$WORK/big" ":b2:$BUCKET/rclone$r"
     run down1 rclone $BIG_BYTES "cmp $WORK/big/big.bin $WORK/dl/rclone$r/big.bin" -- \
       "${R[@]}" copy ":b2:$BUCKET/rclone$r" "$WORK/dl/rclone$r"
-    run upN rclone $SMALL_BYTES true -- "${R[@]}" copy "$WORK/small" ":b2:$BUCKET/rclone$r-small"
-    run downN rclone $SMALL_BYTES "diff -r $WORK/small $WORK/dl/rclone$r/small" -- \
-      "${R[@]}" copy ":b2:$BUCKET/rclone$r-small" "$WORK/dl/rclone$r/small"
     ;;
   b2)
     run up1 b2 $BIG_BYTES true -- b2 file upload --no-progress --threads "$THREADS" \
       "$BUCKET" "$WORK/big/big.bin" b2cli$r/big.bin
     run down1 b2 $BIG_BYTES "cmp $WORK/big/big.bin $WORK/dl/b2$r/big.bin" -- \
       b2 file download --no-progress --threads "$THREADS" "b2://$BUCKET/b2cli$r/big.bin" "$WORK/dl/b2$r/big.bin"
-    run upN b2 $SMALL_BYTES true -- b2 sync --no-progress --threads "$THREADS" \
-      "$WORK/small" "b2://$BUCKET/b2cli$r-small"
-    run downN b2 $SMALL_BYTES "diff -r $WORK/small $WORK/dl/b2$r/small" -- \
-      b2 sync --no-progress --threads "$THREADS" "b2://$BUCKET/b2cli$r-small" "$WORK/dl/b2$r/small"
+    ;;
+  limit)
+    run up1 limit $BIG_BYTES true -- python3 "$LIMIT" up "$URL" "$KEY_ID" "$KEY" "$BUCKET" \
+      "limit$r/big.bin" "$WORK/big/big.bin" "$WORK/limit-big.json" "$THREADS"
+    run down1 limit $BIG_BYTES "cmp $WORK/big/big.bin $WORK/dl/limit$r/big.bin" -- \
+      python3 "$LIMIT" down "$URL" "$KEY_ID" "$KEY" "$BUCKET" "limit$r/big.bin" \
+      "$WORK/dl/limit$r/big.bin" "$THREADS" "$PART_BYTES" "$WORK/big/big.bin"
     ;;
   esac
+  for set in small mixed; do
+    if [ $set = small ]; then src=N bytes=$SMALL_BYTES; else src=M bytes=$MIXED_BYTES; fi
+    [ "$bytes" -gt 0 ] || continue
+    local dest="$WORK/dl/$tool$r/$set" name="$tool$r-$set"
+    local check="diff -r $WORK/$set $dest"
+    case $tool in
+    b2tui | base)
+      run up$src $tool "$bytes" true -- "$bin" --endpoint "$URL" cp -r --threads "$THREADS" \
+        "$WORK/$set" "b2://$BUCKET/$name/"
+      run down$src $tool "$bytes" "$check" -- \
+        "$bin" --endpoint "$URL" cp -r --threads "$THREADS" "b2://$BUCKET/$name/" "$dest"
+      ;;
+    rclone)
+      run up$src rclone "$bytes" true -- "${R[@]}" copy "$WORK/$set" ":b2:$BUCKET/$name"
+      run down$src rclone "$bytes" "$check" -- "${R[@]}" copy ":b2:$BUCKET/$name" "$dest"
+      ;;
+    b2)
+      run up$src b2 "$bytes" true -- b2 sync --no-progress --threads "$THREADS" \
+        "$WORK/$set" "b2://$BUCKET/$name"
+      run down$src b2 "$bytes" "$check" -- \
+        b2 sync --no-progress --threads "$THREADS" "b2://$BUCKET/$name" "$dest"
+      ;;
+    limit)
+      run up$src limit "$bytes" true -- python3 "$LIMIT" up "$URL" "$KEY_ID" "$KEY" "$BUCKET" \
+        "$name/" "$WORK/$set" "$WORK/limit-$set.json" "$THREADS"
+      run down$src limit "$bytes" "$check" -- python3 "$LIMIT" down "$URL" "$KEY_ID" "$KEY" \
+        "$BUCKET" "$name/" "$dest" "$THREADS" 0 "$WORK/$set"
+      ;;
+    esac
+  done
 }
 
 # Rounds rotate the order of the tools, and each row keeps a tool's best time: whichever
@@ -182,24 +250,32 @@ for ((r = 0; r < ROUNDS; r++)); do
 done
 
 echo
-echo "== results (seconds / MB/s; ratio = b2tui time / fastest other tool, < 1 is faster)"
-printf "%-26s" "row"
+echo "== results (seconds / MB/s; ratio = b2tui time / fastest other tool, < 1 is faster;"
+echo "   limit = b2tui time / limit row: raw HTTP with precomputed SHA-1s)"
+uptime
+printf "%-30s" "row"
 for tool in $TOOLS; do printf "%18s" "$tool"; done
-printf "%10s\n" "ratio"
-for row in up1 down1 upN downN; do
+printf "%8s%8s\n" "ratio" "limit"
+rows=""
+[ "$BIG_BYTES" -gt 0 ] && rows="up1 down1"
+[ "$FILES" -gt 0 ] && rows="$rows upN downN"
+[ "$MIXED" -gt 0 ] && rows="$rows upM downM"
+for row in $rows; do
   case $row in
   up1) label="upload ${SIZE_MB} MiB x1"; bytes=$BIG_BYTES ;;
   down1) label="download ${SIZE_MB} MiB x1"; bytes=$BIG_BYTES ;;
   upN) label="upload ${FILES} x ${FILE_KB} KiB"; bytes=$SMALL_BYTES ;;
   downN) label="download ${FILES} x ${FILE_KB} KiB"; bytes=$SMALL_BYTES ;;
+  upM) label="upload ${MIXED} x 1-64 KiB"; bytes=$MIXED_BYTES ;;
+  downM) label="download ${MIXED} x 1-64 KiB"; bytes=$MIXED_BYTES ;;
   esac
-  printf "%-26s" "$label"
+  printf "%-30s" "$label"
   best=""
   for tool in $TOOLS; do
     s=${SECS[$row.$tool]:-n/a}
     if [[ $s =~ ^[0-9.]+$ ]]; then
       printf "%18s" "$s s $(mbps "$bytes" "$s")"
-      if [ "$tool" != b2tui ]; then
+      if [ "$tool" != b2tui ] && [ "$tool" != limit ] && [ "$tool" != base ]; then
         best=$(awk -v a="$best" -v b="$s" 'BEGIN { if (a == "" || b < a) print b; else print a }')
       fi
     else
@@ -207,9 +283,13 @@ for row in up1 down1 upN downN; do
     fi
   done
   ours=${SECS[$row.b2tui]:-}
+  limit=${SECS[$row.limit]:-}
+  ratio=- vs_limit=-
   if [[ $ours =~ ^[0-9.]+$ ]] && [ -n "$best" ]; then
-    printf "%10s\n" "$(awk -v a="$ours" -v b="$best" 'BEGIN { printf "%.2f", a / b }')"
-  else
-    printf "%10s\n" "-"
+    ratio=$(awk -v a="$ours" -v b="$best" 'BEGIN { printf "%.2f", a / b }')
   fi
+  if [[ $ours =~ ^[0-9.]+$ ]] && [[ $limit =~ ^[0-9.]+$ ]]; then
+    vs_limit=$(awk -v a="$ours" -v b="$limit" 'BEGIN { printf "%.2f", a / b }')
+  fi
+  printf "%8s%8s\n" "$ratio" "$vs_limit"
 done

@@ -1,6 +1,6 @@
 //! Upload bodies for b2_upload_file and b2_upload_part: bytes in memory (SHA-1 sent in the
-//! header) or a stream that ends with its own SHA-1 (`hex_digits_at_end`), so a file is read
-//! from disk once, in bounded memory.
+//! header), a stream that ends with its own SHA-1 (`hex_digits_at_end`), so a file is read
+//! from disk once, in bounded memory, or a stream whose SHA-1 is already known.
 
 use bytes::Bytes;
 use sha1::{Digest, Sha1};
@@ -15,6 +15,13 @@ pub enum UploadBody {
         content_length: u64,
         stream: reqwest::Body,
     },
+    /// A stream of `content_length` bytes whose SHA-1 (40 hex) is already known, sent in
+    /// the header: the bytes are not hashed again on the way out; B2 still checks them.
+    Known {
+        content_length: u64,
+        sha1: String,
+        stream: reqwest::Body,
+    },
 }
 
 impl std::fmt::Debug for UploadBody {
@@ -23,6 +30,9 @@ impl std::fmt::Debug for UploadBody {
             Self::Bytes(b) => write!(f, "UploadBody::Bytes({} bytes)", b.len()),
             Self::HexAtEnd { content_length, .. } => {
                 write!(f, "UploadBody::HexAtEnd({content_length} bytes)")
+            }
+            Self::Known { content_length, .. } => {
+                write!(f, "UploadBody::Known({content_length} bytes)")
             }
         }
     }
@@ -46,6 +56,14 @@ impl UploadBody {
             } => req
                 .header("Content-Length", content_length + SHA1_HEX_LEN)
                 .header("X-Bz-Content-Sha1", "hex_digits_at_end")
+                .body(stream),
+            Self::Known {
+                content_length,
+                sha1,
+                stream,
+            } => req
+                .header("Content-Length", content_length)
+                .header("X-Bz-Content-Sha1", sha1)
                 .body(stream),
         }
     }

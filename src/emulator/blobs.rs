@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use bytes::Bytes;
 use futures::{Stream, StreamExt, stream};
 use sha1::{Digest, Sha1};
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 use md5::Md5;
 
@@ -179,18 +178,40 @@ impl Blobs {
             .into_iter()
             .map(|(seg, from, len)| (self.path_of(&seg.key), from, len))
             .collect();
+        // Each chunk is read on the blocking pool straight into the buffer that goes out.
         stream::iter(pieces).flat_map(|(path, from, len)| {
-            stream::once(async move {
-                let mut file = tokio::fs::File::open(&path).await?;
-                file.seek(SeekFrom::Start(from)).await?;
-                Ok::<_, std::io::Error>(tokio_util::io::ReaderStream::with_capacity(
-                    file.take(len),
-                    READ_CHUNK,
-                ))
-            })
-            .flat_map(|opened| match opened {
-                Ok(reader) => reader.boxed(),
-                Err(err) => stream::once(async move { Err(err) }).boxed(),
+            let start = (None::<std::fs::File>, len);
+            stream::try_unfold(start, move |(file, left)| {
+                let path = path.clone();
+                async move {
+                    if left == 0 {
+                        return Ok(None);
+                    }
+                    let n = READ_CHUNK.min(usize::try_from(left).unwrap_or(READ_CHUNK));
+                    let (file, chunk) = tokio::task::spawn_blocking(move || {
+                        let mut file = match file {
+                            Some(file) => file,
+                            None => {
+                                let mut file = std::fs::File::open(&path)?;
+                                file.seek(SeekFrom::Start(from))?;
+                                file
+                            }
+                        };
+                        // read_to_end fills spare capacity without zeroing it first.
+                        let mut buf = Vec::with_capacity(n);
+                        (&mut file).take(n as u64).read_to_end(&mut buf)?;
+                        if buf.len() != n {
+                            return Err(std::io::Error::new(
+                                std::io::ErrorKind::UnexpectedEof,
+                                "blob is shorter than its record",
+                            ));
+                        }
+                        Ok::<_, std::io::Error>((file, Bytes::from(buf)))
+                    })
+                    .await
+                    .map_err(|err| std::io::Error::other(err.to_string()))??;
+                    Ok(Some((chunk, (Some(file), left - n as u64))))
+                }
             })
         })
     }

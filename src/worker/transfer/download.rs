@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime};
 
-use bytes::BytesMut;
+use bytes::Bytes;
 use futures::stream::{FuturesUnordered, StreamExt};
 use sha1::{Digest, Sha1};
 
@@ -218,12 +218,13 @@ async fn fetch_once(
         .download_file_by_id(file_id, Some(range))
         .await
         .map_err(Failure::stop)?;
-    let mut buf = BytesMut::with_capacity(CHUNK);
+    // Received pieces are gathered, not copied, until a chunk's worth is written at once.
+    let mut buf = Pending::default();
     let failure = loop {
         match download.next_chunk().await {
             Ok(Some(chunk)) => {
-                buf.extend_from_slice(&chunk);
-                if buf.len() >= CHUNK {
+                buf.push(chunk);
+                if buf.len >= CHUNK {
                     *hasher = write(ctx, out, &mut buf, offset, hasher.take())
                         .await
                         .map_err(Failure::Stop)?;
@@ -245,27 +246,46 @@ async fn fetch_once(
     }
 }
 
-/// Writes (and hashes) `buf` at `offset` on the blocking pool, then advances.
+/// Received pieces not yet written, and their total length.
+#[derive(Default)]
+struct Pending {
+    pieces: Vec<Bytes>,
+    len: usize,
+}
+
+impl Pending {
+    fn push(&mut self, piece: Bytes) {
+        self.len += piece.len();
+        self.pieces.push(piece);
+    }
+}
+
+/// Writes (and hashes) the pieces in `buf` at `offset` on the blocking pool, then advances.
 async fn write(
     ctx: &JobCtx,
     out: &Arc<File>,
-    buf: &mut BytesMut,
+    buf: &mut Pending,
     offset: &mut u64,
     hasher: Option<Sha1>,
 ) -> Result<Option<Sha1>, TransferError> {
-    if buf.is_empty() {
+    if buf.len == 0 {
         return Ok(hasher);
     }
-    let data = buf.split().freeze();
-    let len = data.len() as u64;
+    let pieces = std::mem::take(&mut buf.pieces);
+    let len = std::mem::take(&mut buf.len) as u64;
     let at = *offset;
     let file = Arc::clone(out);
     let hasher = io::blocking(move || {
-        io::write_all_at(&file, &data, at)?;
-        Ok(hasher.map(|mut h| {
-            h.update(&data);
-            h
-        }))
+        let mut hasher = hasher;
+        let mut at = at;
+        for piece in &pieces {
+            io::write_all_at(&file, piece, at)?;
+            if let Some(h) = hasher.as_mut() {
+                h.update(piece);
+            }
+            at += piece.len() as u64;
+        }
+        Ok(hasher)
     })
     .await
     .map_err(TransferError::io("writing the download"))?;

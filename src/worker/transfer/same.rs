@@ -4,7 +4,6 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
 
 use super::io;
 use super::{BucketRef, TransferError};
@@ -34,7 +33,7 @@ pub(super) async fn local_matches(
     let file = io::blocking(move || std::fs::File::open(&path))
         .await
         .map_err(TransferError::io(what.clone()))?;
-    let actual = io::sha1_counting(Arc::new(file), size, Arc::new(AtomicU64::new(0)))
+    let actual = io::sha1_of_range(Arc::new(file), 0, size)
         .await
         .map_err(TransferError::io(what))?;
     Ok(actual.eq_ignore_ascii_case(sha1))

@@ -95,6 +95,10 @@ mod tests {
         speed.sample(at(0), 0);
         speed.sample(at(1_000), 4_000);
         assert_eq!(speed.sample(at(2_000), 8_000), 4_000);
-        assert_eq!(speed.sample(at(6_000), 8_000), 800, "4,000 B over the last 5 s");
+        assert_eq!(
+            speed.sample(at(6_000), 8_000),
+            800,
+            "4,000 B over the last 5 s"
+        );
     }
 }

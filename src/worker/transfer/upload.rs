@@ -171,11 +171,24 @@ async fn upload_large(
     let engine = &ctx.engine;
     let client = &engine.client;
     let size = local.size;
-    let file = Arc::clone(&local.file);
+    // Even parts, a multiple of the streams in number, so that no straggling last wave runs
+    // on a few streams (the same cut every time for the same file and settings).
+    let even = super::download::range_size(size, part_size, engine.options.part_concurrency)
+        .max(client.session().absolute_minimum_part_size)
+        .max(size.div_ceil(10_000));
+    // One read of the file gives the whole-file SHA-1 (needed before b2_start_large_file,
+    // for `large_file_sha1` and to find an upload to resume) and every part's SHA-1, so the
+    // parts then go up with their SHA-1 in the header and are not hashed again.
     engine.start_hashing(ctx);
-    let whole_sha1 = io::sha1_counting(file, size, Arc::clone(&ctx.progress.hashed)).await;
+    let hashed = io::sha1_with_parts(
+        Arc::clone(&local.file),
+        size,
+        even,
+        Arc::clone(&ctx.progress.hashed),
+    )
+    .await;
     engine.end_hashing(ctx);
-    let whole_sha1 = whole_sha1.map_err(TransferError::io(format!(
+    let (whole_sha1, even_sha1s) = hashed.map_err(TransferError::io(format!(
         "reading {}",
         local.path.display()
     )))?;
@@ -210,11 +223,6 @@ async fn upload_large(
 
     // Parts already on B2 are kept when their length and SHA-1 match the local bytes. Their
     // part size wins, so that a resume cuts the file the same way.
-    // Even parts, a multiple of the streams in number, so that no straggling last wave runs
-    // on a few streams (the same cut every time for the same file and settings).
-    let even = super::download::range_size(size, part_size, engine.options.part_concurrency)
-        .max(client.session().absolute_minimum_part_size)
-        .max(size.div_ceil(10_000));
     let part_size = existing
         .iter()
         .find(|p| p.part_number == 1)
@@ -222,18 +230,27 @@ async fn upload_large(
         .filter(|&len| len >= client.session().absolute_minimum_part_size && len < size)
         .unwrap_or(even);
     let plan = plan_parts(size, part_size);
+    // The SHA-1s from the first read fit this plan unless a resume cut the file otherwise.
+    let known: Vec<Option<String>> = if part_size == even && even_sha1s.len() == plan.len() {
+        even_sha1s.into_iter().map(Some).collect()
+    } else {
+        vec![None; plan.len()]
+    };
     let on_b2: BTreeMap<u32, &Part> = existing.iter().map(|p| (p.part_number, p)).collect();
     let mut sha1s: Vec<Option<String>> = vec![None; plan.len()];
     for p in &plan {
         let Some(remote) = on_b2.get(&p.number).filter(|r| r.content_length == p.len) else {
             continue;
         };
-        let local_sha1 = io::sha1_of_range(Arc::clone(&local.file), p.offset, p.len)
-            .await
-            .map_err(TransferError::io(format!(
-                "reading {}",
-                local.path.display()
-            )))?;
+        let local_sha1 = match &known[(p.number - 1) as usize] {
+            Some(sha1) => sha1.clone(),
+            None => io::sha1_of_range(Arc::clone(&local.file), p.offset, p.len)
+                .await
+                .map_err(TransferError::io(format!(
+                    "reading {}",
+                    local.path.display()
+                )))?,
+        };
         if local_sha1.eq_ignore_ascii_case(&remote.content_sha1) {
             ctx.progress.done.fetch_add(p.len, Ordering::Relaxed);
             sha1s[(p.number - 1) as usize] = Some(local_sha1);
@@ -244,7 +261,10 @@ async fn upload_large(
     let mut running: FuturesUnordered<_> = plan
         .iter()
         .filter(|p| sha1s[(p.number - 1) as usize].is_none())
-        .map(|p| upload_part(ctx, &local.file, &file_id, *p, &urls))
+        .map(|p| {
+            let sha1 = known[(p.number - 1) as usize].as_deref();
+            upload_part(ctx, local, &file_id, *p, sha1, &urls)
+        })
         .collect();
     while let Some(done) = running.next().await {
         let part = done?;
@@ -293,13 +313,15 @@ async fn find_unfinished(
     Ok(best.and_then(|f| f.file_id))
 }
 
-/// b2_upload_part for one part, streamed from disk with `hex_digits_at_end`, under the
-/// engine's part limit; a failed try drops its part URL and takes a fresh one.
+/// b2_upload_part for one part, streamed from disk with its `sha1` in the header when it is
+/// known, else hashed on the way with `hex_digits_at_end`, under the engine's part limit; a
+/// failed try drops its part URL and takes a fresh one.
 async fn upload_part(
     ctx: &JobCtx,
-    file: &Arc<File>,
+    local: &LocalFile<'_>,
     file_id: &FileId,
     p: PartPlan,
+    sha1: Option<&str>,
     urls: &Mutex<Vec<UploadPartUrl>>,
 ) -> Result<Part, TransferError> {
     let engine = &ctx.engine;
@@ -319,9 +341,21 @@ async fn upload_part(
                 .map_err(Failure::stop)?,
         };
         let tally = io::Tally::new(&ctx.progress.done);
-        let body = UploadBody::HexAtEnd {
-            content_length: p.len,
-            stream: io::hex_at_end_stream(Arc::clone(file), p.offset, p.len, tally.clone()),
+        let body = match sha1 {
+            Some(sha1) => UploadBody::Known {
+                content_length: p.len,
+                sha1: sha1.to_owned(),
+                stream: io::range_stream(local.path.to_path_buf(), p.offset, p.len, tally.clone()),
+            },
+            None => UploadBody::HexAtEnd {
+                content_length: p.len,
+                stream: io::hex_at_end_stream(
+                    Arc::clone(&local.file),
+                    p.offset,
+                    p.len,
+                    tally.clone(),
+                ),
+            },
         };
         let part = client
             .upload_part(&url, p.number, body)
