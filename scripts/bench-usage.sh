@@ -7,7 +7,9 @@
 #   - `rclone size` and `rclone lsjson -R` (rclone ncdu is interactive: lsjson -R is the
 #     listing it makes before it shows anything), with their peak RSS.
 #
-# Env: BENCH_COUNT (1000000)  BENCH_NO_BUILD=1 to use what is built
+# Env: BENCH_COUNT (1000000)  BENCH_TREE=1: the names as a tree of 1,000 folders
+#      (`tree/d000/` ...) of BENCH_COUNT/1000 names each instead of one folder
+#      BENCH_NO_BUILD=1 to use what is built
 #      RCLONE (default: /work/ci-run/target/compat-venv/bin/rclone if there, else rclone on PATH)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -39,11 +41,17 @@ elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 # Peak RSS in MB from a `/usr/bin/time -v` report.
 peak() { awk -F: '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$1"; }
 
+SEEDS=(--seed-bulk "$BUCKET:big/:$COUNT")
+if [ -n "${BENCH_TREE:-}" ]; then
+  SEEDS=()
+  for i in $(seq -w 0 999); do SEEDS+=(--seed-bulk "$BUCKET:tree/d$i/:$((COUNT / 1000))"); done
+fi
+
 KEY_ID=0012testkeyid0000000001
 KEY=K001testsecretkey000000000000000
 T0=$(now)
 "$BIN" serve --listen 127.0.0.1:0 --key-id "$KEY_ID" --key "$KEY" \
-  --seed-bulk "$BUCKET:big/:$COUNT" >"$WORK/server.log" 2>"$WORK/server.err" &
+  "${SEEDS[@]}" >"$WORK/server.log" 2>"$WORK/server.err" &
 SERVER_PID=$!
 for _ in $(seq 1200); do
   grep -q "listening on" "$WORK/server.log" 2>/dev/null && break
@@ -51,7 +59,7 @@ for _ in $(seq 1200); do
 done
 URL=$(sed -n 's/^listening on //p' "$WORK/server.log")
 [ -n "$URL" ] || { echo "server did not start"; cat "$WORK/server.err"; exit 1; }
-echo "server $URL: $(cat "$WORK/server.err") (ready after $(elapsed "$T0" "$(now)") s)"
+echo "server $URL: $(tail -n 1 "$WORK/server.err") (ready after $(elapsed "$T0" "$(now)") s)"
 
 echo "== b2tui usage (app + worker; raw paging loop first)"
 B2TUI_BENCH_URL=$URL B2TUI_BENCH_BUCKET=$BUCKET B2TUI_BENCH_KEY_ID=$KEY_ID B2TUI_BENCH_KEY=$KEY \
