@@ -178,6 +178,11 @@ impl Emulator {
             tokio::spawn(events::delivery::run(Arc::clone(&self.state))),
             tokio::spawn(lifecycle::run_hourly(Arc::clone(&self.state))),
         ]);
+        // Small answers go out at once: without TCP_NODELAY, a response written in two
+        // pieces waits for the client's delayed ACK (tens of ms per small-file request).
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         axum::serve(listener, self.router())
             .with_graceful_shutdown(shutdown)
             .await
