@@ -177,6 +177,8 @@ run_tool() { # run_tool TOOL ROUND: every row of one tool, into fresh names
   mkdir -p "$WORK/dl/$tool$r"
   local bin=$BIN
   [ "$tool" = base ] && bin=$BASE_BIN
+  local R=(rclone --transfers "$THREADS" --checkers "$THREADS" --b2-upload-concurrency "$THREADS"
+    --multi-thread-streams "$THREADS")
   [ "$BIG_BYTES" -gt 0 ] && case $tool in
   b2tui | base)
     run up1 $tool $BIG_BYTES true -- "$bin" --endpoint "$URL" cp --threads "$THREADS" \
@@ -185,8 +187,6 @@ run_tool() { # run_tool TOOL ROUND: every row of one tool, into fresh names
       "$bin" --endpoint "$URL" cp --threads "$THREADS" "b2://$BUCKET/$tool$r/big.bin" "$WORK/dl/$tool$r/big.bin"
     ;;
   rclone)
-    R=(rclone --transfers "$THREADS" --checkers "$THREADS" --b2-upload-concurrency "$THREADS"
-      --multi-thread-streams "$THREADS")
     run up1 rclone $BIG_BYTES true -- "${R[@]}" copy "$WORK/big" ":b2:$BUCKET/rclone$r"
     run down1 rclone $BIG_BYTES "cmp $WORK/big/big.bin $WORK/dl/rclone$r/big.bin" -- \
       "${R[@]}" copy ":b2:$BUCKET/rclone$r" "$WORK/dl/rclone$r"
