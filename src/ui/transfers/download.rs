@@ -23,14 +23,7 @@ pub(super) fn render_conflict(
     let plan = app.transfers.plan.as_ref();
     let label = plan.map(|p| p.label.clone()).unwrap_or_default();
     let dir = plan.and_then(|p| p.dir.clone()).unwrap_or_default();
-    let button = |c: ConflictPolicy, text: &'static str| {
-        let style = if c == choice {
-            t.selected
-        } else {
-            Style::new()
-        };
-        Span::styled(text, style)
-    };
+    let button = |c: ConflictPolicy, text: &'static str| choice_button(app, c == choice, text);
     let (count, examples) = plan.map(|p| p.existing.clone()).unwrap_or_default();
     let what = match count {
         1 => "1 target already exists".to_owned(),
@@ -70,26 +63,14 @@ pub(super) fn render_conflict(
         )),
     ];
     let area = dialog::centered(frame.area(), 76, 9);
-    let block = dialog::block_with_keys(
-        " Existing files ",
-        " ⏎ choose  Esc cancel ",
-        t.title,
-        t.modal_border,
-    );
+    let block = existing_files_block(app);
     dialog::show(frame, area, Paragraph::new(lines).block(block));
 }
 
 /// The question before a folder upload into names that exist.
 pub(super) fn render_upload_conflict(app: &App, q: &UploadConflict, frame: &mut Frame) {
     let t = &app.theme;
-    let button = |c: ConflictPolicy, text: &'static str| {
-        let style = if c == q.choice {
-            t.selected
-        } else {
-            Style::new()
-        };
-        Span::styled(text, style)
-    };
+    let button = |c: ConflictPolicy, text: &'static str| choice_button(app, c == q.choice, text);
     let lines = vec![
         Line::from(format!(
             "Upload {} into b2://{}/{}",
@@ -115,11 +96,26 @@ pub(super) fn render_upload_conflict(app: &App, q: &UploadConflict, frame: &mut 
         ]),
     ];
     let area = dialog::centered(frame.area(), 76, 7);
-    let block = dialog::block_with_keys(
+    let block = existing_files_block(app);
+    dialog::show(frame, area, Paragraph::new(lines).block(block));
+}
+
+/// One answer of an existing-files question, highlighted when chosen.
+fn choice_button(app: &App, chosen: bool, text: &'static str) -> Span<'static> {
+    let style = if chosen {
+        app.theme.selected
+    } else {
+        Style::new()
+    };
+    Span::styled(text, style)
+}
+
+/// The frame of both existing-files questions.
+fn existing_files_block(app: &App) -> ratatui::widgets::Block<'static> {
+    dialog::block_with_keys(
         " Existing files ",
         " ⏎ choose  Esc cancel ",
-        t.title,
-        t.modal_border,
-    );
-    dialog::show(frame, area, Paragraph::new(lines).block(block));
+        app.theme.title,
+        app.theme.modal_border,
+    )
 }

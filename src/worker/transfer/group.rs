@@ -47,6 +47,20 @@ struct Failed {
     pending: Option<Pending>,
 }
 
+impl Failed {
+    /// A file that failed, named after its pending work.
+    fn of(error: Failure, pending: Option<Pending>) -> Self {
+        let name = pending
+            .as_ref()
+            .map_or_else(String::new, |p| p.name.clone());
+        Self {
+            name,
+            error,
+            pending,
+        }
+    }
+}
+
 #[derive(Default)]
 struct Inner {
     listing_done: bool,
@@ -334,29 +348,13 @@ impl Engine {
             }
             FileEnd::Skipped(SkipReason::UnsafeName(why)) => {
                 let error = Failure::Local(format!("unsafe name: {why}"));
-                let name = pending
-                    .as_ref()
-                    .map_or_else(String::new, |p| p.name.clone());
-                g.failures.push(Failed {
-                    name,
-                    error,
-                    pending,
-                });
+                g.failures.push(Failed::of(error, pending));
             }
             FileEnd::Skipped(_) => {
                 g.skipped += 1;
                 g.bytes_skipped += size;
             }
-            FileEnd::Failed(error) => {
-                let name = pending
-                    .as_ref()
-                    .map_or_else(String::new, |p| p.name.clone());
-                g.failures.push(Failed {
-                    name,
-                    error,
-                    pending,
-                });
-            }
+            FileEnd::Failed(error) => g.failures.push(Failed::of(error, pending)),
             FileEnd::Stopped => {
                 if let Some(p) = pending {
                     g.redo.push_front(p);
