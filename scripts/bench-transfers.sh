@@ -10,7 +10,8 @@
 #      BENCH_MIXED (20000 files of 1-64 KiB)  BENCH_THREADS (8); a count or size of 0
 #      skips its rows
 #      BENCH_ROUNDS (3: tool order rotates each round, each row keeps a tool's best time)
-#      BENCH_TOOLS ("b2tui rclone b2 limit")  BENCH_NO_BUILD=1 to use the existing release
+#      BENCH_TOOLS ("b2tui tui rclone b2 limit"; tui is the terminal UI driven in tmux:
+#      the time runs from the Enter that starts the job to the Transfers view saying done)  BENCH_NO_BUILD=1 to use the existing release
 #      binary, BENCH_BIN=path to time another b2tui binary (it also serves)
 #      BENCH_BASE_BIN=path adds a "base" column: another b2tui binary's cp on the same
 #      server in the same rounds (before/after a change); BENCH_KEEP=1 keeps the work folder.
@@ -23,7 +24,7 @@ FILE_KB=${BENCH_FILE_KB:-64}
 THREADS=${BENCH_THREADS:-8}
 ROUNDS=${BENCH_ROUNDS:-3}
 MIXED=${BENCH_MIXED:-20000}
-TOOLS=${BENCH_TOOLS:-"b2tui rclone b2 limit"}
+TOOLS=${BENCH_TOOLS:-"b2tui tui rclone b2 limit"}
 BIN=${BENCH_BIN:-${CARGO_TARGET_DIR:-$PWD/target}/release/b2tui}
 LIMIT=$PWD/scripts/bench-limit.py
 BASE_BIN=${BENCH_BASE_BIN:-}
@@ -36,6 +37,7 @@ fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/b2tui-bench.XXXXXX")
 SERVER_PID=""
 cleanup() {
+  [ -n "${TUI_SOCK:-}" ] && tmux -L "$TUI_SOCK" kill-server 2>/dev/null
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
   if [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$WORK"; else echo "kept $WORK"; fi
 }
@@ -172,8 +174,83 @@ run() { # run ROW TOOL BYTES CHECK-COMMAND -- COMMAND...
   fi
 }
 
+# The terminal UI in a private tmux server: one session per round, all rows in it, with the
+# same concurrency as the other tools ([transfers] in its config.toml).
+TUI_SOCK=""
+TUI_JOBS=0
+tui_screen() { tmux -L "$TUI_SOCK" capture-pane -p -t tui 2>/dev/null; }
+tui_keys() { tmux -L "$TUI_SOCK" send-keys -t tui "$@"; }
+tui_wait() { # tui_wait TEXT [SECONDS]: polls the screen every 20 ms
+  local deadline=$((SECONDS + ${2:-30}))
+  while [ $SECONDS -lt $deadline ]; do
+    tui_screen | grep -qF -- "$1" && return 0
+    sleep "${BENCH_TUI_POLL:-0.02}"
+  done
+  echo "tui: no \"$1\" on screen:"
+  tui_screen
+  return 1
+}
+tui_open() { # tui_open ROUND: starts the TUI on the bench bucket, downloads going to dl/tuiROUND
+  local r=$1
+  TUI_SOCK="b2tui-bench-$$"
+  TUI_JOBS=0
+  mkdir -p "$WORK/xdg/b2tui" "$WORK/dl/tui$r" "$WORK/tuisrc"
+  printf '[transfers]\nfiles = %s\nparts = %s\n' "$THREADS" "$THREADS" >"$WORK/xdg/b2tui/config.toml"
+  tmux -L "$TUI_SOCK" kill-server 2>/dev/null
+  tmux -L "$TUI_SOCK" -f /dev/null new-session -d -s tui -x 200 -y 50 -c "$WORK/dl/tui$r" \
+    "env B2_APPLICATION_KEY_ID=$KEY_ID B2_APPLICATION_KEY=$KEY XDG_CONFIG_HOME=$WORK/xdg $BIN --endpoint $URL; sleep 600"
+  tui_wait "$BUCKET" 30 || return 1
+  tui_keys Enter
+}
+tui_go() { # tui_go: starts the prompt's job, then waits for the Transfers view to count it done
+  TUI_JOBS=$((TUI_JOBS + 1))
+  tui_keys Enter
+  tui_keys t
+  tui_wait " · $TUI_JOBS done" 900 || return 1
+  if tui_screen | grep -qE " [1-9][0-9]* failed"; then tui_screen; return 1; fi
+}
+tui_upload() { # tui_upload ROW BYTES CHECK LOCAL: the upload prompt gets LOCAL, then it is timed
+  local row=$1 bytes=$2 check=$3 local=$4
+  tui_keys 1
+  tui_keys u
+  tui_wait "A local file or folder" || { SECS[$row.tui]=FAIL; return; }
+  tui_keys -l "$local"
+  run "$row" tui "$bytes" "$check" -- tui_go
+}
+tui_download() { # tui_download ROW BYTES CHECK NAME: filters the bucket's root to NAME, d, timed
+  local row=$1 bytes=$2 check=$3 name=$4
+  tui_keys 1
+  tui_keys Escape
+  tui_keys R
+  tui_keys /
+  tui_keys -l "$name"
+  tui_keys Enter
+  tui_wait "$name" || { SECS[$row.tui]=FAIL; return; }
+  tui_keys d
+  tui_wait "into this local folder" || { SECS[$row.tui]=FAIL; return; }
+  run "$row" tui "$bytes" "$check" -- tui_go
+}
+run_tui() { # run_tui ROUND: every row, as the other tools do them, with fresh names
+  local r=$1 set src bytes
+  tui_open "$r" || { echo "tui did not start"; return; }
+  if [ "$BIG_BYTES" -gt 0 ]; then
+    ln -f "$WORK/big/big.bin" "$WORK/tuisrc/screen$r-big.bin"
+    tui_upload up1 "$BIG_BYTES" true "$WORK/tuisrc/screen$r-big.bin"
+    tui_download down1 "$BIG_BYTES" "cmp $WORK/big/big.bin $WORK/dl/tui$r/screen$r-big.bin" "screen$r-big.bin"
+  fi
+  for set in small mixed; do
+    if [ $set = small ]; then src=N bytes=$SMALL_BYTES; else src=M bytes=$MIXED_BYTES; fi
+    [ "$bytes" -gt 0 ] || continue
+    cp -al "$WORK/$set" "$WORK/tuisrc/screen$r-$set"
+    tui_upload "up$src" "$bytes" true "$WORK/tuisrc/screen$r-$set"
+    tui_download "down$src" "$bytes" "diff -r $WORK/$set $WORK/dl/tui$r/screen$r-$set" "screen$r-$set/"
+  done
+  tmux -L "$TUI_SOCK" kill-server 2>/dev/null
+}
+
 run_tool() { # run_tool TOOL ROUND: every row of one tool, into fresh names
   local tool=$1 r=$2 set src bytes
+  if [ "$tool" = tui ]; then run_tui "$r"; return; fi
   mkdir -p "$WORK/dl/$tool$r"
   local bin=$BIN
   [ "$tool" = base ] && bin=$BASE_BIN
@@ -251,11 +328,12 @@ done
 
 echo
 echo "== results (seconds / MB/s; ratio = b2tui time / fastest other tool, < 1 is faster;"
-echo "   limit = b2tui time / limit row: raw HTTP with precomputed SHA-1s)"
+echo "   limit = b2tui time / limit row: raw HTTP with precomputed SHA-1s;"
+echo "   tui/cp = the terminal UI's time / b2tui cp's time)"
 uptime
 printf "%-30s" "row"
 for tool in $TOOLS; do printf "%18s" "$tool"; done
-printf "%8s%8s\n" "ratio" "limit"
+printf "%8s%8s%8s\n" "ratio" "limit" "tui/cp"
 rows=""
 [ "$BIG_BYTES" -gt 0 ] && rows="up1 down1"
 [ "$FILES" -gt 0 ] && rows="$rows upN downN"
@@ -275,7 +353,7 @@ for row in $rows; do
     s=${SECS[$row.$tool]:-n/a}
     if [[ $s =~ ^[0-9.]+$ ]]; then
       printf "%18s" "$s s $(mbps "$bytes" "$s")"
-      if [ "$tool" != b2tui ] && [ "$tool" != limit ] && [ "$tool" != base ]; then
+      if [ "$tool" != b2tui ] && [ "$tool" != tui ] && [ "$tool" != limit ] && [ "$tool" != base ]; then
         best=$(awk -v a="$best" -v b="$s" 'BEGIN { if (a == "" || b < a) print b; else print a }')
       fi
     else
@@ -291,5 +369,9 @@ for row in $rows; do
   if [[ $ours =~ ^[0-9.]+$ ]] && [[ $limit =~ ^[0-9.]+$ ]]; then
     vs_limit=$(awk -v a="$ours" -v b="$limit" 'BEGIN { printf "%.2f", a / b }')
   fi
-  printf "%8s%8s\n" "$ratio" "$vs_limit"
+  tui=${SECS[$row.tui]:-} vs_cp=-
+  if [[ $ours =~ ^[0-9.]+$ ]] && [[ $tui =~ ^[0-9.]+$ ]]; then
+    vs_cp=$(awk -v a="$tui" -v b="$ours" 'BEGIN { printf "%.2f", a / b }')
+  fi
+  printf "%8s%8s%8s\n" "$ratio" "$vs_limit" "$vs_cp"
 done

@@ -338,13 +338,19 @@ async fn cp(request: &accounts::Request, args: CpArgs) -> Result<()> {
 }
 
 async fn demo(data: Option<PathBuf>, deterministic: bool) -> Result<()> {
+    // A throwaway store shows its first screen at once and fills its big folder meanwhile;
+    // a kept one (--data) and a deterministic run are seeded whole first.
+    let at_once = data.is_some() || deterministic;
     let config = emulator::Config {
         data_dir: data,
         ..emulator::Config::default()
     };
-    let server = emulator::spawn_seeded(config, "127.0.0.1:0")
-        .await
-        .context("starting the local B2 for the demo")?;
+    let server = if at_once {
+        emulator::spawn_seeded(config, "127.0.0.1:0").await
+    } else {
+        emulator::spawn_demo(config, "127.0.0.1:0").await
+    }
+    .context("starting the local B2 for the demo")?;
     let creds = Credentials::new(&server.master_key_id, &server.master_key);
     let client = B2Client::authorize(&server.url, creds)
         .await

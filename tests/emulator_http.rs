@@ -1318,6 +1318,89 @@ async fn data_survives_reopen() {
     assert!(dir.path().join("meta.sqlite3").exists());
 }
 
+/// The demo's big parts: 50,000 logs in 5 full pages, then the end; the large file whole,
+/// matching its large_file_sha1.
+async fn check_demo_backups(s: &Session, backups: &str) {
+    let mut start: Option<String> = None;
+    let mut total = 0;
+    let mut last = String::new();
+    for page in 0..5 {
+        let mut body = json!({"bucketId": backups, "prefix": "logs/2026/", "maxFileCount": 10_000});
+        if let Some(n) = &start {
+            body["startFileName"] = json!(n);
+        }
+        let t = std::time::Instant::now();
+        let v = s.ok("b2_list_file_names", body).await;
+        eprintln!("page {page}: {:?}", t.elapsed());
+        let files = v["files"].as_array().unwrap();
+        assert_eq!(files.len(), 10_000);
+        for f in files {
+            let name = f["fileName"].as_str().unwrap().to_string();
+            assert!(name > last, "order broken at {name}");
+            last = name;
+        }
+        total += files.len();
+        start = v["nextFileName"].as_str().map(str::to_string);
+        assert_eq!(start.is_none(), page == 4, "page {page}");
+    }
+    assert_eq!(total, 50_000);
+    assert_eq!(last, "logs/2026/app-50000.log");
+
+    let resp = s
+        .download("/file/demo-backups/backups/disk-image.bin")
+        .await;
+    assert_eq!(resp.headers()["x-bz-content-sha1"], "none");
+    let expected = resp.headers()["x-bz-info-large_file_sha1"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let bytes = resp.bytes().await.unwrap();
+    assert_eq!(bytes.len(), 16_234_567);
+    assert_eq!(sha1_hex(&bytes), expected);
+}
+
+/// `--demo` without a kept store serves its buckets at once and fills the big folder and
+/// the large file in the background: they all arrive, complete.
+#[tokio::test]
+async fn demo_seeded_in_background_fills_in() {
+    let config = Config::default();
+    let (key_id, key) = (config.master_key_id.clone(), config.master_key.clone());
+    let server = emulator::spawn_demo(config, "127.0.0.1:0").await.unwrap();
+    let s = Session::new(&server.url, &key_id, &key).await;
+    let buckets = s
+        .ok("b2_list_buckets", json!({"accountId": s.account_id}))
+        .await;
+    let backups = buckets["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["bucketName"] == json!("demo-backups"))
+        .unwrap()["bucketId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(buckets["buckets"].as_array().unwrap().len(), 3);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let v = s
+            .ok(
+                "b2_list_file_names",
+                json!({"bucketId": backups, "startFileName": "logs/2026/app-50000.log", "maxFileCount": 1}),
+            )
+            .await;
+        if v["files"][0]["fileName"] == json!("logs/2026/app-50000.log") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the demo's logs never all arrived"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    check_demo_backups(&s, &backups).await;
+    server.shutdown().await;
+}
+
 #[tokio::test]
 async fn demo_seed_lists_and_downloads() {
     let config = Config::default();
@@ -1361,31 +1444,7 @@ async fn demo_seed_lists_and_downloads() {
     let backups = id_of("demo-backups");
     let photos = id_of("demo-photos");
 
-    // 50,000 names in 5 full pages, then the end.
-    let mut start: Option<String> = None;
-    let mut total = 0;
-    let mut last = String::new();
-    for page in 0..5 {
-        let mut body = json!({"bucketId": backups, "prefix": "logs/2026/", "maxFileCount": 10_000});
-        if let Some(n) = &start {
-            body["startFileName"] = json!(n);
-        }
-        let t = std::time::Instant::now();
-        let v = s.ok("b2_list_file_names", body).await;
-        eprintln!("page {page}: {:?}", t.elapsed());
-        let files = v["files"].as_array().unwrap();
-        assert_eq!(files.len(), 10_000);
-        for f in files {
-            let name = f["fileName"].as_str().unwrap().to_string();
-            assert!(name > last, "order broken at {name}");
-            last = name;
-        }
-        total += files.len();
-        start = v["nextFileName"].as_str().map(str::to_string);
-        assert_eq!(start.is_none(), page == 4, "page {page}");
-    }
-    assert_eq!(total, 50_000);
-    assert_eq!(last, "logs/2026/app-50000.log");
+    check_demo_backups(&s, &backups).await;
 
     let v = s
         .ok(
@@ -1418,19 +1477,6 @@ async fn demo_seed_lists_and_downloads() {
         .await;
     assert_eq!(v["files"].as_array().unwrap().len(), 1);
     assert!(v["nextFileName"].is_null(), "{}", v["nextFileName"]);
-
-    // The large file downloads whole, matching large_file_sha1.
-    let resp = s
-        .download("/file/demo-backups/backups/disk-image.bin")
-        .await;
-    assert_eq!(resp.headers()["x-bz-content-sha1"], "none");
-    let expected = resp.headers()["x-bz-info-large_file_sha1"]
-        .to_str()
-        .unwrap()
-        .to_string();
-    let bytes = resp.bytes().await.unwrap();
-    assert_eq!(bytes.len(), 16_234_567);
-    assert_eq!(sha1_hex(&bytes), expected);
 
     // Versions, hidden files, non-ASCII names.
     let v = s

@@ -302,24 +302,49 @@ impl Drop for RunningEmulator {
 
 /// Binds `addr` (e.g. "127.0.0.1:0"), serves in a background tokio task, returns at once.
 pub async fn spawn(config: Config, addr: &str) -> Result<RunningEmulator, EmulatorError> {
-    spawn_with(config, addr, false).await
+    spawn_with(config, addr, Seeding::None).await
 }
 
 /// As [`spawn`], with the demo data seeded first (unless the store already holds it).
 pub async fn spawn_seeded(config: Config, addr: &str) -> Result<RunningEmulator, EmulatorError> {
-    spawn_with(config, addr, true).await
+    spawn_with(config, addr, Seeding::First).await
+}
+
+/// As [`spawn_seeded`], but only the demo's small files are in place when it returns: the
+/// large file and the 50,000 logs go in on a thread while it serves (the demo starts at
+/// once). For a throwaway store: one stopped half-way stays half-seeded.
+pub async fn spawn_demo(config: Config, addr: &str) -> Result<RunningEmulator, EmulatorError> {
+    spawn_with(config, addr, Seeding::InBackground).await
+}
+
+/// When a spawned emulator seeds the demo data.
+#[derive(Clone, Copy, PartialEq)]
+enum Seeding {
+    None,
+    First,
+    InBackground,
 }
 
 async fn spawn_with(
     config: Config,
     addr: &str,
-    seed_demo: bool,
+    seeding: Seeding,
 ) -> Result<RunningEmulator, EmulatorError> {
     let master_key_id = config.master_key_id.clone();
     let master_key = config.master_key.clone();
     let emulator = Emulator::open(config)?;
-    if seed_demo {
-        seed::demo(emulator.store())?;
+    match seeding {
+        Seeding::None => {}
+        Seeding::First => seed::demo(emulator.store())?,
+        Seeding::InBackground => {
+            if seed::demo_first(emulator.store())? {
+                let state = Arc::clone(&emulator.state);
+                // Nothing waits for it: a failure leaves the demo without its big folder.
+                let _ = std::thread::Builder::new()
+                    .name("demo-seed".to_owned())
+                    .spawn(move || seed::demo_rest(&state.store));
+            }
+        }
     }
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;

@@ -7,6 +7,7 @@ pub mod bulk;
 use serde_json::{Map, Value};
 use sha1::{Digest, Sha1};
 
+use crate::emulator::blobs::Digests;
 use crate::emulator::error::ApiError;
 use crate::emulator::sse::Sse;
 use crate::emulator::store::{Action, Db, NewBucket, NewVersion, PartRow};
@@ -22,18 +23,58 @@ const LARGE_PARTS: [usize; 4] = [5_000_000, 5_000_000, 5_000_000, 1_234_567];
 
 /// Seeds the demo data; does nothing if the demo buckets already exist.
 pub fn demo(store: &Store) -> Result<(), EmulatorError> {
-    store.with(|db| {
+    if demo_first(store)? {
+        demo_rest(store)?;
+    }
+    Ok(())
+}
+
+/// The demo's three buckets and small files, what its first screens show. True when it
+/// seeded them; false when the store already holds the demo.
+pub fn demo_first(store: &Store) -> Result<bool, EmulatorError> {
+    Ok(store.with(|db| {
         if db.bucket_by_name("demo-photos")?.is_some() {
-            return Ok(());
+            return Ok(false);
         }
         let seeder = Seeder { store, db };
         seeder.photos()?;
         seeder.backups()?;
         seeder.public_site()?;
-        Ok(())
+        Ok(true)
+    })?)
+}
+
+/// The rest of the demo after [`demo_first`]: the large file and the 50,000 logs, in short
+/// transactions, so that a server already answering is never held up for long.
+pub fn demo_rest(store: &Store) -> Result<(), EmulatorError> {
+    let bucket_id = store.with(|db| {
+        db.bucket_by_name("demo-backups")?
+            .map(|b| b.bucket_id)
+            .ok_or_else(|| ApiError::internal("demo-backups is missing"))
     })?;
+    let t = SEED_EPOCH_MS;
+    let parts = large_parts(store)?;
+    store.with(|db| Seeder { store, db }.large_file(&bucket_id, t + 2 * DAY_MS, parts))?;
+    let content = b"2026-01-04T00:00:00Z INFO service started\n";
+    let (blob, digests) = store.blobs().put(content)?;
+    let first = store.with(|db| db.reserve("file", LOG_COUNT as u64))?;
+    let shared = Shared {
+        bucket_id: &bucket_id,
+        blob: &blob,
+        digests: &digests,
+        ts: t + 3 * DAY_MS,
+        first,
+    };
+    let name = |i: usize| format!("logs/2026/app-{:05}.log", i + 1);
+    for start in (0..LOG_COUNT).step_by(LOG_CHUNK) {
+        let end = (start + LOG_CHUNK).min(LOG_COUNT);
+        store.with(|db| Seeder { store, db }.insert_many(&shared, start..end, &name))?;
+    }
     Ok(())
 }
+
+/// Logs inserted per transaction by [`demo_rest`].
+const LOG_CHUNK: usize = 5_000;
 
 /// Inserts `count` small files `{prefix}{i:08}.dat` (one shared blob) into `bucket_name`,
 /// creating the bucket if needed, in one transaction: for benchmarks of big buckets.
@@ -54,6 +95,38 @@ pub fn bulk(
         })
     })?;
     Ok(())
+}
+
+/// What the small files of one run share (see [`Seeder::many`]).
+struct Shared<'a> {
+    bucket_id: &'a str,
+    blob: &'a str,
+    digests: &'a Digests,
+    ts: i64,
+    first: u64,
+}
+
+/// The demo large file's parts, stored as blobs: the whole file's SHA-1 and, per part,
+/// its number, blob and digests.
+struct LargeParts {
+    whole: String,
+    parts: Vec<(usize, String, Digests)>,
+}
+
+/// Writes the demo large file's parts as blobs (outside any transaction).
+fn large_parts(store: &Store) -> Result<LargeParts, EmulatorError> {
+    let mut whole = Sha1::new();
+    let mut parts = Vec::new();
+    for (index, len) in LARGE_PARTS.iter().enumerate() {
+        let bytes = part_bytes(index, *len);
+        whole.update(&bytes);
+        let (blob, digests) = store.blobs().put(&bytes)?;
+        parts.push((index + 1, blob, digests));
+    }
+    Ok(LargeParts {
+        whole: hex::encode(whole.finalize()),
+        parts,
+    })
 }
 
 struct Seeder<'a> {
@@ -228,22 +301,14 @@ impl Seeder<'_> {
             t + DAY_MS,
             "application/sql",
         )?;
-        self.large_file(&b, t + 2 * DAY_MS)?;
-        self.logs(&b, t + 3 * DAY_MS)
+        Ok(())
     }
 
-    /// `backups/disk-image.bin`: a finished large file of several parts.
-    fn large_file(&self, bucket_id: &str, ts: i64) -> Result<(), ApiError> {
+    /// `backups/disk-image.bin`: a finished large file of the parts [`large_parts`] stored.
+    fn large_file(&self, bucket_id: &str, ts: i64, stored: LargeParts) -> Result<(), ApiError> {
         let name = "backups/disk-image.bin";
-        let mut whole = Sha1::new();
-        let mut parts = Vec::new();
-        for (index, len) in LARGE_PARTS.iter().enumerate() {
-            let bytes = part_bytes(index, *len);
-            whole.update(&bytes);
-            let (blob, digests) = self.store.blobs().put(&bytes)?;
-            parts.push((index + 1, blob, digests));
-        }
-        let large_sha1 = hex::encode(whole.finalize());
+        let LargeParts { whole, parts } = stored;
+        let large_sha1 = whole;
         let started = self.db.insert_version(NewVersion {
             bucket_id: bucket_id.to_string(),
             name: name.to_string(),
@@ -280,14 +345,6 @@ impl Seeder<'_> {
         Ok(())
     }
 
-    /// 50,000 small logs under `logs/2026/`, all pointing at one shared blob.
-    fn logs(&self, bucket_id: &str, ts: i64) -> Result<(), ApiError> {
-        let content = b"2026-01-04T00:00:00Z INFO service started\n";
-        self.many(bucket_id, content, LOG_COUNT, ts, |i| {
-            format!("logs/2026/app-{:05}.log", i + 1)
-        })
-    }
-
     /// `count` small files named by `name`, one second apart, sharing one blob.
     fn many(
         &self,
@@ -299,22 +356,40 @@ impl Seeder<'_> {
     ) -> Result<(), ApiError> {
         let (blob, digests) = self.store.blobs().put(content)?;
         let first = self.db.reserve("file", count as u64)?;
-        for i in 0..count {
+        let shared = Shared {
+            bucket_id,
+            blob: &blob,
+            digests: &digests,
+            ts,
+            first,
+        };
+        self.insert_many(&shared, 0..count, &name)
+    }
+
+    /// Files `range` of a run of small files sharing one blob (see [`Seeder::many`]).
+    fn insert_many(
+        &self,
+        shared: &Shared,
+        range: std::ops::Range<usize>,
+        name: &impl Fn(usize) -> String,
+    ) -> Result<(), ApiError> {
+        for i in range {
             let new = NewVersion {
-                bucket_id: bucket_id.to_string(),
+                bucket_id: shared.bucket_id.to_string(),
                 name: name(i),
                 action: Action::Upload,
-                upload_ts: ts + i as i64 * 1000,
-                size: digests.len,
-                sha1: Some(digests.sha1.clone()),
-                md5: Some(digests.md5.clone()),
+                upload_ts: shared.ts + i as i64 * 1000,
+                size: shared.digests.len,
+                sha1: Some(shared.digests.sha1.clone()),
+                md5: Some(shared.digests.md5.clone()),
                 content_type: "text/plain".to_string(),
                 info: Map::new(),
-                blob: Some(blob.clone()),
+                blob: Some(shared.blob.to_owned()),
                 large: false,
                 sse: Sse::B2,
             };
-            self.db.insert_version_with_counter(new, first + i as u64)?;
+            self.db
+                .insert_version_with_counter(new, shared.first + i as u64)?;
         }
         Ok(())
     }
