@@ -38,21 +38,17 @@ pub(super) async fn run(
     }
     let what = format!("reading {}", local.display());
     let path = local.to_path_buf();
-    let (file, size, mtime) = io::blocking(move || {
+    let (file, stamp) = io::blocking(move || {
         let file = File::open(&path)?;
         let meta = file.metadata()?;
         if !meta.is_file() {
             return Err(std::io::Error::other("not a regular file"));
         }
-        let mtime = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .map(|d| d.as_millis());
-        Ok((Arc::new(file), meta.len(), mtime))
+        Ok((Arc::new(file), Stamp::of(&meta)))
     })
     .await
     .map_err(TransferError::io(what))?;
+    let (size, mtime) = (stamp.size, stamp.millis());
     ctx.progress.total.store(size, Ordering::Relaxed);
     let mut info = BTreeMap::new();
     if let Some(ms) = mtime {
@@ -66,10 +62,17 @@ pub(super) async fn run(
             file,
             size,
             path: local,
+            stamp,
         };
         upload_large(ctx, &file, bucket, file_name, info, part_size).await?;
     } else {
-        upload_small(ctx, file, size, bucket, file_name, info).await?;
+        let file = LocalFile {
+            file,
+            size,
+            path: local,
+            stamp,
+        };
+        upload_small(ctx, &file, bucket, file_name, info).await?;
     }
     Ok(Outcome::Done {
         bytes: size,
@@ -78,16 +81,17 @@ pub(super) async fn run(
 }
 
 /// b2_upload_file with a fresh upload URL after any failure; the body is re-read per try.
+/// A file that changed while a try read it is not kept: that version is deleted again.
 async fn upload_small(
     ctx: &JobCtx,
-    file: Arc<File>,
-    size: u64,
+    local: &LocalFile<'_>,
     bucket: &BucketRef,
     file_name: &str,
     file_info: BTreeMap<String, String>,
 ) -> Result<FileVersion, TransferError> {
     let engine = &ctx.engine;
     let client = &engine.client;
+    let size = local.size;
     let meta = UploadMeta {
         file_name: file_name.to_owned(),
         content_type: None,
@@ -95,8 +99,18 @@ async fn upload_small(
         test_mode: None,
     };
     // b2_upload_file: after any failure the URL is dropped and a new one taken.
-    let (file, meta) = (&file, &meta);
+    let meta = &meta;
     retry::run(&engine.transfer_policy(), Call::Upload, |_| async move {
+        // Each try reads the file as it is when the try starts.
+        let before = Stamp::read(local.path).await.map_err(|e| {
+            Failure::Stop(TransferError::io(format!(
+                "reading {}",
+                local.path.display()
+            ))(e))
+        })?;
+        if before.size != size {
+            return Err(Failure::Stop(changed(local.path)));
+        }
         let url = match engine.take_upload_url(&bucket.id) {
             Some(u) => u,
             None => client
@@ -106,7 +120,7 @@ async fn upload_small(
         };
         let tally = io::Tally::new(&ctx.progress.done);
         let body = if size <= IN_MEMORY_LIMIT {
-            let file = Arc::clone(file);
+            let file = Arc::clone(&local.file);
             let buf = io::blocking(move || {
                 let mut buf = vec![0u8; size as usize];
                 io::read_exact_at(&file, &mut buf, 0)?;
@@ -119,7 +133,7 @@ async fn upload_small(
         } else {
             UploadBody::HexAtEnd {
                 content_length: size,
-                stream: io::hex_at_end_stream(Arc::clone(file), 0, size, tally.clone()),
+                stream: io::hex_at_end_stream(Arc::clone(&local.file), 0, size, tally.clone()),
             }
         };
         let uploaded = client
@@ -127,15 +141,64 @@ async fn upload_small(
             .await
             .inspect_err(|_| tally.undo())?;
         engine.return_upload_url(&bucket.id, url);
+        if Stamp::read(local.path).await.ok() != Some(before) {
+            // The bytes that went up may mix old and new content: not a version to keep.
+            if let Some(id) = &uploaded.file_id {
+                let _ = client.delete_file_version(file_name, id).await;
+            }
+            tally.undo();
+            return Err(Failure::Stop(changed(local.path)));
+        }
         Ok(uploaded)
     })
     .await
+}
+
+/// The error of a local file that changed while it was being uploaded.
+fn changed(path: &Path) -> TransferError {
+    TransferError::Invalid(format!(
+        "{} changed while it was being uploaded; nothing was kept: upload it again",
+        path.display()
+    ))
+}
+
+/// A local file's size and modification time: when they differ after an upload from
+/// before it, the file changed while it was read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Stamp {
+    size: u64,
+    mtime: Option<u128>,
+}
+
+impl Stamp {
+    fn of(meta: &std::fs::Metadata) -> Stamp {
+        let mtime = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map(|d| d.as_nanos());
+        Stamp {
+            size: meta.len(),
+            mtime,
+        }
+    }
+
+    async fn read(path: &Path) -> std::io::Result<Stamp> {
+        Ok(Stamp::of(&tokio::fs::metadata(path).await?))
+    }
+
+    /// Milliseconds since the epoch, as `src_last_modified_millis` says them.
+    fn millis(&self) -> Option<u128> {
+        self.mtime.map(|ns| ns / 1_000_000)
+    }
 }
 
 struct LocalFile<'a> {
     file: Arc<File>,
     size: u64,
     path: &'a Path,
+    /// Size and modification time when the upload began.
+    stamp: Stamp,
 }
 
 /// One planned part: number (from 1), offset and length.
@@ -267,13 +330,37 @@ async fn upload_large(
         })
         .collect();
     while let Some(done) = running.next().await {
-        let part = done?;
+        let part = match done {
+            Ok(part) => part,
+            // A part refused because its bytes no longer match the SHA-1 read first.
+            Err(e) => return Err(unless_changed(ctx, local, &file_id, e).await),
+        };
         sha1s[(part.part_number - 1) as usize] = Some(part.content_sha1);
+    }
+    if Stamp::read(local.path).await.ok() != Some(local.stamp) {
+        return Err(unless_changed(ctx, local, &file_id, changed(local.path)).await);
     }
     let sha1s: Vec<String> = sha1s.into_iter().map(Option::unwrap_or_default).collect();
     let finished = client.finish_large_file(&file_id, &sha1s).await?;
     lock(&ctx.large_file).take();
     Ok(finished)
+}
+
+/// `error`, unless the local file changed since the upload began: then the unfinished large
+/// file is cancelled (none of it is worth resuming) and the error says the file changed.
+async fn unless_changed(
+    ctx: &JobCtx,
+    local: &LocalFile<'_>,
+    file_id: &FileId,
+    error: TransferError,
+) -> TransferError {
+    if Stamp::read(local.path).await.ok() == Some(local.stamp) {
+        return error;
+    }
+    if ctx.engine.client.cancel_large_file(file_id).await.is_ok() {
+        lock(&ctx.large_file).take();
+    }
+    changed(local.path)
 }
 
 /// The newest unfinished large file with this name, size and whole-file SHA-1, if any.
