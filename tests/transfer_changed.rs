@@ -10,7 +10,6 @@ mod transfer_support;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use b2tui::b2::ListFileVersionsRequest;
 use b2tui::worker::transfer::{BucketRef, JobId, TransferEvent};
 use serde_json::json;
 use sha1::{Digest, Sha1};
@@ -80,15 +79,8 @@ async fn left_behind(
     bucket: &BucketRef,
     name: &str,
 ) -> (Vec<String>, usize) {
-    let versions = local
-        .client
-        .list_file_versions(&ListFileVersionsRequest {
-            bucket_id: bucket.id.clone(),
-            ..Default::default()
-        })
+    let versions = versions(local, bucket)
         .await
-        .unwrap()
-        .files
         .into_iter()
         .filter(|v| v.file_name == name)
         .map(|v| v.content_sha1.unwrap_or_default())

@@ -7,9 +7,7 @@ mod transfer_support;
 
 use std::time::Duration;
 
-use b2tui::b2::{
-    ClientOptions, FileAction, ListFileVersionsRequest, StartLargeFileRequest, UploadBody,
-};
+use b2tui::b2::{ClientOptions, FileAction, StartLargeFileRequest, UploadBody};
 use b2tui::worker::transfer::{
     CancelMode, ConflictPolicy, JobState, RemoteFile, TransferEvent, TransferOptions,
 };
@@ -48,15 +46,7 @@ async fn round_trips_every_size_class() {
             "{name}"
         );
     }
-    let listed = local
-        .client
-        .list_file_versions(&ListFileVersionsRequest {
-            bucket_id: bucket.id.clone(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .files;
+    let listed = versions(&local, &bucket).await;
     for (i, (name, size)) in sizes.iter().enumerate() {
         let v = listed
             .iter()

@@ -12,7 +12,6 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use b2tui::app::{App, Msg, SessionInfo, View};
-use b2tui::b2::ListFileVersionsRequest;
 use b2tui::ui;
 use b2tui::worker::transfer::{
     ConflictPolicy, JobId, JobKind, JobSnapshot, JobState, RemoteFile, RetryWait, TransferEvent,
@@ -98,15 +97,7 @@ async fn remote_sha1(
     bucket: &b2tui::worker::transfer::BucketRef,
     name: &str,
 ) -> String {
-    let listed = local
-        .client
-        .list_file_versions(&ListFileVersionsRequest {
-            bucket_id: bucket.id.clone(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .files;
+    let listed = versions(local, bucket).await;
     let v = listed.iter().find(|v| v.file_name == name).unwrap();
     v.content_sha1.clone().unwrap()
 }

@@ -55,6 +55,19 @@ pub async fn bucket(local: &Local, name: &str) -> BucketRef {
     BucketRef { id, name }
 }
 
+/// Every version in the bucket (one page of B2's default size), newest first per name.
+pub async fn versions(local: &Local, bucket: &BucketRef) -> Vec<b2tui::b2::FileVersion> {
+    local
+        .client
+        .list_file_versions(&b2tui::b2::ListFileVersionsRequest {
+            bucket_id: bucket.id.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .files
+}
+
 /// Uploads `body` as `name` straight through the client (a remote file to download).
 pub async fn put(local: &Local, bucket: &BucketRef, name: &str, body: &'static [u8]) {
     let meta = b2tui::b2::UploadMeta {
