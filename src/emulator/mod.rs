@@ -13,6 +13,7 @@ mod ids;
 mod lifecycle;
 pub mod master_key;
 mod names;
+mod replication;
 pub mod seed;
 mod sse;
 mod store;
@@ -177,6 +178,7 @@ impl Emulator {
         let _background = Background(vec![
             tokio::spawn(events::delivery::run(Arc::clone(&self.state))),
             tokio::spawn(lifecycle::run_hourly(Arc::clone(&self.state))),
+            tokio::spawn(replication::run(Arc::clone(&self.state))),
         ]);
         // Small answers go out at once: without TCP_NODELAY, a response written in two
         // pieces waits for the client's delayed ACK (tens of ms per small-file request).
