@@ -9,7 +9,7 @@ use crate::emulator::State;
 use crate::emulator::error::ApiError;
 use crate::emulator::store::DeliveryReport;
 
-/// How often the background task looks at the queue.
+/// How often the background task looks at the queue by default.
 pub const TICK: Duration = Duration::from_secs(1);
 /// Items copied per transaction, so uploads are not held up behind a long backlog.
 const BATCH: u32 = 200;
@@ -31,9 +31,9 @@ pub async fn deliver(state: &Arc<State>, max_batches: u32) -> Result<DeliveryRep
     Ok(total)
 }
 
-/// The background task of `Emulator::serve`: a pass every [`TICK`].
-pub async fn run(state: Arc<State>) {
-    let mut tick = tokio::time::interval(TICK);
+/// The background task of `Emulator::serve`: a pass every `every`.
+pub async fn run(state: Arc<State>, every: Duration) {
+    let mut tick = tokio::time::interval(every.max(Duration::from_millis(10)));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;

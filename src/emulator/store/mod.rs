@@ -25,7 +25,7 @@ pub use keys::{KeyRow, NewKey, TokenKind};
 pub use large::PartRow;
 pub use listing::{Entry, ListPage, ListRequest};
 pub use locks::{DownloadGrant, FileLock};
-pub use replication::{DeliveryReport, is_source};
+pub use replication::DeliveryReport;
 
 use crate::emulator::blobs::Blobs;
 use crate::emulator::error::{ApiError, EmulatorError};
