@@ -88,6 +88,7 @@ impl App {
             FormKind::Share { prefix, is_folder } => {
                 self.submit_share(&form, prefix, *is_folder, cmds);
             }
+            FormKind::ReplicationRule { index } => self.submit_replication_rule(&form, *index),
         }
     }
 

@@ -129,6 +129,10 @@ pub enum FormKind {
         prefix: String,
         is_folder: bool,
     },
+    /// Add (`index: None`) or edit a replication rule of the draft.
+    ReplicationRule {
+        index: Option<usize>,
+    },
 }
 
 /// A form in a modal.
