@@ -103,9 +103,7 @@ impl Form {
             ],
             focus: 0,
             errors: Vec::new(),
-            note: "B2 reads new files here with the source key and writes them to the \
-                   destination with the key the destination bucket maps it to (its \
-                   sourceToDestinationKeyMapping; that key needs writeFiles)."
+            note: "The destination bucket must map the source key to a key with writeFiles."
                 .to_owned(),
         }
     }
@@ -213,7 +211,12 @@ impl App {
                 action,
                 Action::AddItem | Action::EditItem | Action::Open | Action::RemoveItem
             ) {
-                self.unavailable("read replication settings", &[READ_CAP]);
+                if !self.unavailable("read replication settings", &[READ_CAP]) {
+                    self.notify(
+                        Level::Warn,
+                        "B2 does not show this bucket's replication settings to this key",
+                    );
+                }
                 return true;
             }
             return false;

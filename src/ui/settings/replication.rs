@@ -38,7 +38,7 @@ pub(super) fn replication_lines(app: &App, view: &SettingsView) -> Vec<Line<'sta
     } else {
         lines.push(Line::from(Span::styled(
             format!(
-                "  {:<3}{:<22}{:<24}{:<16}{:>10}  {:<8}{}",
+                "  {:<3}{:<20}{:<20}{:<14}{:>9}  {:<8}{}",
                 "", "name", "destination", "prefix", "priority", "enabled", "existing files"
             ),
             Modifier::BOLD,
@@ -49,13 +49,13 @@ pub(super) fn replication_lines(app: &App, view: &SettingsView) -> Vec<Line<'sta
         let prefix = if r.file_name_prefix.is_empty() {
             "(all)".to_owned()
         } else {
-            cut(&r.file_name_prefix, 15)
+            cut(&r.file_name_prefix, 13)
         };
         let row = format!(
-            "  {:<3}{:<22}{:<24}{:<16}{:>10}  {:<8}{}",
+            "  {:<3}{:<20}{:<20}{:<14}{:>9}  {:<8}{}",
             if selected { "▸" } else { "" },
-            cut(&r.replication_rule_name, 21),
-            cut(&app.bucket_name_of(&r.destination_bucket_id), 23),
+            cut(&r.replication_rule_name, 19),
+            cut(&app.bucket_name_of(&r.destination_bucket_id), 19),
             prefix,
             r.priority,
             if r.is_enabled { "yes" } else { "paused" },
@@ -100,7 +100,7 @@ pub(super) fn replication_lines(app: &App, view: &SettingsView) -> Vec<Line<'sta
     for (source, dest) in &mapping {
         lines.push(kv(
             "As destination",
-            format!("source key {} → writes with {}", cut(source, 30), cut(dest, 30)),
+            format!("source key {} → key {}", cut(source, 30), cut(dest, 30)),
         ));
     }
     if app.replication_dirty() {
