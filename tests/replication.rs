@@ -26,7 +26,12 @@ async fn spawn() -> emulator::RunningEmulator {
     spawn_with(manual()).await
 }
 
-const SOURCE_CAPS: [&str; 4] = ["listFiles", "readFiles", "readFileLegalHolds", "readFileRetentions"];
+const SOURCE_CAPS: [&str; 4] = [
+    "listFiles",
+    "readFiles",
+    "readFileLegalHolds",
+    "readFileRetentions",
+];
 const DEST_CAPS: [&str; 6] = [
     "listFiles",
     "readFiles",
@@ -73,7 +78,12 @@ struct Pair {
     dst_session: Session,
 }
 
-async fn pair(emu: &emulator::RunningEmulator, m: &Session, dest_caps: &[&str], rules: Vec<Value>) -> Pair {
+async fn pair(
+    emu: &emulator::RunningEmulator,
+    m: &Session,
+    dest_caps: &[&str],
+    rules: Vec<Value>,
+) -> Pair {
     let src = m.create_private_bucket("repl-source").await;
     let dst = m.create_private_bucket("repl-dest").await;
     let (src_key, _) = key(m, "repl-src", &src, &SOURCE_CAPS).await;
@@ -187,9 +197,19 @@ async fn uploads_copies_and_hides_replicate_with_statuses() {
     assert_eq!(report["queued"], 0, "{report}");
 
     let src_files = versions(&m, &p.src).await;
-    assert_eq!(find(&src_files, "docs/report.bin", "upload")["replicationStatus"], "completed");
-    assert_eq!(find(&src_files, "docs/copy.bin", "upload")["replicationStatus"], "completed");
-    assert!(find(&src_files, "misc/other.txt", "upload").get("replicationStatus").is_none());
+    assert_eq!(
+        find(&src_files, "docs/report.bin", "upload")["replicationStatus"],
+        "completed"
+    );
+    assert_eq!(
+        find(&src_files, "docs/copy.bin", "upload")["replicationStatus"],
+        "completed"
+    );
+    assert!(
+        find(&src_files, "misc/other.txt", "upload")
+            .get("replicationStatus")
+            .is_none()
+    );
 
     // The destination key sees the replicas: same name, content, type, info, timestamp.
     let dst_files = versions(&p.dst_session, &p.dst).await;
@@ -198,13 +218,19 @@ async fn uploads_copies_and_hides_replicate_with_statuses() {
     assert_eq!(replica["replicationStatus"], "replica");
     assert_ne!(replica["fileId"], up["fileId"]);
     assert_eq!(replica["bucketId"], p.dst);
-    for field in ["contentSha1", "contentLength", "contentType", "fileInfo", "uploadTimestamp"] {
+    for field in [
+        "contentSha1",
+        "contentLength",
+        "contentType",
+        "fileInfo",
+        "uploadTimestamp",
+    ] {
         assert_eq!(replica[field], up[field], "{field}");
     }
 
     let resp = p
         .dst_session
-        .download(&format!("/file/repl-dest/docs/report.bin"))
+        .download("/file/repl-dest/docs/report.bin")
         .await;
     assert_eq!(resp.status(), StatusCode::OK);
     assert_eq!(resp.headers()["x-bz-replication-status"], "replica");
@@ -238,7 +264,10 @@ async fn uploads_copies_and_hides_replicate_with_statuses() {
     assert_eq!(marker["uploadTimestamp"], hidden["uploadTimestamp"]);
     find(&dst_files, "docs/copy.bin", "upload");
     let src_files = versions(&m, &p.src).await;
-    assert_eq!(find(&src_files, "docs/report.bin", "hide")["replicationStatus"], "completed");
+    assert_eq!(
+        find(&src_files, "docs/report.bin", "hide")["replicationStatus"],
+        "completed"
+    );
 
     // The replica itself is not replicated again, and the queue is empty.
     assert_eq!(deliver(&emu).await["replicated"], 0);
@@ -264,7 +293,9 @@ async fn large_files_replicate_byte_for_byte() {
     let parts: [&[u8]; 2] = [b"first-part-", b"second"];
     let mut sha1s = Vec::new();
     for (i, part) in parts.iter().enumerate() {
-        let url = m.ok("b2_get_upload_part_url", json!({"fileId": file_id})).await;
+        let url = m
+            .ok("b2_get_upload_part_url", json!({"fileId": file_id}))
+            .await;
         let resp = m
             .http
             .post(url["uploadUrl"].as_str().unwrap())
@@ -295,14 +326,23 @@ async fn large_files_replicate_byte_for_byte() {
 async fn a_destination_key_that_cannot_write_fails_the_copy() {
     let emu = spawn().await;
     let m = Session::master_v(&emu, 4).await;
-    let p = pair(&emu, &m, &["listFiles", "readFiles"], vec![rule("ro", "", "")]).await;
+    let p = pair(
+        &emu,
+        &m,
+        &["listFiles", "readFiles"],
+        vec![rule("ro", "", "")],
+    )
+    .await;
     let up = m.upload(&p.src, "a.txt", b"a").await;
     assert_eq!(up["replicationStatus"], "pending");
     let report = deliver(&emu).await;
     assert_eq!(report["failed"], 1, "{report}");
     assert_eq!(report["replicated"], 0, "{report}");
     let src_files = versions(&m, &p.src).await;
-    assert_eq!(find(&src_files, "a.txt", "upload")["replicationStatus"], "failed");
+    assert_eq!(
+        find(&src_files, "a.txt", "upload")["replicationStatus"],
+        "failed"
+    );
     assert!(versions(&m, &p.dst).await.is_empty());
     let resp = m.download("/file/repl-source/a.txt").await;
     assert_eq!(resp.headers()["x-bz-replication-status"], "failed");
@@ -314,7 +354,8 @@ async fn existing_files_replicate_when_the_rule_includes_them() {
     let m = Session::master_v(&emu, 4).await;
     let src = m.create_private_bucket("old-source").await;
     let dst = m.create_private_bucket("old-dest").await;
-    m.upload(&src, "before.txt", b"uploaded before the rule").await;
+    m.upload(&src, "before.txt", b"uploaded before the rule")
+        .await;
     m.upload(&src, "skip/x.txt", b"outside the prefix").await;
     let (src_key, _) = key(&m, "s", &src, &SOURCE_CAPS).await;
     let (dst_key, _) = key(&m, "d", &dst, &DEST_CAPS).await;
@@ -335,7 +376,10 @@ async fn existing_files_replicate_when_the_rule_includes_them() {
     .await;
     assert_eq!(status, StatusCode::OK, "{v}");
     let src_files = versions(&m, &src).await;
-    assert_eq!(find(&src_files, "before.txt", "upload")["replicationStatus"], "pending");
+    assert_eq!(
+        find(&src_files, "before.txt", "upload")["replicationStatus"],
+        "pending"
+    );
     assert_eq!(deliver(&emu).await["replicated"], 1);
     let dst_files = versions(&m, &dst).await;
     assert_eq!(dst_files.len(), 1, "{dst_files:?}");
@@ -352,9 +396,7 @@ async fn configurations_are_validated_as_b2_does() {
     let (src_key, _) = key(&m, "s", &src, &SOURCE_CAPS).await;
     let (dst_only, _) = key(&m, "d", &dst, &DEST_CAPS).await;
     let (no_read, _) = key(&m, "nr", &src, &["listFiles"]).await;
-    let source = |rules: Value| {
-        json!({"asReplicationSource": {"sourceApplicationKeyId": src_key, "replicationRules": rules}})
-    };
+    let source = |rules: Value| json!({"asReplicationSource": {"sourceApplicationKeyId": src_key, "replicationRules": rules}});
     let bad = |mut r: Value, field: &str, value: Value| {
         r[field] = value;
         source(json!([r]))
@@ -366,10 +408,18 @@ async fn configurations_are_validated_as_b2_does() {
         bad(good.clone(), "priority", json!(0)),
         bad(good.clone(), "priority", json!(2_147_483_648_i64)),
         bad(good.clone(), "isEnabled", json!("yes")),
-        bad(good.clone(), "destinationBucketId", json!("0000000000000000deadbeef")),
+        bad(
+            good.clone(),
+            "destinationBucketId",
+            json!("0000000000000000deadbeef"),
+        ),
         bad(good.clone(), "destinationBucketId", json!(src)),
         source(json!([good.clone(), good.clone()])),
-        source(json!([rule("a", &dst, "a"), rule("b", &dst, "b"), rule("c", &dst, "c")])),
+        source(json!([
+            rule("a", &dst, "a"),
+            rule("b", &dst, "b"),
+            rule("c", &dst, "c")
+        ])),
         json!({"asReplicationSource": {"sourceApplicationKeyId": "nosuchkey", "replicationRules": []}}),
         json!({"asReplicationSource": {"sourceApplicationKeyId": no_read, "replicationRules": []}}),
         json!({"asReplicationSource": {"sourceApplicationKeyId": dst_only, "replicationRules": []}}),
@@ -424,7 +474,10 @@ async fn configurations_are_validated_as_b2_does() {
     let got = set_replication(&plain, &src, cleared.clone()).await;
     assert_eq!(got.0, StatusCode::UNAUTHORIZED, "{}", got.1);
     let listed = plain
-        .ok("b2_list_buckets", json!({"accountId": m.account_id, "bucketId": src}))
+        .ok(
+            "b2_list_buckets",
+            json!({"accountId": m.account_id, "bucketId": src}),
+        )
         .await;
     assert_eq!(
         listed["buckets"][0]["replicationConfiguration"],
@@ -454,18 +507,27 @@ async fn the_queue_and_configuration_survive_a_restart() {
     let emu = spawn_with(config).await;
     let m = Session::master_v(&emu, 4).await;
     let bucket = m
-        .ok("b2_list_buckets", json!({"accountId": m.account_id, "bucketId": p.src}))
+        .ok(
+            "b2_list_buckets",
+            json!({"accountId": m.account_id, "bucketId": p.src}),
+        )
         .await;
     assert_eq!(
-        bucket["buckets"][0]["replicationConfiguration"]["value"]["asReplicationSource"]
-            ["replicationRules"][0]["replicationRuleName"],
+        bucket["buckets"][0]["replicationConfiguration"]["value"]["asReplicationSource"]["replicationRules"]
+            [0]["replicationRuleName"],
         "keep"
     );
     assert_eq!(deliver(&emu).await["replicated"], 1);
     let dst_files = versions(&m, &p.dst).await;
-    assert_eq!(find(&dst_files, "kept.txt", "upload")["replicationStatus"], "replica");
+    assert_eq!(
+        find(&dst_files, "kept.txt", "upload")["replicationStatus"],
+        "replica"
+    );
     let src_files = versions(&m, &p.src).await;
-    assert_eq!(find(&src_files, "kept.txt", "upload")["replicationStatus"], "completed");
+    assert_eq!(
+        find(&src_files, "kept.txt", "upload")["replicationStatus"],
+        "completed"
+    );
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 //! destination side unchanged); the versions pane shows each version's status.
 
 mod common;
+mod restore_support;
 use common::app::{Drive, code, key, screen as screen_text};
 use std::collections::BTreeMap;
 
@@ -12,6 +13,7 @@ use b2tui::app::{App, Modal, Msg};
 use b2tui::b2::buckets::{BucketSettings, Readable};
 use b2tui::b2::replication::{
     ReplicationConfig, ReplicationDestination, ReplicationRule, ReplicationSource,
+    ReplicationStatus,
 };
 use b2tui::b2::{AccountId, Bucket, BucketId};
 use b2tui::ui;
@@ -163,7 +165,10 @@ fn adding_a_rule_sends_the_whole_configuration() {
     app.send(code(KeyCode::Tab));
     app.send(code(KeyCode::Tab));
     app.send(code(KeyCode::Right)); // existing files: yes
-    assert!(app.send(code(KeyCode::Enter)).is_empty(), "nothing sent before w");
+    assert!(
+        app.send(code(KeyCode::Enter)).is_empty(),
+        "nothing sent before w"
+    );
     assert!(app.modals.is_empty(), "{:?}", app.modals);
     assert!(screen_text(&draw(&app)).contains("Unsaved: 2 rules here, 1 stored"));
 
@@ -172,7 +177,10 @@ fn adding_a_rule_sends_the_whole_configuration() {
     };
     assert_eq!(update.if_revision_is, Some(4));
     assert_eq!(update.bucket_id, BucketId::from("id-photos-2026"));
-    let sent = update.replication_configuration.clone().expect("replication sent");
+    let sent = update
+        .replication_configuration
+        .clone()
+        .expect("replication sent");
     let rules = sent.rules();
     assert_eq!(rules.len(), 2);
     assert_eq!(rules[1].replication_rule_name, "to-archive");
@@ -181,12 +189,14 @@ fn adding_a_rule_sends_the_whole_configuration() {
     assert_eq!(rules[1].priority, 128);
     assert!(rules[1].is_enabled && rules[1].include_existing_files);
     assert_eq!(sent.source_key(), Some("003src0000000000000000001"));
-    assert_eq!(sent.as_replication_destination, config().as_replication_destination);
+    assert_eq!(
+        sent.as_replication_destination,
+        config().as_replication_destination
+    );
     // The JSON B2 gets.
     let json = serde_json::to_value(&update).expect("json");
     assert_eq!(
-        json["replicationConfiguration"]["asReplicationSource"]["replicationRules"][1]
-            ["includeExistingFiles"],
+        json["replicationConfiguration"]["asReplicationSource"]["replicationRules"][1]["includeExistingFiles"],
         true
     );
     // A third rule is more than B2 allows.
@@ -203,7 +213,10 @@ fn removing_the_last_rule_keeps_the_destination_side() {
     };
     let sent = update.replication_configuration.expect("replication sent");
     assert!(sent.rules().is_empty());
-    assert_eq!(sent.as_replication_destination, config().as_replication_destination);
+    assert_eq!(
+        sent.as_replication_destination,
+        config().as_replication_destination
+    );
 }
 
 #[test]
@@ -214,4 +227,53 @@ fn a_key_without_read_replications_sees_why() {
     assert!(app.send(key('a')).is_empty());
     assert!(app.modals.is_empty() || matches!(app.modals.last(), Some(Modal::Error { .. })));
     assert!(app.send(key('w')).is_empty(), "nothing to save");
+}
+
+#[test]
+fn versions_pane_and_details_show_the_replication_status() {
+    use restore_support::{DAY, HOUR, browsing_with, file, select};
+    let mut app = browsing_with(vec![file("report.txt", 1_200_000, restore_support::T0)]);
+    select(&mut app, "report.txt");
+    let cmds = app.send(Msg::Tick {
+        now: std::time::Instant::now(),
+    });
+    let req = cmds[0].req();
+    let status = |v: b2tui::b2::FileVersion, s: Option<ReplicationStatus>| b2tui::b2::FileVersion {
+        replication_status: s,
+        ..v
+    };
+    let t0 = restore_support::T0;
+    app.send(Msg::Worker(WorkerEvent::VersionsListed {
+        req,
+        versions: vec![
+            status(
+                file("report.txt", 1_200_000, t0),
+                Some(ReplicationStatus::Pending),
+            ),
+            status(
+                file("report.txt", 1_100_000, t0 - HOUR),
+                Some(ReplicationStatus::Failed),
+            ),
+            status(
+                file("report.txt", 1_000_000, t0 - DAY),
+                Some(ReplicationStatus::Completed),
+            ),
+            status(file("report.txt", 900_000, t0 - 2 * DAY), None),
+        ],
+        done: true,
+    }));
+    let terminal = restore_support::draw(&app);
+    let text = screen_text(&terminal);
+    for short in ["pend", "FAIL", "done"] {
+        assert!(text.contains(short), "{short}: {text}");
+    }
+    insta::assert_snapshot!("replication_versions_pane", terminal.backend());
+    app.send(code(KeyCode::Enter));
+    app.send(key('j'));
+    app.send(key('i'));
+    let text = screen_text(&restore_support::draw(&app));
+    assert!(
+        text.contains("failed (the destination key could not write)"),
+        "{text}"
+    );
 }

@@ -82,7 +82,14 @@ fn b2cli_replication_setup_status_pause_delete() {
 
     let data = served::pseudo_random(50_000, 7);
     std::fs::write(b2.dir.path().join("data.bin"), &data).unwrap();
-    let up = b2.json(&["file", "upload", "--quiet", "repl-cli-source", "data.bin", "in/data.bin"]);
+    let up = b2.json(&[
+        "file",
+        "upload",
+        "--quiet",
+        "repl-cli-source",
+        "data.bin",
+        "in/data.bin",
+    ]);
     // The CLI shows the status upper-cased.
     assert_eq!(up["replicationStatus"], "PENDING", "{up}");
 
@@ -101,7 +108,10 @@ fn b2cli_replication_setup_status_pause_delete() {
         if row["source_replication_status"] == "COMPLETED" {
             break status;
         }
-        assert!(Instant::now() < deadline, "not replicated in time: {status}");
+        assert!(
+            Instant::now() < deadline,
+            "not replicated in time: {status}"
+        );
         std::thread::sleep(Duration::from_millis(200));
     };
     let row = &status["cli-rule"][0];
@@ -110,13 +120,26 @@ fn b2cli_replication_setup_status_pause_delete() {
     assert_eq!(row["metadata_differs"], false, "{status}");
     assert_eq!(row["count"], 1, "{status}");
 
-    b2.ok(&["file", "download", "--quiet", "b2://repl-cli-dest/in/data.bin", "replica.bin"]);
+    b2.ok(&[
+        "file",
+        "download",
+        "--quiet",
+        "b2://repl-cli-dest/in/data.bin",
+        "replica.bin",
+    ]);
     let got = std::fs::read(b2.dir.path().join("replica.bin")).unwrap();
     assert_eq!(sha1_hex(&got), sha1_hex(&data));
 
     b2.ok(&["replication", "pause", "repl-cli-source", "cli-rule"]);
     assert_eq!(rules(&b2, "repl-cli-source")[0]["isEnabled"], false);
-    let paused = b2.json(&["file", "upload", "--quiet", "repl-cli-source", "data.bin", "in/later.bin"]);
+    let paused = b2.json(&[
+        "file",
+        "upload",
+        "--quiet",
+        "repl-cli-source",
+        "data.bin",
+        "in/later.bin",
+    ]);
     assert_eq!(paused["replicationStatus"], Value::Null, "{paused}");
     b2.ok(&["replication", "delete", "repl-cli-source", "cli-rule"]);
     assert_eq!(rules(&b2, "repl-cli-source"), serde_json::json!([]));

@@ -82,14 +82,52 @@ impl ReplicationConfig {
     }
 }
 
-/// A replication status (any case) for the versions pane (4 cells) and the details.
-pub fn status_text(status: &str) -> (&'static str, &'static str) {
-    match status.to_ascii_lowercase().as_str() {
-        "pending" => ("pend", "pending (waiting to be copied)"),
-        "completed" => ("done", "completed (copied to every destination)"),
-        "failed" => ("FAIL", "failed (the destination key could not write)"),
-        "replica" => ("repl", "replica (a copy made by replication)"),
-        _ => ("?", "unknown"),
+/// `replicationStatus` of a file version (B2 sends lower case; any case is read).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReplicationStatus {
+    Pending,
+    Completed,
+    Failed,
+    Replica,
+    /// A value this version does not know.
+    Unknown,
+}
+
+impl<'de> Deserialize<'de> for ReplicationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Ok(match text.to_ascii_lowercase().as_str() {
+            "pending" => ReplicationStatus::Pending,
+            "completed" => ReplicationStatus::Completed,
+            "failed" => ReplicationStatus::Failed,
+            "replica" => ReplicationStatus::Replica,
+            _ => ReplicationStatus::Unknown,
+        })
+    }
+}
+
+impl ReplicationStatus {
+    /// Four cells for the versions pane.
+    pub fn short(self) -> &'static str {
+        match self {
+            ReplicationStatus::Pending => "pend",
+            ReplicationStatus::Completed => "done",
+            ReplicationStatus::Failed => "FAIL",
+            ReplicationStatus::Replica => "repl",
+            ReplicationStatus::Unknown => "?",
+        }
+    }
+
+    /// What it means, for the version details.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ReplicationStatus::Pending => "pending (waiting to be copied)",
+            ReplicationStatus::Completed => "completed (copied to every destination)",
+            ReplicationStatus::Failed => "failed (the destination key could not write)",
+            ReplicationStatus::Replica => "replica (a copy made by replication)",
+            ReplicationStatus::Unknown => "unknown",
+        }
     }
 }
 
@@ -116,7 +154,21 @@ mod tests {
         assert_eq!(config.source_key(), Some("k"));
         let back = serde_json::to_value(&config).unwrap_or_default();
         assert_eq!(back["asReplicationDestination"], serde_json::Value::Null);
-        assert_eq!(back["asReplicationSource"]["replicationRules"][0]["priority"], 1);
+        assert_eq!(
+            back["asReplicationSource"]["replicationRules"][0]["priority"],
+            1
+        );
         assert!(valid_rule_name("a-b_1") && !valid_rule_name("a b"));
+        let status: Vec<ReplicationStatus> =
+            serde_json::from_str(r#"["PENDING","completed","replica","new"]"#).unwrap_or_default();
+        assert_eq!(
+            status,
+            [
+                ReplicationStatus::Pending,
+                ReplicationStatus::Completed,
+                ReplicationStatus::Replica,
+                ReplicationStatus::Unknown
+            ]
+        );
     }
 }

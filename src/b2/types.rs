@@ -221,7 +221,7 @@ pub struct FileVersion {
     pub upload_timestamp: i64,
     /// Cloud Replication: `pending`, `completed`, `failed` or `replica` (B2 may upper-case).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub replication_status: Option<String>,
+    pub replication_status: Option<super::replication::ReplicationStatus>,
 }
 
 impl FileVersion {

@@ -184,7 +184,10 @@ impl Emulator {
             tokio::spawn(lifecycle::run_hourly(Arc::clone(&self.state))),
         ];
         if let Some(every) = self.state.config.replication_interval {
-            tasks.push(tokio::spawn(replication::run(Arc::clone(&self.state), every)));
+            tasks.push(tokio::spawn(replication::run(
+                Arc::clone(&self.state),
+                every,
+            )));
         }
         let _background = Background(tasks);
         // Small answers go out at once: without TCP_NODELAY, a response written in two

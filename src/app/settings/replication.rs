@@ -179,7 +179,10 @@ impl App {
         let Some(view) = self.view.settings() else {
             return false;
         };
-        match (&view.replication, view.stored.as_ref().and_then(stored_config)) {
+        match (
+            &view.replication,
+            view.stored.as_ref().and_then(stored_config),
+        ) {
             (Some(draft), Some(stored)) => *draft != ReplicationDraft::of(&stored),
             _ => false,
         }
@@ -257,10 +260,7 @@ impl App {
                     self.set_replication_draft(draft);
                     self.notify(
                         Level::Info,
-                        format!(
-                            "Rule {} removed; w saves",
-                            gone.replication_rule_name
-                        ),
+                        format!("Rule {} removed; w saves", gone.replication_rule_name),
                     );
                 }
             }
@@ -346,12 +346,11 @@ impl App {
         ) else {
             return;
         };
-        let source = (!draft.rules.is_empty() || !draft.source_key.is_empty()).then(|| {
-            ReplicationSource {
+        let source =
+            (!draft.rules.is_empty() || !draft.source_key.is_empty()).then(|| ReplicationSource {
                 source_application_key_id: draft.source_key.clone(),
                 replication_rules: draft.rules.clone(),
-            }
-        });
+            });
         let config = ReplicationConfig {
             as_replication_source: source,
             as_replication_destination: stored.as_replication_destination,

@@ -119,11 +119,12 @@ impl App {
             view.rules = bucket.lifecycle_rules.clone();
         }
         view.cursor.clamp(view.rules.len());
-        let keep_replication = view
-            .replication
-            .as_ref()
-            .is_some_and(|d| view.stored.as_ref().and_then(super::replication::stored_config)
-                .is_some_and(|s| *d != super::replication::ReplicationDraft::of(&s)));
+        let keep_replication = view.replication.as_ref().is_some_and(|d| {
+            view.stored
+                .as_ref()
+                .and_then(super::replication::stored_config)
+                .is_some_and(|s| *d != super::replication::ReplicationDraft::of(&s))
+        });
         if !keep_replication {
             view.replication = None;
         }

@@ -73,8 +73,14 @@ pub async fn admin(
             ("stats", &Method::GET) => Ok(json!({"calls": state.faults.stats()})),
             ("now", &Method::GET) => Ok(json!({"now": state.clock.now_ms()})),
             (
-                "fail_next" | "expire_tokens" | "advance_clock" | "run_lifecycle"
-                | "deliver_events" | "stats" | "now" | "deliver_replication",
+                "fail_next"
+                | "expire_tokens"
+                | "advance_clock"
+                | "run_lifecycle"
+                | "deliver_events"
+                | "stats"
+                | "now"
+                | "deliver_replication",
                 _,
             ) => Err(ApiError::method_not_allowed()),
             _ => Err(ApiError::not_found(format!("no such admin endpoint: {op}"))),

@@ -163,7 +163,11 @@ fn one_rule(db: &Db, rule: &Value, target: Target) -> Result<Value, ApiError> {
         .get("destinationBucketId")
         .and_then(Value::as_str)
         .filter(|d| !d.is_empty())
-        .ok_or_else(|| bad(format!("replication rule {name}: destinationBucketId is required")))?;
+        .ok_or_else(|| {
+            bad(format!(
+                "replication rule {name}: destinationBucketId is required"
+            ))
+        })?;
     if target.bucket_id == Some(dest_id) {
         return Err(bad(format!(
             "replication rule {name}: a bucket cannot replicate into itself"
@@ -188,20 +192,29 @@ fn one_rule(db: &Db, rule: &Value, target: Target) -> Result<Value, ApiError> {
     let prefix = match rule.get("fileNamePrefix") {
         None | Some(Value::Null) => "",
         Some(Value::String(p)) => p.as_str(),
-        Some(_) => return Err(bad(format!("replication rule {name}: fileNamePrefix must be a string"))),
+        Some(_) => {
+            return Err(bad(format!(
+                "replication rule {name}: fileNamePrefix must be a string"
+            )));
+        }
     };
     let priority = match rule.get("priority") {
         None | Some(Value::Null) => 128,
-        Some(p) => p.as_i64().filter(|p| (1..=MAX_PRIORITY).contains(p)).ok_or_else(|| {
-            bad(format!(
-                "replication rule {name}: priority must be an integer from 1 to {MAX_PRIORITY}"
-            ))
-        })?,
+        Some(p) => p
+            .as_i64()
+            .filter(|p| (1..=MAX_PRIORITY).contains(p))
+            .ok_or_else(|| {
+                bad(format!(
+                    "replication rule {name}: priority must be an integer from 1 to {MAX_PRIORITY}"
+                ))
+            })?,
     };
     let flag = |field: &str, default: bool| match rule.get(field) {
         None | Some(Value::Null) => Ok(default),
         Some(Value::Bool(b)) => Ok(*b),
-        Some(_) => Err(bad(format!("replication rule {name}: {field} must be true or false"))),
+        Some(_) => Err(bad(format!(
+            "replication rule {name}: {field} must be true or false"
+        ))),
     };
     Ok(json!({
         "destinationBucketId": dest_id,

@@ -108,7 +108,10 @@ fn rules_for<'r>(rules: &'r [SourceRule], name: &str) -> Vec<&'r SourceRule> {
         .iter()
         .filter(|r| r.enabled && name.starts_with(&r.prefix))
     {
-        match chosen.iter_mut().find(|c| c.destination == rule.destination) {
+        match chosen
+            .iter_mut()
+            .find(|c| c.destination == rule.destination)
+        {
             Some(current) if current.priority < rule.priority => *current = rule,
             Some(_) => {}
             None => chosen.push(rule),
@@ -206,12 +209,17 @@ impl Db<'_> {
                      AND substr(name, 1, length(?2)) = ?2 ORDER BY seq",
                     super::files::COLUMNS
                 ))?;
-                stmt.query_map(params![bucket.bucket_id, rule.prefix], super::files::from_row)?
-                    .collect::<Result<Vec<_>, _>>()?
+                stmt.query_map(
+                    params![bucket.bucket_id, rule.prefix],
+                    super::files::from_row,
+                )?
+                .collect::<Result<Vec<_>, _>>()?
             };
             for version in versions.iter().filter(|v| replicable(v)) {
                 self.enqueue(&version.file_id, rule, &key)?;
-                if version.replication.is_none() || version.replication.as_deref() == Some("completed") {
+                if version.replication.is_none()
+                    || version.replication.as_deref() == Some("completed")
+                {
                     self.set_replication_status(&version.file_id, Some("pending"))?;
                 }
                 queued += 1;
@@ -390,9 +398,15 @@ mod tests {
             rule("c", "d2", "y/", 5, true),
             rule("d", "d3", "", 5, false),
         ];
-        let names: Vec<&str> = rules_for(&rules, "x/1").iter().map(|r| r.name.as_str()).collect();
+        let names: Vec<&str> = rules_for(&rules, "x/1")
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect();
         assert_eq!(names, ["b"]);
-        let names: Vec<&str> = rules_for(&rules, "y/1").iter().map(|r| r.name.as_str()).collect();
+        let names: Vec<&str> = rules_for(&rules, "y/1")
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect();
         assert_eq!(names, ["a", "c"]);
     }
 }

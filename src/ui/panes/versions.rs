@@ -66,10 +66,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let current = pane.current_index();
     // Room for the SHA-1 column only in a wide pane; `i` shows everything.
     let wide = area.width >= 48;
-    let replicated = pane
-        .versions
-        .iter()
-        .any(|v| v.replication_status.is_some());
+    let replicated = pane.versions.iter().any(|v| v.replication_status.is_some());
     let rows = pane.versions[range.clone()]
         .iter()
         .zip(range)
@@ -92,10 +89,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 Cell::from(action_label(v.action)),
             ];
             if replicated {
-                let (short, _) = v
-                    .replication_status
-                    .as_deref()
-                    .map_or(("", ""), crate::b2::replication::status_text);
+                let short = v.replication_status.map_or("", |s| s.short());
                 let style = if short == "FAIL" {
                     t.error
                 } else {

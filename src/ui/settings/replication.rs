@@ -59,7 +59,11 @@ pub(super) fn replication_lines(app: &App, view: &SettingsView) -> Vec<Line<'sta
             prefix,
             r.priority,
             if r.is_enabled { "yes" } else { "paused" },
-            if r.include_existing_files { "yes" } else { "new only" },
+            if r.include_existing_files {
+                "yes"
+            } else {
+                "new only"
+            },
         );
         lines.push(Line::from(Span::styled(
             row,
