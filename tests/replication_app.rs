@@ -5,7 +5,7 @@
 
 mod common;
 mod restore_support;
-use common::app::{Drive, code, key, screen as screen_text};
+use common::app::{Drive, code, ctrl, key, screen as screen_text};
 use std::collections::BTreeMap;
 
 use b2tui::app::settings::{SettingsModal, Tab};
@@ -276,4 +276,50 @@ fn versions_pane_and_details_show_the_replication_status() {
         text.contains("failed (the destination key could not write)"),
         "{text}"
     );
+}
+
+#[test]
+fn the_key_mapping_form_saves_the_destination_side() {
+    let mut app = opened(Some(config()));
+    app.send(key('m'));
+    // The stored line is there; a malformed one is refused.
+    app.send(code(KeyCode::End));
+    app.send(code(KeyCode::Enter));
+    typed(&mut app, "justonekey");
+    assert!(app.send(ctrl('s')).is_empty());
+    let errors = form_errors(&app);
+    assert_eq!(errors, vec![0]);
+    insta::assert_snapshot!("replication_mapping_form", draw(&app).backend());
+    for _ in 0.."justonekey".len() {
+        app.send(code(KeyCode::Backspace));
+    }
+    typed(
+        &mut app,
+        "003src0000000000000000001 = 003mine00000000000000000003",
+    );
+    let cmds = app.send(ctrl('s'));
+    let SettingsCommand::UpdateBucket { update, .. } = settings_cmd(cmds) else {
+        panic!("the mapping is saved");
+    };
+    assert_eq!(update.if_revision_is, Some(4));
+    let sent = update.replication_configuration.expect("replication sent");
+    let mapping = sent
+        .as_replication_destination
+        .expect("destination side")
+        .source_to_destination_key_mapping;
+    assert_eq!(
+        mapping,
+        BTreeMap::from([
+            (
+                "003other000000000000000009".to_owned(),
+                "003dst0000000000000000002".to_owned()
+            ),
+            (
+                "003src0000000000000000001".to_owned(),
+                "003mine00000000000000000003".to_owned()
+            ),
+        ])
+    );
+    // The source side goes back as shown.
+    assert_eq!(sent.as_replication_source, config().as_replication_source);
 }

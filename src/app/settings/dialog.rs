@@ -89,6 +89,7 @@ impl App {
                 self.submit_share(&form, prefix, *is_folder, cmds);
             }
             FormKind::ReplicationRule { index } => self.submit_replication_rule(&form, *index),
+            FormKind::ReplicationMapping => self.submit_replication_mapping(&form, cmds),
         }
     }
 

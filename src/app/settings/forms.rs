@@ -133,6 +133,8 @@ pub enum FormKind {
     ReplicationRule {
         index: Option<usize>,
     },
+    /// The replication key mapping of a destination bucket.
+    ReplicationMapping,
 }
 
 /// A form in a modal.

@@ -13,6 +13,7 @@ mod lock;
 mod notifications;
 pub mod notify_form;
 pub mod replication;
+mod replication_mapping;
 mod save;
 mod share;
 mod simulate;

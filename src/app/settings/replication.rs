@@ -212,7 +212,11 @@ impl App {
         let Some(draft) = self.replication_draft() else {
             if matches!(
                 action,
-                Action::AddItem | Action::EditItem | Action::Open | Action::RemoveItem
+                Action::AddItem
+                    | Action::EditItem
+                    | Action::Open
+                    | Action::RemoveItem
+                    | Action::EditKeyMapping
             ) {
                 if !self.unavailable("read replication settings", &[READ_CAP]) {
                     self.notify(
@@ -265,6 +269,7 @@ impl App {
                 }
             }
             Action::Save => self.save_replication(cmds),
+            Action::EditKeyMapping => self.open_mapping_form(),
             _ => return false,
         }
         true

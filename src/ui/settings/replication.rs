@@ -90,7 +90,7 @@ pub(super) fn replication_lines(app: &App, view: &SettingsView) -> Vec<Line<'sta
         t.footer_desc,
     )));
     lines.push(Line::from(Span::styled(
-        "  writeFiles (its Replication tab, as a destination); without it the copies fail.",
+        "  writeFiles (m on its Replication tab); without it the copies fail.",
         t.footer_desc,
     )));
     let mapping = config
@@ -120,7 +120,7 @@ pub(super) fn replication_lines(app: &App, view: &SettingsView) -> Vec<Line<'sta
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
-        "  a add · e edit · d remove · w save",
+        "  a add · e edit · d remove · w save · m maps source keys to keys of this bucket",
         t.footer_desc,
     )));
     lines
