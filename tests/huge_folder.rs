@@ -601,6 +601,7 @@ fn filter_timing_over_a_million_loaded_names() {
                 file_info: Default::default(),
                 file_name: format!("big/n{i:08}.dat"),
                 upload_timestamp: 0,
+                replication_status: None,
             })
             .collect();
         let req = b2tui::worker::RequestId(page as u64 + 1);

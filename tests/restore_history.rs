@@ -103,6 +103,7 @@ fn to_version(e: &Event) -> FileVersion {
         file_info: BTreeMap::new(),
         file_name: e.name.clone(),
         upload_timestamp: e.ts,
+        replication_status: None,
     }
 }
 
@@ -236,6 +237,7 @@ fn plan_edge_cases() {
         file_info: BTreeMap::new(),
         file_name: "n".into(),
         upload_timestamp: ts,
+        replication_status: None,
     };
     let at = |now, then| NameAt {
         name: "n".into(),

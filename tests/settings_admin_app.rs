@@ -39,6 +39,7 @@ fn settings(name: &str, revision: u64, lock: bool) -> BucketSettings {
             revision,
         },
         default_server_side_encryption: None,
+        replication_configuration: None,
         file_lock_configuration: Some(Readable {
             is_client_authorized_to_read: true,
             value: Some(FileLockConfig {
@@ -419,6 +420,7 @@ fn version(id: &str) -> FileVersion {
         file_info: BTreeMap::new(),
         file_name: "contract.pdf".to_owned(),
         upload_timestamp: T0 - DAY,
+        replication_status: None,
     }
 }
 

@@ -36,6 +36,7 @@ fn settings(name: &str, revision: u64, rules: Vec<LifecycleRule>) -> BucketSetti
             revision,
         },
         default_server_side_encryption: None,
+        replication_configuration: None,
         file_lock_configuration: Some(Readable {
             is_client_authorized_to_read: true,
             value: Some(FileLockConfig::default()),

@@ -52,6 +52,7 @@ fn file(name: &str, size: u64) -> FileVersion {
         file_info: BTreeMap::new(),
         file_name: name.to_owned(),
         upload_timestamp: T0,
+        replication_status: None,
     }
 }
 

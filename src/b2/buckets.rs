@@ -67,6 +67,8 @@ pub struct BucketSettings {
     pub default_server_side_encryption: Option<Readable<Encryption>>,
     #[serde(default)]
     pub file_lock_configuration: Option<Readable<FileLockConfig>>,
+    #[serde(default)]
+    pub replication_configuration: Option<Readable<super::replication::ReplicationConfig>>,
 }
 
 impl std::ops::Deref for BucketSettings {
@@ -129,6 +131,9 @@ pub struct UpdateBucketRequest {
     pub default_retention: Option<DefaultRetention>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_lock_enabled: Option<bool>,
+    /// Replaces the whole replication configuration (both sides).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replication_configuration: Option<super::replication::ReplicationConfig>,
     /// Only update when the stored revision is still this one (else 409 `conflict`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub if_revision_is: Option<u64>,

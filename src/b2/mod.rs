@@ -12,6 +12,7 @@ pub mod keys;
 pub mod large;
 pub mod notifications;
 pub mod paginate;
+pub mod replication;
 pub mod retry;
 pub mod types;
 pub mod upload;

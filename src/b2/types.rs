@@ -219,6 +219,9 @@ pub struct FileVersion {
     pub file_name: String,
     #[serde(default)]
     pub upload_timestamp: i64,
+    /// Cloud Replication: `pending`, `completed`, `failed` or `replica` (B2 may upper-case).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replication_status: Option<super::replication::ReplicationStatus>,
 }
 
 impl FileVersion {

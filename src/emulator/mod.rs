@@ -13,6 +13,7 @@ mod ids;
 mod lifecycle;
 pub mod master_key;
 mod names;
+mod replication;
 pub mod seed;
 mod sse;
 mod store;
@@ -50,6 +51,9 @@ pub struct Config {
     pub faults: Faults,
     /// First wait before a failed webhook delivery is retried (doubling per failure).
     pub event_retry_base: Duration,
+    /// How often queued Cloud Replication copies are made in the background; None: only
+    /// by the admin call `deliver_replication` (tests).
+    pub replication_interval: Option<Duration>,
 }
 
 impl Default for Config {
@@ -64,6 +68,7 @@ impl Default for Config {
             absolute_minimum_part_size: 5_000_000,
             faults: Faults::default(),
             event_retry_base: Duration::from_secs(5),
+            replication_interval: Some(replication::TICK),
         }
     }
 }
@@ -174,10 +179,17 @@ impl Emulator {
         listener: tokio::net::TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let _background = Background(vec![
+        let mut tasks = vec![
             tokio::spawn(events::delivery::run(Arc::clone(&self.state))),
             tokio::spawn(lifecycle::run_hourly(Arc::clone(&self.state))),
-        ]);
+        ];
+        if let Some(every) = self.state.config.replication_interval {
+            tasks.push(tokio::spawn(replication::run(
+                Arc::clone(&self.state),
+                every,
+            )));
+        }
+        let _background = Background(tasks);
         // Small answers go out at once: without TCP_NODELAY, a response written in two
         // pieces waits for the client's delayed ACK (tens of ms per small-file request).
         let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {

@@ -174,4 +174,6 @@ pub enum Action {
     RetryAll,
     /// Existing files: leave the files that hold the same bytes (size and SHA-1) alone.
     SkipSame,
+    /// Bucket settings, Replication tab: which destination key writes for which source key.
+    EditKeyMapping,
 }

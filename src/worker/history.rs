@@ -157,6 +157,7 @@ mod tests {
             file_info: Default::default(),
             file_name: name.to_owned(),
             upload_timestamp: ts,
+            replication_status: None,
         }
     }
 

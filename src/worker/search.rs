@@ -117,6 +117,7 @@ impl SearchHit {
             file_info: Default::default(),
             file_name: self.name.clone(),
             upload_timestamp: self.uploaded,
+            replication_status: None,
         }
     }
 }

@@ -36,6 +36,7 @@ pub fn version(name: &str, action: FileAction, size: u64, ts: i64, id: &str) -> 
         file_info: BTreeMap::new(),
         file_name: name.to_owned(),
         upload_timestamp: ts,
+        replication_status: None,
     }
 }
 

@@ -133,6 +133,7 @@ mod tests {
             file_info: Default::default(),
             file_name: name.to_owned(),
             upload_timestamp: time,
+            replication_status: None,
         }
     }
 

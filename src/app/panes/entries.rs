@@ -57,6 +57,7 @@ impl Listed<'_> {
             file_info,
             file_name: self.file_name.to_owned(),
             upload_timestamp: self.upload_timestamp,
+            replication_status: None,
         }
     }
 }
@@ -340,6 +341,7 @@ mod tests {
             file_info,
             file_name: name.to_owned(),
             upload_timestamp: 1_764_000_000_000 + n as i64,
+            replication_status: None,
         }
     }
 

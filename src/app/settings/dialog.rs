@@ -88,6 +88,8 @@ impl App {
             FormKind::Share { prefix, is_folder } => {
                 self.submit_share(&form, prefix, *is_folder, cmds);
             }
+            FormKind::ReplicationRule { index } => self.submit_replication_rule(&form, *index),
+            FormKind::ReplicationMapping => self.submit_replication_mapping(&form, cmds),
         }
     }
 

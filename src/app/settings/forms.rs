@@ -129,6 +129,12 @@ pub enum FormKind {
         prefix: String,
         is_folder: bool,
     },
+    /// Add (`index: None`) or edit a replication rule of the draft.
+    ReplicationRule {
+        index: Option<usize>,
+    },
+    /// The replication key mapping of a destination bucket.
+    ReplicationMapping,
 }
 
 /// A form in a modal.

@@ -1,5 +1,5 @@
 //! Bucket settings: the state of the view (tabs Info, Lifecycle, Notifications, CORS, Object
-//! Lock) and of its dialogs, the requests in flight, and the helpers every dialog file uses.
+//! Lock, Replication) and of its dialogs, the requests in flight, and the helpers every dialog file uses.
 //! Each dialog, form and tab has its own file below; none of them does I/O.
 
 mod bucket;
@@ -12,6 +12,8 @@ mod lifecycle;
 mod lock;
 mod notifications;
 pub mod notify_form;
+pub mod replication;
+mod replication_mapping;
 mod save;
 mod share;
 mod simulate;
@@ -38,15 +40,17 @@ pub enum Tab {
     Notifications,
     Cors,
     ObjectLock,
+    Replication,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [
+    pub const ALL: [Tab; 6] = [
         Tab::Info,
         Tab::Lifecycle,
         Tab::Notifications,
         Tab::Cors,
         Tab::ObjectLock,
+        Tab::Replication,
     ];
 
     pub fn title(self) -> &'static str {
@@ -56,6 +60,7 @@ impl Tab {
             Tab::Notifications => "Notifications",
             Tab::Cors => "CORS",
             Tab::ObjectLock => "Object Lock",
+            Tab::Replication => "Replication",
         }
     }
 
@@ -85,6 +90,9 @@ pub struct SettingsView {
     /// The bucket's event notification rules (read when the tab is first shown).
     pub notifications: RulesState,
     pub notify_cursor: Cursor,
+    /// Edited replication rules (None: none edited; the stored ones are shown).
+    pub replication: Option<replication::ReplicationDraft>,
+    pub repl_cursor: Cursor,
 }
 
 /// Event notification rules as far as they are known.

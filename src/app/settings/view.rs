@@ -27,6 +27,9 @@ impl App {
         if self.view.settings().is_some_and(|v| v.is_dirty()) {
             self.notify(Level::Warn, "Unsaved lifecycle changes dropped");
         }
+        if self.replication_dirty() {
+            self.notify(Level::Warn, "Unsaved replication changes dropped");
+        }
         self.view = View::Browse;
     }
 
@@ -49,6 +52,8 @@ impl App {
             saving: None,
             notifications: Default::default(),
             notify_cursor: Default::default(),
+            replication: None,
+            repl_cursor: Default::default(),
         }));
     }
 
@@ -69,6 +74,7 @@ impl App {
             Some(Tab::Lifecycle) => self.on_lifecycle_tab_action(action),
             Some(Tab::Notifications) => self.on_rules_action(action, cmds),
             Some(Tab::ObjectLock) => self.on_lock_tab_action(action),
+            Some(Tab::Replication) => self.on_replication_tab_action(action, cmds),
             Some(Tab::Cors) if action == Action::AddItem => self.open_cors_presets(),
             Some(Tab::Cors) => self.on_json_action(JsonTarget::CorsRules, action, cmds),
             Some(Tab::Info) => self.on_json_action(JsonTarget::BucketInfo, action, cmds),
@@ -113,6 +119,15 @@ impl App {
             view.rules = bucket.lifecycle_rules.clone();
         }
         view.cursor.clamp(view.rules.len());
+        let keep_replication = view.replication.as_ref().is_some_and(|d| {
+            view.stored
+                .as_ref()
+                .and_then(super::replication::stored_config)
+                .is_some_and(|s| *d != super::replication::ReplicationDraft::of(&s))
+        });
+        if !keep_replication {
+            view.replication = None;
+        }
         view.stored = Some(bucket);
     }
 

@@ -1,7 +1,7 @@
 //! Test hooks outside the B2 API, under `/b2tui-admin/v1/`, for the master key only
 //! (HTTP Basic): fail_next, expire_tokens, advance_clock (then a lifecycle pass),
 //! run_lifecycle, deliver_events (a delivery pass that ignores retry waits), stats, now
-//! (the server's clock).
+//! (the server's clock), deliver_replication (copies every queued Cloud Replication item).
 
 use std::sync::Arc;
 
@@ -66,11 +66,21 @@ pub async fn admin(
                 let queued = state.db(|db, _| db.queued_events()).await?;
                 Ok(json!({"delivery": report, "queued": queued}))
             }
+            ("deliver_replication", &Method::POST) => {
+                let report = crate::emulator::replication::deliver(&state, u32::MAX).await?;
+                Ok(json!({"replication": report}))
+            }
             ("stats", &Method::GET) => Ok(json!({"calls": state.faults.stats()})),
             ("now", &Method::GET) => Ok(json!({"now": state.clock.now_ms()})),
             (
-                "fail_next" | "expire_tokens" | "advance_clock" | "run_lifecycle"
-                | "deliver_events" | "stats" | "now",
+                "fail_next"
+                | "expire_tokens"
+                | "advance_clock"
+                | "run_lifecycle"
+                | "deliver_events"
+                | "stats"
+                | "now"
+                | "deliver_replication",
                 _,
             ) => Err(ApiError::method_not_allowed()),
             _ => Err(ApiError::not_found(format!("no such admin endpoint: {op}"))),

@@ -217,6 +217,15 @@ pub fn create_bucket(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {
         lifecycle: lifecycle_rules(&call)?,
         sse: encryption(&call, &key)?,
         file_lock,
+        replication: super::replication::configuration(
+            db,
+            &call,
+            &key,
+            super::replication::Target {
+                bucket_id: None,
+                file_lock,
+            },
+        )?,
     };
     let row = db.create_bucket(new)?;
     Ok(bucket_json(&row, db.account_id(), call.viewer(&key)))
@@ -240,6 +249,12 @@ pub fn update_bucket(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {
         .bucket(&bucket_id);
     let key = call.authorize(db, now, need)?;
     check_account(db, &call)?;
+    let before = db.require_bucket(&bucket_id)?;
+    let target = super::replication::Target {
+        bucket_id: Some(&bucket_id),
+        file_lock: file_lock.unwrap_or(before.file_lock),
+    };
+    let replication = super::replication::configuration(db, &call, &key, target)?;
     let update = BucketUpdate {
         bucket_type: bucket_type(&call, false)?,
         info: string_map(&call, "bucketInfo")?,
@@ -249,8 +264,10 @@ pub fn update_bucket(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {
         file_lock,
         default_retention,
         if_revision_is: call.params.opt_i64("ifRevisionIs")?,
+        replication,
     };
     let row = db.update_bucket(&bucket_id, update)?;
+    super::replication::after_change(db, &before.replication, &row)?;
     Ok(bucket_json(&row, db.account_id(), call.viewer(&key)))
 }
 

@@ -240,6 +240,7 @@ pub async fn copy_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError
                 version,
                 key: Some(&plan.key),
             };
+            db.replicate_new(&mut copy)?;
             db.record_event(EventType::Copy, &copy, now)?;
             let mut answer = file_json(&copy, db.account_id(), viewer);
             answer["action"] = json!("copy");

@@ -293,6 +293,9 @@ fn send(
             None => insert(headers, &format!("x-bz-info-{key}"), &names::encode(value)),
         }
     }
+    if let Some(status) = &version.replication {
+        insert(headers, "x-bz-replication-status", status);
+    }
     for (name, value) in version.sse.download_headers() {
         insert(headers, name, &value);
     }

@@ -137,7 +137,8 @@ pub fn hide_file(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {
     let key = call.authorize(db, now, need)?;
     db.require_bucket(&bucket_id)?;
     names::validate_file_name(&name)?;
-    let marker = db.hide_file(&bucket_id, &name, now)?;
+    let mut marker = db.hide_file(&bucket_id, &name, now)?;
+    db.replicate_new(&mut marker)?;
     db.record_event(EventType::Hide, &marker, now)?;
     Ok(file_json(&marker, db.account_id(), call.viewer(&key)))
 }

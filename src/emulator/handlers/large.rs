@@ -230,7 +230,8 @@ pub async fn finish_large_file(state: &Arc<State>, call: Call) -> Result<Value, 
                 .params
                 .opt_strings("partSha1Array")?
                 .ok_or_else(|| ApiError::bad_request("required field partSha1Array is missing"))?;
-            let finished = db.finish_large_file(&started.file_id, &sha1s, min_part)?;
+            let mut finished = db.finish_large_file(&started.file_id, &sha1s, min_part)?;
+            db.replicate_new(&mut finished)?;
             db.record_event(EventType::MultipartUpload, &finished, now)?;
             Ok(file_json(&finished, db.account_id(), call.viewer(&key)))
         })

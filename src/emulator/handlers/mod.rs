@@ -14,6 +14,7 @@ pub mod keys;
 pub mod large;
 pub mod lock;
 pub mod notifications;
+mod replication;
 mod shapes;
 pub mod share;
 pub mod upload;

@@ -41,6 +41,8 @@ pub struct FileShape<'a> {
     legal_hold: Option<Readable<&'a str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     server_side_encryption: Option<SseShape<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replication_status: Option<&'a str>,
     /// v1 listings name the length `size` (rclone reads only that); v1 sends both.
     #[serde(skip_serializing_if = "Option::is_none")]
     size: Option<u64>,
@@ -121,6 +123,7 @@ pub fn file_shape<'a>(v: &'a VersionRow, account_id: &'a str, viewer: Viewer) ->
             },
         }),
         server_side_encryption: plain.then(|| SseShape::of(&v.sse)),
+        replication_status: v.replication.as_deref(),
         size: (viewer.version == 1).then_some(v.size),
         upload_timestamp: v.upload_ts,
     }
@@ -146,6 +149,7 @@ pub fn folder_shape<'a>(
         file_retention: None,
         legal_hold: None,
         server_side_encryption: None,
+        replication_status: None,
         size: (version == 1).then_some(0),
         upload_timestamp: 0,
     }
@@ -178,7 +182,7 @@ pub fn bucket_json(b: &BucketRow, account_id: &str, viewer: Viewer) -> Value {
         ),
         "lifecycleRules": b.lifecycle,
         "options": ["s3"],
-        "replicationConfiguration": readable("readBucketReplications", Value::Null),
+        "replicationConfiguration": readable("readBucketReplications", b.replication.clone()),
         "revision": b.revision,
     })
 }

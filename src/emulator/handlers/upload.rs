@@ -314,6 +314,7 @@ async fn upload(
                 db.set_file_lock(&row.file_id, &lock)?;
                 row.lock = lock;
             }
+            db.replicate_new(&mut row)?;
             db.record_event(EventType::Upload, &row, now)?;
             Ok(file_json(
                 &row,

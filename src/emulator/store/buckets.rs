@@ -21,6 +21,8 @@ pub struct BucketRow {
     /// `{"mode","period"}`.
     pub default_retention: Value,
     pub revision: i64,
+    /// `{asReplicationSource, asReplicationDestination}` as stored, or null.
+    pub replication: Value,
 }
 
 impl BucketRow {
@@ -38,6 +40,7 @@ pub struct NewBucket {
     pub lifecycle: Option<Value>,
     pub sse: Option<Value>,
     pub file_lock: bool,
+    pub replication: Option<Value>,
 }
 
 /// Fields of `b2_update_bucket`; `None` = unchanged.
@@ -51,10 +54,11 @@ pub struct BucketUpdate {
     pub file_lock: Option<bool>,
     pub default_retention: Option<Value>,
     pub if_revision_is: Option<i64>,
+    pub replication: Option<Value>,
 }
 
 const COLUMNS: &str = "bucket_id, name, bucket_type, info, cors, lifecycle, sse, file_lock, \
-                       default_retention, revision";
+                       default_retention, revision, replication";
 
 fn from_row(row: &Row) -> rusqlite::Result<BucketRow> {
     Ok(BucketRow {
@@ -68,6 +72,7 @@ fn from_row(row: &Row) -> rusqlite::Result<BucketRow> {
         file_lock: row.get(7)?,
         default_retention: parse_json(&row.get::<_, String>(8)?),
         revision: row.get(9)?,
+        replication: parse_json(&row.get::<_, String>(10)?),
     })
 }
 
@@ -103,6 +108,7 @@ impl Db<'_> {
             file_lock: new.file_lock,
             default_retention: serde_json::json!({"mode": null, "period": null}),
             revision: 1,
+            replication: new.replication.unwrap_or(Value::Null),
         };
         self.save_bucket(&row)?;
         Ok(row)
@@ -112,10 +118,10 @@ impl Db<'_> {
     fn save_bucket(&self, row: &BucketRow) -> Result<(), ApiError> {
         self.conn.execute(
             &format!(
-                "INSERT INTO buckets ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                "INSERT INTO buckets ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
                  ON CONFLICT(bucket_id) DO UPDATE SET bucket_type = ?3, info = ?4, cors = ?5,
                     lifecycle = ?6, sse = ?7, file_lock = ?8, default_retention = ?9,
-                    revision = ?10"
+                    revision = ?10, replication = ?11"
             ),
             params![
                 row.bucket_id,
@@ -127,7 +133,8 @@ impl Db<'_> {
                 json_text(&row.sse),
                 row.file_lock,
                 json_text(&row.default_retention),
-                row.revision
+                row.revision,
+                json_text(&row.replication)
             ],
         )?;
         Ok(())
@@ -194,7 +201,18 @@ impl Db<'_> {
         if let Some(v) = update.sse {
             row.sse = v;
         }
+        if let Some(v) = update.replication {
+            row.replication = v;
+        }
         if let Some(lock) = update.file_lock {
+            if lock && !row.file_lock && super::replication::is_source(&row.replication) {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::BAD_REQUEST,
+                    "source_replication_conflict",
+                    "Turning on file lock for an existing bucket having source replication \
+                     configuration is not allowed.",
+                ));
+            }
             if !lock && row.file_lock {
                 return Err(ApiError::new(
                     axum::http::StatusCode::BAD_REQUEST,

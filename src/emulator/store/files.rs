@@ -62,6 +62,8 @@ pub struct VersionRow {
     pub lock: FileLock,
     /// Server-side encryption (of a large file: that of its start).
     pub sse: Sse,
+    /// Cloud Replication status: `pending`, `completed`, `failed`, `replica` or None.
+    pub replication: Option<String>,
 }
 
 /// A version to insert; the id comes from the file counter.
@@ -83,7 +85,8 @@ pub struct NewVersion {
 
 pub(super) const COLUMNS: &str = "seq, file_id, bucket_id, name, action, upload_ts, size, sha1, \
                                   md5, content_type, info, blob, large, \
-                                  retention_mode, retain_until, legal_hold, sse_mode, sse_key_md5";
+                                  retention_mode, retain_until, legal_hold, sse_mode, sse_key_md5, \
+                                  replication_status";
 
 pub(super) fn from_row(row: &Row) -> rusqlite::Result<VersionRow> {
     let info = match parse_json(&row.get::<_, String>(10)?) {
@@ -110,6 +113,7 @@ pub(super) fn from_row(row: &Row) -> rusqlite::Result<VersionRow> {
             legal_hold: row.get(15)?,
         },
         sse: Sse::from_columns(row.get_ref(16)?.as_str_or_null()?, row.get(17)?),
+        replication: row.get(18)?,
     })
 }
 
@@ -165,6 +169,7 @@ impl Db<'_> {
             large: new.large,
             lock: FileLock::default(),
             sse: new.sse,
+            replication: None,
         })
     }
 

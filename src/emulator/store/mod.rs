@@ -10,6 +10,7 @@ mod large;
 mod lifecycle;
 mod listing;
 mod locks;
+mod replication;
 
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -24,6 +25,7 @@ pub use keys::{KeyRow, NewKey, TokenKind};
 pub use large::PartRow;
 pub use listing::{Entry, ListPage, ListRequest};
 pub use locks::{DownloadGrant, FileLock};
+pub use replication::DeliveryReport;
 
 use crate::emulator::blobs::Blobs;
 use crate::emulator::error::{ApiError, EmulatorError};
@@ -108,6 +110,7 @@ impl Store {
         conn.execute_batch(SCHEMA)?;
         locks::migrate(&conn)?;
         keys::migrate(&conn)?;
+        replication::migrate(&conn)?;
         conn.execute_batch(events::SCHEMA)?;
         let blobs = Blobs::open(data_dir.map(|d| d.as_path()))?;
 

@@ -1,5 +1,6 @@
 //! Draws the versions pane: upload time, size and action of every version of the selected
-//! file, newest first, ● on the current one, hide markers dim.
+//! file, newest first, ● on the current one, hide markers dim; a Cloud Replication column
+//! (pend / done / FAIL / repl) when any version has a replication status.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -65,6 +66,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let current = pane.current_index();
     // Room for the SHA-1 column only in a wide pane; `i` shows everything.
     let wide = area.width >= 48;
+    let replicated = pane.versions.iter().any(|v| v.replication_status.is_some());
     let rows = pane.versions[range.clone()]
         .iter()
         .zip(range)
@@ -80,13 +82,23 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             } else {
                 Span::raw(" ")
             };
-            let row = Row::new(vec![
+            let mut cells = vec![
                 Cell::from(marker),
                 Cell::from(time(v.upload_timestamp)),
                 Cell::from(Line::from(size(v.content_length)).right_aligned()),
                 Cell::from(action_label(v.action)),
-                Cell::from(short_sha1(v)),
-            ]);
+            ];
+            if replicated {
+                let short = v.replication_status.map_or("", |s| s.short());
+                let style = if short == "FAIL" {
+                    t.error
+                } else {
+                    Default::default()
+                };
+                cells.push(Cell::from(Span::styled(short, style)));
+            }
+            cells.push(Cell::from(short_sha1(v)));
+            let row = Row::new(cells);
             if v.action == FileAction::Hide {
                 row.style(t.hidden)
             } else {
@@ -99,13 +111,17 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         marker: false,
         ..Selection::of(pane.cursor.selected, offset, focused, t)
     };
-    let widths = [
+    let mut widths = vec![
         Constraint::Length(1),
         Constraint::Length(16),
         Constraint::Length(7),
         Constraint::Length(6),
-        Constraint::Fill(1),
     ];
-    let widths = if wide { &widths[..] } else { &widths[..4] };
+    if replicated {
+        widths.push(Constraint::Length(4));
+    }
+    let shown = widths.len();
+    widths.push(Constraint::Fill(1));
+    let widths = if wide { &widths[..] } else { &widths[..shown] };
     render_table(frame, area, block, rows, widths, selection);
 }

@@ -8,6 +8,7 @@ mod lifecycle;
 mod lock;
 mod modals;
 mod notifications;
+mod replication;
 mod save;
 mod share;
 mod simulate;
@@ -58,6 +59,7 @@ pub fn render_view(app: &App, view: &SettingsView, frame: &mut Frame, area: Rect
         Tab::Notifications => tabs::notification_lines(app, view),
         Tab::Cors => tabs::cors_lines(app, view),
         Tab::ObjectLock => tabs::lock_lines(app, view),
+        Tab::Replication => replication::replication_lines(app, view),
     };
     frame.render_widget(Paragraph::new(lines), body);
 }

@@ -88,6 +88,7 @@ mod tests {
             file_info: Default::default(),
             file_name: "a".into(),
             upload_timestamp: 1_795_183_353_123,
+            replication_status: None,
         };
         assert_eq!(
             version_line(&v),

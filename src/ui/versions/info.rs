@@ -34,6 +34,9 @@ pub fn render(app: &App, i: &InfoModal, frame: &mut Frame) {
         ("MD5", opt(&v.content_md5)),
         ("type", opt(&v.content_type)),
     ];
+    if let Some(status) = v.replication_status {
+        rows.push(("replicated", status.describe().to_owned()));
+    }
     let infos: Vec<(String, String)> = v
         .file_info
         .iter()
