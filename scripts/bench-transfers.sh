@@ -64,8 +64,8 @@ BUCKET=bench-bucket
 AUTH=$(curl -s -u "$KEY_ID:$KEY" "$URL/b2api/v3/b2_authorize_account")
 TOKEN=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["authorizationToken"])' <<<"$AUTH")
 ACCOUNT=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["accountId"])' <<<"$AUTH")
-curl -s -H "Authorization: $TOKEN" -d "{\"accountId\":\"$ACCOUNT\",\"bucketName\":\"$BUCKET\",\"bucketType\":\"allPrivate\"}" \
-  "$URL/b2api/v3/b2_create_bucket" >/dev/null
+BUCKET_ID=$(curl -s -H "Authorization: $TOKEN" -d "{\"accountId\":\"$ACCOUNT\",\"bucketName\":\"$BUCKET\",\"bucketType\":\"allPrivate\"}" \
+  "$URL/b2api/v3/b2_create_bucket" | python3 -c 'import json,sys; print(json.load(sys.stdin)["bucketId"])')
 
 echo "server $URL, data in $WORK/data; ${SIZE_MB} MiB file, ${FILES} x ${FILE_KB} KiB files, ${MIXED} files of 1-64 KiB, ${THREADS} threads"
 echo "b2tui timed: $BIN"
@@ -152,6 +152,24 @@ if [[ " $TOOLS " == *" b2 "* ]]; then
     { echo "b2 account authorize failed:"; cat "$WORK/b2-auth.err"; }
 fi
 
+# forget_big LOCAL NAME: removes a downloaded big file and every version of NAME on the
+# server, so that the rounds' 1 GiB copies do not fill the disk.
+forget_big() {
+  rm -f "$1"
+  python3 - "$URL" "$TOKEN" "$BUCKET_ID" "$2" <<'PY'
+import json, sys, urllib.request
+url, token, bucket, name = sys.argv[1:]
+def call(op, body):
+    req = urllib.request.Request(f"{url}/b2api/v3/{op}", json.dumps(body).encode(),
+                                 {"Authorization": token})
+    return json.load(urllib.request.urlopen(req))
+listed = call("b2_list_file_versions", {"bucketId": bucket, "startFileName": name, "maxFileCount": 20})
+for f in listed["files"]:
+    if f["fileName"] == name:
+        call("b2_delete_file_version", {"fileName": name, "fileId": f["fileId"]})
+PY
+}
+
 declare -A SECS
 run() { # run ROW TOOL BYTES CHECK-COMMAND -- COMMAND...
   local row=$1 tool=$2 bytes=$3 check=$4; shift 5
@@ -180,10 +198,10 @@ TUI_SOCK=""
 TUI_JOBS=0
 tui_screen() { tmux -L "$TUI_SOCK" capture-pane -p -t tui 2>/dev/null; }
 tui_keys() { tmux -L "$TUI_SOCK" send-keys -t tui "$@"; }
-tui_wait() { # tui_wait TEXT [SECONDS]: polls the screen every 20 ms
-  local deadline=$((SECONDS + ${2:-30}))
+tui_wait() { # tui_wait TEXT [SECONDS] [LINES]: polls every 20 ms for TEXT on LINES (1) lines
+  local deadline=$((SECONDS + ${2:-30})) lines=${3:-1}
   while [ $SECONDS -lt $deadline ]; do
-    tui_screen | grep -qF -- "$1" && return 0
+    [ "$(tui_screen | grep -cF -- "$1")" -ge "$lines" ] && return 0
     sleep "${BENCH_TUI_POLL:-0.02}"
   done
   echo "tui: no \"$1\" on screen:"
@@ -225,7 +243,8 @@ tui_download() { # tui_download ROW BYTES CHECK NAME: filters the bucket's root 
   tui_keys /
   tui_keys -l "$name"
   tui_keys Enter
-  tui_wait "$name" || { SECS[$row.tui]=FAIL; return; }
+  # The name shows twice: in the filter line and on the folder's row.
+  tui_wait "$name" 30 2 || { SECS[$row.tui]=FAIL; return; }
   tui_keys d
   tui_wait "into this local folder" || { SECS[$row.tui]=FAIL; return; }
   run "$row" tui "$bytes" "$check" -- tui_go
@@ -237,6 +256,7 @@ run_tui() { # run_tui ROUND: every row, as the other tools do them, with fresh n
     ln -f "$WORK/big/big.bin" "$WORK/tuisrc/screen$r-big.bin"
     tui_upload up1 "$BIG_BYTES" true "$WORK/tuisrc/screen$r-big.bin"
     tui_download down1 "$BIG_BYTES" "cmp $WORK/big/big.bin $WORK/dl/tui$r/screen$r-big.bin" "screen$r-big.bin"
+    forget_big "$WORK/dl/tui$r/screen$r-big.bin" "screen$r-big.bin"
   fi
   for set in small mixed; do
     if [ $set = small ]; then src=N bytes=$SMALL_BYTES; else src=M bytes=$MIXED_BYTES; fi
@@ -282,6 +302,11 @@ run_tool() { # run_tool TOOL ROUND: every row of one tool, into fresh names
       "$WORK/dl/limit$r/big.bin" "$THREADS" "$PART_BYTES" "$WORK/big/big.bin"
     ;;
   esac
+  if [ "$BIG_BYTES" -gt 0 ]; then
+    local remote=$tool$r/big.bin
+    [ "$tool" = b2 ] && remote=b2cli$r/big.bin
+    forget_big "$WORK/dl/$tool$r/big.bin" "$remote"
+  fi
   for set in small mixed; do
     if [ $set = small ]; then src=N bytes=$SMALL_BYTES; else src=M bytes=$MIXED_BYTES; fi
     [ "$bytes" -gt 0 ] || continue
