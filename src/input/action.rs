@@ -174,4 +174,12 @@ pub enum Action {
     RetryAll,
     /// Existing files: leave the files that hold the same bytes (size and SHA-1) alone.
     SkipSame,
+    /// Files, versions and search panes: a menu of what to copy (name, address, id, URL,
+    /// command line) to the clipboard.
+    CopyMenu,
+    /// Files pane: edit the selected text file in `$EDITOR`, then save it as a new version.
+    EditFile,
+    /// Files pane: download the selected file to a temporary file and open it with the
+    /// system's opener.
+    OpenFile,
 }
