@@ -188,6 +188,9 @@ fn new_app(client: &B2Client, opts: &RunOptions, keymap: Keymap) -> App {
         key: current_key(client),
         cwd: std::env::current_dir().unwrap_or_default(),
         download_url: client.session().download_url.clone(),
+        opener: std::env::var(worker::actions::OPENER_ENV)
+            .ok()
+            .filter(|o| !o.trim().is_empty()),
     };
     let mut app = App::new(keymap, Theme::from_env(), session);
     app.set_capabilities(client.session().capabilities.clone());

@@ -146,6 +146,9 @@ pub struct SessionInfo {
     /// The account's download URL (`b2_authorize_account`), for the URLs the copy menu
     /// offers; "" = not known.
     pub download_url: String,
+    /// The program that opens files (`O`) when `$B2TUI_OPENER` names one; None = the
+    /// system's (`xdg-open`, `open`).
+    pub opener: Option<String>,
 }
 
 /// Frames of the loading spinner.

@@ -21,16 +21,17 @@ use crate::b2::{B2Client, BucketId, FileId, FileVersion, ListFileNamesRequest, U
 /// Files larger than this are not opened in an editor.
 pub const EDIT_LIMIT: u64 = 10 << 20;
 
-/// Environment variable naming the program that opens files (`O`), instead of the system's.
+/// Environment variable naming the program that opens files (`O`), instead of the system's
+/// (read once at start).
 pub const OPENER_ENV: &str = "B2TUI_OPENER";
 
 /// What a fetched file is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FetchPurpose {
     /// Edit it: refused when binary (a NUL byte) or over [`EDIT_LIMIT`].
     Edit,
-    /// Hand it to the system opener (or `$B2TUI_OPENER`).
-    Open,
+    /// Hand it to `opener` (None: the system's, `open` on macOS, else `xdg-open`).
+    Open { opener: Option<String> },
 }
 
 /// Where an edited file goes.
@@ -126,7 +127,7 @@ pub async fn execute(client: &B2Client, cmd: ActionCommand, tx: &UnboundedSender
             req,
             version,
             purpose,
-        } => fetch(client, req, &version, purpose).await,
+        } => fetch(client, req, &version, &purpose).await,
         ActionCommand::Save {
             req,
             bucket,
@@ -154,11 +155,23 @@ fn temp_root() -> std::io::Result<PathBuf> {
     if let Some(d) = dir.as_ref() {
         return Ok(d.path().to_path_buf());
     }
-    // `tempfile` makes the folder 0700.
     let made = tempfile::Builder::new().prefix("b2tui-").tempdir()?;
     let path = made.path().to_path_buf();
+    private(&path)?;
     *dir = Some(made);
     Ok(path)
+}
+
+/// Makes a folder readable by its owner only.
+fn private(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
 }
 
 /// Removes the folder of temporary files (opened files, edits left over), if one was made.
@@ -171,10 +184,12 @@ pub fn remove_temp_dir() {
 
 /// A fresh private folder (one per fetch, so two files of one name never meet) and the
 /// file's path in it: the name's last segment, stripped of anything a path must not hold.
-fn temp_path(req: RequestId, version: &FileVersion) -> std::io::Result<PathBuf> {
+fn temp_path(version: &FileVersion) -> std::io::Result<PathBuf> {
     let root = temp_root()?;
-    let dir = root.join(format!("{}", req.0));
-    std::fs::create_dir_all(&dir)?;
+    let dir = tempfile::Builder::new()
+        .prefix("f")
+        .tempdir_in(root)?
+        .keep();
     let base = version
         .file_name
         .rsplit('/')
@@ -198,15 +213,16 @@ async fn fetch(
     client: &B2Client,
     req: RequestId,
     version: &FileVersion,
-    purpose: FetchPurpose,
+    purpose: &FetchPurpose,
 ) -> Result<ActionEvent, Failure> {
+    let edit = *purpose == FetchPurpose::Edit;
     let Some(file_id) = version.file_id.as_ref() else {
         return Err(Failure::Local(format!(
             "{} has no file id",
             version.file_name
         )));
     };
-    if purpose == FetchPurpose::Edit && version.content_length > EDIT_LIMIT {
+    if edit && version.content_length > EDIT_LIMIT {
         return Ok(ActionEvent::Refused {
             req,
             why: format!(
@@ -215,10 +231,10 @@ async fn fetch(
             ),
         });
     }
-    let path = temp_path(req, version).map_err(|e| Failure::Local(e.to_string()))?;
-    let written = write_download(client, file_id, &path, purpose).await;
+    let path = temp_path(version).map_err(|e| Failure::Local(e.to_string()))?;
+    let written = write_download(client, file_id, &path, edit).await;
     let refused = match written {
-        Ok(binary) => purpose == FetchPurpose::Edit && binary,
+        Ok(binary) => edit && binary,
         Err(e) => {
             remove_edit(&path);
             return Err(e);
@@ -233,7 +249,7 @@ async fn fetch(
     }
     let opener = match purpose {
         FetchPurpose::Edit => None,
-        FetchPurpose::Open => Some(open_with_system(&path)?),
+        FetchPurpose::Open { opener } => Some(open_with(opener.as_deref(), &path)?),
     };
     Ok(ActionEvent::Fetched { req, path, opener })
 }
@@ -244,13 +260,13 @@ async fn write_download(
     client: &B2Client,
     file_id: &FileId,
     path: &Path,
-    purpose: FetchPurpose,
+    edit: bool,
 ) -> Result<bool, Failure> {
     let mut download = client
         .download_file_by_id(file_id, None)
         .await
         .map_err(|e| Failure::from(&e))?;
-    if purpose == FetchPurpose::Edit && download.info.content_length > EDIT_LIMIT {
+    if edit && download.info.content_length > EDIT_LIMIT {
         return Err(Failure::Local(format!(
             "it is larger than {} MiB",
             EDIT_LIMIT >> 20
@@ -275,19 +291,15 @@ async fn write_download(
     Ok(binary)
 }
 
-/// The opener: `$B2TUI_OPENER`, else `open` on macOS, else `xdg-open`.
-fn opener() -> String {
-    match std::env::var(OPENER_ENV) {
-        Ok(o) if !o.trim().is_empty() => o,
-        _ if cfg!(target_os = "macos") => "open".to_owned(),
-        _ => "xdg-open".to_owned(),
-    }
-}
-
-/// Starts the opener on `path`, detached from the terminal (no input, output dropped);
-/// it is not waited for (it may keep running after b2tui).
-fn open_with_system(path: &Path) -> Result<String, Failure> {
-    let program = opener();
+/// Starts `opener` (else the system's: `open` on macOS, `xdg-open` elsewhere) on `path`,
+/// detached from the terminal (no input, output dropped); it is not waited for (it may
+/// keep running after b2tui).
+fn open_with(opener: Option<&str>, path: &Path) -> Result<String, Failure> {
+    let program = match opener {
+        Some(o) => o.to_owned(),
+        None if cfg!(target_os = "macos") => "open".to_owned(),
+        None => "xdg-open".to_owned(),
+    };
     let mut child = tokio::process::Command::new(&program)
         .arg(path)
         .stdin(std::process::Stdio::null())
@@ -378,4 +390,44 @@ async fn newest_version(
         .await
         .map_err(|e| Failure::from(&e))?;
     Ok(page.files.into_iter().find(|f| f.file_name == name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temporary_files_are_private_and_removed_at_exit() {
+        let v = FileVersion {
+            account_id: None,
+            action: crate::b2::FileAction::Upload,
+            bucket_id: None,
+            content_length: 1,
+            content_sha1: None,
+            content_md5: None,
+            content_type: None,
+            file_id: None,
+            file_info: std::collections::BTreeMap::new(),
+            file_name: "a/../b\\c\u{7}.txt".to_owned(),
+            upload_timestamp: 0,
+        };
+        let one = temp_path(&v).expect("temp path");
+        let two = temp_path(&v).expect("temp path");
+        assert_ne!(one.parent(), two.parent(), "one folder per file");
+        assert_eq!(one.file_name().and_then(|n| n.to_str()), Some("b_c_.txt"));
+        let root = one
+            .parent()
+            .and_then(Path::parent)
+            .expect("root")
+            .to_path_buf();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&root).expect("root").permissions().mode();
+            assert_eq!(mode & 0o777, 0o700);
+        }
+        std::fs::write(&one, b"x").expect("write");
+        remove_temp_dir();
+        assert!(!root.exists());
+    }
 }

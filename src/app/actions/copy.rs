@@ -107,7 +107,7 @@ impl App {
                 ),
             ));
         }
-        let local = super::version_local_name(v, current);
+        let local = super::version_local_name(v, &self.versions.versions, current);
         out.push(MenuEntry::new(
             'c',
             "command",

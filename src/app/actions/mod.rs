@@ -86,7 +86,9 @@ impl App {
         fx.push(Command::Actions(ActionCommand::Fetch {
             req,
             version: Box::new(version),
-            purpose: FetchPurpose::Open,
+            purpose: FetchPurpose::Open {
+                opener: self.session.opener.clone(),
+            },
         }));
     }
 
@@ -158,14 +160,43 @@ impl App {
 
 /// The local name `d` gives a version: the current version keeps the file's name; an
 /// older one gets its upload time (UTC) before the extension, `report (2026-12-05
-/// 10.31.02).txt`, so that downloading it never silently replaces the current one.
-pub fn version_local_name(v: &FileVersion, current: bool) -> String {
+/// 10.31.02).txt`, so that downloading it never silently replaces the current one. When
+/// another of `all` (the file's versions) was uploaded in the same second, milliseconds
+/// are added, and in the same millisecond the end of the file id.
+pub fn version_local_name(v: &FileVersion, all: &[FileVersion], current: bool) -> String {
     if current {
         return v.file_name.clone();
     }
-    let stamp = chrono::DateTime::from_timestamp_millis(v.upload_timestamp)
-        .map(|t| t.format("%Y-%m-%d %H.%M.%S").to_string())
-        .unwrap_or_else(|| v.upload_timestamp.to_string());
+    let at = |ms: i64, fmt: &str| {
+        chrono::DateTime::from_timestamp_millis(ms)
+            .map(|t| t.format(fmt).to_string())
+            .unwrap_or_else(|| ms.to_string())
+    };
+    let others: Vec<i64> = all
+        .iter()
+        .filter(|o| o.file_id != v.file_id)
+        .map(|o| o.upload_timestamp)
+        .collect();
+    let ms = v.upload_timestamp;
+    let stamp = if !others
+        .iter()
+        .any(|o| o.div_euclid(1000) == ms.div_euclid(1000))
+    {
+        at(ms, "%Y-%m-%d %H.%M.%S")
+    } else if !others.contains(&ms) {
+        at(ms, "%Y-%m-%d %H.%M.%S%.3f")
+    } else {
+        let id = v.file_id.as_ref().map_or("", |f| f.0.as_str());
+        let tail: String = id
+            .chars()
+            .rev()
+            .take(8)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        format!("{} {tail}", at(ms, "%Y-%m-%d %H.%M.%S%.3f"))
+    };
     with_suffix(&v.file_name, &format!(" ({stamp})"))
 }
 
@@ -192,5 +223,49 @@ mod tests {
         assert_eq!(with_suffix("a.d/b", " (x)"), "a.d/b (x)");
         assert_eq!(with_suffix(".env", " (x)"), ".env (x)");
         assert_eq!(with_suffix("t.tar.gz", " (x)"), "t.tar (x).gz");
+    }
+
+    fn version(id: &str, ms: i64) -> FileVersion {
+        FileVersion {
+            account_id: None,
+            action: FileAction::Upload,
+            bucket_id: None,
+            content_length: 1,
+            content_sha1: None,
+            content_md5: None,
+            content_type: None,
+            file_id: Some(crate::b2::FileId(id.to_owned())),
+            file_info: std::collections::BTreeMap::new(),
+            file_name: "d/r.txt".to_owned(),
+            upload_timestamp: ms,
+        }
+    }
+
+    #[test]
+    fn older_versions_get_names_of_their_own() {
+        let ms = 1_796_466_662_005;
+        let all = [
+            version("4_zA", ms + 60_000),
+            version("4_zB", ms),
+            version("4_zC", ms + 300),
+            version("4_zD-12345678", ms + 300),
+        ];
+        assert_eq!(version_local_name(&all[0], &all, true), "d/r.txt");
+        assert_eq!(
+            version_local_name(&all[0], &all, false),
+            "d/r (2026-12-05 10.32.02).txt"
+        );
+        assert_eq!(
+            version_local_name(&all[1], &all, false),
+            "d/r (2026-12-05 10.31.02.005).txt"
+        );
+        assert_eq!(
+            version_local_name(&all[3], &all, false),
+            "d/r (2026-12-05 10.31.02.305 12345678).txt"
+        );
+        assert_ne!(
+            version_local_name(&all[2], &all, false),
+            version_local_name(&all[3], &all, false)
+        );
     }
 }

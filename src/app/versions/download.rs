@@ -2,7 +2,8 @@
 //! (`b2_download_file_by_id`, checked by SHA-1) through the transfer queue, with the same
 //! folder prompt and existing-files question as the files pane. The current version keeps
 //! the file's name; an older one gets its upload time before the extension
-//! (`report (2026-12-05 10.31.02).txt`), so the two never overwrite each other. Several
+//! (`report (2026-12-05 10.31.02).txt`, more precise when two share that second), so
+//! they never overwrite each other. Several
 //! versions make one job. No I/O.
 
 use crate::app::actions::version_local_name;
@@ -32,11 +33,12 @@ impl App {
                 "Select a version to download (hide markers have no content)",
             );
         }
+        let all = &self.versions.versions;
         let items: Vec<DownloadItem> = chosen
             .into_iter()
             .map(|mut v| {
                 let is_current = v.file_id.is_some() && v.file_id == current;
-                v.file_name = version_local_name(&v, is_current);
+                v.file_name = version_local_name(&v, all, is_current);
                 DownloadItem::File(Box::new(v))
             })
             .collect();
