@@ -121,8 +121,12 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
                         pending.push_back(Msg::Edited { target, result });
                     }
                     Effect::EditFile { req, path } => {
-                        events = EventStream::new();
+                        // The old stream goes first: its reader may be waiting for a key
+                        // (this comes from a worker event) and holds the terminal's event
+                        // reader until woken, so a new stream made first would wait for it.
+                        drop(events);
                         let saved = effects::edit_file_in_editor(&path);
+                        events = EventStream::new();
                         let _ = term.clear();
                         pending.push_back(Msg::FileEdited { req, saved });
                     }
