@@ -421,7 +421,7 @@ async fn the_copy_menu_offers_each_text_and_copies_the_raw_one() {
                 _ => None,
             })
             .collect();
-        assert_eq!(copied, [text.clone()], "entry {k}");
+        assert_eq!(copied, [text], "entry {k}");
         assert!(d.app.modals.is_empty());
     }
     // Enter copies the entry under the cursor; Esc copies nothing.
