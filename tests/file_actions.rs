@@ -753,3 +753,43 @@ async fn i_in_the_files_pane_shows_the_files_details() {
     d.press('i').await;
     assert!(d.app.modals.is_empty());
 }
+
+#[tokio::test]
+async fn y_in_the_search_results_copies_the_selected_result() {
+    let (local, bucket) = setup("fa-search").await;
+    let v = upload(&local.client, &bucket, "deep/down/notes.md", b"# notes\n").await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = Driver::start(local.client.clone(), dir.path()).await;
+    d.send(code(KeyCode::Enter)).await;
+    d.until("the folder", |a| a.files.pending.is_none()).await;
+    d.press('F').await;
+    for c in "notes".chars() {
+        d.press(c).await;
+    }
+    d.send(code(KeyCode::Enter)).await;
+    d.until("the results", |a| {
+        a.search
+            .as_ref()
+            .is_some_and(|s| !s.running && !s.hits.is_empty())
+    })
+    .await;
+    d.press('y').await;
+    let id = v.file_id.clone().unwrap().0;
+    assert_eq!(
+        entries(&d.app)[..3],
+        [
+            e('n', "name", "deep/down/notes.md"),
+            e('b', "address", "b2://fa-search/deep/down/notes.md"),
+            e('i', "file id", &id),
+        ]
+    );
+    d.press('c').await;
+    assert_eq!(
+        d.clipboard,
+        [format!("b2 file download b2id://{id} notes.md")]
+    );
+    assert!(
+        matches!(d.app.modals.last(), Some(Modal::Search { .. })),
+        "back to the results"
+    );
+}

@@ -50,6 +50,24 @@ impl App {
         self.modals.push(Modal::Actions(Box::new(menu)));
     }
 
+    /// `y` in the search results: the copy menu of the selected result (a hidden name
+    /// has no download URL or command: B2 would not serve it by name).
+    pub(crate) fn open_search_copy_menu(&mut self) {
+        let Some(s) = self.search.as_ref() else {
+            return;
+        };
+        let Some(hit) = s.selected() else {
+            return self.notify(Level::Info, "No result selected");
+        };
+        let v = hit.to_version();
+        let mut entries = self.file_entries(&s.bucket.name, &v);
+        if hit.hidden_at.is_some() {
+            entries.retain(|e| matches!(e.key, 'n' | 'b' | 'i'));
+        }
+        let menu = FileMenu::new("Copy", v.file_name.clone(), entries, MenuPurpose::Copy);
+        self.modals.push(Modal::Actions(Box::new(menu)));
+    }
+
     /// A file's entries: name, address, id, friendly URL, command line.
     fn file_entries(&self, bucket: &str, v: &FileVersion) -> Vec<MenuEntry> {
         let name = &v.file_name;

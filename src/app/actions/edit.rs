@@ -23,6 +23,12 @@ impl App {
         let Some(bucket) = self.files.bucket.clone() else {
             return;
         };
+        if self.restore.as_of.is_some() {
+            return self.notify(
+                Level::Info,
+                "Only current files are edited: leave the past (Esc) first",
+            );
+        }
         let Some(version) = self.selected_file_version() else {
             return self.notify(Level::Info, "Select a file to edit");
         };

@@ -1,4 +1,5 @@
-//! File actions of the browse panes: the copy menu (`y`, `copy.rs`), editing a text file
+//! File actions of the browse panes: the copy menu (`y`, also in the search results;
+//! `copy.rs`), editing a text file
 //! in `$EDITOR` (`e`, `edit.rs`), opening a file with the system's opener (`O`) and the
 //! details of the selected file (`i` in the files pane). The worker side is
 //! `worker/actions.rs`. State and decisions only; no I/O.
