@@ -40,6 +40,11 @@ async fn an_edit_saved_in_the_editor_becomes_a_new_version_and_the_temp_file_goe
         content(&local.client, &all[0]).await,
         b"[main]\nx = 1\ny = 2\n"
     );
+    assert!(
+        all[0].file_info.contains_key("src_last_modified_millis"),
+        "{:?}",
+        all[0].file_info
+    );
     assert!(d.app.modals.is_empty(), "{:?}", d.app.modals);
 }
 

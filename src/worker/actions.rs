@@ -355,10 +355,23 @@ async fn save(
             opened.file_name.clone()
         }
     };
+    // The edit's time, as uploads of local files record it.
+    let mut file_info = std::collections::BTreeMap::new();
+    if let Some(ms) = tokio::fs::metadata(path)
+        .await
+        .ok()
+        .and_then(|m| m.modified().ok())
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+    {
+        file_info.insert(
+            "src_last_modified_millis".to_owned(),
+            ms.as_millis().to_string(),
+        );
+    }
     let meta = UploadMeta {
         file_name: name,
         content_type: opened.content_type.clone(),
-        file_info: std::collections::BTreeMap::new(),
+        file_info,
         test_mode: None,
     };
     let version = client
