@@ -47,6 +47,33 @@ pub fn edit_in_editor(text: &str) -> Edited {
     }
 }
 
+/// Leaves the alternate screen and raw mode, runs `$VISUAL`/`$EDITOR` on the file at
+/// `path` and restores the terminal. True when the editor exited with success (false too
+/// when no editor is set).
+pub fn edit_file_in_editor(path: &std::path::Path) -> bool {
+    let Some(editor) = editor_command() else {
+        return false;
+    };
+    if terminal::restore().is_err() {
+        return false;
+    }
+    let ok = run_editor_on(&editor, path);
+    let back = terminal::reenter();
+    ok && back.is_ok()
+}
+
+/// Runs `editor` (a shell command line, so `EDITOR="code -w"` works) on `path`, which is
+/// passed as an argument, never parsed; true when it exited with success.
+pub fn run_editor_on(editor: &str, path: &std::path::Path) -> bool {
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(path)
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
 fn temp_path() -> PathBuf {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -120,6 +120,16 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
                         let _ = term.clear();
                         pending.push_back(Msg::Edited { target, result });
                     }
+                    Effect::EditFile { req, path } => {
+                        // The old stream goes first: its reader may be waiting for a key
+                        // (this comes from a worker event) and holds the terminal's event
+                        // reader until woken, so a new stream made first would wait for it.
+                        drop(events);
+                        let saved = effects::edit_file_in_editor(&path);
+                        events = EventStream::new();
+                        let _ = term.clear();
+                        pending.push_back(Msg::FileEdited { req, saved });
+                    }
                     Effect::SwitchProfile { name } => {
                         events = EventStream::new();
                         let switched = switch_profile(&name, &opts).await;
@@ -164,6 +174,8 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
         }
     };
     conn.stop();
+    // Files fetched to open (the opener may still read them) and edits left over.
+    worker::actions::remove_temp_dir();
     result
 }
 
@@ -179,6 +191,10 @@ fn new_app(client: &B2Client, opts: &RunOptions, keymap: Keymap) -> App {
         deterministic: opts.deterministic,
         key: current_key(client),
         cwd: std::env::current_dir().unwrap_or_default(),
+        download_url: client.session().download_url.clone(),
+        opener: std::env::var(worker::actions::OPENER_ENV)
+            .ok()
+            .filter(|o| !o.trim().is_empty()),
     };
     let mut app = App::new(keymap, Theme::from_env(), session);
     app.set_capabilities(client.session().capabilities.clone());

@@ -14,7 +14,7 @@ use b2tui::emulator::{self, Emulator};
 use b2tui::ui;
 use b2tui::worker::Command;
 use bytes::Bytes;
-use common::app::{code, key, screen};
+use common::app::{code, ctrl, key, screen};
 use common::live::Live;
 use crossterm::event::KeyCode;
 use ratatui::Terminal;
@@ -562,7 +562,7 @@ async fn sorting_the_loaded_names_and_the_whole_folder() {
 
     // The whole of `big/`, name descending: everything listed, then sorted.
     go_to(&mut l, "b2://huge/big/").await;
-    l.send(key('O')).await;
+    l.send(ctrl('o')).await;
     assert!(!l.app.files.load_all, "loading finished");
     assert_eq!(l.app.files.entries.len(), BIG);
     assert_eq!(row_name(&l, 1), Some(big(BIG - 1)));

@@ -29,7 +29,8 @@ impl App {
             }
             return;
         };
-        let taken = self.on_settings_pane_action(action, fx)
+        let taken = self.on_file_action(action, fx)
+            || self.on_settings_pane_action(action, fx)
             || self.on_restore_action(action, fx)
             || self.on_transfer_pane_action(action, fx)
             || self.on_search_pane_action(action, fx);
@@ -76,7 +77,7 @@ impl App {
                 self.files.set_sort(sort, page);
                 let note = if self.files.is_partial() {
                     format!(
-                        "Sorted by {} ({} loaded names; O sorts the whole folder)",
+                        "Sorted by {} ({} loaded names; Ctrl-O sorts the whole folder)",
                         sort.label(),
                         self.files.entries.len()
                     )
@@ -379,7 +380,7 @@ impl App {
         });
     }
 
-    /// `O`: loads the whole folder in the background (from its top), then sorts it; Esc
+    /// `Ctrl-O`: loads the whole folder in the background (from its top), then sorts it; Esc
     /// stops and sorts what is loaded.
     fn sort_whole_folder(&mut self, cmds: &mut Effects) {
         if !self.lists_names() && self.files.head.is_some() {

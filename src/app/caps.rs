@@ -13,7 +13,8 @@ pub fn needs(scope: Scope, action: Action) -> &'static [&'static str] {
     match (scope, action) {
         (Scope::Buckets | Scope::Files | Scope::Versions, a) => match a {
             A::StartUpload | A::HideFiles | A::ResumeUpload => &["writeFiles"],
-            A::StartDownload => &["readFiles"],
+            A::StartDownload | A::OpenFile => &["readFiles"],
+            A::EditFile => &["readFiles", "writeFiles"],
             // A copy of the old version, read from a (usually private) bucket.
             A::RestoreVersion => &["writeFiles", "readFiles"],
             // There is no b2_unhide_file: the hide marker is listed, then deleted.

@@ -22,6 +22,12 @@ pub enum Effect {
     SwitchProfile { name: String },
     /// Leave b2tui.
     Quit,
+    /// Suspend the terminal and run `$VISUAL`/`$EDITOR` on the file at `path`; the loop
+    /// answers with [`super::Msg::FileEdited`].
+    EditFile {
+        req: crate::worker::RequestId,
+        path: std::path::PathBuf,
+    },
 }
 
 impl From<Command> for Effect {

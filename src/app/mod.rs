@@ -1,6 +1,7 @@
 //! Application state and `update`: messages in, worker commands out. No I/O, no clock
 //! reads, no spawning; time arrives in `Msg::Tick`. Drawing lives in `ui`.
 
+pub mod actions;
 mod browse;
 pub mod caps;
 mod effect;
@@ -117,6 +118,11 @@ pub enum Msg {
     WallClock {
         unix_ms: i64,
     },
+    /// The editor of an [`Effect::EditFile`] ended; `saved`: it exited with success.
+    FileEdited {
+        req: RequestId,
+        saved: bool,
+    },
 }
 
 /// What the header shows about the session, and how the screen behaves.
@@ -137,6 +143,12 @@ pub struct SessionInfo {
     pub key: keys::CurrentKey,
     /// The directory b2tui started in (the first default download folder).
     pub cwd: std::path::PathBuf,
+    /// The account's download URL (`b2_authorize_account`), for the URLs the copy menu
+    /// offers; "" = not known.
+    pub download_url: String,
+    /// The program that opens files (`O`) when `$B2TUI_OPENER` names one; None = the
+    /// system's (`xdg-open`, `open`).
+    pub opener: Option<String>,
 }
 
 /// Frames of the loading spinner.
@@ -178,6 +190,8 @@ pub struct App {
     start_path: Option<String>,
     /// The last search and its results (`app/search`), kept when its overlay closes.
     pub search: Option<Box<search::Search>>,
+    /// Edits, opened files and details waiting for the worker (`app/actions`).
+    pub actions: actions::ActionsState,
 }
 
 impl App {
@@ -206,6 +220,7 @@ impl App {
             deferred: Vec::new(),
             start_path: None,
             search: None,
+            actions: actions::ActionsState::default(),
         }
     }
 
@@ -256,6 +271,7 @@ impl App {
             }
             Msg::Edited { target, result } => self.on_edited(target, result, &mut cmds),
             Msg::WallClock { unix_ms } => self.restore.now_ms = unix_ms,
+            Msg::FileEdited { req, saved } => self.on_file_edited(req, saved, &mut cmds),
         }
         cmds
     }
@@ -318,6 +334,7 @@ impl App {
             WorkerEvent::Transfer(note) => self.on_transfer_note(note, cmds),
             WorkerEvent::Search(p) => self.on_search_progress(p),
             WorkerEvent::Usage(ev) => self.on_usage_event(ev),
+            WorkerEvent::Actions(ev) => self.on_actions_event(ev, cmds),
         }
     }
 
@@ -335,6 +352,7 @@ impl App {
             || self.on_transfer_failed(req, error)
             || self.on_search_failed(req, error)
             || self.on_usage_failed(req, error)
+            || self.on_actions_failed(req, error)
         {
             return;
         } else {

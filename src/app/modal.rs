@@ -28,6 +28,8 @@ pub enum Modal {
     /// Search the bucket (`app/search`; the state is `App::search`): typing the pattern
     /// while `editing`, else the results.
     Search { editing: bool },
+    /// A file-action menu: what to copy, what to do with an edit (`app/actions`).
+    Actions(Box<crate::app::actions::menu::FileMenu>),
 }
 
 impl Modal {
@@ -44,6 +46,7 @@ impl Modal {
             Modal::Profiles(_) => Scope::Profiles,
             Modal::Search { editing: true } => Scope::SearchPrompt,
             Modal::Search { editing: false } => Scope::Search,
+            Modal::Actions(_) => Scope::FileMenu,
         }
     }
 

@@ -58,6 +58,7 @@ impl App {
             Some(Modal::GoTo(_)) => self.on_goto_key(key, action, fx),
             Some(Modal::Profiles(_)) => self.on_profiles_action(action, fx),
             Some(Modal::Search { .. }) => self.on_search_modal_key(scope, key, action, fx),
+            Some(Modal::Actions(_)) => self.on_menu_key(key, action, fx),
             None => self.on_screen_key(scope, key, action, fx),
         }
         self.asks_before_quit(action, fx);

@@ -176,4 +176,12 @@ pub enum Action {
     SkipSame,
     /// Bucket settings, Replication tab: which destination key writes for which source key.
     EditKeyMapping,
+    /// Files, versions and search panes: a menu of what to copy (name, address, id, URL,
+    /// command line) to the clipboard.
+    CopyMenu,
+    /// Files pane: edit the selected text file in `$EDITOR`, then save it as a new version.
+    EditFile,
+    /// Files pane: download the selected file to a temporary file and open it with the
+    /// system's opener.
+    OpenFile,
 }

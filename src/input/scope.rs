@@ -57,11 +57,14 @@ pub enum Scope {
     UsagePrice,
     /// Quitting while transfers run: asked first.
     ConfirmQuit,
+    /// A menu of file actions (copy what, what to do with an edit that met a newer
+    /// version): each entry also has its own letter.
+    FileMenu,
 }
 
 impl Scope {
     /// Every scope, in help-overlay order.
-    pub const ALL: [Scope; 35] = [
+    pub const ALL: [Scope; 36] = [
         Scope::Global,
         Scope::Buckets,
         Scope::Files,
@@ -97,6 +100,7 @@ impl Scope {
         Scope::Usage,
         Scope::UsagePrice,
         Scope::ConfirmQuit,
+        Scope::FileMenu,
     ];
 
     /// The section name in the keymap file.
@@ -137,6 +141,7 @@ impl Scope {
             Scope::Usage => "usage",
             Scope::UsagePrice => "usage_price",
             Scope::ConfirmQuit => "confirm_quit",
+            Scope::FileMenu => "file_menu",
         }
     }
 

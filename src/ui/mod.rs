@@ -1,6 +1,7 @@
 //! Drawing only: `render(&App, &mut Frame)` paints the state and never changes it.
 //! Every server-provided string passes through `format::sanitize` before it is drawn.
 
+pub mod actions;
 pub mod files;
 pub mod format;
 pub mod goto;

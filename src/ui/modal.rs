@@ -22,6 +22,7 @@ pub fn render(app: &App, modal: &Modal, frame: &mut Frame) {
         Modal::GoTo(p) => super::goto::render(app, p, frame),
         Modal::Profiles(p) => super::profiles::render(app, p, frame),
         Modal::Search { .. } => super::search::render(app, frame),
+        Modal::Actions(m) => super::actions::render(app, m, frame),
     }
 }
 
@@ -62,6 +63,7 @@ fn scope_title(scope: Scope) -> &'static str {
         Scope::SearchPrompt => "Search pattern",
         Scope::Usage => "Usage view",
         Scope::UsagePrice => "Usage: price per TB",
+        Scope::FileMenu => "File menus (copy, edit conflict)",
     }
 }
 

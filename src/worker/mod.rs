@@ -1,6 +1,7 @@
 //! The background executor: `Command`s in, `WorkerEvent`s out, one tokio task per command.
 //! Network calls live here (through the B2 client); no terminal or `App` state is touched.
 
+pub mod actions;
 pub mod failure;
 pub mod history;
 pub mod keys;
@@ -64,6 +65,8 @@ pub enum Command {
     },
     /// Usage scans: per-folder totals of a prefix (`usage.rs`).
     Usage(usage::UsageCommand),
+    /// File actions: details, edit, open (`actions.rs`).
+    Actions(actions::ActionCommand),
 }
 
 impl Command {
@@ -80,6 +83,7 @@ impl Command {
             Self::Transfer(cmd) => cmd.req(),
             Self::Search(cmd) => cmd.req(),
             Self::Usage(cmd) => cmd.req(),
+            Self::Actions(cmd) => cmd.req(),
         }
     }
 }
@@ -118,6 +122,8 @@ pub enum WorkerEvent {
     Search(search::SearchProgress),
     /// A usage scan's totals and its end (`usage.rs`).
     Usage(usage::UsageEvent),
+    /// A file action's result (`actions.rs`).
+    Actions(actions::ActionEvent),
 }
 
 impl WorkerEvent {
@@ -166,6 +172,7 @@ pub fn spawn_with(
                     Command::Keys(cmd) => keys::execute(&client, cmd, &tx).await,
                     Command::Search(cmd) => search::execute(&client, &searches, cmd, &tx).await,
                     Command::Usage(cmd) => usage::execute(&client, &scans, cmd, &tx).await,
+                    Command::Actions(cmd) => actions::execute(&client, cmd, &tx).await,
                     cmd => listing::execute(&client, cmd, &tx).await,
                 }
             });

@@ -308,6 +308,7 @@ impl App {
             Action::Open => self.open_search_hit(false, fx),
             Action::FocusVersions => self.open_search_hit(true, fx),
             Action::StartDownload => self.download_search_hits(),
+            Action::CopyMenu => self.open_search_copy_menu(),
             Action::HideFiles => self.hide_search_hits(),
             Action::Unhide => self.unhide_search_hits(fx),
             Action::RestoreVersion => self.restore_search_hits(fx),

@@ -1,8 +1,10 @@
 //! The versions pane's actions: marks on versions (`Space`) and which versions an action
-//! takes. Its dialogs: `delete.rs` (`D`, `X`), `restore.rs` (`r`), `info.rs` (`i`).
+//! takes. Its dialogs: `delete.rs` (`D`, `X`), `restore.rs` (`r`), `info.rs` (`i`);
+//! `d` downloads versions (`download.rs`).
 //! The pane itself (list, cursor, loading) is `app/panes/versions.rs`.
 
 pub mod delete;
+mod download;
 pub mod info;
 mod restore;
 
