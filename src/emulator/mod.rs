@@ -4,11 +4,14 @@
 
 mod auth;
 mod blobs;
+mod body;
 mod clock;
+mod conn;
 mod error;
 mod events;
 mod faults;
 mod handlers;
+mod http_errors;
 mod ids;
 mod lifecycle;
 pub mod master_key;
@@ -29,6 +32,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 
+pub use conn::HttpLimits;
 pub use error::{ApiError, EmulatorError};
 pub use store::Store;
 
@@ -50,6 +54,8 @@ pub struct Config {
     pub faults: Faults,
     /// First wait before a failed webhook delivery is retried (doubling per failure).
     pub event_retry_base: Duration,
+    /// Timeouts and bounds of the HTTP layer.
+    pub http: HttpLimits,
 }
 
 impl Default for Config {
@@ -64,6 +70,7 @@ impl Default for Config {
             absolute_minimum_part_size: 5_000_000,
             faults: Faults::default(),
             event_retry_base: Duration::from_secs(5),
+            http: HttpLimits::default(),
         }
     }
 }
@@ -164,6 +171,10 @@ impl Emulator {
                 Arc::clone(&state),
                 fault_layer,
             ))
+            .layer(axum::middleware::from_fn_with_state(
+                Arc::clone(&state),
+                body_layer,
+            ))
             .with_state(state)
     }
 
@@ -178,14 +189,8 @@ impl Emulator {
             tokio::spawn(events::delivery::run(Arc::clone(&self.state))),
             tokio::spawn(lifecycle::run_hourly(Arc::clone(&self.state))),
         ]);
-        // Small answers go out at once: without TCP_NODELAY, a response written in two
-        // pieces waits for the client's delayed ACK (tens of ms per small-file request).
-        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        axum::serve(listener, self.router())
-            .with_graceful_shutdown(shutdown)
-            .await
+        let limits = self.state.config.http.clone();
+        conn::serve(listener, self.router(), limits, shutdown).await
     }
 }
 
@@ -198,6 +203,15 @@ impl Drop for Background {
             task.abort();
         }
     }
+}
+
+/// The request body's idle timeout and the drain of unread bodies ([`body::layer`]).
+async fn body_layer(
+    axum::extract::State(state): axum::extract::State<Arc<State>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    body::layer(state.config.http.body_timeout, request, next).await
 }
 
 /// Counts every B2 call and injects the armed or random faults before the handler runs.
