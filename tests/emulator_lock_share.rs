@@ -258,15 +258,17 @@ async fn upload_lock_headers_json_and_download_headers() {
             ("X-Bz-File-Retention-Mode", "governance"),
             ("X-Bz-File-Retention-Retain-Until-Timestamp", "tomorrow"),
         ],
-        vec![
-            ("X-Bz-File-Retention-Mode", "governance"),
-            ("X-Bz-File-Retention-Retain-Until-Timestamp", past.as_str()),
-        ],
         vec![("X-Bz-File-Legal-Hold", "maybe")],
     ] {
         let got = master.upload_raw(&locked, "bad.txt", b"x", &bad).await;
         assert_error(&got, 400, "bad_request");
     }
+    let in_past = [
+        ("X-Bz-File-Retention-Mode", "governance"),
+        ("X-Bz-File-Retention-Retain-Until-Timestamp", past.as_str()),
+    ];
+    let got = master.upload_raw(&locked, "bad.txt", b"x", &in_past).await;
+    assert_error(&got, 400, "retain_until_timestamp_must_be_in_future");
 
     // The master key reads every lock header.
     let resp = master
@@ -438,24 +440,27 @@ async fn default_retention_applies_to_new_files() {
     let part_url = master
         .ok("b2_get_upload_part_url", json!({"fileId": large_id}))
         .await;
-    let resp = master
-        .http
-        .post(part_url["uploadUrl"].as_str().unwrap())
-        .header(
-            "Authorization",
-            part_url["authorizationToken"].as_str().unwrap(),
-        )
-        .header("X-Bz-Part-Number", "1")
-        .header("X-Bz-Content-Sha1", sha1_hex(b"part"))
-        .body(b"part".to_vec())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
+    // A large file has at least 2 parts.
+    for (number, part) in [("1", b"part"), ("2", b"tail")] {
+        let resp = master
+            .http
+            .post(part_url["uploadUrl"].as_str().unwrap())
+            .header(
+                "Authorization",
+                part_url["authorizationToken"].as_str().unwrap(),
+            )
+            .header("X-Bz-Part-Number", number)
+            .header("X-Bz-Content-Sha1", sha1_hex(part))
+            .body(part.to_vec())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+    }
     let finished = master
         .ok(
             "b2_finish_large_file",
-            json!({"fileId": large_id, "partSha1Array": [sha1_hex(b"part")]}),
+            json!({"fileId": large_id, "partSha1Array": [sha1_hex(b"part"), sha1_hex(b"tail")]}),
         )
         .await;
     assert_eq!(finished["fileRetention"]["value"]["mode"], "compliance");
@@ -1255,7 +1260,8 @@ async fn malformed_json_calls_are_400s() {
         ("b2_list_parts", json!({"fileId": started_id, "startPartNumber": 0}), 400, "bad_request", "startPartNumber"),
         ("b2_list_parts", json!({"fileId": started_id, "startPartNumber": 10_001}), 400, "bad_request", "startPartNumber"),
         ("b2_list_parts", json!({"fileId": file_id}), 400, "bad_request", "fileId"),
-        ("b2_finish_large_file", json!({"fileId": started_id, "partSha1Array": [sha1_hex(b"x")]}), 400, "missing_part", "1"),
+        ("b2_finish_large_file", json!({"fileId": started_id, "partSha1Array": [sha1_hex(b"x")]}), 400, "bad_request", "at least 2 parts"),
+        ("b2_finish_large_file", json!({"fileId": started_id, "partSha1Array": [sha1_hex(b"x"), sha1_hex(b"y")]}), 400, "missing_part", "1"),
         ("b2_finish_large_file", json!({"fileId": started_id, "partSha1Array": [1]}), 400, "bad_request", "partSha1Array"),
         ("b2_finish_large_file", json!({"fileId": started_id}), 400, "bad_request", "partSha1Array"),
         // Bucket types.
@@ -1318,7 +1324,7 @@ async fn malformed_json_calls_are_400s() {
             .await,
     )
     .await;
-    assert_error(&got, 400, "bad_request");
+    assert_error(&got, 400, "out_of_range");
     let got = answer(
         master
             .get(

@@ -49,8 +49,8 @@ impl Default for HttpLimits {
 /// Most unread bytes discarded at a lingering close, and for how long.
 const LINGER_MAX_BYTES: usize = 64 * 1024 * 1024;
 const LINGER_MAX_TIME: Duration = Duration::from_secs(2);
-/// The smallest read buffer the HTTP layer accepts.
-const MIN_BUF: usize = 8192;
+/// The smallest bound on a request head.
+const MIN_HEAD: usize = 8192;
 
 /// Serves `router` on `listener` until `shutdown` completes, then lets open connections
 /// finish their current request.
@@ -115,7 +115,7 @@ async fn connection(tcp: TcpStream, router: Router, limits: &HttpLimits, mut sto
     builder
         .timer(TokioTimer::new())
         .header_read_timeout(limits.idle_timeout)
-        .max_buf_size(limits.max_header_bytes.max(MIN_BUF))
+        .max_header_size(limits.max_header_bytes.max(MIN_HEAD))
         .keep_alive(true);
     let conn = builder.serve_connection(io, service);
     let mut conn = pin!(conn);
