@@ -37,7 +37,11 @@ async fn a_wrong_key_is_unauthorized_and_a_malformed_header_bad_auth_token() {
             (resp.status().as_u16(), resp.json::<Value>().await.unwrap())
         }
     };
-    let wrong = authorize(basic(&emu.master_key_id, "K001wrongwrongwrongwrongwrongwro")).await;
+    let wrong = authorize(basic(
+        &emu.master_key_id,
+        "K001wrongwrongwrongwrongwrongwro",
+    ))
+    .await;
     assert_error(&wrong, 401, "unauthorized");
     let unknown = authorize(basic("0012aaaaaaaaaaaaaaaaaaaa", "K001whatever")).await;
     assert_error(&unknown, 401, "unauthorized");
@@ -61,7 +65,9 @@ async fn a_wrong_key_is_unauthorized_and_a_malformed_header_bad_auth_token() {
 async fn a_missing_capability_is_a_bare_unauthorized_that_the_client_explains() {
     let (emu, m) = start().await;
     let bucket = m.create_private_bucket("caps-answers").await;
-    let reader = m.key_session(&["listBuckets", "readFiles"], None, None).await;
+    let reader = m
+        .key_session(&["listBuckets", "readFiles"], None, None)
+        .await;
     let got = reader
         .call("b2_list_file_names", json!({"bucketId": bucket}))
         .await;
@@ -141,7 +147,10 @@ async fn sse_c_reads_without_the_key_are_bad_requests_and_with_another_key_acces
 
     // b2_copy_file and b2_copy_part: the same answers for the source key.
     let got = m
-        .call("b2_copy_file", json!({"sourceFileId": id, "fileName": "c.txt"}))
+        .call(
+            "b2_copy_file",
+            json!({"sourceFileId": id, "fileName": "c.txt"}),
+        )
         .await;
     assert_error(&got, 400, "bad_request");
     assert_eq!(got.1["message"], SSE_C_MISSING);
@@ -189,7 +198,9 @@ async fn sse_c_reads_without_the_key_are_bad_requests_and_with_another_key_acces
 #[tokio::test]
 async fn retention_refusals_and_past_retain_until_times() {
     let (emu, m) = start().await;
-    let locked = m.create_lock_bucket("lock-answers", "allPrivate", true).await;
+    let locked = m
+        .create_lock_bucket("lock-answers", "allPrivate", true)
+        .await;
     let now = server_now(&emu).await;
     let until = now + 3_600_000;
     let up = m
@@ -199,7 +210,10 @@ async fn retention_refusals_and_past_retain_until_times() {
             b"gov",
             &[
                 ("X-Bz-File-Retention-Mode", "governance"),
-                ("X-Bz-File-Retention-Retain-Until-Timestamp", &until.to_string()),
+                (
+                    "X-Bz-File-Retention-Retain-Until-Timestamp",
+                    &until.to_string(),
+                ),
             ],
         )
         .await;
@@ -234,9 +248,7 @@ async fn retention_refusals_and_past_retain_until_times() {
         .await;
     assert_error(&got, 403, "access_denied");
     // Deleting the locked version stays 401 unauthorized "Access Denied".
-    let got = m
-        .call("b2_delete_file_version", target(json!({})))
-        .await;
+    let got = m.call("b2_delete_file_version", target(json!({}))).await;
     assert_error(&got, 401, "unauthorized");
     assert_eq!(got.1["message"], "Access Denied");
     // The owner with bypassGovernance may shorten it.
@@ -249,10 +261,16 @@ async fn retention_refusals_and_past_retain_until_times() {
     // A retain-until time in the past, in b2_update_file_retention and at upload.
     let past = json!({"mode": "governance", "retainUntilTimestamp": now - 1000});
     let got = m
-        .call("b2_update_file_retention", target(json!({"fileRetention": past})))
+        .call(
+            "b2_update_file_retention",
+            target(json!({"fileRetention": past})),
+        )
         .await;
     assert_error(&got, 400, "retain_until_timestamp_must_be_in_future");
-    assert_eq!(got.1["message"], "The retainUntilTimestamp must be in future");
+    assert_eq!(
+        got.1["message"],
+        "The retainUntilTimestamp must be in future"
+    );
     let got = m
         .upload_raw(
             &locked,
@@ -260,7 +278,10 @@ async fn retention_refusals_and_past_retain_until_times() {
             b"past",
             &[
                 ("X-Bz-File-Retention-Mode", "governance"),
-                ("X-Bz-File-Retention-Retain-Until-Timestamp", &(now - 1000).to_string()),
+                (
+                    "X-Bz-File-Retention-Retain-Until-Timestamp",
+                    &(now - 1000).to_string(),
+                ),
             ],
         )
         .await;
@@ -330,7 +351,11 @@ async fn any_content_type_string_is_stored_as_given() {
         ("a.txt", "arbitrarystring", "arbitrarystring"),
         ("b.txt", "text plain; odd", "text plain; odd"),
         ("c.html", "b2/x-auto", "text/html"),
-        ("d.bin", "application/x-custom+weird", "application/x-custom+weird"),
+        (
+            "d.bin",
+            "application/x-custom+weird",
+            "application/x-custom+weird",
+        ),
     ] {
         let resp = m
             .http
@@ -346,7 +371,9 @@ async fn any_content_type_string_is_stored_as_given() {
         assert_eq!(resp.status(), StatusCode::OK, "{given}");
         let up: Value = resp.json().await.unwrap();
         assert_eq!(up["contentType"], stored);
-        let info = m.ok("b2_get_file_info", json!({"fileId": up["fileId"]})).await;
+        let info = m
+            .ok("b2_get_file_info", json!({"fileId": up["fileId"]}))
+            .await;
         assert_eq!(info["contentType"], stored);
         let resp = m.download(&format!("/file/types-answers/{name}")).await;
         assert_eq!(resp.headers()["content-type"], stored);
@@ -397,7 +424,10 @@ async fn empty_strings_are_values_not_absence() {
     let (_emu, m) = start().await;
     let bucket = m.create_private_bucket("empty-answers").await;
     let before = m
-        .ok("b2_list_buckets", json!({"accountId": m.account_id, "bucketId": bucket}))
+        .ok(
+            "b2_list_buckets",
+            json!({"accountId": m.account_id, "bucketId": bucket}),
+        )
         .await;
     let revision = before["buckets"][0]["revision"].clone();
     // ifRevisionIs "" must not make the update unconditional.
@@ -410,7 +440,10 @@ async fn empty_strings_are_values_not_absence() {
         .await;
     assert_error(&got, 400, "bad_request");
     let after = m
-        .ok("b2_list_buckets", json!({"accountId": m.account_id, "bucketId": bucket}))
+        .ok(
+            "b2_list_buckets",
+            json!({"accountId": m.account_id, "bucketId": bucket}),
+        )
         .await;
     assert_eq!(after["buckets"][0]["bucketType"], "allPrivate");
     assert_eq!(after["buckets"][0]["revision"], revision);

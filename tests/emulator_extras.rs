@@ -359,7 +359,11 @@ async fn sse_c_needs_the_same_key_to_read_or_copy() {
     );
     assert_eq!(resp.bytes().await.unwrap().as_ref(), b"secret");
     for (extra, status, code) in [
-        (sse_c_headers(&other_key, &other_md5).to_vec(), 403, "access_denied"),
+        (
+            sse_c_headers(&other_key, &other_md5).to_vec(),
+            403,
+            "access_denied",
+        ),
         (Vec::new(), 400, "bad_request"),
     ] {
         let resp = m.download_with("/file/sse-customer/c.txt", &extra).await;

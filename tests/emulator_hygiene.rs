@@ -64,7 +64,11 @@ async fn read_answer(socket: &mut TcpStream) -> Answer {
             }
             let mut chunk = [0u8; 4096];
             let n = socket.read(&mut chunk).await.unwrap();
-            assert!(n > 0, "closed before an answer: {:?}", String::from_utf8_lossy(&buf));
+            assert!(
+                n > 0,
+                "closed before an answer: {:?}",
+                String::from_utf8_lossy(&buf)
+            );
             buf.extend_from_slice(&chunk[..n]);
         };
         let head = String::from_utf8(buf[..head_end].to_vec()).unwrap();
@@ -145,7 +149,14 @@ async fn early_answers_keep_the_connection_and_stalled_bodies_time_out() {
     // its body was read; the body is discarded and the same connection answers next.
     let mut other = connect(&emu.url).await;
     let data = vec![b'x'; 64 * 1024];
-    let head = upload_head(&path, &host, &token, "other.txt", data.len(), &sha1_hex(&data));
+    let head = upload_head(
+        &path,
+        &host,
+        &token,
+        "other.txt",
+        data.len(),
+        &sha1_hex(&data),
+    );
     let started = Instant::now();
     let mut answer = None;
     // The stalled upload may not have claimed the URL yet: try until it has.
@@ -160,9 +171,22 @@ async fn early_answers_keep_the_connection_and_stalled_bodies_time_out() {
         assert_eq!(got.status, 200, "{got:?}");
     }
     let answer = answer.expect("a second upload on a busy URL is refused");
-    assert_error(&(answer.status, answer.body.clone()), 400, "auth_token_limit");
-    assert!(!answer.closes(), "a small unread body is drained: {}", answer.head);
-    let list = call_request(&host, &s.token, "b2_list_buckets", &json!({"accountId": s.account_id}));
+    assert_error(
+        &(answer.status, answer.body.clone()),
+        400,
+        "auth_token_limit",
+    );
+    assert!(
+        !answer.closes(),
+        "a small unread body is drained: {}",
+        answer.head
+    );
+    let list = call_request(
+        &host,
+        &s.token,
+        "b2_list_buckets",
+        &json!({"accountId": s.account_id}),
+    );
     other.write_all(list.as_bytes()).await.unwrap();
     let next = read_answer(&mut other).await;
     assert_eq!(next.status, 200, "{next:?}");
@@ -171,7 +195,11 @@ async fn early_answers_keep_the_connection_and_stalled_bodies_time_out() {
     // The stalled body is answered 408 request_timeout within the body timeout.
     let waited = Instant::now();
     let timed_out = read_answer(&mut stalled).await;
-    assert_error(&(timed_out.status, timed_out.body.clone()), 408, "request_timeout");
+    assert_error(
+        &(timed_out.status, timed_out.body.clone()),
+        408,
+        "request_timeout",
+    );
     assert!(timed_out.closes(), "{}", timed_out.head);
     assert!(waited.elapsed() < Duration::from_secs(5));
     closed_cleanly(&mut stalled).await;
@@ -211,7 +239,14 @@ async fn a_refused_big_upload_is_answered_and_closed_cleanly() {
     // A wrong token: 401 before a byte of the 8 MiB body is read. The client writes it all
     // (as HTTP clients do) and must then read the answer, not a reset.
     let data = vec![b'y'; 8 * 1024 * 1024];
-    let head = upload_head(&path, &host, "not-a-token", "big.bin", data.len(), &sha1_hex(&data));
+    let head = upload_head(
+        &path,
+        &host,
+        "not-a-token",
+        "big.bin",
+        data.len(),
+        &sha1_hex(&data),
+    );
     let socket = connect(&emu.url).await;
     let (mut reader, mut writer) = socket.into_split();
     let writing = tokio::spawn(async move {
@@ -234,9 +269,15 @@ async fn a_refused_big_upload_is_answered_and_closed_cleanly() {
     .await
     .expect("answer and close in time");
     let written = writing.await.unwrap();
-    assert!(written.is_ok(), "the client could send its whole body: {written:?}");
+    assert!(
+        written.is_ok(),
+        "the client could send its whole body: {written:?}"
+    );
     assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
-    assert!(answer.to_ascii_lowercase().contains("connection: close"), "{answer}");
+    assert!(
+        answer.to_ascii_lowercase().contains("connection: close"),
+        "{answer}"
+    );
     let body: Value = serde_json::from_str(answer.split("\r\n\r\n").nth(1).unwrap()).unwrap();
     assert_error(&(401u16, body), 401, "bad_auth_token");
 }
@@ -249,25 +290,37 @@ async fn http_level_errors_have_b2_json_bodies() {
     let cases = [
         (
             "malformed Content-Length",
-            format!("POST /b2api/v3/b2_list_buckets HTTP/1.1\r\nHost: {host}\r\nContent-Length: 12abc\r\n\r\n"),
+            format!(
+                "POST /b2api/v3/b2_list_buckets HTTP/1.1\r\nHost: {host}\r\nContent-Length: 12abc\r\n\r\n"
+            ),
             400,
         ),
         (
             "control byte in a header",
-            format!("GET /b2api/v3/b2_list_buckets HTTP/1.1\r\nHost: {host}\r\nX-Bz-Info-a: b\x01c\r\n\r\n"),
+            format!(
+                "GET /b2api/v3/b2_list_buckets HTTP/1.1\r\nHost: {host}\r\nX-Bz-Info-a: b\x01c\r\n\r\n"
+            ),
             400,
         ),
         (
             "two Content-Lengths",
-            format!("POST /b2api/v3/b2_list_buckets HTTP/1.1\r\nHost: {host}\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab"),
+            format!(
+                "POST /b2api/v3/b2_list_buckets HTTP/1.1\r\nHost: {host}\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab"
+            ),
             400,
         ),
         (
             "a head too large",
-            format!("GET /b2api/v3/b2_list_buckets HTTP/1.1\r\nHost: {host}\r\nX-Big: {huge}\r\n\r\n"),
+            format!(
+                "GET /b2api/v3/b2_list_buckets HTTP/1.1\r\nHost: {host}\r\nX-Big: {huge}\r\n\r\n"
+            ),
             431,
         ),
-        ("a request line that is not HTTP", "GARBAGE\r\n\r\n".to_owned(), 400),
+        (
+            "a request line that is not HTTP",
+            "GARBAGE\r\n\r\n".to_owned(),
+            400,
+        ),
     ];
     for (what, request, status) in cases {
         let mut socket = connect(&emu.url).await;
@@ -276,7 +329,11 @@ async fn http_level_errors_have_b2_json_bodies() {
         let answer = read_answer(&mut socket).await;
         assert_eq!(answer.status, status, "{what}: {answer:?}");
         assert_error(&(answer.status, answer.body.clone()), status, "bad_request");
-        assert!(answer.head.contains("application/json"), "{what}: {}", answer.head);
+        assert!(
+            answer.head.contains("application/json"),
+            "{what}: {}",
+            answer.head
+        );
         assert!(answer.closes(), "{what}: {}", answer.head);
     }
     // The server still answers normally.
@@ -288,21 +345,24 @@ async fn http_level_errors_have_b2_json_bodies() {
 
 #[tokio::test]
 async fn idle_and_surplus_connections_are_bounded() {
-    let (emu, s) = start_with(config(
-        Duration::from_secs(60),
-        Duration::from_secs(1),
-        2,
-    ))
-    .await;
+    let (emu, s) = start_with(config(Duration::from_secs(60), Duration::from_secs(1), 2)).await;
     let host = emu.url.strip_prefix("http://").unwrap().to_owned();
     // An idle keep-alive connection is closed after the idle timeout.
     let mut idle = connect(&emu.url).await;
-    let list = call_request(&host, &s.token, "b2_list_buckets", &json!({"accountId": s.account_id}));
+    let list = call_request(
+        &host,
+        &s.token,
+        "b2_list_buckets",
+        &json!({"accountId": s.account_id}),
+    );
     idle.write_all(list.as_bytes()).await.unwrap();
     assert_eq!(read_answer(&mut idle).await.status, 200);
     let waited = Instant::now();
     closed_cleanly(&mut idle).await;
-    assert!(waited.elapsed() >= Duration::from_millis(500), "closed too early");
+    assert!(
+        waited.elapsed() >= Duration::from_millis(500),
+        "closed too early"
+    );
 
     // With two connections open, a third waits until one of them closes.
     let mut first = connect(&emu.url).await;
@@ -340,7 +400,11 @@ async fn the_clock_stops_at_year_9999() {
     for seconds in [i64::MAX, 300_000_000_000] {
         let got = admin(seconds).await;
         assert_error(&got, 400, "bad_request");
-        assert!(got.1["message"].as_str().unwrap().contains("9999"), "{}", got.1);
+        assert!(
+            got.1["message"].as_str().unwrap().contains("9999"),
+            "{}",
+            got.1
+        );
     }
     // Tokens still work, and a big but allowed move is taken.
     let (status, _) = s

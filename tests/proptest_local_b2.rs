@@ -45,7 +45,13 @@ fn recorded_calls() -> &'static [Recorded] {
     CALLS.get_or_init(|| {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/b2-recordings");
         let mut out = Vec::new();
-        for file in ["auth_account.yaml", "buckets.yaml", "delete_file.yaml", "file.yaml", "large_file.yaml"] {
+        for file in [
+            "auth_account.yaml",
+            "buckets.yaml",
+            "delete_file.yaml",
+            "file.yaml",
+            "large_file.yaml",
+        ] {
             let text = std::fs::read_to_string(dir.join(file))
                 .unwrap_or_else(|e| panic!("the recorded B2 exchanges are needed: {file}: {e}"));
             let mut endpoint = None;
@@ -61,13 +67,20 @@ fn recorded_calls() -> &'static [Recorded] {
                 } else if let (Some(name), Some(body)) = (&endpoint, line.strip_prefix("body: ")) {
                     let text: String = serde_json::from_str(body).unwrap_or_default();
                     if let Ok(Value::Object(map)) = serde_json::from_str(&text) {
-                        out.push(Recorded { endpoint: name.clone(), body: map });
+                        out.push(Recorded {
+                            endpoint: name.clone(),
+                            body: map,
+                        });
                     }
                     endpoint = None;
                 }
             }
         }
-        assert!(out.len() >= 20, "too few recorded JSON calls: {}", out.len());
+        assert!(
+            out.len() >= 20,
+            "too few recorded JSON calls: {}",
+            out.len()
+        );
         out
     })
 }
@@ -78,11 +91,26 @@ fn field_names() -> Vec<String> {
         .flat_map(|c| c.body.keys().cloned())
         .chain(
             [
-                "maxFileCount", "startFileName", "startFileId", "prefix", "delimiter",
-                "bucketIds", "ifRevisionIs", "validDurationInSeconds", "bypassGovernance",
-                "metadataDirective", "range", "destinationServerSideEncryption",
-                "sourceServerSideEncryption", "maxPartCount", "startPartNumber", "bucketTypes",
-                "lifecycleRules", "corsRules", "defaultRetention", "eventNotificationRules",
+                "maxFileCount",
+                "startFileName",
+                "startFileId",
+                "prefix",
+                "delimiter",
+                "bucketIds",
+                "ifRevisionIs",
+                "validDurationInSeconds",
+                "bypassGovernance",
+                "metadataDirective",
+                "range",
+                "destinationServerSideEncryption",
+                "sourceServerSideEncryption",
+                "maxPartCount",
+                "startPartNumber",
+                "bucketTypes",
+                "lifecycleRules",
+                "corsRules",
+                "defaultRetention",
+                "eventNotificationRules",
             ]
             .map(str::to_owned),
         )
@@ -140,7 +168,10 @@ fn fixture() -> &'static Fixture {
 
 impl Fixture {
     fn prepare(&mut self) {
-        let (id, key) = (self._server.master_key_id.clone(), self._server.master_key.clone());
+        let (id, key) = (
+            self._server.master_key_id.clone(),
+            self._server.master_key.clone(),
+        );
         let auth: Value = self.runtime.block_on(async {
             self.http
                 .get(format!("{}/b2api/v3/b2_authorize_account", self.url))
@@ -162,13 +193,15 @@ impl Fixture {
         self.bucket_id = bucket.1["bucketId"].as_str().unwrap().to_owned();
         let (status, up) = self.upload("seed/range.bin", CONTENT, &[]);
         assert_eq!(status, 200, "{up}");
-        self.file_ids.push(up["fileId"].as_str().unwrap().to_owned());
+        self.file_ids
+            .push(up["fileId"].as_str().unwrap().to_owned());
         let large = self.call(
             "b2_start_large_file",
             &json!({"bucketId": self.bucket_id, "fileName": "seed/large.bin",
                     "contentType": "b2/x-auto"}),
         );
-        self.file_ids.push(large.1["fileId"].as_str().unwrap().to_owned());
+        self.file_ids
+            .push(large.1["fileId"].as_str().unwrap().to_owned());
     }
 
     fn call(&self, endpoint: &str, body: &Value) -> (u16, Value) {
@@ -225,7 +258,10 @@ impl Fixture {
 async fn read(resp: reqwest::Response) -> (u16, Value) {
     let status = resp.status().as_u16();
     let bytes = resp.bytes().await.unwrap();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
 }
 
 /// No 500 (nor other 5xx), and an error is B2 JSON whose `status` is the HTTP status.
@@ -233,7 +269,10 @@ fn check_answer(what: &str, status: u16, body: &Value) -> Result<(), TestCaseErr
     prop_assert!(status < 500, "{what}: {status} {body}");
     if status >= 400 {
         prop_assert_eq!(&body["status"], &json!(status), "{}: {}", what, body);
-        prop_assert!(body["code"].as_str().is_some_and(|c| !c.is_empty()), "{what}: {body}");
+        prop_assert!(
+            body["code"].as_str().is_some_and(|c| !c.is_empty()),
+            "{what}: {body}"
+        );
         prop_assert!(body["message"].is_string(), "{what}: {body}");
     }
     Ok(())
@@ -261,7 +300,8 @@ fn json_value() -> impl Strategy<Value = Value> {
         any::<bool>().prop_map(Value::from),
         any::<i64>().prop_map(Value::from),
         (-3i64..3).prop_map(Value::from),
-        any::<f64>().prop_filter_map("finite", |f| serde_json::Number::from_f64(f).map(Value::Number)),
+        any::<f64>().prop_filter_map("finite", |f| serde_json::Number::from_f64(f)
+            .map(Value::Number)),
         text().prop_map(Value::from),
     ];
     leaf.prop_recursive(3, 16, 4, |inner| {
@@ -346,13 +386,23 @@ fn header_bytes() -> impl Strategy<Value = Vec<u8>> {
 
 fn upload_header() -> impl Strategy<Value = (String, Vec<u8>)> {
     let names = prop::sample::select(vec![
-        "X-Bz-Info-src_last_modified_millis", "X-Bz-Info-b2-content-disposition",
-        "X-Bz-Info-b2-expires", "X-Bz-Info-b2-cache-control", "X-Bz-Info-any-thing",
-        "X-Bz-Content-Sha1", "Content-Type", "X-Bz-File-Retention-Mode",
-        "X-Bz-File-Retention-Retain-Until-Timestamp", "X-Bz-File-Legal-Hold",
-        "X-Bz-Server-Side-Encryption", "X-Bz-Server-Side-Encryption-Customer-Algorithm",
-        "X-Bz-Server-Side-Encryption-Customer-Key", "X-Bz-Server-Side-Encryption-Customer-Key-Md5",
-        "X-Bz-Custom-Upload-Timestamp", "X-Bz-Test-Mode", "Range",
+        "X-Bz-Info-src_last_modified_millis",
+        "X-Bz-Info-b2-content-disposition",
+        "X-Bz-Info-b2-expires",
+        "X-Bz-Info-b2-cache-control",
+        "X-Bz-Info-any-thing",
+        "X-Bz-Content-Sha1",
+        "Content-Type",
+        "X-Bz-File-Retention-Mode",
+        "X-Bz-File-Retention-Retain-Until-Timestamp",
+        "X-Bz-File-Legal-Hold",
+        "X-Bz-Server-Side-Encryption",
+        "X-Bz-Server-Side-Encryption-Customer-Algorithm",
+        "X-Bz-Server-Side-Encryption-Customer-Key",
+        "X-Bz-Server-Side-Encryption-Customer-Key-Md5",
+        "X-Bz-Custom-Upload-Timestamp",
+        "X-Bz-Test-Mode",
+        "Range",
     ]);
     (names.prop_map(str::to_owned), header_bytes())
 }

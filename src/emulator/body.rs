@@ -124,7 +124,9 @@ impl http_body::Body for TimedBody {
 
     fn is_end_stream(&self) -> bool {
         let guard = self.0.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        guard.as_ref().is_none_or(|inner| inner.body.is_end_stream())
+        guard
+            .as_ref()
+            .is_none_or(|inner| inner.body.is_end_stream())
     }
 
     fn size_hint(&self) -> SizeHint {

@@ -26,7 +26,9 @@ impl Clock {
     /// Moves the clock `seconds` forward, unless that would pass [`LATEST_MS`]; then the
     /// clock stays and the answer is the most seconds it could still move.
     pub fn advance_secs(&self, seconds: i64) -> Result<(), i64> {
-        let real = self.now_ms().saturating_sub(self.offset_ms.load(Ordering::SeqCst));
+        let real = self
+            .now_ms()
+            .saturating_sub(self.offset_ms.load(Ordering::SeqCst));
         self.offset_ms
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |offset| {
                 let moved = offset.checked_add(seconds.checked_mul(1000)?)?;

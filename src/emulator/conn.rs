@@ -108,7 +108,12 @@ fn is_per_connection(err: &io::Error) -> bool {
     )
 }
 
-async fn connection(tcp: TcpStream, router: Router, limits: &HttpLimits, mut stop: watch::Receiver<bool>) {
+async fn connection(
+    tcp: TcpStream,
+    router: Router,
+    limits: &HttpLimits,
+    mut stop: watch::Receiver<bool>,
+) {
     let io = TokioIo::new(Guarded::new(tcp));
     let service = TowerToHyperService::new(router);
     let mut builder = http1::Builder::new();

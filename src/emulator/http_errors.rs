@@ -19,7 +19,11 @@ pub fn rewrite(bytes: &[u8]) -> Option<Vec<u8>> {
     let text = std::str::from_utf8(bytes).ok()?;
     let mut lines = text.trim_end_matches("\r\n").split("\r\n");
     let status_line = lines.next()?;
-    let code: u16 = status_line.strip_prefix("HTTP/1.1 ")?.get(..3)?.parse().ok()?;
+    let code: u16 = status_line
+        .strip_prefix("HTTP/1.1 ")?
+        .get(..3)?
+        .parse()
+        .ok()?;
     let message = match code {
         400 => {
             "The request could not be read as HTTP: a malformed request line, Content-Length \
@@ -40,7 +44,9 @@ pub fn rewrite(bytes: &[u8]) -> Option<Vec<u8>> {
         }
     }
     let status = StatusCode::from_u16(code).ok()?;
-    let body = ApiError::new(status, "bad_request", message).to_json().to_string();
+    let body = ApiError::new(status, "bad_request", message)
+        .to_json()
+        .to_string();
     let mut head = format!(
         "HTTP/1.1 {} {}\r\ncontent-type: application/json;charset=utf-8\r\n\
          cache-control: max-age=0, no-cache, no-store\r\ncontent-length: {}\r\n\
@@ -66,7 +72,10 @@ mod tests {
     fn rewrites_only_bare_error_heads() {
         let bare = b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\ndate: Sat, 05 Dec 2026 03:00:00 GMT\r\n\r\n";
         let answer = String::from_utf8(rewrite(bare).expect("rewritten")).expect("utf-8");
-        assert!(answer.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{answer}");
+        assert!(
+            answer.starts_with("HTTP/1.1 400 Bad Request\r\n"),
+            "{answer}"
+        );
         assert!(answer.contains("connection: close\r\n"), "{answer}");
         let body = answer.split("\r\n\r\n").nth(1).expect("body");
         let json: serde_json::Value = serde_json::from_str(body).expect("json");

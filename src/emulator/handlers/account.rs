@@ -33,7 +33,8 @@ pub async fn authorize_account(
     if auth_header(request.headers()).is_none() {
         return Err(ApiError::bad_auth_token("missing Authorization header"));
     }
-    let (key_id, secret) = basic_credentials(request.headers()).ok_or_else(malformed_credentials)?;
+    let (key_id, secret) =
+        basic_credentials(request.headers()).ok_or_else(malformed_credentials)?;
     let base = base_url(request.headers());
     let master_key_id = state.store.master_key_id().to_string();
     let token_state = Arc::clone(state);
