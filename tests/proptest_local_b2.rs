@@ -124,7 +124,7 @@ fn field_names() -> Vec<String> {
 
 struct Fixture {
     runtime: tokio::runtime::Runtime,
-    _server: RunningEmulator,
+    server: Option<RunningEmulator>,
     url: String,
     token: String,
     account_id: String,
@@ -135,9 +135,10 @@ struct Fixture {
 
 const CONTENT: &[u8; 1000] = &[b'r'; 1000];
 
-fn fixture() -> &'static Fixture {
-    static FIXTURE: OnceLock<Fixture> = OnceLock::new();
-    FIXTURE.get_or_init(|| {
+impl Fixture {
+    /// A local B2 (in memory, removed when the fixture drops) with a bucket, a file and an
+    /// unfinished large file.
+    fn start() -> Fixture {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -153,7 +154,7 @@ fn fixture() -> &'static Fixture {
         let http = reqwest::Client::builder().no_proxy().build().unwrap();
         let mut fixture = Fixture {
             url: server.url.clone(),
-            _server: server,
+            server: Some(server),
             runtime,
             token: String::new(),
             account_id: String::new(),
@@ -163,15 +164,11 @@ fn fixture() -> &'static Fixture {
         };
         fixture.prepare();
         fixture
-    })
-}
+    }
 
-impl Fixture {
     fn prepare(&mut self) {
-        let (id, key) = (
-            self._server.master_key_id.clone(),
-            self._server.master_key.clone(),
-        );
+        let server = self.server.as_ref().unwrap();
+        let (id, key) = (server.master_key_id.clone(), server.master_key.clone());
         let auth: Value = self.runtime.block_on(async {
             self.http
                 .get(format!("{}/b2api/v3/b2_authorize_account", self.url))
@@ -252,6 +249,15 @@ impl Fixture {
             }
             read(req.body(data.to_vec()).send().await.unwrap()).await
         })
+    }
+}
+
+impl Drop for Fixture {
+    /// Stops the server inside its runtime, which removes its files.
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            self.runtime.block_on(server.shutdown());
+        }
     }
 }
 
@@ -422,61 +428,90 @@ fn encode(name: &str) -> String {
 
 // ------------------------------------------------------------------ targets
 
-proptest! {
-    #![proptest_config(config(48))]
+/// Runs `test` on the cases of `strategy` (see [`config`]); a failure fails the test with
+/// the smallest failing input.
+fn run<S: Strategy>(strategy: &S, test: impl Fn(S::Value) -> Result<(), TestCaseError>) {
+    let mut runner = proptest::test_runner::TestRunner::new(config(48));
+    if let Err(err) = runner.run(strategy, test) {
+        panic!("{err}");
+    }
+}
 
-    /// Recorded JSON calls with fields set to anything, removed, or replaced by junk.
-    #[test]
-    fn json_bodies_of_recorded_calls(
-        index in 0usize..1000,
-        changes in prop::collection::vec(change(), 0..4),
-        file in 0usize..4,
-        version in 1u8..=4,
-        junk in prop::option::weighted(0.1, prop::collection::vec(any::<u8>(), 0..64)),
-    ) {
-        let f = fixture();
+/// Recorded JSON calls with fields set to anything, removed, or replaced by junk.
+#[test]
+fn json_bodies_of_recorded_calls() {
+    let fixture = Fixture::start();
+    let f = &fixture;
+    let strategy = (
+        0usize..1000,
+        prop::collection::vec(change(), 0..4),
+        0usize..4,
+        1u8..=4,
+        prop::option::weighted(0.1, prop::collection::vec(any::<u8>(), 0..64)),
+    );
+    run(&strategy, |(index, changes, file, version, junk)| {
         let (endpoint, body) = mutated_call(f, index, &changes, file);
         let bytes = junk.unwrap_or_else(|| body.to_string().into_bytes());
         let (status, answer) = f.post_raw(version, &endpoint, bytes);
         check_answer(&format!("{endpoint} {body}"), status, &answer)?;
-    }
+        Ok(())
+    });
+}
 
-    /// Uploads with arbitrary `X-Bz-*`, content type and SHA-1 headers, and names.
-    #[test]
-    fn upload_headers(
-        name in header_bytes(),
-        headers in prop::collection::vec(upload_header(), 0..5),
-    ) {
-        let f = fixture();
+/// Uploads with arbitrary `X-Bz-*`, content type and SHA-1 headers, and names.
+#[test]
+fn upload_headers() {
+    let fixture = Fixture::start();
+    let f = &fixture;
+    let strategy = (header_bytes(), prop::collection::vec(upload_header(), 0..5));
+    run(&strategy, |(name, headers)| {
         let name = String::from_utf8_lossy(&name).replace(['\u{FFFD}'], "%");
         let (status, answer) = f.upload(&name, b"data", &headers);
         check_answer(&format!("upload {name:?} {headers:?}"), status, &answer)?;
-    }
+        Ok(())
+    });
+}
 
-    /// Any name, percent-encoded: refused as B2 JSON, or stored, listed and downloaded
-    /// under exactly that name.
-    #[test]
-    fn percent_encoded_names_round_trip(name in prop_oneof![".{1,30}", "[ -~]{1,30}", "(%[0-9A-Fa-f]{0,2}|[a-z/ +]){1,12}"]) {
-        let f = fixture();
+/// Any name, percent-encoded: refused as B2 JSON, or stored, listed and downloaded
+/// under exactly that name.
+#[test]
+fn percent_encoded_names_round_trip() {
+    let fixture = Fixture::start();
+    let f = &fixture;
+    let strategy = (prop_oneof![
+        ".{1,30}",
+        "[ -~]{1,30}",
+        "(%[0-9A-Fa-f]{0,2}|[a-z/ +]){1,12}"
+    ],);
+    run(&strategy, |(name,)| {
         let name = format!("n/{name}");
-        let (status, up) = f.upload(&encode(&name), name.as_bytes(), &[]);
+        // One content for every name: the store keeps one blob for it, however long the run.
+        let (status, up) = f.upload(&encode(&name), b"name", &[]);
         check_answer(&format!("upload {name:?}"), status, &up)?;
         if status == 200 {
             prop_assert_eq!(up["fileName"].as_str(), Some(name.as_str()));
             // A URL's `.` and `..` segments (also as `%2E`) are resolved by every URL
             // client before the request is sent: such a name is read by id.
-            let dotted = name.split('/').any(|s| s.eq_ignore_ascii_case(".") || s == ".." || s.eq_ignore_ascii_case("%2e"));
+            let dotted = name
+                .split('/')
+                .any(|s| s.eq_ignore_ascii_case(".") || s == ".." || s.eq_ignore_ascii_case("%2e"));
             let path = if dotted {
-                format!("/b2api/v3/b2_download_file_by_id?fileId={}", up["fileId"].as_str().unwrap())
+                format!(
+                    "/b2api/v3/b2_download_file_by_id?fileId={}",
+                    up["fileId"].as_str().unwrap()
+                )
             } else {
                 format!("/file/fuzz-bucket/{}", encode(&name))
             };
             let resp = f.get(&path, &[]);
             prop_assert_eq!(resp.status().as_u16(), 200, "download {:?}", name);
-            let header = resp.headers()["x-bz-file-name"].to_str().unwrap().to_owned();
+            let header = resp.headers()["x-bz-file-name"]
+                .to_str()
+                .unwrap()
+                .to_owned();
             prop_assert_eq!(b2tui::b2::encode::decode(&header), name.clone());
             let body = f.runtime.block_on(resp.bytes()).unwrap();
-            prop_assert_eq!(body.as_ref(), name.as_bytes());
+            prop_assert_eq!(body.as_ref(), b"name");
             let (status, listed) = f.call(
                 "b2_list_file_names",
                 &json!({"bucketId": f.bucket_id, "startFileName": name, "maxFileCount": 1}),
@@ -485,25 +520,41 @@ proptest! {
             prop_assert_eq!(listed["files"][0]["fileName"].as_str(), Some(name.as_str()));
         }
         // The same text as a raw download path: never a 500.
-        let resp = f.get(&format!("/file/fuzz-bucket/{}", name.replace(['?', '#'], "_").replace(' ', "%20")), &[]);
+        let resp = f.get(
+            &format!(
+                "/file/fuzz-bucket/{}",
+                name.replace(['?', '#'], "_").replace(' ', "%20")
+            ),
+            &[],
+        );
         let status = resp.status().as_u16();
         let (_, body) = f.runtime.block_on(read(resp));
         check_answer(&format!("download {name:?}"), status, &body)?;
-    }
+        Ok(())
+    });
+}
 
-    /// Range headers: 206 with exactly the asked bytes, 200, or a B2 error.
-    #[test]
-    fn range_headers(
-        range in prop_oneof![
-            (prop::option::of(0u64..1200), prop::option::of(0u64..1200))
-                .prop_map(|(a, b)| format!("bytes={}-{}", a.map(|a| a.to_string()).unwrap_or_default(), b.map(|b| b.to_string()).unwrap_or_default())),
+/// Range headers: 206 with exactly the asked bytes, 200, or a B2 error.
+#[test]
+fn range_headers() {
+    let fixture = Fixture::start();
+    let f = &fixture;
+    let strategy = (
+        prop_oneof![
+            (prop::option::of(0u64..1200), prop::option::of(0u64..1200)).prop_map(
+                |(a, b)| format!(
+                    "bytes={}-{}",
+                    a.map(|a| a.to_string()).unwrap_or_default(),
+                    b.map(|b| b.to_string()).unwrap_or_default()
+                )
+            ),
             "bytes=[0-9, -]{0,12}",
             "[ -~]{0,20}",
             (any::<u64>(), any::<u64>()).prop_map(|(a, b)| format!("bytes={a}-{b}")),
         ],
-        by_id in any::<bool>(),
-    ) {
-        let f = fixture();
+        any::<bool>(),
+    );
+    run(&strategy, |(range, by_id)| {
         let path = if by_id {
             format!("/b2api/v3/b2_download_file_by_id?fileId={}", f.file_ids[0])
         } else {
@@ -521,7 +572,12 @@ proptest! {
             200 => prop_assert_eq!(bytes.as_ref(), &CONTENT[..]),
             206 => {
                 let content_range = content_range.unwrap();
-                let span = content_range.strip_prefix("bytes ").unwrap().split('/').next().unwrap();
+                let span = content_range
+                    .strip_prefix("bytes ")
+                    .unwrap()
+                    .split('/')
+                    .next()
+                    .unwrap();
                 let (a, b) = span.split_once('-').unwrap();
                 let (a, b): (usize, usize) = (a.parse().unwrap(), b.parse().unwrap());
                 prop_assert!(a <= b && b < CONTENT.len(), "{range}: {content_range}");
@@ -532,28 +588,57 @@ proptest! {
                 check_answer(&format!("range {range:?}"), status, &body)?;
             }
         }
-    }
+        Ok(())
+    });
+}
 
-    /// File names and prefixes in JSON calls, and query strings of GET calls.
-    #[test]
-    fn file_names_and_query_strings(
-        name in prop_oneof![".{0,40}", (0usize..1100).prop_map(|n| "x".repeat(n)), "[\\x00-\\x1f\\x7f/]{0,5}"],
-        query in "[ -~]{0,40}",
-    ) {
-        let f = fixture();
+/// File names and prefixes in JSON calls, and query strings of GET calls.
+#[test]
+fn file_names_and_query_strings() {
+    let fixture = Fixture::start();
+    let f = &fixture;
+    let strategy = (
+        prop_oneof![
+            ".{0,40}",
+            (0usize..1100).prop_map(|n| "x".repeat(n)),
+            "[\\x00-\\x1f\\x7f/]{0,5}"
+        ],
+        "[ -~]{0,40}",
+    );
+    run(&strategy, |(name, query)| {
         let name = format!("h/{name}");
         for (endpoint, body) in [
-            ("b2_start_large_file", json!({"bucketId": f.bucket_id, "fileName": name, "contentType": "b2/x-auto"})),
-            ("b2_hide_file", json!({"bucketId": f.bucket_id, "fileName": name})),
-            ("b2_list_file_names", json!({"bucketId": f.bucket_id, "prefix": name, "startFileName": name})),
-            ("b2_get_download_authorization", json!({"bucketId": f.bucket_id, "fileNamePrefix": name, "validDurationInSeconds": 60})),
+            (
+                "b2_start_large_file",
+                json!({"bucketId": f.bucket_id, "fileName": name, "contentType": "b2/x-auto"}),
+            ),
+            (
+                "b2_hide_file",
+                json!({"bucketId": f.bucket_id, "fileName": name}),
+            ),
+            (
+                "b2_list_file_names",
+                json!({"bucketId": f.bucket_id, "prefix": name, "startFileName": name}),
+            ),
+            (
+                "b2_get_download_authorization",
+                json!({"bucketId": f.bucket_id, "fileNamePrefix": name, "validDurationInSeconds": 60}),
+            ),
         ] {
             let (status, answer) = f.call(endpoint, &body);
             check_answer(&format!("{endpoint} {name:?}"), status, &answer)?;
         }
-        let resp = f.get(&format!("/b2api/v3/b2_list_file_names?bucketId={}&{}", f.bucket_id, query.replace(['#', ' '], "_")), &[]);
+        let resp = f.get(
+            &format!(
+                "/b2api/v3/b2_list_file_names?bucketId={}&{}",
+                f.bucket_id,
+                query.replace(['#', ' '], "_")
+            ),
+            &[],
+        );
         let status = resp.status().as_u16();
         let (_, body) = f.runtime.block_on(read(resp));
         check_answer(&format!("query {query:?}"), status, &body)?;
-    }
+        Ok(())
+    });
 }
