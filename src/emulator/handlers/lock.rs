@@ -328,10 +328,8 @@ pub fn update_file_retention(db: &Db, now: i64, call: Call) -> Result<Value, Api
                 return Err(retention_denied());
             }
         }
-        Some(_) if !keeps_or_extends => {
-            if !bypass || !key.has("bypassGovernance") {
-                return Err(retention_denied());
-            }
+        Some(_) if !keeps_or_extends && (!bypass || !key.has("bypassGovernance")) => {
+            return Err(retention_denied());
         }
         _ => {}
     }
