@@ -389,7 +389,7 @@ fn use_error(err: &B2Error) {
 // ------------------------------------------------------------------ targets
 
 proptest! {
-    #![proptest_config(config(96))]
+    #![proptest_config(config(256))]
 
     /// Every answer type decodes any changed recorded body without panicking.
     #[test]

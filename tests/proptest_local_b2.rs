@@ -431,7 +431,7 @@ fn encode(name: &str) -> String {
 /// Runs `test` on the cases of `strategy` (see [`config`]); a failure fails the test with
 /// the smallest failing input.
 fn run<S: Strategy>(strategy: &S, test: impl Fn(S::Value) -> Result<(), TestCaseError>) {
-    let mut runner = proptest::test_runner::TestRunner::new(config(48));
+    let mut runner = proptest::test_runner::TestRunner::new(config(256));
     if let Err(err) = runner.run(strategy, test) {
         panic!("{err}");
     }
