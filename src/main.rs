@@ -160,6 +160,19 @@ struct ServeArgs {
     /// listening; repeatable. Skipped when the first name is already there.
     #[arg(long, value_name = "BUCKET:PREFIX:COUNT")]
     seed_bulk: Vec<emulator::seed::bulk::BulkSpec>,
+    /// Seconds a request body may send nothing before it is answered 408 request_timeout.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    body_timeout: u64,
+    /// Seconds a connection may wait for its next request (or for a whole request head)
+    /// before it is closed.
+    #[arg(long, value_name = "SECS", default_value_t = 120)]
+    idle_timeout: u64,
+    /// Largest request head (request line and headers) in bytes; at least 8192.
+    #[arg(long, value_name = "BYTES", default_value_t = 65_536)]
+    max_header_bytes: usize,
+    /// Most connections served at once; further ones wait to be accepted.
+    #[arg(long, value_name = "N", default_value_t = 1024)]
+    max_connections: usize,
 }
 
 fn main() -> ExitCode {
@@ -378,6 +391,17 @@ enum MasterKey {
 }
 
 async fn serve(args: ServeArgs) -> Result<()> {
+    for (name, secs) in [
+        ("--body-timeout", args.body_timeout),
+        ("--idle-timeout", args.idle_timeout),
+    ] {
+        if secs == 0 {
+            bail!("{name} must be at least 1 second");
+        }
+    }
+    if args.max_header_bytes < 8192 || args.max_connections == 0 {
+        bail!("--max-header-bytes must be at least 8192 and --max-connections at least 1");
+    }
     for (name, rate) in [
         ("--fail-rate-429", args.fail_rate_429),
         ("--fail-rate-503", args.fail_rate_503),
@@ -395,6 +419,12 @@ async fn serve(args: ServeArgs) -> Result<()> {
             rate_429: args.fail_rate_429,
             retry_after_secs: args.retry_after,
             rate_503: args.fail_rate_503,
+        },
+        http: emulator::HttpLimits {
+            body_timeout: Duration::from_secs(args.body_timeout),
+            idle_timeout: Duration::from_secs(args.idle_timeout),
+            max_header_bytes: args.max_header_bytes,
+            max_connections: args.max_connections,
         },
         ..emulator::Config::default()
     };

@@ -41,8 +41,8 @@ async fn authorizes_and_rejects_a_wrong_key() {
     let err = B2Client::authorize_with(&local.server.url, wrong, common::fast_retry())
         .await
         .expect_err("wrong key must fail");
-    // As recorded from B2: a wrong key at authorize is 401 bad_auth_token.
-    assert_eq!(err.code(), Some("bad_auth_token"));
+    // As B2: a well-formed key id with a wrong key is 401 unauthorized.
+    assert_eq!(err.code(), Some("unauthorized"));
     assert_eq!(err.status(), Some(401));
     assert!(!format!("{err:?}").contains(&local.server.master_key));
 }

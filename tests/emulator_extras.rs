@@ -343,7 +343,8 @@ async fn sse_c_needs_the_same_key_to_read_or_copy() {
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
 
-    // Reading: the right key works, a wrong or missing key is 400 bad_request.
+    // Reading: the right key works; a missing key is 400 bad_request, a wrong one 403
+    // access_denied.
     let resp = m
         .download_with("/file/sse-customer/c.txt", &sse_c_headers(&key, &md5))
         .await;
@@ -357,11 +358,18 @@ async fn sse_c_needs_the_same_key_to_read_or_copy() {
         "AES256"
     );
     assert_eq!(resp.bytes().await.unwrap().as_ref(), b"secret");
-    for extra in [sse_c_headers(&other_key, &other_md5).to_vec(), Vec::new()] {
+    for (extra, status, code) in [
+        (
+            sse_c_headers(&other_key, &other_md5).to_vec(),
+            403,
+            "access_denied",
+        ),
+        (Vec::new(), 400, "bad_request"),
+    ] {
         let resp = m.download_with("/file/sse-customer/c.txt", &extra).await;
-        assert_eq!(resp.status(), 400);
+        assert_eq!(resp.status(), status);
         let body: Value = resp.json().await.unwrap();
-        assert_eq!(body["code"], "bad_request");
+        assert_eq!(body["code"], code);
     }
 
     // Copying needs the source key; the copy takes the destination setting.

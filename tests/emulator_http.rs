@@ -320,7 +320,7 @@ async fn ranges_and_errors() {
         .await;
     assert_eq!(
         (status, code(&v)),
-        (StatusCode::BAD_REQUEST, "bad_request".into())
+        (StatusCode::BAD_REQUEST, "out_of_range".into())
     );
     let (status, v) = s
         .call(

@@ -258,15 +258,17 @@ async fn upload_lock_headers_json_and_download_headers() {
             ("X-Bz-File-Retention-Mode", "governance"),
             ("X-Bz-File-Retention-Retain-Until-Timestamp", "tomorrow"),
         ],
-        vec![
-            ("X-Bz-File-Retention-Mode", "governance"),
-            ("X-Bz-File-Retention-Retain-Until-Timestamp", past.as_str()),
-        ],
         vec![("X-Bz-File-Legal-Hold", "maybe")],
     ] {
         let got = master.upload_raw(&locked, "bad.txt", b"x", &bad).await;
         assert_error(&got, 400, "bad_request");
     }
+    let in_past = [
+        ("X-Bz-File-Retention-Mode", "governance"),
+        ("X-Bz-File-Retention-Retain-Until-Timestamp", past.as_str()),
+    ];
+    let got = master.upload_raw(&locked, "bad.txt", b"x", &in_past).await;
+    assert_error(&got, 400, "retain_until_timestamp_must_be_in_future");
 
     // The master key reads every lock header.
     let resp = master
@@ -438,24 +440,27 @@ async fn default_retention_applies_to_new_files() {
     let part_url = master
         .ok("b2_get_upload_part_url", json!({"fileId": large_id}))
         .await;
-    let resp = master
-        .http
-        .post(part_url["uploadUrl"].as_str().unwrap())
-        .header(
-            "Authorization",
-            part_url["authorizationToken"].as_str().unwrap(),
-        )
-        .header("X-Bz-Part-Number", "1")
-        .header("X-Bz-Content-Sha1", sha1_hex(b"part"))
-        .body(b"part".to_vec())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
+    // A large file has at least 2 parts.
+    for (number, part) in [("1", b"part"), ("2", b"tail")] {
+        let resp = master
+            .http
+            .post(part_url["uploadUrl"].as_str().unwrap())
+            .header(
+                "Authorization",
+                part_url["authorizationToken"].as_str().unwrap(),
+            )
+            .header("X-Bz-Part-Number", number)
+            .header("X-Bz-Content-Sha1", sha1_hex(part))
+            .body(part.to_vec())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+    }
     let finished = master
         .ok(
             "b2_finish_large_file",
-            json!({"fileId": large_id, "partSha1Array": [sha1_hex(b"part")]}),
+            json!({"fileId": large_id, "partSha1Array": [sha1_hex(b"part"), sha1_hex(b"tail")]}),
         )
         .await;
     assert_eq!(finished["fileRetention"]["value"]["mode"], "compliance");
@@ -599,7 +604,7 @@ async fn retention_and_legal_hold_updates_and_deletes() {
             with(&gov, json!({"fileRetention": shorter})),
         )
         .await;
-    assert_error(&denied, 401, "unauthorized");
+    assert_error(&denied, 403, "access_denied");
     let denied = deleter
         .call(
             "b2_update_file_retention",
@@ -609,7 +614,7 @@ async fn retention_and_legal_hold_updates_and_deletes() {
             ),
         )
         .await;
-    assert_error(&denied, 401, "unauthorized");
+    assert_error(&denied, 403, "access_denied");
     let updated = master
         .ok(
             "b2_update_file_retention",
@@ -678,7 +683,7 @@ async fn retention_and_legal_hold_updates_and_deletes() {
                 ),
             )
             .await;
-        assert_error(&denied, 401, "unauthorized");
+        assert_error(&denied, 403, "access_denied");
     }
     let extended = json!({"mode": "compliance", "retainUntilTimestamp": comp_until + 1000});
     master
@@ -700,7 +705,6 @@ async fn retention_and_legal_hold_updates_and_deletes() {
         json!({"fileRetention": "governance"}),
         json!({"fileRetention": {"mode": "governance"}}),
         json!({"fileRetention": {"mode": "forever", "retainUntilTimestamp": future}}),
-        json!({"fileRetention": {"mode": "governance", "retainUntilTimestamp": 5}}),
         json!({"fileRetention": {"mode": "governance", "retainUntilTimestamp": "soon"}}),
     ] {
         let got = master
@@ -708,6 +712,11 @@ async fn retention_and_legal_hold_updates_and_deletes() {
             .await;
         assert_error(&got, 400, "bad_request");
     }
+    let past = json!({"fileRetention": {"mode": "governance", "retainUntilTimestamp": 5}});
+    let got = master
+        .call("b2_update_file_retention", with(&free, past))
+        .await;
+    assert_error(&got, 400, "retain_until_timestamp_must_be_in_future");
     let wrong_name = master
         .call(
             "b2_update_file_retention",
@@ -1208,7 +1217,7 @@ async fn malformed_json_calls_are_400s() {
         ("b2_start_large_file", json!({"bucketId": bucket, "fileName": "l.bin", "contentType": "text/plain", "fileInfo": {"k": 5}}), 400, "bad_request", "string"),
         ("b2_start_large_file", json!({"bucketId": bucket, "fileName": "l.bin", "contentType": "text/plain", "fileInfo": (0..11).map(|i| (format!("k{i}"), json!("v"))).collect::<serde_json::Map<_, _>>()}), 400, "bad_request", "too many"),
         ("b2_start_large_file", json!({"bucketId": bucket, "fileName": "l.bin", "contentType": "text/plain", "fileInfo": {"big": "v".repeat(7000)}}), 400, "bad_request", "too large"),
-        ("b2_start_large_file", json!({"bucketId": bucket, "fileName": "l.bin", "contentType": "text plain"}), 400, "bad_request", "contentType"),
+        ("b2_start_large_file", json!({"bucketId": bucket, "fileName": "l.bin", "contentType": "text\u{1}plain"}), 400, "bad_request", "contentType"),
         ("b2_finish_large_file", json!({"fileId": "bad-id", "partSha1Array": []}), 400, "bad_request", "fileId"),
         ("b2_finish_large_file", json!({"fileId": file_id, "partSha1Array": "x"}), 400, "bad_request", "fileId"),
         ("b2_cancel_large_file", json!({"fileId": "bad-id"}), 400, "bad_request", "Invalid fileId: bad-id"),
@@ -1240,18 +1249,19 @@ async fn malformed_json_calls_are_400s() {
         ("b2_copy_file", json!({"sourceFileId": unknown_file, "fileName": "c.txt"}), 400, "bad_request", "sourceFileId"),
         ("b2_copy_file", json!({"sourceFileId": file_id, "fileName": "c.txt", "destinationBucketId": unknown_bucket}), 400, "bad_bucket_id", unknown_bucket),
         // Counts.
-        ("b2_list_file_names", json!({"bucketId": bucket, "maxFileCount": -1}), 400, "bad_request", "maxFileCount"),
+        ("b2_list_file_names", json!({"bucketId": bucket, "maxFileCount": -1}), 400, "out_of_range", "maxFileCount"),
         ("b2_list_file_names", json!({"bucketId": bucket, "maxFileCount": 10_001}), 400, "out_of_range", "maxFileCount"),
         ("b2_list_file_versions", json!({"bucketId": bucket, "maxFileCount": 1e30}), 400, "bad_request", "maxFileCount"),
         ("b2_list_file_versions", json!({"bucketId": bucket, "maxFileCount": "many"}), 400, "bad_request", "maxFileCount"),
         ("b2_list_unfinished_large_files", json!({"bucketId": bucket, "maxFileCount": 101}), 400, "out_of_range", "maxFileCount"),
         ("b2_list_keys", json!({"accountId": account, "maxKeyCount": 10_001}), 400, "out_of_range", "maxKeyCount"),
-        ("b2_list_parts", json!({"fileId": started_id, "maxPartCount": -5}), 400, "bad_request", "maxPartCount"),
+        ("b2_list_parts", json!({"fileId": started_id, "maxPartCount": -5}), 400, "out_of_range", "maxPartCount"),
         ("b2_list_parts", json!({"fileId": started_id, "maxPartCount": 1001}), 400, "out_of_range", "maxPartCount"),
         ("b2_list_parts", json!({"fileId": started_id, "startPartNumber": 0}), 400, "bad_request", "startPartNumber"),
         ("b2_list_parts", json!({"fileId": started_id, "startPartNumber": 10_001}), 400, "bad_request", "startPartNumber"),
         ("b2_list_parts", json!({"fileId": file_id}), 400, "bad_request", "fileId"),
-        ("b2_finish_large_file", json!({"fileId": started_id, "partSha1Array": [sha1_hex(b"x")]}), 400, "missing_part", "1"),
+        ("b2_finish_large_file", json!({"fileId": started_id, "partSha1Array": [sha1_hex(b"x")]}), 400, "bad_request", "at least 2 parts"),
+        ("b2_finish_large_file", json!({"fileId": started_id, "partSha1Array": [sha1_hex(b"x"), sha1_hex(b"y")]}), 400, "missing_part", "1"),
         ("b2_finish_large_file", json!({"fileId": started_id, "partSha1Array": [1]}), 400, "bad_request", "partSha1Array"),
         ("b2_finish_large_file", json!({"fileId": started_id}), 400, "bad_request", "partSha1Array"),
         // Bucket types.
@@ -1314,7 +1324,7 @@ async fn malformed_json_calls_are_400s() {
             .await,
     )
     .await;
-    assert_error(&got, 400, "bad_request");
+    assert_error(&got, 400, "out_of_range");
     let got = answer(
         master
             .get(

@@ -1084,25 +1084,30 @@ async fn events_are_delivered_signed_with_headers() {
     let part_url = s
         .ok("b2_get_upload_part_url", json!({"fileId": start["fileId"]}))
         .await;
-    let part = b"one small part is allowed to be the last";
-    let resp = s
-        .http
-        .post(part_url["uploadUrl"].as_str().unwrap())
-        .header(
-            "Authorization",
-            part_url["authorizationToken"].as_str().unwrap(),
-        )
-        .header("X-Bz-Part-Number", "1")
-        .header("X-Bz-Content-Sha1", sha1_hex(part))
-        .body(part.to_vec())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
+    // A large file has at least 2 parts; only the last may be below the minimum size.
+    let first = vec![b'a'; 5_000_000];
+    let last = b"one small part is allowed to be the last".to_vec();
+    for (number, part) in [(1, &first), (2, &last)] {
+        let resp = s
+            .http
+            .post(part_url["uploadUrl"].as_str().unwrap())
+            .header(
+                "Authorization",
+                part_url["authorizationToken"].as_str().unwrap(),
+            )
+            .header("X-Bz-Part-Number", number.to_string())
+            .header("X-Bz-Content-Sha1", sha1_hex(part))
+            .body(part.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+    }
     let big = s
         .ok(
             "b2_finish_large_file",
-            json!({"fileId": start["fileId"], "partSha1Array": [sha1_hex(part)]}),
+            json!({"fileId": start["fileId"],
+                   "partSha1Array": [sha1_hex(&first), sha1_hex(&last)]}),
         )
         .await;
 
@@ -1168,7 +1173,7 @@ async fn events_are_delivered_signed_with_headers() {
         assert_eq!(event.get("objectSize").is_some(), created, "{event}");
     }
     assert_eq!(events[0]["objectSize"], 12);
-    assert_eq!(events[4]["objectSize"], part.len());
+    assert_eq!(events[4]["objectSize"], first.len() + last.len());
 }
 
 #[tokio::test]

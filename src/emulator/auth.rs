@@ -60,14 +60,13 @@ impl<'a> Need<'a> {
     }
 }
 
-/// 401 `unauthorized` unless `key` holds `capability`.
+/// 401 `unauthorized` (message `unauthorized`, as B2) unless `key` holds `capability`.
 pub fn require(key: &KeyRow, capability: &str) -> Result<(), ApiError> {
     if key.has(capability) {
         Ok(())
     } else {
-        Err(ApiError::unauthorized(format!(
-            "unauthorized: key lacks {capability}"
-        )))
+        // B2 names no capability; clients explain a bare `unauthorized` themselves.
+        Err(ApiError::unauthorized("unauthorized"))
     }
 }
 

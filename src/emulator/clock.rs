@@ -4,6 +4,10 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// The latest time the clock may show: 9999-12-31T23:59:59.999Z (B2 timestamps, and the
+/// dates clients print, have four-digit years).
+pub const LATEST_MS: i64 = 253_402_300_799_999;
+
 #[derive(Debug, Default)]
 pub struct Clock {
     offset_ms: AtomicI64,
@@ -19,9 +23,19 @@ impl Clock {
         real.saturating_add(self.offset_ms.load(Ordering::SeqCst))
     }
 
-    pub fn advance_secs(&self, seconds: i64) {
+    /// Moves the clock `seconds` forward, unless that would pass [`LATEST_MS`]; then the
+    /// clock stays and the answer is the most seconds it could still move.
+    pub fn advance_secs(&self, seconds: i64) -> Result<(), i64> {
+        let real = self
+            .now_ms()
+            .saturating_sub(self.offset_ms.load(Ordering::SeqCst));
         self.offset_ms
-            .fetch_add(seconds.saturating_mul(1000), Ordering::SeqCst);
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |offset| {
+                let moved = offset.checked_add(seconds.checked_mul(1000)?)?;
+                (real.checked_add(moved)? <= LATEST_MS).then_some(moved)
+            })
+            .map(|_| ())
+            .map_err(|offset| (LATEST_MS - real.saturating_add(offset)).max(0) / 1000)
     }
 }
 
@@ -33,7 +47,11 @@ mod tests {
     fn advance_moves_forward() {
         let clock = Clock::default();
         let before = clock.now_ms();
-        clock.advance_secs(3600);
+        assert!(clock.advance_secs(3600).is_ok());
         assert!(clock.now_ms() >= before + 3_600_000);
+        let left = clock.advance_secs(i64::MAX).expect_err("past year 9999");
+        assert!(clock.advance_secs(left + 2).is_err());
+        assert!(clock.advance_secs(left - 1).is_ok());
+        assert!(clock.now_ms() <= LATEST_MS);
     }
 }

@@ -61,6 +61,10 @@ impl ApiError {
         )
     }
 
+    pub fn access_denied(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, "access_denied", message)
+    }
+
     pub fn not_found(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
     }

@@ -4,11 +4,14 @@
 
 mod auth;
 mod blobs;
+mod body;
 mod clock;
+mod conn;
 mod error;
 mod events;
 mod faults;
 mod handlers;
+mod http_errors;
 mod ids;
 mod lifecycle;
 pub mod master_key;
@@ -30,6 +33,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 
+pub use conn::HttpLimits;
 pub use error::{ApiError, EmulatorError};
 pub use store::Store;
 
@@ -54,6 +58,8 @@ pub struct Config {
     /// How often queued Cloud Replication copies are made in the background; None: only
     /// by the admin call `deliver_replication` (tests).
     pub replication_interval: Option<Duration>,
+    /// Timeouts and bounds of the HTTP layer.
+    pub http: HttpLimits,
 }
 
 impl Default for Config {
@@ -69,6 +75,7 @@ impl Default for Config {
             faults: Faults::default(),
             event_retry_base: Duration::from_secs(5),
             replication_interval: Some(replication::TICK),
+            http: HttpLimits::default(),
         }
     }
 }
@@ -169,6 +176,10 @@ impl Emulator {
                 Arc::clone(&state),
                 fault_layer,
             ))
+            .layer(axum::middleware::from_fn_with_state(
+                Arc::clone(&state),
+                body_layer,
+            ))
             .with_state(state)
     }
 
@@ -190,14 +201,8 @@ impl Emulator {
             )));
         }
         let _background = Background(tasks);
-        // Small answers go out at once: without TCP_NODELAY, a response written in two
-        // pieces waits for the client's delayed ACK (tens of ms per small-file request).
-        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        axum::serve(listener, self.router())
-            .with_graceful_shutdown(shutdown)
-            .await
+        let limits = self.state.config.http.clone();
+        conn::serve(listener, self.router(), limits, shutdown).await
     }
 }
 
@@ -210,6 +215,15 @@ impl Drop for Background {
             task.abort();
         }
     }
+}
+
+/// The request body's idle timeout and the drain of unread bodies ([`body::layer`]).
+async fn body_layer(
+    axum::extract::State(state): axum::extract::State<Arc<State>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    body::layer(state.config.http.body_timeout, request, next).await
 }
 
 /// Counts every B2 call and injects the armed or random faults before the handler runs.

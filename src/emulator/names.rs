@@ -242,17 +242,16 @@ pub fn file_info_from_json(
     Ok(map)
 }
 
-/// Checks a MIME type the way B2 roughly does: `type/subtype` with no spaces or controls.
+/// B2 stores any content type string as given (`arbitrarystring` included); only one
+/// that could not be sent back as a `Content-Type` header (empty, or with control
+/// characters) is refused.
 pub fn validate_content_type(value: &str) -> Result<(), ApiError> {
-    let ok = value
-        .split_once('/')
-        .is_some_and(|(t, s)| !t.is_empty() && !s.is_empty())
-        && !value.chars().any(|c| c.is_control());
-    if ok {
+    if !value.trim().is_empty() && !value.chars().any(char::is_control) {
         Ok(())
     } else {
         Err(ApiError::bad_request(format!(
-            "Invalid contentType: {value}"
+            "Invalid contentType: {}",
+            value.escape_debug()
         )))
     }
 }

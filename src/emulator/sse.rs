@@ -14,6 +14,10 @@ const ALGORITHM: &str = "AES256";
 const SSE_B2: &str = "SSE-B2";
 const SSE_C: &str = "SSE-C";
 
+/// B2's answer to reading an SSE-C object without its key.
+pub const SSE_C_KEY_MISSING: &str = "The object was stored using a form of Server Side \
+Encryption. The correct parameters must be provided to retrieve the object.";
+
 const HEADER_SSE: &str = "x-bz-server-side-encryption";
 const HEADER_ALGORITHM: &str = "x-bz-server-side-encryption-customer-algorithm";
 const HEADER_KEY: &str = "x-bz-server-side-encryption-customer-key";
@@ -104,8 +108,8 @@ impl Sse {
         }
     }
 
-    /// Reading SSE-C content needs the same customer key (by MD5); anything else reads
-    /// freely. The wrong or a missing key is 400 `bad_request` (§14.6).
+    /// Writing to an SSE-C large file (a part, a copied part) needs the key it was
+    /// started with (by MD5); a missing or other key is 400 `bad_request`.
     pub fn check_customer_key(&self, given: Option<&str>) -> Result<(), ApiError> {
         let Sse::Customer(stored) = self else {
             return Ok(());
@@ -116,8 +120,24 @@ impl Sse {
                 "The provided customer key does not match the one the file was encrypted with",
             )),
             None => Err(ApiError::bad_request(
-                "The file is encrypted with a customer key (SSE-C); send the key to read it",
+                "The file is encrypted with a customer key (SSE-C); send the key to write it",
             )),
+        }
+    }
+
+    /// Reading SSE-C content (download, copy source) needs the same customer key (by
+    /// MD5); anything else reads freely. As B2: a missing key is 400 `bad_request`, a
+    /// wrong one 403 `access_denied`.
+    pub fn check_read_key(&self, given: Option<&str>) -> Result<(), ApiError> {
+        let Sse::Customer(stored) = self else {
+            return Ok(());
+        };
+        match given {
+            Some(md5) if md5 == stored => Ok(()),
+            Some(_) => Err(ApiError::access_denied(
+                "The provided customer key does not match the one the object was encrypted with",
+            )),
+            None => Err(ApiError::bad_request(SSE_C_KEY_MISSING)),
         }
     }
 

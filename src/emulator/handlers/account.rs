@@ -12,9 +12,14 @@ use crate::emulator::State;
 use crate::emulator::error::ApiError;
 use crate::emulator::store::TokenKind;
 
+/// A malformed `Authorization` header: 401 `bad_auth_token`, as recorded from B2.
+fn malformed_credentials() -> ApiError {
+    ApiError::bad_auth_token("")
+}
+
+/// A well-formed key id and key that B2 does not know together: 401 `unauthorized`.
 fn bad_credentials() -> ApiError {
-    // The recorded real answer to a wrong key is 401 bad_auth_token.
-    ApiError::bad_auth_token("invalid application key id or application key")
+    ApiError::unauthorized("")
 }
 
 pub async fn authorize_account(
@@ -28,7 +33,8 @@ pub async fn authorize_account(
     if auth_header(request.headers()).is_none() {
         return Err(ApiError::bad_auth_token("missing Authorization header"));
     }
-    let (key_id, secret) = basic_credentials(request.headers()).ok_or_else(bad_credentials)?;
+    let (key_id, secret) =
+        basic_credentials(request.headers()).ok_or_else(malformed_credentials)?;
     let base = base_url(request.headers());
     let master_key_id = state.store.master_key_id().to_string();
     let token_state = Arc::clone(state);

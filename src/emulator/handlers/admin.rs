@@ -53,7 +53,12 @@ pub async fn admin(
                 if seconds < 0 {
                     return Err(ApiError::bad_request("seconds must not be negative"));
                 }
-                state.clock.advance_secs(seconds);
+                state.clock.advance_secs(seconds).map_err(|left| {
+                    ApiError::bad_request(format!(
+                        "seconds {seconds} would move the clock past 9999-12-31T23:59:59Z, \
+                         the latest time it can show; at most {left} more seconds"
+                    ))
+                })?;
                 let lifecycle = lifecycle::run_now(&state).await?;
                 Ok(json!({"now": state.clock.now_ms(), "lifecycle": lifecycle}))
             }

@@ -157,7 +157,7 @@ pub async fn copy_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError
             let source_key = sse::source_key_from_json(
                 call.params.opt_json("sourceServerSideEncryption")?.as_ref(),
             )?;
-            source.sse.check_customer_key(source_key.as_deref())?;
+            source.sse.check_read_key(source_key.as_deref())?;
             let sse = Sse::from_request_json(
                 call.params
                     .opt_json("destinationServerSideEncryption")?

@@ -232,7 +232,7 @@ fn send(
     } = found;
     // SSE-C content only goes to a client that sends the same customer key.
     if let Err(err) = sse::customer_key_from_headers(request)
-        .and_then(|given| version.sse.check_customer_key(given.as_deref()))
+        .and_then(|given| version.sse.check_read_key(given.as_deref()))
     {
         return err.into_response();
     }

@@ -27,7 +27,12 @@ fn list_request(call: &Call) -> Result<ListRequest, ApiError> {
         start_name: call.params.opt_str("startFileName")?,
         start_file_id: call.params.opt_str("startFileId")?,
         prefix: call.params.opt_str("prefix")?.unwrap_or_default(),
-        delimiter: call.params.opt_str("delimiter")?.filter(|d| !d.is_empty()),
+        delimiter: match call.params.opt_str("delimiter")? {
+            Some(d) if d.is_empty() => {
+                return Err(ApiError::bad_request("delimiter must not be empty"));
+            }
+            other => other,
+        },
         max: call.params.count("maxFileCount", 100, MAX_LIST_COUNT)?,
     })
 }

@@ -14,21 +14,30 @@ use crate::emulator::store::NewKey;
 const MAX_DURATION_SECS: i64 = 86_400_000;
 
 /// The buckets a new key is restricted to: v4 `bucketIds` (any number; repeats
-/// dropped), older versions a single `bucketId`. None or empty: every bucket.
+/// dropped), older versions a single `bucketId`. Absent: every bucket. An empty list (or
+/// an empty string) is refused: it must never widen a key to every bucket.
 fn requested_buckets(call: &Call) -> Result<Option<Vec<String>>, ApiError> {
     if call.version >= 4 {
         let Some(ids) = call.params.opt_strings("bucketIds")? else {
             return Ok(None);
         };
+        if ids.is_empty() || ids.iter().any(String::is_empty) {
+            return Err(ApiError::bad_request(
+                "bucketIds must name at least one bucket; leave it out for a key for every bucket",
+            ));
+        }
         let mut unique: Vec<String> = Vec::with_capacity(ids.len());
         for id in ids {
             if !unique.contains(&id) {
                 unique.push(id);
             }
         }
-        return Ok(Some(unique).filter(|ids| !ids.is_empty()));
+        return Ok(Some(unique));
     }
-    Ok(call.params.opt_str("bucketId")?.map(|id| vec![id]))
+    match call.params.opt_str("bucketId")? {
+        Some(id) if id.is_empty() => Err(ApiError::bad_request("bucketId must not be empty")),
+        other => Ok(other.map(|id| vec![id])),
+    }
 }
 
 pub fn create_key(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {

@@ -340,7 +340,7 @@ pub async fn copy_part(state: &Arc<State>, call: Call) -> Result<Value, ApiError
                         ApiError::bad_request(format!("Invalid sourceFileId: {source_id}"))
                     })?;
                 check_source_readable(db, now, &call, &source)?;
-                source.sse.check_customer_key(source_key.as_deref())?;
+                source.sse.check_read_key(source_key.as_deref())?;
                 let (start, end) = match &range {
                     Some(r) => copy_range(r, source.size)?,
                     None if source.size == 0 => {

@@ -28,6 +28,21 @@ fn access_denied() -> ApiError {
     ApiError::unauthorized("Access Denied")
 }
 
+/// A retention change refused because Object Lock protects the version: 403
+/// `access_denied`, as B2 answers b2_update_file_retention.
+fn retention_denied() -> ApiError {
+    ApiError::access_denied("Access Denied")
+}
+
+/// 400 `retain_until_timestamp_must_be_in_future`, B2's answer to a past retain-until time.
+fn retain_until_in_past() -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "retain_until_timestamp_must_be_in_future",
+        "The retainUntilTimestamp must be in future",
+    )
+}
+
 /// A retention setting: mode and retain-until time, or none.
 type Retention = Option<(String, i64)>;
 
@@ -165,9 +180,7 @@ impl LockRequest {
         let (mode, until) = match &self.retention {
             Some((mode, until)) => {
                 if *until <= now {
-                    return Err(ApiError::bad_request(format!(
-                        "retainUntilTimestamp {until} is not in the future"
-                    )));
+                    return Err(retain_until_in_past());
                 }
                 (Some(mode.clone()), Some(*until))
             }
@@ -300,9 +313,7 @@ pub fn update_file_retention(db: &Db, now: i64, call: Call) -> Result<Value, Api
     if let Some((_, until)) = &requested
         && *until <= now
     {
-        return Err(ApiError::bad_request(format!(
-            "retainUntilTimestamp {until} is not in the future"
-        )));
+        return Err(retain_until_in_past());
     }
     let current_until = version.lock.retain_until.unwrap_or(0);
     let keeps_or_extends = requested
@@ -314,14 +325,11 @@ pub fn update_file_retention(db: &Db, now: i64, call: Call) -> Result<Value, Api
                 .as_ref()
                 .is_some_and(|(mode, _)| mode == "compliance");
             if !(still_compliance && keeps_or_extends) {
-                return Err(access_denied());
+                return Err(retention_denied());
             }
         }
-        Some(_) if !keeps_or_extends => {
-            if !bypass {
-                return Err(access_denied());
-            }
-            require(&key, "bypassGovernance")?;
+        Some(_) if !keeps_or_extends && (!bypass || !key.has("bypassGovernance")) => {
+            return Err(retention_denied());
         }
         _ => {}
     }

@@ -99,7 +99,7 @@ impl Params {
         match self.get(key) {
             None => Ok(None),
             Some(Value::Number(n)) => n.as_i64().map(Some).ok_or_else(invalid),
-            Some(Value::String(s)) if s.is_empty() => Ok(None),
+            // An empty string is a value (not "absent"), and not an integer.
             Some(Value::String(s)) => s.trim().parse().map(Some).map_err(|_| invalid()),
             Some(_) => Err(invalid()),
         }
@@ -151,14 +151,14 @@ impl Params {
             .map(Some)
     }
 
-    /// `maxFileCount`-style counts: absent or 0 → `default`; above `max` → `out_of_range`.
+    /// `maxFileCount`-style counts: absent → `default`; below 1 or above `max` → 400
+    /// `out_of_range`, as B2.
     pub fn count(&self, key: &str, default: usize, max: usize) -> Result<usize, ApiError> {
         match self.opt_i64(key)? {
-            None | Some(0) => Ok(default),
-            Some(n) if n < 0 => Err(ApiError::bad_request(format!("{key} must not be negative"))),
-            Some(n) if usize::try_from(n).map_or(true, |n| n > max) => Err(ApiError::out_of_range(
-                format!("{key} out of range: {n}, at most {max}"),
-            )),
+            None => Ok(default),
+            Some(n) if usize::try_from(n).map_or(true, |n| n < 1 || n > max) => Err(
+                ApiError::out_of_range(format!("{key} out of range: {n}, must be 1-{max}")),
+            ),
             Some(n) => Ok(usize::try_from(n).unwrap_or(default)),
         }
     }

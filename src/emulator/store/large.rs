@@ -82,8 +82,10 @@ impl Db<'_> {
     ) -> Result<VersionRow, ApiError> {
         let mut version = self.started_file(file_id)?;
         let parts = self.parts(file_id, 1, u32::MAX)?;
-        if sha1s.is_empty() {
-            return Err(ApiError::bad_request("partSha1Array must not be empty"));
+        if sha1s.len() < 2 {
+            return Err(ApiError::bad_request(
+                "large files must have at least 2 parts",
+            ));
         }
         for (index, expected) in sha1s.iter().enumerate() {
             let number = index + 1;
