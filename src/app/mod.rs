@@ -10,6 +10,7 @@ pub mod keys;
 pub mod modal;
 pub mod notify;
 pub mod panes;
+pub mod preview;
 pub mod profiles;
 pub mod restore;
 mod router;
@@ -178,6 +179,8 @@ pub struct App {
     start_path: Option<String>,
     /// The last search and its results (`app/search`), kept when its overlay closes.
     pub search: Option<Box<search::Search>>,
+    /// The preview pane (`app/preview`).
+    pub preview: preview::PreviewState,
 }
 
 impl App {
@@ -206,6 +209,7 @@ impl App {
             deferred: Vec::new(),
             start_path: None,
             search: None,
+            preview: preview::PreviewState::default(),
         }
     }
 
@@ -236,6 +240,7 @@ impl App {
             || self.admin.is_loading()
             || self.search_running()
             || self.usage.is_scanning()
+            || self.preview.is_loading()
     }
 
     /// Shows a transient message in the status line.
@@ -257,6 +262,7 @@ impl App {
             Msg::Edited { target, result } => self.on_edited(target, result, &mut cmds),
             Msg::WallClock { unix_ms } => self.restore.now_ms = unix_ms,
         }
+        self.sync_preview(&mut cmds);
         cmds
     }
 
@@ -318,6 +324,7 @@ impl App {
             WorkerEvent::Transfer(note) => self.on_transfer_note(note, cmds),
             WorkerEvent::Search(p) => self.on_search_progress(p),
             WorkerEvent::Usage(ev) => self.on_usage_event(ev),
+            WorkerEvent::Preview(ev) => self.on_preview_event(ev),
         }
     }
 

@@ -174,4 +174,11 @@ pub enum Action {
     RetryAll,
     /// Existing files: leave the files that hold the same bytes (size and SHA-1) alone.
     SkipSame,
+    /// Files and versions panes: show or hide the preview of the selected version.
+    TogglePreview,
+    /// Scroll the preview a line down / up, or sideways (lines that do not wrap).
+    ScrollPreviewDown,
+    ScrollPreviewUp,
+    ScrollPreviewRight,
+    ScrollPreviewLeft,
 }

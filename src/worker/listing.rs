@@ -58,7 +58,11 @@ pub async fn execute(client: &B2Client, cmd: Command, tx: &UnboundedSender<Worke
             };
             let _ = tx.send(evt);
         }
-        Command::Keys(_) | Command::Transfer(_) | Command::Search(_) | Command::Usage(_) => {}
+        Command::Keys(_)
+        | Command::Transfer(_)
+        | Command::Search(_)
+        | Command::Usage(_)
+        | Command::Preview(_) => {}
         Command::Restore(cmd) => super::restore::execute(client, cmd, tx).await,
         Command::Settings(cmd) => super::settings::execute(client, cmd, tx).await,
     }

@@ -5,6 +5,7 @@ pub mod failure;
 pub mod history;
 pub mod keys;
 pub mod listing;
+pub mod preview;
 pub mod restore;
 pub mod search;
 pub mod settings;
@@ -64,6 +65,9 @@ pub enum Command {
     },
     /// Usage scans: per-folder totals of a prefix (`usage.rs`).
     Usage(usage::UsageCommand),
+    /// The preview pane's reads: a version's first bytes, a folder's first names
+    /// (`preview.rs`).
+    Preview(preview::PreviewCommand),
 }
 
 impl Command {
@@ -80,6 +84,7 @@ impl Command {
             Self::Transfer(cmd) => cmd.req(),
             Self::Search(cmd) => cmd.req(),
             Self::Usage(cmd) => cmd.req(),
+            Self::Preview(cmd) => cmd.req(),
         }
     }
 }
@@ -118,6 +123,8 @@ pub enum WorkerEvent {
     Search(search::SearchProgress),
     /// A usage scan's totals and its end (`usage.rs`).
     Usage(usage::UsageEvent),
+    /// A preview read's result (`preview.rs`).
+    Preview(preview::PreviewEvent),
 }
 
 impl WorkerEvent {
@@ -152,7 +159,13 @@ pub fn spawn_with(
         let forward = tokio::spawn(transfer_cmds::forward(events, evt_tx.clone()));
         let searches = search::Searches::default();
         let scans = usage::Scans::default();
+        let previews = preview::Previews::default();
         while let Some(cmd) = cmd_rx.recv().await {
+            // In command order, here: a newer preview read replaces the one before.
+            if let Command::Preview(cmd) = cmd {
+                previews.execute(&client, cmd, &evt_tx);
+                continue;
+            }
             let client = client.clone();
             let engine = engine.clone();
             let tx = evt_tx.clone();
