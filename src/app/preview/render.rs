@@ -190,10 +190,9 @@ mod tests {
             lines[2],
             "00000000  00 01 02 03 04 05 06 07  08 09 0a 0b 0c 0d 0e 0f  |................|"
         );
-        assert_eq!(
-            lines[3],
-            "00000010  10 11 12 13 48 69 21                               |....Hi!|"
-        );
+        assert!(lines[3].starts_with("00000010  10 11 12 13 48 69 21  "));
+        assert!(lines[3].ends_with(" |....Hi!|"));
+        assert_eq!(lines[3].find('|'), lines[2].find('|'), "the ASCII columns line up");
         assert!(!body.wrap);
     }
 

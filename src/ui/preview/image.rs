@@ -12,7 +12,7 @@ use ratatui::layout::{Rect, Size};
 use ratatui::widgets::Paragraph;
 use ratatui_image::picker::{Picker, ProtocolType};
 use ratatui_image::protocol::Protocol;
-use ratatui_image::{FontSize, Image, Resize};
+use ratatui_image::{FilterType, FontSize, Image, Resize};
 
 use crate::app::App;
 use crate::config::preview::ImageMode;
@@ -79,12 +79,19 @@ pub fn render(app: &App, img: &Arc<image::DynamicImage>, frame: &mut Frame, area
             .as_ref()
             .is_some_and(|e| Arc::ptr_eq(&e.image, img) && e.area == area && e.mode == mode);
         if !fresh {
-            let protocol = picker(mode)
-                .new_protocol(
-                    (**img).clone(),
-                    Size::new(area.width, area.height),
-                    Resize::Fit(None),
-                )
+            let picker = picker(mode);
+            let font = picker.font_size();
+            let (w, h) = (u32::from(font.width), u32::from(font.height));
+            let smaller = img.width() <= u32::from(area.width) * w
+                && img.height() <= u32::from(area.height) * h;
+            // Small images grow to the pane, crisp; big ones shrink, smoothed.
+            let resize = if smaller {
+                Resize::Scale(None)
+            } else {
+                Resize::Fit(Some(FilterType::Triangle))
+            };
+            let protocol = picker
+                .new_protocol((**img).clone(), Size::new(area.width, area.height), resize)
                 .ok();
             *last = Some(Encoded {
                 image: img.clone(),
