@@ -92,7 +92,10 @@ impl Rig {
                 Err(_) if !self.app.is_loading() => return,
                 Err(_) => {}
             }
-            assert!(tokio::time::Instant::now() < deadline, "the app never settled");
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the app never settled"
+            );
         }
     }
 
@@ -136,7 +139,13 @@ impl Rig {
 
     /// The preview's lines as text.
     fn lines(&self) -> Vec<String> {
-        self.app.preview.body.lines.iter().map(|l| l.text()).collect()
+        self.app
+            .preview
+            .body
+            .lines
+            .iter()
+            .map(|l| l.text())
+            .collect()
     }
 
     fn fetches(&self) -> Vec<u64> {
@@ -172,12 +181,26 @@ async fn text_in_its_encoding_json_csv_and_binary() {
     let local = common::start().await;
     let b = local.create_bucket("pv-text", "allPrivate").await;
     let c = &local.client;
-    upload(c, &b, "a-notes.txt", "text/plain", b"tab\there\x1b[31mred\r\nsecond\n").await;
+    upload(
+        c,
+        &b,
+        "a-notes.txt",
+        "text/plain",
+        b"tab\there\x1b[31mred\r\nsecond\n",
+    )
+    .await;
     let mut utf16 = vec![0xFF, 0xFE];
     utf16.extend("héllo\nwörld".encode_utf16().flat_map(u16::to_le_bytes));
     upload(c, &b, "b-utf16.txt", "text/plain", &utf16).await;
     upload(c, &b, "c-latin.txt", "text/plain", b"caf\xe9 cr\xe8me\n").await;
-    upload(c, &b, "d-data.json", "application/json", br#"{"z":1,"a":[true,null]}"#).await;
+    upload(
+        c,
+        &b,
+        "d-data.json",
+        "application/json",
+        br#"{"z":1,"a":[true,null]}"#,
+    )
+    .await;
     let csv: String = std::iter::once("name,size\n".to_owned())
         .chain((0..200).map(|i| format!("file-{i},{}\n", i * 1000)))
         .collect();
@@ -199,7 +222,11 @@ async fn text_in_its_encoding_json_csv_and_binary() {
     // UTF-8, with a tab expanded, an escape shown escaped, CRLF taken as a line end.
     assert_eq!(rig.lines(), vec!["tab here\\x1b[31mred", "second"]);
     assert_eq!(rig.app.preview.extent, "25 B");
-    assert!(rig.app.preview.body.kind.contains("text/plain"), "{}", rig.app.preview.body.kind);
+    assert!(
+        rig.app.preview.body.kind.contains("text/plain"),
+        "{}",
+        rig.app.preview.body.kind
+    );
 
     rig.send(key('j')).await;
     assert_eq!(rig.lines(), vec!["héllo", "wörld"]);
@@ -212,7 +239,15 @@ async fn text_in_its_encoding_json_csv_and_binary() {
     rig.send(key('j')).await;
     assert_eq!(
         rig.lines(),
-        vec!["{", "  \"z\": 1,", "  \"a\": [", "    true,", "    null", "  ]", "}"]
+        vec![
+            "{",
+            "  \"z\": 1,",
+            "  \"a\": [",
+            "    true,",
+            "    null",
+            "  ]",
+            "}"
+        ]
     );
 
     // The CSV is cut at 2 KiB: aligned columns, the cut last record dropped.
@@ -224,8 +259,15 @@ async fn text_in_its_encoding_json_csv_and_binary() {
     assert_eq!(lines[1], "file-0    0");
     let last = lines.last().unwrap();
     let whole = csv[..2048].matches('\n').count();
-    assert_eq!(lines.len(), whole, "the record cut at 2 KiB is not shown: {last}");
-    assert!(csv.contains(&format!("{}\n", last.split_whitespace().collect::<Vec<_>>().join(","))));
+    assert_eq!(
+        lines.len(),
+        whole,
+        "the record cut at 2 KiB is not shown: {last}"
+    );
+    assert!(csv.contains(&format!(
+        "{}\n",
+        last.split_whitespace().collect::<Vec<_>>().join(",")
+    )));
 
     rig.send(key('j')).await;
     let lines = rig.lines();
@@ -253,7 +295,11 @@ async fn text_in_its_encoding_json_csv_and_binary() {
     assert_eq!(rig.lines()[1], "second");
     assert_eq!(downloads(&local).await, before);
     // Every read asked for at most the configured bytes.
-    assert!(rig.fetches().iter().all(|&n| n <= 2048), "{:?}", rig.fetches());
+    assert!(
+        rig.fetches().iter().all(|&n| n <= 2048),
+        "{:?}",
+        rig.fetches()
+    );
 
     // Scrolling the preview, then hiding it.
     rig.send(ctrl('e')).await;
@@ -280,13 +326,10 @@ fn quarters_png(w: u32, h: u32) -> Vec<u8> {
 /// The preview pane's cells: each symbol, and each cell's fg/bg as a letter.
 fn preview_cells(term: &Terminal<TestBackend>, app: &App) -> String {
     use ratatui::style::Color;
-    let area = b2tui::ui::layout::areas_with(
-        ratatui::layout::Rect::new(0, 0, 120, 40),
-        app.focus,
-        true,
-    )
-    .preview
-    .unwrap();
+    let area =
+        b2tui::ui::layout::areas_with(ratatui::layout::Rect::new(0, 0, 120, 40), app.focus, true)
+            .preview
+            .unwrap();
     let letter = |c: Color| match c {
         Color::Rgb(r, g, b) => match (r > 127, g > 127, b > 127) {
             (true, false, false) => 'R',
@@ -307,7 +350,11 @@ fn preview_cells(term: &Terminal<TestBackend>, app: &App) -> String {
             let cell = &buf[(x, y)];
             symbols.push_str(cell.symbol());
             // Colours inside the frame, below the header: the image's cells.
-            if y > area.top() + 1 && y + 1 < area.bottom() && x > area.left() && x + 1 < area.right() {
+            if y > area.top() + 1
+                && y + 1 < area.bottom()
+                && x > area.left()
+                && x + 1 < area.right()
+            {
                 colours.push(letter(cell.fg));
                 colours.push(letter(cell.bg));
             }
@@ -327,7 +374,14 @@ fn preview_cells(term: &Terminal<TestBackend>, app: &App) -> String {
 async fn an_image_is_drawn_with_half_blocks() {
     let local = common::start().await;
     let b = local.create_bucket("pv-pics", "allPrivate").await;
-    upload(&local.client, &b, "quarters.png", "image/png", &quarters_png(32, 16)).await;
+    upload(
+        &local.client,
+        &b,
+        "quarters.png",
+        "image/png",
+        &quarters_png(32, 16),
+    )
+    .await;
     let config = PreviewConfig {
         images: ImageMode::Halfblocks,
         ..PreviewConfig::default()
@@ -358,7 +412,11 @@ async fn a_hide_marker_and_an_older_version_one_key_away() {
     rig.send(key('H')).await;
     rig.select("doc.txt").await;
     rig.send(key('p')).await;
-    assert!(rig.lines()[0].starts_with("Hide marker"), "{:?}", rig.lines());
+    assert!(
+        rig.lines()[0].starts_with("Hide marker"),
+        "{:?}",
+        rig.lines()
+    );
     rig.send(code(KeyCode::Enter)).await;
     assert_eq!(rig.app.focus, Focus::Versions);
     assert!(rig.lines()[0].starts_with("Hide marker"));
@@ -395,13 +453,23 @@ async fn sse_c_files_and_keys_without_read_files_say_why() {
         )
         .await;
     assert_eq!(status.as_u16(), 200, "{body}");
-    upload(&local.client, &b, "plain.txt", "text/plain", b"plain words\n").await;
+    upload(
+        &local.client,
+        &b,
+        "plain.txt",
+        "text/plain",
+        b"plain words\n",
+    )
+    .await;
 
     let mut rig = Rig::start(&local.client, PreviewConfig::default()).await;
     rig.open_bucket("pv-secret").await;
     rig.send(key('p')).await;
     let lines = rig.lines();
-    assert!(lines[0].contains("customer-provided key (SSE-C)"), "{lines:?}");
+    assert!(
+        lines[0].contains("customer-provided key (SSE-C)"),
+        "{lines:?}"
+    );
     assert!(rig.app.modals.is_empty(), "no popup");
 
     // A key that may list but not read.
@@ -440,8 +508,14 @@ async fn a_folder_shows_its_first_names_and_sizes() {
     rig.send(key('p')).await;
     let lines = rig.lines();
     assert_eq!(lines[0], "3 names: 2 files (4 kB), 1 folders");
-    assert!(lines[2].starts_with("2024/") && lines[2].ends_with("folder"), "{lines:?}");
-    assert!(lines[3].starts_with("a.jpg") && lines[3].ends_with("1.5 kB"), "{lines:?}");
+    assert!(
+        lines[2].starts_with("2024/") && lines[2].ends_with("folder"),
+        "{lines:?}"
+    );
+    assert!(
+        lines[3].starts_with("a.jpg") && lines[3].ends_with("1.5 kB"),
+        "{lines:?}"
+    );
 }
 
 #[tokio::test]
@@ -458,7 +532,10 @@ async fn a_1_gb_file_costs_one_range_request() {
         content_type: Some("text/plain".into()),
         ..UploadMeta::default()
     };
-    let src = c.upload_bytes(&b, &meta, Bytes::from(source)).await.unwrap();
+    let src = c
+        .upload_bytes(&b, &meta, Bytes::from(source))
+        .await
+        .unwrap();
     let large = c
         .start_large_file(&StartLargeFileRequest {
             bucket_id: b.clone(),
@@ -486,7 +563,10 @@ async fn a_1_gb_file_costs_one_range_request() {
     assert_eq!(rig.fetches(), vec![262_144], "for the first 256 KiB");
     assert_eq!(rig.app.preview.extent, "first 256 KiB of 1 GB");
     let lines = rig.lines();
-    assert_eq!(lines[0], std::str::from_utf8(&line[..line.len() - 1]).unwrap());
+    assert_eq!(
+        lines[0],
+        std::str::from_utf8(&line[..line.len() - 1]).unwrap()
+    );
     // 256 KiB of 66-byte lines: whole lines, and the cut one.
     assert_eq!(lines.len(), 262_144usize.div_ceil(line.len()));
 }
@@ -497,7 +577,14 @@ async fn sweeping_over_many_files_reads_only_where_the_cursor_stops() {
     let b = local.create_bucket("pv-many", "allPrivate").await;
     for i in 0..40 {
         let text = format!("file number {i}\n");
-        upload(&local.client, &b, &format!("f{i:03}.txt"), "text/plain", text.as_bytes()).await;
+        upload(
+            &local.client,
+            &b,
+            &format!("f{i:03}.txt"),
+            "text/plain",
+            text.as_bytes(),
+        )
+        .await;
     }
     let mut rig = Rig::start(&local.client, PreviewConfig::default()).await;
     rig.open_bucket("pv-many").await;

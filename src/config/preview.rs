@@ -131,7 +131,10 @@ mod tests {
             let shown = error.to_string();
             assert!(shown.contains("config.toml, line 3: "), "{shown}");
             assert!(shown.contains(says), "{shown}");
-            assert_eq!(l.config.preview.bytes, DEFAULT_BYTES, "the defaults are used");
+            assert_eq!(
+                l.config.preview.bytes, DEFAULT_BYTES,
+                "the defaults are used"
+            );
         }
         let error = load("[preview]\nsize = 1\n").error.expect("an error");
         assert!(error.message.contains("unknown key"), "{}", error.message);

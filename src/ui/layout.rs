@@ -51,8 +51,8 @@ pub fn areas_with(area: Rect, focus: Focus, preview: bool) -> Areas {
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
                 .areas(main);
-        let [f, v] = Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)])
-            .areas(left);
+        let [f, v] =
+            Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(left);
         return Areas {
             header,
             main,

@@ -87,7 +87,12 @@ pub struct Previews(Arc<Mutex<Option<(RequestId, AbortHandle)>>>);
 
 impl Previews {
     /// Starts `cmd`, aborting the request before it. Call in command order.
-    pub fn execute(&self, client: &B2Client, cmd: PreviewCommand, tx: &UnboundedSender<WorkerEvent>) {
+    pub fn execute(
+        &self,
+        client: &B2Client,
+        cmd: PreviewCommand,
+        tx: &UnboundedSender<WorkerEvent>,
+    ) {
         let Ok(mut slot) = self.0.lock() else {
             return;
         };

@@ -68,7 +68,10 @@ mod tests {
         assert!(c.get(&FileId("a".into())).is_some());
         c.put(FileId("c".into()), body(big));
         assert_eq!(c.usage().0, 2);
-        assert!(c.get(&FileId("b".into())).is_none(), "b was the least recently used");
+        assert!(
+            c.get(&FileId("b".into())).is_none(),
+            "b was the least recently used"
+        );
         assert!(c.get(&FileId("a".into())).is_some());
         c.put(FileId("huge".into()), body(MAX_WEIGHT + 1));
         assert!(c.get(&FileId("huge".into())).is_none());

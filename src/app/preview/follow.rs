@@ -102,7 +102,8 @@ impl App {
         p.subject = Some(subject.clone());
         (p.scroll, p.column) = (0, 0);
         p.extent = String::new();
-        let message = |p: &mut super::PreviewState, text: &str| p.body = Arc::new(Body::message(text));
+        let message =
+            |p: &mut super::PreviewState, text: &str| p.body = Arc::new(Body::message(text));
         match subject {
             Subject::Nothing => {
                 p.title = String::new();
@@ -163,7 +164,11 @@ impl App {
                         ),
                     );
                 }
-                let bytes = if image { size } else { p.config.bytes.min(size) };
+                let bytes = if image {
+                    size
+                } else {
+                    p.config.bytes.min(size)
+                };
                 if bytes < size {
                     p.extent = format!("first {} of {}", binary_size(bytes), decimal_size(size));
                 }
@@ -230,7 +235,9 @@ impl App {
             Failure::B2 { status, .. } | Failure::Refused { status, .. } => *status,
             _ => 0,
         };
-        if status == 400 && (lower.contains("sse-c") || lower.contains("customer") || lower.contains("encrypt")) {
+        if status == 400
+            && (lower.contains("sse-c") || lower.contains("customer") || lower.contains("encrypt"))
+        {
             return "This version is encrypted with a customer-provided key (SSE-C).\n\
                     b2tui has no key for it, so its content cannot be shown."
                 .to_owned();
@@ -284,9 +291,16 @@ fn folder_summary(entries: &[FolderEntry], more: bool) -> Body {
         let mut col = 0;
         let tone = if e.folder { Tone::Heading } else { Tone::Plain };
         super::text::push_safe(&mut line, &mut col, &e.name, tone);
-        let size = if e.folder { "folder".to_owned() } else { decimal_size(e.size) };
+        let size = if e.folder {
+            "folder".to_owned()
+        } else {
+            decimal_size(e.size)
+        };
         let pad = (width + 2).saturating_sub(col).max(2);
-        line.push(Span::new(format!("{}{size:>9}", " ".repeat(pad)), Tone::Gutter));
+        line.push(Span::new(
+            format!("{}{size:>9}", " ".repeat(pad)),
+            Tone::Gutter,
+        ));
         lines.push(line);
     }
     Body {

@@ -96,9 +96,15 @@ mod tests {
 
     #[test]
     fn rust_is_coloured_and_plain_text_is_not() {
-        let lines = highlight("src/main.rs", "fn main() {\n\tlet x = \"\x1b\";\n}\n").expect("rust");
+        let lines =
+            highlight("src/main.rs", "fn main() {\n\tlet x = \"\x1b\";\n}\n").expect("rust");
         assert_eq!(lines.len(), 3);
-        assert!(lines[0].spans.iter().any(|s| matches!(s.tone, Tone::Rgb(..))));
+        assert!(
+            lines[0]
+                .spans
+                .iter()
+                .any(|s| matches!(s.tone, Tone::Rgb(..)))
+        );
         let second: String = lines[1].spans.iter().map(|s| s.text.as_str()).collect();
         assert_eq!(second, "    let x = \"\\x1b\";");
         assert!(highlight("notes.txt", "just words\n").is_none());

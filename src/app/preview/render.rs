@@ -101,7 +101,9 @@ pub fn render(
         if !cut && let Some(e) = table::json_error(&text) {
             lines.push(note(&format!("Not valid JSON: {e}")));
         }
-        lines.extend(highlight::highlight("x.json", &pretty).unwrap_or_else(|| plain_lines(&pretty)));
+        lines.extend(
+            highlight::highlight("x.json", &pretty).unwrap_or_else(|| plain_lines(&pretty)),
+        );
         return Body {
             kind: format!("JSON · {ctype}{label}"),
             lines,
@@ -151,7 +153,13 @@ pub fn hex_dump(data: &[u8]) -> Vec<Line> {
             }
             let ascii: String = row
                 .iter()
-                .map(|&b| if b.is_ascii_graphic() || b == b' ' { char::from(b) } else { '.' })
+                .map(|&b| {
+                    if b.is_ascii_graphic() || b == b' ' {
+                        char::from(b)
+                    } else {
+                        '.'
+                    }
+                })
                 .collect();
             Line {
                 spans: vec![
@@ -192,7 +200,11 @@ mod tests {
         );
         assert!(lines[3].starts_with("00000010  10 11 12 13 48 69 21  "));
         assert!(lines[3].ends_with(" |....Hi!|"));
-        assert_eq!(lines[3].find('|'), lines[2].find('|'), "the ASCII columns line up");
+        assert_eq!(
+            lines[3].find('|'),
+            lines[2].find('|'),
+            "the ASCII columns line up"
+        );
         assert!(!body.wrap);
     }
 

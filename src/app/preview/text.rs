@@ -54,7 +54,12 @@ pub fn decode(data: &[u8], cut: bool) -> Option<(String, Encoding)> {
         }
         Err(_) => {}
     }
-    looks_like_text(data).then(|| (data.iter().map(|&b| char::from(b)).collect(), Encoding::Latin1))
+    looks_like_text(data).then(|| {
+        (
+            data.iter().map(|&b| char::from(b)).collect(),
+            Encoding::Latin1,
+        )
+    })
 }
 
 fn has_nul(data: &[u8]) -> bool {
@@ -157,7 +162,10 @@ mod tests {
 
     #[test]
     fn encodings_are_told_apart() {
-        assert_eq!(decode(b"hello", false), Some(("hello".into(), Encoding::Utf8)));
+        assert_eq!(
+            decode(b"hello", false),
+            Some(("hello".into(), Encoding::Utf8))
+        );
         assert_eq!(
             decode(b"\xEF\xBB\xBFbom", false),
             Some(("bom".into(), Encoding::Utf8))

@@ -27,8 +27,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let block = pane_block(app, Line::from(title), false);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let [head, body] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
     let mut parts: Vec<String> = Vec::new();
     if !p.extent.is_empty() {
         parts.push(p.extent.clone());
