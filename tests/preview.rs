@@ -395,6 +395,24 @@ async fn an_image_is_drawn_with_half_blocks() {
     let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
     term.draw(|f| b2tui::ui::render(&rig.app, f)).unwrap();
     insta::assert_snapshot!("preview_image_halfblocks", preview_cells(&term, &rig.app));
+
+    // An image over 8 MiB is not read.
+    upload(
+        &local.client,
+        &b,
+        "zz-huge.png",
+        "image/png",
+        &vec![0; 9_000_000],
+    )
+    .await;
+    rig.send(key('R')).await;
+    let before = downloads(&local).await;
+    rig.select("zz-huge.png").await;
+    assert_eq!(
+        rig.lines(),
+        vec!["An image of 9 MB: too large to preview (images up to 8 MiB are drawn)"]
+    );
+    assert_eq!(downloads(&local).await, before);
 }
 
 #[tokio::test]

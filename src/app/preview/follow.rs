@@ -137,7 +137,7 @@ impl App {
                              Its older versions keep their content (versions pane).",
                         );
                     }
-                    FileAction::Upload => {}
+                    FileAction::Upload | FileAction::Copy => {}
                     _ => return message(p, "An unfinished large file: nothing to read yet"),
                 }
                 p.extent = decimal_size(size);
