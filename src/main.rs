@@ -251,6 +251,7 @@ async fn browse(request: &accounts::Request, deterministic: bool) -> Result<()> 
         start_path: setup.resolved.start_path,
         utc: setup.utc,
         usage: setup.usage,
+        preview: setup.preview,
         transfers: setup.transfers,
         profiles: setup.profiles,
         profile: match &setup.resolved.source {

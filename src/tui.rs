@@ -36,6 +36,8 @@ pub struct RunOptions {
     pub utc: bool,
     /// The config file's `[usage]` (the price of the cost estimate).
     pub usage: crate::config::UsageConfig,
+    /// The config file's `[preview]` (bytes read, how images are drawn).
+    pub preview: crate::config::PreviewConfig,
     /// Profile names from the config file, for the profile picker.
     pub profiles: Vec<String>,
     /// The profile in use, if the credentials came from one.
@@ -201,6 +203,7 @@ fn new_app(client: &B2Client, opts: &RunOptions, keymap: Keymap) -> App {
     app.transfers.limits = Some((opts.transfers.files, opts.transfers.parts));
     app.set_start_path(opts.start_path.clone());
     app.usage.configure(&opts.usage);
+    app.preview.configure(&opts.preview);
     app
 }
 

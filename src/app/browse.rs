@@ -33,7 +33,8 @@ impl App {
             || self.on_settings_pane_action(action, fx)
             || self.on_restore_action(action, fx)
             || self.on_transfer_pane_action(action, fx)
-            || self.on_search_pane_action(action, fx);
+            || self.on_search_pane_action(action, fx)
+            || self.on_preview_action(action, fx);
         if !taken {
             self.on_browse_action(scope, action, fx);
         }

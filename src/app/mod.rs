@@ -11,6 +11,7 @@ pub mod keys;
 pub mod modal;
 pub mod notify;
 pub mod panes;
+pub mod preview;
 pub mod profiles;
 pub mod restore;
 mod router;
@@ -192,6 +193,8 @@ pub struct App {
     pub search: Option<Box<search::Search>>,
     /// Edits, opened files and details waiting for the worker (`app/actions`).
     pub actions: actions::ActionsState,
+    /// The preview pane (`app/preview`).
+    pub preview: preview::PreviewState,
 }
 
 impl App {
@@ -221,6 +224,7 @@ impl App {
             start_path: None,
             search: None,
             actions: actions::ActionsState::default(),
+            preview: preview::PreviewState::default(),
         }
     }
 
@@ -251,6 +255,7 @@ impl App {
             || self.admin.is_loading()
             || self.search_running()
             || self.usage.is_scanning()
+            || self.preview.is_loading()
     }
 
     /// Shows a transient message in the status line.
@@ -273,6 +278,7 @@ impl App {
             Msg::WallClock { unix_ms } => self.restore.now_ms = unix_ms,
             Msg::FileEdited { req, saved } => self.on_file_edited(req, saved, &mut cmds),
         }
+        self.sync_preview(&mut cmds);
         cmds
     }
 
@@ -335,6 +341,7 @@ impl App {
             WorkerEvent::Search(p) => self.on_search_progress(p),
             WorkerEvent::Usage(ev) => self.on_usage_event(ev),
             WorkerEvent::Actions(ev) => self.on_actions_event(ev, cmds),
+            WorkerEvent::Preview(ev) => self.on_preview_event(ev),
         }
     }
 

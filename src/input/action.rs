@@ -184,4 +184,11 @@ pub enum Action {
     /// Files pane: download the selected file to a temporary file and open it with the
     /// system's opener.
     OpenFile,
+    /// Files and versions panes: show or hide the preview of the selected version.
+    TogglePreview,
+    /// Scroll the preview a line down / up, or sideways (lines that do not wrap).
+    ScrollPreviewDown,
+    ScrollPreviewUp,
+    ScrollPreviewRight,
+    ScrollPreviewLeft,
 }

@@ -1,5 +1,6 @@
 //! Screen layout: header, the three panes (20/45/35, the buckets pane folds away below
-//! 100 columns), status line and footer, plus drawing of those bars.
+//! 100 columns; with the preview shown, files over versions on the left and the preview
+//! on the right), status line and footer, plus drawing of those bars.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -24,6 +25,8 @@ pub struct Areas {
     pub buckets: Option<Rect>,
     pub files: Rect,
     pub versions: Option<Rect>,
+    /// The preview pane, while it is shown.
+    pub preview: Option<Rect>,
     pub status: Rect,
     pub footer: Rect,
 }
@@ -31,6 +34,12 @@ pub struct Areas {
 /// Splits the screen. On narrow terminals two panes share the width: buckets + files while
 /// the buckets pane has focus, else files + versions.
 pub fn areas(area: Rect, focus: Focus) -> Areas {
+    areas_with(area, focus, false)
+}
+
+/// [`areas`], with the preview pane when `preview` and a file pane has focus: the files
+/// pane (top, 60%) over the versions pane on the left 45%, the preview on the right.
+pub fn areas_with(area: Rect, focus: Focus, preview: bool) -> Areas {
     let [header, main, status, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
@@ -38,6 +47,23 @@ pub fn areas(area: Rect, focus: Focus) -> Areas {
         Constraint::Length(1),
     ])
     .areas(area);
+    if preview && focus != Focus::Buckets {
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
+                .areas(main);
+        let [f, v] =
+            Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(left);
+        return Areas {
+            header,
+            main,
+            buckets: None,
+            files: f,
+            versions: Some(v),
+            preview: Some(right),
+            status,
+            footer,
+        };
+    }
     if area.width >= NARROW {
         let [b, f, v] = Layout::horizontal([
             Constraint::Percentage(20),
@@ -51,6 +77,7 @@ pub fn areas(area: Rect, focus: Focus) -> Areas {
             buckets: Some(b),
             files: f,
             versions: Some(v),
+            preview: None,
             status,
             footer,
         };
@@ -64,6 +91,7 @@ pub fn areas(area: Rect, focus: Focus) -> Areas {
             buckets: Some(b),
             files: f,
             versions: None,
+            preview: None,
             status,
             footer,
         }
@@ -76,6 +104,7 @@ pub fn areas(area: Rect, focus: Focus) -> Areas {
             buckets: None,
             files: f,
             versions: Some(v),
+            preview: None,
             status,
             footer,
         }

@@ -9,6 +9,7 @@ pub mod keys;
 pub mod layout;
 pub mod modal;
 pub mod panes;
+pub mod preview;
 pub mod profiles;
 pub mod restore;
 pub mod search;
@@ -28,7 +29,8 @@ use crate::app::{App, View};
 
 /// Draws the whole screen.
 pub fn render(app: &App, frame: &mut Frame) {
-    let areas = layout::areas(frame.area(), app.focus);
+    let shown = app.preview.shown && app.view == View::Browse;
+    let areas = layout::areas_with(frame.area(), app.focus, shown);
     layout::render_header(app, frame, areas.header);
     match &app.view {
         View::Browse => {
@@ -38,6 +40,9 @@ pub fn render(app: &App, frame: &mut Frame) {
             panes::files::render(app, frame, areas.files);
             if let Some(area) = areas.versions {
                 panes::versions::render(app, frame, area);
+            }
+            if let Some(area) = areas.preview {
+                preview::render(app, frame, area);
             }
         }
         View::Keys => keys::render_view(app, frame, areas.main),

@@ -63,6 +63,7 @@ pub async fn execute(client: &B2Client, cmd: Command, tx: &UnboundedSender<Worke
         | Command::Search(_)
         | Command::Usage(_)
         | Command::Actions(_) => {}
+        | Command::Preview(_) => {}
         Command::Restore(cmd) => super::restore::execute(client, cmd, tx).await,
         Command::Settings(cmd) => super::settings::execute(client, cmd, tx).await,
     }

@@ -6,6 +6,7 @@ pub mod failure;
 pub mod history;
 pub mod keys;
 pub mod listing;
+pub mod preview;
 pub mod restore;
 pub mod search;
 pub mod settings;
@@ -67,6 +68,9 @@ pub enum Command {
     Usage(usage::UsageCommand),
     /// File actions: details, edit, open (`actions.rs`).
     Actions(actions::ActionCommand),
+    /// The preview pane's reads: a version's first bytes, a folder's first names
+    /// (`preview.rs`).
+    Preview(preview::PreviewCommand),
 }
 
 impl Command {
@@ -84,6 +88,7 @@ impl Command {
             Self::Search(cmd) => cmd.req(),
             Self::Usage(cmd) => cmd.req(),
             Self::Actions(cmd) => cmd.req(),
+            Self::Preview(cmd) => cmd.req(),
         }
     }
 }
@@ -124,6 +129,8 @@ pub enum WorkerEvent {
     Usage(usage::UsageEvent),
     /// A file action's result (`actions.rs`).
     Actions(actions::ActionEvent),
+    /// A preview read's result (`preview.rs`).
+    Preview(preview::PreviewEvent),
 }
 
 impl WorkerEvent {
@@ -158,7 +165,13 @@ pub fn spawn_with(
         let forward = tokio::spawn(transfer_cmds::forward(events, evt_tx.clone()));
         let searches = search::Searches::default();
         let scans = usage::Scans::default();
+        let previews = preview::Previews::default();
         while let Some(cmd) = cmd_rx.recv().await {
+            // In command order, here: a newer preview read replaces the one before.
+            if let Command::Preview(cmd) = cmd {
+                previews.execute(&client, cmd, &evt_tx);
+                continue;
+            }
             let client = client.clone();
             let engine = engine.clone();
             let tx = evt_tx.clone();

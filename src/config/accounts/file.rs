@@ -67,6 +67,8 @@ pub struct Config {
     pub usage: crate::config::UsageConfig,
     /// `[transfers]`.
     pub transfers: crate::config::TransferSettings,
+    /// `[preview]`.
+    pub preview: crate::config::PreviewConfig,
 }
 
 impl Config {
@@ -209,6 +211,8 @@ struct RawFile {
     usage: crate::config::usage::RawUsage,
     #[serde(default)]
     transfers: RawTransfers,
+    #[serde(default)]
+    preview: crate::config::preview::RawPreview,
 }
 
 #[derive(Default, Deserialize)]
@@ -267,6 +271,7 @@ pub fn parse(text: &str) -> Result<Config, ParseError> {
     };
 
     let usage = crate::config::usage::check(raw.usage).map_err(|(s, msg)| at(&s, msg))?;
+    let preview = crate::config::preview::check(raw.preview).map_err(|(s, msg)| at(&s, msg))?;
 
     let mut profiles = BTreeMap::new();
     for (name, spanned) in raw.profiles {
@@ -309,6 +314,7 @@ pub fn parse(text: &str) -> Result<Config, ParseError> {
         profiles,
         usage,
         transfers,
+        preview,
     })
 }
 

@@ -111,6 +111,8 @@ pub struct Setup {
     pub profiles: Vec<String>,
     /// `[usage]`.
     pub usage: crate::config::UsageConfig,
+    /// `[preview]`.
+    pub preview: crate::config::PreviewConfig,
     /// To show the user (config file problems, ignored `--profile`, permissions).
     pub warnings: Vec<String>,
 }
@@ -162,6 +164,7 @@ pub fn resolve_in(env: &Environment, req: &Request) -> Result<Setup> {
         transfers: loaded.config.transfers,
         profiles: loaded.config.profile_names(),
         usage: loaded.config.usage,
+        preview: loaded.config.preview,
         warnings,
     })
 }
