@@ -422,6 +422,7 @@ mod tests {
             file_id: None,
             file_info: std::collections::BTreeMap::new(),
             file_name: "a/../b\\c\u{7}.txt".to_owned(),
+            replication_status: None,
             upload_timestamp: 0,
         };
         let one = temp_path(&v).expect("temp path");

@@ -62,7 +62,7 @@ pub async fn execute(client: &B2Client, cmd: Command, tx: &UnboundedSender<Worke
         | Command::Transfer(_)
         | Command::Search(_)
         | Command::Usage(_)
-        | Command::Actions(_) => {}
+        | Command::Actions(_)
         | Command::Preview(_) => {}
         Command::Restore(cmd) => super::restore::execute(client, cmd, tx).await,
         Command::Settings(cmd) => super::settings::execute(client, cmd, tx).await,

@@ -238,6 +238,7 @@ mod tests {
             file_id: Some(crate::b2::FileId(id.to_owned())),
             file_info: std::collections::BTreeMap::new(),
             file_name: "d/r.txt".to_owned(),
+            replication_status: None,
             upload_timestamp: ms,
         }
     }
