@@ -195,7 +195,8 @@ run() { # run ROW TOOL BYTES CHECK-COMMAND -- COMMAND...
 # The terminal UI in a private tmux server: one session per round, all rows in it, with the
 # same concurrency as the other tools ([transfers] in its config.toml).
 TUI_SOCK=""
-TUI_JOBS=0
+TUI_DONE=0
+TUI_FAILED=0
 tui_screen() { tmux -L "$TUI_SOCK" capture-pane -p -t tui 2>/dev/null; }
 tui_keys() { tmux -L "$TUI_SOCK" send-keys -t tui "$@"; }
 tui_wait() { # tui_wait TEXT [SECONDS] [LINES]: polls every 20 ms for TEXT on LINES (1) lines
@@ -211,7 +212,8 @@ tui_wait() { # tui_wait TEXT [SECONDS] [LINES]: polls every 20 ms for TEXT on LI
 tui_open() { # tui_open ROUND: starts the TUI on the bench bucket, downloads going to dl/tuiROUND
   local r=$1
   TUI_SOCK="b2tui-bench-$$"
-  TUI_JOBS=0
+  TUI_DONE=0
+  TUI_FAILED=0
   mkdir -p "$WORK/xdg/b2tui" "$WORK/dl/tui$r" "$WORK/tuisrc"
   printf '[transfers]\nfiles = %s\nparts = %s\n' "$THREADS" "$THREADS" >"$WORK/xdg/b2tui/config.toml"
   tmux -L "$TUI_SOCK" kill-server 2>/dev/null
@@ -220,12 +222,30 @@ tui_open() { # tui_open ROUND: starts the TUI on the bench bucket, downloads goi
   tui_wait "$BUCKET" 30 || return 1
   tui_keys Enter
 }
-tui_go() { # tui_go: starts the prompt's job, then waits for the Transfers view to count it done
-  TUI_JOBS=$((TUI_JOBS + 1))
+tui_go() { # tui_go: starts the prompt's job, then waits for the Transfers view to count one
+  # more job done (a job that fails instead fails the row at once)
+  local deadline=$((SECONDS + 900)) screen counts done failed
   tui_keys Enter
   tui_keys t
-  tui_wait " · $TUI_JOBS done" 900 || return 1
-  if tui_screen | grep -qE " [1-9][0-9]* failed"; then tui_screen; return 1; fi
+  while [ $SECONDS -lt $deadline ]; do
+    screen=$(tui_screen)
+    counts=$(grep -m1 ' jobs · ' <<<"$screen" | awk '{ d = 0; f = 0
+      for (i = 1; i < NF; i++) { if ($(i + 1) == "done") d = $i; if ($(i + 1) ~ /^(failed|cancelled)$/) f += $i }
+      print d, f }')
+    read -r done failed <<<"${counts:-0 0}"
+    if [ "$failed" -gt "$TUI_FAILED" ]; then
+      TUI_FAILED=$failed
+      echo "$screen"
+      return 1
+    fi
+    if [ "$done" -gt "$TUI_DONE" ]; then
+      TUI_DONE=$done
+      return 0
+    fi
+    sleep "${BENCH_TUI_POLL:-0.02}"
+  done
+  tui_screen
+  return 1
 }
 tui_upload() { # tui_upload ROW BYTES CHECK LOCAL: the upload prompt gets LOCAL, then it is timed
   local row=$1 bytes=$2 check=$3 local=$4
