@@ -68,3 +68,8 @@ fn boto3_objects_round_trip_through_both_apis() {
 fn boto3_key_rules_as_b2() {
     scenario("keys");
 }
+
+#[test]
+fn boto3_clock_skew_and_presigned_expiry() {
+    scenario("clock");
+}

@@ -64,10 +64,12 @@ def create_bucket(name):
     )["bucketId"]
 
 
-def create_key(name, caps, bucket_id=None):
+def create_key(name, caps, bucket_id=None, prefix=None):
     body = {"accountId": ACCOUNT, "keyName": name, "capabilities": caps}
     if bucket_id:
         body["bucketId"] = bucket_id
+    if prefix:
+        body["namePrefix"] = prefix
     made = native("b2_create_key", body, TOKEN)
     return made["applicationKeyId"], made["applicationKey"]
 
@@ -227,6 +229,41 @@ def keys():
     )
     assert no_delete == "AccessDenied", no_delete
 
+    prefixed = s3(*create_key("s3-prefix", CAPS, first, "p/"))
+    prefixed.put_object(Bucket="s3-keys-one", Key="p/in.txt", Body=b"in")
+    outside = error_code(lambda: prefixed.put_object(Bucket="s3-keys-one", Key="q", Body=b"q"))
+    assert outside == "AccessDenied", outside
+    listed = prefixed.list_objects_v2(Bucket="s3-keys-one", Prefix="p/")
+    assert [c["Key"] for c in listed["Contents"]] == ["p/in.txt"]
+    unlisted = error_code(lambda: prefixed.list_objects_v2(Bucket="s3-keys-one"))
+    assert unlisted == "AccessDenied", unlisted
 
-{"objects": objects, "keys": keys}[SCENARIO]()
+
+def clock():
+    create_bucket("s3-clock")
+    client = s3(*create_key("s3-clock", CAPS))
+    client.put_object(Bucket="s3-clock", Key="k", Body=b"k")
+    url = client.generate_presigned_url(
+        "get_object", Params={"Bucket": "s3-clock", "Key": "k"}, ExpiresIn=600
+    )
+    with urllib.request.urlopen(url) as resp:
+        assert resp.read() == b"k"
+    basic = base64.b64encode(f"{MASTER_ID}:{MASTER_KEY}".encode()).decode()
+    req = urllib.request.Request(
+        f"{URL}/b2tui-admin/v1/advance_clock?seconds=3600",
+        data=b"",
+        method="POST",
+        headers={"Authorization": f"Basic {basic}"},
+    )
+    urllib.request.urlopen(req).read()
+    # The server's clock is an hour ahead: signed requests are too old, the URL expired.
+    assert error_code(lambda: client.list_buckets()) == "RequestTimeTooSkewed"
+    try:
+        urllib.request.urlopen(url)
+        raise AssertionError("an expired presigned URL was accepted")
+    except urllib.error.HTTPError as err:
+        assert err.code == 403 and b"AccessDenied" in err.read()
+
+
+{"objects": objects, "keys": keys, "clock": clock}[SCENARIO]()
 print(f"ok {SCENARIO}")
