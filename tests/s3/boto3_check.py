@@ -193,6 +193,26 @@ def objects():
     except urllib.error.HTTPError as err:
         assert err.code == 403 and b"SignatureDoesNotMatch" in err.read()
 
+    put_url = client.generate_presigned_url(
+        "put_object", Params={"Bucket": "s3-objects", "Key": "presigned.txt"}, ExpiresIn=300
+    )
+    req = urllib.request.Request(put_url, data=b"through a URL", method="PUT")
+    urllib.request.urlopen(req).read()
+    got = client.get_object(Bucket="s3-objects", Key="presigned.txt")["Body"].read()
+    assert got == b"through a URL", got
+
+    odd = "odd name/ä + ü %41 (1).txt"
+    client.put_object(Bucket="s3-objects", Key=odd, Body=b"odd")
+    assert client.get_object(Bucket="s3-objects", Key=odd)["Body"].read() == b"odd"
+    listed = client.list_objects_v2(Bucket="s3-objects", Prefix="odd name/")
+    assert [c["Key"] for c in listed["Contents"]] == [odd], listed["Contents"]
+
+    client.head_bucket(Bucket="s3-objects")
+    location = client.get_bucket_location(Bucket="s3-objects")
+    assert location["LocationConstraint"] is None, location
+    assert client.get_bucket_versioning(Bucket="s3-objects")["Status"] == "Enabled"
+    assert error_code(lambda: client.head_bucket(Bucket="no-such-bucket")) == "404"
+
     bad = s3(key_id, key[:-1] + ("x" if key[-1] != "x" else "y"))
     assert error_code(lambda: bad.list_buckets()) == "SignatureDoesNotMatch"
     missing = error_code(lambda: client.get_object(Bucket="no-such-bucket", Key="k"))

@@ -38,15 +38,22 @@ pub async fn object(
         Method::PUT if request.header("x-amz-copy-source").is_some() => Err(
             S3Error::not_implemented("CopyObject is not supported by the local B2 yet"),
         ),
-        Method::PUT if request.uri.query().is_none_or(|q| q.starts_with("X-Amz-")) => {
-            put(state, request, body).await
-        }
+        Method::PUT if only_signature_query(&request) => put(state, request, body).await,
         Method::GET | Method::HEAD if !request.has_query("uploadId") => get(state, request).await,
         Method::DELETE if !request.has_query("uploadId") => delete(state, request).await,
         _ => Err(S3Error::not_implemented(
             "this object operation is not supported by the local B2 yet",
         )),
     }
+}
+
+/// No query but a presigned URL's `X-Amz-*` (a plain PutObject, not a part or an ACL).
+fn only_signature_query(request: &S3Request) -> bool {
+    request.uri.query().is_none_or(|q| {
+        q.split('&')
+            .filter(|p| !p.is_empty())
+            .all(|p| p.starts_with("X-Amz-"))
+    })
 }
 
 fn insert(response: &mut Response, name: &str, value: &str) {
