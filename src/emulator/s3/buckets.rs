@@ -52,9 +52,7 @@ pub async fn bucket(
     _body: Body,
 ) -> Result<Response, S3Error> {
     let name = request.bucket.clone().unwrap_or_default();
-    let found = state
-        .db(move |db, _| Ok(bucket_named(db, &name)))
-        .await??;
+    let found = state.db(move |db, _| Ok(bucket_named(db, &name))).await??;
     let method = request.method.clone();
     if method == Method::HEAD {
         if !request.key.allows_bucket(&found.bucket_id) {

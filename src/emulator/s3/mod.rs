@@ -112,7 +112,11 @@ impl From<ApiError> for S3Error {
 
 impl From<std::io::Error> for S3Error {
     fn from(err: std::io::Error) -> S3Error {
-        S3Error::new(StatusCode::INTERNAL_SERVER_ERROR, "InternalError", &err.to_string())
+        S3Error::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalError",
+            &err.to_string(),
+        )
     }
 }
 
@@ -134,7 +138,11 @@ impl S3Request {
         self.uri.query().and_then(|q| {
             q.split('&').find_map(|pair| {
                 let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-                (k == name).then(|| percent_encoding::percent_decode_str(v).decode_utf8_lossy().into_owned())
+                (k == name).then(|| {
+                    percent_encoding::percent_decode_str(v)
+                        .decode_utf8_lossy()
+                        .into_owned()
+                })
             })
         })
     }
@@ -206,7 +214,14 @@ async fn handle(state: &Arc<State>, request: Request) -> Result<Response, S3Erro
         })
         .await?;
     let ((key, secret), now) = found.ok_or_else(S3Error::invalid_key)?;
-    sigv4::verify(&signed, &secret, &parts.method, &parts.uri, &parts.headers, now)?;
+    sigv4::verify(
+        &signed,
+        &secret,
+        &parts.method,
+        &parts.uri,
+        &parts.headers,
+        now,
+    )?;
     if key.expires_ms.is_some_and(|e| e <= now) {
         return Err(S3Error::invalid_key());
     }
@@ -217,7 +232,11 @@ async fn handle(state: &Arc<State>, request: Request) -> Result<Response, S3Erro
         None if path.is_empty() => (None, None),
         None => (Some(path), None),
     };
-    let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
     let request = S3Request {
         method: parts.method,
         uri: parts.uri.clone(),

@@ -67,9 +67,9 @@ fn meta_info(request: &S3Request) -> Result<Map<String, Value>, S3Error> {
     let mut info = Map::new();
     for (name, value) in &request.headers {
         if let Some(key) = name.as_str().strip_prefix("x-amz-meta-") {
-            let value = value.to_str().map_err(|_| {
-                S3Error::bad_request("InvalidArgument", "metadata must be ASCII")
-            })?;
+            let value = value
+                .to_str()
+                .map_err(|_| S3Error::bad_request("InvalidArgument", "metadata must be ASCII"))?;
             info.insert(key.to_string(), Value::String(value.to_string()));
         }
     }
@@ -200,7 +200,12 @@ async fn get(state: &Arc<State>, request: S3Request) -> Result<Response, S3Error
         })
         .await??;
     request.require("readFiles", &bucket, Some(&version.name))?;
-    if version.sse.download_headers().iter().any(|(h, _)| h.contains("customer")) {
+    if version
+        .sse
+        .download_headers()
+        .iter()
+        .any(|(h, _)| h.contains("customer"))
+    {
         return Err(S3Error::bad_request(
             "InvalidRequest",
             "SSE-C objects are not readable through the local B2's S3 API yet",
@@ -227,13 +232,21 @@ async fn get(state: &Arc<State>, request: S3Request) -> Result<Response, S3Error
     let mut response = Response::new(body);
     if range.is_some() {
         *response.status_mut() = StatusCode::PARTIAL_CONTENT;
-        insert(&mut response, "content-range", &format!("bytes {start}-{end}/{size}"));
+        insert(
+            &mut response,
+            "content-range",
+            &format!("bytes {start}-{end}/{size}"),
+        );
     }
     insert(&mut response, "content-length", &length.to_string());
     insert(&mut response, "content-type", &version.content_type);
     insert(&mut response, "accept-ranges", "bytes");
     insert(&mut response, "etag", &etag(&version));
-    insert(&mut response, "last-modified", &xml::http_time(version.upload_ts));
+    insert(
+        &mut response,
+        "last-modified",
+        &xml::http_time(version.upload_ts),
+    );
     insert(&mut response, "x-amz-version-id", &version.file_id);
     for (key, value) in &version.info {
         if let Some(value) = value.as_str() {
@@ -273,7 +286,11 @@ async fn delete(state: &Arc<State>, request: S3Request) -> Result<Response, S3Er
         let bucket = state
             .db(move |db, _| Ok(bucket_named(db, &bucket_name)))
             .await??;
-        let capability = if version_id.is_some() { "deleteFiles" } else { "writeFiles" };
+        let capability = if version_id.is_some() {
+            "deleteFiles"
+        } else {
+            "writeFiles"
+        };
         request.require(capability, &bucket, Some(&name))?;
         (bucket.bucket_id, (name, version_id))
     };

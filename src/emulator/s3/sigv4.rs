@@ -116,7 +116,8 @@ pub fn parse(headers: &HeaderMap, uri: &Uri) -> Result<Signed, S3Error> {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.clone())
     };
-    let missing = || S3Error::access_denied("Query-string authentication requires X-Amz-* parameters");
+    let missing =
+        || S3Error::access_denied("Query-string authentication requires X-Amz-* parameters");
     if get("X-Amz-Algorithm").as_deref() != Some(ALGORITHM) {
         return Err(missing());
     }
@@ -150,7 +151,9 @@ fn build(
 ) -> Result<Signed, S3Error> {
     let parts: Vec<&str> = credential.split('/').collect();
     let [access_key, date, region, service, "aws4_request"] = parts.as_slice() else {
-        return Err(malformed("Credential must be KEY/DATE/REGION/s3/aws4_request"));
+        return Err(malformed(
+            "Credential must be KEY/DATE/REGION/s3/aws4_request",
+        ));
     };
     if *service != "s3" {
         return Err(malformed("the credential's service must be s3"));
@@ -339,7 +342,14 @@ mod tests {
         verify(&signed, secret, &Method::GET, &uri, &headers, at + 1000).unwrap();
         let wrong = verify(&signed, "other", &Method::GET, &uri, &headers, at);
         assert_eq!(wrong.unwrap_err().code, "SignatureDoesNotMatch");
-        let late = verify(&signed, secret, &Method::GET, &uri, &headers, at + MAX_SKEW_MS + 1);
+        let late = verify(
+            &signed,
+            secret,
+            &Method::GET,
+            &uri,
+            &headers,
+            at + MAX_SKEW_MS + 1,
+        );
         assert_eq!(late.unwrap_err().code, "RequestTimeTooSkewed");
     }
 

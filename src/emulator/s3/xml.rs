@@ -75,7 +75,13 @@ pub fn ok(body: String) -> Response {
 }
 
 /// The `<Error>` document with `status`; no body for HEAD requests.
-pub fn error(status: StatusCode, code: &str, message: &str, resource: &str, head: bool) -> Response {
+pub fn error(
+    status: StatusCode,
+    code: &str,
+    message: &str,
+    resource: &str,
+    head: bool,
+) -> Response {
     let body = if head {
         Body::empty()
     } else {

@@ -154,9 +154,7 @@ impl Db<'_> {
             "SELECT {KEY_COLUMNS}, s3_secret FROM keys WHERE key_id = ?1 AND s3_secret IS NOT NULL"
         ))?;
         Ok(stmt
-            .query_row([key_id], |r| {
-                Ok((key_from_row(r)?, r.get::<_, String>(8)?))
-            })
+            .query_row([key_id], |r| Ok((key_from_row(r)?, r.get::<_, String>(8)?)))
             .optional()?)
     }
 
