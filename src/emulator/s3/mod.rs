@@ -194,9 +194,27 @@ pub async fn layer(
     }
     let head = request.method() == Method::HEAD;
     let resource = path.to_string();
+    let has_body = request.headers().contains_key("transfer-encoding")
+        || request
+            .headers()
+            .get("content-length")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim() != "0");
     match handle(&state, request).await {
         Ok(response) => response,
-        Err(err) => xml::error(err.status, err.code, &err.message, &resource, head),
+        Err(err) => {
+            let mut response = xml::error(err.status, err.code, &err.message, &resource, head);
+            // A body refused unread may still be on its way (a client that waited for
+            // `100 Continue` in vain sends it anyway): this connection cannot carry another
+            // request.
+            if has_body {
+                response.headers_mut().insert(
+                    axum::http::header::CONNECTION,
+                    axum::http::HeaderValue::from_static("close"),
+                );
+            }
+            response
+        }
     }
 }
 
