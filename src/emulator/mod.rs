@@ -17,6 +17,7 @@ mod lifecycle;
 pub mod master_key;
 mod names;
 mod replication;
+mod s3;
 pub mod seed;
 mod sse;
 mod store;
@@ -172,6 +173,10 @@ impl Emulator {
             .route("/file/{*path}", any(handlers::download::by_name))
             .route("/b2tui-admin/v1/{op}", any(handlers::admin::admin))
             .fallback(handlers::unknown)
+            .layer(axum::middleware::from_fn_with_state(
+                Arc::clone(&state),
+                s3::layer,
+            ))
             .layer(axum::middleware::from_fn_with_state(
                 Arc::clone(&state),
                 fault_layer,

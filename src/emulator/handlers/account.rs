@@ -84,7 +84,8 @@ pub async fn authorize_account(
         "capabilities": key.capabilities,
         "namePrefix": key.name_prefix,
     });
-    let s3 = format!("{base}/s3");
+    // The S3-compatible API is served path-style on the same listener.
+    let s3 = base.clone();
     Ok(match version {
         1 | 2 => json!({
             "absoluteMinimumPartSize": config.absolute_minimum_part_size,

@@ -98,6 +98,14 @@ pub(super) fn migrate(conn: &Connection) -> rusqlite::Result<()> {
     if !has {
         conn.execute_batch("ALTER TABLE keys ADD COLUMN bucket_ids TEXT;")?;
     }
+    let has_signing: bool = conn.query_row(
+        "SELECT COUNT(*) FROM pragma_table_info('keys') WHERE name = 's3_secret'",
+        [],
+        |r| r.get::<_, i64>(0).map(|n| n > 0),
+    )?;
+    if !has_signing {
+        conn.execute_batch("ALTER TABLE keys ADD COLUMN s3_secret TEXT;")?;
+    }
     Ok(())
 }
 
@@ -139,6 +147,17 @@ impl Db<'_> {
             .map(|(k, _)| k))
     }
 
+    /// A key with the secret that S3 requests are signed with; None for keys made by
+    /// stores older than the S3-compatible API, which must be recreated for it.
+    pub fn key_for_signing(&self, key_id: &str) -> Result<Option<(KeyRow, String)>, ApiError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {KEY_COLUMNS}, s3_secret FROM keys WHERE key_id = ?1 AND s3_secret IS NOT NULL"
+        ))?;
+        Ok(stmt
+            .query_row([key_id], |r| Ok((key_from_row(r)?, r.get::<_, String>(8)?)))
+            .optional()?)
+    }
+
     pub fn key(&self, key_id: &str) -> Result<Option<KeyRow>, ApiError> {
         let mut stmt = self
             .conn
@@ -174,6 +193,11 @@ impl Db<'_> {
                 many,
                 ids::secret_hash(&key_id, &secret)
             ],
+        )?;
+        // AWS Signature V4 (the S3-compatible API) signs with the secret itself.
+        self.conn.execute(
+            "UPDATE keys SET s3_secret = ?2 WHERE key_id = ?1",
+            params![key_id, secret],
         )?;
         let row = KeyRow {
             key_id,

@@ -1,0 +1,347 @@
+//! Object operations: PutObject, GetObject (ranges), HeadObject and DeleteObject. An
+//! object is a B2 file version: `versionId` is its file id, `x-amz-meta-*` its file info.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
+use axum::response::Response;
+use futures::StreamExt;
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use super::sigv4::Payload;
+use super::xml;
+use super::{S3Error, S3Request, bucket_named};
+use crate::emulator::State;
+use crate::emulator::events::EventType;
+use crate::emulator::handlers::files::MAX_FILE_SIZE;
+use crate::emulator::handlers::lock::check_delete;
+use crate::emulator::names;
+use crate::emulator::sse::Sse;
+use crate::emulator::store::{Action, NewVersion, VersionRow};
+
+/// The ETag of a version: its MD5 in quotes, or for a large file its id and a part marker.
+pub fn etag(version: &VersionRow) -> String {
+    match &version.md5 {
+        Some(md5) if !version.large => format!("\"{md5}\""),
+        _ => format!("\"{}-1\"", version.file_id),
+    }
+}
+
+pub async fn object(
+    state: &Arc<State>,
+    request: S3Request,
+    body: Body,
+) -> Result<Response, S3Error> {
+    match request.method {
+        Method::PUT if request.header("x-amz-copy-source").is_some() => Err(
+            S3Error::not_implemented("CopyObject is not supported by the local B2 yet"),
+        ),
+        Method::PUT if only_signature_query(&request) => put(state, request, body).await,
+        Method::GET | Method::HEAD if !request.has_query("uploadId") => get(state, request).await,
+        Method::DELETE if !request.has_query("uploadId") => delete(state, request).await,
+        _ => Err(S3Error::not_implemented(
+            "this object operation is not supported by the local B2 yet",
+        )),
+    }
+}
+
+/// No query but a presigned URL's `X-Amz-*` (a plain PutObject, not a part or an ACL).
+fn only_signature_query(request: &S3Request) -> bool {
+    request.uri.query().is_none_or(|q| {
+        q.split('&')
+            .filter(|p| !p.is_empty())
+            .all(|p| p.starts_with("X-Amz-"))
+    })
+}
+
+fn insert(response: &mut Response, name: &str, value: &str) {
+    if let (Ok(name), Ok(value)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+        response.headers_mut().insert(name, value);
+    }
+}
+
+/// `x-amz-meta-*` headers as file info.
+fn meta_info(request: &S3Request) -> Result<Map<String, Value>, S3Error> {
+    let mut info = Map::new();
+    for (name, value) in &request.headers {
+        if let Some(key) = name.as_str().strip_prefix("x-amz-meta-") {
+            let value = value
+                .to_str()
+                .map_err(|_| S3Error::bad_request("InvalidArgument", "metadata must be ASCII"))?;
+            info.insert(key.to_string(), Value::String(value.to_string()));
+        }
+    }
+    names::validate_file_info(&info)?;
+    Ok(info)
+}
+
+async fn put(state: &Arc<State>, request: S3Request, body: Body) -> Result<Response, S3Error> {
+    let bucket_name = request.bucket.clone().unwrap_or_default();
+    let name = request.object.clone().unwrap_or_default();
+    names::validate_file_name(&name)?;
+    let info = meta_info(&request)?;
+    let content_type = request
+        .header("content-type")
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .unwrap_or("b2/x-auto")
+        .to_string();
+    let content_type = names::resolve_content_type(&content_type, &name)?;
+    let declared: Option<u64> = request
+        .header("content-length")
+        .and_then(|v| v.trim().parse().ok());
+    if declared.is_none() {
+        return Err(S3Error::new(
+            StatusCode::LENGTH_REQUIRED,
+            "MissingContentLength",
+            "You must provide the Content-Length HTTP header.",
+        ));
+    }
+    let bucket = {
+        let name = name.clone();
+        let bucket = state
+            .db(move |db, _| Ok(bucket_named(db, &bucket_name)))
+            .await??;
+        request.require("writeFiles", &bucket, Some(&name))?;
+        bucket
+    };
+    let mut writer = state.store.blobs().writer(0).await?;
+    let mut sha256 = Sha256::new();
+    let mut received = 0u64;
+    let mut stream = body.into_data_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|err| {
+            S3Error::bad_request("IncompleteBody", &format!("upload body failed: {err}"))
+        })?;
+        received += chunk.len() as u64;
+        if received > MAX_FILE_SIZE {
+            return Err(S3Error::bad_request(
+                "EntityTooLarge",
+                "Your proposed upload exceeds the maximum allowed size.",
+            ));
+        }
+        sha256.update(&chunk);
+        writer.write(chunk).await?;
+    }
+    if let Payload::Sha256(claimed) = &request.payload
+        && *claimed != hex::encode(sha256.finalize())
+    {
+        return Err(S3Error::bad_request(
+            "XAmzContentSHA256Mismatch",
+            "The provided 'x-amz-content-sha256' header does not match what was computed.",
+        ));
+    }
+    let (digests, _, pending) = writer.finish().await?;
+    let bucket_sse = Sse::bucket_default(&bucket.sse);
+    let row = state
+        .db(move |db, now| {
+            let blob = pending.commit()?;
+            let mut row = db.insert_version(NewVersion {
+                bucket_id: bucket.bucket_id,
+                name,
+                action: Action::Upload,
+                upload_ts: now,
+                size: digests.len,
+                sha1: Some(digests.sha1),
+                md5: Some(digests.md5),
+                content_type,
+                info,
+                blob: Some(blob),
+                large: false,
+                sse: bucket_sse,
+            })?;
+            db.replicate_new(&mut row)?;
+            db.record_event(EventType::Upload, &row, now)?;
+            Ok(row)
+        })
+        .await?;
+    let mut response = Response::new(Body::empty());
+    insert(&mut response, "etag", &etag(&row));
+    insert(&mut response, "x-amz-version-id", &row.file_id);
+    Ok(response)
+}
+
+/// The version a GET, HEAD or DELETE names: `versionId`, else the newest of the name.
+fn chosen(
+    db: &crate::emulator::store::Db,
+    bucket_id: &str,
+    name: &str,
+    version_id: Option<&str>,
+) -> Result<Option<VersionRow>, crate::emulator::error::ApiError> {
+    Ok(match version_id {
+        Some(id) => db
+            .version(id)?
+            .filter(|v| v.bucket_id == bucket_id && v.name == name && v.action != Action::Start),
+        None => db.newest_version(bucket_id, name)?,
+    })
+}
+
+async fn get(state: &Arc<State>, request: S3Request) -> Result<Response, S3Error> {
+    let head = request.method == Method::HEAD;
+    let bucket_name = request.bucket.clone().unwrap_or_default();
+    let name = request.object.clone().unwrap_or_default();
+    let version_id = request.query("versionId");
+    let (bucket, version, segments) = state
+        .db(move |db, _| {
+            let bucket = match bucket_named(db, &bucket_name) {
+                Ok(b) => b,
+                Err(err) => return Ok(Err(err)),
+            };
+            let version = chosen(db, &bucket.bucket_id, &name, version_id.as_deref());
+            let version = match version {
+                Ok(Some(v)) if v.action == Action::Upload => v,
+                Ok(_) => return Ok(Err(S3Error::no_such_key())),
+                Err(err) => return Err(err),
+            };
+            let segments = db.segments(&version)?;
+            Ok(Ok((bucket, version, segments)))
+        })
+        .await??;
+    request.require("readFiles", &bucket, Some(&version.name))?;
+    if version
+        .sse
+        .download_headers()
+        .iter()
+        .any(|(h, _)| h.contains("customer"))
+    {
+        return Err(S3Error::bad_request(
+            "InvalidRequest",
+            "SSE-C objects are not readable through the local B2's S3 API yet",
+        ));
+    }
+    let size = version.size;
+    let range = match request.header("range") {
+        Some(value) => Some(parse_range(value, size).ok_or_else(|| {
+            S3Error::new(
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                "InvalidRange",
+                "The requested range is not satisfiable",
+            )
+        })?),
+        None => None,
+    };
+    let (start, end) = range.unwrap_or((0, size.saturating_sub(1)));
+    let length = if size == 0 { 0 } else { end - start + 1 };
+    let body = if head || length == 0 {
+        Body::empty()
+    } else {
+        Body::from_stream(state.store.blobs().stream_range(&segments, start, end))
+    };
+    let mut response = Response::new(body);
+    if range.is_some() {
+        *response.status_mut() = StatusCode::PARTIAL_CONTENT;
+        insert(
+            &mut response,
+            "content-range",
+            &format!("bytes {start}-{end}/{size}"),
+        );
+    }
+    insert(&mut response, "content-length", &length.to_string());
+    insert(&mut response, "content-type", &version.content_type);
+    insert(&mut response, "accept-ranges", "bytes");
+    insert(&mut response, "etag", &etag(&version));
+    insert(
+        &mut response,
+        "last-modified",
+        &xml::http_time(version.upload_ts),
+    );
+    insert(&mut response, "x-amz-version-id", &version.file_id);
+    for (key, value) in &version.info {
+        if let Some(value) = value.as_str() {
+            insert(&mut response, &format!("x-amz-meta-{key}"), value);
+        }
+    }
+    Ok(response)
+}
+
+/// One `bytes=a-b`, `bytes=a-` or `bytes=-n` range within `size` (inclusive end).
+fn parse_range(value: &str, size: u64) -> Option<(u64, u64)> {
+    let spec = value.trim().strip_prefix("bytes=")?;
+    let (a, b) = spec.split_once('-')?;
+    if size == 0 || spec.contains(',') {
+        return None;
+    }
+    let (start, end) = match (a.trim(), b.trim()) {
+        ("", n) => {
+            let n: u64 = n.parse().ok().filter(|n| *n > 0)?;
+            (size.saturating_sub(n), size - 1)
+        }
+        (a, "") => (a.parse().ok()?, size - 1),
+        (a, b) => (a.parse().ok()?, b.parse::<u64>().ok()?.min(size - 1)),
+    };
+    (start <= end && start < size).then_some((start, end))
+}
+
+async fn delete(state: &Arc<State>, request: S3Request) -> Result<Response, S3Error> {
+    let bucket_name = request.bucket.clone().unwrap_or_default();
+    let name = request.object.clone().unwrap_or_default();
+    let version_id = request.query("versionId");
+    let key = request.key.clone();
+    let bypass = request
+        .header("x-amz-bypass-governance-retention")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let (bucket_id, marker) = {
+        let bucket = state
+            .db(move |db, _| Ok(bucket_named(db, &bucket_name)))
+            .await??;
+        let capability = if version_id.is_some() {
+            "deleteFiles"
+        } else {
+            "writeFiles"
+        };
+        request.require(capability, &bucket, Some(&name))?;
+        (bucket.bucket_id, (name, version_id))
+    };
+    let (name, version_id) = marker;
+    let outcome = state
+        .db(move |db, now| {
+            let Some(version_id) = version_id else {
+                // By name: a hide marker over a visible file; nothing to do otherwise.
+                return match db.newest_version(&bucket_id, &name)? {
+                    Some(v) if v.action == Action::Upload => {
+                        let marker = db.hide_file(&bucket_id, &name, now)?;
+                        db.record_event(EventType::Hide, &marker, now)?;
+                        Ok(Ok(Some((marker.file_id, true))))
+                    }
+                    _ => Ok(Ok(None)),
+                };
+            };
+            let Some(version) = chosen(db, &bucket_id, &name, Some(&version_id))? else {
+                return Ok(Ok(None));
+            };
+            if let Err(err) = check_delete(&version, &key, bypass, now) {
+                return Ok(Err(S3Error::access_denied(&err.message)));
+            }
+            let deleted = db.delete_version(&version.file_id, &name)?;
+            db.record_event(EventType::Delete, &deleted, now)?;
+            Ok(Ok(Some((deleted.file_id, deleted.action == Action::Hide))))
+        })
+        .await??;
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::NO_CONTENT;
+    if let Some((file_id, marker)) = outcome {
+        insert(&mut response, "x-amz-version-id", &file_id);
+        if marker {
+            insert(&mut response, "x-amz-delete-marker", "true");
+        }
+    }
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges() {
+        assert_eq!(parse_range("bytes=2-5", 10), Some((2, 5)));
+        assert_eq!(parse_range("bytes=7-", 10), Some((7, 9)));
+        assert_eq!(parse_range("bytes=-3", 10), Some((7, 9)));
+        assert_eq!(parse_range("bytes=5-100", 10), Some((5, 9)));
+        assert_eq!(parse_range("bytes=10-", 10), None);
+        assert_eq!(parse_range("bytes=0-1,3-4", 10), None);
+        assert_eq!(parse_range("bytes=0-0", 0), None);
+    }
+}
