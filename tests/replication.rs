@@ -548,3 +548,40 @@ async fn the_background_task_copies_without_the_admin_call() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_hide_by_a_lifecycle_rule_replicates() {
+    // Tokens that outlive the two days the clock moves on.
+    let emu = spawn_with(Config {
+        token_lifetime: std::time::Duration::from_secs(10 * 86_400),
+        ..manual()
+    })
+    .await;
+    let m = Session::master_v(&emu, 4).await;
+    let p = pair(&emu, &m, &DEST_CAPS, vec![rule("all", "", "")]).await;
+    m.upload(&p.src, "logs/old.txt", b"old").await;
+    assert_eq!(deliver(&emu).await["replicated"], 1);
+    let (status, v) = m
+        .call(
+            "b2_update_bucket",
+            json!({"accountId": m.account_id, "bucketId": p.src, "lifecycleRules": [
+                {"fileNamePrefix": "logs/", "daysFromUploadingToHiding": 1,
+                 "daysFromHidingToDeleting": null}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    admin(&emu, "advance_clock", json!({"seconds": 2 * 86_400})).await;
+    let src_files = versions(&m, &p.src).await;
+    assert_eq!(
+        find(&src_files, "logs/old.txt", "hide")["replicationStatus"],
+        "pending",
+        "the rule hid the file and queued the hide"
+    );
+    let report = deliver(&emu).await;
+    assert_eq!(report["replicated"], 1, "{report}");
+    let dst_files = versions(&p.dst_session, &p.dst).await;
+    assert_eq!(
+        find(&dst_files, "logs/old.txt", "hide")["replicationStatus"],
+        "replica"
+    );
+}

@@ -146,7 +146,9 @@ fn apply(
                 && newest.action == Action::Upload
                 && due(newest.upload_ts, rule.hide_after)
             {
-                let marker = db.hide_file(bucket_id, &newest.name, now)?;
+                let mut marker = db.hide_file(bucket_id, &newest.name, now)?;
+                // A hide by a rule reaches a replication destination like any other.
+                db.replicate_new(&mut marker)?;
                 db.record_event(EventType::LifecycleHide, &marker, now)?;
                 report.hidden += 1;
                 group.insert(0, marker);
