@@ -97,14 +97,7 @@ pub fn check(raw: RawPreview) -> Result<PreviewConfig, (Range<usize>, String)> {
 #[cfg(test)]
 mod tests {
     use super::{DEFAULT_BYTES, ImageMode};
-    use crate::config::accounts::load_from;
-
-    fn load(text: &str) -> crate::config::accounts::Loaded {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("config.toml");
-        std::fs::write(&path, text).expect("written");
-        load_from(&path)
-    }
+    use crate::config::accounts::load_text as load;
 
     #[test]
     fn bytes_and_images_are_read() {

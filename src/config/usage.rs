@@ -56,15 +56,7 @@ pub fn check(raw: RawUsage) -> Result<UsageConfig, (Range<usize>, String)> {
 
 #[cfg(test)]
 mod tests {
-    use crate::config::accounts::load_from;
-
-    /// The config file `text`, read as b2tui reads it.
-    fn load(text: &str) -> crate::config::accounts::Loaded {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("config.toml");
-        std::fs::write(&path, text).expect("written");
-        load_from(&path)
-    }
+    use crate::config::accounts::load_text as load;
 
     #[test]
     fn the_price_is_read_as_integer_or_decimal() {

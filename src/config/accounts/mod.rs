@@ -17,6 +17,15 @@ mod resolve;
 pub use b2cli::{account_info_path, realm_url};
 pub use env::{Environment, display_path};
 pub use file::{Config, ConfigError, KeySource, Loaded, Profile, config_path, load_from, load_in};
+/// The config file `text`, read as b2tui reads it (tests of each section).
+#[cfg(test)]
+pub(crate) fn load_text(text: &str) -> Loaded {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, text).expect("written");
+    load_from(&path)
+}
+
 pub use resolve::{
     Request, Resolved, Setup, Source, resolve, resolve_in, resolve_profile, resolve_profile_in,
 };
