@@ -19,6 +19,11 @@ use crate::{effects, ui, worker};
 /// How often the loop ticks (spinner, notification timeouts, debounced requests).
 pub const TICK: Duration = Duration::from_millis(125);
 
+/// The shortest time between two frames drawn for worker events alone: a stream of
+/// transfer events (thousands a second in a folder of small files) costs at most this
+/// many frames, not one each. Keys, resizes and ticks draw at once.
+const WORKER_FRAME: Duration = Duration::from_millis(33);
+
 /// How to run the UI.
 #[derive(Clone, Debug, Default)]
 pub struct RunOptions {
@@ -85,29 +90,53 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    // A frame is due when something changed; worker events alone draw at most once per
+    // WORKER_FRAME, anything else at once.
+    let mut last_draw: Option<Instant> = None;
+    let mut dirty = true;
+    let mut urgent = true;
     let result = loop {
-        if let Err(e) = term.draw(|f| ui::render(&app, f)) {
-            break Err(e.into());
+        let frame_at = last_draw.map(|t| t + WORKER_FRAME);
+        if dirty && (urgent || frame_at.is_none_or(|at| Instant::now() >= at)) {
+            if let Err(e) = term.draw(|f| ui::render(&app, f)) {
+                break Err(e.into());
+            }
+            last_draw = Some(Instant::now());
+            dirty = false;
         }
+        let waiting = dirty.then_some(frame_at).flatten();
         let msg = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(ev)) => match to_msg(ev) {
-                    Some(msg) => msg,
+                    Some(msg) => {
+                        urgent = true;
+                        msg
+                    }
                     None => continue,
                 },
                 Some(Err(e)) => break Err(e.into()),
                 None => break Ok(()),
             },
-            Some(ev) = conn.evt_rx.recv() => Msg::Worker(ev),
+            Some(ev) = conn.evt_rx.recv() => {
+                urgent = false;
+                Msg::Worker(ev)
+            }
             signal = signals.recv() => {
                 break Err(crate::cli::signal::Interrupted { signal }.into());
             }
             _ = tick.tick() => {
+                urgent = true;
                 // The wall clock never produces effects; it only dates relative times.
                 app.update(Msg::WallClock { unix_ms: chrono::Utc::now().timestamp_millis() });
                 Msg::Tick { now: Instant::now() }
             }
+            () = sleep_until(waiting) => {
+                // The frame held back for worker events is due.
+                urgent = true;
+                continue;
+            }
         };
+        dirty = true;
         let mut pending = VecDeque::from([msg]);
         let mut quit = false;
         'turn: while let Some(msg) = pending.pop_front() {
@@ -179,6 +208,14 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
     // Files fetched to open (the opener may still read them) and edits left over.
     worker::actions::remove_temp_dir();
     result
+}
+
+/// Sleeps until `at`, or forever when there is nothing to wait for.
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at.into()).await,
+        None => std::future::pending().await,
+    }
 }
 
 /// A fresh app on `client`'s account, as `opts` says.
