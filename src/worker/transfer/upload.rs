@@ -100,57 +100,68 @@ async fn upload_small(
     };
     // b2_upload_file: after any failure the URL is dropped and a new one taken.
     let meta = &meta;
-    retry::run(&engine.transfer_policy(), Call::Upload, |_| async move {
-        // Each try reads the file as it is when the try starts.
-        let before = Stamp::read(local.path).await.map_err(|e| {
-            Failure::Stop(TransferError::io(format!(
-                "reading {}",
-                local.path.display()
-            ))(e))
-        })?;
-        if before.size != size {
-            return Err(Failure::Stop(changed(local.path)));
-        }
-        let url = match engine.take_upload_url(&bucket.id) {
-            Some(u) => u,
-            None => client
-                .get_upload_url(&bucket.id)
+    retry::run(
+        &engine.transfer_policy(),
+        Call::Upload,
+        |attempt| async move {
+            // Each try reads the file as it is when the try starts; the first one as the job
+            // found it a moment ago when it opened the file.
+            let before = if attempt == 1 {
+                local.stamp
+            } else {
+                Stamp::read(local.path).await.map_err(|e| {
+                    Failure::Stop(TransferError::io(format!(
+                        "reading {}",
+                        local.path.display()
+                    ))(e))
+                })?
+            };
+            if before.size != size {
+                return Err(Failure::Stop(changed(local.path)));
+            }
+            let url = match engine.take_upload_url(&bucket.id) {
+                Some(u) => u,
+                None => client
+                    .get_upload_url(&bucket.id)
+                    .await
+                    .map_err(Failure::stop)?,
+            };
+            let tally = io::Tally::new(&ctx.progress.done);
+            let body = if size <= IN_MEMORY_LIMIT {
+                let file = Arc::clone(&local.file);
+                let buf = io::blocking(move || {
+                    let mut buf = vec![0u8; size as usize];
+                    io::read_exact_at(&file, &mut buf, 0)?;
+                    Ok(buf)
+                })
                 .await
-                .map_err(Failure::stop)?,
-        };
-        let tally = io::Tally::new(&ctx.progress.done);
-        let body = if size <= IN_MEMORY_LIMIT {
-            let file = Arc::clone(&local.file);
-            let buf = io::blocking(move || {
-                let mut buf = vec![0u8; size as usize];
-                io::read_exact_at(&file, &mut buf, 0)?;
-                Ok(buf)
-            })
-            .await
-            .map_err(|e| Failure::Stop(TransferError::io(format!("reading for {file_name}"))(e)))?;
-            tally.add(size);
-            UploadBody::Bytes(Bytes::from(buf))
-        } else {
-            UploadBody::HexAtEnd {
-                content_length: size,
-                stream: io::hex_at_end_stream(Arc::clone(&local.file), 0, size, tally.clone()),
+                .map_err(|e| {
+                    Failure::Stop(TransferError::io(format!("reading for {file_name}"))(e))
+                })?;
+                tally.add(size);
+                UploadBody::Bytes(Bytes::from(buf))
+            } else {
+                UploadBody::HexAtEnd {
+                    content_length: size,
+                    stream: io::hex_at_end_stream(Arc::clone(&local.file), 0, size, tally.clone()),
+                }
+            };
+            let uploaded = client
+                .upload_file_body(&url, meta, body)
+                .await
+                .inspect_err(|_| tally.undo())?;
+            engine.return_upload_url(&bucket.id, url);
+            if Stamp::read(local.path).await.ok() != Some(before) {
+                // The bytes that went up may mix old and new content: not a version to keep.
+                if let Some(id) = &uploaded.file_id {
+                    let _ = client.delete_file_version(file_name, id).await;
+                }
+                tally.undo();
+                return Err(Failure::Stop(changed(local.path)));
             }
-        };
-        let uploaded = client
-            .upload_file_body(&url, meta, body)
-            .await
-            .inspect_err(|_| tally.undo())?;
-        engine.return_upload_url(&bucket.id, url);
-        if Stamp::read(local.path).await.ok() != Some(before) {
-            // The bytes that went up may mix old and new content: not a version to keep.
-            if let Some(id) = &uploaded.file_id {
-                let _ = client.delete_file_version(file_name, id).await;
-            }
-            tally.undo();
-            return Err(Failure::Stop(changed(local.path)));
-        }
-        Ok(uploaded)
-    })
+            Ok(uploaded)
+        },
+    )
     .await
 }
 
