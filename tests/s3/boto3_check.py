@@ -1,110 +1,25 @@
-"""boto3 against a running `b2tui serve`: the S3-compatible API on the same store as the
-B2 Native API. Usage: boto3_check.py SCENARIO URL MASTER_KEY_ID MASTER_KEY CAPS
-(CAPS = comma-separated capabilities of the key to create). Exits non-zero on failure."""
+"""boto3 against a running `b2tui serve`: objects, keys and clocks through the
+S3-compatible API on the same store as the B2 Native API (see s3common.py for usage)."""
 
 import base64
 import hashlib
-import json
-import sys
 import urllib.error
 import urllib.request
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import ClientError
-
-SCENARIO, URL, MASTER_ID, MASTER_KEY, CAPS = sys.argv[1:6]
-CAPS = CAPS.split(",")
-
-
-def native(path, body, token):
-    req = urllib.request.Request(
-        f"{API}/b2api/v3/{path}",
-        data=json.dumps(body).encode(),
-        headers={"Authorization": token},
-    )
-    with urllib.request.urlopen(req) as resp:
-        return json.loads(resp.read())
-
-
-def authorize(key_id, key):
-    basic = base64.b64encode(f"{key_id}:{key}".encode()).decode()
-    req = urllib.request.Request(
-        f"{URL}/b2api/v3/b2_authorize_account",
-        headers={"Authorization": f"Basic {basic}"},
-    )
-    with urllib.request.urlopen(req) as resp:
-        return json.loads(resp.read())
-
-
-AUTH = authorize(MASTER_ID, MASTER_KEY)
-TOKEN = AUTH["authorizationToken"]
-ACCOUNT = AUTH["accountId"]
-API = AUTH["apiInfo"]["storageApi"]["apiUrl"]
-S3_URL = AUTH["apiInfo"]["storageApi"]["s3ApiUrl"]
-REGION = "us-west-004"
-
-
-def s3(key_id, key):
-    return boto3.client(
-        "s3",
-        endpoint_url=S3_URL,
-        region_name=REGION,
-        aws_access_key_id=key_id,
-        aws_secret_access_key=key,
-        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
-    )
-
-
-def create_bucket(name):
-    return native(
-        "b2_create_bucket",
-        {"accountId": ACCOUNT, "bucketName": name, "bucketType": "allPrivate"},
-        TOKEN,
-    )["bucketId"]
-
-
-def create_key(name, caps, bucket_id=None, prefix=None):
-    body = {"accountId": ACCOUNT, "keyName": name, "capabilities": caps}
-    if bucket_id:
-        body["bucketId"] = bucket_id
-    if prefix:
-        body["namePrefix"] = prefix
-    made = native("b2_create_key", body, TOKEN)
-    return made["applicationKeyId"], made["applicationKey"]
-
-
-def error_code(call):
-    try:
-        call()
-    except ClientError as err:
-        return err.response["Error"]["Code"]
-    raise AssertionError("the call should have failed")
-
-
-def versions(bucket_id, name):
-    listed = native(
-        "b2_list_file_versions",
-        {"bucketId": bucket_id, "startFileName": name, "prefix": name, "maxFileCount": 100},
-        TOKEN,
-    )
-    return [f for f in listed["files"] if f["fileName"] == name]
-
-
-def native_upload(bucket_id, name, data):
-    upload = native("b2_get_upload_url", {"bucketId": bucket_id}, TOKEN)
-    req = urllib.request.Request(
-        upload["uploadUrl"],
-        data=data,
-        headers={
-            "Authorization": upload["authorizationToken"],
-            "X-Bz-File-Name": name,
-            "Content-Type": "application/octet-stream",
-            "X-Bz-Content-Sha1": hashlib.sha1(data).hexdigest(),
-        },
-    )
-    with urllib.request.urlopen(req) as resp:
-        return json.loads(resp.read())
+from s3common import (
+    ACCOUNT,
+    CAPS,
+    MASTER_ID,
+    MASTER_KEY,
+    URL,
+    create_bucket,
+    create_key,
+    error_code,
+    native_upload,
+    run,
+    s3,
+    versions,
+)
 
 
 def objects():
@@ -285,5 +200,4 @@ def clock():
         assert err.code == 403 and b"AccessDenied" in err.read()
 
 
-{"objects": objects, "keys": keys, "clock": clock}[SCENARIO]()
-print(f"ok {SCENARIO}")
+run({"objects": objects, "keys": keys, "clock": clock})

@@ -5,6 +5,8 @@
 #[path = "../common/wait.rs"]
 pub mod wait;
 
+pub mod s3;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Output, Stdio};

@@ -1,0 +1,61 @@
+//! Python S3 check scripts (`tests/s3/*.py`, boto3 pinned) run against a fresh server.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use b2tui::app::keys::caps::Preset;
+
+use super::{KEY, KEY_ID, SKIP_ENV, Served, run};
+
+/// The boto3 release the check scripts are written against.
+pub const BOTO3: &str = "1.35.99";
+
+/// A `python3` on PATH that imports boto3 at the pinned version, or None when it is
+/// missing and skipping is allowed.
+pub fn python() -> Option<PathBuf> {
+    let dirs = std::env::var_os("PATH").unwrap_or_default();
+    for dir in std::env::split_paths(&dirs) {
+        let candidate = dir.join("python3");
+        let Ok(out) = Command::new(&candidate)
+            .args(["-c", "import boto3; print(boto3.__version__)"])
+            .output()
+        else {
+            continue;
+        };
+        if out.status.success() && String::from_utf8_lossy(&out.stdout).trim() == BOTO3 {
+            return Some(candidate);
+        }
+    }
+    if std::env::var(SKIP_ENV).is_ok_and(|v| v == "1") {
+        eprintln!("skipped: boto3 {BOTO3} is not installed ({SKIP_ENV}=1)");
+        return None;
+    }
+    panic!(
+        "boto3 {BOTO3} is not installed; install it with `pip install boto3=={BOTO3}` \
+         (scripts/test does), or set {SKIP_ENV}=1 to skip this test"
+    );
+}
+
+/// Runs scenario `name` of `tests/s3/{script}` against a fresh server started with
+/// `serve_args`; keys it creates get the "S3-compatible" preset's capabilities.
+pub fn scenario_with(script: &str, name: &str, serve_args: &[&str]) {
+    let Some(python) = python() else { return };
+    let served = Served::start(serve_args);
+    let path = format!("{}/tests/s3/{script}", env!("CARGO_MANIFEST_DIR"));
+    let caps = Preset::S3Compatible.capabilities().join(",");
+    let out = run(Command::new(python)
+        .arg(path)
+        .args([name, &served.url, KEY_ID, KEY, &caps]));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.trim_end().ends_with(&format!("ok {name}")),
+        "{script} scenario {name} failed:\nstdout:\n{stdout}\nstderr:\n{}\nserver:\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        served.stderr()
+    );
+}
+
+/// [`scenario_with`] on a server with no extra flags.
+pub fn scenario(script: &str, name: &str) {
+    scenario_with(script, name, &[]);
+}
