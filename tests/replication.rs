@@ -6,139 +6,17 @@
 // Helpers outside `#[test]` functions unwrap too; a failed unwrap is a failed test here.
 #![allow(clippy::unwrap_used)]
 
-use b2tui::emulator::{self, Config};
+use b2tui::emulator::Config;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 mod common;
 
 use common::raw::{Session, admin, assert_error, sha1_hex, spawn_with};
-
-/// A local B2 that copies only when told to (`deliver_replication`).
-fn manual() -> Config {
-    Config {
-        replication_interval: None,
-        ..Config::default()
-    }
-}
-
-async fn spawn() -> emulator::RunningEmulator {
-    spawn_with(manual()).await
-}
-
-const SOURCE_CAPS: [&str; 4] = [
-    "listFiles",
-    "readFiles",
-    "readFileLegalHolds",
-    "readFileRetentions",
-];
-const DEST_CAPS: [&str; 6] = [
-    "listFiles",
-    "readFiles",
-    "writeFiles",
-    "deleteFiles",
-    "writeFileLegalHolds",
-    "writeFileRetentions",
-];
-
-/// Creates a key for `bucket` with `caps`; its id and secret.
-async fn key(m: &Session, name: &str, bucket: &str, caps: &[&str]) -> (String, String) {
-    let created = m
-        .ok(
-            "b2_create_key",
-            json!({"accountId": m.account_id, "keyName": name, "capabilities": caps,
-                   "bucketIds": [bucket]}),
-        )
-        .await;
-    (
-        created["applicationKeyId"].as_str().unwrap().to_string(),
-        created["applicationKey"].as_str().unwrap().to_string(),
-    )
-}
-
-fn rule(name: &str, dest: &str, prefix: &str) -> Value {
-    json!({"replicationRuleName": name, "destinationBucketId": dest, "fileNamePrefix": prefix,
-           "priority": 1, "isEnabled": true, "includeExistingFiles": false})
-}
-
-async fn set_replication(m: &Session, bucket: &str, config: Value) -> (StatusCode, Value) {
-    m.call(
-        "b2_update_bucket",
-        json!({"accountId": m.account_id, "bucketId": bucket, "replicationConfiguration": config}),
-    )
-    .await
-}
-
-/// A source and a destination bucket wired with two keys: `(src, dst, src_key, dst_key
-/// session)`. The destination key has `dest_caps`.
-struct Pair {
-    src: String,
-    dst: String,
-    src_key: String,
-    dst_session: Session,
-}
-
-async fn pair(
-    emu: &emulator::RunningEmulator,
-    m: &Session,
-    dest_caps: &[&str],
-    rules: Vec<Value>,
-) -> Pair {
-    let src = m.create_private_bucket("repl-source").await;
-    let dst = m.create_private_bucket("repl-dest").await;
-    let (src_key, _) = key(m, "repl-src", &src, &SOURCE_CAPS).await;
-    let (dst_key, dst_secret) = key(m, "repl-dst", &dst, dest_caps).await;
-    let (status, v) = set_replication(
-        m,
-        &dst,
-        json!({"asReplicationDestination": {"sourceToDestinationKeyMapping": {&src_key: &dst_key}}}),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{v}");
-    let rules: Vec<Value> = rules
-        .into_iter()
-        .map(|mut r| {
-            r["destinationBucketId"] = json!(dst);
-            r
-        })
-        .collect();
-    let (status, v) = set_replication(
-        m,
-        &src,
-        json!({"asReplicationSource": {"sourceApplicationKeyId": &src_key,
-                                       "replicationRules": rules}}),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{v}");
-    let dst_session = Session::new_v(&emu.url, &dst_key, &dst_secret, 4).await;
-    Pair {
-        src,
-        dst,
-        src_key,
-        dst_session,
-    }
-}
-
-async fn versions(s: &Session, bucket: &str) -> Vec<Value> {
-    let v = s
-        .ok(
-            "b2_list_file_versions",
-            json!({"bucketId": bucket, "maxFileCount": 1000}),
-        )
-        .await;
-    v["files"].as_array().unwrap().clone()
-}
-
-fn find<'a>(files: &'a [Value], name: &str, action: &str) -> &'a Value {
-    files
-        .iter()
-        .find(|f| f["fileName"] == name && f["action"] == action)
-        .unwrap_or_else(|| panic!("no {action} of {name} in {files:?}"))
-}
-
-async fn deliver(emu: &emulator::RunningEmulator) -> Value {
-    admin(emu, "deliver_replication", json!({})).await["replication"].clone()
-}
+use common::replication::{
+    DEST_CAPS, SOURCE_CAPS, deliver, find, key, manual, pair, rule, set_replication, spawn,
+    versions,
+};
 
 #[tokio::test]
 async fn uploads_copies_and_hides_replicate_with_statuses() {

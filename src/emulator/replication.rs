@@ -24,6 +24,7 @@ pub async fn deliver(state: &Arc<State>, max_batches: u32) -> Result<DeliveryRep
         total.replicated += report.replicated;
         total.failed += report.failed;
         total.queued = report.queued;
+        total.retrying = report.retrying;
         if report.queued == 0 || report.replicated + report.failed == 0 {
             break;
         }

@@ -6,6 +6,7 @@ pub mod app;
 pub mod live;
 pub mod raw;
 pub mod recordings;
+pub mod replication;
 pub mod wait;
 
 use std::time::Duration;

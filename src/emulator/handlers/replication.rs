@@ -252,10 +252,15 @@ fn as_destination(db: &Db, dest: &Map<String, Value>, target: Target) -> Result<
 }
 
 /// After a bucket's configuration changed: queue its existing files for new rules that
-/// include them.
+/// include them, and when its key mapping as a destination changed, try the copies that
+/// failed into it again at the next delivery.
 pub fn after_change(db: &Db, before: &Value, row: &BucketRow) -> Result<(), ApiError> {
     if before != &row.replication {
         db.replicate_existing(row, before)?;
+        let destination = |config: &Value| config.get("asReplicationDestination").cloned();
+        if destination(before) != destination(&row.replication) {
+            db.retry_replications_now(Some(&row.bucket_id))?;
+        }
     }
     Ok(())
 }

@@ -9,8 +9,12 @@
 //! replica gets status `replica` and is not replicated further. When that key is missing,
 //! expired, lacks `writeFiles`, is restricted to other buckets or to another prefix, the
 //! item fails and the source version's status becomes `failed`; once every destination has
-//! its copy it becomes `completed`. Deleting versions is not replicated, as on B2. Files
-//! encrypted with SSE-C are not replicated (the local B2 does not keep customer keys).
+//! its copy it becomes `completed`. A failed item is tried again later (after 1 minute,
+//! then doubling up to an hour, for as long as its version exists), and at once when the
+//! destination bucket's configuration changes or the admin call flushes the queue, so
+//! fixing the key mapping heals the failures. Deleting versions is not replicated, as on
+//! B2. A file encrypted with SSE-C is copied as stored: the replica is read with the same
+//! customer key (of which only the MD5 is ever kept).
 
 use rusqlite::{Connection, params};
 use serde::Serialize;
@@ -20,7 +24,6 @@ use super::Db;
 use super::buckets::BucketRow;
 use super::files::{Action, NewVersion, VersionRow};
 use crate::emulator::error::ApiError;
-use crate::emulator::sse::Sse;
 
 /// Adds the replication columns and queue to an existing schema.
 pub(super) fn migrate(conn: &Connection) -> rusqlite::Result<()> {
@@ -44,7 +47,21 @@ pub(super) fn migrate(conn: &Connection) -> rusqlite::Result<()> {
             seq INTEGER PRIMARY KEY, source_file_id TEXT NOT NULL, rule_name TEXT NOT NULL,
             dest_bucket_id TEXT NOT NULL, source_key_id TEXT NOT NULL, state TEXT NOT NULL,
             reason TEXT, UNIQUE (source_file_id, dest_bucket_id));",
-    )
+    )?;
+    if !has_column("replication_queue", "attempts")? {
+        conn.execute_batch(
+            "ALTER TABLE replication_queue ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+             ALTER TABLE replication_queue ADD COLUMN next_try INTEGER NOT NULL DEFAULT 0;",
+        )?;
+    }
+    Ok(())
+}
+
+/// How long a failed item waits before its next try: 1 minute after the first failure,
+/// doubling up to an hour.
+pub fn retry_delay_ms(attempts: u32) -> i64 {
+    const MINUTE: i64 = 60_000;
+    (MINUTE << attempts.saturating_sub(1).min(6)).min(60 * MINUTE)
 }
 
 /// Whether a stored replication configuration makes its bucket a replication source.
@@ -121,9 +138,7 @@ fn rules_for<'r>(rules: &'r [SourceRule], name: &str) -> Vec<&'r SourceRule> {
 }
 
 fn replicable(version: &VersionRow) -> bool {
-    version.action != Action::Start
-        && version.replication.as_deref() != Some("replica")
-        && !matches!(version.sse, Sse::Customer(_))
+    version.action != Action::Start && version.replication.as_deref() != Some("replica")
 }
 
 /// What a delivery pass did.
@@ -133,6 +148,8 @@ pub struct DeliveryReport {
     pub failed: u64,
     /// Items still queued after the pass.
     pub queued: u64,
+    /// Failed items waiting for their next try.
+    pub retrying: u64,
 }
 
 /// A queue row being delivered.
@@ -141,6 +158,7 @@ struct Item {
     source_file_id: String,
     dest_bucket_id: String,
     source_key_id: String,
+    attempts: u32,
 }
 
 impl Db<'_> {
@@ -238,19 +256,43 @@ impl Db<'_> {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
-    /// Delivers up to `limit` queued items, oldest first.
+    /// Failed items waiting for their next try.
+    pub fn retrying_replications(&self) -> Result<u64, ApiError> {
+        let n: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM replication_queue WHERE state = 'failed'",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// Makes failed items due now: all of them, or those for `dest_bucket_id`.
+    pub fn retry_replications_now(&self, dest_bucket_id: Option<&str>) -> Result<(), ApiError> {
+        self.conn.execute(
+            "UPDATE replication_queue SET next_try = 0
+             WHERE state = 'failed' AND (?1 IS NULL OR dest_bucket_id = ?1)",
+            [dest_bucket_id],
+        )?;
+        Ok(())
+    }
+
+    /// Delivers up to `limit` items, oldest first: queued ones and failed ones whose next
+    /// try is due.
     pub fn deliver_replication(&self, now: i64, limit: u32) -> Result<DeliveryReport, ApiError> {
         let items: Vec<Item> = {
             let mut stmt = self.conn.prepare_cached(
-                "SELECT seq, source_file_id, dest_bucket_id, source_key_id
-                 FROM replication_queue WHERE state = 'queued' ORDER BY seq LIMIT ?1",
+                "SELECT seq, source_file_id, dest_bucket_id, source_key_id, attempts
+                 FROM replication_queue
+                 WHERE state = 'queued' OR (state = 'failed' AND next_try <= ?2)
+                 ORDER BY seq LIMIT ?1",
             )?;
-            stmt.query_map([limit], |r| {
+            stmt.query_map(params![limit, now], |r| {
                 Ok(Item {
                     seq: r.get(0)?,
                     source_file_id: r.get(1)?,
                     dest_bucket_id: r.get(2)?,
                     source_key_id: r.get(3)?,
+                    attempts: r.get(4)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?
@@ -270,9 +312,11 @@ impl Db<'_> {
                     report.replicated += 1;
                 }
                 Err(reason) => {
+                    let attempts = item.attempts.saturating_add(1);
                     self.conn.execute(
-                        "UPDATE replication_queue SET state = 'failed', reason = ?2 WHERE seq = ?1",
-                        params![item.seq, reason],
+                        "UPDATE replication_queue SET state = 'failed', reason = ?2,
+                            attempts = ?3, next_try = ?4 WHERE seq = ?1",
+                        params![item.seq, reason, attempts, now + retry_delay_ms(attempts)],
                     )?;
                     report.failed += 1;
                 }
@@ -280,6 +324,7 @@ impl Db<'_> {
             self.update_source_status(&source.file_id)?;
         }
         report.queued = self.queued_replications()?;
+        report.retrying = self.retrying_replications()?;
         Ok(report)
     }
 
@@ -388,6 +433,13 @@ mod tests {
             enabled,
             existing: false,
         }
+    }
+
+    #[test]
+    fn retries_back_off_from_a_minute_to_an_hour() {
+        let minutes: Vec<i64> = (1..=9).map(|n| retry_delay_ms(n) / 60_000).collect();
+        assert_eq!(minutes, [1, 2, 4, 8, 16, 32, 60, 60, 60]);
+        assert_eq!(retry_delay_ms(u32::MAX), 60 * 60_000);
     }
 
     #[test]
