@@ -308,7 +308,12 @@ async fn the_app_row_says_when_a_retrying_upload_tries_again() {
     assert_eq!(job.state, JobState::Done);
     assert_eq!(job.retry, None);
     let line = job_line(&app, 1);
-    assert!(line.ends_with("6 B / 6 B  done"), "{line}");
+    // Done, with how long the job took: at least the 2 s wait before its second try.
+    let took = line
+        .split_once("6 B / 6 B  done in ")
+        .and_then(|(_, t)| t.strip_suffix('s'))
+        .and_then(|t| t.parse::<f64>().ok());
+    assert!(took.is_some_and(|t| (2.0..30.0).contains(&t)), "{line}");
     assert_eq!(
         remote_sha1(&local, &bucket, "six.txt").await,
         sha1_hex(b"hello\n")
@@ -335,6 +340,7 @@ fn queued(app: &mut App, id: u64, name: &str, total: u64) {
         hashing: None,
         retry: None,
         group: None,
+        elapsed_ms: None,
     };
     engine_event(app, TransferEvent::Queued { job });
 }

@@ -138,6 +138,7 @@ fn job(id: u64, kind: JobKind, source: &str, destination: &str, total: u64) -> J
         hashing: None,
         retry: None,
         group: None,
+        elapsed_ms: None,
     }
 }
 
@@ -222,6 +223,7 @@ fn with_jobs(app: &mut App) {
             id: JobId(2),
             bytes: 1_200_000,
             verified: true,
+            elapsed_ms: 2_345,
         },
     );
     engine(app, TransferEvent::Started { id: JobId(3) });
@@ -760,6 +762,7 @@ fn an_upload_into_the_folder_shown_refreshes_it_once() {
             id: JobId(3),
             bytes: 10,
             verified: true,
+            elapsed_ms: 2_345,
         },
     );
     assert!(
@@ -772,6 +775,7 @@ fn an_upload_into_the_folder_shown_refreshes_it_once() {
             id: JobId(1),
             bytes: 10,
             verified: true,
+            elapsed_ms: 2_345,
         },
     );
     engine(
@@ -780,6 +784,7 @@ fn an_upload_into_the_folder_shown_refreshes_it_once() {
             id: JobId(2),
             bytes: 10,
             verified: true,
+            elapsed_ms: 2_345,
         },
     );
     let cmds = app.send(Msg::Tick { now: before });
@@ -1089,6 +1094,7 @@ fn a_kept_both_download_shows_where_the_bytes_went() {
             id: JobId(1),
             bytes: 2_000,
             verified: true,
+            elapsed_ms: 2_345,
         },
     );
     assert_eq!(

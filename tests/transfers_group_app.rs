@@ -47,6 +47,7 @@ fn snapshot(id: u64, kind: JobKind, source: &str, group: Option<GroupStatus>) ->
         hashing: None,
         retry: None,
         group: group.map(Box::new),
+        elapsed_ms: None,
     }
 }
 
@@ -122,6 +123,7 @@ fn with_folder_job() -> App {
             id: JobId(2),
             bytes: 1_200,
             verified: true,
+            elapsed_ms: 2_345,
         },
     );
     app.send(key('t'));
@@ -199,6 +201,7 @@ fn a_finished_folder_job_shows_and_tells_its_summary() {
             id: JobId(1),
             bytes: 3_200_000_000,
             verified: true,
+            elapsed_ms: 2_345,
         },
     );
     let summary = "49,990 copied · 10 skipped · 0 failed · 3.20 GB in 4m05s";

@@ -285,6 +285,7 @@ impl TransferEngine {
             hashing: None,
             retry: None,
             group: group.as_ref().map(|g| Box::new(g.status())),
+            elapsed_ms: None,
         };
         let entry = JobEntry {
             spec,

@@ -141,9 +141,15 @@ impl App {
                     j.bytes_per_sec = bytes_per_sec;
                 }
             }
-            TransferEvent::Finished { id, bytes, .. } => {
+            TransferEvent::Finished {
+                id,
+                bytes,
+                elapsed_ms,
+                ..
+            } => {
                 let Some(j) = jobs.get_mut(&id) else { return };
                 j.state = JobState::Done;
+                j.elapsed_ms = Some(elapsed_ms);
                 j.hashing = None;
                 j.retry = None;
                 j.bytes_done = bytes;

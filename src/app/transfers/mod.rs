@@ -267,14 +267,21 @@ impl Totals {
     }
 }
 
-/// A job of many files in one line: `4,998 copied · 2 skipped · 0 failed · 320 MB in 41s`.
-pub fn summary(g: &transfer::GroupStatus) -> String {
-    let secs = g.elapsed_ms.div_ceil(1000);
-    let time = match secs {
-        s if s < 60 => format!("{s}s"),
+/// How long a job took: tenths of a second under a minute (`0.4s`, `41.2s`), then
+/// `12m05s`, then `3h02m`.
+pub fn took(ms: u64) -> String {
+    if ms < 60_000 {
+        return format!("{}.{}s", ms / 1000, (ms % 1000) / 100);
+    }
+    match ms / 1000 {
         s if s < 3600 => format!("{}m{:02}s", s / 60, s % 60),
         s => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
-    };
+    }
+}
+
+/// A job of many files in one line: `4,998 copied · 2 skipped · 0 failed · 320 MB in 41.2s`.
+pub fn summary(g: &transfer::GroupStatus) -> String {
+    let time = took(g.elapsed_ms);
     format!(
         "{} copied · {} skipped · {} failed · {} in {time}",
         count(g.done),
@@ -386,5 +393,24 @@ impl TransfersState {
         self.jobs
             .get(&id)
             .is_some_and(|j| j.kind == JobKind::Upload)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::took;
+
+    #[test]
+    fn job_times_read_in_tenths_then_minutes_then_hours() {
+        let shown: Vec<String> = [0, 99, 420, 41_290, 59_999, 60_000, 725_000, 10_980_000]
+            .into_iter()
+            .map(took)
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "0.0s", "0.0s", "0.4s", "41.2s", "59.9s", "1m00s", "12m05s", "3h03m"
+            ]
+        );
     }
 }

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 
 use crate::app::App;
-use crate::app::transfers::{Row, count, eta_is_meaningful, eta_secs, percent};
+use crate::app::transfers::{Row, count, eta_is_meaningful, eta_secs, percent, took};
 use crate::ui::format::{fit, sanitize, size};
 use crate::ui::pane_block;
 use crate::worker::transfer::{JobKind, JobSnapshot, JobState, RetryWait, SkipReason};
@@ -192,6 +192,9 @@ fn job_item(app: &App, j: &JobSnapshot, width: usize) -> ListItem<'static> {
         state_label(&j.state),
         state_style(app, &j.state),
     ));
+    if let (JobState::Done, Some(ms)) = (&j.state, j.elapsed_ms) {
+        second.push(Span::raw(format!(" in {}", took(ms))));
+    }
     let reason = match &j.state {
         JobState::Failed { error } => Some(error.to_string()),
         JobState::Skipped { reason } => Some(skip_text(reason)),

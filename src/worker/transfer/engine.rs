@@ -144,6 +144,7 @@ impl Engine {
             large_file: Mutex::new(None),
             quiet: false,
         };
+        let started = std::time::Instant::now();
         let result = match permit {
             None => None,
             Some(_permit) => {
@@ -174,6 +175,7 @@ impl Engine {
                     id,
                     bytes,
                     verified,
+                    elapsed_ms: super::jobs::millis(started.elapsed()),
                 });
                 JobState::Done
             }

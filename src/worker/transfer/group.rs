@@ -131,7 +131,7 @@ impl Group {
                     error: f.error.clone(),
                 })
                 .collect(),
-            elapsed_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+            elapsed_ms: super::jobs::millis(elapsed),
         }
     }
 
@@ -322,6 +322,7 @@ impl Engine {
                 id,
                 bytes: status.bytes_copied,
                 verified: true,
+                elapsed_ms: status.elapsed_ms,
             });
             JobState::Done
         };

@@ -205,6 +205,8 @@ pub struct JobSnapshot {
     pub retry: Option<Box<RetryWait>>,
     /// A job of many files: where it stands, file by file in aggregate.
     pub group: Option<Box<super::group::GroupStatus>>,
+    /// How long a finished job's work took (see [`TransferEvent::Finished`]).
+    pub elapsed_ms: Option<u64>,
 }
 
 /// A job waiting to try a call again after a failure that may go away by itself (429, 5xx,
@@ -247,6 +249,11 @@ impl RetryWait {
         };
         left.div_ceil(1000)
     }
+}
+
+/// Whole milliseconds of `d` (saturating).
+pub fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// What the engine reports, in order per job. Progress comes at most 10 times a second per
@@ -299,6 +306,9 @@ pub enum TransferEvent {
         /// False when B2 had no SHA-1 to check a download against (a large file uploaded
         /// without `large_file_sha1`).
         verified: bool,
+        /// How long the job's work took, from its start (a queued job's wait not counted)
+        /// to its last byte verified.
+        elapsed_ms: u64,
     },
     Failed {
         id: JobId,
