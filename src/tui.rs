@@ -145,9 +145,11 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
                     Effect::Worker(cmd) => conn.send(&mut app, cmd),
                     Effect::Clipboard(text) => effects::copy_to_clipboard(text.expose()),
                     Effect::Edit { target, text } => {
-                        // A fresh stream stops the old one's reader, so the editor gets every key.
-                        events = EventStream::new();
+                        // The old stream goes first, so the editor gets every key (see
+                        // `EditFile`); a fresh one reads on afterwards.
+                        drop(events);
                         let result = effects::edit_in_editor(&text);
+                        events = EventStream::new();
                         let _ = term.clear();
                         pending.push_back(Msg::Edited { target, result });
                     }
@@ -162,8 +164,11 @@ pub async fn run(client: B2Client, opts: RunOptions) -> anyhow::Result<()> {
                         pending.push_back(Msg::FileEdited { req, saved });
                     }
                     Effect::SwitchProfile { name } => {
-                        events = EventStream::new();
+                        // Keys typed while the other account signs in are dropped with the
+                        // old stream, not applied to the new account's screen.
+                        drop(events);
                         let switched = switch_profile(&name, &opts).await;
+                        events = EventStream::new();
                         let _ = term.clear();
                         match switched {
                             Ok((client, next_opts)) => {
