@@ -377,18 +377,19 @@ async fn a_server_that_never_answers_times_out() {
             open.push(sock);
         }
     });
-    let e = reqwest::Client::builder()
-        .timeout(Duration::from_millis(200))
-        .build()
-        .unwrap()
-        .post(format!("{url}/b2api/v3/b2_list_buckets?token=secret"))
-        .send()
+    let creds = Credentials::new("0012345", "K001notarealsecret");
+    let options = ClientOptions {
+        read_timeout: Duration::from_millis(300),
+        ..one_try()
+    };
+    let call = B2Client::authorize_with(&url, creds, options);
+    let e = tokio::time::timeout(Duration::from_secs(10), call)
         .await
-        .unwrap_err();
-    let e = B2Error::from(e);
+        .expect("the call hung instead of timing out")
+        .expect_err("nothing answers");
     assert_eq!(
         e.to_string(),
-        format!("cannot reach {url} (b2_list_buckets): timed out")
+        format!("cannot reach {url} (b2_authorize_account): timed out")
     );
     assert!(e.is_retryable());
 }

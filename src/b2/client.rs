@@ -32,6 +32,9 @@ pub struct ClientOptions {
     pub test_mode: Option<String>,
     /// Time allowed to connect.
     pub connect_timeout: Duration,
+    /// Longest wait for the next bytes of an answer (reset by each read), so a server that
+    /// stops answering fails the call (and its retries) instead of hanging it.
+    pub read_timeout: Duration,
 }
 
 impl Default for ClientOptions {
@@ -40,6 +43,7 @@ impl Default for ClientOptions {
             retry: RetryPolicy::default(),
             test_mode: None,
             connect_timeout: Duration::from_secs(20),
+            read_timeout: Duration::from_secs(120),
         }
     }
 }
@@ -87,6 +91,7 @@ impl B2Client {
         }
         let http = reqwest::Client::builder()
             .connect_timeout(options.connect_timeout)
+            .read_timeout(options.read_timeout)
             .user_agent(concat!("b2tui/", env!("CARGO_PKG_VERSION")))
             .build()?;
         let session = fetch_session(&http, &endpoint, &creds, &options).await?;
