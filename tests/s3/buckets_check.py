@@ -125,6 +125,14 @@ def listing():
     assert [p["Prefix"] for p in rest["CommonPrefixes"]] == ["d/"], rest
     assert "b/" not in [p["Prefix"] for p in rest["CommonPrefixes"]]
 
+    assert error_code(
+        lambda: client.list_object_versions(
+            Bucket="s3-listing", KeyMarker="a.txt", VersionIdMarker="4_zunknown"
+        )
+    ) == "InvalidArgument"
+    # A subresource B2 does not offer is not taken for a listing.
+    assert error_code(lambda: client.get_bucket_cors(Bucket="s3-listing")) == "NotImplemented"
+
     # Deleting the marker by its version id shows e.txt again.
     client.delete_object(Bucket="s3-listing", Key="e.txt", VersionId=hidden["VersionId"])
     assert client.get_object(Bucket="s3-listing", Key="e.txt")["Body"].read() == b"e.txt"
@@ -459,6 +467,17 @@ def lock():
     assert error_code(lambda: admin.get_object_retention(Bucket="s3-unlocked", Key="f.txt")) == (
         "InvalidRequest"
     )
+    # As on B2, an existing bucket can have Object Lock turned on.
+    admin.put_object_lock_configuration(
+        Bucket="s3-unlocked",
+        ObjectLockConfiguration={
+            "ObjectLockEnabled": "Enabled",
+            "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Years": 1}},
+        },
+    )
+    config = admin.get_object_lock_configuration(Bucket="s3-unlocked")["ObjectLockConfiguration"]
+    assert config["Rule"]["DefaultRetention"] == {"Mode": "COMPLIANCE", "Years": 1}, config
+    admin.put_object_legal_hold(Bucket="s3-unlocked", Key="f.txt", LegalHold={"Status": "ON"})
 
 
 def virtual_hosted():
@@ -475,6 +494,7 @@ def virtual_hosted():
     assert S3_URL == f"http://s3.localhost:{port}", S3_URL
     create_bucket("s3-hosted")
     key_id, key = create_key("hosted", CAPS)
+    admin_key = create_key("hosted-admin", ADMIN)
     client = boto3.client(
         "s3",
         endpoint_url=S3_URL,
@@ -502,6 +522,26 @@ def virtual_hosted():
     assert error_code(lambda: client.get_object(Bucket="s3-absent", Key="x")) == "NoSuchBucket"
     names = [b["Name"] for b in client.list_buckets()["Buckets"]]
     assert names == ["s3-hosted"], names
+    admin = boto3.client(
+        "s3",
+        endpoint_url=S3_URL,
+        region_name=REGION,
+        aws_access_key_id=admin_key[0],
+        aws_secret_access_key=admin_key[1],
+        config=Config(s3={"addressing_style": "virtual"}, retries={"max_attempts": 1}),
+    )
+    admin.create_bucket(Bucket="s3-hosted-new")
+    assert bucket_of("s3-hosted-new")["bucketType"] == "allPrivate"
+    admin.put_object(Bucket="s3-hosted-new", Key="gone.txt", Body=b"x")
+    answer = admin.delete_objects(
+        Bucket="s3-hosted-new", Delete={"Objects": [{"Key": "gone.txt"}]}
+    )
+    assert answer["Deleted"][0]["DeleteMarker"] is True, answer
+    listed = admin.list_object_versions(Bucket="s3-hosted-new")
+    for entry in listed["Versions"] + listed["DeleteMarkers"]:
+        admin.delete_object(Bucket="s3-hosted-new", Key="gone.txt", VersionId=entry["VersionId"])
+    admin.delete_bucket(Bucket="s3-hosted-new")
+    assert bucket_of("s3-hosted-new") is None
     # Path style on the same host keeps working.
     path = boto3.client(
         "s3",

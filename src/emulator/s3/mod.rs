@@ -311,3 +311,30 @@ fn host_bucket(s3_host: Option<&str>, headers: &HeaderMap) -> Option<String> {
     // The name as the client wrote it (hosts are case-insensitive, bucket names are not).
     (!bucket.is_empty()).then(|| host[..bucket.len()].to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_in_the_host() {
+        let headers = |host: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(axum::http::header::HOST, host.parse().unwrap());
+            h
+        };
+        let host = Some("s3.localhost");
+        assert_eq!(
+            host_bucket(host, &headers("my-bucket.s3.localhost:8787")).as_deref(),
+            Some("my-bucket")
+        );
+        assert_eq!(
+            host_bucket(host, &headers("a.b.S3.Localhost")).as_deref(),
+            Some("a.b")
+        );
+        assert_eq!(host_bucket(host, &headers("s3.localhost:8787")), None);
+        assert_eq!(host_bucket(host, &headers("xs3.localhost")), None);
+        assert_eq!(host_bucket(host, &headers("127.0.0.1:8787")), None);
+        assert_eq!(host_bucket(None, &headers("b.s3.localhost")), None);
+    }
+}
