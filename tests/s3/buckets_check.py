@@ -3,7 +3,9 @@ S3-compatible API -- ListObjects V1, ListObjectVersions, DeleteObjects, CreateBu
 DeleteBucket, ACLs, bucket encryption, Object Lock and virtual-hosted requests (see
 s3common.py for usage)."""
 
+import base64
 import datetime
+import hashlib
 import socket
 
 from botocore.config import Config
@@ -230,6 +232,27 @@ def delete_objects():
     assert error_code(
         lambda: bare.delete_objects(Bucket="s3-delete", Delete={"Objects": [{"Key": "in/c"}]})
     ) == "InvalidRequest"
+
+    def sha256_instead(request, **_):
+        del request.headers["Content-MD5"]
+        digest = hashlib.sha256(request.body).digest()
+        request.headers["x-amz-checksum-sha256"] = base64.b64encode(digest).decode()
+
+    newer = s3(*create_key("newer", CAPS))
+    newer.meta.events.register("before-sign.s3.DeleteObjects", sha256_instead)
+    answer = newer.delete_objects(Bucket="s3-delete", Delete={"Objects": [{"Key": "in/b"}]})
+    assert [d["Key"] for d in answer["Deleted"]] == ["in/b"], answer
+
+    def wrong_sha256(request, **_):
+        sha256_instead(request)
+        del request.headers["x-amz-checksum-sha256"]
+        request.headers["x-amz-checksum-sha256"] = base64.b64encode(b"0" * 32).decode()
+
+    wrong = s3(*create_key("wrong", CAPS))
+    wrong.meta.events.register("before-sign.s3.DeleteObjects", wrong_sha256)
+    assert error_code(
+        lambda: wrong.delete_objects(Bucket="s3-delete", Delete={"Objects": [{"Key": "in/b"}]})
+    ) == "BadDigest"
 
     def wrong_md5(request, **_):
         del request.headers["Content-MD5"]

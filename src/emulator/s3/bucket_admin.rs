@@ -45,8 +45,7 @@ pub async fn create(
         Some(acl) => super::acl::bucket_type(acl.trim())?,
         None => "allPrivate",
     };
-    let bytes =
-        xmlin::read_body(body, &request.payload, request.header("content-md5"), false).await?;
+    let bytes = xmlin::read_body(body, &request, false).await?;
     if !bytes.iter().all(u8::is_ascii_whitespace) {
         // Any region is accepted: this B2 has one.
         let root = xmlin::parse(&bytes)?;

@@ -99,8 +99,7 @@ pub async fn delete_objects(
     bucket: BucketRow,
     body: Body,
 ) -> Result<Response, S3Error> {
-    let bytes =
-        xmlin::read_body(body, &request.payload, request.header("content-md5"), true).await?;
+    let bytes = xmlin::read_body(body, &request, true).await?;
     let root = xmlin::parse(&bytes)?;
     if root.name != "Delete" {
         return Err(malformed());

@@ -41,9 +41,7 @@ pub async fn encryption(
         }
         Method::PUT => {
             request.require("writeBucketEncryption", &bucket, None)?;
-            let bytes =
-                xmlin::read_body(body, &request.payload, request.header("content-md5"), false)
-                    .await?;
+            let bytes = xmlin::read_body(body, &request, false).await?;
             parse(&xmlin::parse(&bytes)?)?;
             json!({"algorithm": "AES256", "mode": "SSE-B2"})
         }

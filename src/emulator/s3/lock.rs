@@ -68,9 +68,7 @@ pub async fn bucket_config(
         }
         Method::PUT => {
             request.require("writeBucketRetentions", &bucket, None)?;
-            let bytes =
-                xmlin::read_body(body, &request.payload, request.header("content-md5"), false)
-                    .await?;
+            let bytes = xmlin::read_body(body, &request, false).await?;
             let retention = parse_config(&xmlin::parse(&bytes)?)?;
             let bucket_id = bucket.bucket_id;
             state
@@ -192,8 +190,7 @@ pub async fn object(
         }
         return read(&version, retention);
     }
-    let bytes =
-        xmlin::read_body(body, &request.payload, request.header("content-md5"), false).await?;
+    let bytes = xmlin::read_body(body, &request, false).await?;
     let root = xmlin::parse(&bytes)?;
     let key = request.key.clone();
     let bypass = bypass_asked(&request);

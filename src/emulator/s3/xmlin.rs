@@ -9,10 +9,11 @@ use axum::body::Body;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use md5::Md5;
+use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
-use super::S3Error;
 use super::sigv4::Payload;
+use super::{S3Error, S3Request};
 
 /// The largest XML body read (a DeleteObjects of 1,000 long keys fits).
 pub const MAX_XML_BODY: usize = 2 * 1024 * 1024;
@@ -47,20 +48,21 @@ pub fn malformed() -> S3Error {
     )
 }
 
-/// Reads a body of at most [`MAX_XML_BODY`] bytes, checks the signed payload hash and
-/// `Content-MD5` (required when `md5_required`, as S3 requires it for DeleteObjects).
+/// Reads a body of at most [`MAX_XML_BODY`] bytes and checks it against the signed payload
+/// hash, `Content-MD5` and an `x-amz-checksum-sha256` / `-sha1` when sent. With
+/// `integrity_required` (DeleteObjects), one of `Content-MD5` or an `x-amz-checksum-*`
+/// header must be there, as S3 requires; CRC checksums are accepted unverified.
 pub async fn read_body(
     body: Body,
-    payload: &Payload,
-    content_md5: Option<&str>,
-    md5_required: bool,
+    request: &S3Request,
+    integrity_required: bool,
 ) -> Result<Vec<u8>, S3Error> {
     let bytes = axum::body::to_bytes(body, MAX_XML_BODY)
         .await
         .map_err(|_| {
             S3Error::bad_request("MaxMessageLengthExceeded", "Your request was too big.")
         })?;
-    if let Payload::Sha256(claimed) = payload
+    if let Payload::Sha256(claimed) = &request.payload
         && *claimed != hex::encode(Sha256::digest(&bytes))
     {
         return Err(S3Error::bad_request(
@@ -68,29 +70,48 @@ pub async fn read_body(
             "The provided 'x-amz-content-sha256' header does not match what was computed.",
         ));
     }
-    match content_md5 {
-        Some(given) => {
-            let decoded = STANDARD.decode(given.trim()).ok().filter(|d| d.len() == 16);
-            let Some(decoded) = decoded else {
-                return Err(S3Error::bad_request(
-                    "InvalidDigest",
-                    "The Content-MD5 you specified was invalid.",
-                ));
-            };
-            if decoded.as_slice() != Md5::digest(&bytes).as_slice() {
-                return Err(S3Error::bad_request(
-                    "BadDigest",
-                    "The Content-MD5 you specified did not match what we received.",
-                ));
-            }
-        }
-        None if md5_required => {
+    let md5 = request.header("content-md5");
+    if let Some(given) = md5 {
+        let decoded = STANDARD.decode(given.trim()).ok().filter(|d| d.len() == 16);
+        let Some(decoded) = decoded else {
             return Err(S3Error::bad_request(
-                "InvalidRequest",
-                "Missing required header for this request: Content-MD5",
+                "InvalidDigest",
+                "The Content-MD5 you specified was invalid.",
+            ));
+        };
+        if decoded.as_slice() != Md5::digest(&bytes).as_slice() {
+            return Err(S3Error::bad_request(
+                "BadDigest",
+                "The Content-MD5 you specified did not match what we received.",
             ));
         }
-        None => {}
+    }
+    let checksums: Vec<(&str, &str)> = request
+        .headers
+        .iter()
+        .filter_map(|(name, value)| {
+            let algorithm = name.as_str().strip_prefix("x-amz-checksum-")?;
+            Some((algorithm, value.to_str().ok()?))
+        })
+        .collect();
+    for (algorithm, given) in &checksums {
+        let computed = match *algorithm {
+            "sha256" => STANDARD.encode(Sha256::digest(&bytes)),
+            "sha1" => STANDARD.encode(Sha1::digest(&bytes)),
+            _ => continue,
+        };
+        if computed != given.trim() {
+            return Err(S3Error::bad_request(
+                "BadDigest",
+                &format!("The {algorithm} checksum you specified did not match what we received."),
+            ));
+        }
+    }
+    if integrity_required && md5.is_none() && checksums.is_empty() {
+        return Err(S3Error::bad_request(
+            "InvalidRequest",
+            "Missing required header for this request: Content-MD5",
+        ));
     }
     Ok(bytes.to_vec())
 }
