@@ -32,7 +32,7 @@ pub fn bucket_type(canned: &str) -> Result<&'static str, S3Error> {
 
 /// The canned ACL named in `x-amz-acl`; an XML body or grant headers are refused.
 async fn canned(request: &S3Request, body: Body) -> Result<String, S3Error> {
-    let bytes = xmlin::read_body(body, &request, false).await?;
+    let bytes = xmlin::read_body(body, request, false).await?;
     let grants = request
         .headers
         .keys()
