@@ -173,6 +173,11 @@ struct ServeArgs {
     /// Most connections served at once; further ones wait to be accepted.
     #[arg(long, value_name = "N", default_value_t = 1024)]
     max_connections: usize,
+    /// Host name of the S3-compatible API (e.g. s3.localhost): a request to
+    /// BUCKET.HOST[:port] addresses BUCKET (virtual-hosted style), and s3ApiUrl is
+    /// http://HOST:PORT. Path style keeps working.
+    #[arg(long, value_name = "HOST")]
+    s3_host: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -427,6 +432,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
             max_header_bytes: args.max_header_bytes,
             max_connections: args.max_connections,
         },
+        s3_host: args.s3_host.clone(),
         ..emulator::Config::default()
     };
     // The master key: the flags, else the environment (neither is ever printed or

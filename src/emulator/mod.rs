@@ -61,6 +61,9 @@ pub struct Config {
     pub replication_interval: Option<Duration>,
     /// Timeouts and bounds of the HTTP layer.
     pub http: HttpLimits,
+    /// Host name of the S3-compatible API for virtual-hosted requests (`BUCKET.HOST`), also
+    /// reported as `s3ApiUrl`; None: path style on the address the client used.
+    pub s3_host: Option<String>,
 }
 
 impl Default for Config {
@@ -77,6 +80,7 @@ impl Default for Config {
             event_retry_base: Duration::from_secs(5),
             replication_interval: Some(replication::TICK),
             http: HttpLimits::default(),
+            s3_host: None,
         }
     }
 }

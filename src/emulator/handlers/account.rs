@@ -84,8 +84,21 @@ pub async fn authorize_account(
         "capabilities": key.capabilities,
         "namePrefix": key.name_prefix,
     });
-    // The S3-compatible API is served path-style on the same listener.
-    let s3 = base.clone();
+    // The S3-compatible API is served on the same listener: at `--s3-host` (on the port
+    // the client used) when given, else path style at the same address.
+    let s3 = match &config.s3_host {
+        Some(host) => {
+            let port = base
+                .rsplit_once(':')
+                .map(|(_, p)| p)
+                .filter(|p| p.bytes().all(|b| b.is_ascii_digit()));
+            match port {
+                Some(port) => format!("http://{host}:{port}"),
+                None => format!("http://{host}"),
+            }
+        }
+        None => base.clone(),
+    };
     Ok(match version {
         1 | 2 => json!({
             "absoluteMinimumPartSize": config.absolute_minimum_part_size,

@@ -43,8 +43,8 @@ fn retain_until_in_past() -> ApiError {
     )
 }
 
-/// A retention setting: mode and retain-until time, or none.
-type Retention = Option<(String, i64)>;
+/// A retention setting: mode (`governance` or `compliance`) and retain-until time, or none.
+pub type Retention = Option<(String, i64)>;
 
 fn parse_mode(mode: &str) -> Result<String, ApiError> {
     match mode {
@@ -287,16 +287,23 @@ fn locked_target(
                 format!("File not present: {name} {file_id}"),
             )
         })?;
+    check_lockable(db, &version)?;
+    Ok((version, key))
+}
+
+/// Refuses a lock change on a version of a bucket without file lock, or on a hide marker.
+pub fn check_lockable(db: &Db, version: &VersionRow) -> Result<(), ApiError> {
     let bucket = db.require_bucket(&version.bucket_id)?;
     if !bucket.file_lock {
         return Err(bucket_missing_file_lock());
     }
     if version.action == Action::Hide {
         return Err(ApiError::bad_request(format!(
-            "{file_id} is a hide marker, which has no retention or legal hold"
+            "{} is a hide marker, which has no retention or legal hold",
+            version.file_id
         )));
     }
-    Ok((version, key))
+    Ok(())
 }
 
 pub fn update_file_retention(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {
@@ -310,6 +317,37 @@ pub fn update_file_retention(db: &Db, now: i64, call: Call) -> Result<Value, Api
     };
     let bypass = call.params.opt_bool("bypassGovernance")?.unwrap_or(false);
     let (version, key) = locked_target(db, &call, now, "writeFileRetentions")?;
+    let lock = change_retention(db, &version, &key, requested, bypass, now)?;
+    let (mode, until) = (lock.mode, lock.retain_until);
+    Ok(json!({
+        "fileId": version.file_id,
+        "fileName": version.name,
+        "fileRetention": {"mode": mode, "retainUntilTimestamp": until},
+    }))
+}
+
+pub fn update_file_legal_hold(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {
+    let hold = parse_legal_hold(&call.params.str("legalHold")?)?;
+    let (version, _) = locked_target(db, &call, now, "writeFileLegalHolds")?;
+    change_legal_hold(db, &version, &hold)?;
+    Ok(json!({
+        "fileId": version.file_id,
+        "fileName": version.name,
+        "legalHold": hold,
+    }))
+}
+
+/// Sets the retention of `version` (already checked lockable) as B2 allows: compliance
+/// may only be kept or extended; governance may be shortened or removed only with
+/// `bypass` from a key holding `bypassGovernance`. Returns the stored lock.
+pub fn change_retention(
+    db: &Db,
+    version: &VersionRow,
+    key: &KeyRow,
+    requested: Retention,
+    bypass: bool,
+    now: i64,
+) -> Result<FileLock, ApiError> {
     if let Some((_, until)) = &requested
         && *until <= now
     {
@@ -338,31 +376,22 @@ pub fn update_file_retention(db: &Db, now: i64, call: Call) -> Result<Value, Api
         None => (None, None),
     };
     let lock = FileLock {
-        mode: mode.clone(),
+        mode,
         retain_until: until,
         legal_hold: version.lock.legal_hold.clone(),
     };
     db.set_file_lock(&version.file_id, &lock)?;
-    Ok(json!({
-        "fileId": version.file_id,
-        "fileName": version.name,
-        "fileRetention": {"mode": mode, "retainUntilTimestamp": until},
-    }))
+    Ok(lock)
 }
 
-pub fn update_file_legal_hold(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {
-    let hold = parse_legal_hold(&call.params.str("legalHold")?)?;
-    let (version, _) = locked_target(db, &call, now, "writeFileLegalHolds")?;
+/// Sets the legal hold (`on` or `off`) of `version` (already checked lockable).
+pub fn change_legal_hold(db: &Db, version: &VersionRow, hold: &str) -> Result<FileLock, ApiError> {
     let lock = FileLock {
-        legal_hold: Some(hold.clone()),
+        legal_hold: Some(parse_legal_hold(hold)?),
         ..version.lock.clone()
     };
     db.set_file_lock(&version.file_id, &lock)?;
-    Ok(json!({
-        "fileId": version.file_id,
-        "fileName": version.name,
-        "legalHold": hold,
-    }))
+    Ok(lock)
 }
 
 #[cfg(test)]

@@ -1,12 +1,22 @@
 //! The S3-compatible API on the same listener and store as the B2 Native API, path-style
-//! (`/bucket/key`). A request signed with AWS Signature V4 whose path is not one of the
-//! Native API's goes here: the signature is checked with the application key's secret,
-//! then B2's S3 key rules (no master key; capabilities as B2 maps them) decide.
+//! (`/bucket/key`), and virtual-hosted (`BUCKET.HOST/key`) when serve has `--s3-host HOST`.
+//! A request signed with AWS Signature V4 whose path is not one of the Native API's (or
+//! whose Host names a bucket) goes here: the signature is checked with the application
+//! key's secret, then B2's S3 key rules (no master key; capabilities as B2 maps them)
+//! decide.
 
+mod acl;
+mod bucket_admin;
 mod buckets;
+mod delete;
+mod encryption;
+mod listing;
+mod lock;
 mod objects;
 mod sigv4;
+mod versions;
 mod xml;
+mod xmlin;
 
 use std::sync::Arc;
 
@@ -187,7 +197,8 @@ pub async fn layer(
     next: Next,
 ) -> Response {
     let path = request.uri().path();
-    if NATIVE_PREFIXES.iter().any(|p| path.starts_with(p))
+    let hosted = host_bucket(state.config.s3_host.as_deref(), request.headers()).is_some();
+    if (!hosted && NATIVE_PREFIXES.iter().any(|p| path.starts_with(p)))
         || !sigv4::is_signed(request.headers(), request.uri())
     {
         return next.run(request).await;
@@ -244,16 +255,18 @@ async fn handle(state: &Arc<State>, request: Request) -> Result<Response, S3Erro
         return Err(S3Error::invalid_key());
     }
     let path = parts.uri.path().trim_start_matches('/');
-    let (bucket, object) = match path.split_once('/') {
-        Some((b, o)) if !o.is_empty() => (Some(b), Some(o)),
-        Some((b, _)) => (Some(b), None),
-        None if path.is_empty() => (None, None),
-        None => (Some(path), None),
-    };
     let decode = |s: &str| {
         percent_encoding::percent_decode_str(s)
             .decode_utf8_lossy()
             .into_owned()
+    };
+    let hosted = host_bucket(state.config.s3_host.as_deref(), &parts.headers);
+    let (bucket, object) = match (&hosted, path.split_once('/')) {
+        (Some(b), _) => (Some(b.as_str()), Some(path).filter(|p| !p.is_empty())),
+        (None, Some((b, o))) if !o.is_empty() => (Some(b), Some(o)),
+        (None, Some((b, _))) => (Some(b), None),
+        (None, None) if path.is_empty() => (None, None),
+        (None, None) => (Some(path), None),
     };
     let request = S3Request {
         method: parts.method,
@@ -261,12 +274,67 @@ async fn handle(state: &Arc<State>, request: Request) -> Result<Response, S3Erro
         headers: parts.headers,
         key,
         payload: signed.payload,
-        bucket: bucket.map(decode),
+        bucket: bucket.map(|b| {
+            if hosted.is_some() {
+                b.to_string()
+            } else {
+                decode(b)
+            }
+        }),
         object: object.map(decode),
     };
     match (&request.bucket, &request.object) {
         (None, _) => buckets::service(state, request).await,
         (Some(_), None) => buckets::bucket(state, request, body).await,
+        (Some(_), Some(_)) if request.has_query("retention") || request.has_query("legal-hold") => {
+            lock::object(state, request, body).await
+        }
+        (Some(_), Some(_)) if request.has_query("acl") => acl::object(state, request, body).await,
         (Some(_), Some(_)) => objects::object(state, request, body).await,
+    }
+}
+
+/// The bucket a virtual-hosted request names: Host `BUCKET.S3HOST[:port]` with serve's
+/// `--s3-host S3HOST`. Host == S3HOST (or any other host) is path style.
+fn host_bucket(s3_host: Option<&str>, headers: &HeaderMap) -> Option<String> {
+    let s3_host = s3_host?;
+    let host = headers.get(axum::http::header::HOST)?.to_str().ok()?;
+    let host = match host.rsplit_once(':') {
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => host,
+    };
+    let bucket = host
+        .to_ascii_lowercase()
+        .strip_suffix(&s3_host.to_ascii_lowercase())?
+        .strip_suffix('.')?
+        .to_string();
+    // The name as the client wrote it (hosts are case-insensitive, bucket names are not).
+    (!bucket.is_empty()).then(|| host[..bucket.len()].to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_in_the_host() {
+        let headers = |host: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(axum::http::header::HOST, host.parse().unwrap());
+            h
+        };
+        let host = Some("s3.localhost");
+        assert_eq!(
+            host_bucket(host, &headers("my-bucket.s3.localhost:8787")).as_deref(),
+            Some("my-bucket")
+        );
+        assert_eq!(
+            host_bucket(host, &headers("a.b.S3.Localhost")).as_deref(),
+            Some("a.b")
+        );
+        assert_eq!(host_bucket(host, &headers("s3.localhost:8787")), None);
+        assert_eq!(host_bucket(host, &headers("xs3.localhost")), None);
+        assert_eq!(host_bucket(host, &headers("127.0.0.1:8787")), None);
+        assert_eq!(host_bucket(None, &headers("b.s3.localhost")), None);
     }
 }

@@ -16,7 +16,6 @@ use super::{S3Error, S3Request, bucket_named};
 use crate::emulator::State;
 use crate::emulator::events::EventType;
 use crate::emulator::handlers::files::MAX_FILE_SIZE;
-use crate::emulator::handlers::lock::check_delete;
 use crate::emulator::names;
 use crate::emulator::sse::Sse;
 use crate::emulator::store::{Action, NewVersion, VersionRow};
@@ -297,28 +296,22 @@ async fn delete(state: &Arc<State>, request: S3Request) -> Result<Response, S3Er
     let (name, version_id) = marker;
     let outcome = state
         .db(move |db, now| {
-            let Some(version_id) = version_id else {
-                // By name: a hide marker over a visible file; nothing to do otherwise.
-                return match db.newest_version(&bucket_id, &name)? {
-                    Some(v) if v.action == Action::Upload => {
-                        let marker = db.hide_file(&bucket_id, &name, now)?;
-                        db.record_event(EventType::Hide, &marker, now)?;
-                        Ok(Ok(Some((marker.file_id, true))))
-                    }
-                    _ => Ok(Ok(None)),
-                };
-            };
-            let Some(version) = chosen(db, &bucket_id, &name, Some(&version_id))? else {
-                return Ok(Ok(None));
-            };
-            if let Err(err) = check_delete(&version, &key, bypass, now) {
-                return Ok(Err(S3Error::access_denied(&err.message)));
-            }
-            let deleted = db.delete_version(&version.file_id, &name)?;
-            db.record_event(EventType::Delete, &deleted, now)?;
-            Ok(Ok(Some((deleted.file_id, deleted.action == Action::Hide))))
+            super::delete::delete_one(
+                db,
+                now,
+                &bucket_id,
+                &name,
+                version_id.as_deref(),
+                &key,
+                bypass,
+            )
         })
         .await??;
+    let outcome = match outcome {
+        super::delete::Outcome::Nothing => None,
+        super::delete::Outcome::Hidden(id) => Some((id, true)),
+        super::delete::Outcome::Deleted(id, marker) => Some((id, marker)),
+    };
     let mut response = Response::new(Body::empty());
     *response.status_mut() = StatusCode::NO_CONTENT;
     if let Some((file_id, marker)) = outcome {
