@@ -8,6 +8,9 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+// The real `b2tui serve` and the tools; it shares `wait.rs` with `common` (the app on
+// the real worker).
+#[allow(clippy::duplicate_mod)]
 mod served;
 
 use std::path::Path;
@@ -17,9 +20,11 @@ use b2tui::app::keys::caps::Preset;
 use b2tui::app::keys::{KeysModal, SecretModal, Tool};
 use b2tui::app::{App, Modal, View};
 use b2tui::b2::{B2Client, Credentials};
-use common::app::{code, key};
+use common::app::{code, key, screen};
 use common::live::Live;
 use crossterm::event::KeyCode;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 use served::{Api, KEY, KEY_ID, Served, block_on, pseudo_random, run_ok, sha1_hex, stdout_of};
 
 const BUCKET: &str = "snippet-bucket";
@@ -41,7 +46,7 @@ impl Made {
 fn secret_of(app: &App) -> Option<&SecretModal> {
     match app.modals.last() {
         Some(Modal::Keys(m)) => match m.as_ref() {
-            KeysModal::Secret(s) => Some(s),
+            KeysModal::Secret(s) => Some(s.as_ref()),
             _ => None,
         },
         _ => None,
@@ -85,6 +90,19 @@ fn made(buckets: &[&str], restrict: bool) -> Made {
         live.until("the new key's secret", |app| secret_of(app).is_some())
             .await;
         assert!(live.failures.is_empty(), "{:?}", live.failures);
+        let secret = secret_of(&live.app).unwrap().secret.expose().to_owned();
+        // Every tool's page fits a small terminal with the secret and the copy key.
+        for tool in Tool::ALL {
+            assert_eq!(secret_of(&live.app).unwrap().tool, tool);
+            let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+            term.draw(|f| b2tui::ui::render(&live.app, f)).unwrap();
+            let shown = screen(&term);
+            assert!(
+                shown.contains(&secret) && shown.contains("y copy settings"),
+                "{tool:?} at 80x24:\n{shown}"
+            );
+            live.send(code(KeyCode::Tab)).await;
+        }
         secret_of(&live.app).unwrap().clone()
     });
     let mut caps = modal.key.capabilities.clone();

@@ -62,7 +62,13 @@ pub fn scenario(script: &str, name: &str) {
 
 /// Runs scenario `name` of `tests/s3/{script}` against the running `served`, with `extra`
 /// arguments after the usual ones; fails the test unless it says `ok NAME`.
-pub fn check_on(python: &std::path::Path, served: &Served, script: &str, name: &str, extra: &[&str]) {
+pub fn check_on(
+    python: &std::path::Path,
+    served: &Served,
+    script: &str,
+    name: &str,
+    extra: &[&str],
+) {
     let path = format!("{}/tests/s3/{script}", env!("CARGO_MANIFEST_DIR"));
     let caps = Preset::S3Compatible.capabilities().join(",");
     let out = run(Command::new(python)

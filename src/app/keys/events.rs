@@ -85,7 +85,7 @@ impl App {
                     .cursor
                     .select(self.keys.keys.len() - 1, self.list_height());
                 self.modals
-                    .push(Modal::Keys(Box::new(KeysModal::Secret(modal))));
+                    .push(Modal::Keys(Box::new(KeysModal::Secret(Box::new(modal)))));
             }
             KeysEvent::KeyDeleted { req, key } => {
                 if self.keys.deleting.as_ref().is_some_and(|(r, _)| *r == req) {

@@ -79,7 +79,7 @@ impl KeysView {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum KeysModal {
     Form(Box<KeyForm>),
-    Secret(SecretModal),
+    Secret(Box<SecretModal>),
     /// Delete confirmation; `typed` is the second step for the key b2tui uses.
     ConfirmDelete {
         key_id: String,

@@ -329,7 +329,11 @@ mod tests {
             assert!(!text.expose().contains("B2_ENVIRONMENT"), "{tool:?}");
             assert!(!text.expose().contains("endpoint"), "{tool:?}");
         }
-        assert!(m.snippet(Tool::Rclone).expose().ends_with("# use as ha:b1/"));
+        assert!(
+            m.snippet(Tool::Rclone)
+                .expose()
+                .ends_with("# use as ha:b1/")
+        );
         let mut unknown = m.clone();
         unknown.s3_endpoint = None;
         assert!(unknown.snippet(Tool::AwsCli).expose().contains("<region>"));
