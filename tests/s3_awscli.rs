@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use served::s3::bucket_and_key;
-use served::{Served, pseudo_random, run, run_ok, sha1_hex, stdout_of};
+use served::{Api, Served, block_on, pseudo_random, run, run_ok, sha1_hex, stdout_of};
 
 /// The CLI on a fresh server, with a bucket and an "S3-compatible" key on it.
 struct Aws {
@@ -187,4 +187,18 @@ fn awscli_twenty_mib_file_goes_up_in_parts() {
     let data = pseudo_random(20 * 1024 * 1024, 30);
     let head = stdout_of(&cp_round_trip(&aws, "large/twenty.bin", &data));
     assert!(head.contains("\"ContentLength\": 20971520"), "{head}");
+    // Stored as one B2 large file (B2 keeps no whole-file SHA-1 for one sent in parts).
+    let versions = block_on(async {
+        let api = Api::authorize(&aws.served.url).await;
+        let bucket_id = api.bucket_id(&aws.bucket).await;
+        api.ok(
+            "b2_list_file_versions",
+            serde_json::json!({"bucketId": bucket_id, "prefix": "large/"}),
+        )
+        .await
+    });
+    let files = versions["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1, "{versions}");
+    assert_eq!(files[0]["contentLength"], 20_971_520, "{versions}");
+    assert_eq!(files[0]["contentSha1"], "none", "{versions}");
 }
