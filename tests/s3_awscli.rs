@@ -1,8 +1,6 @@
-//! The AWS CLI v1 (pinned, its botocore the same as boto3's) against the real `b2tui serve`
-//! binary through the S3-compatible API, with a plain `--endpoint-url` and the key in the
-//! environment: `aws s3 cp/ls/sync/rm` round trips byte for byte, names with spaces and
-//! non-ASCII letters, and a 20 MiB file, which the CLI sends as an S3 multipart upload.
-//! A missing `aws` fails the test unless B2TUI_SKIP_COMPAT=1.
+//! The AWS CLI v1 (botocore as boto3's) on the real `b2tui serve` with `--endpoint-url`:
+//! `aws s3 cp/ls/sync/rm` byte for byte, names with spaces and non-ASCII letters, a 20 MiB
+//! multipart upload. A missing `aws` fails unless B2TUI_SKIP_COMPAT=1.
 
 #![allow(clippy::unwrap_used)]
 

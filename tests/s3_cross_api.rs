@@ -1,8 +1,6 @@
-//! One object, two APIs, real clients on the real `b2tui serve` binary: a file the b2 CLI
-//! uploads (Native API) reads back through boto3 byte for byte, and objects put with boto3
-//! and with `aws s3 cp` (S3-compatible API) download with the b2 CLI byte for byte, with
-//! the SHA-1 B2 keeps for them equal to the bytes'. One key (the "S3-compatible" preset on
-//! one bucket) serves both APIs. A missing tool fails the test unless B2TUI_SKIP_COMPAT=1.
+//! One object, two APIs, on the real `b2tui serve`: a b2 CLI upload reads back with boto3,
+//! boto3 and `aws s3 cp` puts download with the b2 CLI, byte for byte and with B2's SHA-1,
+//! all with one "S3-compatible" key. A missing tool fails unless B2TUI_SKIP_COMPAT=1.
 
 #![allow(clippy::unwrap_used)]
 

@@ -1,9 +1,6 @@
-//! The settings of the new-key dialog, each run as printed: a key is made in the TUI with
-//! the "S3-compatible" preset against the real `b2tui serve` binary (the app on the real
-//! worker), and the text the dialog gives for each tool is handed to that tool unedited:
-//! the AWS CLI (its two files), boto3 (executed), Mage (its YAML read as Mage reads it),
-//! the b2 CLI (sourced by bash), rclone (its config file) and Home Assistant (its fields).
-//! A missing tool fails the test unless B2TUI_SKIP_COMPAT=1.
+//! The new-key dialog's settings run as printed: a key made in the TUI (the "S3-compatible"
+//! preset, the app on the real worker and the real `b2tui serve`), then each tool's text
+//! handed to the tool unedited. A missing tool fails unless B2TUI_SKIP_COMPAT=1.
 
 #![allow(clippy::unwrap_used)]
 
