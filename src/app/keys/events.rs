@@ -60,8 +60,8 @@ impl App {
                     .iter()
                     .map(|id| inspect::bucket_label(Some(id), &names))
                     .collect();
-                // A key on every bucket sees the buckets b2tui lists: the first one serves
-                // as the example.
+                // A key on every bucket sees the buckets b2tui lists: the first by name (as
+                // B2 lists them) serves as the example.
                 let example_bucket = bucket_names.first().cloned().or_else(|| {
                     self.buckets
                         .buckets
