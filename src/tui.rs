@@ -321,6 +321,7 @@ pub fn current_key(client: &B2Client) -> CurrentKey {
         name_prefix: s.name_prefix.clone(),
         expiration: s.key_expiration,
         s3_api_url: s.s3_api_url.clone(),
+        authorize_url: Some(client.endpoint().to_owned()),
         allowed_buckets: s.allowed_buckets.clone(),
     }
 }

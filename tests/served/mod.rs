@@ -344,3 +344,46 @@ pub fn authorize_status(url: &str, id: &str, key: &str) -> u16 {
             .as_u16()
     })
 }
+
+/// The AWS CLI v1 release pinned beside boto3: its botocore is boto3's (1.35.99).
+pub const AWSCLI: &str = "1.36.40";
+
+/// The `aws` command line tool at [`AWSCLI`], or None when missing and skipping is allowed.
+pub fn aws_cli() -> Option<PathBuf> {
+    let wanted = format!("aws-cli/{AWSCLI} ");
+    for tool in candidates("aws", &[]) {
+        let Ok(out) = Command::new(&tool)
+            .arg("--version")
+            .stdin(Stdio::null())
+            .output()
+        else {
+            continue;
+        };
+        // v1 prints its version line on stdout, older releases on stderr.
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if out.status.success() && said.starts_with(&wanted) {
+            return Some(tool);
+        }
+    }
+    missing(
+        &format!("the AWS CLI {AWSCLI}"),
+        &format!("pip install awscli=={AWSCLI} (in a venv of its own; scripts/test does)"),
+    )
+}
+
+/// An `aws` command that sees only `home`'s `~/.aws` files: no AWS setting of the
+/// environment reaches it.
+pub fn aws_command(tool: &Path, home: &Path) -> Command {
+    let mut cmd = Command::new(tool);
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("AWS_") {
+            cmd.env_remove(name);
+        }
+    }
+    cmd.env("HOME", home).env("AWS_PAGER", "");
+    cmd
+}

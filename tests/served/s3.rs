@@ -59,3 +59,63 @@ pub fn scenario_with(script: &str, name: &str, serve_args: &[&str]) {
 pub fn scenario(script: &str, name: &str) {
     scenario_with(script, name, &[]);
 }
+
+/// Runs scenario `name` of `tests/s3/{script}` against the running `served`, with `extra`
+/// arguments after the usual ones; fails the test unless it says `ok NAME`.
+pub fn check_on(
+    python: &std::path::Path,
+    served: &Served,
+    script: &str,
+    name: &str,
+    extra: &[&str],
+) {
+    let path = format!("{}/tests/s3/{script}", env!("CARGO_MANIFEST_DIR"));
+    let caps = Preset::S3Compatible.capabilities().join(",");
+    let out = run(Command::new(python)
+        .arg(path)
+        .args([name, &served.url, KEY_ID, KEY, &caps])
+        .args(extra));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.trim_end().ends_with(&format!("ok {name}")),
+        "{script} scenario {name} failed:\nstdout:\n{stdout}\nstderr:\n{}\nserver:\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        served.stderr()
+    );
+}
+
+/// Creates `bucket` on `served` and a key restricted to it with the "S3-compatible"
+/// preset's capabilities; its id and secret.
+pub fn bucket_and_key(served: &Served, bucket: &str) -> (String, String) {
+    super::block_on(async {
+        let api = super::Api::authorize(&served.url).await;
+        let made = api
+            .ok(
+                "b2_create_bucket",
+                serde_json::json!({
+                    "accountId": api.account_id,
+                    "bucketName": bucket,
+                    "bucketType": "allPrivate",
+                }),
+            )
+            .await;
+        let key = api
+            .ok(
+                "b2_create_key",
+                serde_json::json!({
+                    "accountId": api.account_id,
+                    "keyName": "s3-preset",
+                    "capabilities": Preset::S3Compatible.capabilities(),
+                    "bucketId": made["bucketId"],
+                }),
+            )
+            .await;
+        let text = |field: &str| {
+            key[field]
+                .as_str()
+                .unwrap_or_else(|| panic!("no {field} in {key}"))
+                .to_owned()
+        };
+        (text("applicationKeyId"), text("applicationKey"))
+    })
+}

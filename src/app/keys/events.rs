@@ -54,14 +54,26 @@ impl App {
                     .collect::<std::collections::BTreeSet<_>>()
                     .into_iter()
                     .collect();
-                let modal = SecretModal {
-                    bucket_names: key
-                        .key
-                        .bucket_ids()
+                let bucket_names: Vec<String> = key
+                    .key
+                    .bucket_ids()
+                    .iter()
+                    .map(|id| inspect::bucket_label(Some(id), &names))
+                    .collect();
+                // A key on every bucket sees the buckets b2tui lists: the first by name (as
+                // B2 lists them) serves as the example.
+                let example_bucket = bucket_names.first().cloned().or_else(|| {
+                    self.buckets
+                        .buckets
                         .iter()
-                        .map(|id| inspect::bucket_label(Some(id), &names))
-                        .collect(),
+                        .map(|b| b.bucket_name.clone())
+                        .min()
+                });
+                let modal = SecretModal {
+                    bucket_names,
+                    example_bucket,
                     s3_endpoint: self.session.key.s3_api_url.clone(),
+                    authorize_url: self.session.key.authorize_url.clone(),
                     account_id: self.session.account_id.clone(),
                     overlapping,
                     tool: Tool::B2Cli,
@@ -73,7 +85,7 @@ impl App {
                     .cursor
                     .select(self.keys.keys.len() - 1, self.list_height());
                 self.modals
-                    .push(Modal::Keys(Box::new(KeysModal::Secret(modal))));
+                    .push(Modal::Keys(Box::new(KeysModal::Secret(Box::new(modal)))));
             }
             KeysEvent::KeyDeleted { req, key } => {
                 if self.keys.deleting.as_ref().is_some_and(|(r, _)| *r == req) {

@@ -36,6 +36,9 @@ pub struct CurrentKey {
     pub expiration: Option<i64>,
     /// `s3ApiUrl` of the authorization.
     pub s3_api_url: Option<String>,
+    /// The URL b2tui authorized at (the profile's endpoint); None = not known, taken as
+    /// Backblaze's own.
+    pub authorize_url: Option<String>,
     /// The buckets the key is restricted to (id, name); None = every bucket.
     pub allowed_buckets: Option<Vec<crate::b2::AllowedBucket>>,
 }
@@ -76,7 +79,7 @@ impl KeysView {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum KeysModal {
     Form(Box<KeyForm>),
-    Secret(SecretModal),
+    Secret(Box<SecretModal>),
     /// Delete confirmation; `typed` is the second step for the key b2tui uses.
     ConfirmDelete {
         key_id: String,

@@ -5,7 +5,7 @@
 
 use super::{KeysModal, top_keys_modal};
 use crate::app::{Action, App, Effect, Effects, Level};
-use crate::b2::{ApplicationKey, Secret};
+use crate::b2::{ApplicationKey, DEFAULT_ENDPOINT, Secret};
 
 /// The tools the modal has settings for, in tab order.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -56,13 +56,22 @@ impl Tool {
     }
 }
 
-/// The region in an S3 endpoint: `https://s3.us-west-004.backblazeb2.com` → `us-west-004`.
+/// The region in a Backblaze S3 endpoint: `https://s3.us-west-004.backblazeb2.com` →
+/// `us-west-004`; None for any other host.
 pub fn s3_region(url: &str) -> Option<String> {
     let host = url.split("://").nth(1).unwrap_or(url);
     let host = host.split(['/', ':']).next()?;
     let rest = host.strip_prefix("s3.")?;
-    let region = rest.split('.').next()?;
-    (!region.is_empty()).then(|| region.to_owned())
+    let (region, domain) = rest.split_once('.')?;
+    (!region.is_empty() && domain == "backblazeb2.com").then(|| region.to_owned())
+}
+
+/// The region S3 clients should sign with for `endpoint`. Backblaze names it in the host.
+/// Another endpoint (the local B2 answers with its own base URL, e.g.
+/// `http://127.0.0.1:8484`) takes any region in a SigV4 signature, so the snippets use
+/// `us-east-1`, the S3 clients' own default, which every client accepts.
+pub fn signing_region(endpoint: &str) -> String {
+    s3_region(endpoint).unwrap_or_else(|| "us-east-1".to_owned())
 }
 
 /// The secret modal's state. `Debug` shows no secret ([`Secret`] redacts itself).
@@ -72,8 +81,14 @@ pub struct SecretModal {
     pub secret: Secret,
     /// Names of the key's buckets (empty = every bucket).
     pub bucket_names: Vec<String>,
+    /// A bucket the key can see, for the examples: its first bucket, or for a key on every
+    /// bucket the first one b2tui lists; None = no bucket known.
+    pub example_bucket: Option<String>,
     /// `s3ApiUrl` from the authorization.
     pub s3_endpoint: Option<String>,
+    /// The URL b2tui authorized at; None or Backblaze's own
+    /// ([`DEFAULT_ENDPOINT`]) needs no setting in the b2 CLI and rclone.
+    pub authorize_url: Option<String>,
     /// The account id (a key id equal to it is the master key).
     pub account_id: String,
     /// Other keys that can write where this one can (names), from the loaded list.
@@ -82,46 +97,69 @@ pub struct SecretModal {
 }
 
 impl SecretModal {
+    /// The authorize URL when it is not Backblaze's, which the b2 CLI and rclone must be told.
+    fn custom_api(&self) -> Option<&str> {
+        let url = self.authorize_url.as_deref()?.trim_end_matches('/');
+        (url != DEFAULT_ENDPOINT).then_some(url)
+    }
+
     /// The settings for `tool`, ready to paste. Contains the secret: show or copy it, never
-    /// keep it.
+    /// keep it. With an `s3ApiUrl` known every value is exact (no placeholder to fill in).
     pub fn snippet(&self, tool: Tool) -> Secret {
         let id = &self.key.application_key_id;
         let secret = self.secret.expose();
         let name = &self.key.key_name;
-        let endpoint = self
-            .s3_endpoint
-            .clone()
-            .unwrap_or_else(|| "https://s3.<region>.backblazeb2.com".to_owned());
-        let region = self
-            .s3_endpoint
-            .as_deref()
-            .and_then(s3_region)
-            .unwrap_or_else(|| "<region>".to_owned());
-        let bucket = self
-            .bucket_names
-            .first()
-            .cloned()
-            .unwrap_or_else(|| "<bucket>".to_owned());
+        let (endpoint, region) = match self.s3_endpoint.as_deref() {
+            Some(url) => (url.trim_end_matches('/').to_owned(), signing_region(url)),
+            None => (
+                "https://s3.<region>.backblazeb2.com".to_owned(),
+                "<region>".to_owned(),
+            ),
+        };
         let prefix = self.key.prefix().unwrap_or("");
         let text = match tool {
             Tool::B2Cli => {
-                format!("export B2_APPLICATION_KEY_ID={id}\nexport B2_APPLICATION_KEY={secret}")
+                let mut text = format!(
+                    "export B2_APPLICATION_KEY_ID={id}\nexport B2_APPLICATION_KEY={secret}"
+                );
+                if let Some(url) = self.custom_api() {
+                    // The b2 CLI reads a realm name or an API URL from B2_ENVIRONMENT.
+                    text.push_str(&format!("\nexport B2_ENVIRONMENT={url}"));
+                }
+                text
             }
-            Tool::Rclone => format!(
-                "# ~/.config/rclone/rclone.conf\n[{name}]\ntype = b2\naccount = {id}\nkey = {secret}\n# use as {name}:{bucket}/{prefix}"
-            ),
+            Tool::Rclone => {
+                let mut text = format!(
+                    "# ~/.config/rclone/rclone.conf\n[{name}]\ntype = b2\naccount = {id}\nkey = {secret}"
+                );
+                if let Some(url) = self.custom_api() {
+                    text.push_str(&format!("\nendpoint = {url}"));
+                }
+                match &self.example_bucket {
+                    Some(bucket) => text.push_str(&format!("\n# use as {name}:{bucket}/{prefix}")),
+                    None => text.push_str(&format!("\n# list its buckets: rclone lsd {name}:")),
+                }
+                text
+            }
             Tool::AwsCli => format!(
                 "# ~/.aws/credentials\n[{name}]\naws_access_key_id = {id}\naws_secret_access_key = {secret}\n# ~/.aws/config\n[profile {name}]\nregion = {region}\nendpoint_url = {endpoint}"
             ),
             Tool::Boto3 => format!(
                 "import boto3\ns3 = boto3.client(\n    \"s3\",\n    endpoint_url=\"{endpoint}\",\n    region_name=\"{region}\",\n    aws_access_key_id=\"{id}\",\n    aws_secret_access_key=\"{secret}\",\n)"
             ),
+            // Quoted: YAML would read a key id of digits alone as a number.
             Tool::Mage => format!(
-                "# io_config.yaml\nb2:\n  AWS_ACCESS_KEY_ID: {id}\n  AWS_SECRET_ACCESS_KEY: {secret}\n  AWS_REGION: {region}\n  AWS_ENDPOINT: {endpoint}"
+                "# io_config.yaml\nb2:\n  AWS_ACCESS_KEY_ID: \"{id}\"\n  AWS_SECRET_ACCESS_KEY: \"{secret}\"\n  AWS_REGION: \"{region}\"\n  AWS_ENDPOINT: \"{endpoint}\""
             ),
-            Tool::HomeAssistant => format!(
-                "Key ID:          {id}\nApplication key: {secret}\nBucket:          {bucket}\nPrefix:          {prefix}"
-            ),
+            Tool::HomeAssistant => {
+                let bucket = self
+                    .example_bucket
+                    .as_deref()
+                    .unwrap_or("(none yet: create one and restrict the key to it)");
+                format!(
+                    "Key ID:          {id}\nApplication key: {secret}\nBucket:          {bucket}\nPrefix:          {prefix}"
+                )
+            }
         };
         Secret::new(text)
     }
@@ -145,6 +183,11 @@ impl SecretModal {
             out.push("No S3 endpoint known: fill in the region and endpoint.".to_owned());
         }
         if tool == Tool::HomeAssistant {
+            if let Some(url) = self.custom_api() {
+                out.push(format!(
+                    "Home Assistant talks to Backblaze's own B2 only, not to {url}."
+                ));
+            }
             if self.bucket_names.len() != 1 {
                 out.push(
                     "Home Assistant backs up to one bucket: restrict the key to it.".to_owned(),
@@ -211,7 +254,9 @@ mod tests {
             key: ApplicationKey::new("0041k", "ha", caps, buckets),
             secret: Secret::new("K004SECRETSECRET"),
             bucket_names: buckets.iter().map(|b| (*b).to_owned()).collect(),
+            example_bucket: buckets.first().map(|b| (*b).to_owned()),
             s3_endpoint: Some("https://s3.us-west-004.backblazeb2.com".to_owned()),
+            authorize_url: Some(DEFAULT_ENDPOINT.to_owned()),
             account_id: "acct".to_owned(),
             overlapping: Vec::new(),
             tool: Tool::B2Cli,
@@ -225,6 +270,79 @@ mod tests {
             Some("us-west-004")
         );
         assert_eq!(s3_region("http://127.0.0.1:9000/s3"), None);
+        assert_eq!(s3_region("https://s3.eu-central-003.example.com"), None);
+        assert_eq!(signing_region("http://127.0.0.1:8484"), "us-east-1");
+        assert_eq!(
+            signing_region("https://s3.eu-central-003.backblazeb2.com"),
+            "eu-central-003"
+        );
+    }
+
+    /// A key on every bucket, made on a local B2 that answers with its own base URL.
+    fn local(example: Option<&str>) -> SecretModal {
+        let mut m = modal(&["listBuckets", "listAllBucketNames", "readFiles"], &[]);
+        m.example_bucket = example.map(str::to_owned);
+        m.s3_endpoint = Some("http://127.0.0.1:8484".to_owned());
+        m.authorize_url = Some("http://127.0.0.1:8484/".to_owned());
+        m
+    }
+
+    #[test]
+    fn settings_are_exact_for_another_endpoint() {
+        let m = local(Some("photos"));
+        assert_eq!(
+            m.snippet(Tool::B2Cli).expose(),
+            "export B2_APPLICATION_KEY_ID=0041k\nexport B2_APPLICATION_KEY=K004SECRETSECRET\n\
+             export B2_ENVIRONMENT=http://127.0.0.1:8484"
+        );
+        assert_eq!(
+            m.snippet(Tool::Rclone).expose(),
+            "# ~/.config/rclone/rclone.conf\n[ha]\ntype = b2\naccount = 0041k\n\
+             key = K004SECRETSECRET\nendpoint = http://127.0.0.1:8484\n# use as ha:photos/"
+        );
+        assert_eq!(
+            m.snippet(Tool::AwsCli).expose(),
+            "# ~/.aws/credentials\n[ha]\naws_access_key_id = 0041k\n\
+             aws_secret_access_key = K004SECRETSECRET\n# ~/.aws/config\n[profile ha]\n\
+             region = us-east-1\nendpoint_url = http://127.0.0.1:8484"
+        );
+        assert!(
+            m.snippet(Tool::Mage)
+                .expose()
+                .ends_with("AWS_REGION: \"us-east-1\"\n  AWS_ENDPOINT: \"http://127.0.0.1:8484\"")
+        );
+        assert!(m.warnings(Tool::HomeAssistant)[0].contains("127.0.0.1:8484"));
+        for example in [Some("photos"), None] {
+            let m = local(example);
+            for tool in Tool::ALL {
+                let text = m.snippet(tool);
+                assert!(!text.expose().contains('<'), "{tool:?}: {}", text.expose());
+            }
+        }
+    }
+
+    #[test]
+    fn backblaze_needs_no_api_url() {
+        let m = modal(&["readFiles"], &["b1"]);
+        for tool in [Tool::B2Cli, Tool::Rclone] {
+            let text = m.snippet(tool);
+            assert!(!text.expose().contains("B2_ENVIRONMENT"), "{tool:?}");
+            assert!(!text.expose().contains("endpoint"), "{tool:?}");
+        }
+        assert!(
+            m.snippet(Tool::Rclone)
+                .expose()
+                .ends_with("# use as ha:b1/")
+        );
+        let mut unknown = m.clone();
+        unknown.s3_endpoint = None;
+        assert!(unknown.snippet(Tool::AwsCli).expose().contains("<region>"));
+        assert!(
+            unknown
+                .warnings(Tool::AwsCli)
+                .iter()
+                .any(|w| w.contains("No S3 endpoint"))
+        );
     }
 
     #[test]
