@@ -3,8 +3,15 @@
 //! Native API's goes here: the signature is checked with the application key's secret,
 //! then B2's S3 key rules (no master key; capabilities as B2 maps them) decide.
 
+mod body;
 mod buckets;
+mod checksum;
+mod chunked;
+mod conditions;
+mod copy;
+mod multipart;
 mod objects;
+mod parts;
 mod sigv4;
 mod xml;
 
@@ -87,6 +94,14 @@ impl S3Error {
         )
     }
 
+    pub fn no_such_upload() -> S3Error {
+        S3Error::new(
+            StatusCode::NOT_FOUND,
+            "NoSuchUpload",
+            "The specified multipart upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
+        )
+    }
+
     pub fn not_implemented(message: &str) -> S3Error {
         S3Error::new(StatusCode::NOT_IMPLEMENTED, "NotImplemented", message)
     }
@@ -127,6 +142,8 @@ pub struct S3Request {
     pub headers: HeaderMap,
     pub key: KeyRow,
     pub payload: sigv4::Payload,
+    /// The signature chain of an aws-chunked body signed chunk by chunk.
+    pub chain: Option<sigv4::ChunkChain>,
     /// Bucket name and object key from the path (decoded), when present.
     pub bucket: Option<String>,
     pub object: Option<String>,
@@ -243,6 +260,7 @@ async fn handle(state: &Arc<State>, request: Request) -> Result<Response, S3Erro
     if key.expires_ms.is_some_and(|e| e <= now) {
         return Err(S3Error::invalid_key());
     }
+    let chain = sigv4::ChunkChain::for_request(&signed, &secret);
     let path = parts.uri.path().trim_start_matches('/');
     let (bucket, object) = match path.split_once('/') {
         Some((b, o)) if !o.is_empty() => (Some(b), Some(o)),
@@ -261,6 +279,7 @@ async fn handle(state: &Arc<State>, request: Request) -> Result<Response, S3Erro
         headers: parts.headers,
         key,
         payload: signed.payload,
+        chain,
         bucket: bucket.map(decode),
         object: object.map(decode),
     };

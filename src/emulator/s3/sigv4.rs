@@ -11,6 +11,14 @@ use super::S3Error;
 
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 pub const UNSIGNED: &str = "UNSIGNED-PAYLOAD";
+/// aws-chunked body, each chunk signed in a chain from the request's signature.
+pub const STREAMING: &str = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD";
+/// The same with signed trailing headers (a checksum) after the last chunk.
+pub const STREAMING_TRAILER: &str = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER";
+/// aws-chunked body without chunk signatures, with trailing headers.
+pub const UNSIGNED_TRAILER: &str = "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
+/// SHA-256 of nothing, part of every chunk's string to sign.
+const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 /// Largest difference between the request's time and the server's clock.
 pub const MAX_SKEW_MS: i64 = 15 * 60 * 1000;
 /// Longest validity of a presigned URL (7 days, as S3).
@@ -29,6 +37,19 @@ pub enum Payload {
     Unsigned,
     /// Lower-case hex SHA-256 of the body, to be checked as it is read.
     Sha256(String),
+    /// aws-chunked with chunk signatures; `trailer` when trailing headers follow.
+    Streaming {
+        trailer: bool,
+    },
+    /// aws-chunked without signatures, with trailing headers.
+    UnsignedTrailer,
+}
+
+impl Payload {
+    /// Whether the body is aws-chunked.
+    pub fn chunked(&self) -> bool {
+        matches!(self, Payload::Streaming { .. } | Payload::UnsignedTrailer)
+    }
 }
 
 /// A parsed signature, not yet checked.
@@ -166,15 +187,13 @@ fn build(
         hex if hex.len() == 64 && hex.chars().all(|c| c.is_ascii_hexdigit()) => {
             Payload::Sha256(hex.to_ascii_lowercase())
         }
-        "STREAMING-AWS4-HMAC-SHA256-PAYLOAD" => {
-            return Err(S3Error::not_implemented(
-                "aws-chunked uploads (STREAMING-AWS4-HMAC-SHA256-PAYLOAD) are not supported yet",
-            ));
-        }
+        STREAMING if !presigned => Payload::Streaming { trailer: false },
+        STREAMING_TRAILER if !presigned => Payload::Streaming { trailer: true },
+        UNSIGNED_TRAILER if !presigned => Payload::UnsignedTrailer,
         _ => {
             return Err(S3Error::bad_request(
                 "InvalidArgument",
-                "x-amz-content-sha256 must be UNSIGNED-PAYLOAD or a hex SHA-256",
+                "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, a hex SHA-256 or a STREAMING-* mode",
             ));
         }
     };
@@ -270,17 +289,87 @@ pub fn expected_signature(
         signed.signed_headers.join(";"),
         signed.payload_claim
     );
-    let scope = format!("{}/{}/s3/aws4_request", signed.date, signed.region);
     let to_sign = format!(
-        "{ALGORITHM}\n{}\n{scope}\n{}",
+        "{ALGORITHM}\n{}\n{}\n{}",
         signed.amz_date,
+        scope(signed),
         hex::encode(Sha256::digest(canonical.as_bytes()))
     );
+    Ok(hex::encode(hmac(&signing_key(signed, secret), &to_sign)))
+}
+
+fn scope(signed: &Signed) -> String {
+    format!("{}/{}/s3/aws4_request", signed.date, signed.region)
+}
+
+/// The key derived from the secret for the request's date and region.
+fn signing_key(signed: &Signed, secret: &str) -> Vec<u8> {
     let mut key = hmac(format!("AWS4{secret}").as_bytes(), &signed.date);
     for part in [signed.region.as_str(), "s3", "aws4_request"] {
         key = hmac(&key, part);
     }
-    Ok(hex::encode(hmac(&key, &to_sign)))
+    key
+}
+
+/// The signature chain of an aws-chunked body: each chunk's signature covers the
+/// previous one, starting from the request's (seed) signature.
+#[derive(Clone)]
+pub struct ChunkChain {
+    key: Vec<u8>,
+    amz_date: String,
+    scope: String,
+    previous: String,
+}
+
+impl std::fmt::Debug for ChunkChain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChunkChain")
+            .field("previous", &self.previous)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ChunkChain {
+    /// The chain of a request whose signature was verified with `secret`; None unless
+    /// its body is signed chunk by chunk.
+    pub fn for_request(signed: &Signed, secret: &str) -> Option<ChunkChain> {
+        matches!(signed.payload, Payload::Streaming { .. }).then(|| ChunkChain {
+            key: signing_key(signed, secret),
+            amz_date: signed.amz_date.clone(),
+            scope: scope(signed),
+            previous: signed.signature.clone(),
+        })
+    }
+
+    fn check(&mut self, to_sign: String, claimed: &str) -> Result<(), S3Error> {
+        let expected = hex::encode(hmac(&self.key, &to_sign));
+        if !constant_time_eq(expected.as_bytes(), claimed.as_bytes()) {
+            return Err(S3Error::signature_mismatch());
+        }
+        self.previous = expected;
+        Ok(())
+    }
+
+    /// Checks the signature of the next chunk, whose content has SHA-256 `sha256_hex`.
+    pub fn chunk(&mut self, sha256_hex: &str, claimed: &str) -> Result<(), S3Error> {
+        let to_sign = format!(
+            "AWS4-HMAC-SHA256-PAYLOAD\n{}\n{}\n{}\n{EMPTY_SHA256}\n{sha256_hex}",
+            self.amz_date, self.scope, self.previous
+        );
+        self.check(to_sign, claimed)
+    }
+
+    /// Checks the signature of the trailing headers (`name:value\n` each).
+    pub fn trailer(&mut self, trailer_text: &str, claimed: &str) -> Result<(), S3Error> {
+        let to_sign = format!(
+            "AWS4-HMAC-SHA256-TRAILER\n{}\n{}\n{}\n{}",
+            self.amz_date,
+            self.scope,
+            self.previous,
+            hex::encode(Sha256::digest(trailer_text.as_bytes()))
+        );
+        self.check(to_sign, claimed)
+    }
 }
 
 /// Checks the signature and the request's time against `now_ms`.
