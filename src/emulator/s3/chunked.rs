@@ -228,7 +228,9 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    fn decode(body: &[u8], split: usize) -> Result<(Vec<u8>, Vec<(String, String)>), S3Error> {
+    type Decoded = (Vec<u8>, Vec<(String, String)>);
+
+    fn decode(body: &[u8], split: usize) -> Result<Decoded, S3Error> {
         let pieces: Vec<Result<Bytes, std::io::Error>> = body
             .chunks(split)
             .map(|c| Ok(Bytes::copy_from_slice(c)))

@@ -442,6 +442,54 @@ mod tests {
         assert_eq!(late.unwrap_err().code, "RequestTimeTooSkewed");
     }
 
+    /// The chunked upload example of the AWS documentation ("Signature Calculations for
+    /// the Authorization Header: Transferring Payload in Multiple Chunks").
+    #[test]
+    fn aws_documented_chunk_chain() {
+        let uri: Uri = "/examplebucket/chunkObject.txt".parse().unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert("host", "s3.amazonaws.com".parse().unwrap());
+        headers.insert("x-amz-date", "20130524T000000Z".parse().unwrap());
+        headers.insert("x-amz-storage-class", "REDUCED_REDUNDANCY".parse().unwrap());
+        headers.insert("x-amz-content-sha256", STREAMING.parse().unwrap());
+        headers.insert("content-encoding", "aws-chunked".parse().unwrap());
+        headers.insert("x-amz-decoded-content-length", "66560".parse().unwrap());
+        headers.insert("content-length", "66824".parse().unwrap());
+        headers.insert(
+            "authorization",
+            "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,SignedHeaders=content-encoding;content-length;host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;x-amz-storage-class,Signature=4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9"
+                .parse()
+                .unwrap(),
+        );
+        let signed = parse(&headers, &uri).unwrap();
+        assert_eq!(signed.payload, Payload::Streaming { trailer: false });
+        let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        let at = parse_amz_date("20130524T000000Z").unwrap();
+        verify(&signed, secret, &Method::PUT, &uri, &headers, at).unwrap();
+        let mut chain = ChunkChain::for_request(&signed, secret).unwrap();
+        let sha = |data: &[u8]| hex::encode(Sha256::digest(data));
+        let wrong = chain.clone().chunk(&sha(&[b'a'; 65536]), "00");
+        assert_eq!(wrong.unwrap_err().code, "SignatureDoesNotMatch");
+        chain
+            .chunk(
+                &sha(&[b'a'; 65536]),
+                "ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648",
+            )
+            .unwrap();
+        chain
+            .chunk(
+                &sha(&[b'a'; 1024]),
+                "0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497",
+            )
+            .unwrap();
+        chain
+            .chunk(
+                &sha(b""),
+                "b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9",
+            )
+            .unwrap();
+    }
+
     #[test]
     fn query_is_sorted_and_strictly_encoded() {
         let uri: Uri = "/b?list-type=2&prefix=a%2Fb%20c&delimiter=%2F&X-Amz-Signature=x"
