@@ -117,6 +117,25 @@ def multipart():
     assert error_code(lambda: client.list_parts(
         Bucket="mp-bucket", Key="big/file.bin", UploadId=upload_id)) == "NoSuchUpload"
 
+    # A multipart object as a copy source: whole (a new small file) and a range across
+    # its first part boundary (a part of another upload).
+    copied = client.copy_object(Bucket="mp-bucket", Key="copy-of-big",
+                                CopySource={"Bucket": "mp-bucket", "Key": "big/file.bin"})
+    assert copied["CopyObjectResult"]["ETag"] == '"%s"' % hashlib.md5(whole).hexdigest()
+    assert client.get_object(Bucket="mp-bucket", Key="copy-of-big")["Body"].read() == whole
+    other = client.create_multipart_upload(Bucket="mp-bucket", Key="spliced")["UploadId"]
+    span = (5 * MIB - 100, 5 * MIB + 99)
+    part = client.upload_part_copy(
+        Bucket="mp-bucket", Key="spliced", UploadId=other, PartNumber=1,
+        CopySource={"Bucket": "mp-bucket", "Key": "big/file.bin"},
+        CopySourceRange="bytes=%d-%d" % span)
+    piece = whole[span[0]:span[1] + 1]
+    assert part["CopyPartResult"]["ETag"] == '"%s"' % hashlib.md5(piece).hexdigest()
+    client.complete_multipart_upload(
+        Bucket="mp-bucket", Key="spliced", UploadId=other,
+        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["CopyPartResult"]["ETag"]}]})
+    assert client.get_object(Bucket="mp-bucket", Key="spliced")["Body"].read() == piece
+
     # boto3's managed transfer: multipart above 5 MiB, parts of 5 MiB.
     data = pattern(12 * MIB, 9)
     path = "/tmp/b2tui-mp-%d.bin" % time.time_ns()
@@ -394,9 +413,14 @@ def code_of(answer):
     return answer[0], found.group(1).decode() if found else None
 
 
-def signed_chunks(chunks, tamper=None):
+def forged(signature):
+    return signature[:-1] + ("0" if signature[-1] != "0" else "1")
+
+
+def signed_chunks(chunks, tamper=None, trailer=None):
     """An aws-chunked body whose chunks are signed in a chain from the seed signature;
-    chunk `tamper` (index) gets a wrong signature."""
+    chunk `tamper` (index) gets a wrong signature. With `trailer` (name, value, forge),
+    a signed trailing header follows the last chunk."""
     def build(key, amz_date, scope, seed):
         out, previous = b"", seed
         for index, chunk in enumerate(chunks + [b""]):
@@ -405,8 +429,19 @@ def signed_chunks(chunks, tamper=None):
             signature = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
             previous = signature
             if index == tamper:
-                signature = signature[:-1] + ("0" if signature[-1] != "0" else "1")
-            out += b"%x;chunk-signature=%s\r\n" % (len(chunk), signature.encode()) + chunk + b"\r\n"
+                signature = forged(signature)
+            out += b"%x;chunk-signature=%s\r\n" % (len(chunk), signature.encode())
+            if chunk or not trailer:
+                out += chunk + b"\r\n"
+        if trailer:
+            name, value, forge = trailer
+            text = f"{name}:{value}\n"
+            to_sign = "\n".join(["AWS4-HMAC-SHA256-TRAILER", amz_date, scope, previous,
+                                 hashlib.sha256(text.encode()).hexdigest()])
+            signature = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+            if forge:
+                signature = forged(signature)
+            out += f"{name}:{value}\r\nx-amz-trailer-signature:{signature}\r\n\r\n".encode()
         return out
     return build
 
@@ -445,6 +480,21 @@ def streaming():
                              signed_chunks(chunks, tamper=tamper))
         assert code_of(bad) == (403, "SignatureDoesNotMatch"), bad
     assert versions(bucket_id, "forged.bin") == []
+
+    # Signed chunks with a signed CRC32 trailer.
+    mode_trailer = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"
+    with_trailer = dict(chunked, **{"x-amz-trailer": "x-amz-checksum-crc32"})
+    for name, value, forge, expected in [
+        ("good", crc32_b64(whole), False, (200, None)),
+        ("wrong-sum", crc32_b64(b"x"), False, (400, "BadDigest")),
+        ("forged", crc32_b64(whole), True, (403, "SignatureDoesNotMatch")),
+    ]:
+        answer = signed_request(
+            key_id, secret, "PUT", f"/stream-bucket/trailer-{name}", mode_trailer, with_trailer,
+            signed_chunks(chunks, trailer=("x-amz-checksum-crc32", value, forge)))
+        assert code_of(answer) == expected, (name, answer)
+    assert client.get_object(Bucket="stream-bucket", Key="trailer-good")["Body"].read() == whole
+    assert versions(bucket_id, "trailer-wrong-sum") == versions(bucket_id, "trailer-forged") == []
 
     # A part may be streamed too.
     up = client.create_multipart_upload(Bucket="stream-bucket", Key="mp")["UploadId"]
