@@ -41,5 +41,5 @@ fn conditional_reads_304_and_412() {
 
 #[test]
 fn streaming_bodies_signed_chunks_and_trailers() {
-    check("streaming");
+    scenario("streaming_check.py", "streaming");
 }

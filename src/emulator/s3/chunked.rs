@@ -10,7 +10,7 @@ use futures::{Stream, StreamExt};
 use sha2::{Digest, Sha256};
 
 use super::S3Error;
-use super::sigv4::ChunkChain;
+use super::chain::ChunkChain;
 
 /// Longest chunk header or trailer line accepted.
 const MAX_LINE: usize = 4096;

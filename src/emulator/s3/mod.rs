@@ -5,6 +5,7 @@
 
 mod body;
 mod buckets;
+mod chain;
 mod checksum;
 mod chunked;
 mod conditions;
@@ -143,7 +144,7 @@ pub struct S3Request {
     pub key: KeyRow,
     pub payload: sigv4::Payload,
     /// The signature chain of an aws-chunked body signed chunk by chunk.
-    pub chain: Option<sigv4::ChunkChain>,
+    pub chain: Option<chain::ChunkChain>,
     /// Bucket name and object key from the path (decoded), when present.
     pub bucket: Option<String>,
     pub object: Option<String>,
@@ -260,7 +261,7 @@ async fn handle(state: &Arc<State>, request: Request) -> Result<Response, S3Erro
     if key.expires_ms.is_some_and(|e| e <= now) {
         return Err(S3Error::invalid_key());
     }
-    let chain = sigv4::ChunkChain::for_request(&signed, &secret);
+    let chain = chain::ChunkChain::for_request(&signed, &secret);
     let path = parts.uri.path().trim_start_matches('/');
     let (bucket, object) = match path.split_once('/') {
         Some((b, o)) if !o.is_empty() => (Some(b), Some(o)),

@@ -18,7 +18,8 @@ pub const STREAMING_TRAILER: &str = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"
 /// aws-chunked body without chunk signatures, with trailing headers.
 pub const UNSIGNED_TRAILER: &str = "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
 /// SHA-256 of nothing, part of every chunk's string to sign.
-const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+pub(super) const EMPTY_SHA256: &str =
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 /// Largest difference between the request's time and the server's clock.
 pub const MAX_SKEW_MS: i64 = 15 * 60 * 1000;
 /// Longest validity of a presigned URL (7 days, as S3).
@@ -58,9 +59,9 @@ pub struct Signed {
     pub access_key: String,
     date: String,
     region: String,
-    amz_date: String,
+    pub(super) amz_date: String,
     signed_headers: Vec<String>,
-    signature: String,
+    pub(super) signature: String,
     payload_claim: String,
     pub payload: Payload,
     presigned: bool,
@@ -212,7 +213,7 @@ fn build(
 }
 
 /// Milliseconds since the epoch of an `X-Amz-Date` (`20130524T000000Z`).
-fn parse_amz_date(text: &str) -> Option<i64> {
+pub(super) fn parse_amz_date(text: &str) -> Option<i64> {
     chrono::NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M%SZ")
         .ok()
         .map(|t| t.and_utc().timestamp_millis())
@@ -261,7 +262,7 @@ fn canonical_headers(headers: &HeaderMap, names: &[String]) -> Result<String, S3
     Ok(out)
 }
 
-fn hmac(key: &[u8], data: &str) -> Vec<u8> {
+pub(super) fn hmac(key: &[u8], data: &str) -> Vec<u8> {
     match Hmac::<Sha256>::new_from_slice(key) {
         Ok(mut mac) => {
             mac.update(data.as_bytes());
@@ -298,78 +299,17 @@ pub fn expected_signature(
     Ok(hex::encode(hmac(&signing_key(signed, secret), &to_sign)))
 }
 
-fn scope(signed: &Signed) -> String {
+pub(super) fn scope(signed: &Signed) -> String {
     format!("{}/{}/s3/aws4_request", signed.date, signed.region)
 }
 
 /// The key derived from the secret for the request's date and region.
-fn signing_key(signed: &Signed, secret: &str) -> Vec<u8> {
+pub(super) fn signing_key(signed: &Signed, secret: &str) -> Vec<u8> {
     let mut key = hmac(format!("AWS4{secret}").as_bytes(), &signed.date);
     for part in [signed.region.as_str(), "s3", "aws4_request"] {
         key = hmac(&key, part);
     }
     key
-}
-
-/// The signature chain of an aws-chunked body: each chunk's signature covers the
-/// previous one, starting from the request's (seed) signature.
-#[derive(Clone)]
-pub struct ChunkChain {
-    key: Vec<u8>,
-    amz_date: String,
-    scope: String,
-    previous: String,
-}
-
-impl std::fmt::Debug for ChunkChain {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ChunkChain")
-            .field("previous", &self.previous)
-            .finish_non_exhaustive()
-    }
-}
-
-impl ChunkChain {
-    /// The chain of a request whose signature was verified with `secret`; None unless
-    /// its body is signed chunk by chunk.
-    pub fn for_request(signed: &Signed, secret: &str) -> Option<ChunkChain> {
-        matches!(signed.payload, Payload::Streaming { .. }).then(|| ChunkChain {
-            key: signing_key(signed, secret),
-            amz_date: signed.amz_date.clone(),
-            scope: scope(signed),
-            previous: signed.signature.clone(),
-        })
-    }
-
-    fn check(&mut self, to_sign: String, claimed: &str) -> Result<(), S3Error> {
-        let expected = hex::encode(hmac(&self.key, &to_sign));
-        if !constant_time_eq(expected.as_bytes(), claimed.as_bytes()) {
-            return Err(S3Error::signature_mismatch());
-        }
-        self.previous = expected;
-        Ok(())
-    }
-
-    /// Checks the signature of the next chunk, whose content has SHA-256 `sha256_hex`.
-    pub fn chunk(&mut self, sha256_hex: &str, claimed: &str) -> Result<(), S3Error> {
-        let to_sign = format!(
-            "AWS4-HMAC-SHA256-PAYLOAD\n{}\n{}\n{}\n{EMPTY_SHA256}\n{sha256_hex}",
-            self.amz_date, self.scope, self.previous
-        );
-        self.check(to_sign, claimed)
-    }
-
-    /// Checks the signature of the trailing headers (`name:value\n` each).
-    pub fn trailer(&mut self, trailer_text: &str, claimed: &str) -> Result<(), S3Error> {
-        let to_sign = format!(
-            "AWS4-HMAC-SHA256-TRAILER\n{}\n{}\n{}\n{}",
-            self.amz_date,
-            self.scope,
-            self.previous,
-            hex::encode(Sha256::digest(trailer_text.as_bytes()))
-        );
-        self.check(to_sign, claimed)
-    }
 }
 
 /// Checks the signature and the request's time against `now_ms`.
@@ -400,7 +340,7 @@ pub fn verify(
     Ok(())
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(super) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
@@ -440,54 +380,6 @@ mod tests {
             at + MAX_SKEW_MS + 1,
         );
         assert_eq!(late.unwrap_err().code, "RequestTimeTooSkewed");
-    }
-
-    /// The chunked upload example of the AWS documentation ("Signature Calculations for
-    /// the Authorization Header: Transferring Payload in Multiple Chunks").
-    #[test]
-    fn aws_documented_chunk_chain() {
-        let uri: Uri = "/examplebucket/chunkObject.txt".parse().unwrap();
-        let mut headers = HeaderMap::new();
-        headers.insert("host", "s3.amazonaws.com".parse().unwrap());
-        headers.insert("x-amz-date", "20130524T000000Z".parse().unwrap());
-        headers.insert("x-amz-storage-class", "REDUCED_REDUNDANCY".parse().unwrap());
-        headers.insert("x-amz-content-sha256", STREAMING.parse().unwrap());
-        headers.insert("content-encoding", "aws-chunked".parse().unwrap());
-        headers.insert("x-amz-decoded-content-length", "66560".parse().unwrap());
-        headers.insert("content-length", "66824".parse().unwrap());
-        headers.insert(
-            "authorization",
-            "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,SignedHeaders=content-encoding;content-length;host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;x-amz-storage-class,Signature=4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9"
-                .parse()
-                .unwrap(),
-        );
-        let signed = parse(&headers, &uri).unwrap();
-        assert_eq!(signed.payload, Payload::Streaming { trailer: false });
-        let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-        let at = parse_amz_date("20130524T000000Z").unwrap();
-        verify(&signed, secret, &Method::PUT, &uri, &headers, at).unwrap();
-        let mut chain = ChunkChain::for_request(&signed, secret).unwrap();
-        let sha = |data: &[u8]| hex::encode(Sha256::digest(data));
-        let wrong = chain.clone().chunk(&sha(&[b'a'; 65536]), "00");
-        assert_eq!(wrong.unwrap_err().code, "SignatureDoesNotMatch");
-        chain
-            .chunk(
-                &sha(&[b'a'; 65536]),
-                "ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648",
-            )
-            .unwrap();
-        chain
-            .chunk(
-                &sha(&[b'a'; 1024]),
-                "0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497",
-            )
-            .unwrap();
-        chain
-            .chunk(
-                &sha(b""),
-                "b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9",
-            )
-            .unwrap();
     }
 
     #[test]
