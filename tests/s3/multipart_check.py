@@ -184,6 +184,18 @@ def listing():
     assert [u["Key"] for u in page["Uploads"]] == ["m", "other/x"]
     page = client.list_multipart_uploads(Bucket="mp-list", Prefix="other/")
     assert [u["UploadId"] for u in page["Uploads"]] == [ids[3]]
+    client.create_multipart_upload(Bucket="mp-list", Key="other/y")
+    page = client.list_multipart_uploads(Bucket="mp-list", Delimiter="/")
+    assert [u["Key"] for u in page["Uploads"]] == ["k", "k", "m"], page
+    assert page["CommonPrefixes"] == [{"Prefix": "other/"}], page
+    page = client.list_multipart_uploads(Bucket="mp-list", Delimiter="/", MaxUploads=3)
+    assert page["IsTruncated"] and page["NextKeyMarker"] == "m"
+    page = client.list_multipart_uploads(Bucket="mp-list", Delimiter="/", KeyMarker="m",
+                                         UploadIdMarker=page["NextUploadIdMarker"])
+    assert "Uploads" not in page and page["CommonPrefixes"] == [{"Prefix": "other/"}]
+    assert not page["IsTruncated"]
+    page = client.list_multipart_uploads(Bucket="mp-list", Delimiter="/", KeyMarker="other/")
+    assert "Uploads" not in page and "CommonPrefixes" not in page, page
 
     # Abort: the unfinished large file is cancelled.
     client.abort_multipart_upload(Bucket="mp-list", Key="k", UploadId=up)
@@ -191,7 +203,7 @@ def listing():
     assert error_code(lambda: client.abort_multipart_upload(
         Bucket="mp-list", Key="k", UploadId=up)) == "NoSuchUpload"
     left = [u["UploadId"] for u in client.list_multipart_uploads(Bucket="mp-list")["Uploads"]]
-    assert left == ids[1:], left
+    assert left[:3] == ids[1:] and len(left) == 4, left
     assert error_code(lambda: client.upload_part(
         Bucket="mp-list", Key="k", UploadId=up, PartNumber=1, Body=b"x")) == "NoSuchUpload"
     # An upload id used under another key is unknown there.

@@ -66,7 +66,7 @@ pub async fn bucket(
         ));
     }
     if request.has_query("uploads") {
-        return super::parts::list_uploads(state, request, found).await;
+        return super::uploads::list_uploads(state, request, found).await;
     }
     if request.has_query("location") {
         request.require("listBuckets", &found, None)?;

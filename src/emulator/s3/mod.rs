@@ -14,6 +14,7 @@ mod multipart;
 mod objects;
 mod parts;
 mod sigv4;
+mod uploads;
 mod xml;
 
 use std::sync::Arc;

@@ -119,6 +119,10 @@ async fn store_part(
     let (blob, sha1, md5) = digests;
     state
         .db(move |db, now| {
+            // Aborted or completed while the part was on its way.
+            if db.started_file(&file_id).is_err() {
+                return Ok(Err(S3Error::no_such_upload()));
+            }
             let part = PartRow {
                 file_id,
                 part_number: number,
@@ -129,10 +133,9 @@ async fn store_part(
                 upload_ts: now,
             };
             db.put_part(&part)?;
-            Ok(part)
+            Ok(Ok(part))
         })
-        .await
-        .map_err(S3Error::from)
+        .await?
 }
 
 /// `PUT /bucket/key?partNumber=N&uploadId=ID`.

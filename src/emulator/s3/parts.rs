@@ -1,6 +1,5 @@
-//! Completing and listing multipart uploads: CompleteMultipartUpload (the XML part list
-//! checked against the stored parts, then the B2 large file finished with them),
-//! ListParts and ListMultipartUploads (the bucket-level `GET /bucket?uploads`).
+//! Completing a multipart upload (the XML part list checked against the stored parts,
+//! then the B2 large file finished with them) and ListParts.
 
 use std::sync::Arc;
 
@@ -10,11 +9,11 @@ use futures::StreamExt;
 
 use super::multipart::load_upload;
 use super::objects::{etag, insert};
+use super::uploads::{count, owner};
 use super::xml::{self, NAMESPACE, element};
 use super::{S3Error, S3Request};
 use crate::emulator::State;
 use crate::emulator::events::EventType;
-use crate::emulator::store::{Action, BucketRow, VersionRow};
 
 /// Largest CompleteMultipartUpload document read (10,000 parts fit well within it).
 const MAX_COMPLETE_XML: usize = 2 << 20;
@@ -139,28 +138,6 @@ pub async fn complete(
     Ok(response)
 }
 
-/// A non-negative count parameter, at most `max` (and `max` when absent).
-fn count(request: &S3Request, name: &str, max: usize) -> Result<usize, S3Error> {
-    match request.query(name) {
-        None => Ok(max),
-        Some(text) => text
-            .trim()
-            .parse::<usize>()
-            .map(|n| n.min(max))
-            .map_err(|_| {
-                S3Error::bad_request("InvalidArgument", &format!("{name} must be a number"))
-            }),
-    }
-}
-
-fn owner(account: &str, tag: &str) -> String {
-    format!(
-        "<{tag}>{}{}</{tag}>",
-        element("ID", account),
-        element("DisplayName", "")
-    )
-}
-
 /// `GET /bucket/key?uploadId=ID`: parts by number, after `part-number-marker`.
 pub async fn list_parts(state: &Arc<State>, request: S3Request) -> Result<Response, S3Error> {
     let (bucket, started) = load_upload(state, &request, "writeFiles").await?;
@@ -204,73 +181,6 @@ pub async fn list_parts(state: &Arc<State>, request: S3Request) -> Result<Respon
         body.push_str("</Part>");
     }
     body.push_str("</ListPartsResult>");
-    Ok(xml::ok(body))
-}
-
-/// `GET /bucket?uploads`: unfinished uploads by key, then start order.
-pub async fn list_uploads(
-    state: &Arc<State>,
-    request: S3Request,
-    bucket: BucketRow,
-) -> Result<Response, S3Error> {
-    request.require("listFiles", &bucket, None)?;
-    let prefix = request.query("prefix").unwrap_or_default();
-    if let Some(restricted) = &request.key.name_prefix
-        && !prefix.starts_with(restricted.as_str())
-    {
-        return Err(S3Error::access_denied("not entitled"));
-    }
-    let key_marker = request.query("key-marker").unwrap_or_default();
-    let id_marker = request
-        .query("upload-id-marker")
-        .filter(|m| !m.is_empty() && !key_marker.is_empty());
-    let max = count(&request, "max-uploads", 1000)?;
-    let (bucket_id, p, k, m) = (
-        bucket.bucket_id.clone(),
-        prefix.clone(),
-        key_marker.clone(),
-        id_marker.clone(),
-    );
-    let mut uploads: Vec<VersionRow> = state
-        .db(move |db, _| {
-            let after_seq = match &m {
-                Some(id) => db
-                    .version(id)?
-                    .filter(|v| v.action == Action::Start && v.name == k)
-                    .map(|v| v.seq),
-                None => None,
-            };
-            db.uploads_by_name(&bucket_id, &p, &k, after_seq, max + 1)
-        })
-        .await?;
-    let truncated = uploads.len() > max;
-    uploads.truncate(max);
-    let account = state.store.account_id().to_string();
-    let mut body = format!("<ListMultipartUploadsResult xmlns=\"{NAMESPACE}\">");
-    body.push_str(&element("Bucket", &bucket.name));
-    body.push_str(&element("KeyMarker", &key_marker));
-    body.push_str(&element(
-        "UploadIdMarker",
-        id_marker.as_deref().unwrap_or(""),
-    ));
-    if let Some(last) = uploads.last().filter(|_| truncated) {
-        body.push_str(&element("NextKeyMarker", &last.name));
-        body.push_str(&element("NextUploadIdMarker", &last.file_id));
-    }
-    body.push_str(&element("Prefix", &prefix));
-    body.push_str(&element("MaxUploads", &max.to_string()));
-    body.push_str(&element("IsTruncated", &truncated.to_string()));
-    for upload in &uploads {
-        body.push_str("<Upload>");
-        body.push_str(&element("Key", &upload.name));
-        body.push_str(&element("UploadId", &upload.file_id));
-        body.push_str(&owner(&account, "Initiator"));
-        body.push_str(&owner(&account, "Owner"));
-        body.push_str(&element("StorageClass", "STANDARD"));
-        body.push_str(&element("Initiated", &xml::iso_time(upload.upload_ts)));
-        body.push_str("</Upload>");
-    }
-    body.push_str("</ListMultipartUploadsResult>");
     Ok(xml::ok(body))
 }
 
