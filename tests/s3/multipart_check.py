@@ -10,6 +10,7 @@ from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
 from s3common import (
+    API,
     CAPS,
     TOKEN,
     create_bucket,
@@ -101,6 +102,11 @@ def multipart():
     [version] = versions(bucket_id, "big/file.bin")
     assert version["fileId"] == upload_id and version["action"] == "upload", version
     assert version["contentLength"] == len(whole)
+    assert version["contentSha1"] == "none" and version["contentMd5"] is None, version
+    download = f"{API}/b2api/v3/b2_download_file_by_id?fileId={upload_id}"
+    with urllib.request.urlopen(
+            urllib.request.Request(download, headers={"Authorization": TOKEN})) as resp:
+        assert resp.read() == whole
     assert version["fileInfo"] == {"origin": "s3"}, version["fileInfo"]
     assert native("b2_list_unfinished_large_files", {"bucketId": bucket_id}, TOKEN)["files"] == []
     assert error_code(lambda: client.list_parts(
