@@ -112,6 +112,9 @@ pub async fn bucket(
             "this bucket operation is not supported by the local B2 yet",
         ));
     }
+    if request.has_query("uploads") {
+        return super::uploads::list_uploads(state, request, found).await;
+    }
     if request.has_query("location") {
         request.require("listBuckets", &found, None)?;
         // Empty, as S3 answers for its default region.

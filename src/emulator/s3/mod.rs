@@ -6,14 +6,23 @@
 //! decide.
 
 mod acl;
+mod body;
 mod bucket_admin;
 mod buckets;
+mod chain;
+mod checksum;
+mod chunked;
+mod conditions;
+mod copy;
 mod delete;
 mod encryption;
 mod listing;
 mod lock;
+mod multipart;
 mod objects;
+mod parts;
 mod sigv4;
+mod uploads;
 mod versions;
 mod xml;
 mod xmlin;
@@ -97,6 +106,14 @@ impl S3Error {
         )
     }
 
+    pub fn no_such_upload() -> S3Error {
+        S3Error::new(
+            StatusCode::NOT_FOUND,
+            "NoSuchUpload",
+            "The specified multipart upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
+        )
+    }
+
     pub fn not_implemented(message: &str) -> S3Error {
         S3Error::new(StatusCode::NOT_IMPLEMENTED, "NotImplemented", message)
     }
@@ -137,6 +154,8 @@ pub struct S3Request {
     pub headers: HeaderMap,
     pub key: KeyRow,
     pub payload: sigv4::Payload,
+    /// The signature chain of an aws-chunked body signed chunk by chunk.
+    pub chain: Option<chain::ChunkChain>,
     /// Bucket name and object key from the path (decoded), when present.
     pub bucket: Option<String>,
     pub object: Option<String>,
@@ -254,6 +273,7 @@ async fn handle(state: &Arc<State>, request: Request) -> Result<Response, S3Erro
     if key.expires_ms.is_some_and(|e| e <= now) {
         return Err(S3Error::invalid_key());
     }
+    let chain = chain::ChunkChain::for_request(&signed, &secret);
     let path = parts.uri.path().trim_start_matches('/');
     let decode = |s: &str| {
         percent_encoding::percent_decode_str(s)
@@ -274,6 +294,7 @@ async fn handle(state: &Arc<State>, request: Request) -> Result<Response, S3Erro
         headers: parts.headers,
         key,
         payload: signed.payload,
+        chain,
         bucket: bucket.map(|b| {
             if hosted.is_some() {
                 b.to_string()

@@ -1,4 +1,5 @@
-//! Object operations: PutObject, GetObject (ranges), HeadObject and DeleteObject. An
+//! Object operations: PutObject, GetObject (ranges, conditions), HeadObject and
+//! DeleteObject, and the dispatch of the other object requests (copies, multipart). An
 //! object is a B2 file version: `versionId` is its file id, `x-amz-meta-*` its file info.
 
 use std::sync::Arc;
@@ -6,25 +7,22 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::Response;
-use futures::StreamExt;
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
 
-use super::sigv4::Payload;
-use super::xml;
-use super::{S3Error, S3Request, bucket_named};
+use super::{S3Error, S3Request, body, bucket_named, conditions, copy, multipart, parts, xml};
 use crate::emulator::State;
 use crate::emulator::events::EventType;
-use crate::emulator::handlers::files::MAX_FILE_SIZE;
 use crate::emulator::names;
 use crate::emulator::sse::Sse;
 use crate::emulator::store::{Action, NewVersion, VersionRow};
 
-/// The ETag of a version: its MD5 in quotes, or for a large file its id and a part marker.
+/// The ETag of a version: its MD5 in quotes; for a large file, the multipart ETag stored
+/// when it was finished (`<MD5 of the parts' MD5s>-<parts>`), or for one finished before
+/// those were stored, its id and a part marker.
 pub fn etag(version: &VersionRow) -> String {
     match &version.md5 {
-        Some(md5) if !version.large => format!("\"{md5}\""),
-        _ => format!("\"{}-1\"", version.file_id),
+        Some(md5) => format!("\"{md5}\""),
+        None => format!("\"{}-1\"", version.file_id),
     }
 }
 
@@ -33,13 +31,26 @@ pub async fn object(
     request: S3Request,
     body: Body,
 ) -> Result<Response, S3Error> {
+    let copy = request.header("x-amz-copy-source").is_some();
+    let upload = request.has_query("uploadId");
     match request.method {
-        Method::PUT if request.header("x-amz-copy-source").is_some() => Err(
-            S3Error::not_implemented("CopyObject is not supported by the local B2 yet"),
-        ),
+        Method::PUT if upload && request.has_query("partNumber") => {
+            if copy {
+                multipart::upload_part_copy(state, request).await
+            } else {
+                multipart::upload_part(state, request, body).await
+            }
+        }
+        Method::PUT if copy && only_signature_query(&request) => {
+            copy::copy_object(state, request).await
+        }
         Method::PUT if only_signature_query(&request) => put(state, request, body).await,
-        Method::GET | Method::HEAD if !request.has_query("uploadId") => get(state, request).await,
-        Method::DELETE if !request.has_query("uploadId") => delete(state, request).await,
+        Method::POST if request.has_query("uploads") => multipart::create(state, request).await,
+        Method::POST if upload => parts::complete(state, request, body).await,
+        Method::GET if upload => parts::list_parts(state, request).await,
+        Method::DELETE if upload => multipart::abort(state, request).await,
+        Method::GET | Method::HEAD if !upload => get(state, request).await,
+        Method::DELETE => delete(state, request).await,
         _ => Err(S3Error::not_implemented(
             "this object operation is not supported by the local B2 yet",
         )),
@@ -55,14 +66,14 @@ fn only_signature_query(request: &S3Request) -> bool {
     })
 }
 
-fn insert(response: &mut Response, name: &str, value: &str) {
+pub(super) fn insert(response: &mut Response, name: &str, value: &str) {
     if let (Ok(name), Ok(value)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
         response.headers_mut().insert(name, value);
     }
 }
 
 /// `x-amz-meta-*` headers as file info.
-fn meta_info(request: &S3Request) -> Result<Map<String, Value>, S3Error> {
+pub(super) fn meta_info(request: &S3Request) -> Result<Map<String, Value>, S3Error> {
     let mut info = Map::new();
     for (name, value) in &request.headers {
         if let Some(key) = name.as_str().strip_prefix("x-amz-meta-") {
@@ -76,28 +87,22 @@ fn meta_info(request: &S3Request) -> Result<Map<String, Value>, S3Error> {
     Ok(info)
 }
 
+/// The `Content-Type` of a write, `b2/x-auto` (by the name's extension) when absent.
+pub(super) fn request_content_type(request: &S3Request, name: &str) -> Result<String, S3Error> {
+    let content_type = request
+        .header("content-type")
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .unwrap_or("b2/x-auto");
+    Ok(names::resolve_content_type(content_type, name)?)
+}
+
 async fn put(state: &Arc<State>, request: S3Request, body: Body) -> Result<Response, S3Error> {
     let bucket_name = request.bucket.clone().unwrap_or_default();
     let name = request.object.clone().unwrap_or_default();
     names::validate_file_name(&name)?;
     let info = meta_info(&request)?;
-    let content_type = request
-        .header("content-type")
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .unwrap_or("b2/x-auto")
-        .to_string();
-    let content_type = names::resolve_content_type(&content_type, &name)?;
-    let declared: Option<u64> = request
-        .header("content-length")
-        .and_then(|v| v.trim().parse().ok());
-    if declared.is_none() {
-        return Err(S3Error::new(
-            StatusCode::LENGTH_REQUIRED,
-            "MissingContentLength",
-            "You must provide the Content-Length HTTP header.",
-        ));
-    }
+    let content_type = request_content_type(&request, &name)?;
     let bucket = {
         let name = name.clone();
         let bucket = state
@@ -106,33 +111,7 @@ async fn put(state: &Arc<State>, request: S3Request, body: Body) -> Result<Respo
         request.require("writeFiles", &bucket, Some(&name))?;
         bucket
     };
-    let mut writer = state.store.blobs().writer(0).await?;
-    let mut sha256 = Sha256::new();
-    let mut received = 0u64;
-    let mut stream = body.into_data_stream();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|err| {
-            S3Error::bad_request("IncompleteBody", &format!("upload body failed: {err}"))
-        })?;
-        received += chunk.len() as u64;
-        if received > MAX_FILE_SIZE {
-            return Err(S3Error::bad_request(
-                "EntityTooLarge",
-                "Your proposed upload exceeds the maximum allowed size.",
-            ));
-        }
-        sha256.update(&chunk);
-        writer.write(chunk).await?;
-    }
-    if let Payload::Sha256(claimed) = &request.payload
-        && *claimed != hex::encode(sha256.finalize())
-    {
-        return Err(S3Error::bad_request(
-            "XAmzContentSHA256Mismatch",
-            "The provided 'x-amz-content-sha256' header does not match what was computed.",
-        ));
-    }
-    let (digests, _, pending) = writer.finish().await?;
+    let (digests, pending) = body::receive(state, &request, body).await?;
     let bucket_sse = Sse::bucket_default(&bucket.sse);
     let row = state
         .db(move |db, now| {
@@ -163,7 +142,7 @@ async fn put(state: &Arc<State>, request: S3Request, body: Body) -> Result<Respo
 }
 
 /// The version a GET, HEAD or DELETE names: `versionId`, else the newest of the name.
-fn chosen(
+pub(super) fn chosen(
     db: &crate::emulator::store::Db,
     bucket_id: &str,
     name: &str,
@@ -209,6 +188,18 @@ async fn get(state: &Arc<State>, request: S3Request) -> Result<Response, S3Error
             "InvalidRequest",
             "SSE-C objects are not readable through the local B2's S3 API yet",
         ));
+    }
+    if conditions::check_read(&request, &etag(&version), version.upload_ts)? {
+        let mut response = Response::new(Body::empty());
+        *response.status_mut() = StatusCode::NOT_MODIFIED;
+        insert(&mut response, "etag", &etag(&version));
+        insert(
+            &mut response,
+            "last-modified",
+            &xml::http_time(version.upload_ts),
+        );
+        insert(&mut response, "x-amz-version-id", &version.file_id);
+        return Ok(response);
     }
     let size = version.size;
     let range = match request.header("range") {

@@ -11,6 +11,15 @@ use super::S3Error;
 
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 pub const UNSIGNED: &str = "UNSIGNED-PAYLOAD";
+/// aws-chunked body, each chunk signed in a chain from the request's signature.
+pub const STREAMING: &str = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD";
+/// The same with signed trailing headers (a checksum) after the last chunk.
+pub const STREAMING_TRAILER: &str = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER";
+/// aws-chunked body without chunk signatures, with trailing headers.
+pub const UNSIGNED_TRAILER: &str = "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
+/// SHA-256 of nothing, part of every chunk's string to sign.
+pub(super) const EMPTY_SHA256: &str =
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 /// Largest difference between the request's time and the server's clock.
 pub const MAX_SKEW_MS: i64 = 15 * 60 * 1000;
 /// Longest validity of a presigned URL (7 days, as S3).
@@ -29,6 +38,19 @@ pub enum Payload {
     Unsigned,
     /// Lower-case hex SHA-256 of the body, to be checked as it is read.
     Sha256(String),
+    /// aws-chunked with chunk signatures; `trailer` when trailing headers follow.
+    Streaming {
+        trailer: bool,
+    },
+    /// aws-chunked without signatures, with trailing headers.
+    UnsignedTrailer,
+}
+
+impl Payload {
+    /// Whether the body is aws-chunked.
+    pub fn chunked(&self) -> bool {
+        matches!(self, Payload::Streaming { .. } | Payload::UnsignedTrailer)
+    }
 }
 
 /// A parsed signature, not yet checked.
@@ -37,9 +59,9 @@ pub struct Signed {
     pub access_key: String,
     date: String,
     region: String,
-    amz_date: String,
+    pub(super) amz_date: String,
     signed_headers: Vec<String>,
-    signature: String,
+    pub(super) signature: String,
     payload_claim: String,
     pub payload: Payload,
     presigned: bool,
@@ -166,15 +188,13 @@ fn build(
         hex if hex.len() == 64 && hex.chars().all(|c| c.is_ascii_hexdigit()) => {
             Payload::Sha256(hex.to_ascii_lowercase())
         }
-        "STREAMING-AWS4-HMAC-SHA256-PAYLOAD" => {
-            return Err(S3Error::not_implemented(
-                "aws-chunked uploads (STREAMING-AWS4-HMAC-SHA256-PAYLOAD) are not supported yet",
-            ));
-        }
+        STREAMING if !presigned => Payload::Streaming { trailer: false },
+        STREAMING_TRAILER if !presigned => Payload::Streaming { trailer: true },
+        UNSIGNED_TRAILER if !presigned => Payload::UnsignedTrailer,
         _ => {
             return Err(S3Error::bad_request(
                 "InvalidArgument",
-                "x-amz-content-sha256 must be UNSIGNED-PAYLOAD or a hex SHA-256",
+                "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, a hex SHA-256 or a STREAMING-* mode",
             ));
         }
     };
@@ -193,7 +213,7 @@ fn build(
 }
 
 /// Milliseconds since the epoch of an `X-Amz-Date` (`20130524T000000Z`).
-fn parse_amz_date(text: &str) -> Option<i64> {
+pub(super) fn parse_amz_date(text: &str) -> Option<i64> {
     chrono::NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M%SZ")
         .ok()
         .map(|t| t.and_utc().timestamp_millis())
@@ -242,7 +262,7 @@ fn canonical_headers(headers: &HeaderMap, names: &[String]) -> Result<String, S3
     Ok(out)
 }
 
-fn hmac(key: &[u8], data: &str) -> Vec<u8> {
+pub(super) fn hmac(key: &[u8], data: &str) -> Vec<u8> {
     match Hmac::<Sha256>::new_from_slice(key) {
         Ok(mut mac) => {
             mac.update(data.as_bytes());
@@ -270,17 +290,26 @@ pub fn expected_signature(
         signed.signed_headers.join(";"),
         signed.payload_claim
     );
-    let scope = format!("{}/{}/s3/aws4_request", signed.date, signed.region);
     let to_sign = format!(
-        "{ALGORITHM}\n{}\n{scope}\n{}",
+        "{ALGORITHM}\n{}\n{}\n{}",
         signed.amz_date,
+        scope(signed),
         hex::encode(Sha256::digest(canonical.as_bytes()))
     );
+    Ok(hex::encode(hmac(&signing_key(signed, secret), &to_sign)))
+}
+
+pub(super) fn scope(signed: &Signed) -> String {
+    format!("{}/{}/s3/aws4_request", signed.date, signed.region)
+}
+
+/// The key derived from the secret for the request's date and region.
+pub(super) fn signing_key(signed: &Signed, secret: &str) -> Vec<u8> {
     let mut key = hmac(format!("AWS4{secret}").as_bytes(), &signed.date);
     for part in [signed.region.as_str(), "s3", "aws4_request"] {
         key = hmac(&key, part);
     }
-    Ok(hex::encode(hmac(&key, &to_sign)))
+    key
 }
 
 /// Checks the signature and the request's time against `now_ms`.
@@ -311,7 +340,7 @@ pub fn verify(
     Ok(())
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(super) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

@@ -118,6 +118,7 @@ impl Db<'_> {
             "UPDATE versions SET action = 'upload', size = ?2 WHERE file_id = ?1",
             params![file_id, i64::try_from(total).unwrap_or(i64::MAX)],
         )?;
+        version.md5 = Some(self.set_multipart_etag(file_id, &parts)?);
         version.action = Action::Upload;
         version.size = total;
         Ok(version)

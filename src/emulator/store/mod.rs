@@ -10,6 +10,7 @@ mod large;
 mod lifecycle;
 mod listing;
 mod locks;
+mod multipart;
 mod replication;
 
 use std::path::PathBuf;
