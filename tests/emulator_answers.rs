@@ -7,13 +7,14 @@
 #![allow(clippy::unwrap_used)]
 
 use b2tui::b2::{B2Client, Credentials, ListFileNamesRequest};
-use base64::Engine;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 mod common;
 
-use common::raw::{Session, admin, assert_error, basic, sha1_hex, start};
+use common::raw::{
+    Session, admin, assert_error, basic, customer_key, sha1_hex, sse_c_headers, start,
+};
 
 const SSE_C_MISSING: &str = "The object was stored using a form of Server Side Encryption. \
 The correct parameters must be provided to retrieve the object.";
@@ -101,21 +102,6 @@ async fn a_missing_capability_is_a_bare_unauthorized_that_the_client_explains() 
     );
 }
 
-fn customer_key(byte: u8) -> (String, String) {
-    use md5::Digest as _;
-    let engine = base64::engine::general_purpose::STANDARD;
-    let raw = [byte; 32];
-    (engine.encode(raw), engine.encode(md5::Md5::digest(raw)))
-}
-
-fn sse_c<'a>(key: &'a str, md5: &'a str) -> Vec<(&'static str, &'a str)> {
-    vec![
-        ("X-Bz-Server-Side-Encryption-Customer-Algorithm", "AES256"),
-        ("X-Bz-Server-Side-Encryption-Customer-Key", key),
-        ("X-Bz-Server-Side-Encryption-Customer-Key-Md5", md5),
-    ]
-}
-
 fn sse_c_json(key: &str, md5: &str) -> Value {
     json!({"mode": "SSE-C", "algorithm": "AES256", "customerKey": key, "customerKeyMd5": md5})
 }
@@ -127,7 +113,12 @@ async fn sse_c_reads_without_the_key_are_bad_requests_and_with_another_key_acces
     let (key, md5) = customer_key(7);
     let (other, other_md5) = customer_key(8);
     let up = m
-        .upload_text(&bucket, "secret.txt", b"secret bytes", &sse_c(&key, &md5))
+        .upload_text(
+            &bucket,
+            "secret.txt",
+            b"secret bytes",
+            &sse_c_headers(&key, &md5),
+        )
         .await;
     let id = up["fileId"].as_str().unwrap().to_owned();
 
@@ -137,10 +128,12 @@ async fn sse_c_reads_without_the_key_are_bad_requests_and_with_another_key_acces
         let (status, body) = common::raw::answer(m.download(path).await).await;
         assert_error(&(status, body.clone()), 400, "bad_request");
         assert_eq!(body["message"], SSE_C_MISSING, "{path}");
-        let resp = m.download_with(path, &sse_c(&other, &other_md5)).await;
+        let resp = m
+            .download_with(path, &sse_c_headers(&other, &other_md5))
+            .await;
         let got = common::raw::answer(resp).await;
         assert_error(&got, 403, "access_denied");
-        let resp = m.download_with(path, &sse_c(&key, &md5)).await;
+        let resp = m.download_with(path, &sse_c_headers(&key, &md5)).await;
         assert_eq!(resp.status(), StatusCode::OK, "{path}");
         assert_eq!(resp.bytes().await.unwrap().as_ref(), b"secret bytes");
     }

@@ -5,13 +5,12 @@
 #![allow(clippy::unwrap_used)]
 
 use b2tui::emulator::{self, Config};
-use base64::Engine;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 mod common;
 
-use common::raw::{Session, admin_request, authorize_raw, spawn};
+use common::raw::{Session, admin_request, authorize_raw, customer_key, spawn, sse_c_headers};
 
 // ---------------------------------------------------------------- multi-bucket keys
 
@@ -216,21 +215,6 @@ async fn stores_without_multi_bucket_column_migrate() {
 }
 
 // ---------------------------------------------------------------- encryption
-
-fn customer_key(byte: u8) -> (String, String) {
-    use md5::Digest as _;
-    let engine = base64::engine::general_purpose::STANDARD;
-    let raw = [byte; 32];
-    (engine.encode(raw), engine.encode(md5::Md5::digest(raw)))
-}
-
-fn sse_c_headers<'a>(key: &'a str, md5: &'a str) -> [(&'static str, &'a str); 3] {
-    [
-        ("X-Bz-Server-Side-Encryption-Customer-Algorithm", "AES256"),
-        ("X-Bz-Server-Side-Encryption-Customer-Key", key),
-        ("X-Bz-Server-Side-Encryption-Customer-Key-Md5", md5),
-    ]
-}
 
 #[tokio::test]
 async fn new_buckets_and_uploads_default_to_sse_b2() {

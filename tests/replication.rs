@@ -14,8 +14,8 @@ mod common;
 
 use common::raw::{Session, admin, assert_error, sha1_hex, spawn_with};
 use common::replication::{
-    DEST_CAPS, SOURCE_CAPS, deliver, find, key, manual, pair, rule, set_replication, spawn,
-    versions,
+    DEST_CAPS, SOURCE_CAPS, deliver, find, key, manual, pair, pair_that_cannot_write, rule,
+    set_replication, spawn, versions,
 };
 
 #[tokio::test]
@@ -202,15 +202,7 @@ async fn large_files_replicate_byte_for_byte() {
 
 #[tokio::test]
 async fn a_destination_key_that_cannot_write_fails_the_copy() {
-    let emu = spawn().await;
-    let m = Session::master_v(&emu, 4).await;
-    let p = pair(
-        &emu,
-        &m,
-        &["listFiles", "readFiles"],
-        vec![rule("ro", "", "")],
-    )
-    .await;
+    let (emu, m, p) = pair_that_cannot_write().await;
     let up = m.upload(&p.src, "a.txt", b"a").await;
     assert_eq!(up["replicationStatus"], "pending");
     let report = deliver(&emu).await;

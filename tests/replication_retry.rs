@@ -5,15 +5,15 @@
 // Helpers outside `#[test]` functions unwrap too; a failed unwrap is a failed test here.
 #![allow(clippy::unwrap_used)]
 
-use base64::Engine;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 mod common;
 
-use common::raw::{Session, admin};
+use common::raw::{Session, admin, customer_key, sse_c_headers};
 use common::replication::{
-    DEST_CAPS, deliver, find, key, pair, rule, set_replication, spawn, versions,
+    DEST_CAPS, deliver, find, key, pair, pair_that_cannot_write, rule, set_replication, spawn,
+    versions,
 };
 
 fn status_of(files: &[Value], name: &str) -> String {
@@ -25,15 +25,7 @@ fn status_of(files: &[Value], name: &str) -> String {
 
 #[tokio::test]
 async fn a_failed_copy_is_tried_again_and_heals_when_the_mapping_is_fixed() {
-    let emu = spawn().await;
-    let m = Session::master_v(&emu, 4).await;
-    let p = pair(
-        &emu,
-        &m,
-        &["listFiles", "readFiles"],
-        vec![rule("r", "", "")],
-    )
-    .await;
+    let (emu, m, p) = pair_that_cannot_write().await;
     m.upload(&p.src, "a.txt", b"replicate me").await;
 
     let first = deliver(&emu).await;
@@ -75,21 +67,6 @@ async fn a_failed_copy_is_tried_again_and_heals_when_the_mapping_is_fixed() {
     assert_eq!(resp.bytes().await.unwrap().as_ref(), b"replicate me");
 }
 
-fn customer_key(byte: u8) -> (String, String) {
-    use md5::Digest as _;
-    let engine = base64::engine::general_purpose::STANDARD;
-    let raw = [byte; 32];
-    (engine.encode(raw), engine.encode(md5::Md5::digest(raw)))
-}
-
-fn sse_c<'a>(key: &'a str, md5: &'a str) -> [(&'static str, &'a str); 3] {
-    [
-        ("X-Bz-Server-Side-Encryption-Customer-Algorithm", "AES256"),
-        ("X-Bz-Server-Side-Encryption-Customer-Key", key),
-        ("X-Bz-Server-Side-Encryption-Customer-Key-Md5", md5),
-    ]
-}
-
 #[tokio::test]
 async fn sse_c_files_replicate_as_stored_and_read_with_the_same_key() {
     let emu = spawn().await;
@@ -97,7 +74,12 @@ async fn sse_c_files_replicate_as_stored_and_read_with_the_same_key() {
     let p = pair(&emu, &m, &DEST_CAPS, vec![rule("r", "", "")]).await;
     let (secret, md5) = customer_key(9);
     let up = m
-        .upload_text(&p.src, "sealed.txt", b"sealed bytes", &sse_c(&secret, &md5))
+        .upload_text(
+            &p.src,
+            "sealed.txt",
+            b"sealed bytes",
+            &sse_c_headers(&secret, &md5),
+        )
         .await;
     assert_eq!(up["replicationStatus"], "pending", "{up}");
 
@@ -125,12 +107,12 @@ async fn sse_c_files_replicate_as_stored_and_read_with_the_same_key() {
     let (other, other_md5) = customer_key(10);
     let wrong = p
         .dst_session
-        .download_with(path, &sse_c(&other, &other_md5))
+        .download_with(path, &sse_c_headers(&other, &other_md5))
         .await;
     assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
     let with = p
         .dst_session
-        .download_with(path, &sse_c(&secret, &md5))
+        .download_with(path, &sse_c_headers(&secret, &md5))
         .await;
     assert_eq!(with.status(), StatusCode::OK);
     assert_eq!(with.bytes().await.unwrap().as_ref(), b"sealed bytes");

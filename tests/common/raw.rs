@@ -93,6 +93,23 @@ pub fn assert_error<S: Copy + Into<u16>>(got: &(S, Value), status: u16, code: &s
     );
 }
 
+/// A 32-byte SSE-C customer key made of `byte`: (the key, its MD5), both base64.
+pub fn customer_key(byte: u8) -> (String, String) {
+    use md5::Digest as _;
+    let engine = base64::engine::general_purpose::STANDARD;
+    let raw = [byte; 32];
+    (engine.encode(raw), engine.encode(md5::Md5::digest(raw)))
+}
+
+/// The three `X-Bz-Server-Side-Encryption-Customer-*` headers for a customer key.
+pub fn sse_c_headers<'a>(key: &'a str, md5: &'a str) -> [(&'static str, &'a str); 3] {
+    [
+        ("X-Bz-Server-Side-Encryption-Customer-Algorithm", "AES256"),
+        ("X-Bz-Server-Side-Encryption-Customer-Key", key),
+        ("X-Bz-Server-Side-Encryption-Customer-Key-Md5", md5),
+    ]
+}
+
 /// Admin call with the master key; asserts a success status.
 pub async fn admin(emu: &RunningEmulator, op: &str, body: Value) -> Value {
     let resp = reqwest::Client::new()

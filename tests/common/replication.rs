@@ -138,3 +138,18 @@ pub fn find<'a>(files: &'a [Value], name: &str, action: &str) -> &'a Value {
 pub async fn deliver(emu: &emulator::RunningEmulator) -> Value {
     admin(emu, "deliver_replication", json!({})).await["replication"].clone()
 }
+
+/// A fresh local B2 (delivering when told), its master session (v4) and a pair whose
+/// destination key can only read, so every copy into it fails.
+pub async fn pair_that_cannot_write() -> (emulator::RunningEmulator, Session, Pair) {
+    let emu = spawn().await;
+    let m = Session::master_v(&emu, 4).await;
+    let p = pair(
+        &emu,
+        &m,
+        &["listFiles", "readFiles"],
+        vec![rule("ro", "", "")],
+    )
+    .await;
+    (emu, m, p)
+}
