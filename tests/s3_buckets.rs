@@ -16,12 +16,12 @@ fn check(name: &str) {
 
 #[test]
 fn boto3_lists_objects_v1_and_versions_with_paging() {
-    check("listing");
+    scenario("listing_check.py", "listing");
 }
 
 #[test]
 fn boto3_delete_objects_judges_each_key() {
-    check("delete_objects");
+    scenario("listing_check.py", "delete_objects");
 }
 
 #[test]

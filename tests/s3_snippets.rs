@@ -22,6 +22,7 @@ use common::live::Live;
 use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use served::s3::private_bucket;
 use served::{Api, KEY, KEY_ID, Served, block_on, pseudo_random, run_ok, sha1_hex, stdout_of};
 
 const BUCKET: &str = "snippet-bucket";
@@ -57,15 +58,7 @@ fn made(buckets: &[&str], restrict: bool) -> Made {
     let modal = block_on(async {
         let api = Api::authorize(&served.url).await;
         for bucket in buckets {
-            api.ok(
-                "b2_create_bucket",
-                serde_json::json!({
-                    "accountId": api.account_id,
-                    "bucketName": bucket,
-                    "bucketType": "allPrivate",
-                }),
-            )
-            .await;
+            private_bucket(&api, bucket).await;
         }
         let client = B2Client::authorize(&served.url, Credentials::new(KEY_ID, KEY))
             .await

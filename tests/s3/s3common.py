@@ -45,14 +45,16 @@ S3_URL = AUTH["apiInfo"]["storageApi"]["s3ApiUrl"]
 REGION = "us-west-004"
 
 
-def s3(key_id, key):
+def s3(key_id, key, addressing="path"):
+    """A boto3 S3 client for the key, naming buckets in the path or, with
+    addressing="virtual", in the host name; it never retries."""
     return boto3.client(
         "s3",
         endpoint_url=S3_URL,
         region_name=REGION,
         aws_access_key_id=key_id,
         aws_secret_access_key=key,
-        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
+        config=Config(s3={"addressing_style": addressing}, retries={"max_attempts": 1}),
     )
 
 
@@ -113,3 +115,15 @@ def run(scenarios):
     """Runs the scenario named on the command line and says so."""
     scenarios[SCENARIO]()
     print(f"ok {SCENARIO}")
+
+
+def keys_of(page):
+    """The keys of a ListObjects (V1 or V2) page, in order."""
+    return [c["Key"] for c in page.get("Contents", [])]
+
+
+def refused_with(code, *calls):
+    """Checks that each of `calls` fails with the S3 error `code`."""
+    for call in calls:
+        got = error_code(call)
+        assert got == code, (got, code)

@@ -5,7 +5,7 @@ use std::process::Command;
 
 use b2tui::app::keys::caps::Preset;
 
-use super::{KEY, KEY_ID, SKIP_ENV, Served, run};
+use super::{Api, KEY, KEY_ID, SKIP_ENV, Served, run};
 
 /// The boto3 release the check scripts are written against.
 pub const BOTO3: &str = "1.35.99";
@@ -41,18 +41,7 @@ pub fn python() -> Option<PathBuf> {
 pub fn scenario_with(script: &str, name: &str, serve_args: &[&str]) {
     let Some(python) = python() else { return };
     let served = Served::start(serve_args);
-    let path = format!("{}/tests/s3/{script}", env!("CARGO_MANIFEST_DIR"));
-    let caps = Preset::S3Compatible.capabilities().join(",");
-    let out = run(Command::new(python)
-        .arg(path)
-        .args([name, &served.url, KEY_ID, KEY, &caps]));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && stdout.trim_end().ends_with(&format!("ok {name}")),
-        "{script} scenario {name} failed:\nstdout:\n{stdout}\nstderr:\n{}\nserver:\n{}",
-        String::from_utf8_lossy(&out.stderr),
-        served.stderr()
-    );
+    check_on(&python, &served, script, name, &[]);
 }
 
 /// [`scenario_with`] on a server with no extra flags.
@@ -88,17 +77,8 @@ pub fn check_on(
 /// preset's capabilities; its id and secret.
 pub fn bucket_and_key(served: &Served, bucket: &str) -> (String, String) {
     super::block_on(async {
-        let api = super::Api::authorize(&served.url).await;
-        let made = api
-            .ok(
-                "b2_create_bucket",
-                serde_json::json!({
-                    "accountId": api.account_id,
-                    "bucketName": bucket,
-                    "bucketType": "allPrivate",
-                }),
-            )
-            .await;
+        let api = Api::authorize(&served.url).await;
+        let made = private_bucket(&api, bucket).await;
         let key = api
             .ok(
                 "b2_create_key",
@@ -118,4 +98,17 @@ pub fn bucket_and_key(served: &Served, bucket: &str) -> (String, String) {
         };
         (text("applicationKeyId"), text("applicationKey"))
     })
+}
+
+/// Creates the private bucket `name` through the Native API; b2_create_bucket's answer.
+pub async fn private_bucket(api: &Api, name: &str) -> serde_json::Value {
+    api.ok(
+        "b2_create_bucket",
+        serde_json::json!({
+            "accountId": api.account_id,
+            "bucketName": name,
+            "bucketType": "allPrivate",
+        }),
+    )
+    .await
 }

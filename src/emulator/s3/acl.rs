@@ -11,11 +11,13 @@ use axum::body::Body;
 use axum::http::Method;
 use axum::response::Response;
 
+use super::bucket_admin::update_settings;
+use super::versions::addressed_version;
 use super::xml::{self, NAMESPACE, element};
 use super::xmlin;
-use super::{S3Error, S3Request, bucket_named};
+use super::{S3Error, S3Request};
 use crate::emulator::State;
-use crate::emulator::store::{Action, BucketRow, BucketUpdate};
+use crate::emulator::store::{BucketRow, BucketUpdate};
 
 const ALL_USERS: &str = "http://acs.amazonaws.com/groups/global/AllUsers";
 
@@ -93,16 +95,11 @@ pub async fn bucket(
     request.require("writeBuckets", &bucket, None)?;
     let wanted = bucket_type(&canned(&request, body).await?)?.to_string();
     if wanted != bucket.bucket_type {
-        let bucket_id = bucket.bucket_id;
-        state
-            .db(move |db, _| {
-                let update = BucketUpdate {
-                    bucket_type: Some(wanted),
-                    ..BucketUpdate::default()
-                };
-                db.update_bucket(&bucket_id, update)
-            })
-            .await?;
+        let update = BucketUpdate {
+            bucket_type: Some(wanted),
+            ..BucketUpdate::default()
+        };
+        update_settings(state, bucket.bucket_id, update).await?;
     }
     Ok(Response::new(Body::empty()))
 }
@@ -122,28 +119,7 @@ pub async fn object(
             ));
         }
     };
-    let bucket_name = request.bucket.clone().unwrap_or_default();
-    let name = request.object.clone().unwrap_or_default();
-    let version_id = request.query("versionId");
-    let (bucket, version_id) = state
-        .db(move |db, _| {
-            let bucket = match bucket_named(db, &bucket_name) {
-                Ok(b) => b,
-                Err(err) => return Ok(Err(err)),
-            };
-            let version = match &version_id {
-                Some(id) => db.version(id)?.filter(|v| {
-                    v.bucket_id == bucket.bucket_id && v.name == name && v.action != Action::Start
-                }),
-                None => db
-                    .newest_version(&bucket.bucket_id, &name)?
-                    .filter(|v| v.action == Action::Upload),
-            };
-            Ok(version
-                .map(|v| (bucket, v.file_id))
-                .ok_or_else(S3Error::no_such_key))
-        })
-        .await??;
+    let (bucket, version) = addressed_version(state, &request).await?;
     request.require(capability, &bucket, request.object.as_deref())?;
     let mut response = if request.method == Method::GET {
         let owner = state.store.account_id().to_string();
@@ -157,7 +133,7 @@ pub async fn object(
         }
         Response::new(Body::empty())
     };
-    if let Ok(value) = axum::http::HeaderValue::try_from(version_id) {
+    if let Ok(value) = axum::http::HeaderValue::try_from(version.file_id) {
         response.headers_mut().insert("x-amz-version-id", value);
     }
     Ok(response)

@@ -1,7 +1,9 @@
 //! CreateBucket (`PUT /bucket`) and DeleteBucket (`DELETE /bucket`), through the same store
 //! calls as b2_create_bucket and b2_delete_bucket. Creating needs `writeBuckets` (and
 //! `writeBucketRetentions` for a lock-enabled bucket) from a key not restricted to buckets;
-//! deleting needs `deleteBuckets` and a bucket holding no file version.
+//! deleting needs `deleteBuckets` and a bucket holding no file version. Also the one
+//! store call through which the bucket subresources (ACL, encryption, Object Lock) change
+//! a bucket's settings.
 
 use std::sync::Arc;
 
@@ -12,8 +14,38 @@ use axum::response::Response;
 use super::xmlin::{self, malformed};
 use super::{S3Error, S3Request, bucket_named};
 use crate::emulator::State;
+use crate::emulator::error::ApiError;
 use crate::emulator::names;
-use crate::emulator::store::NewBucket;
+use crate::emulator::store::{BucketUpdate, NewBucket};
+
+/// Changes the settings `update` names (type, default encryption, Object Lock) of the
+/// bucket, through b2_update_bucket's store call.
+pub async fn update_settings(
+    state: &Arc<State>,
+    bucket_id: String,
+    update: BucketUpdate,
+) -> Result<(), ApiError> {
+    state
+        .db(move |db, _| db.update_bucket(&bucket_id, update).map(drop))
+        .await
+}
+
+/// `done` with the store error `code` answered as the S3 error `s3_code` (409 Conflict);
+/// any other store error stays one.
+fn conflict_on<T>(
+    done: Result<T, ApiError>,
+    code: &str,
+    s3_code: &'static str,
+    message: &str,
+) -> Result<Result<(), S3Error>, ApiError> {
+    match done {
+        Ok(_) => Ok(Ok(())),
+        Err(err) if err.code == code => {
+            Ok(Err(S3Error::new(StatusCode::CONFLICT, s3_code, message)))
+        }
+        Err(err) => Err(err),
+    }
+}
 
 pub async fn create(
     state: &Arc<State>,
@@ -60,14 +92,13 @@ pub async fn create(
         ..NewBucket::default()
     };
     state
-        .db(move |db, _| match db.create_bucket(new) {
-            Ok(_) => Ok(Ok(())),
-            Err(err) if err.code == "duplicate_bucket_name" => Ok(Err(S3Error::new(
-                StatusCode::CONFLICT,
+        .db(move |db, _| {
+            conflict_on(
+                db.create_bucket(new),
+                "duplicate_bucket_name",
                 "BucketAlreadyOwnedByYou",
                 "Your previous request to create the named bucket succeeded and you already own it.",
-            ))),
-            Err(err) => Err(err),
+            )
         })
         .await??;
     let mut response = Response::new(Body::empty());
@@ -82,14 +113,13 @@ pub async fn delete(state: &Arc<State>, request: S3Request) -> Result<Response, 
     let bucket = state.db(move |db, _| Ok(bucket_named(db, &name))).await??;
     request.require("deleteBuckets", &bucket, None)?;
     state
-        .db(move |db, _| match db.delete_bucket(&bucket.bucket_id) {
-            Ok(_) => Ok(Ok(())),
-            Err(err) if err.code == "cannot_delete_non_empty_bucket" => Ok(Err(S3Error::new(
-                StatusCode::CONFLICT,
+        .db(move |db, _| {
+            conflict_on(
+                db.delete_bucket(&bucket.bucket_id),
+                "cannot_delete_non_empty_bucket",
                 "BucketNotEmpty",
                 "The bucket you tried to delete is not empty",
-            ))),
-            Err(err) => Err(err),
+            )
         })
         .await??;
     let mut response = Response::new(Body::empty());

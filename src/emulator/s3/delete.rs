@@ -8,6 +8,7 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::response::Response;
 
+use super::objects::chosen;
 use super::xml::{self, NAMESPACE, element};
 use super::xmlin::{self, malformed};
 use super::{S3Error, S3Request};
@@ -62,10 +63,7 @@ pub fn delete_one(
             _ => Ok(Ok(Outcome::Nothing)),
         };
     };
-    let version = db
-        .version(version_id)?
-        .filter(|v| v.bucket_id == bucket_id && v.name == name && v.action != Action::Start);
-    let Some(version) = version else {
+    let Some(version) = chosen(db, bucket_id, name, Some(version_id))? else {
         return Ok(Ok(Outcome::Nothing));
     };
     if let Err(err) = check_delete(&version, key, bypass, now) {

@@ -10,6 +10,7 @@ use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
 
+use super::bucket_admin::update_settings;
 use super::xml::{self, NAMESPACE, element};
 use super::xmlin::{self, Element, malformed};
 use super::{S3Error, S3Request};
@@ -58,16 +59,11 @@ pub async fn encryption(
         }
     };
     let deleting = request.method == Method::DELETE;
-    let bucket_id = bucket.bucket_id;
-    state
-        .db(move |db, _| {
-            let update = BucketUpdate {
-                sse: Some(stored),
-                ..BucketUpdate::default()
-            };
-            db.update_bucket(&bucket_id, update)
-        })
-        .await?;
+    let update = BucketUpdate {
+        sse: Some(stored),
+        ..BucketUpdate::default()
+    };
+    update_settings(state, bucket.bucket_id, update).await?;
     let mut response = Response::new(Body::empty());
     if deleting {
         *response.status_mut() = StatusCode::NO_CONTENT;

@@ -13,16 +13,19 @@ use axum::response::Response;
 use chrono::DateTime;
 use serde_json::{Value, json};
 
+use super::bucket_admin::update_settings;
 use super::delete::bypass_asked;
+use super::versions::addressed_version;
 use super::xml::{self, NAMESPACE, element};
 use super::xmlin::{self, Element, malformed};
-use super::{S3Error, S3Request, bucket_named};
+use super::{S3Error, S3Request};
 use crate::emulator::State;
 use crate::emulator::error::ApiError;
 use crate::emulator::handlers::lock::{
-    Retention, change_legal_hold, change_retention, check_lockable, parse_default_retention,
+    Retention, bucket_missing_file_lock, change_legal_hold, change_retention, check_lockable,
+    parse_default_retention,
 };
-use crate::emulator::store::{Action, BucketRow, BucketUpdate, VersionRow};
+use crate::emulator::store::{BucketRow, BucketUpdate, VersionRow};
 
 /// Native lock errors as S3 names them.
 fn s3_error(err: ApiError) -> S3Error {
@@ -70,17 +73,14 @@ pub async fn bucket_config(
             request.require("writeBucketRetentions", &bucket, None)?;
             let bytes = xmlin::read_body(body, &request, false).await?;
             let retention = parse_config(&xmlin::parse(&bytes)?)?;
-            let bucket_id = bucket.bucket_id;
-            state
-                .db(move |db, _| {
-                    let update = BucketUpdate {
-                        file_lock: Some(true),
-                        default_retention: Some(retention),
-                        ..BucketUpdate::default()
-                    };
-                    Ok(db.update_bucket(&bucket_id, update).map_err(s3_error))
-                })
-                .await??;
+            let update = BucketUpdate {
+                file_lock: Some(true),
+                default_retention: Some(retention),
+                ..BucketUpdate::default()
+            };
+            update_settings(state, bucket.bucket_id, update)
+                .await
+                .map_err(s3_error)?;
             Ok(Response::new(Body::empty()))
         }
         _ => Err(method_not_allowed()),
@@ -157,36 +157,11 @@ pub async fn object(
         (false, &Method::PUT) => "writeFileLegalHolds",
         _ => return Err(method_not_allowed()),
     };
-    let bucket_name = request.bucket.clone().unwrap_or_default();
-    let name = request.object.clone().unwrap_or_default();
-    let version_id = request.query("versionId");
-    let (bucket, version) = state
-        .db(move |db, _| {
-            let bucket = match bucket_named(db, &bucket_name) {
-                Ok(b) => b,
-                Err(err) => return Ok(Err(err)),
-            };
-            let version = match &version_id {
-                Some(id) => db.version(id)?.filter(|v| {
-                    v.bucket_id == bucket.bucket_id && v.name == name && v.action != Action::Start
-                }),
-                None => db
-                    .newest_version(&bucket.bucket_id, &name)?
-                    .filter(|v| v.action == Action::Upload),
-            };
-            Ok(version
-                .map(|v| (bucket, v))
-                .ok_or_else(S3Error::no_such_key))
-        })
-        .await??;
+    let (bucket, version) = addressed_version(state, &request).await?;
     request.require(capability, &bucket, Some(&version.name))?;
     if request.method == Method::GET {
         if !bucket.file_lock {
-            return Err(s3_error(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "bucket_missing_file_lock",
-                "",
-            )));
+            return Err(s3_error(bucket_missing_file_lock()));
         }
         return read(&version, retention);
     }

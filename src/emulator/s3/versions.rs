@@ -2,7 +2,8 @@
 //! first, through b2_list_file_versions' store walk. An upload is a `<Version>` (VersionId
 //! = its file id), a hide marker a `<DeleteMarker>`; unfinished large files are left out.
 //! Pages resume after `key-marker` (and `version-id-marker`), the last entry of the page
-//! before.
+//! before. Also the one version a `/bucket/key` subresource request (`?acl`,
+//! `?retention`, `?legal-hold`) addresses.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,10 +11,36 @@ use std::sync::Arc;
 use axum::response::Response;
 
 use super::listing::Query;
+use super::objects::chosen;
 use super::xml::{self, NAMESPACE, element};
-use super::{S3Error, S3Request};
+use super::{S3Error, S3Request, bucket_named};
 use crate::emulator::State;
 use crate::emulator::store::{Action, BucketRow, Entry, ListRequest, VersionRow};
+
+/// The bucket and the version a `/bucket/key` subresource request addresses: its
+/// `versionId` (a hide marker too, never an unfinished large file), else the key's newest
+/// version when that is an upload. NoSuchBucket or NoSuchKey when there is none.
+pub async fn addressed_version(
+    state: &Arc<State>,
+    request: &S3Request,
+) -> Result<(BucketRow, VersionRow), S3Error> {
+    let bucket_name = request.bucket.clone().unwrap_or_default();
+    let name = request.object.clone().unwrap_or_default();
+    let version_id = request.query("versionId");
+    state
+        .db(move |db, _| {
+            let bucket = match bucket_named(db, &bucket_name) {
+                Ok(b) => b,
+                Err(err) => return Ok(Err(err)),
+            };
+            let version = chosen(db, &bucket.bucket_id, &name, version_id.as_deref())?
+                .filter(|v| version_id.is_some() || v.action == Action::Upload);
+            Ok(version
+                .map(|v| (bucket, v))
+                .ok_or_else(S3Error::no_such_key))
+        })
+        .await?
+}
 
 /// A listed version and whether it is the newest of its name.
 struct Listed {

@@ -243,6 +243,7 @@ fn unescape(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::emulator::http_errors::assert_each_refused;
 
     #[test]
     fn parses_a_delete_document() {
@@ -269,16 +270,17 @@ mod tests {
 
     #[test]
     fn refuses_broken_documents() {
-        for bad in [
-            &b"<a><b></a>"[..],
-            b"<a>",
-            b"<a>&bogus;</a>",
-            b"<a></a><b></b>",
-            b"",
-            b"\xff",
-        ] {
-            assert!(parse(bad).is_err(), "{:?}", String::from_utf8_lossy(bad));
-        }
+        assert_each_refused(
+            &[
+                b"<a><b></a>",
+                b"<a>",
+                b"<a>&bogus;</a>",
+                b"<a></a><b></b>",
+                b"",
+                b"\xff",
+            ],
+            |bad| parse(bad).is_err(),
+        );
         assert_eq!(parse(b"<x:a xmlns:x='u'>t</x:a>").unwrap().name, "a");
     }
 }
