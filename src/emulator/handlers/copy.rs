@@ -37,8 +37,8 @@ pub(super) fn check_source_readable(
 }
 
 /// Copies bytes `start..=end` of a source into a new blob, on a blocking thread
-/// (b2_copy_file with a range, b2_copy_part).
-pub(super) async fn copy_blob_range(
+/// (b2_copy_file with a range, b2_copy_part, S3 copies).
+pub async fn copy_blob_range(
     state: &Arc<State>,
     segments: Vec<Segment>,
     start: u64,
