@@ -32,10 +32,12 @@ LOCK_CAPS = ["writeFileRetentions", "writeFileLegalHolds", "readFileRetentions",
 
 
 def status_of(call):
+    """(HTTP status, S3 error code) of a call that must fail."""
     try:
         call()
     except ClientError as err:
-        return err.response["ResponseMetadata"]["HTTPStatusCode"], err.response["Error"]["Code"]
+        answer = err.response
+        return answer["ResponseMetadata"]["HTTPStatusCode"], answer["Error"]["Code"]
     raise AssertionError("the call should have failed")
 
 

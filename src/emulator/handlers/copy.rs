@@ -232,10 +232,7 @@ pub async fn copy_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError
                 large: false,
                 sse: plan.sse,
             })?;
-            if lock != copy.lock {
-                db.set_file_lock(&copy.file_id, &lock)?;
-                copy.lock = lock;
-            }
+            db.apply_lock(&mut copy, lock)?;
             let viewer = super::Viewer {
                 version,
                 key: Some(&plan.key),

@@ -121,19 +121,20 @@ pub async fn copy_object(state: &Arc<State>, request: S3Request) -> Result<Respo
     let name = request.object.clone().unwrap_or_default();
     names::validate_file_name(&name)?;
     let lock = objlock::requested(&request)?;
-    let dest = {
+    let (dest, lockable) = {
         let lock = lock.clone();
         state
             .db(move |db, now| {
-                Ok(bucket_named(db, &bucket_name).and_then(|dest| {
-                    lock.resolve(&dest, now).map_err(objlock::s3_error)?;
-                    Ok(dest)
+                Ok(bucket_named(db, &bucket_name).map(|dest| {
+                    let lockable = lock.resolve(&dest, now).map(drop);
+                    (dest, lockable)
                 }))
             })
             .await??
     };
     request.require("writeFiles", &dest, Some(&name))?;
     objlock::require(&request, &lock, &dest, &name)?;
+    lockable.map_err(objlock::s3_error)?;
     let sse = encrypt::requested(&request, Sse::bucket_default(&dest.sse))?;
     let source = load_source(state, &request).await?;
     let (content_type, info) = copy_metadata(&request, &source.version, &name)?;

@@ -91,20 +91,14 @@ pub async fn create(state: &Arc<State>, request: S3Request) -> Result<Response, 
                 Ok(lock) => lock,
                 Err(err) => return Ok(Err(objlock::s3_error(err))),
             };
-            let mut row = db.insert_version(NewVersion {
-                bucket_id: bucket.bucket_id.clone(),
+            let mut row = db.insert_version(NewVersion::large_start(
+                bucket.bucket_id.clone(),
                 name,
-                action: Action::Start,
-                upload_ts: now,
-                size: 0,
-                sha1: None,
-                md5: None,
+                now,
                 content_type,
                 info,
-                blob: None,
-                large: true,
                 sse,
-            })?;
+            ))?;
             db.apply_lock(&mut row, lock)?;
             Ok(Ok(row))
         })

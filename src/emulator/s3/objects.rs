@@ -123,21 +123,20 @@ async fn put(state: &Arc<State>, request: S3Request, body: Body) -> Result<Respo
     let written = conditions::WriteConditions::of(&request);
     let bucket = {
         let (key, asked) = (name.clone(), lock.clone());
-        let (bucket, current) = state
+        let (bucket, current, lockable) = state
             .db(move |db, now| {
                 let bucket = match bucket_named(db, &bucket_name) {
                     Ok(b) => b,
                     Err(err) => return Ok(Err(err)),
                 };
-                if let Err(err) = asked.resolve(&bucket, now) {
-                    return Ok(Err(objlock::s3_error(err)));
-                }
+                let lockable = asked.resolve(&bucket, now).map(drop);
                 let current = current_etag(db, &bucket.bucket_id, &key)?;
-                Ok(Ok((bucket, current)))
+                Ok(Ok((bucket, current, lockable)))
             })
             .await??;
         request.require("writeFiles", &bucket, Some(&name))?;
         objlock::require(&request, &lock, &bucket, &name)?;
+        lockable.map_err(objlock::s3_error)?;
         written.check(current.as_deref())?;
         bucket
     };
