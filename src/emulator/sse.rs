@@ -199,18 +199,32 @@ fn checked_key_md5(key: &str, md5: Option<&str>) -> Result<String, ApiError> {
 /// The customer key MD5 from the three `X-Bz-Server-Side-Encryption-Customer-*` headers
 /// (None when absent; the algorithm and key must come together).
 pub fn customer_key_from_headers(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
-    let algorithm = header(headers, HEADER_ALGORITHM)?;
-    let key = header(headers, HEADER_KEY)?;
-    let md5 = header(headers, HEADER_KEY_MD5)?;
+    customer_key_md5(
+        header(headers, HEADER_ALGORITHM)?,
+        header(headers, HEADER_KEY)?,
+        header(headers, HEADER_KEY_MD5)?,
+        "X-Bz-Server-Side-Encryption",
+    )
+}
+
+/// The customer key MD5 of an SSE-C algorithm, key and (optional) key MD5 given under
+/// the header family `family` (`X-Bz-Server-Side-Encryption`, or S3's
+/// `x-amz-server-side-encryption`); None when none of them is given.
+pub fn customer_key_md5(
+    algorithm: Option<&str>,
+    key: Option<&str>,
+    md5: Option<&str>,
+    family: &str,
+) -> Result<Option<String>, ApiError> {
     match (algorithm, key) {
         (None, None) if md5.is_none() => Ok(None),
         (Some(ALGORITHM), Some(key)) => checked_key_md5(key, md5).map(Some),
         (Some(other), Some(_)) => Err(ApiError::bad_request(format!(
-            "Invalid X-Bz-Server-Side-Encryption-Customer-Algorithm: {other}: only AES256"
+            "Invalid {family}-Customer-Algorithm: {other}: only AES256"
         ))),
-        _ => Err(ApiError::bad_request(
-            "SSE-C needs X-Bz-Server-Side-Encryption-Customer-Algorithm and -Customer-Key",
-        )),
+        _ => Err(ApiError::bad_request(format!(
+            "SSE-C needs {family}-Customer-Algorithm and -Customer-Key"
+        ))),
     }
 }
 

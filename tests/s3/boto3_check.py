@@ -3,6 +3,7 @@ S3-compatible API on the same store as the B2 Native API (see s3common.py for us
 
 import base64
 import hashlib
+import subprocess
 import urllib.error
 import urllib.request
 
@@ -102,6 +103,8 @@ def objects():
     )
     with urllib.request.urlopen(url) as resp:
         assert resp.read() == data
+    fetched = subprocess.run(["curl", "-sS", "-f", url], capture_output=True, check=True)
+    assert fetched.stdout == data, len(fetched.stdout)
     try:
         urllib.request.urlopen(url.replace("Signature=", "Signature=0"))
         raise AssertionError("a tampered presigned URL was accepted")

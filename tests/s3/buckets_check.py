@@ -174,7 +174,8 @@ def lock():
     )
     put = admin.put_object(Bucket="s3-locked", Key="kept.txt", Body=b"kept")
     version = put["VersionId"]
-    soon = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)
+    # Beyond the bucket's default of 3 days, which a plain put already has.
+    soon = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=4)
     later = soon + datetime.timedelta(days=1)
     admin.put_object_retention(
         Bucket="s3-locked",
@@ -253,7 +254,14 @@ def lock():
         lambda: plain.get_object_legal_hold(Bucket="s3-locked", Key="held.txt"),
     )
     admin.put_object_legal_hold(Bucket="s3-locked", Key="held.txt", LegalHold={"Status": "OFF"})
-    admin.delete_object(Bucket="s3-locked", Key="held.txt", VersionId=other)
+    # Without the hold, the bucket's default governance retention still protects it.
+    refused_with(
+        "AccessDenied",
+        lambda: admin.delete_object(Bucket="s3-locked", Key="held.txt", VersionId=other),
+    )
+    admin.delete_object(
+        Bucket="s3-locked", Key="held.txt", VersionId=other, BypassGovernanceRetention=True
+    )
 
     # A bucket without lock: no configuration, no retention, no legal hold.
     admin.create_bucket(Bucket="s3-unlocked")

@@ -37,8 +37,8 @@ pub(super) fn check_source_readable(
 }
 
 /// Copies bytes `start..=end` of a source into a new blob, on a blocking thread
-/// (b2_copy_file with a range, b2_copy_part).
-pub(super) async fn copy_blob_range(
+/// (b2_copy_file with a range, b2_copy_part, S3 copies).
+pub async fn copy_blob_range(
     state: &Arc<State>,
     segments: Vec<Segment>,
     start: u64,
@@ -232,10 +232,7 @@ pub async fn copy_file(state: &Arc<State>, call: Call) -> Result<Value, ApiError
                 large: false,
                 sse: plan.sse,
             })?;
-            if lock != copy.lock {
-                db.set_file_lock(&copy.file_id, &lock)?;
-                copy.lock = lock;
-            }
+            db.apply_lock(&mut copy, lock)?;
             let viewer = super::Viewer {
                 version,
                 key: Some(&plan.key),

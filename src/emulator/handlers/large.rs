@@ -75,24 +75,15 @@ pub fn start_large_file(db: &Db, now: i64, call: Call) -> Result<Value, ApiError
         Some(ts) => ts,
         None => now,
     };
-    let mut row = db.insert_version(NewVersion {
+    let mut row = db.insert_version(NewVersion::large_start(
         bucket_id,
         name,
-        action: Action::Start,
         upload_ts,
-        size: 0,
-        sha1: None,
-        md5: None,
         content_type,
         info,
-        blob: None,
-        large: true,
         sse,
-    })?;
-    if lock != row.lock {
-        db.set_file_lock(&row.file_id, &lock)?;
-        row.lock = lock;
-    }
+    ))?;
+    db.apply_lock(&mut row, lock)?;
     Ok(file_json(&row, db.account_id(), call.viewer(&key)))
 }
 

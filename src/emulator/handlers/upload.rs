@@ -310,10 +310,7 @@ async fn upload(
                 large: false,
                 sse,
             })?;
-            if lock != row.lock {
-                db.set_file_lock(&row.file_id, &lock)?;
-                row.lock = lock;
-            }
+            db.apply_lock(&mut row, lock)?;
             db.replicate_new(&mut row)?;
             db.record_event(EventType::Upload, &row, now)?;
             Ok(file_json(

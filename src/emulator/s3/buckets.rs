@@ -28,16 +28,22 @@ pub async fn service(state: &Arc<State>, request: S3Request) -> Result<Response,
         return Err(S3Error::access_denied("not entitled"));
     }
     let account = state.store.account_id().to_string();
-    let buckets = state.db(|db, _| db.buckets()).await?;
+    let buckets = state
+        .db(|db, _| {
+            db.buckets()?
+                .into_iter()
+                .map(|b| Ok((db.bucket_created_ms(&b.bucket_id)?, b)))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .await?;
     let mut body = format!("<ListAllMyBucketsResult xmlns=\"{NAMESPACE}\"><Owner>");
     body.push_str(&element("ID", &account));
     body.push_str(&element("DisplayName", ""));
     body.push_str("</Owner><Buckets>");
-    for bucket in buckets {
+    for (created, bucket) in buckets {
         body.push_str("<Bucket>");
         body.push_str(&element("Name", &bucket.name));
-        // B2 keeps no creation time for S3; the epoch stands in, as a constant.
-        body.push_str(&element("CreationDate", &xml::iso_time(0)));
+        body.push_str(&element("CreationDate", &xml::iso_time(created)));
         body.push_str("</Bucket>");
     }
     body.push_str("</Buckets></ListAllMyBucketsResult>");

@@ -2,7 +2,8 @@
 //! over `If-Unmodified-Since`; `If-None-Match` (304 for GET/HEAD when an ETag matches)
 //! decides alone over `If-Modified-Since`. The copy-source variants
 //! (`x-amz-copy-source-if-*`) follow the same rules and answer 412 for every failure.
-//! Times compare at whole seconds, the precision of `Last-Modified`.
+//! Times compare at whole seconds, the precision of `Last-Modified`. Writes take
+//! `If-None-Match: *` and `If-Match` against the key's current object.
 
 use axum::http::StatusCode;
 
@@ -92,8 +93,49 @@ pub fn check_copy_source(request: &S3Request, etag: &str, modified_ms: i64) -> R
     }
 }
 
+/// `If-None-Match` and `If-Match` of a write (PutObject, CompleteMultipartUpload): the
+/// write happens only if the key has no current object (`*`), or only if its current
+/// object has the ETag.
+#[derive(Debug, Clone, Default)]
+pub struct WriteConditions {
+    if_none_match: Option<String>,
+    if_match: Option<String>,
+}
+
+impl WriteConditions {
+    pub fn of(request: &S3Request) -> WriteConditions {
+        WriteConditions {
+            if_none_match: request.header("if-none-match").map(str::to_string),
+            if_match: request.header("if-match").map(str::to_string),
+        }
+    }
+
+    /// Checks against the ETag of the key's current object (None: no current object).
+    pub fn check(&self, current: Option<&str>) -> Result<(), S3Error> {
+        if let Some(value) = &self.if_none_match {
+            if value.trim() != "*" {
+                return Err(S3Error::not_implemented(
+                    "A header you provided implies functionality that is not implemented: If-None-Match takes only *",
+                ));
+            }
+            if current.is_some() {
+                return Err(precondition_failed());
+            }
+        }
+        if let Some(list) = &self.if_match {
+            match current {
+                None => return Err(S3Error::no_such_key()),
+                Some(etag) if !etag_listed(list, etag) => return Err(precondition_failed()),
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
@@ -104,5 +146,28 @@ mod tests {
         assert!(!etag_listed("\"abd\"", "\"abc\""));
         assert_eq!(http_seconds("Thu, 01 Jan 1970 00:00:10 GMT"), Some(10));
         assert_eq!(http_seconds("yesterday"), None);
+    }
+
+    #[test]
+    fn write_conditions() {
+        let none_match = WriteConditions {
+            if_none_match: Some("*".into()),
+            if_match: None,
+        };
+        assert!(none_match.check(None).is_ok());
+        assert_eq!(
+            none_match.check(Some("\"a\"")).unwrap_err().code,
+            "PreconditionFailed"
+        );
+        let matching = WriteConditions {
+            if_none_match: None,
+            if_match: Some("\"a\"".into()),
+        };
+        assert!(matching.check(Some("\"a\"")).is_ok());
+        assert_eq!(
+            matching.check(Some("\"b\"")).unwrap_err().code,
+            "PreconditionFailed"
+        );
+        assert_eq!(matching.check(None).unwrap_err().code, "NoSuchKey");
     }
 }

@@ -2,24 +2,27 @@
 //! destination, sharing the source's blob when the source is a small file (as
 //! b2_copy_file does) and otherwise a byte copy. Also what UploadPartCopy shares with it:
 //! reading `x-amz-copy-source` (url-encoded `bucket/key[?versionId=...]`), the source's
-//! `readFiles` check and its `x-amz-copy-source-if-*` conditions.
+//! `readFiles` check, its SSE-C key (`x-amz-copy-source-server-side-encryption-customer-*`)
+//! and its `x-amz-copy-source-if-*` conditions. The copy takes the encryption and Object
+//! Lock its request asks for, else the destination bucket's defaults.
 
 use std::sync::Arc;
 
 use axum::response::Response;
 use serde_json::{Map, Value};
 
+use super::encrypt::{self, SOURCE_KEY};
 use super::objects::{chosen, etag, insert, meta_info, request_content_type};
 use super::xml::{self, NAMESPACE, element};
-use super::{S3Error, S3Request, bucket_named, conditions};
+use super::{S3Error, S3Request, bucket_named, conditions, objlock};
 use crate::emulator::State;
 use crate::emulator::blobs::{Digests, Segment};
 use crate::emulator::events::EventType;
+use crate::emulator::handlers::copy::copy_blob_range;
 use crate::emulator::handlers::files::MAX_FILE_SIZE;
-use crate::emulator::handlers::lock::LockRequest;
 use crate::emulator::names;
 use crate::emulator::sse::Sse;
-use crate::emulator::store::{Action, BucketRow, Db, NewVersion, VersionRow};
+use crate::emulator::store::{Action, NewVersion, VersionRow};
 
 /// A readable copy source and where its bytes are.
 pub struct Source {
@@ -77,12 +80,7 @@ pub async fn load_source(state: &Arc<State>, request: &S3Request) -> Result<Sour
         })
         .await??;
     request.require("readFiles", &bucket, Some(&version.name))?;
-    if matches!(version.sse, Sse::Customer(_)) {
-        return Err(S3Error::bad_request(
-            "InvalidRequest",
-            "SSE-C copy sources are not supported by the local B2's S3 API yet",
-        ));
-    }
+    encrypt::check_read(request, &version.sse, SOURCE_KEY)?;
     conditions::check_copy_source(request, &etag(&version), version.upload_ts)?;
     Ok(Source { version, segments })
 }
@@ -94,32 +92,7 @@ pub async fn copy_bytes(
     start: u64,
     end: u64,
 ) -> Result<(String, Digests), S3Error> {
-    let state = Arc::clone(state);
-    let length = end + 1 - start;
-    tokio::task::spawn_blocking(move || {
-        state
-            .store
-            .blobs()
-            .copy_range(&segments, start, end, length)
-    })
-    .await
-    .map_err(|err| S3Error::from(std::io::Error::other(err.to_string())))?
-    .map_err(S3Error::from)
-}
-
-/// The bucket's default retention (Object Lock) on a version just written.
-pub fn default_lock(
-    db: &Db,
-    bucket: &BucketRow,
-    row: &mut VersionRow,
-    now: i64,
-) -> Result<(), crate::emulator::error::ApiError> {
-    let lock = LockRequest::from_headers(&axum::http::HeaderMap::new())?.resolve(bucket, now)?;
-    if lock != row.lock {
-        db.set_file_lock(&row.file_id, &lock)?;
-        row.lock = lock;
-    }
-    Ok(())
+    Ok(copy_blob_range(state, segments, start, end, end + 1 - start).await?)
 }
 
 /// Content type and file info of the copy, from `x-amz-metadata-directive`.
@@ -147,10 +120,22 @@ pub async fn copy_object(state: &Arc<State>, request: S3Request) -> Result<Respo
     let bucket_name = request.bucket.clone().unwrap_or_default();
     let name = request.object.clone().unwrap_or_default();
     names::validate_file_name(&name)?;
-    let dest = state
-        .db(move |db, _| Ok(bucket_named(db, &bucket_name)))
-        .await??;
+    let lock = objlock::requested(&request)?;
+    let (dest, lockable) = {
+        let lock = lock.clone();
+        state
+            .db(move |db, now| {
+                Ok(bucket_named(db, &bucket_name).map(|dest| {
+                    let lockable = lock.resolve(&dest, now).map(drop);
+                    (dest, lockable)
+                }))
+            })
+            .await??
+    };
     request.require("writeFiles", &dest, Some(&name))?;
+    objlock::require(&request, &lock, &dest, &name)?;
+    lockable.map_err(objlock::s3_error)?;
+    let sse = encrypt::requested(&request, Sse::bucket_default(&dest.sse))?;
     let source = load_source(state, &request).await?;
     let (content_type, info) = copy_metadata(&request, &source.version, &name)?;
     names::check_header_budget(&name, &info)?;
@@ -191,6 +176,10 @@ pub async fn copy_object(state: &Arc<State>, request: S3Request) -> Result<Respo
     };
     let copy = state
         .db(move |db, now| {
+            let lock = match lock.resolve(&dest, now) {
+                Ok(lock) => lock,
+                Err(err) => return Ok(Err(objlock::s3_error(err))),
+            };
             let mut copy = db.insert_version(NewVersion {
                 bucket_id: dest.bucket_id.clone(),
                 name,
@@ -203,14 +192,14 @@ pub async fn copy_object(state: &Arc<State>, request: S3Request) -> Result<Respo
                 info,
                 blob,
                 large: false,
-                sse: Sse::bucket_default(&dest.sse),
+                sse,
             })?;
-            default_lock(db, &dest, &mut copy, now)?;
+            db.apply_lock(&mut copy, lock)?;
             db.replicate_new(&mut copy)?;
             db.record_event(EventType::Copy, &copy, now)?;
-            Ok(copy)
+            Ok(Ok(copy))
         })
-        .await?;
+        .await??;
     let mut response = xml::ok(format!(
         "<CopyObjectResult xmlns=\"{NAMESPACE}\">{}{}</CopyObjectResult>",
         element("LastModified", &xml::iso_time(copy.upload_ts)),
@@ -222,6 +211,7 @@ pub async fn copy_object(state: &Arc<State>, request: S3Request) -> Result<Respo
         "x-amz-copy-source-version-id",
         &source_version.file_id,
     );
+    encrypt::echo(&mut response, &copy.sse);
     Ok(response)
 }
 

@@ -15,12 +15,16 @@ mod chunked;
 mod conditions;
 mod copy;
 mod delete;
+mod encrypt;
 mod encryption;
 mod listing;
 mod lock;
 mod multipart;
 mod objects;
+mod objlock;
 mod parts;
+mod public;
+mod reads;
 mod sigv4;
 mod uploads;
 mod versions;
@@ -159,6 +163,8 @@ pub struct S3Request {
     /// Bucket name and object key from the path (decoded), when present.
     pub bucket: Option<String>,
     pub object: Option<String>,
+    /// Sent without a signature (a public read); `key` then holds no capability.
+    pub anonymous: bool,
 }
 
 impl S3Request {
@@ -217,10 +223,14 @@ pub async fn layer(
 ) -> Response {
     let path = request.uri().path();
     let hosted = host_bucket(state.config.s3_host.as_deref(), request.headers()).is_some();
-    if (!hosted && NATIVE_PREFIXES.iter().any(|p| path.starts_with(p)))
-        || !sigv4::is_signed(request.headers(), request.uri())
-    {
+    if !hosted && NATIVE_PREFIXES.iter().any(|p| path.starts_with(p)) {
         return next.run(request).await;
+    }
+    if !sigv4::is_signed(request.headers(), request.uri()) {
+        return match public::route(&state, request).await {
+            Ok(response) => response,
+            Err(request) => next.run(request).await,
+        };
     }
     let head = request.method() == Method::HEAD;
     let resource = path.to_string();
@@ -274,20 +284,7 @@ async fn handle(state: &Arc<State>, request: Request) -> Result<Response, S3Erro
         return Err(S3Error::invalid_key());
     }
     let chain = chain::ChunkChain::for_request(&signed, &secret);
-    let path = parts.uri.path().trim_start_matches('/');
-    let decode = |s: &str| {
-        percent_encoding::percent_decode_str(s)
-            .decode_utf8_lossy()
-            .into_owned()
-    };
-    let hosted = host_bucket(state.config.s3_host.as_deref(), &parts.headers);
-    let (bucket, object) = match (&hosted, path.split_once('/')) {
-        (Some(b), _) => (Some(b.as_str()), Some(path).filter(|p| !p.is_empty())),
-        (None, Some((b, o))) if !o.is_empty() => (Some(b), Some(o)),
-        (None, Some((b, _))) => (Some(b), None),
-        (None, None) if path.is_empty() => (None, None),
-        (None, None) => (Some(path), None),
-    };
+    let (bucket, object) = locate(state.config.s3_host.as_deref(), &parts.headers, &parts.uri);
     let request = S3Request {
         method: parts.method,
         uri: parts.uri.clone(),
@@ -295,14 +292,9 @@ async fn handle(state: &Arc<State>, request: Request) -> Result<Response, S3Erro
         key,
         payload: signed.payload,
         chain,
-        bucket: bucket.map(|b| {
-            if hosted.is_some() {
-                b.to_string()
-            } else {
-                decode(b)
-            }
-        }),
-        object: object.map(decode),
+        bucket,
+        object,
+        anonymous: false,
     };
     match (&request.bucket, &request.object) {
         (None, _) => buckets::service(state, request).await,
@@ -312,6 +304,33 @@ async fn handle(state: &Arc<State>, request: Request) -> Result<Response, S3Erro
         }
         (Some(_), Some(_)) if request.has_query("acl") => acl::object(state, request, body).await,
         (Some(_), Some(_)) => objects::object(state, request, body).await,
+    }
+}
+
+/// The bucket and object key (decoded) a request names, by its Host (virtual-hosted
+/// style) or its path.
+fn locate(
+    s3_host: Option<&str>,
+    headers: &HeaderMap,
+    uri: &Uri,
+) -> (Option<String>, Option<String>) {
+    let path = uri.path().trim_start_matches('/');
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    if let Some(bucket) = host_bucket(s3_host, headers) {
+        return (
+            Some(bucket),
+            Some(path).filter(|p| !p.is_empty()).map(decode),
+        );
+    }
+    match path.split_once('/') {
+        Some((b, o)) if !o.is_empty() => (Some(decode(b)), Some(decode(o))),
+        Some((b, _)) => (Some(decode(b)), None),
+        None if path.is_empty() => (None, None),
+        None => (Some(decode(path)), None),
     }
 }
 

@@ -2,7 +2,9 @@
 //! is its file id; metadata and Content-Type kept as its file info and type),
 //! UploadPart and UploadPartCopy store B2 parts (SHA-1 and MD5 computed; the part's ETag
 //! is its MD5), AbortMultipartUpload cancels it. Completing and listing are in `parts`.
-//! Every one of them needs `writeFiles`, as B2's S3 key rules say.
+//! Every one of them needs `writeFiles`, as B2's S3 key rules say. An upload takes the
+//! encryption and Object Lock its creation asks for (else the bucket's defaults); the
+//! parts of an SSE-C upload carry its key.
 
 use std::sync::Arc;
 
@@ -10,10 +12,10 @@ use axum::body::Body;
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::copy::{copy_bytes, default_lock, load_source};
+use super::copy::{copy_bytes, load_source};
 use super::objects::{insert, meta_info, request_content_type};
 use super::xml::{self, NAMESPACE, element};
-use super::{S3Error, S3Request, body, bucket_named};
+use super::{S3Error, S3Request, body, bucket_named, encrypt, objlock};
 use crate::emulator::State;
 use crate::emulator::handlers::files::MAX_FILE_SIZE;
 use crate::emulator::names;
@@ -72,6 +74,7 @@ pub async fn create(state: &Arc<State>, request: S3Request) -> Result<Response, 
     let info = meta_info(&request)?;
     names::check_header_budget(&name, &info)?;
     let content_type = request_content_type(&request, &name)?;
+    let lock = objlock::requested(&request)?;
     let bucket = {
         let bucket_name = bucket_name.clone();
         state
@@ -79,33 +82,35 @@ pub async fn create(state: &Arc<State>, request: S3Request) -> Result<Response, 
             .await??
     };
     request.require("writeFiles", &bucket, Some(&name))?;
+    objlock::require(&request, &lock, &bucket, &name)?;
+    let sse = encrypt::requested(&request, Sse::bucket_default(&bucket.sse))?;
     let key = name.clone();
     let started = state
         .db(move |db, now| {
-            let mut row = db.insert_version(NewVersion {
-                bucket_id: bucket.bucket_id.clone(),
+            let lock = match lock.resolve(&bucket, now) {
+                Ok(lock) => lock,
+                Err(err) => return Ok(Err(objlock::s3_error(err))),
+            };
+            let mut row = db.insert_version(NewVersion::large_start(
+                bucket.bucket_id.clone(),
                 name,
-                action: Action::Start,
-                upload_ts: now,
-                size: 0,
-                sha1: None,
-                md5: None,
+                now,
                 content_type,
                 info,
-                blob: None,
-                large: true,
-                sse: Sse::bucket_default(&bucket.sse),
-            })?;
-            default_lock(db, &bucket, &mut row, now)?;
-            Ok(row)
+                sse,
+            ))?;
+            db.apply_lock(&mut row, lock)?;
+            Ok(Ok(row))
         })
-        .await?;
-    Ok(xml::ok(format!(
+        .await??;
+    let mut response = xml::ok(format!(
         "<InitiateMultipartUploadResult xmlns=\"{NAMESPACE}\">{}{}{}</InitiateMultipartUploadResult>",
         element("Bucket", &bucket_name),
         element("Key", &key),
         element("UploadId", &started.file_id),
-    )))
+    ));
+    encrypt::echo(&mut response, &started.sse);
+    Ok(response)
 }
 
 /// Stores part `number` of a started file.
@@ -146,6 +151,7 @@ pub async fn upload_part(
 ) -> Result<Response, S3Error> {
     let number = part_number(&request)?;
     let (_, started) = load_upload(state, &request, "writeFiles").await?;
+    encrypt::check_part(&request, &started.sse)?;
     let (digests, pending) = body::receive(state, &request, body).await?;
     let blob = tokio::task::spawn_blocking(move || pending.commit())
         .await
@@ -161,6 +167,7 @@ pub async fn upload_part(
     .await?;
     let mut response = Response::new(Body::empty());
     insert(&mut response, "etag", &format!("\"{md5}\""));
+    encrypt::echo(&mut response, &started.sse);
     Ok(response)
 }
 
@@ -194,6 +201,8 @@ fn source_range(text: &str, size: u64) -> Result<(u64, u64), S3Error> {
 pub async fn upload_part_copy(state: &Arc<State>, request: S3Request) -> Result<Response, S3Error> {
     let number = part_number(&request)?;
     let (_, started) = load_upload(state, &request, "writeFiles").await?;
+    encrypt::check_part(&request, &started.sse)?;
+    let sse = started.sse.clone();
     let source = load_source(state, &request).await?;
     let size = source.version.size;
     let range = match request.header("x-amz-copy-source-range") {
@@ -237,6 +246,7 @@ pub async fn upload_part_copy(state: &Arc<State>, request: S3Request) -> Result<
         element("ETag", &format!("\"{}\"", part.md5)),
     ));
     insert(&mut response, "x-amz-copy-source-version-id", &version_id);
+    encrypt::echo(&mut response, &sse);
     Ok(response)
 }
 

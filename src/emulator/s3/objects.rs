@@ -1,5 +1,6 @@
-//! Object operations: PutObject, GetObject (ranges, conditions), HeadObject and
-//! DeleteObject, and the dispatch of the other object requests (copies, multipart). An
+//! Object operations: PutObject (encryption, Object Lock, `If-None-Match` / `If-Match`)
+//! and DeleteObject, and the dispatch of the other object requests (reads, copies,
+//! multipart). An
 //! object is a B2 file version: `versionId` is its file id, `x-amz-meta-*` its file info.
 
 use std::sync::Arc;
@@ -9,7 +10,10 @@ use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::Response;
 use serde_json::{Map, Value};
 
-use super::{S3Error, S3Request, body, bucket_named, conditions, copy, multipart, parts, xml};
+use super::{
+    S3Error, S3Request, body, bucket_named, conditions, copy, encrypt, multipart, objlock, parts,
+    reads,
+};
 use crate::emulator::State;
 use crate::emulator::events::EventType;
 use crate::emulator::names;
@@ -49,7 +53,7 @@ pub async fn object(
         Method::POST if upload => parts::complete(state, request, body).await,
         Method::GET if upload => parts::list_parts(state, request).await,
         Method::DELETE if upload => multipart::abort(state, request).await,
-        Method::GET | Method::HEAD if !upload => get(state, request).await,
+        Method::GET | Method::HEAD if !upload => reads::get(state, request).await,
         Method::DELETE => delete(state, request).await,
         _ => Err(S3Error::not_implemented(
             "this object operation is not supported by the local B2 yet",
@@ -97,24 +101,58 @@ pub(super) fn request_content_type(request: &S3Request, name: &str) -> Result<St
     Ok(names::resolve_content_type(content_type, name)?)
 }
 
+/// The ETag of the key's current object; None when it has none (or a hide marker).
+pub(super) fn current_etag(
+    db: &crate::emulator::store::Db,
+    bucket_id: &str,
+    name: &str,
+) -> Result<Option<String>, crate::emulator::error::ApiError> {
+    Ok(db
+        .newest_version(bucket_id, name)?
+        .filter(|v| v.action == Action::Upload)
+        .map(|v| etag(&v)))
+}
+
 async fn put(state: &Arc<State>, request: S3Request, body: Body) -> Result<Response, S3Error> {
     let bucket_name = request.bucket.clone().unwrap_or_default();
     let name = request.object.clone().unwrap_or_default();
     names::validate_file_name(&name)?;
     let info = meta_info(&request)?;
     let content_type = request_content_type(&request, &name)?;
+    let lock = objlock::requested(&request)?;
+    let written = conditions::WriteConditions::of(&request);
     let bucket = {
-        let name = name.clone();
-        let bucket = state
-            .db(move |db, _| Ok(bucket_named(db, &bucket_name)))
+        let (key, asked) = (name.clone(), lock.clone());
+        let (bucket, current, lockable) = state
+            .db(move |db, now| {
+                let bucket = match bucket_named(db, &bucket_name) {
+                    Ok(b) => b,
+                    Err(err) => return Ok(Err(err)),
+                };
+                let lockable = asked.resolve(&bucket, now).map(drop);
+                let current = current_etag(db, &bucket.bucket_id, &key)?;
+                Ok(Ok((bucket, current, lockable)))
+            })
             .await??;
         request.require("writeFiles", &bucket, Some(&name))?;
+        objlock::require(&request, &lock, &bucket, &name)?;
+        lockable.map_err(objlock::s3_error)?;
+        written.check(current.as_deref())?;
         bucket
     };
+    let sse = encrypt::requested(&request, Sse::bucket_default(&bucket.sse))?;
     let (digests, pending) = body::receive(state, &request, body).await?;
-    let bucket_sse = Sse::bucket_default(&bucket.sse);
     let row = state
         .db(move |db, now| {
+            // The conditions hold at the moment the object becomes current.
+            let current = current_etag(db, &bucket.bucket_id, &name)?;
+            if let Err(err) = written.check(current.as_deref()) {
+                return Ok(Err(err));
+            }
+            let lock = match lock.resolve(&bucket, now) {
+                Ok(lock) => lock,
+                Err(err) => return Ok(Err(objlock::s3_error(err))),
+            };
             let blob = pending.commit()?;
             let mut row = db.insert_version(NewVersion {
                 bucket_id: bucket.bucket_id,
@@ -128,16 +166,18 @@ async fn put(state: &Arc<State>, request: S3Request, body: Body) -> Result<Respo
                 info,
                 blob: Some(blob),
                 large: false,
-                sse: bucket_sse,
+                sse,
             })?;
+            db.apply_lock(&mut row, lock)?;
             db.replicate_new(&mut row)?;
             db.record_event(EventType::Upload, &row, now)?;
-            Ok(row)
+            Ok(Ok(row))
         })
-        .await?;
+        .await??;
     let mut response = Response::new(Body::empty());
     insert(&mut response, "etag", &etag(&row));
     insert(&mut response, "x-amz-version-id", &row.file_id);
+    encrypt::echo(&mut response, &row.sse);
     Ok(response)
 }
 
@@ -154,114 +194,6 @@ pub(super) fn chosen(
             .filter(|v| v.bucket_id == bucket_id && v.name == name && v.action != Action::Start),
         None => db.newest_version(bucket_id, name)?,
     })
-}
-
-async fn get(state: &Arc<State>, request: S3Request) -> Result<Response, S3Error> {
-    let head = request.method == Method::HEAD;
-    let bucket_name = request.bucket.clone().unwrap_or_default();
-    let name = request.object.clone().unwrap_or_default();
-    let version_id = request.query("versionId");
-    let (bucket, version, segments) = state
-        .db(move |db, _| {
-            let bucket = match bucket_named(db, &bucket_name) {
-                Ok(b) => b,
-                Err(err) => return Ok(Err(err)),
-            };
-            let version = chosen(db, &bucket.bucket_id, &name, version_id.as_deref());
-            let version = match version {
-                Ok(Some(v)) if v.action == Action::Upload => v,
-                Ok(_) => return Ok(Err(S3Error::no_such_key())),
-                Err(err) => return Err(err),
-            };
-            let segments = db.segments(&version)?;
-            Ok(Ok((bucket, version, segments)))
-        })
-        .await??;
-    request.require("readFiles", &bucket, Some(&version.name))?;
-    if version
-        .sse
-        .download_headers()
-        .iter()
-        .any(|(h, _)| h.contains("customer"))
-    {
-        return Err(S3Error::bad_request(
-            "InvalidRequest",
-            "SSE-C objects are not readable through the local B2's S3 API yet",
-        ));
-    }
-    if conditions::check_read(&request, &etag(&version), version.upload_ts)? {
-        let mut response = Response::new(Body::empty());
-        *response.status_mut() = StatusCode::NOT_MODIFIED;
-        insert(&mut response, "etag", &etag(&version));
-        insert(
-            &mut response,
-            "last-modified",
-            &xml::http_time(version.upload_ts),
-        );
-        insert(&mut response, "x-amz-version-id", &version.file_id);
-        return Ok(response);
-    }
-    let size = version.size;
-    let range = match request.header("range") {
-        Some(value) => Some(parse_range(value, size).ok_or_else(|| {
-            S3Error::new(
-                StatusCode::RANGE_NOT_SATISFIABLE,
-                "InvalidRange",
-                "The requested range is not satisfiable",
-            )
-        })?),
-        None => None,
-    };
-    let (start, end) = range.unwrap_or((0, size.saturating_sub(1)));
-    let length = if size == 0 { 0 } else { end - start + 1 };
-    let body = if head || length == 0 {
-        Body::empty()
-    } else {
-        Body::from_stream(state.store.blobs().stream_range(&segments, start, end))
-    };
-    let mut response = Response::new(body);
-    if range.is_some() {
-        *response.status_mut() = StatusCode::PARTIAL_CONTENT;
-        insert(
-            &mut response,
-            "content-range",
-            &format!("bytes {start}-{end}/{size}"),
-        );
-    }
-    insert(&mut response, "content-length", &length.to_string());
-    insert(&mut response, "content-type", &version.content_type);
-    insert(&mut response, "accept-ranges", "bytes");
-    insert(&mut response, "etag", &etag(&version));
-    insert(
-        &mut response,
-        "last-modified",
-        &xml::http_time(version.upload_ts),
-    );
-    insert(&mut response, "x-amz-version-id", &version.file_id);
-    for (key, value) in &version.info {
-        if let Some(value) = value.as_str() {
-            insert(&mut response, &format!("x-amz-meta-{key}"), value);
-        }
-    }
-    Ok(response)
-}
-
-/// One `bytes=a-b`, `bytes=a-` or `bytes=-n` range within `size` (inclusive end).
-fn parse_range(value: &str, size: u64) -> Option<(u64, u64)> {
-    let spec = value.trim().strip_prefix("bytes=")?;
-    let (a, b) = spec.split_once('-')?;
-    if size == 0 || spec.contains(',') {
-        return None;
-    }
-    let (start, end) = match (a.trim(), b.trim()) {
-        ("", n) => {
-            let n: u64 = n.parse().ok().filter(|n| *n > 0)?;
-            (size.saturating_sub(n), size - 1)
-        }
-        (a, "") => (a.parse().ok()?, size - 1),
-        (a, b) => (a.parse().ok()?, b.parse::<u64>().ok()?.min(size - 1)),
-    };
-    (start <= end && start < size).then_some((start, end))
 }
 
 async fn delete(state: &Arc<State>, request: S3Request) -> Result<Response, S3Error> {
@@ -312,20 +244,4 @@ async fn delete(state: &Arc<State>, request: S3Request) -> Result<Response, S3Er
         }
     }
     Ok(response)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ranges() {
-        assert_eq!(parse_range("bytes=2-5", 10), Some((2, 5)));
-        assert_eq!(parse_range("bytes=7-", 10), Some((7, 9)));
-        assert_eq!(parse_range("bytes=-3", 10), Some((7, 9)));
-        assert_eq!(parse_range("bytes=5-100", 10), Some((5, 9)));
-        assert_eq!(parse_range("bytes=10-", 10), None);
-        assert_eq!(parse_range("bytes=0-1,3-4", 10), None);
-        assert_eq!(parse_range("bytes=0-0", 0), None);
-    }
 }

@@ -1,5 +1,6 @@
 //! Completing a multipart upload (the XML part list checked against the stored parts,
-//! then the B2 large file finished with them) and ListParts.
+//! then the B2 large file finished with them, under `If-None-Match: *` / `If-Match`)
+//! and ListParts.
 
 use std::sync::Arc;
 
@@ -8,10 +9,10 @@ use axum::response::Response;
 use futures::StreamExt;
 
 use super::multipart::load_upload;
-use super::objects::{etag, insert};
+use super::objects::{current_etag, etag, insert};
 use super::uploads::{count, owner};
 use super::xml::{self, NAMESPACE, element};
-use super::{S3Error, S3Request};
+use super::{S3Error, S3Request, conditions, encrypt};
 use crate::emulator::State;
 use crate::emulator::events::EventType;
 
@@ -75,6 +76,7 @@ pub async fn complete(
     body: Body,
 ) -> Result<Response, S3Error> {
     let (bucket, started) = load_upload(state, &request, "writeFiles").await?;
+    let written = conditions::WriteConditions::of(&request);
     let mut text = Vec::new();
     let mut stream = body.into_data_stream();
     while let Some(piece) = stream.next().await {
@@ -96,8 +98,13 @@ pub async fn complete(
     }
     let min_part = state.config.absolute_minimum_part_size;
     let file_id = started.file_id.clone();
+    let (bucket_id, name) = (bucket.bucket_id.clone(), started.name.clone());
     let finished = state
         .db(move |db, now| {
+            let current = current_etag(db, &bucket_id, &name)?;
+            if let Err(err) = written.check(current.as_deref()) {
+                return Ok(Err(err));
+            }
             let stored = db.parts(&file_id, 1, u32::MAX)?;
             // Every listed part must exist with its ETag before sizes are looked at.
             let mut chosen = Vec::with_capacity(listed.len());
@@ -135,6 +142,7 @@ pub async fn complete(
         element("ETag", &etag(&finished)),
     ));
     insert(&mut response, "x-amz-version-id", &finished.file_id);
+    encrypt::echo(&mut response, &finished.sse);
     Ok(response)
 }
 

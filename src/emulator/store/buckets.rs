@@ -111,6 +111,7 @@ impl Db<'_> {
             replication: new.replication.unwrap_or(Value::Null),
         };
         self.save_bucket(&row)?;
+        self.note_bucket_created(&row.bucket_id)?;
         Ok(row)
     }
 
@@ -257,6 +258,7 @@ impl Db<'_> {
         }
         self.conn
             .execute("DELETE FROM buckets WHERE bucket_id = ?1", [bucket_id])?;
+        self.forget_bucket_created(bucket_id)?;
         self.conn.execute(
             "DELETE FROM tokens WHERE kind = 'upload' AND target = ?1",
             [bucket_id],

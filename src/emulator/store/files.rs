@@ -83,6 +83,34 @@ pub struct NewVersion {
     pub sse: Sse,
 }
 
+impl NewVersion {
+    /// An unfinished large file (b2_start_large_file, CreateMultipartUpload): no bytes
+    /// until its parts are finished.
+    pub fn large_start(
+        bucket_id: String,
+        name: String,
+        upload_ts: i64,
+        content_type: String,
+        info: Map<String, Value>,
+        sse: Sse,
+    ) -> NewVersion {
+        NewVersion {
+            bucket_id,
+            name,
+            action: Action::Start,
+            upload_ts,
+            size: 0,
+            sha1: None,
+            md5: None,
+            content_type,
+            info,
+            blob: None,
+            large: true,
+            sse,
+        }
+    }
+}
+
 pub(super) const COLUMNS: &str = "seq, file_id, bucket_id, name, action, upload_ts, size, sha1, \
                                   md5, content_type, info, blob, large, \
                                   retention_mode, retain_until, legal_hold, sse_mode, sse_key_md5, \

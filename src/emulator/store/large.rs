@@ -80,7 +80,7 @@ impl Db<'_> {
         sha1s: &[String],
         min_part_size: u64,
     ) -> Result<VersionRow, ApiError> {
-        let mut version = self.started_file(file_id)?;
+        let version = self.started_file(file_id)?;
         let parts = self.parts(file_id, 1, u32::MAX)?;
         if sha1s.len() < 2 {
             return Err(ApiError::bad_request(
@@ -113,12 +113,22 @@ impl Db<'_> {
                 extra.part_number
             )));
         }
+        self.mark_finished(version, &parts)
+    }
+
+    /// Makes a started file an upload of its `parts` (the finished large file): its
+    /// size is theirs and its ETag the multipart one.
+    pub(super) fn mark_finished(
+        &self,
+        mut version: VersionRow,
+        parts: &[PartRow],
+    ) -> Result<VersionRow, ApiError> {
         let total: u64 = parts.iter().map(|p| p.size).sum();
         self.conn.execute(
             "UPDATE versions SET action = 'upload', size = ?2 WHERE file_id = ?1",
-            params![file_id, i64::try_from(total).unwrap_or(i64::MAX)],
+            params![version.file_id, i64::try_from(total).unwrap_or(i64::MAX)],
         )?;
-        version.md5 = Some(self.set_multipart_etag(file_id, &parts)?);
+        version.md5 = Some(self.set_multipart_etag(&version.file_id, parts)?);
         version.action = Action::Upload;
         version.size = total;
         Ok(version)

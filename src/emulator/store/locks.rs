@@ -78,6 +78,16 @@ impl Db<'_> {
         Ok(())
     }
 
+    /// Gives a version just written the lock resolved for it (when it differs from what
+    /// the version was stored with).
+    pub fn apply_lock(&self, row: &mut super::VersionRow, lock: FileLock) -> Result<(), ApiError> {
+        if lock != row.lock {
+            self.set_file_lock(&row.file_id, &lock)?;
+            row.lock = lock;
+        }
+        Ok(())
+    }
+
     /// Records the grant of a download authorization token issued with `issue_token`.
     pub fn put_download_grant(&self, token: &str, grant: &DownloadGrant) -> Result<(), ApiError> {
         self.conn.execute(

@@ -3,6 +3,7 @@
 //! Callers run closures on a blocking thread via `Store::with`; no lock crosses an `.await`.
 
 mod buckets;
+mod created;
 mod events;
 mod files;
 mod keys;
@@ -112,6 +113,7 @@ impl Store {
         locks::migrate(&conn)?;
         keys::migrate(&conn)?;
         replication::migrate(&conn)?;
+        created::migrate(&conn)?;
         conn.execute_batch(events::SCHEMA)?;
         let blobs = Blobs::open(data_dir.map(|d| d.as_path()))?;
 

@@ -8,7 +8,7 @@ use md5::{Digest, Md5};
 use rusqlite::params;
 
 use super::Db;
-use super::files::{Action, COLUMNS, VersionRow, from_row};
+use super::files::{COLUMNS, VersionRow, from_row};
 use super::large::PartRow;
 use crate::emulator::error::ApiError;
 
@@ -39,7 +39,7 @@ impl Db<'_> {
     /// Finishes a started file from the parts numbered `chosen` (ascending, all present):
     /// other parts are removed and the chosen ones become parts 1..N.
     pub fn finish_with_parts(&self, file_id: &str, chosen: &[u32]) -> Result<VersionRow, ApiError> {
-        let mut version = self.started_file(file_id)?;
+        let version = self.started_file(file_id)?;
         let all = self.parts(file_id, 1, u32::MAX)?;
         for part in all.iter().filter(|p| !chosen.contains(&p.part_number)) {
             self.conn.execute(
@@ -59,15 +59,7 @@ impl Db<'_> {
             )?;
         }
         let parts = self.parts(file_id, 1, u32::MAX)?;
-        let total: u64 = parts.iter().map(|p| p.size).sum();
-        self.conn.execute(
-            "UPDATE versions SET action = 'upload', size = ?2 WHERE file_id = ?1",
-            params![file_id, i64::try_from(total).unwrap_or(i64::MAX)],
-        )?;
-        version.md5 = Some(self.set_multipart_etag(file_id, &parts)?);
-        version.action = Action::Upload;
-        version.size = total;
-        Ok(version)
+        self.mark_finished(version, &parts)
     }
 
     /// Started files of a bucket whose names start with `prefix`, by name and then start
