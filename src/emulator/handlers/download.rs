@@ -178,6 +178,25 @@ pub async fn by_id(state: Arc<State>, _version: u8, request: Request) -> Respons
 }
 
 /// GET → false, HEAD → true, anything else → 405.
+/// The body of bytes `start..=end` of a version of `size` bytes (empty for HEAD or an
+/// empty file), and its length.
+pub fn range_body(
+    state: &State,
+    segments: &[Segment],
+    start: u64,
+    end: u64,
+    size: u64,
+    head: bool,
+) -> (Body, u64) {
+    let length = if size == 0 { 0 } else { end - start + 1 };
+    let body = if head || length == 0 {
+        Body::empty()
+    } else {
+        Body::from_stream(state.store.blobs().stream_range(segments, start, end))
+    };
+    (body, length)
+}
+
 fn download_method(method: &Method) -> Result<bool, ApiError> {
     match *method {
         Method::GET => Ok(false),
@@ -254,12 +273,7 @@ fn send(
         Some((a, b)) => (a, b, StatusCode::PARTIAL_CONTENT),
         None => (0, size.saturating_sub(1), StatusCode::OK),
     };
-    let length = if size == 0 { 0 } else { end - start + 1 };
-    let body = if head || length == 0 {
-        Body::empty()
-    } else {
-        Body::from_stream(state.store.blobs().stream_range(&segments, start, end))
-    };
+    let (body, length) = range_body(state, &segments, start, end, size, head);
     let mut response = Response::new(body);
     *response.status_mut() = status;
     let headers = response.headers_mut();

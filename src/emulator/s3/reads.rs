@@ -15,6 +15,7 @@ use super::objects::{chosen, etag, insert};
 use super::{S3Error, S3Request, bucket_named, conditions, objlock, xml};
 use crate::emulator::State;
 use crate::emulator::blobs::Segment;
+use crate::emulator::handlers::download::range_body;
 use crate::emulator::store::{Action, VersionRow};
 
 fn invalid_range() -> S3Error {
@@ -120,12 +121,7 @@ pub async fn get(state: &Arc<State>, request: S3Request) -> Result<Response, S3E
         (None, None) => (None, None),
     };
     let (start, end) = range.unwrap_or((0, size.saturating_sub(1)));
-    let length = if size == 0 { 0 } else { end - start + 1 };
-    let body = if head || length == 0 {
-        Body::empty()
-    } else {
-        Body::from_stream(state.store.blobs().stream_range(&segments, start, end))
-    };
+    let (body, length) = range_body(state, &segments, start, end, size, head);
     let mut response = Response::new(body);
     if range.is_some() {
         *response.status_mut() = StatusCode::PARTIAL_CONTENT;

@@ -248,19 +248,18 @@ impl Db<'_> {
 
     /// Items waiting to be delivered.
     pub fn queued_replications(&self) -> Result<u64, ApiError> {
-        let n: i64 = self.conn.query_row(
-            "SELECT COUNT(*) FROM replication_queue WHERE state = 'queued'",
-            [],
-            |r| r.get(0),
-        )?;
-        Ok(u64::try_from(n).unwrap_or(0))
+        self.replications_in("queued")
     }
 
     /// Failed items waiting for their next try.
     pub fn retrying_replications(&self) -> Result<u64, ApiError> {
+        self.replications_in("failed")
+    }
+
+    fn replications_in(&self, state: &str) -> Result<u64, ApiError> {
         let n: i64 = self.conn.query_row(
-            "SELECT COUNT(*) FROM replication_queue WHERE state = 'failed'",
-            [],
+            "SELECT COUNT(*) FROM replication_queue WHERE state = ?1",
+            [state],
             |r| r.get(0),
         )?;
         Ok(u64::try_from(n).unwrap_or(0))
