@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 use std::fs::File;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime};
@@ -34,24 +34,35 @@ pub(super) async fn run(
         .ok_or_else(|| TransferError::Invalid(format!("{} has no file id", version.file_name)))?;
     let size = version.content_length;
     ctx.progress.total.store(size, Ordering::Relaxed);
-    if conflict == ConflictPolicy::Skip && tokio::fs::symlink_metadata(local).await.is_ok() {
-        return Ok(Outcome::Skipped(SkipReason::Exists(local.to_path_buf())));
-    }
     if conflict == ConflictPolicy::SkipSame
         && super::same::local_matches(local, size, version.expected_sha1()).await?
     {
         return Ok(Outcome::Skipped(SkipReason::Same));
     }
-    if tokio::fs::metadata(local).await.is_ok_and(|m| m.is_dir()) {
-        return Err(TransferError::Invalid(format!(
-            "{} is a folder",
-            local.display()
-        )));
-    }
-    if let Some(parent) = local.parent().filter(|p| !p.as_os_str().is_empty()) {
-        tokio::fs::create_dir_all(parent)
+    // One trip to the blocking pool for every look at the destination: a folder of small
+    // files pays per trip, not per check.
+    let checked = {
+        let path = local.to_path_buf();
+        io::blocking(move || Ok(look_at_destination(&path, conflict)))
             .await
-            .map_err(TransferError::io(format!("creating {}", parent.display())))?;
+            .map_err(TransferError::io(format!("checking {}", local.display())))?
+    };
+    match checked {
+        Destination::Exists => {
+            return Ok(Outcome::Skipped(SkipReason::Exists(local.to_path_buf())));
+        }
+        Destination::Folder => {
+            return Err(TransferError::Invalid(format!(
+                "{} is a folder",
+                local.display()
+            )));
+        }
+        Destination::NoParent(parent, e) => {
+            return Err(TransferError::io(format!("creating {}", parent.display()))(
+                e,
+            ));
+        }
+        Destination::Ready => {}
     }
     // Made here rather than on the blocking pool: a job stopped meanwhile must not leave a
     // temporary file made after it stopped (dropping it removes it at once).
@@ -119,6 +130,34 @@ pub(super) async fn run(
         bytes: size,
         verified: hashing,
     })
+}
+
+/// What the destination of a download holds, seen before any byte moves.
+enum Destination {
+    /// Something is there and the policy skips it.
+    Exists,
+    /// A folder is in the way.
+    Folder,
+    /// Its folder could not be made.
+    NoParent(PathBuf, std::io::Error),
+    /// Its folder exists; the file may be written.
+    Ready,
+}
+
+/// Checks `local` for `conflict` and makes its folder (blocking).
+fn look_at_destination(local: &Path, conflict: ConflictPolicy) -> Destination {
+    if conflict == ConflictPolicy::Skip && std::fs::symlink_metadata(local).is_ok() {
+        return Destination::Exists;
+    }
+    if std::fs::metadata(local).is_ok_and(|m| m.is_dir()) {
+        return Destination::Folder;
+    }
+    if let Some(parent) = local.parent().filter(|p| !p.as_os_str().is_empty())
+        && let Err(e) = std::fs::create_dir_all(parent)
+    {
+        return Destination::NoParent(parent.to_path_buf(), e);
+    }
+    Destination::Ready
 }
 
 /// Ranges of at most `part_size`, as many as a multiple of `streams` so that every stream
