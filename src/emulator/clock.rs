@@ -13,22 +13,26 @@ pub struct Clock {
     offset_ms: AtomicI64,
 }
 
+/// The real time, in milliseconds since the epoch (no `advance_clock` offset): for what
+/// happens before a server runs (opening a store) or outside the server's time (webhook
+/// signatures).
+pub fn real_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
 impl Clock {
     /// Milliseconds since the epoch, as B2 timestamps are.
     pub fn now_ms(&self) -> i64 {
-        let real = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-            .unwrap_or(0);
-        real.saturating_add(self.offset_ms.load(Ordering::SeqCst))
+        real_ms().saturating_add(self.offset_ms.load(Ordering::SeqCst))
     }
 
     /// Moves the clock `seconds` forward, unless that would pass [`LATEST_MS`]; then the
     /// clock stays and the answer is the most seconds it could still move.
     pub fn advance_secs(&self, seconds: i64) -> Result<(), i64> {
-        let real = self
-            .now_ms()
-            .saturating_sub(self.offset_ms.load(Ordering::SeqCst));
+        let real = real_ms();
         self.offset_ms
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |offset| {
                 let moved = offset.checked_add(seconds.checked_mul(1000)?)?;

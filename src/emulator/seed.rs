@@ -150,11 +150,15 @@ fn part_bytes(part: usize, len: usize) -> Vec<u8> {
 
 impl Seeder<'_> {
     fn bucket(&self, name: &str, bucket_type: &str) -> Result<String, ApiError> {
-        let row = self.db.create_bucket(NewBucket {
-            name: name.to_string(),
-            bucket_type: bucket_type.to_string(),
-            ..NewBucket::default()
-        })?;
+        // Seeding happens as a store opens, before any server clock runs.
+        let row = self.db.create_bucket(
+            NewBucket {
+                name: name.to_string(),
+                bucket_type: bucket_type.to_string(),
+                ..NewBucket::default()
+            },
+            crate::emulator::clock::real_ms(),
+        )?;
         Ok(row.bucket_id)
     }
 

@@ -12,7 +12,7 @@
 //! call `deliver_events` (which ignores retry waits) take turns.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use hmac::{Hmac, KeyInit, Mac};
 use serde::Serialize;
@@ -21,6 +21,7 @@ use sha2::Sha256;
 
 use super::Target;
 use crate::emulator::State;
+use crate::emulator::clock::real_ms;
 use crate::emulator::error::{ApiError, EmulatorError};
 use crate::emulator::store::{AfterFailure, PendingRule};
 
@@ -80,13 +81,6 @@ impl PassReport {
     }
 }
 
-fn wall_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
-
 /// Lowercase hex HMAC-SHA256 of `body` keyed with the UTF-8 bytes of `secret`.
 pub fn signature(secret: &str, body: &[u8]) -> String {
     let mut mac = match Hmac::<Sha256>::new_from_slice(secret.as_bytes()) {
@@ -101,7 +95,7 @@ pub fn signature(secret: &str, body: &[u8]) -> String {
 /// One delivery pass; `force` ignores retry waits. Returns when every POST has finished.
 pub async fn deliver(state: &Arc<State>, force: bool) -> Result<PassReport, ApiError> {
     let _turn = state.events.pass.lock().await;
-    let now = wall_ms();
+    let now = real_ms();
     let pending = state.db(move |db, _| db.pending_events(now, force)).await?;
     let results =
         futures::future::join_all(pending.into_iter().map(|p| deliver_rule(state, p))).await;
@@ -138,7 +132,7 @@ async fn deliver_rule(state: &Arc<State>, pending: PendingRule) -> Result<PassRe
                             &bucket_id,
                             &rule_name,
                             &reason,
-                            wall_ms(),
+                            real_ms(),
                             base,
                             MAX_FAILURES,
                         )
@@ -191,7 +185,7 @@ pub async fn run(state: Arc<State>) {
         let wait = match next {
             _ if failed => Some(state.events.retry_base),
             Ok(Some(at)) => Some(Duration::from_millis(
-                u64::try_from(at.saturating_sub(wall_ms())).unwrap_or(0),
+                u64::try_from(at.saturating_sub(real_ms())).unwrap_or(0),
             )),
             Ok(None) => None,
             Err(_) => Some(state.events.retry_base),

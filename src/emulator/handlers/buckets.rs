@@ -227,7 +227,7 @@ pub fn create_bucket(db: &Db, now: i64, call: Call) -> Result<Value, ApiError> {
             },
         )?,
     };
-    let row = db.create_bucket(new)?;
+    let row = db.create_bucket(new, now)?;
     Ok(bucket_json(&row, db.account_id(), call.viewer(&key)))
 }
 

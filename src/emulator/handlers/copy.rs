@@ -274,11 +274,14 @@ mod tests {
         let (source_id, large_id) = emulator
             .store()
             .with(|db| {
-                let bucket = db.create_bucket(NewBucket {
-                    name: "huge-files".into(),
-                    bucket_type: "allPrivate".into(),
-                    ..NewBucket::default()
-                })?;
+                let bucket = db.create_bucket(
+                    NewBucket {
+                        name: "huge-files".into(),
+                        bucket_type: "allPrivate".into(),
+                        ..NewBucket::default()
+                    },
+                    0,
+                )?;
                 let version = |name: &str, action: Action, size: u64| NewVersion {
                     bucket_id: bucket.bucket_id.clone(),
                     name: name.into(),

@@ -92,9 +92,9 @@ pub async fn create(
         ..NewBucket::default()
     };
     state
-        .db(move |db, _| {
+        .db(move |db, now| {
             conflict_on(
-                db.create_bucket(new),
+                db.create_bucket(new, now),
                 "duplicate_bucket_name",
                 "BucketAlreadyOwnedByYou",
                 "Your previous request to create the named bucket succeeded and you already own it.",

@@ -82,7 +82,8 @@ fn default_encryption() -> Value {
 }
 
 impl Db<'_> {
-    pub fn create_bucket(&self, new: NewBucket) -> Result<BucketRow, ApiError> {
+    /// Stores a new bucket, created at `now` (ms since the epoch).
+    pub fn create_bucket(&self, new: NewBucket, now: i64) -> Result<BucketRow, ApiError> {
         let taken: Option<i64> = self
             .conn
             .query_row("SELECT 1 FROM buckets WHERE name = ?1", [&new.name], |r| {
@@ -111,7 +112,7 @@ impl Db<'_> {
             replication: new.replication.unwrap_or(Value::Null),
         };
         self.save_bucket(&row)?;
-        self.note_bucket_created(&row.bucket_id)?;
+        self.note_bucket_created(&row.bucket_id, now)?;
         Ok(row)
     }
 

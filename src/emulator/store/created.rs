@@ -6,15 +6,8 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Db;
+use crate::emulator::clock::real_ms;
 use crate::emulator::error::ApiError;
-
-/// Wall-clock milliseconds since the epoch.
-fn wall_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
 
 /// Creates the table and dates the buckets that have no creation time yet.
 pub(super) fn migrate(conn: &Connection) -> rusqlite::Result<()> {
@@ -28,17 +21,17 @@ pub(super) fn migrate(conn: &Connection) -> rusqlite::Result<()> {
              (SELECT MIN(v.upload_ts) FROM versions v WHERE v.bucket_id = b.bucket_id), ?1)
          FROM buckets b
          WHERE b.bucket_id NOT IN (SELECT bucket_id FROM bucket_created)",
-        params![wall_ms()],
+        params![real_ms()],
     )?;
     Ok(())
 }
 
 impl Db<'_> {
-    /// Records that `bucket_id` was created now (wall clock).
-    pub(super) fn note_bucket_created(&self, bucket_id: &str) -> Result<(), ApiError> {
+    /// Records that `bucket_id` was created at `now` (ms since the epoch).
+    pub(super) fn note_bucket_created(&self, bucket_id: &str, now: i64) -> Result<(), ApiError> {
         self.conn.execute(
             "INSERT OR REPLACE INTO bucket_created (bucket_id, created_ms) VALUES (?1, ?2)",
-            params![bucket_id, wall_ms()],
+            params![bucket_id, now],
         )?;
         Ok(())
     }
@@ -81,7 +74,7 @@ mod tests {
              INSERT INTO versions VALUES ('with-files', 5000), ('with-files', 3000);",
         )
         .unwrap();
-        let before = wall_ms();
+        let before = real_ms();
         migrate(&conn).unwrap();
         migrate(&conn).unwrap();
         let created = |id: &str| -> i64 {
