@@ -5,7 +5,7 @@ use std::process::Command;
 
 use b2tui::app::keys::caps::Preset;
 
-use super::{Api, KEY, KEY_ID, SKIP_ENV, Served, run};
+use super::{Api, KEY, KEY_ID, Served, run};
 
 /// The boto3 release the check scripts are written against.
 pub const BOTO3: &str = "1.35.99";
@@ -13,9 +13,7 @@ pub const BOTO3: &str = "1.35.99";
 /// A `python3` on PATH that imports boto3 at the pinned version, or None when it is
 /// missing and skipping is allowed.
 pub fn python() -> Option<PathBuf> {
-    let dirs = std::env::var_os("PATH").unwrap_or_default();
-    for dir in std::env::split_paths(&dirs) {
-        let candidate = dir.join("python3");
+    for candidate in super::candidates("python3", &[]) {
         let Ok(out) = Command::new(&candidate)
             .args(["-c", "import boto3; print(boto3.__version__)"])
             .output()
@@ -26,14 +24,10 @@ pub fn python() -> Option<PathBuf> {
             return Some(candidate);
         }
     }
-    if std::env::var(SKIP_ENV).is_ok_and(|v| v == "1") {
-        eprintln!("skipped: boto3 {BOTO3} is not installed ({SKIP_ENV}=1)");
-        return None;
-    }
-    panic!(
-        "boto3 {BOTO3} is not installed; install it with `pip install boto3=={BOTO3}` \
-         (scripts/test does), or set {SKIP_ENV}=1 to skip this test"
-    );
+    super::missing(
+        &format!("boto3 {BOTO3}"),
+        &format!("pip install boto3=={BOTO3}"),
+    )
 }
 
 /// Runs scenario `name` of `tests/s3/{script}` against a fresh server started with
