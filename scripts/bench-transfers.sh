@@ -13,7 +13,8 @@
 #      BENCH_TOOLS ("b2tui tui rclone b2 limit"; tui is the terminal UI driven in tmux:
 #      its time is the job's own, from the job's start to its last file verified, read
 #      off its row once the Transfers view says done; the screen is polled every
-#      BENCH_TUI_POLL s (0.1), so polling costs little CPU and no precision)  BENCH_NO_BUILD=1 to use the existing release
+#      BENCH_TUI_POLL s (1): a slow poll loses no precision, while ten tmux captures a
+#      second would take CPU from the tools)  BENCH_NO_BUILD=1 to use the existing release
 #      binary, BENCH_BIN=path to time another b2tui binary (it also serves)
 #      BENCH_BASE_BIN=path adds a "base" column: another b2tui binary's cp on the same
 #      server in the same rounds (before/after a change); BENCH_KEEP=1 keeps the work folder.
@@ -208,7 +209,7 @@ tui_wait() { # tui_wait TEXT [SECONDS] [LINES]: polls for TEXT on LINES (1) line
   local deadline=$((SECONDS + ${2:-30})) lines=${3:-1}
   while [ $SECONDS -lt $deadline ]; do
     [ "$(tui_screen | grep -cF -- "$1")" -ge "$lines" ] && return 0
-    sleep "${BENCH_TUI_POLL:-0.1}"
+    sleep "${BENCH_TUI_POLL:-1}"
   done
   echo "tui: no \"$1\" on screen:"
   tui_screen
@@ -248,7 +249,7 @@ tui_go() { # tui_go: starts the prompt's job, then waits for the Transfers view 
       TUI_TOOK=$(tui_took "$screen" "$done")
       return 0
     fi
-    sleep "${BENCH_TUI_POLL:-0.1}"
+    sleep "${BENCH_TUI_POLL:-1}"
   done
   tui_screen
   return 1
