@@ -178,20 +178,22 @@ fn candidates(name: &str, extra: &[PathBuf]) -> Vec<PathBuf> {
     found
 }
 
-/// The version line a tool prints for `version`, if it runs.
-fn version_of(tool: &Path) -> Option<String> {
+/// The first line a tool prints for `arg` (`version`, `--version`), on stdout or, for
+/// tools that print it there, on stderr; None when it does not run or fails.
+fn version_of(tool: &Path, arg: &str) -> Option<String> {
     let out = Command::new(tool)
-        .arg("version")
+        .arg(arg)
         .stdin(Stdio::null())
         .output()
         .ok()?;
-    out.status.success().then(|| {
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .to_owned()
-    })
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.status
+        .success()
+        .then(|| said.lines().next().unwrap_or_default().to_owned())
 }
 
 /// Fails the test with how to install `what`, or (with `B2TUI_SKIP_COMPAT=1`) returns None
@@ -210,7 +212,7 @@ fn missing(what: &str, install: &str) -> Option<PathBuf> {
 /// The `b2` command line tool (b2sdk), or None when missing and skipping is allowed.
 pub fn b2_cli() -> Option<PathBuf> {
     for tool in candidates("b2", &[]) {
-        if version_of(&tool).is_some_and(|v| v.contains("b2 command line tool")) {
+        if version_of(&tool, "version").is_some_and(|v| v.contains("b2 command line tool")) {
             return Some(tool);
         }
     }
@@ -239,7 +241,7 @@ pub fn rclone(prefix: &str, install: &str) -> Option<PathBuf> {
     }
     let wanted = format!("rclone v{prefix}.");
     for tool in candidates("rclone", &extra) {
-        if version_of(&tool).is_some_and(|v| v.starts_with(&wanted)) {
+        if version_of(&tool, "version").is_some_and(|v| v.starts_with(&wanted)) {
             return Some(tool);
         }
     }
@@ -351,21 +353,9 @@ pub const AWSCLI: &str = "1.36.40";
 /// The `aws` command line tool at [`AWSCLI`], or None when missing and skipping is allowed.
 pub fn aws_cli() -> Option<PathBuf> {
     let wanted = format!("aws-cli/{AWSCLI} ");
+    // v1 prints its version line on stdout, older releases on stderr.
     for tool in candidates("aws", &[]) {
-        let Ok(out) = Command::new(&tool)
-            .arg("--version")
-            .stdin(Stdio::null())
-            .output()
-        else {
-            continue;
-        };
-        // v1 prints its version line on stdout, older releases on stderr.
-        let said = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        if out.status.success() && said.starts_with(&wanted) {
+        if version_of(&tool, "--version").is_some_and(|v| v.starts_with(&wanted)) {
             return Some(tool);
         }
     }

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::http::{Method, StatusCode};
+use axum::http::Method;
 use axum::response::Response;
 
 use super::xml::{self, NAMESPACE, element};
@@ -17,11 +17,7 @@ use crate::emulator::State;
 /// and then sees every bucket's name.
 pub async fn service(state: &Arc<State>, request: S3Request) -> Result<Response, S3Error> {
     if request.method != Method::GET {
-        return Err(S3Error::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "MethodNotAllowed",
-            "The specified method is not allowed against this resource.",
-        ));
+        return Err(S3Error::method_not_allowed());
     }
     let key = request.key;
     if !key.has("listBuckets") || (key.buckets.is_some() && !key.has("listAllBucketNames")) {

@@ -50,13 +50,7 @@ pub async fn encryption(
             request.require("writeBucketEncryption", &bucket, None)?;
             json!({"algorithm": null, "mode": null})
         }
-        _ => {
-            return Err(S3Error::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "MethodNotAllowed",
-                "The specified method is not allowed against this resource.",
-            ));
-        }
+        _ => return Err(S3Error::method_not_allowed()),
     };
     let deleting = request.method == Method::DELETE;
     let update = BucketUpdate {

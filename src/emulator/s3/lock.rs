@@ -42,14 +42,6 @@ fn s3_error(err: ApiError) -> S3Error {
     }
 }
 
-fn method_not_allowed() -> S3Error {
-    S3Error::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "MethodNotAllowed",
-        "The specified method is not allowed against this resource.",
-    )
-}
-
 /// `/bucket?object-lock`: GET and PUT.
 pub async fn bucket_config(
     state: &Arc<State>,
@@ -83,7 +75,7 @@ pub async fn bucket_config(
                 .map_err(s3_error)?;
             Ok(Response::new(Body::empty()))
         }
-        _ => Err(method_not_allowed()),
+        _ => Err(S3Error::method_not_allowed()),
     }
 }
 
@@ -155,7 +147,7 @@ pub async fn object(
         (true, &Method::PUT) => "writeFileRetentions",
         (false, &Method::GET) => "readFileLegalHolds",
         (false, &Method::PUT) => "writeFileLegalHolds",
-        _ => return Err(method_not_allowed()),
+        _ => return Err(S3Error::method_not_allowed()),
     };
     let (bucket, version) = addressed_version(state, &request).await?;
     request.require(capability, &bucket, Some(&version.name))?;

@@ -110,6 +110,14 @@ impl S3Error {
         )
     }
 
+    pub fn method_not_allowed() -> S3Error {
+        S3Error::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "MethodNotAllowed",
+            "The specified method is not allowed against this resource.",
+        )
+    }
+
     pub fn no_such_upload() -> S3Error {
         S3Error::new(
             StatusCode::NOT_FOUND,
