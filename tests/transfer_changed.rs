@@ -1,7 +1,8 @@
 //! A local file that changes while it is uploaded never leaves a version that mixes old and
 //! new bytes: against the local B2, with a retry wait (an injected 429) as the moment the
 //! file is rewritten. A large file is cancelled and the job fails saying so; a small file
-//! whose try starts after the change goes up as it is now; one that changed size fails.
+//! whose try starts after the change goes up as it is now; one that changed size fails; a
+//! large file removed before a retry fails at once as the local problem it is.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -151,4 +152,52 @@ async fn a_small_file_that_changed_size_fails_and_keeps_nothing() {
         "{error}"
     );
     assert_eq!(left_behind(&local, &bucket, "data.csv").await, (vec![], 0));
+}
+
+#[tokio::test]
+async fn a_large_file_removed_mid_upload_fails_at_once_saying_so() {
+    let local = local_b2().await;
+    let bucket = bucket(&local, "removed-large").await;
+    let (engine, mut events) = engine(&local);
+    let src = tempfile::tempdir().unwrap();
+    let path = src.path().join("vanishing.bin");
+    std::fs::write(&path, pattern(700_000, 3)).unwrap();
+    one_wait(&local, "b2_upload_part").await;
+    let id = engine.upload_file(path.clone(), bucket.clone(), "vanishing.bin".into());
+    let mut waits = 0;
+    let ended = async {
+        while let Some(e) = events.recv().await {
+            match e {
+                // The injected wait: the file goes while the part waits to be sent again.
+                TransferEvent::Retrying { id: job, .. } if job == id => {
+                    waits += 1;
+                    if waits == 1 {
+                        std::fs::remove_file(&path).unwrap();
+                    }
+                }
+                TransferEvent::Failed { id: job, error } if job == id => return error.to_string(),
+                TransferEvent::Finished { id: job, .. } if job == id => {
+                    panic!("a removed file cannot be uploaded")
+                }
+                _ => {}
+            }
+        }
+        panic!("events ended before the job did")
+    };
+    let error = tokio::time::timeout(Duration::from_secs(30), ended)
+        .await
+        .expect("the job ends in time");
+    assert!(
+        error.contains("vanishing.bin was removed while it was being uploaded"),
+        "the error names the local file and why: {error}"
+    );
+    assert_eq!(
+        waits, 1,
+        "a file that cannot be read is not retried: {error}"
+    );
+    assert_eq!(
+        left_behind(&local, &bucket, "vanishing.bin").await,
+        (vec![], 0),
+        "no version and no unfinished large file is left"
+    );
 }

@@ -196,7 +196,8 @@ pub fn range_stream(path: PathBuf, offset: u64, len: u64, tally: Tally) -> reqwe
                 let chunk = read_chunk(&file, n)?;
                 Ok((file, Bytes::from(chunk)))
             })
-            .await?;
+            .await
+            .inspect_err(|e| tally.read_failed(e))?;
             tally.add(n as u64);
             Ok::<_, std::io::Error>(Some((chunk, (Some(file), left - n as u64))))
         }
@@ -216,11 +217,14 @@ where
 }
 
 /// Bytes of one attempt, counted into the job's total as they move; [`Tally::undo`] takes
-/// them back when the attempt fails (its retry moves them again).
+/// them back when the attempt fails (its retry moves them again). It also keeps the error
+/// of a local read that cut the body short, so that the attempt fails as the local problem
+/// it is (a file removed or unreadable) instead of as a network error that is retried.
 #[derive(Clone, Debug)]
 pub struct Tally {
     job: Arc<AtomicU64>,
     attempt: Arc<AtomicU64>,
+    read_error: Arc<std::sync::Mutex<Option<(std::io::ErrorKind, String)>>>,
 }
 
 impl Tally {
@@ -229,7 +233,21 @@ impl Tally {
         Self {
             job: Arc::clone(job),
             attempt: Arc::new(AtomicU64::new(0)),
+            read_error: Arc::default(),
         }
+    }
+
+    /// Notes that reading the local file failed with `e` (the body ends there).
+    fn read_failed(&self, e: &std::io::Error) {
+        let mut slot = self.read_error.lock().unwrap_or_else(|p| p.into_inner());
+        slot.get_or_insert_with(|| (e.kind(), e.to_string()));
+    }
+
+    /// The local read that cut this attempt's body short, if one did.
+    pub fn read_error(&self) -> Option<std::io::Error> {
+        let slot = self.read_error.lock().unwrap_or_else(|p| p.into_inner());
+        slot.as_ref()
+            .map(|(kind, message)| std::io::Error::new(*kind, message.clone()))
     }
 
     pub fn add(&self, n: u64) {
@@ -280,7 +298,8 @@ pub fn hex_at_end_stream(file: Arc<File>, offset: u64, len: u64, tally: Tally) -
             hasher.update(&buf);
             Ok((Bytes::from(buf), hasher))
         })
-        .await?;
+        .await
+        .inspect_err(|e| st.tally.read_failed(e))?;
         st.next += n as u64;
         st.hasher = Some(hasher);
         st.tally.add(n as u64);

@@ -149,7 +149,8 @@ async fn upload_small(
             let uploaded = client
                 .upload_file_body(&url, meta, body)
                 .await
-                .inspect_err(|_| tally.undo())?;
+                .inspect_err(|_| tally.undo())
+                .map_err(|e| read_or_retry(&tally, local.path, e))?;
             engine.return_upload_url(&bucket.id, url);
             if Stamp::read(local.path).await.ok() != Some(before) {
                 // The bytes that went up may mix old and new content: not a version to keep.
@@ -165,10 +166,27 @@ async fn upload_small(
     .await
 }
 
+/// A failed upload call: the local read that cut its body short ends the job with that
+/// problem (a removed or unreadable file does not come back with a retry); anything else
+/// goes to the retry policy.
+fn read_or_retry(tally: &io::Tally, path: &Path, e: B2Error) -> Failure<TransferError> {
+    match tally.read_error() {
+        Some(read) => Failure::Stop(TransferError::io(format!("reading {}", path.display()))(
+            read,
+        )),
+        None => Failure::Retry(e),
+    }
+}
+
 /// The error of a local file that changed while it was being uploaded.
 fn changed(path: &Path) -> TransferError {
+    // One stat: a file that is gone says so rather than "changed".
+    let what = match path.try_exists() {
+        Ok(false) => "was removed",
+        _ => "changed",
+    };
     TransferError::Invalid(format!(
-        "{} changed while it was being uploaded; nothing was kept: upload it again",
+        "{} {what} while it was being uploaded; nothing was kept: upload it again",
         path.display()
     ))
 }
@@ -458,7 +476,8 @@ async fn upload_part(
         let part = client
             .upload_part(&url, p.number, body)
             .await
-            .inspect_err(|_| tally.undo())?;
+            .inspect_err(|_| tally.undo())
+            .map_err(|e| read_or_retry(&tally, local.path, e))?;
         lock(urls).push(url);
         Ok(part)
     })
