@@ -1,6 +1,8 @@
-//! `b2tui cp`: one file or a tree, local → B2 or B2 → local, on the transfer engine. What
-//! it prints is [`super::report`]'s; here the jobs are queued, waited for, and stopped
-//! cleanly on Ctrl-C, SIGTERM or SIGHUP (no temporary file left behind).
+//! `b2tui cp`: one file or a tree, local → B2 or B2 → local, on the transfer engine. A
+//! tree is ONE job of many files, listed (or walked) as it goes, whose files the engine
+//! reports one by one. What it prints is [`super::report`]'s; here the job is queued,
+//! waited for, and stopped cleanly on Ctrl-C, SIGTERM or SIGHUP (no temporary file left
+//! behind).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -8,12 +10,12 @@ use std::time::{Duration, Instant};
 use anyhow::{Result, bail};
 
 use super::Location;
-use super::report::{self, Output, Reporter};
+use super::report::{Output, Reporter};
 use super::signal::{Signal, Signals};
 use crate::b2::B2Client;
-use crate::worker::transfer::paths::local_path_for;
+use crate::worker::transfer::paths::{as_folder_prefix, local_path_for};
 use crate::worker::transfer::{
-    CancelMode, ConflictPolicy, JobId, RemoteFile, TransferEngine, TransferOptions,
+    CancelMode, ConflictPolicy, GroupItem, JobId, RemoteFile, TransferEngine, TransferOptions,
 };
 
 /// How long a stopped `cp` waits for its jobs to remove their temporary files.
@@ -115,6 +117,8 @@ pub async fn run(
         large_file_cutoff: opts.large_file_cutoff,
         part_size: opts.part_size,
         skip_same_uploads: opts.skip_existing,
+        // A folder is one job; its files are reported one by one.
+        file_events: true,
         ..TransferOptions::default()
     };
     let (engine, events) = TransferEngine::new(client.clone(), options);
@@ -146,19 +150,17 @@ pub async fn run(
     if interrupted.is_some() || error.is_some() {
         stop_all(&engine, &mut signals).await;
     }
-    let jobs = engine.jobs();
-    let totals = report::totals(&jobs);
     if let Some(e) = error {
         // Nothing was copied when the command itself could not start: no summary.
-        if jobs.is_empty() {
+        if engine.jobs().is_empty() {
             reporter.discard().await;
         } else {
-            reporter.finish(totals, started.elapsed(), None).await;
+            reporter.finish(started.elapsed(), None).await;
         }
         return Err(e);
     }
-    reporter
-        .finish(totals, started.elapsed(), interrupted.map(Signal::name))
+    let totals = reporter
+        .finish(started.elapsed(), interrupted.map(Signal::name))
         .await;
     let count = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
     Ok(CpSummary {
@@ -211,7 +213,16 @@ async fn enqueue(
                 if !opts.recursive {
                     bail!("{} is a folder (use -r to copy a tree)", from.display());
                 }
-                return Ok(engine.upload_folder(from, bucket, &path).await?);
+                // A folder that cannot be read stops the command before it starts.
+                std::fs::read_dir(&from)
+                    .map_err(|e| anyhow::anyhow!("reading {}: {e}", from.display()))?;
+                // Only "skip if same" compares; any other policy uploads every file.
+                let conflict = if opts.skip_existing {
+                    ConflictPolicy::SkipSame
+                } else {
+                    ConflictPolicy::Overwrite
+                };
+                return Ok(vec![engine.upload_group(from, bucket, path, conflict)]);
             }
             let name = if path.is_empty() || path.ends_with('/') {
                 let base = from
@@ -227,9 +238,15 @@ async fn enqueue(
         (Location::Remote { bucket, path }, Location::Local(to)) => {
             let bucket = engine.bucket(&bucket).await?;
             if opts.recursive {
-                return Ok(engine
-                    .download_folder(bucket, &path, to, opts.conflict)
-                    .await?);
+                let prefix = as_folder_prefix(&path);
+                let items = vec![GroupItem::Folder(prefix.clone())];
+                return Ok(vec![engine.download_group(
+                    bucket,
+                    prefix,
+                    items,
+                    to,
+                    opts.conflict,
+                )]);
             }
             if path.is_empty() || path.ends_with('/') {
                 bail!(

@@ -5,6 +5,7 @@
 pub mod cp;
 pub mod escape;
 pub mod ls;
+pub mod news;
 pub mod progress;
 pub mod report;
 pub mod signal;

@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -15,10 +14,13 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use super::escape::escape;
+pub use super::news::is_unsafe;
+use super::news::{FileCounts, FileNews, sha1_of};
 use super::progress::{self, Snapshot, Totals};
 use crate::worker::transfer::speed::MovingSpeed;
 use crate::worker::transfer::{
-    JobId, JobKind, JobSnapshot, JobState, RetryWait, SkipReason, TransferEngine, TransferEvent,
+    FileOutcome, GroupFileEnd, JobId, JobKind, JobSnapshot, JobState, RetryWait, TransferEngine,
+    TransferEvent,
 };
 
 /// Where output goes and how much of it.
@@ -60,11 +62,6 @@ fn emit(bar: Option<&ProgressBar>, value: &serde_json::Value) {
     }
 }
 
-/// A remote name must not be written locally: a failure of `cp`, not a skip.
-pub fn is_unsafe(reason: &SkipReason) -> bool {
-    matches!(reason, SkipReason::UnsafeName(_))
-}
-
 /// `retrying NAME in 4 s (attempt 3/8): 503 service_unavailable`.
 pub fn retry_line(name: &str, wait: &RetryWait) -> String {
     let when = match wait.secs_left(None) {
@@ -82,19 +79,32 @@ pub fn retry_line(name: &str, wait: &RetryWait) -> String {
 
 /// The line printed for a failed file.
 pub fn failure_line(job: &JobSnapshot, error: &str) -> String {
+    failed_line(&job.source, &job.destination, error)
+}
+
+/// `b2tui: failed: SOURCE → DESTINATION: error (advice)`.
+fn failed_line(source: &str, destination: &str, error: &str) -> String {
     format!(
         "b2tui: failed: {} → {}: {}",
-        escape(&job.source),
-        escape(&job.destination),
+        escape(source),
+        escape(destination),
         escape(error)
     )
 }
 
-/// Counts the job table into the summary's totals. Jobs that are not final (a bounded
-/// wait after a signal ran out) count as cancelled.
-pub fn totals(jobs: &[JobSnapshot]) -> Totals {
-    let mut t = Totals::default();
+/// Counts the job table, and the files of its jobs of many files (`files`, from their
+/// events), into the summary's totals. Jobs that are not final (a bounded wait after a
+/// signal ran out) count as cancelled, and so do the files such a job found that did not
+/// end.
+pub fn totals(jobs: &[JobSnapshot], files: &FileCounts) -> Totals {
+    let mut t = files.totals;
     for job in jobs {
+        if let Some(group) = &job.group {
+            if !job.state.is_final() {
+                t.cancelled += group.found.saturating_sub(files.ended());
+            }
+            continue;
+        }
         match &job.state {
             JobState::Done => {
                 t.copied += 1;
@@ -113,8 +123,9 @@ pub fn totals(jobs: &[JobSnapshot]) -> Totals {
 
 /// The reporter task: started before the first job is queued, stopped by [`Reporter::finish`].
 pub struct Reporter {
+    engine: TransferEngine,
     stop: CancellationToken,
-    task: tokio::task::JoinHandle<()>,
+    task: tokio::task::JoinHandle<FileCounts>,
     bar: Option<ProgressBar>,
     output: Output,
 }
@@ -134,8 +145,9 @@ impl Reporter {
         });
         let stop = CancellationToken::new();
         let state = State {
-            engine,
+            engine: engine.clone(),
             output,
+            files: FileCounts::default(),
             bar: bar.clone(),
             speed: MovingSpeed::with_window(progress::SPEED_WINDOW),
             sizes: HashMap::new(),
@@ -144,6 +156,7 @@ impl Reporter {
         };
         let task = tokio::spawn(state.run(events, stop.clone()));
         Self {
+            engine,
             stop,
             task,
             bar,
@@ -168,13 +181,15 @@ impl Reporter {
     }
 
     /// Reports the events still queued, waits for the `--json` lines, clears the bar and
-    /// prints the summary (on stderr unless quiet; as JSON on stdout with `--json`).
-    pub async fn finish(self, totals: Totals, elapsed: Duration, interrupted: Option<&str>) {
+    /// prints the summary (on stderr unless quiet; as JSON on stdout with `--json`), and
+    /// returns its totals.
+    pub async fn finish(self, elapsed: Duration, interrupted: Option<&str>) -> Totals {
         self.stop.cancel();
-        let _ = self.task.await;
+        let files = self.task.await.unwrap_or_default();
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+        let totals = totals(&self.engine.jobs(), &files);
         if self.output.json {
             emit(
                 None,
@@ -193,12 +208,15 @@ impl Reporter {
         if !self.output.quiet {
             eprintln!("{}", progress::summary(&totals, elapsed));
         }
+        totals
     }
 }
 
 struct State {
     engine: TransferEngine,
     output: Output,
+    /// The files of jobs of many files that ended.
+    files: FileCounts,
     bar: Option<ProgressBar>,
     speed: MovingSpeed,
     /// Sizes of queued uploads, read once from the disk, so that the total is known
@@ -209,7 +227,11 @@ struct State {
 }
 
 impl State {
-    async fn run(mut self, mut events: UnboundedReceiver<TransferEvent>, stop: CancellationToken) {
+    async fn run(
+        mut self,
+        mut events: UnboundedReceiver<TransferEvent>,
+        stop: CancellationToken,
+    ) -> FileCounts {
         let mut tick = tokio::time::interval(TICK);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         loop {
@@ -229,11 +251,17 @@ impl State {
             }
         }
         while self.hashing.join_next().await.is_some() {}
+        self.files
     }
 
     fn on_event(&mut self, ev: TransferEvent) {
+        if let TransferEvent::GroupFileEnded { file, .. } = &ev {
+            self.on_file_end(file);
+            return;
+        }
         let quiet = self.output.quiet;
-        let job = |id: JobId| self.engine.job(id);
+        // A job of many files tells of its files by their own events, not by its own.
+        let job = |id: JobId| self.engine.job(id).filter(|j| j.group.is_none());
         let line = match &ev {
             TransferEvent::Failed { id, error } => job(*id).map(|j| {
                 let advice = error
@@ -249,60 +277,78 @@ impl State {
                     escape(&reason.to_string())
                 )
             }),
-            TransferEvent::DestinationChanged { id, destination } if !quiet => job(*id).map(|j| {
-                format!(
-                    "b2tui: {} → {} (the file existed; kept both)",
-                    escape(&j.source),
-                    escape(destination)
-                )
-            }),
+            TransferEvent::DestinationChanged { id, destination } if !quiet => {
+                job(*id).map(|j| kept_both_line(&j.source, destination))
+            }
             TransferEvent::Retrying { id, retry, .. } if !quiet => {
                 job(*id).map(|j| retry_line(&j.source, retry))
+            }
+            TransferEvent::GroupFileRetrying { name, retry, .. } if !quiet => {
+                Some(retry_line(name, retry))
             }
             _ => None,
         };
         if let Some(line) = line {
             say(self.bar.as_ref(), &line);
         }
+        if !self.output.json {
+            return;
+        }
+        let id = match &ev {
+            TransferEvent::Finished { id, .. }
+            | TransferEvent::Failed { id, .. }
+            | TransferEvent::Skipped { id, .. }
+            | TransferEvent::Cancelled { id } => *id,
+            _ => return,
+        };
+        let news = job(id).and_then(|j| FileNews::of_job(&ev, &j));
+        if let Some(news) = news {
+            self.json_news(news);
+        }
+    }
+
+    /// One file of a job of many files ended: counted, its lines as a job of that file
+    /// would print them, and its JSON object.
+    fn on_file_end(&mut self, file: &GroupFileEnd) {
+        self.files.add(file);
+        let bar = self.bar.as_ref();
+        if file.kept_both && !self.output.quiet {
+            say(bar, &kept_both_line(&file.source, &file.destination));
+        }
+        match &file.outcome {
+            FileOutcome::Failed(error) => {
+                let advice = error
+                    .advice()
+                    .map(|a| format!(" ({a})"))
+                    .unwrap_or_default();
+                let error = format!("{error}{advice}");
+                say(bar, &failed_line(&file.source, &file.destination, &error));
+            }
+            FileOutcome::Skipped(reason) if is_unsafe(reason) => {
+                let line = format!(
+                    "b2tui: skipped {}: {}",
+                    escape(&file.source),
+                    escape(&reason.to_string())
+                );
+                say(bar, &line);
+            }
+            _ => {}
+        }
         if self.output.json {
-            // Lines already written need no keeping.
-            while self.hashing.try_join_next().is_some() {}
-            self.json_event(&ev);
+            self.json_news(FileNews::of_file(file));
         }
     }
 
     /// The JSON object of a file that reached its end; a copied file's SHA-1 is read back
     /// from the local copy first, off the async threads.
-    fn json_event(&mut self, ev: &TransferEvent) {
-        let (id, event, error) = match ev {
-            TransferEvent::Finished { id, .. } => (*id, "done", None),
-            TransferEvent::Failed { id, error } => (*id, "failed", Some(error.to_string())),
-            TransferEvent::Skipped { id, reason } if is_unsafe(reason) => {
-                (*id, "failed", Some(reason.to_string()))
-            }
-            TransferEvent::Skipped { id, reason } => (*id, "skipped", Some(reason.to_string())),
-            TransferEvent::Cancelled { id } => (*id, "cancelled", None),
-            _ => return,
-        };
-        let Some(job) = self.engine.job(id) else {
-            return;
-        };
-        let mut value = json!({
-            "event": event,
-            "source": job.source,
-            "destination": job.destination,
-            "bytes": if event == "done" { job.bytes_total } else { job.bytes_done },
-            "sha1": null,
-            "error": error,
-        });
-        if event != "done" {
+    fn json_news(&mut self, news: FileNews) {
+        // Lines already written need no keeping.
+        while self.hashing.try_join_next().is_some() {}
+        let mut value = news.json();
+        let Some(local) = news.local else {
             emit(self.bar.as_ref(), &value);
             return;
-        }
-        let local = PathBuf::from(match job.kind {
-            JobKind::Upload => &job.source,
-            JobKind::Download => &job.destination,
-        });
+        };
         let hashers = Arc::clone(&self.hashers);
         let bar = self.bar.clone();
         self.hashing.spawn(async move {
@@ -320,11 +366,21 @@ impl State {
         let Some(bar) = &self.bar else { return };
         let jobs = self.engine.jobs();
         let mut snap = Snapshot {
-            files_total: jobs.len() as u64,
             total_known: true,
             ..Snapshot::default()
         };
         for job in &jobs {
+            if let Some(group) = &job.group {
+                // A folder as one job: its status, and its files' ends as counted.
+                snap.files_total += group.found;
+                snap.files_done += self.files.ended();
+                snap.failed += self.files.totals.failed;
+                snap.bytes_total += group.bytes_total;
+                snap.bytes_done += group.bytes_done;
+                snap.total_known &= group.listing_done;
+                continue;
+            }
+            snap.files_total += 1;
             let mut total = job.bytes_total;
             if total == 0 && !job.state.is_final() {
                 match (job.kind, self.sizes.get(&job.id)) {
@@ -358,33 +414,11 @@ impl State {
     }
 }
 
-/// Hex SHA-1 of a local file.
-fn sha1_of(path: &std::path::Path) -> std::io::Result<String> {
-    use sha1::{Digest, Sha1};
-    use std::io::Read;
-    let mut file = std::fs::File::open(path)?;
-    let mut hasher = Sha1::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    Ok(hex::encode(hasher.finalize()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sha1_of_a_file() -> std::io::Result<()> {
-        let dir = tempfile::tempdir()?;
-        let p = dir.path().join("f");
-        std::fs::write(&p, b"hello world")?;
-        assert_eq!(sha1_of(&p)?, "2aae6c35c94fcfb415dbe95f408b9ce91ee846ed");
-        Ok(())
-    }
+/// `b2tui: SOURCE → DESTINATION (the file existed; kept both)`.
+fn kept_both_line(source: &str, destination: &str) -> String {
+    format!(
+        "b2tui: {} → {} (the file existed; kept both)",
+        escape(source),
+        escape(destination)
+    )
 }

@@ -22,6 +22,9 @@ pub struct FailNext {
     /// Downloads only: send the head and this many body bytes, then drop the connection
     /// (instead of answering with `error`).
     pub cut_after: Option<u64>,
+    /// Matching calls answered normally before the rule applies (the second page of a
+    /// listing, say).
+    pub after: u64,
 }
 
 /// What happens to a call instead of (or on top of) its normal answer.
@@ -92,6 +95,10 @@ impl FaultState {
                 && (r.cut_after.is_none() || is_download(endpoint))
         })?;
         let rule = rules.get_mut(index)?;
+        if rule.after > 0 {
+            rule.after -= 1;
+            return None;
+        }
         rule.remaining -= 1;
         let injected = match rule.cut_after {
             Some(bytes) => Injected::Cut(bytes),
@@ -179,12 +186,30 @@ mod tests {
             error: ApiError::service_unavailable("x"),
             endpoint: Some("b2_list_buckets".into()),
             cut_after: None,
+            after: 0,
         });
         assert!(faults.on_call("b2_list_file_names", None).is_none());
         assert!(faults.on_call("b2_list_buckets", None).is_some());
         assert!(faults.on_call("b2_list_buckets", None).is_some());
         assert!(faults.on_call("b2_list_buckets", None).is_none());
         assert_eq!(faults.stats().get("b2_list_buckets"), Some(&3));
+    }
+
+    #[test]
+    fn fail_next_can_let_calls_through_first() {
+        let faults = FaultState::default();
+        faults.arm(FailNext {
+            remaining: 1,
+            error: ApiError::service_unavailable("x"),
+            endpoint: Some("b2_list_file_names".into()),
+            cut_after: None,
+            after: 2,
+        });
+        assert!(faults.on_call("b2_list_file_names", None).is_none());
+        assert!(faults.on_call("b2_list_buckets", None).is_none());
+        assert!(faults.on_call("b2_list_file_names", None).is_none());
+        assert!(faults.on_call("b2_list_file_names", None).is_some());
+        assert!(faults.on_call("b2_list_file_names", None).is_none());
     }
 
     #[test]
@@ -195,6 +220,7 @@ mod tests {
             error: ApiError::service_unavailable("x"),
             endpoint: None,
             cut_after: Some(10),
+            after: 0,
         });
         assert!(faults.on_call("b2_list_buckets", None).is_none());
         assert!(matches!(

@@ -6,6 +6,7 @@ mod download;
 mod engine;
 mod folder;
 mod group;
+mod group_file;
 mod group_types;
 mod io;
 mod jobs;
@@ -13,7 +14,9 @@ pub mod paths;
 mod same;
 mod source;
 pub mod speed;
+mod ticker;
 mod upload;
+mod walk;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -26,7 +29,10 @@ use tokio_util::sync::CancellationToken;
 use crate::b2::B2Client;
 use crate::worker::Failure;
 use engine::{Engine, JobCtx, JobEntry, Outcome, Progress, Stop};
-pub use group::{FileFailure, FileStatus, GroupItem, GroupSpec, GroupStatus, LISTED_FAILURES};
+pub use group::{
+    FileFailure, FileOutcome, FileStatus, GroupFileEnd, GroupItem, GroupSpec, GroupStatus,
+    LISTED_FAILURES,
+};
 pub use jobs::{
     BucketRef, CancelMode, ConflictPolicy, JobId, JobKind, JobSnapshot, JobSpec, JobState,
     RemoteFile, RetryWait, SkipReason, TransferError, TransferEvent, TransferOptions,

@@ -165,6 +165,9 @@ impl App {
             }
             TransferEvent::Cancelled { id } => set_state(jobs, id, JobState::Cancelled),
             TransferEvent::Paused { id } => set_state(jobs, id, JobState::Paused),
+            // The job's status tells of its files in aggregate; the file by file news is
+            // for the command line (the engine sends it only when asked to).
+            TransferEvent::GroupFileEnded { .. } | TransferEvent::GroupFileRetrying { .. } => {}
             TransferEvent::GroupProgressed { id, status } => {
                 if let Some(j) = jobs.get_mut(&id) {
                     j.bytes_done = status.bytes_done;

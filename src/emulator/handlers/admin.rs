@@ -136,12 +136,16 @@ fn fail_next(state: &Arc<State>, params: &Params) -> Result<Value, ApiError> {
             "cutAfterBytes applies to downloads only, not {e}"
         )));
     }
+    let after = params.opt_i64("after")?.unwrap_or(0);
+    let after =
+        u64::try_from(after).map_err(|_| ApiError::bad_request("after must not be negative"))?;
     let error = ApiError::new(status, &code, message).with_retry_after(retry_after);
     state.faults.arm(FailNext {
         remaining: count,
         error,
         endpoint: endpoint.clone(),
         cut_after,
+        after,
     });
-    Ok(json!({"armed": count, "endpoint": endpoint, "cutAfterBytes": cut_after}))
+    Ok(json!({"armed": count, "endpoint": endpoint, "cutAfterBytes": cut_after, "after": after}))
 }

@@ -6,7 +6,6 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use tokio::sync::{Semaphore, mpsc, watch};
 use tokio_util::sync::CancellationToken;
@@ -16,9 +15,9 @@ use super::jobs::{
     BucketRef, CancelMode, JobId, JobSnapshot, JobSpec, JobState, RetryWait, SkipReason,
     TransferError, TransferEvent, TransferOptions,
 };
-use super::speed::MovingSpeed;
+use super::ticker::{report_progress, retry_observer};
 use super::{download, lock, same, upload};
-use crate::b2::retry::{self, RetryObserver, Retrying};
+use crate::b2::retry;
 use crate::b2::{B2Client, BucketId, FileId, RetryPolicy, UploadUrl};
 use crate::worker::Failure;
 
@@ -121,6 +120,8 @@ pub(super) struct JobCtx {
     /// One file of a job of many files: its hashing, retries and destination are the
     /// job's status, not events of their own.
     pub(super) quiet: bool,
+    /// Where a quiet file's bytes went when not where it was asked to write them.
+    pub(super) moved: Mutex<Option<String>>,
 }
 
 impl Engine {
@@ -143,6 +144,7 @@ impl Engine {
             progress: Arc::clone(&progress),
             large_file: Mutex::new(None),
             quiet: false,
+            moved: Mutex::new(None),
         };
         let started = std::time::Instant::now();
         let result = match permit {
@@ -269,6 +271,7 @@ impl Engine {
     /// write them (a download kept beside an existing file as `name (1).ext`).
     pub(super) fn set_destination(&self, ctx: &JobCtx, destination: String) {
         if ctx.quiet {
+            *lock(&ctx.moved) = Some(destination);
             return;
         }
         let id = ctx.id;
@@ -382,98 +385,5 @@ impl Engine {
             .entry(bucket.clone())
             .or_default()
             .push(url);
-    }
-}
-
-/// What a job shows of a retry of one of its calls: attempt, error, delay, and since when.
-pub(super) fn retry_wait(r: &Retrying<'_>) -> Box<RetryWait> {
-    let since_unix_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-    Box::new(RetryWait {
-        attempt: r.attempt,
-        max_attempts: r.max_attempts,
-        error: Failure::from(r.error),
-        delay: r.delay,
-        since_unix_ms,
-    })
-}
-
-/// Tells the job's row about each retry of its calls (`Retrying`), and remembers the wait
-/// until the next byte moves.
-fn retry_observer(
-    id: JobId,
-    progress: Arc<Progress>,
-    events: mpsc::UnboundedSender<TransferEvent>,
-) -> RetryObserver {
-    Arc::new(move |r: &Retrying<'_>| {
-        let retry = retry_wait(r);
-        let mut slot = lock(&progress.retry);
-        let bytes_done = progress.done.load(Ordering::Relaxed);
-        *slot = Some((retry.clone(), bytes_done));
-        let _ = events.send(TransferEvent::Retrying {
-            id,
-            retry,
-            bytes_done,
-        });
-    })
-}
-
-/// Sends `Progressed` at most every 100 ms while bytes move (and once a second when only
-/// the speed changes, so that a stall shows), with the speed averaged over the last
-/// seconds. A byte beyond where a retry's wait began ends the wait.
-async fn report_progress(
-    id: JobId,
-    progress: Arc<Progress>,
-    events: mpsc::UnboundedSender<TransferEvent>,
-) {
-    const TICK: Duration = Duration::from_millis(100);
-    const QUIET: Duration = Duration::from_secs(1);
-    let mut interval = tokio::time::interval(TICK);
-    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut speed = MovingSpeed::default();
-    let mut last_sent = (Instant::now(), progress.done.load(Ordering::Relaxed), 0u64);
-    let mut last_hashed = None;
-    loop {
-        interval.tick().await;
-        {
-            let hashing = lock(&progress.hashing);
-            let hashed = progress.hashed.load(Ordering::Relaxed);
-            let total = progress.total.load(Ordering::Relaxed);
-            // The last one, every byte hashed, is `end_hashing`'s.
-            if *hashing && hashed < total && last_hashed != Some(hashed) {
-                let sent = events.send(TransferEvent::Hashing {
-                    id,
-                    bytes_hashed: hashed,
-                    bytes_total: total,
-                });
-                if sent.is_err() {
-                    return;
-                }
-                last_hashed = Some(hashed);
-            }
-        }
-        let mut retry = lock(&progress.retry);
-        let now = Instant::now();
-        let done = progress.done.load(Ordering::Relaxed);
-        let bytes_per_sec = speed.sample(now, done);
-        progress.speed.store(bytes_per_sec, Ordering::Relaxed);
-        if retry.as_ref().is_some_and(|(_, at)| done > *at) {
-            *retry = None;
-        }
-        let (sent_at, sent_done, sent_speed) = last_sent;
-        let quiet_change = bytes_per_sec != sent_speed && now.duration_since(sent_at) >= QUIET;
-        if done != sent_done || quiet_change {
-            let sent = events.send(TransferEvent::Progressed {
-                id,
-                bytes_done: done,
-                bytes_total: progress.total.load(Ordering::Relaxed),
-                bytes_per_sec,
-            });
-            if sent.is_err() {
-                return;
-            }
-            last_sent = (now, done, bytes_per_sec);
-        }
     }
 }

@@ -1,43 +1,34 @@
 //! Jobs of many files (a folder, a marked set, search results) as ONE job: its files are
 //! found as it runs (`source.rs`) and fed one by one into the engine's file limit, each
-//! transferred exactly as a single job would be. The job keeps counts, the files running
-//! and the failures; never a row per file. Pause, cancel and retry act on the whole job; a
-//! retry redoes only the failed files, a resume goes on where the job stopped.
+//! transferred exactly as a single job would be (`group_file.rs`). The job keeps counts,
+//! the files running and the failures; never a row per file, but each file's end is told
+//! by an event of its own. Pause, cancel and retry act on the whole job; a retry redoes
+//! only the failed files, a resume goes on where the job stopped.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tokio::sync::{OwnedSemaphorePermit, mpsc};
+use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use super::engine::{Engine, JobCtx, Outcome, Progress, Stop};
+use super::engine::{Engine, Progress, Stop};
+use super::group_file::{self, FileEnd, FileRun, Pending, Ran};
 pub use super::group_types::{
-    FileFailure, FileStatus, GroupItem, GroupSpec, GroupStatus, LISTED_FAILURES,
+    FileFailure, FileOutcome, FileStatus, GroupFileEnd, GroupItem, GroupSpec, GroupStatus,
+    LISTED_FAILURES,
 };
-use super::jobs::{
-    CancelMode, ConflictPolicy, JobId, JobSpec, JobState, SkipReason, TransferEvent,
-};
-use super::source::{self, Cursor, Existing, Found, What};
-use super::speed::MovingSpeed;
-use super::{lock, same};
-use crate::b2::retry::{self, RetryObserver, Retrying};
+use super::jobs::{CancelMode, JobId, JobKind, JobState, SkipReason, TransferEvent};
+use super::lock;
+use super::source::{self, Cursor, Found, Refusal, What};
+use super::ticker::report_group;
 use crate::worker::Failure;
 
 struct Running {
     name: String,
     progress: Arc<Progress>,
-}
-
-/// A file to do again (it was running when the job stopped, or it failed).
-#[derive(Debug)]
-struct Pending {
-    name: String,
-    size: u64,
-    spec: JobSpec,
-    existing: Option<Existing>,
 }
 
 struct Failed {
@@ -89,6 +80,11 @@ pub(super) struct Group {
 }
 
 impl Group {
+    /// The speed the status shows.
+    pub(super) fn set_speed(&self, bytes_per_sec: u64) {
+        lock(&self.inner).speed = bytes_per_sec;
+    }
+
     pub(super) fn add_ahead(&self, size: u64) {
         let mut g = lock(&self.inner);
         g.ahead += 1;
@@ -167,14 +163,6 @@ impl Group {
     }
 }
 
-/// How one file of the job ended.
-enum FileEnd {
-    Done(u64),
-    Skipped(SkipReason),
-    Failed(Failure),
-    Stopped,
-}
-
 impl Engine {
     /// Runs the job of many files `id` until every file settled or it is stopped.
     pub(super) async fn run_group(
@@ -205,11 +193,12 @@ impl Engine {
             tx,
         ));
         let conflict = spec.conflict();
-        let mut tasks: JoinSet<(u64, Option<Pending>, FileEnd)> = JoinSet::new();
+        let kind = spec.kind();
+        let mut tasks: JoinSet<Ran> = JoinSet::new();
         let mut listing = true;
         loop {
             while let Some(r) = tasks.try_join_next() {
-                self.settle_file(&group, r);
+                self.settle_file(id, &group, r, group_file::is_cancel(&token, &stop));
             }
             let pending = lock(&group.inner).redo.pop_front();
             let pending = match pending {
@@ -230,22 +219,9 @@ impl Engine {
                         g.listing_done = complete;
                         continue;
                     };
-                    group.take(&found);
-                    match found.what {
-                        What::Work(spec, existing) => Pending {
-                            name: found.name,
-                            size: found.size,
-                            spec,
-                            existing,
-                        },
-                        What::Fail(error) => {
-                            group.fail(found.name, error, None);
-                            continue;
-                        }
-                        What::Stopped(error) => {
-                            group.fail(found.name, error, None);
-                            continue;
-                        }
+                    match self.take_found(id, kind, &group, found) {
+                        Some(p) => p,
+                        None => continue,
                     }
                 }
             };
@@ -276,16 +252,27 @@ impl Engine {
                 token: token.clone(),
                 stop: Arc::clone(&stop),
                 conflict,
-                _permit: permit,
+                permit,
             };
             tasks.spawn(file.run(seq, pending));
         }
-        drop(rx);
+        // Files found but not started: a cancel tells of each (a pause, of none).
+        rx.close();
+        let cancelled = self.options.file_events && group_file::is_cancel(&token, &stop);
+        while let Ok(found) = rx.try_recv() {
+            if let (true, What::Work(spec, _)) = (cancelled, &found.what) {
+                let end = group_file::ended(spec, None, 0, FileOutcome::Cancelled);
+                self.file_ended(id, end);
+            }
+        }
         producer.abort();
         while let Some(r) = tasks.join_next().await {
-            self.settle_file(&group, r);
+            self.settle_file(id, &group, r, group_file::is_cancel(&token, &stop));
         }
         ticker.abort();
+        if self.options.file_events && group_file::is_cancel(&token, &stop) {
+            self.tell_cancelled(id, &group);
+        }
         let status = {
             let mut g = lock(&group.inner);
             if let Some(s) = g.started.take() {
@@ -329,19 +316,93 @@ impl Engine {
         self.settle(id, state);
     }
 
+    /// A found file taken off the channel: its work, or `None` when it cannot be
+    /// transferred (or a listing stopped), counted as failed and reported at once.
+    fn take_found(&self, id: JobId, kind: JobKind, group: &Group, found: Found) -> Option<Pending> {
+        group.take(&found);
+        let (refusal, listing) = match found.what {
+            What::Work(spec, existing) => {
+                return Some(Pending {
+                    name: found.name,
+                    size: found.size,
+                    spec,
+                    existing,
+                    told: false,
+                });
+            }
+            What::Fail(refusal) => (refusal, false),
+            What::Stopped(refusal) => (refusal, true),
+        };
+        let Refusal {
+            error,
+            outcome,
+            source,
+            destination,
+        } = *refusal;
+        group.fail(found.name, error, None);
+        self.file_ended(
+            id,
+            GroupFileEnd {
+                kind,
+                source,
+                destination,
+                kept_both: false,
+                bytes: 0,
+                listing,
+                outcome,
+            },
+        );
+        None
+    }
+
+    /// The job was cancelled: every file waiting to be done again that was not running
+    /// (so not told of yet) is reported cancelled.
+    fn tell_cancelled(&self, id: JobId, group: &Group) {
+        let mut ends = Vec::new();
+        for p in &mut lock(&group.inner).redo {
+            if !std::mem::take(&mut p.told) {
+                ends.push(group_file::ended(&p.spec, None, 0, FileOutcome::Cancelled));
+            }
+        }
+        for end in ends {
+            self.file_ended(id, end);
+        }
+    }
+
+    /// Tells of a file's end, when the engine tells of files at all.
+    fn file_ended(&self, id: JobId, file: GroupFileEnd) {
+        if self.options.file_events {
+            let file = Box::new(file);
+            let _ = self.events.send(TransferEvent::GroupFileEnded { id, file });
+        }
+    }
+
     fn settle_file(
         &self,
+        id: JobId,
         group: &Group,
-        joined: Result<(u64, Option<Pending>, FileEnd), tokio::task::JoinError>,
+        joined: Result<Ran, tokio::task::JoinError>,
+        cancelled: bool,
     ) {
-        let Ok((seq, pending, end)) = joined else {
+        let Ok(ran) = joined else {
             return;
         };
         let mut g = lock(&group.inner);
-        g.running.remove(&seq);
-        let size = pending.as_ref().map_or(0, |p| p.size);
+        let moved = g
+            .running
+            .remove(&ran.seq)
+            .map_or(0, |r| r.progress.done.load(Ordering::Relaxed));
+        let news = self
+            .options
+            .file_events
+            .then(|| group_file::news(&ran, moved, cancelled))
+            .flatten();
+        let Ran {
+            mut pending, end, ..
+        } = ran;
+        let size = pending.size;
         match end {
-            FileEnd::Done(bytes) => {
+            FileEnd::Done { bytes, .. } => {
                 g.done += 1;
                 g.bytes_copied += bytes;
                 // A download by name learns its size only as it runs.
@@ -349,125 +410,21 @@ impl Engine {
             }
             FileEnd::Skipped(SkipReason::UnsafeName(why)) => {
                 let error = Failure::Local(format!("unsafe name: {why}"));
-                g.failures.push(Failed::of(error, pending));
+                g.failures.push(Failed::of(error, Some(pending)));
             }
             FileEnd::Skipped(_) => {
                 g.skipped += 1;
                 g.bytes_skipped += size;
             }
-            FileEnd::Failed(error) => g.failures.push(Failed::of(error, pending)),
+            FileEnd::Failed(error) => g.failures.push(Failed::of(error, Some(pending))),
             FileEnd::Stopped => {
-                if let Some(p) = pending {
-                    g.redo.push_front(p);
-                }
+                pending.told = news.is_some();
+                g.redo.push_front(pending);
             }
         }
-    }
-}
-
-/// The run of one file of a job, holding its place under the file limit.
-struct FileRun {
-    engine: Arc<Engine>,
-    id: JobId,
-    progress: Arc<Progress>,
-    token: CancellationToken,
-    stop: Arc<Mutex<Option<Stop>>>,
-    conflict: ConflictPolicy,
-    _permit: OwnedSemaphorePermit,
-}
-
-impl FileRun {
-    async fn run(self, seq: u64, pending: Pending) -> (u64, Option<Pending>, FileEnd) {
-        let ctx = JobCtx {
-            id: self.id,
-            engine: Arc::clone(&self.engine),
-            progress: Arc::clone(&self.progress),
-            large_file: Mutex::new(None),
-            quiet: true,
-        };
-        let observer = quiet_retry_observer(Arc::clone(&self.progress));
-        let work = retry::observed(observer, async {
-            if let (ConflictPolicy::SkipSame | ConflictPolicy::Skip, Some(existing)) =
-                (self.conflict, &pending.existing)
-                && let JobSpec::Upload { local, .. } = &pending.spec
-            {
-                match same::local_matches(local, existing.size, existing.sha1.as_deref()).await {
-                    Ok(true) => return Ok(Outcome::Skipped(SkipReason::Same)),
-                    Ok(false) => {}
-                    Err(e) => return Err(e),
-                }
-            }
-            self.engine.work(&ctx, &pending.spec).await
-        });
-        let result = tokio::select! {
-            r = work => Some(r),
-            () = self.token.cancelled() => None,
-        };
-        let end = match result {
-            Some(Ok(Outcome::Done { bytes, .. })) => FileEnd::Done(bytes),
-            Some(Ok(Outcome::Skipped(reason))) => FileEnd::Skipped(reason),
-            Some(Err(e)) => FileEnd::Failed(Failure::from(&e)),
-            None => {
-                let why = lock(&self.stop).unwrap_or(Stop::Cancel(CancelMode::Discard));
-                let large = lock(&ctx.large_file).take();
-                match (why, large) {
-                    (Stop::Cancel(CancelMode::Discard), Some(file_id)) => {
-                        match self.engine.cancel_large_file(&file_id).await {
-                            JobState::Failed { error } => FileEnd::Failed(error),
-                            _ => FileEnd::Stopped,
-                        }
-                    }
-                    _ => FileEnd::Stopped,
-                }
-            }
-        };
-        (seq, Some(pending), end)
-    }
-}
-
-/// Remembers each retry of one file of a job of many files in its progress (the job's
-/// status shows it); no event of its own.
-fn quiet_retry_observer(progress: Arc<Progress>) -> RetryObserver {
-    Arc::new(move |r: &Retrying<'_>| {
-        let retry = super::engine::retry_wait(r);
-        let bytes_done = progress.done.load(Ordering::Relaxed);
-        *lock(&progress.retry) = Some((retry, bytes_done));
-    })
-}
-
-/// Sends `GroupProgressed` at most five times a second while something changes, with the
-/// speed averaged over the last seconds.
-async fn report_group(id: JobId, group: Arc<Group>, events: mpsc::UnboundedSender<TransferEvent>) {
-    const TICK: Duration = Duration::from_millis(200);
-    let mut interval = tokio::time::interval(TICK);
-    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut speed = MovingSpeed::default();
-    let mut last: Option<GroupStatus> = None;
-    loop {
-        interval.tick().await;
-        let mut status = group.status();
-        let bytes_per_sec = speed.sample(Instant::now(), status.bytes_done);
-        lock(&group.inner).speed = bytes_per_sec;
-        status.bytes_per_sec = bytes_per_sec;
-        // Time alone moving on is no news.
-        let same = last.as_ref().is_some_and(|l| {
-            GroupStatus {
-                elapsed_ms: status.elapsed_ms,
-                ..l.clone()
-            } == status
-        });
-        if same {
-            continue;
+        drop(g);
+        if let Some(file) = news {
+            self.file_ended(id, file);
         }
-        if events
-            .send(TransferEvent::GroupProgressed {
-                id,
-                status: Box::new(status.clone()),
-            })
-            .is_err()
-        {
-            return;
-        }
-        last = Some(status);
     }
 }

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::jobs::{BucketRef, ConflictPolicy, JobKind, RetryWait};
+use super::jobs::{BucketRef, ConflictPolicy, JobKind, RetryWait, SkipReason};
 use crate::b2::FileVersion;
 use crate::worker::Failure;
 
@@ -109,6 +109,42 @@ pub struct FileStatus {
 pub struct FileFailure {
     pub name: String,
     pub error: Failure,
+}
+
+/// How one file of a job of many files ended ([`GroupFileEnd`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum FileOutcome {
+    /// Copied; `verified` as in [`TransferEvent::Finished`](super::TransferEvent::Finished).
+    Done {
+        verified: bool,
+    },
+    /// Not transferred on purpose (the conflict policy), or refused: a remote name that
+    /// must not be written locally, which the job counts as failed, or a local path that
+    /// cannot become a B2 name.
+    Skipped(SkipReason),
+    Failed(Failure),
+    /// Its job was cancelled before the file ended; a retry of the job does it again.
+    Cancelled,
+}
+
+/// One file of a job of many files that reached its end, labelled as a job of that one
+/// file would be: the local path, and `b2://bucket/name` for the remote side.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupFileEnd {
+    pub kind: JobKind,
+    pub source: String,
+    /// Where the bytes went: for a download kept beside an existing file, its
+    /// `name (1).ext`.
+    pub destination: String,
+    /// True when `destination` is not where the file was asked to go (the conflict policy
+    /// keep-both).
+    pub kept_both: bool,
+    /// Bytes copied (a file done), or moved before it ended.
+    pub bytes: u64,
+    /// A listing (or the walk of the folder) that stopped, not one file: the files past
+    /// it were not found.
+    pub listing: bool,
+    pub outcome: FileOutcome,
 }
 
 /// Where a job of many files stands.

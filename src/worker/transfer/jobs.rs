@@ -330,6 +330,21 @@ pub enum TransferEvent {
         id: JobId,
         status: Box<super::group::GroupStatus>,
     },
+    /// One file of a job of many files reached its end (or could not be transferred at
+    /// all, or a listing stopped), as the final event of a job of that one file would say.
+    /// Only with [`TransferOptions::file_events`].
+    GroupFileEnded {
+        id: JobId,
+        file: Box<super::group::GroupFileEnd>,
+    },
+    /// One file of a job of many files waits to try a call again; `name` is its source
+    /// label (the job's status shows the wait too). Only with
+    /// [`TransferOptions::file_events`].
+    GroupFileRetrying {
+        id: JobId,
+        name: String,
+        retry: Box<RetryWait>,
+    },
 }
 
 /// Limits and sizes. The defaults suit real B2.
@@ -352,6 +367,10 @@ pub struct TransferOptions {
     /// Single uploads (and the per-file folder upload) leave a remote file alone when it
     /// already holds the same bytes (same size and SHA-1).
     pub skip_same_uploads: bool,
+    /// Jobs of many files tell of each file's end and retry (`GroupFileEnded`,
+    /// `GroupFileRetrying`), for a caller that reports file by file; off, their status
+    /// alone tells of their files.
+    pub file_events: bool,
 }
 
 impl TransferOptions {
@@ -376,6 +395,7 @@ impl Default for TransferOptions {
             parallel_download_cutoff: 200_000_000,
             transfer_attempts: 10,
             skip_same_uploads: false,
+            file_events: false,
         }
     }
 }

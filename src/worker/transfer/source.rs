@@ -1,10 +1,9 @@
 //! The files of a job of many files, found as the job runs: a download's entries with its
 //! folders listed page by page (`b2_list_file_names`), an upload's folder walked on the
-//! blocking pool. Files go into a bounded channel, so that listing stays a little ahead of
-//! the transfers and never holds a whole tree in memory. A [`Cursor`] says how far a job
-//! got, so that a resumed or retried job goes on from there.
+//! blocking pool (`walk.rs`). Files go into a bounded channel, so that listing stays a
+//! little ahead of the transfers and never holds a whole tree in memory. A [`Cursor`] says
+//! how far a job got, so that a resumed or retried job goes on from there.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -12,9 +11,9 @@ use futures::TryStreamExt;
 use tokio::sync::mpsc;
 
 use super::engine::Engine;
-use super::group::{Group, GroupItem, GroupSpec};
-use super::jobs::{BucketRef, ConflictPolicy, JobSpec, RemoteFile};
-use super::paths;
+use super::group::{FileOutcome, Group, GroupItem, GroupSpec};
+use super::jobs::{BucketRef, ConflictPolicy, JobSpec, RemoteFile, SkipReason};
+use super::{paths, walk};
 use crate::b2::paginate;
 use crate::worker::Failure;
 
@@ -43,10 +42,41 @@ pub(super) struct Existing {
 #[derive(Debug)]
 pub(super) enum What {
     Work(JobSpec, Option<Existing>),
-    Fail(Failure),
+    Fail(Box<Refusal>),
     /// Listing or walking stopped on this failure; the cursor stays where it was, so that
     /// a retry lists again from there.
-    Stopped(Failure),
+    Stopped(Box<Refusal>),
+}
+
+/// A file that cannot be transferred, or a listing that stopped: the failure the job
+/// counts, and what its `GroupFileEnded` says, labelled as a job of that file would be.
+#[derive(Debug)]
+pub(super) struct Refusal {
+    pub(super) error: Failure,
+    pub(super) outcome: FileOutcome,
+    pub(super) source: String,
+    pub(super) destination: String,
+}
+
+impl Refusal {
+    pub(super) fn failed(error: Failure, source: String, destination: String) -> Box<Self> {
+        Box::new(Self {
+            outcome: FileOutcome::Failed(error.clone()),
+            error,
+            source,
+            destination,
+        })
+    }
+
+    /// A name refused: the job counts it as failed, its event says why it was skipped.
+    pub(super) fn skipped(reason: SkipReason, source: String, destination: String) -> Box<Self> {
+        Box::new(Self {
+            error: Failure::Local(reason.to_string()),
+            outcome: FileOutcome::Skipped(reason),
+            source,
+            destination,
+        })
+    }
 }
 
 /// A file found, with its name as the job's list shows it, its size when known, and the
@@ -95,23 +125,23 @@ pub(super) async fn produce(
             bucket,
             prefix,
             conflict,
-        } => produce_upload(&engine, dir, bucket, prefix, conflict, from, &sender).await,
+        } => walk::produce_upload(&engine, dir, bucket, prefix, conflict, from, &sender).await,
     }
 }
 
-struct Sender {
-    group: Arc<Group>,
-    tx: mpsc::Sender<Found>,
+pub(super) struct Sender {
+    pub(super) group: Arc<Group>,
+    pub(super) tx: mpsc::Sender<Found>,
 }
 
 impl Sender {
     /// False once the job stopped.
-    async fn send(&self, found: Found) -> bool {
+    pub(super) async fn send(&self, found: Found) -> bool {
         self.group.add_ahead(found.size);
         self.tx.send(found).await.is_ok()
     }
 
-    fn blocking_send(&self, found: Found) -> bool {
+    pub(super) fn blocking_send(&self, found: Found) -> bool {
         self.group.add_ahead(found.size);
         self.tx.blocking_send(found).is_ok()
     }
@@ -155,11 +185,15 @@ impl DownloadPlan<'_> {
             let target = match target {
                 Ok(t) => t,
                 Err(why) => {
-                    let error = Failure::Local(format!("unsafe name: {why}"));
+                    let refusal = Refusal::skipped(
+                        SkipReason::UnsafeName(why),
+                        format!("b2://{}/{name}", self.bucket.name),
+                        self.dir.display().to_string(),
+                    );
                     let found = Found {
                         name: name.to_owned(),
                         size: 0,
-                        what: What::Fail(error),
+                        what: What::Fail(refusal),
                         pos: next,
                     };
                     if !out.send(found).await {
@@ -219,12 +253,13 @@ impl DownloadPlan<'_> {
                 Ok(Some(page)) => page,
                 Ok(None) => return true,
                 Err(e) => {
-                    let error = Failure::from(&e)
-                        .context(&format!("listing b2://{}/{prefix}", self.bucket.name));
+                    let folder = format!("b2://{}/{prefix}", self.bucket.name);
+                    let error = Failure::from(&e).context(&format!("listing {folder}"));
+                    let refusal = Refusal::failed(error, folder, target.display().to_string());
                     let found = Found {
                         name: prefix.clone(),
                         size: 0,
-                        what: What::Stopped(error),
+                        what: What::Stopped(refusal),
                         pos: Cursor::default(),
                     };
                     out.send(found).await;
@@ -257,165 +292,19 @@ impl DownloadPlan<'_> {
                         pos,
                     },
                     Err(why) => Found {
+                        what: What::Fail(Refusal::skipped(
+                            SkipReason::UnsafeName(why),
+                            format!("b2://{}/{name}", self.bucket.name),
+                            target.display().to_string(),
+                        )),
                         name,
                         size: 0,
-                        what: What::Fail(Failure::Local(format!("unsafe name: {why}"))),
                         pos,
                     },
                 };
                 if !out.send(found).await {
                     return false;
                 }
-            }
-        }
-    }
-}
-
-/// Walks `dir` in name order (symlinked files followed, symlinked folders not), skipping
-/// the first `from.walked` entries. With "skip if same", the remote names under the prefix
-/// are listed first, so that each file can be compared.
-async fn produce_upload(
-    engine: &Engine,
-    dir: PathBuf,
-    bucket: BucketRef,
-    prefix: String,
-    conflict: ConflictPolicy,
-    from: Cursor,
-    out: &Sender,
-) -> bool {
-    let prefix = paths::as_folder_prefix(&prefix);
-    let remote = if matches!(conflict, ConflictPolicy::SkipSame | ConflictPolicy::Skip) {
-        match remote_sums(engine, &bucket, &prefix).await {
-            Ok(map) => map,
-            Err(error) => {
-                let found = Found {
-                    name: format!("b2://{}/{prefix}", bucket.name),
-                    size: 0,
-                    what: What::Stopped(error),
-                    pos: from,
-                };
-                out.send(found).await;
-                return false;
-            }
-        }
-    } else {
-        HashMap::new()
-    };
-    let (tx, group) = (out.tx.clone(), Arc::clone(&out.group));
-    let walk = tokio::task::spawn_blocking(move || {
-        let out = Sender { group, tx };
-        walk(&dir, &bucket, &prefix, &remote, from.walked, &out)
-    });
-    walk.await.unwrap_or(false)
-}
-
-fn walk(
-    root: &Path,
-    bucket: &BucketRef,
-    prefix: &str,
-    remote: &HashMap<String, Existing>,
-    skip: u64,
-    out: &Sender,
-) -> bool {
-    let mut walked = 0u64;
-    for entry in walkdir::WalkDir::new(root).min_depth(1).sort_by_file_name() {
-        let (path, what, size) = match entry {
-            Ok(e) if e.file_type().is_dir() => continue,
-            Ok(e) => {
-                let path = e.into_path();
-                match std::fs::metadata(&path) {
-                    Ok(m) if m.is_file() => {
-                        let relative = path.strip_prefix(root).unwrap_or(&path);
-                        match paths::remote_name_for(prefix, relative) {
-                            Ok(name) => {
-                                let existing = remote.get(&name).cloned();
-                                let spec = JobSpec::Upload {
-                                    local: path.clone(),
-                                    bucket: bucket.clone(),
-                                    file_name: name,
-                                };
-                                (path, What::Work(spec, existing), m.len())
-                            }
-                            Err(why) => (path, What::Fail(Failure::Local(why)), 0),
-                        }
-                    }
-                    // Sockets, devices: not files to upload.
-                    Ok(_) => continue,
-                    Err(e) => (path, What::Fail(Failure::Local(e.to_string())), 0),
-                }
-            }
-            Err(e) if e.depth() == 0 => {
-                let why = e
-                    .io_error()
-                    .map_or_else(|| e.to_string(), ToString::to_string);
-                let found = Found {
-                    name: root.display().to_string(),
-                    size: 0,
-                    what: What::Stopped(Failure::Local(format!("{}: {why}", root.display()))),
-                    pos: Cursor::default(),
-                };
-                out.blocking_send(found);
-                return false;
-            }
-            Err(e) => {
-                let path = e.path().unwrap_or(root).to_path_buf();
-                let why = e
-                    .io_error()
-                    .map_or_else(|| e.to_string(), ToString::to_string);
-                (path, What::Fail(Failure::Local(why)), 0)
-            }
-        };
-        walked += 1;
-        if walked <= skip {
-            continue;
-        }
-        let found = Found {
-            name: path.display().to_string(),
-            size,
-            what,
-            pos: Cursor {
-                walked,
-                ..Cursor::default()
-            },
-        };
-        if !out.blocking_send(found) {
-            return false;
-        }
-    }
-    true
-}
-
-/// Size and SHA-1 of every file under `prefix` (newest versions), by name.
-async fn remote_sums(
-    engine: &Engine,
-    bucket: &BucketRef,
-    prefix: &str,
-) -> Result<HashMap<String, Existing>, Failure> {
-    let req = crate::b2::ListFileNamesRequest {
-        bucket_id: bucket.id.clone(),
-        max_file_count: Some(crate::worker::listing::PAGE_SIZE),
-        prefix: Some(prefix.to_owned()),
-        ..Default::default()
-    };
-    let mut pages = std::pin::pin!(paginate::file_names(engine.client.clone(), req));
-    let mut map = HashMap::new();
-    loop {
-        match pages.try_next().await {
-            Ok(Some(page)) => {
-                for v in page.items {
-                    let sha1 = v.expected_sha1().map(str::to_ascii_lowercase);
-                    let existing = Existing {
-                        size: v.content_length,
-                        sha1,
-                    };
-                    map.insert(v.file_name, existing);
-                }
-            }
-            Ok(None) => return Ok(map),
-            Err(e) => {
-                return Err(
-                    Failure::from(&e).context(&format!("listing b2://{}/{prefix}", bucket.name))
-                );
             }
         }
     }
