@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use b2tui::b2::{ClientOptions, FileAction, StartLargeFileRequest, UploadBody};
 use b2tui::worker::transfer::{
-    CancelMode, ConflictPolicy, JobState, RemoteFile, TransferEvent, TransferOptions,
+    CancelMode, ConflictPolicy, GroupItem, JobState, RemoteFile, TransferEvent, TransferOptions,
 };
 use bytes::Bytes;
 use serde_json::json;
@@ -130,28 +130,30 @@ async fn round_trips_a_tree_with_nested_and_non_ascii_names() {
         std::fs::write(&path, pattern(len, i as u8)).unwrap();
     }
     std::fs::create_dir_all(src.path().join("empty-dir")).unwrap();
-    let ids = engine
-        .upload_folder(src.path().to_path_buf(), bucket.clone(), "backup")
-        .await
-        .unwrap();
-    assert_eq!(ids.len(), names.len());
-    for id in ids {
-        wait_done(&engine, id).await;
-    }
+    let up = engine.upload_group(
+        src.path().to_path_buf(),
+        bucket.clone(),
+        "backup/".into(),
+        ConflictPolicy::Overwrite,
+    );
+    assert_eq!(engine.wait(up).await, Some(JobState::Done));
+    assert_eq!(
+        engine.job(up).unwrap().group.unwrap().done,
+        names.len() as u64
+    );
     let dst = tempfile::tempdir().unwrap();
-    let ids = engine
-        .download_folder(
-            bucket.clone(),
-            "backup/",
-            dst.path().join("restored"),
-            ConflictPolicy::Overwrite,
-        )
-        .await
-        .unwrap();
-    assert_eq!(ids.len(), names.len());
-    for id in ids {
-        wait_done(&engine, id).await;
-    }
+    let down = engine.download_group(
+        bucket.clone(),
+        "backup/".into(),
+        vec![GroupItem::Folder("backup/".into())],
+        dst.path().join("restored"),
+        ConflictPolicy::Overwrite,
+    );
+    assert_eq!(engine.wait(down).await, Some(JobState::Done));
+    assert_eq!(
+        engine.job(down).unwrap().group.unwrap().done,
+        names.len() as u64
+    );
     assert_eq!(
         read_tree(&dst.path().join("restored")),
         read_tree(src.path())
@@ -285,18 +287,14 @@ async fn completes_and_verifies_under_injected_failures() {
         )
         .await;
     let dst = tempfile::tempdir().unwrap();
-    let ids = engine
-        .download_folder(
-            bucket.clone(),
-            "",
-            dst.path().to_path_buf(),
-            ConflictPolicy::Overwrite,
-        )
-        .await
-        .unwrap();
-    for id in ids {
-        wait_done(&engine, id).await;
-    }
+    let id = engine.download_group(
+        bucket.clone(),
+        String::new(),
+        vec![GroupItem::Folder(String::new())],
+        dst.path().to_path_buf(),
+        ConflictPolicy::Overwrite,
+    );
+    assert_eq!(engine.wait(id).await, Some(JobState::Done));
     for (i, (name, len)) in files.iter().enumerate() {
         assert!(std::fs::read(dst.path().join(name)).unwrap() == pattern(*len, i as u8));
     }
@@ -520,29 +518,26 @@ async fn skips_remote_names_that_would_escape_the_folder() {
             .await
             .unwrap_or_else(|e| panic!("{name}: {e}"));
     }
-    let (engine, mut events) = engine(&local);
+    let (engine, _events) = engine(&local);
     let root = tempfile::tempdir().unwrap();
     let dst = root.path().join("inside");
-    let ids = engine
-        .download_folder(bucket.clone(), "p", dst.clone(), ConflictPolicy::Overwrite)
-        .await
-        .unwrap();
-    let mut skipped = 0;
-    for id in ids {
-        match engine.wait(id).await.unwrap() {
-            JobState::Done => {}
-            JobState::Skipped { reason } => {
-                assert!(reason.to_string().starts_with("unsafe name"), "{reason}");
-                assert!(matches!(
-                    reason,
-                    b2tui::worker::transfer::SkipReason::UnsafeName(_)
-                ));
-                skipped += 1;
-            }
-            other => panic!("{other:?}"),
-        }
+    let id = engine.download_group(
+        bucket.clone(),
+        "p/".into(),
+        vec![GroupItem::Folder("p/".into())],
+        dst.clone(),
+        ConflictPolicy::Overwrite,
+    );
+    // The safe names land; each unsafe one is a failure of the job that says why.
+    assert!(matches!(
+        engine.wait(id).await,
+        Some(JobState::Failed { .. })
+    ));
+    let status = engine.job(id).unwrap().group.unwrap();
+    assert_eq!((status.done, status.failed), (2, 5), "{status:?}");
+    for f in &status.failures {
+        assert!(f.error.to_string().contains("unsafe name"), "{f:?}");
     }
-    assert_eq!(skipped, 5);
     let written: Vec<_> = all_entries(root.path())
         .into_iter()
         .map(|p| p.strip_prefix(root.path()).unwrap().to_path_buf())
@@ -557,11 +552,6 @@ async fn skips_remote_names_that_would_escape_the_folder() {
     .map(Into::into)
     .collect();
     assert_eq!(written, expected);
-    let mut saw_skip_event = false;
-    while let Ok(e) = events.try_recv() {
-        saw_skip_event |= matches!(e, TransferEvent::Skipped { .. });
-    }
-    assert!(saw_skip_event);
 }
 
 #[tokio::test]

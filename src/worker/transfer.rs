@@ -4,7 +4,6 @@
 
 mod download;
 mod engine;
-mod folder;
 mod group;
 mod group_file;
 mod group_types;
@@ -27,7 +26,6 @@ use tokio::sync::{Semaphore, mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
 use crate::b2::B2Client;
-use crate::worker::Failure;
 use engine::{Engine, JobCtx, JobEntry, Outcome, Progress, Stop};
 pub use group::{
     FileFailure, FileOutcome, FileStatus, GroupFileEnd, GroupItem, GroupSpec, GroupStatus,
@@ -250,18 +248,6 @@ impl TransferEngine {
     fn enqueue(&self, spec: JobSpec) -> JobId {
         let id = self.add(spec, JobState::Queued);
         self.spawn(id);
-        id
-    }
-
-    fn add_skipped(&self, spec: JobSpec, reason: SkipReason) -> JobId {
-        let id = self.add(spec, JobState::Queued);
-        self.inner.skip(id, reason);
-        id
-    }
-
-    fn add_failed(&self, spec: JobSpec, error: Failure) -> JobId {
-        let id = self.add(spec, JobState::Queued);
-        self.inner.settle(id, JobState::Failed { error });
         id
     }
 
