@@ -30,6 +30,16 @@ pub(super) fn retry_wait(r: &Retrying<'_>) -> Box<RetryWait> {
     })
 }
 
+/// Keeps the wait of a retry in the job's progress until the next byte moves; the wait,
+/// and the bytes done when it began.
+fn remember(progress: &Progress, r: &Retrying<'_>) -> (Box<RetryWait>, u64) {
+    let retry = retry_wait(r);
+    let mut slot = lock(&progress.retry);
+    let bytes_done = progress.done.load(Ordering::Relaxed);
+    *slot = Some((retry.clone(), bytes_done));
+    (retry, bytes_done)
+}
+
 /// Tells the job's row about each retry of its calls (`Retrying`), and remembers the wait
 /// until the next byte moves.
 pub(super) fn retry_observer(
@@ -38,10 +48,7 @@ pub(super) fn retry_observer(
     events: mpsc::UnboundedSender<TransferEvent>,
 ) -> RetryObserver {
     Arc::new(move |r: &Retrying<'_>| {
-        let retry = retry_wait(r);
-        let mut slot = lock(&progress.retry);
-        let bytes_done = progress.done.load(Ordering::Relaxed);
-        *slot = Some((retry.clone(), bytes_done));
+        let (retry, bytes_done) = remember(&progress, r);
         let _ = events.send(TransferEvent::Retrying {
             id,
             retry,
@@ -119,9 +126,7 @@ pub(super) fn group_retry_observer(
     events: Option<mpsc::UnboundedSender<TransferEvent>>,
 ) -> RetryObserver {
     Arc::new(move |r: &Retrying<'_>| {
-        let retry = retry_wait(r);
-        let bytes_done = progress.done.load(Ordering::Relaxed);
-        *lock(&progress.retry) = Some((retry.clone(), bytes_done));
+        let (retry, _) = remember(&progress, r);
         if let Some(events) = &events {
             let _ = events.send(TransferEvent::GroupFileRetrying {
                 id,
