@@ -129,8 +129,10 @@ fn split_url(url: &str) -> (String, String) {
 
 #[tokio::test]
 async fn early_answers_keep_the_connection_and_stalled_bodies_time_out() {
+    // A body timeout long enough that a loaded machine still tries the second upload
+    // while the stalled one holds the URL.
     let (emu, s) = start_with(config(
-        Duration::from_secs(2),
+        Duration::from_secs(5),
         Duration::from_secs(120),
         1024,
     ))
