@@ -16,6 +16,18 @@ pub fn is_unsafe(reason: &SkipReason) -> bool {
     matches!(reason, SkipReason::UnsafeName(_))
 }
 
+/// A file's end as its `--json` object names it (`done`, `skipped`, `failed`,
+/// `cancelled`), with the error or reason it gives; an unsafe name is a failure.
+fn event_of(outcome: &FileOutcome) -> (&'static str, Option<String>) {
+    match outcome {
+        FileOutcome::Done { .. } => ("done", None),
+        FileOutcome::Skipped(reason) if is_unsafe(reason) => ("failed", Some(reason.to_string())),
+        FileOutcome::Skipped(reason) => ("skipped", Some(reason.to_string())),
+        FileOutcome::Failed(error) => ("failed", Some(error.to_string())),
+        FileOutcome::Cancelled => ("cancelled", None),
+    }
+}
+
 /// One file's end, as its `--json` object says it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FileNews {
@@ -32,16 +44,16 @@ pub struct FileNews {
 impl FileNews {
     /// The news of a job of one file from its final event (`None` for other events).
     pub fn of_job(ev: &TransferEvent, job: &JobSnapshot) -> Option<Self> {
-        let (event, error) = match ev {
-            TransferEvent::Finished { .. } => ("done", None),
-            TransferEvent::Failed { error, .. } => ("failed", Some(error.to_string())),
-            TransferEvent::Skipped { reason, .. } if is_unsafe(reason) => {
-                ("failed", Some(reason.to_string()))
-            }
-            TransferEvent::Skipped { reason, .. } => ("skipped", Some(reason.to_string())),
-            TransferEvent::Cancelled { .. } => ("cancelled", None),
+        let outcome = match ev {
+            TransferEvent::Finished { verified, .. } => FileOutcome::Done {
+                verified: *verified,
+            },
+            TransferEvent::Failed { error, .. } => FileOutcome::Failed(error.clone()),
+            TransferEvent::Skipped { reason, .. } => FileOutcome::Skipped(reason.clone()),
+            TransferEvent::Cancelled { .. } => FileOutcome::Cancelled,
             _ => return None,
         };
+        let (event, error) = event_of(&outcome);
         let done = event == "done";
         Some(Self {
             event,
@@ -59,15 +71,7 @@ impl FileNews {
 
     /// The news of one file of a folder copied as one job.
     pub fn of_file(file: &GroupFileEnd) -> Self {
-        let (event, error) = match &file.outcome {
-            FileOutcome::Done { .. } => ("done", None),
-            FileOutcome::Skipped(reason) if is_unsafe(reason) => {
-                ("failed", Some(reason.to_string()))
-            }
-            FileOutcome::Skipped(reason) => ("skipped", Some(reason.to_string())),
-            FileOutcome::Failed(error) => ("failed", Some(error.to_string())),
-            FileOutcome::Cancelled => ("cancelled", None),
-        };
+        let (event, error) = event_of(&file.outcome);
         Self {
             event,
             bytes: file.bytes,
